@@ -1,0 +1,120 @@
+"""The intermediate document every reader produces.
+
+Readers (PDF, Word, HTML, text, later OCR) know file formats; the report logic
+downstream knows only this: text lines and tables in reading order, each piece
+with where it came from. Keeping geometry here lets a debugger draw what the
+extractor saw and lets every value carry its provenance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BBox = tuple[float, float, float, float]
+"""x0, top, x1, bottom in PDF points from the page's top-left corner."""
+
+
+@dataclass
+class Cell:
+    """One printed table cell.
+
+    In a gridded table a spanning cell sits at its top-left grid position and
+    the positions it covers are ``None`` in the row list (pdfplumber's convention).
+    """
+
+    text: str
+    page: int | None = None
+    bbox: BBox | None = None
+    source: str | None = None
+    """Where it is in a file without pages: "table 2 row 5 col 3", "line 88"."""
+    method: str = "text"
+    """How the text was obtained: "text" (text layer / markup) or "ocr:<engine>"."""
+    confidence: float = 1.0
+    rowspan: int = 1
+    colspan: int = 1
+    """Grid positions covered (gridded tables); the covered ones are None in the rows."""
+    alternatives: tuple[str, ...] = ()
+    """Other readings of the text (OCR), best first after ``text``."""
+
+
+@dataclass
+class Table:
+    """A table fragment as found on one page (cross-page merging is done later).
+
+    ``gridded`` tables have rows of equal length with ``None`` for span-covered
+    positions. Ragged tables (text exports) have rows of the printed cells only,
+    so a value's column is only known from its order in the row.
+    """
+
+    rows: list[list[Cell | None]]
+    method: str
+    page: int | None = None
+    bbox: BBox | None = None
+    gridded: bool = True
+    quality: float = 1.0
+    """The table's own quality estimate in [0, 1] (strategy selection uses it)."""
+    columns: list[float] | None = None
+    """Column boundaries (x positions) of a gridded PDF table, for aligning
+    a continuation fragment on the next page with its header."""
+
+    @property
+    def n_cols(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def texts(self) -> list[list[str | None]]:
+        """Plain text grid, for debugging and tests."""
+        return [[c.text if c is not None else None for c in r] for r in self.rows]
+
+
+@dataclass
+class TextLine:
+    """One line (or paragraph) of running text."""
+
+    text: str
+    page: int | None = None
+    bbox: BBox | None = None
+    source: str | None = None
+
+
+Block = TextLine | Table
+
+
+@dataclass
+class PageInfo:
+    """What a reader learned about one page; OCR decisions go here later."""
+
+    number: int
+    width: float | None = None
+    height: float | None = None
+    n_chars: int = 0
+    method: str = "text"
+    note: str | None = None
+
+
+@dataclass
+class Document:
+    """A whole input in reading order."""
+
+    format: str
+    blocks: list[Block] = field(default_factory=list)
+    pages: list[PageInfo] = field(default_factory=list)
+    errors: list[PageError] = field(default_factory=list)
+
+    @property
+    def n_pages(self) -> int:
+        return len(self.pages)
+
+    def lines(self) -> list[TextLine]:
+        return [b for b in self.blocks if isinstance(b, TextLine)]
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+
+@dataclass
+class PageError:
+    """A problem confined to one page (or one part) that did not sink the document."""
+
+    code: str
+    message: str
+    page: int | None = None

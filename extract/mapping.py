@@ -1,0 +1,409 @@
+"""Mapping printed table cells to the data dictionary's cell ids.
+
+A value's id comes from its labels, never from its position in the document:
+its row label path (e.g. 三、本年度办理结果 / （三）不予公开 / 1.属于国家秘密) and its
+column header path (申请人情况 / 法人或其他组织 / 商业企业) are matched against the
+official labels. Tables are processed as one stream of rows across fragments, so a
+table that crosses a page continues with the header of its first part.
+
+Ragged tables (text exports, no geometry) keep each row's printed cells in order.
+For them a value's column is its place in the row, checked against the header
+where the header is flat, or the template's printed order where the header is
+nested (nested headers cannot be placed without geometry).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .labels import best_match, normalize
+from .layout import BBox, Cell, Document, Table, TextLine
+from .numbers import parse_cell
+from .schema import TABLES, Schema, TableSpec
+
+# Section headings of the table sections: a hint for which table follows.
+_TABLE_HEADINGS = {
+    "二、": "active_disclosure",
+    "三、": "applications",
+    "四、": "review_litigation",
+}
+
+
+@dataclass
+class MappedCell:
+    id: str
+    table: str
+    row: str
+    column: str
+    value: int | float | None
+    text: str
+    page: int | None
+    bbox: BBox | None
+    source: str | None
+    method: str
+    confidence: float
+    alternatives: tuple[str, ...] = ()
+
+
+@dataclass
+class MapIssue:
+    """Something the mapper could not do cleanly; becomes a finding or an error."""
+
+    code: str
+    message: str
+    page: int | None = None
+    cells: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TableRecord:
+    """Geometry and quality of one table fragment, kept for debugging and review pages."""
+
+    kind: str | None
+    page: int | None
+    bbox: BBox | None
+    method: str
+    quality: float
+    n_rows: int
+    n_cols: int
+    cells_mapped: int = 0
+
+
+@dataclass
+class Mapping:
+    cells: dict[str, MappedCell] = field(default_factory=dict)
+    issues: list[MapIssue] = field(default_factory=list)
+    tables: list[TableRecord] = field(default_factory=list)
+    active_template: str | None = None
+    """"2021" or "2019" by the active-disclosure rows/columns found."""
+
+
+@dataclass
+class _Kind:
+    """Label candidates of one table kind, merged over both templates."""
+
+    id: str
+    rows: dict[str, tuple[str, ...]]
+    columns: dict[str, tuple[str, ...]]
+    groups: tuple[str, ...]
+    specs: dict[str, TableSpec]
+
+    def column_applies(self, col: str, row: str) -> bool:
+        return any(
+            col in s.columns and row in s.rows and s.columns[col].applies_to(row) for s in self.specs.values()
+        )
+
+    def printed_order(self, row: str | None) -> list[tuple[str, str]]:
+        """(row, column) pairs in the official template's printed order."""
+        spec = self.specs["2021"]
+        rows = [row] if row else list(spec.rows)
+        return [(r, c.id) for r in rows if r in spec.rows for c in spec.columns_for(r)]
+
+
+def _kinds(schema: Schema) -> dict[str, _Kind]:
+    out = {}
+    for tid in TABLES:
+        rows: dict[str, list[str]] = {}
+        cols: dict[str, list[str]] = {}
+        groups: set[str] = set()
+        specs = {name: t.tables[tid] for name, t in schema.templates.items()}
+        for spec in specs.values():
+            for r in spec.rows.values():
+                rows.setdefault(r.id, []).extend([r.label, *r.aliases])
+                if r.group:
+                    groups.add(r.group)
+            for c in spec.columns.values():
+                cols.setdefault(c.id, []).extend([c.label, *c.aliases])
+                if c.group:
+                    groups.add(c.group)
+        out[tid] = _Kind(
+            tid,
+            {k: tuple(dict.fromkeys(v)) for k, v in rows.items()},
+            {k: tuple(dict.fromkeys(v)) for k, v in cols.items()},
+            tuple(sorted(groups)),
+            specs,
+        )
+    return out
+
+
+def _filled(table: Table) -> list[list[Cell | None]]:
+    """Every grid position with the cell that covers it (spans expanded)."""
+    n = table.n_cols
+    grid: list[list[Cell | None]] = [[None] * n for _ in table.rows]
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row):
+            if cell is None:
+                continue
+            for rr in range(r, min(r + max(cell.rowspan, 1), len(grid))):
+                for cc in range(c, min(c + max(cell.colspan, 1), n)):
+                    if grid[rr][cc] is None:
+                        grid[rr][cc] = cell
+    return grid
+
+
+def _is_data_row(cells: list[Cell]) -> bool:
+    return any(parse_cell(c.text).kind == "number" for c in cells)
+
+
+@dataclass
+class _Segment:
+    """A header block and the data rows under it, within one table fragment."""
+
+    table: Table
+    header_rows: list[int]
+    data_rows: list[int]
+
+
+def _segments(table: Table, filled: list[list[Cell | None]]) -> list[_Segment]:
+    segs: list[_Segment] = []
+    cur = _Segment(table, [], [])
+    for r, row in enumerate(table.rows):
+        origin = [c for c in row if c is not None]
+        if table.gridded:
+            # a value that belongs to a spanning cell from above does not make a data row
+            origin = [c for c in origin if c.text.strip()]
+        if _is_data_row(origin):
+            cur.data_rows.append(r)
+        else:
+            if cur.data_rows:
+                segs.append(cur)
+                cur = _Segment(table, [], [])
+            cur.header_rows.append(r)
+    if cur.header_rows or cur.data_rows:
+        segs.append(cur)
+    return segs
+
+
+class TableMapper:
+    """Consumes a document's blocks in order and collects mapped cells."""
+
+    def __init__(self, schema: Schema):
+        self.kinds = _kinds(schema)
+        self.result = Mapping()
+        self._hint: str | None = None
+        # last header per kind: list of column paths (gridded) + the table it came from
+        self._headers: dict[str, tuple[Table, list[list[str]]]] = {}
+        self._flat_order: dict[str, list[str]] = {}
+        self._last_kind: str | None = None
+
+    # -- public -------------------------------------------------------------
+    def run(self, doc: Document) -> Mapping:
+        for block in doc.blocks:
+            if isinstance(block, TextLine):
+                self._see_text(block.text)
+            else:
+                self._table(block)
+        self.result.active_template = self._active_template()
+        return self.result
+
+    # -- kind detection -----------------------------------------------------
+    def _see_text(self, text: str) -> None:
+        t = normalize(text)
+        for prefix, kind in _TABLE_HEADINGS.items():
+            if t.startswith(prefix) and len(t) < 40:
+                self._hint = kind
+                return
+        if t.startswith(("五、", "六、")):
+            self._hint = None
+
+    def _score(self, kind: _Kind, texts: list[str]) -> int:
+        score = 0
+        for t in texts:
+            if len(normalize(t)) < 2:
+                continue
+            if best_match(t, kind.rows, 80) or best_match(t, kind.columns, 80):
+                score += 1
+        return score
+
+    def _pick_kind(self, texts: list[str]) -> str | None:
+        scores = {k: self._score(kind, texts) for k, kind in self.kinds.items()}
+        best = max(scores.values())
+        if best == 0:
+            return self._last_kind or self._hint
+        winners = [k for k, v in scores.items() if v == best]
+        if len(winners) == 1:
+            return winners[0]
+        for prefer in (self._last_kind, self._hint):
+            if prefer in winners:
+                return prefer
+        return winners[0]
+
+    # -- tables -------------------------------------------------------------
+    def _table(self, table: Table) -> None:
+        record = TableRecord(None, table.page, table.bbox, table.method, table.quality, len(table.rows), table.n_cols)
+        self.result.tables.append(record)
+        filled = _filled(table) if table.gridded else [list(r) for r in table.rows]
+        for seg in _segments(table, filled):
+            texts = [c.text for r in seg.header_rows + seg.data_rows for c in filled[r] if c is not None]
+            if not seg.data_rows:
+                continue
+            kind_id = self._pick_kind(texts)
+            if kind_id is None:
+                continue
+            record.kind = record.kind or kind_id
+            self._last_kind = kind_id
+            kind = self.kinds[kind_id]
+            before = len(self.result.cells)
+            if table.gridded:
+                self._gridded_segment(kind, seg, filled)
+            else:
+                self._ragged_segment(kind, seg)
+            record.cells_mapped += len(self.result.cells) - before
+
+    def _header_paths(self, kind: _Kind, seg: _Segment, filled: list[list[Cell | None]]) -> list[list[str]] | None:
+        table = seg.table
+        paths: list[list[str]] = []
+        for c in range(table.n_cols):
+            path: list[str] = []
+            seen: list[int] = []
+            for r in seg.header_rows:
+                cell = filled[r][c]
+                if cell is not None and id(cell) not in seen and cell.text.strip():
+                    seen.append(id(cell))
+                    path.append(cell.text)
+            paths.append(path)
+        has_columns = any(best_match(t, kind.columns) for p in paths for t in p)
+        if has_columns:
+            self._headers[kind.id] = (table, paths)
+            return paths
+        inherited = self._headers.get(kind.id)
+        if inherited is None:
+            return None
+        return _align(inherited[0], inherited[1], table)
+
+    def _gridded_segment(self, kind: _Kind, seg: _Segment, filled: list[list[Cell | None]]) -> None:
+        header = self._header_paths(kind, seg, filled)
+        table = seg.table
+        for r in seg.data_rows:
+            row_cells = filled[r]
+            origins = table.rows[r]
+            labels: list[Cell] = []
+            last_label_col = -1
+            for c, cell in enumerate(row_cells):
+                if cell is not None and parse_cell(cell.text).kind == "text":
+                    if not labels or labels[-1] is not cell:
+                        labels.append(cell)
+                    last_label_col = c
+            row_id = self._match_row(kind, [c.text for c in labels])
+            for c in range(last_label_col + 1, table.n_cols):
+                cell = origins[c] if c < len(origins) else None
+                if cell is None:
+                    continue
+                col_path = header[c] if header and c < len(header) else []
+                rid = row_id or self._match_row(kind, col_path)
+                cid = self._match_column(kind, col_path)
+                if rid is None or cid is None:
+                    if parse_cell(cell.text).kind == "number":
+                        self._issue("E_UNPLACED_VALUE", f"value {cell.text!r} in a {kind.id} table has no row/column label that matches", cell)
+                    continue
+                if not kind.column_applies(cid, rid):
+                    if cell.text.strip():
+                        self._issue("E_UNPLACED_VALUE", f"{kind.id}: column {cid} is not printed for row {rid}", cell)
+                    continue
+                self._put(kind.id, rid, cid, cell)
+
+    def _ragged_segment(self, kind: _Kind, seg: _Segment) -> None:
+        table = seg.table
+        for r in seg.header_rows:
+            order = [m[0] for c in table.rows[r] if c is not None and (m := best_match(c.text, kind.columns))]
+            if order:
+                self._flat_order[kind.id] = order
+        for r in seg.data_rows:
+            cells = [c for c in table.rows[r] if c is not None]
+            last_label = max((i for i, c in enumerate(cells) if parse_cell(c.text).kind == "text"), default=-1)
+            labels = [c.text for c in cells[: last_label + 1]]
+            values = cells[last_label + 1 :]
+            row_id = self._match_row(kind, labels) if labels else None
+            if labels and row_id is None:
+                continue
+            slots = self._ragged_slots(kind, row_id)
+            # trailing empty cells of a tab export carry no information
+            while len(values) > len(slots) and values and not values[-1].text.strip():
+                values.pop()
+            if len(values) != len(slots):
+                where = row_id or kind.id
+                self._issue(
+                    "E_RAGGED_ROW",
+                    f"{kind.id} row {where}: {len(values)} values printed for {len(slots)} columns; cannot tell which is which",
+                    values[0] if values else (cells[0] if cells else None),
+                )
+                continue
+            for (rid, cid), cell in zip(slots, values, strict=True):
+                self._put(kind.id, rid, cid, cell)
+
+    def _ragged_slots(self, kind: _Kind, row_id: str | None) -> list[tuple[str, str]]:
+        if row_id and not kind.specs["2021"].nested_header and kind.id in self._flat_order:
+            cols = [c for c in self._flat_order[kind.id] if kind.column_applies(c, row_id)]
+            if cols:
+                return [(row_id, c) for c in cols]
+        if row_id and row_id not in kind.specs["2021"].rows:
+            # a 2019-only row: printed order of the 2019 template
+            spec = kind.specs["2019"]
+            return [(row_id, c.id) for c in spec.columns_for(row_id)]
+        return kind.printed_order(row_id)
+
+    # -- matching -----------------------------------------------------------
+    def _match_row(self, kind: _Kind, path: list[str]) -> str | None:
+        for text in reversed(path):
+            m = best_match(text, kind.rows)
+            if m:
+                return m[0]
+        return None
+
+    def _match_column(self, kind: _Kind, path: list[str]) -> str | None:
+        for text in reversed(path):
+            m = best_match(text, kind.columns)
+            if m:
+                return m[0]
+        return None
+
+    def _put(self, table: str, row: str, col: str, cell: Cell) -> None:
+        cid = f"{table}.{row}.{col}"
+        parsed = parse_cell(cell.text)
+        if parsed.kind == "text":
+            self._issue("E_UNREADABLE_CELL", f"{cid}: printed {cell.text!r} is not a number", cell, [cid])
+            return
+        old = self.result.cells.get(cid)
+        if old is not None:
+            if old.value != parsed.value:
+                self._issue("E_DUPLICATE_CELL", f"{cid} printed twice with different values ({old.value} and {parsed.value}); kept the first", cell, [cid])
+            return
+        self.result.cells[cid] = MappedCell(
+            cid, table, row, col, parsed.value, cell.text.strip(), cell.page, cell.bbox, cell.source,
+            cell.method, cell.confidence, cell.alternatives,
+        )
+
+    def _issue(self, code: str, message: str, cell: Cell | None, cells: list[str] | None = None) -> None:
+        self.result.issues.append(MapIssue(code, message, cell.page if cell else None, cells or []))
+
+    def _active_template(self) -> str | None:
+        found = [c for c in self.result.cells.values() if c.table == "active_disclosure"]
+        if not found:
+            return None
+        only_2019 = set(self.kinds["active_disclosure"].specs["2019"].columns) - set(
+            self.kinds["active_disclosure"].specs["2021"].columns
+        )
+        rows_2019 = set(self.kinds["active_disclosure"].specs["2019"].rows) - set(
+            self.kinds["active_disclosure"].specs["2021"].rows
+        )
+        return "2019" if any(c.column in only_2019 or c.row in rows_2019 for c in found) else "2021"
+
+
+def _align(src: Table, paths: list[list[str]], dst: Table) -> list[list[str]]:
+    """Header paths of ``src``'s columns, re-indexed for ``dst`` (a continuation fragment)."""
+    if src.n_cols == dst.n_cols:
+        return paths
+    if src.columns and dst.columns:
+        out: list[list[str]] = []
+        for i in range(dst.n_cols):
+            x = (dst.columns[i] + dst.columns[i + 1]) / 2 if i + 1 < len(dst.columns) else dst.columns[i]
+            j = next((k for k in range(len(src.columns) - 1) if src.columns[k] <= x < src.columns[k + 1]), None)
+            out.append(paths[j] if j is not None else [])
+        return out
+    # value columns sit on the right: align the right edges
+    shift = src.n_cols - dst.n_cols
+    return [paths[i + shift] if 0 <= i + shift < len(paths) else [] for i in range(dst.n_cols)]
+
+
+def map_tables(doc: Document, schema: Schema) -> Mapping:
+    return TableMapper(schema).run(doc)

@@ -1,0 +1,48 @@
+"""Reading the numbers printed in table cells."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+# Printed in place of a number to mean "nothing here": kept as null, counted as 0 by rules.
+NULL_MARKERS = frozenset({"", "/", "\\", "-", "--", "—", "——", "–", "无", "空", "/ ", "×", "－"})
+
+_NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$")
+_UNITS = re.compile(r"(件|条|个|项|次|元|万元|篇|家)$")
+
+Kind = Literal["number", "null", "text"]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    kind: Kind
+    value: int | float | None = None
+
+
+def parse_cell(text: str | None) -> Parsed:
+    """Classify a cell's text as a number, a printed blank/null marker, or text."""
+    if text is None:
+        return Parsed("null")
+    t = unicodedata.normalize("NFKC", text)
+    t = re.sub(r"\s+", "", t).replace("—", "—")
+    if t in NULL_MARKERS or set(t) <= set("-—–_/\\"):
+        return Parsed("null")
+    t = _UNITS.sub("", t)
+    m = _NUMBER.match(t)
+    if not m:
+        return Parsed("text")
+    sign, whole, frac = m.groups()
+    digits = whole.replace(",", "")
+    if frac is not None:
+        value: int | float = float(f"{digits}.{frac}")
+    else:
+        value = int(digits)
+    return Parsed("number", -value if sign == "-" else value)
+
+
+def is_value(text: str | None) -> bool:
+    """True for anything that may stand in a value cell (a number or a null marker)."""
+    return parse_cell(text).kind != "text"

@@ -1,0 +1,35 @@
+"""Settings for one extraction, passed explicitly (no globals, no kwargs bags).
+
+The CLI builds an ``Options`` from its flags; notebooks pass one to ``read_report``.
+Each setting is declared once here, with its default and why it exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+TableStrategy = Literal["auto", "pdfplumber", "camelot"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource bounds: archives contain hostile and absurd files."""
+
+    max_file_bytes: int = 200 * 1024 * 1024
+    """Larger inputs are refused with E_TOO_LARGE before being parsed."""
+    max_pages: int = 300
+    """Annual reports run to ~10 pages; hundreds of pages is not a report."""
+    max_unzipped_bytes: int = 100 * 1024 * 1024
+    """Bound on the decompressed size of a .docx/.odt (zip bombs)."""
+    converter_timeout_s: float = 120.0
+    """LibreOffice conversion of .doc/.wps/.odt is killed after this."""
+
+
+@dataclass(frozen=True)
+class Options:
+    limits: Limits = field(default_factory=Limits)
+    table_strategy: TableStrategy = "auto"
+    """"auto": pdfplumber's finder, camelot lattice where a table scores low."""
+    soffice: str | None = None
+    """Path to LibreOffice's soffice; None finds it on PATH."""

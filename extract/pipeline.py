@@ -1,0 +1,178 @@
+"""One report in, one validated ``Report`` out.
+
+Every failure becomes a coded error on a ``failed`` report; a page or a table that
+fails makes the report ``partial``; nothing raises out of ``read_report``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import GongkaiError, NotAReport, TooLarge
+from .layout import Document
+from .mapping import Mapping, map_tables
+from .metadata import find_metadata
+from .model import CellValue, ErrorRecord, Finding, PageRecord, Report, SectionText, Source, TableRecord
+from .options import Options
+from .readers import read_document
+from .rules import RuleChecker
+from .schema import Schema, schema
+from .sections import find_sections
+from .sniff import sniff
+
+log = logging.getLogger(__name__)
+
+# Map-stage problems that are errors of extraction (not of the report's content)
+_EXTRACTION_CODES = {"E_RAGGED_ROW", "E_UNPLACED_VALUE", "E_DUPLICATE_CELL"}
+
+
+def read_report(source: str | Path | Sequence[str | Path], options: Options | None = None) -> Report:
+    """Extract one report from a file (or the files of one report); never raises for bad input."""
+    options = options or Options()
+    paths = [Path(source)] if isinstance(source, (str, Path)) else [Path(p) for p in source]
+    started = time.perf_counter()
+    src = Source(path=str(paths[0]) if paths else None, paths=[str(p) for p in paths])
+    try:
+        if len(paths) != 1:
+            raise GongkaiError("several input files make one report only for page images (OCR), not supported yet")
+        data = _read_bytes(paths[0], options)
+        return extract_bytes(data, options, src, started)
+    except GongkaiError as exc:
+        return _failed(src, exc, started)
+    except Exception as exc:  # noqa: BLE001 - a batch must never stop on one file
+        log.debug("internal error on %s", src.path, exc_info=True)
+        return _failed(src, GongkaiError(f"unexpected {type(exc).__name__}: {exc}"), started)
+
+
+def _read_bytes(path: Path, options: Options) -> bytes:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise GongkaiError(f"{path} does not exist", hint="check the path") from None
+    if size > options.limits.max_file_bytes:
+        raise TooLarge(f"{size} bytes, more than the limit of {options.limits.max_file_bytes}")
+    return path.read_bytes()
+
+
+def extract_bytes(data: bytes, options: Options, src: Source | None = None, started: float | None = None) -> Report:
+    """The pipeline proper, on bytes already in memory (the batch runner calls this)."""
+    started = started if started is not None else time.perf_counter()
+    src = src or Source()
+    src.sha256 = hashlib.sha256(data).hexdigest()
+    src.bytes = len(data)
+    try:
+        src.format = sniff(data)
+        t0 = time.perf_counter()
+        doc = read_document(data, src.format, options)
+        src.pages = doc.n_pages or None
+        t1 = time.perf_counter()
+        report = build_report(doc, schema(), src)
+        t2 = time.perf_counter()
+        report.timings = {"read": round(t1 - t0, 4), "analyse": round(t2 - t1, 4), "total": round(t2 - started, 4)}
+        return report
+    except GongkaiError as exc:
+        return _failed(src, exc, started)
+
+
+def build_report(doc: Document, sch: Schema, src: Source) -> Report:
+    """From a layout document to a validated report (no I/O here)."""
+    mapping = map_tables(doc, sch)
+    lines = doc.lines()
+    sections, preamble = find_sections(lines)
+    meta = find_metadata(lines, sections, preamble)
+    errors = [ErrorRecord(code=e.code, message=e.message, page=e.page) for e in doc.errors]
+    top_sections = [s for s in sections if "." not in s]
+    if not mapping.cells and len(top_sections) < 2:
+        raise NotAReport("neither the six sections nor the standard tables were found")
+
+    cells = {
+        k: CellValue(
+            value=c.value, text=c.text, page=c.page, bbox=c.bbox, source=c.source, method=c.method,
+            confidence=c.confidence, table=c.table, row=c.row, column=c.column,
+        )
+        for k, c in mapping.cells.items()
+    }
+    findings: list[Finding] = []
+    for issue in mapping.issues:
+        if issue.code in _EXTRACTION_CODES:
+            errors.append(ErrorRecord(code=issue.code, message=issue.message, page=issue.page))
+        else:
+            findings.append(Finding(rule="unreadable.cell", severity="error", cells=issue.cells, message=issue.message))
+    template, variant, missing = _template_and_missing(mapping, sch, meta.year)
+    findings.extend(missing)
+    for v in RuleChecker(sch).check({k: c.value for k, c in cells.items()}):
+        findings.append(
+            Finding(rule=v.rule, severity="error", where=v.where, cells=v.cells, message=v.message,
+                    expected=v.expected, printed=v.printed)
+        )
+    incomplete = any(f.rule.startswith(("missing.", "unreadable.")) for f in findings) or bool(errors)
+    return Report(
+        extractor_version=__version__,
+        status="partial" if incomplete else "ok",
+        template=template,
+        template_variant=variant,
+        organization=meta.organization,
+        year=meta.year,
+        level=meta.level,
+        publication_date=meta.publication_date,
+        title=meta.title,
+        cells=cells,
+        findings=findings,
+        sections={k: SectionText(title=s.title, text=s.text, page=s.page) for k, s in sections.items()},
+        errors=errors,
+        source=src,
+        pages=[PageRecord(number=p.number, method=p.method, chars=p.n_chars, note=p.note) for p in doc.pages],
+        tables=[
+            TableRecord(kind=t.kind, page=t.page, bbox=t.bbox, method=t.method, quality=round(t.quality, 3),
+                        rows=t.n_rows, cols=t.n_cols, cells_mapped=t.cells_mapped)
+            for t in mapping.tables
+        ],
+    )
+
+
+def _template_and_missing(mapping: Mapping, sch: Schema, year: int | None) -> tuple[str, dict[str, str], list[Finding]]:
+    """Which template the printed rows follow, and what a report of that template lacks."""
+    found_rows: dict[str, set[str]] = {}
+    for c in mapping.cells.values():
+        found_rows.setdefault(c.table, set()).add(c.row)
+    template = mapping.active_template or ("2019" if year and year < 2021 else "2021")
+    variant: dict[str, str] = {"active_disclosure": mapping.active_template or "not found"}
+    apps = found_rows.get("applications", set())
+    has_three = bool(apps & {"other_no_correction", "other_unpaid_fee", "other_other"})
+    variant["applications_other"] = "three_rows" if has_three else "one_row" if "other_total" in apps else "not found"
+    findings: list[Finding] = []
+    for table, spec in sch.templates[template].tables.items():
+        rows = found_rows.get(table)
+        if not rows:
+            findings.append(Finding(rule="missing.table", severity="error", where=f"{table}.*.*",
+                                    message=f"the {table} table was not found"))
+            continue
+        expected = set(spec.rows)
+        if table == "applications":
+            expected -= {"other_no_correction", "other_unpaid_fee", "other_other", "other_total"}
+            expected |= {"other_no_correction", "other_unpaid_fee", "other_other"} if has_three else {"other_total"}
+        for row in sorted(expected - rows, key=list(spec.rows).index):
+            findings.append(Finding(rule="missing.row", severity="error", where=f"{table}.{row}.*",
+                                    message=f"row {table}.{row} ({spec.rows[row].label}) was not found"))
+        for row in expected & rows:
+            for col in spec.columns_for(row):
+                cid = f"{table}.{row}.{col.id}"
+                if cid not in mapping.cells:
+                    findings.append(Finding(rule="missing.cell", severity="error", cells=[cid], where=cid,
+                                            message=f"{cid} ({spec.rows[row].label} / {col.label}) could not be read"))
+    return template, variant, findings
+
+
+def _failed(src: Source, exc: GongkaiError, started: float) -> Report:
+    return Report(
+        extractor_version=__version__,
+        status="failed",
+        source=src,
+        errors=[ErrorRecord(code=exc.code, message=exc.message, page=exc.page)],
+        timings={"total": round(time.perf_counter() - started, 4)},
+    )
