@@ -47,7 +47,7 @@ class CorruptInput(InputError):
 
 class EncryptedInput(InputError):
     code = "E_ENCRYPTED"
-    hint = "the PDF needs a password; decrypt it with qpdf --decrypt --password=PW in.pdf out.pdf"
+    hint = "decrypt it first: qpdf --decrypt --password=PW in.pdf out.pdf"
 
 
 class UnsupportedFormat(InputError):

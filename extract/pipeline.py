@@ -110,7 +110,9 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
             Finding(rule=v.rule, severity="error", where=v.where, cells=v.cells, message=v.message,
                     expected=v.expected, printed=v.printed)
         )
-    incomplete = any(f.rule.startswith(("missing.", "unreadable.")) for f in findings) or bool(errors)
+    incomplete = any(f.rule.startswith(("missing.", "unreadable.")) for f in findings) or any(
+        e.code.startswith("E_") for e in errors
+    )
     return Report(
         extractor_version=__version__,
         status="partial" if incomplete else "ok",

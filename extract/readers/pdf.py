@@ -13,8 +13,10 @@ import re
 from io import BytesIO
 
 import pdfplumber
+import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import CorruptInput, EncryptedInput, NoTextLayer, TooLarge
 from ..layout import BBox, Cell, Document, PageError, PageInfo, Table, TextLine
@@ -29,23 +31,59 @@ _PAGE_NUMBER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
 
-def read_pdf(data: bytes, options: Options) -> Document:
+_PDFIUM_PASSWORD = 4  # FPDF_ERR_PASSWORD
+
+
+def _preflight(data: bytes) -> int:
+    """Page count from pdfium, which is fast and tells a password from damage by error code."""
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == _PDFIUM_PASSWORD:
+            raise EncryptedInput("the PDF is protected by a user password") from None
+        raise CorruptInput("the PDF is damaged beyond what pdfium can repair (truncated or not a PDF)") from None
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def _repair(data: bytes) -> bytes:
+    """pdfium opens files whose xref pdfminer rejects; saving them rewrites a clean xref."""
+    pdf = pdfium.PdfDocument(data)
+    try:
+        buf = BytesIO()
+        pdf.save(buf)
+        return buf.getvalue()
+    finally:
+        pdf.close()
+
+
+def _open(data: bytes) -> pdfplumber.PDF:
     try:
         pdf = pdfplumber.open(BytesIO(data))
+        _ = pdf.pages  # the page tree is parsed lazily; broken files fail here
+        return pdf
     except PDFPasswordIncorrect:
         raise EncryptedInput("the PDF is protected by a user password") from None
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+    except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise CorruptInput(f"the PDF cannot be parsed ({type(exc).__name__})") from None
-    with pdf:
+
+
+def read_pdf(data: bytes, options: Options) -> Document:
+    n = _preflight(data)
+    if n > options.limits.max_pages:
+        raise TooLarge(f"{n} pages, more than the limit of {options.limits.max_pages}")
+    doc = Document("pdf")
+    try:
+        pdf = _open(data)
+    except CorruptInput:
         try:
-            n = len(pdf.pages)
-        except PDFPasswordIncorrect:
-            raise EncryptedInput("the PDF is protected by a user password") from None
-        except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on broken xrefs
-            raise CorruptInput(f"the PDF's page tree cannot be read ({type(exc).__name__})") from None
-        if n > options.limits.max_pages:
-            raise TooLarge(f"{n} pages, more than the limit of {options.limits.max_pages}")
-        doc = Document("pdf")
+            pdf = _open(_repair(data))
+        except pdfium.PdfiumError:
+            raise CorruptInput("the PDF cannot be parsed, and pdfium could not rewrite it") from None
+        doc.errors.append(PageError("W_REPAIRED", "the PDF's structure was damaged; read from pdfium's repaired copy"))
+    with pdf:
         for i, page in enumerate(pdf.pages, start=1):
             try:
                 _read_page(page, i, doc)
