@@ -1,0 +1,192 @@
+"""Accuracy, speed and memory of gongkai against plain camelot and plain pdfplumber.
+
+    python benchmarks/bench_extract.py [--only pdf] [--limit N]
+
+Prints, for every system on the shared and generated corpora: cell accuracy (every
+truth cell, null where null, counted right only when exactly equal), rule-finding
+precision/recall, CPU seconds per page, pages per second and peak RSS. Each system
+runs in its own process so peak memory is its own. Baselines feed their tables to
+the same label mapping and rules as gongkai, so only the table extraction differs.
+The reference "pdfplumber chars" is the time pdfplumber needs just to load every
+page's characters: the issue's speed target is the pipeline within 1.5x of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SYSTEMS = ["gongkai", "pdfplumber-chars", "plain-pdfplumber", "plain-camelot-lattice"]
+
+
+def corpus(only: str | None, limit: int | None) -> list[tuple[str, Path, dict]]:
+    docs: list[tuple[str, Path, dict]] = []
+    for truth_path in sorted((ROOT / "tests/corpus/shared/truth").glob("*.json")):
+        t = json.loads(truth_path.read_text("utf-8"))
+        docs.append((f"shared/{t['doc_id']}", ROOT / "tests/corpus/shared" / t["source"], t))
+    gen = ROOT / "tests/corpus/generated"
+    for truth_path in sorted(gen.glob("*.json")):
+        t = json.loads(truth_path.read_text("utf-8"))
+        for name in t.get("formats") or [t["source"]]:
+            docs.append((f"generated/{name}", gen / name, t))
+    if only:
+        docs = [d for d in docs if d[1].suffix.lstrip(".") == only]
+    return docs[:limit] if limit else docs
+
+
+def _plain_tables(path: Path, system: str):
+    """Tables as the library gives them by default, as gridded layout tables (no spans)."""
+    from extract.layout import Cell, Document, Table
+
+    doc = Document("pdf")
+    if system == "plain-pdfplumber":
+        import pdfplumber
+
+        with pdfplumber.open(path) as pdf:
+            for i, page in enumerate(pdf.pages, start=1):
+                for rows in page.extract_tables():
+                    grid = [[Cell(t, i) if t is not None else None for t in row] for row in rows]
+                    doc.blocks.append(Table(grid, system, i))
+                page.close()
+    else:
+        import camelot
+
+        for t in camelot.read_pdf(str(path), pages="all", flavor="lattice", backend="pdfium"):
+            grid = [[Cell(str(v), int(t.page)) for v in row] for row in t.df.values.tolist()]
+            doc.blocks.append(Table(grid, system, int(t.page)))
+    return doc
+
+
+def run_system(system: str, docs: list[tuple[str, Path, dict]]) -> list[dict]:
+    import pdfplumber
+
+    from extract import read_report
+    from extract.mapping import map_tables
+    from extract.rules import RuleChecker
+    from extract.schema import schema
+
+    out = []
+    for doc_id, path, truth in docs:
+        is_pdf = path.suffix == ".pdf"
+        if system != "gongkai" and not is_pdf:
+            continue
+        t0 = time.process_time()
+        pages = 0
+        if system == "gongkai":
+            rep = read_report(path)
+            values = rep.values()
+            violations = {(f.rule, f.where) for f in rep.findings if not f.rule.startswith(("missing.", "unreadable."))}
+            pages = rep.source.pages or 1
+        elif system == "pdfplumber-chars":
+            with pdfplumber.open(path) as pdf:
+                for page in pdf.pages:
+                    _ = page.chars
+                    pages += 1
+                    page.close()
+            values, violations = None, None
+        else:
+            try:
+                doc = _plain_tables(path, system)
+                m = map_tables(doc, schema())
+                values = {k: c.value for k, c in m.cells.items()}
+            except Exception as exc:  # noqa: BLE001 - a baseline failing is a data point
+                print(f"{system} failed on {doc_id}: {exc!r}", file=sys.stderr)
+                values = {}
+            violations = {(v.rule, v.where) for v in RuleChecker(schema()).check(values)}
+            import pypdfium2
+
+            pages = len(pypdfium2.PdfDocument(str(path)))
+        cpu = time.process_time() - t0
+        rec: dict = {"doc": doc_id, "format": path.suffix.lstrip("."), "pages": pages, "cpu": cpu}
+        if values is not None:
+            cells = truth["cells"]
+            rec["cells_total"] = len(cells)
+            rec["cells_right"] = sum(1 for k, v in cells.items() if k in values and values[k] == v and type(values[k]) is type(v))
+            rec["cells_extra"] = len(set(values) - set(cells))
+            expected = {(v["rule"], v["where"]) for v in truth["rule_violations"]}
+            rec["tp"] = len(expected & violations)
+            rec["fp"] = len(violations - expected)
+            rec["fn"] = len(expected - violations)
+        out.append(rec)
+    return out
+
+
+def _child(system: str, args: argparse.Namespace) -> tuple[list[dict], float]:
+    cmd = [sys.executable, __file__, "--worker", system]
+    if args.only:
+        cmd += ["--only", args.only]
+    if args.limit:
+        cmd += ["--limit", str(args.limit)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+    assert proc.stdout is not None
+    stdout = proc.stdout.read()
+    # wait4 reaps this child alone, so ru_maxrss is its own peak (KiB on Linux)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{system} worker failed with exit code {proc.returncode}")
+    return json.loads(stdout), usage.ru_maxrss / 1024
+
+
+def _summary(system: str, recs: list[dict], peak_mb: float, subset: str) -> str:
+    pages = sum(r["pages"] for r in recs)
+    cpu = sum(r["cpu"] for r in recs)
+    parts = [f"{system:24s} {subset:10s} docs={len(recs):3d} pages={pages:4d}"]
+    if recs and "cells_total" in recs[0]:
+        total = sum(r["cells_total"] for r in recs)
+        right = sum(r["cells_right"] for r in recs)
+        perfect = sum(1 for r in recs if r["cells_right"] == r["cells_total"] and r["cells_extra"] == 0)
+        tp, fp, fn = (sum(r[k] for r in recs) for k in ("tp", "fp", "fn"))
+        prec = tp / (tp + fp) if tp + fp else 1.0
+        rec = tp / (tp + fn) if tp + fn else 1.0
+        parts.append(f"cells={right}/{total} ({100 * right / max(total, 1):.2f}%) docs_exact={perfect}/{len(recs)}")
+        parts.append(f"findings P={prec:.3f} R={rec:.3f}")
+    parts.append(f"cpu/page={cpu / max(pages, 1):.3f}s pages/s={pages / max(cpu, 1e-9):.1f} peakRSS={peak_mb:.0f}MB")
+    return "  ".join(parts)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--worker", choices=SYSTEMS, help=argparse.SUPPRESS)
+    ap.add_argument("--only", help="only files with this extension (pdf, docx, html, txt)")
+    ap.add_argument("--limit", type=int)
+    ap.add_argument("--systems", default=",".join(SYSTEMS))
+    ap.add_argument("--show-wrong", action="store_true", help="list documents that are not exact")
+    args = ap.parse_args()
+    docs = corpus(args.only, args.limit)
+    if args.worker:
+        json.dump(run_system(args.worker, docs), sys.stdout)
+        return
+    print(f"corpus: {len(docs)} files ({', '.join(sorted({d[1].suffix for d in docs}))}); one process per system, CPU time")
+    results = {}
+    for system in args.systems.split(","):
+        recs, peak = _child(system, args)
+        results[system] = recs
+        for subset, pred in (("all", lambda r: True), ("pdf", lambda r: r["format"] == "pdf")):
+            sel = [r for r in recs if pred(r)]
+            if sel and not (subset == "pdf" and len(sel) == len(recs)):
+                print(_summary(system, sel, peak, subset))
+        if args.show_wrong:
+            for r in recs:
+                if "cells_total" in r and (r["cells_right"] != r["cells_total"] or r["cells_extra"] or r["fp"] or r["fn"]):
+                    print(f"    not exact: {r['doc']} right={r['cells_right']}/{r['cells_total']} extra={r['cells_extra']} fp={r['fp']} fn={r['fn']}")
+    if "gongkai" in results and "pdfplumber-chars" in results:
+        g = {r["doc"]: r for r in results["gongkai"] if r["format"] == "pdf"}
+        c = {r["doc"]: r for r in results["pdfplumber-chars"]}
+        common = sorted(set(g) & set(c))
+        if common:
+            ratio = sum(g[d]["cpu"] for d in common) / max(sum(c[d]["cpu"] for d in common), 1e-9)
+            per5 = 5 * sum(g[d]["cpu"] for d in common) / max(sum(g[d]["pages"] for d in common), 1)
+            print(f"speed: gongkai / pdfplumber-chars = {ratio:.2f}x (target <= 1.5x); a 5-page PDF ~ {per5:.2f}s CPU (target < 1 s)")
+
+
+if __name__ == "__main__":
+    main()
