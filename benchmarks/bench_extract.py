@@ -97,7 +97,7 @@ def run_system(system: str, docs: list[tuple[str, Path, dict]]) -> list[dict]:
                 doc = _plain_tables(path, system)
                 m = map_tables(doc, schema())
                 values = {k: c.value for k, c in m.cells.items()}
-            except Exception as exc:  # noqa: BLE001 - a baseline failing is a data point
+            except Exception as exc:
                 print(f"{system} failed on {doc_id}: {exc!r}", file=sys.stderr)
                 values = {}
             violations = {(v.rule, v.where) for v in RuleChecker(schema()).check(values)}
@@ -109,7 +109,9 @@ def run_system(system: str, docs: list[tuple[str, Path, dict]]) -> list[dict]:
         if values is not None:
             cells = truth["cells"]
             rec["cells_total"] = len(cells)
-            rec["cells_right"] = sum(1 for k, v in cells.items() if k in values and values[k] == v and type(values[k]) is type(v))
+            rec["cells_right"] = sum(
+                1 for k, v in cells.items() if k in values and values[k] == v and type(values[k]) is type(v)
+            )
             rec["cells_extra"] = len(set(values) - set(cells))
             expected = {(v["rule"], v["where"]) for v in truth["rule_violations"]}
             rec["tp"] = len(expected & violations)
@@ -165,7 +167,10 @@ def main() -> None:
     if args.worker:
         json.dump(run_system(args.worker, docs), sys.stdout)
         return
-    print(f"corpus: {len(docs)} files ({', '.join(sorted({d[1].suffix for d in docs}))}); one process per system, CPU time")
+    print(
+        f"corpus: {len(docs)} files ({', '.join(sorted({d[1].suffix for d in docs}))}); "
+        "one process per system, CPU time"
+    )
     results = {}
     for system in args.systems.split(","):
         recs, peak = _child(system, args)
@@ -176,8 +181,13 @@ def main() -> None:
                 print(_summary(system, sel, peak, subset))
         if args.show_wrong:
             for r in recs:
-                if "cells_total" in r and (r["cells_right"] != r["cells_total"] or r["cells_extra"] or r["fp"] or r["fn"]):
-                    print(f"    not exact: {r['doc']} right={r['cells_right']}/{r['cells_total']} extra={r['cells_extra']} fp={r['fp']} fn={r['fn']}")
+                if "cells_total" in r and (
+                    r["cells_right"] != r["cells_total"] or r["cells_extra"] or r["fp"] or r["fn"]
+                ):
+                    print(
+                        f"    not exact: {r['doc']} right={r['cells_right']}/{r['cells_total']} "
+                        f"extra={r['cells_extra']} fp={r['fp']} fn={r['fn']}"
+                    )
     if "gongkai" in results and "pdfplumber-chars" in results:
         g = {r["doc"]: r for r in results["gongkai"] if r["format"] == "pdf"}
         c = {r["doc"]: r for r in results["pdfplumber-chars"]}
@@ -185,7 +195,10 @@ def main() -> None:
         if common:
             ratio = sum(g[d]["cpu"] for d in common) / max(sum(c[d]["cpu"] for d in common), 1e-9)
             per5 = 5 * sum(g[d]["cpu"] for d in common) / max(sum(g[d]["pages"] for d in common), 1)
-            print(f"speed: gongkai / pdfplumber-chars = {ratio:.2f}x (target <= 1.5x); a 5-page PDF ~ {per5:.2f}s CPU (target < 1 s)")
+            print(
+                f"speed: gongkai / pdfplumber-chars = {ratio:.2f}x (target <= 1.5x); "
+                f"a 5-page PDF ~ {per5:.2f}s CPU (target < 1 s)"
+            )
 
 
 if __name__ == "__main__":

@@ -9,9 +9,9 @@ Public API (everything else is private machinery)::
 
 __version__ = "0.1.0"
 
-from .errors import GongkaiError  # noqa: E402
-from .model import Report  # noqa: E402
-from .options import Limits, Options  # noqa: E402
-from .pipeline import read_report  # noqa: E402
+from .errors import GongkaiError
+from .model import Report
+from .options import Limits, Options
+from .pipeline import read_report
 
 __all__ = ["GongkaiError", "Limits", "Options", "Report", "__version__", "read_report"]

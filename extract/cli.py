@@ -14,7 +14,11 @@ from .model import Report
 from .options import Limits, Options
 from .pipeline import read_report
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Government information disclosure annual reports as validated data.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Government information disclosure annual reports as validated data.",
+)
 
 
 def _version(value: bool) -> None:
@@ -25,7 +29,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
 ) -> None:
     """gongkai: 政府信息公开工作年度报告 -> clean, validated data."""
 

@@ -72,7 +72,10 @@ class TooLarge(InputError):
 
 class NotAReport(GongkaiError):
     code = "E_NOT_A_REPORT"
-    hint = "no 政府信息公开工作年度报告 structure (section titles or standard tables) was found; check the file is an annual report"
+    hint = (
+        "no 政府信息公开工作年度报告 structure (section titles or standard tables) was found; "
+        "check the file is an annual report"
+    )
 
 
 class NoTextLayer(GongkaiError):

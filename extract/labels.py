@@ -48,7 +48,7 @@ def split_label(text: str) -> Label:
         num = f"{m.group(2)}、"
     else:
         num = f"{m.group(3)}."
-    return Label(num, t[m.end():])
+    return Label(num, t[m.end() :])
 
 
 @lru_cache(maxsize=16384)
@@ -69,7 +69,9 @@ def similarity(printed: str, official: str) -> float:
     return max(score, 0.0)
 
 
-def best_match(printed: str, candidates: dict[str, tuple[str, ...]], threshold: float = 72.0) -> tuple[str, float] | None:
+def best_match(
+    printed: str, candidates: dict[str, tuple[str, ...]], threshold: float = 72.0
+) -> tuple[str, float] | None:
     """The candidate id whose labels best match ``printed``, if good enough and unambiguous."""
     scored = sorted(
         ((max(similarity(printed, lab) for lab in labels), cid) for cid, labels in candidates.items()),

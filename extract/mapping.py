@@ -89,9 +89,7 @@ class _Kind:
     specs: dict[str, TableSpec]
 
     def column_applies(self, col: str, row: str) -> bool:
-        return any(
-            col in s.columns and row in s.rows and s.columns[col].applies_to(row) for s in self.specs.values()
-        )
+        return any(col in s.columns and row in s.rows and s.columns[col].applies_to(row) for s in self.specs.values())
 
     def printed_order(self, row: str | None) -> list[tuple[str, str]]:
         """(row, column) pairs in the official template's printed order."""
@@ -294,7 +292,11 @@ class TableMapper:
                 cid = self._match_column(kind, col_path)
                 if rid is None or cid is None:
                     if parse_cell(cell.text).kind == "number":
-                        self._issue("E_UNPLACED_VALUE", f"value {cell.text!r} in a {kind.id} table has no row/column label that matches", cell)
+                        self._issue(
+                            "E_UNPLACED_VALUE",
+                            f"value {cell.text!r} in a {kind.id} table has no row/column label that matches",
+                            cell,
+                        )
                     continue
                 if not kind.column_applies(cid, rid):
                     if cell.text.strip():
@@ -324,7 +326,8 @@ class TableMapper:
                 where = row_id or kind.id
                 self._issue(
                     "E_RAGGED_ROW",
-                    f"{kind.id} row {where}: {len(values)} values printed for {len(slots)} columns; cannot tell which is which",
+                    f"{kind.id} row {where}: {len(values)} values printed for {len(slots)} columns; "
+                    "cannot tell which is which",
                     values[0] if values else (cells[0] if cells else None),
                 )
                 continue
@@ -366,11 +369,26 @@ class TableMapper:
         old = self.result.cells.get(cid)
         if old is not None:
             if old.value != parsed.value:
-                self._issue("E_DUPLICATE_CELL", f"{cid} printed twice with different values ({old.value} and {parsed.value}); kept the first", cell, [cid])
+                self._issue(
+                    "E_DUPLICATE_CELL",
+                    f"{cid} printed twice with different values ({old.value} and {parsed.value}); kept the first",
+                    cell,
+                    [cid],
+                )
             return
         self.result.cells[cid] = MappedCell(
-            cid, table, row, col, parsed.value, cell.text.strip(), cell.page, cell.bbox, cell.source,
-            cell.method, cell.confidence, cell.alternatives,
+            cid,
+            table,
+            row,
+            col,
+            parsed.value,
+            cell.text.strip(),
+            cell.page,
+            cell.bbox,
+            cell.source,
+            cell.method,
+            cell.confidence,
+            cell.alternatives,
         )
 
     def _issue(self, code: str, message: str, cell: Cell | None, cells: list[str] | None = None) -> None:

@@ -13,7 +13,9 @@ from datetime import date
 from .layout import TextLine
 from .sections import Section, clean_text
 
-_TITLE = re.compile(r"(?P<org>.*?)(?P<year>(19|20)\d{2})\s*年(度)?(?P<kind>政府信息公开|政务公开|信息公开)?.{0,12}?报告")
+_TITLE = re.compile(
+    r"(?P<org>.*?)(?P<year>(19|20)\d{2})\s*年(度)?(?P<kind>政府信息公开|政务公开|信息公开)?.{0,12}?报告"
+)
 _TITLE_TAIL = re.compile(r"(政府信息)?公开(工作)?(年度)?报\s*告")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?")
 _ORG_IN_BODY = re.compile(

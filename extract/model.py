@@ -23,7 +23,9 @@ Severity = Literal["error", "warning", "info"]
 class CellValue(BaseModel):
     """One printed table value with its provenance."""
 
-    value: int | float | None = Field(description="The printed number; null for a blank cell or a printed '/', '—', '无'.")
+    value: int | float | None = Field(
+        description="The printed number; null for a blank cell or a printed '/', '—', '无'."
+    )
     text: str = Field("", description="The cell text as printed.")
     page: int | None = Field(None, description="1-based page, for paged formats.")
     bbox: tuple[float, float, float, float] | None = Field(None, description="x0, top, x1, bottom in PDF points.")
@@ -40,7 +42,9 @@ class Finding(BaseModel):
 
     rule: str = Field(description="Rule id from the data dictionary, or a 'missing.*' / 'unreadable.*' check.")
     severity: Severity
-    where: str | None = Field(None, description="'applications.*.total' (a column) or 'review_litigation.review.*' (a row).")
+    where: str | None = Field(
+        None, description="'applications.*.total' (a column) or 'review_litigation.review.*' (a row)."
+    )
     cells: list[str] = Field(default_factory=list)
     message: str
     expected: float | None = None

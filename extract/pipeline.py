@@ -44,7 +44,7 @@ def read_report(source: str | Path | Sequence[str | Path], options: Options | No
         return extract_bytes(data, options, src, started)
     except GongkaiError as exc:
         return _failed(src, exc, started)
-    except Exception as exc:  # noqa: BLE001 - a batch must never stop on one file
+    except Exception as exc:
         log.debug("internal error on %s", src.path, exc_info=True)
         return _failed(src, GongkaiError(f"unexpected {type(exc).__name__}: {exc}"), started)
 
@@ -92,8 +92,16 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
 
     cells = {
         k: CellValue(
-            value=c.value, text=c.text, page=c.page, bbox=c.bbox, source=c.source, method=c.method,
-            confidence=c.confidence, table=c.table, row=c.row, column=c.column,
+            value=c.value,
+            text=c.text,
+            page=c.page,
+            bbox=c.bbox,
+            source=c.source,
+            method=c.method,
+            confidence=c.confidence,
+            table=c.table,
+            row=c.row,
+            column=c.column,
         )
         for k, c in mapping.cells.items()
     }
@@ -107,8 +115,15 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
     findings.extend(missing)
     for v in RuleChecker(sch).check({k: c.value for k, c in cells.items()}):
         findings.append(
-            Finding(rule=v.rule, severity="error", where=v.where, cells=v.cells, message=v.message,
-                    expected=v.expected, printed=v.printed)
+            Finding(
+                rule=v.rule,
+                severity="error",
+                where=v.where,
+                cells=v.cells,
+                message=v.message,
+                expected=v.expected,
+                printed=v.printed,
+            )
         )
     incomplete = any(f.rule.startswith(("missing.", "unreadable.")) for f in findings) or any(
         e.code.startswith("E_") for e in errors
@@ -130,8 +145,16 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
         source=src,
         pages=[PageRecord(number=p.number, method=p.method, chars=p.n_chars, note=p.note) for p in doc.pages],
         tables=[
-            TableRecord(kind=t.kind, page=t.page, bbox=t.bbox, method=t.method, quality=round(t.quality, 3),
-                        rows=t.n_rows, cols=t.n_cols, cells_mapped=t.cells_mapped)
+            TableRecord(
+                kind=t.kind,
+                page=t.page,
+                bbox=t.bbox,
+                method=t.method,
+                quality=round(t.quality, 3),
+                rows=t.n_rows,
+                cols=t.n_cols,
+                cells_mapped=t.cells_mapped,
+            )
             for t in mapping.tables
         ],
     )
@@ -151,22 +174,41 @@ def _template_and_missing(mapping: Mapping, sch: Schema, year: int | None) -> tu
     for table, spec in sch.templates[template].tables.items():
         rows = found_rows.get(table)
         if not rows:
-            findings.append(Finding(rule="missing.table", severity="error", where=f"{table}.*.*",
-                                    message=f"the {table} table was not found"))
+            findings.append(
+                Finding(
+                    rule="missing.table",
+                    severity="error",
+                    where=f"{table}.*.*",
+                    message=f"the {table} table was not found",
+                )
+            )
             continue
         expected = set(spec.rows)
         if table == "applications":
             expected -= {"other_no_correction", "other_unpaid_fee", "other_other", "other_total"}
             expected |= {"other_no_correction", "other_unpaid_fee", "other_other"} if has_three else {"other_total"}
         for row in sorted(expected - rows, key=list(spec.rows).index):
-            findings.append(Finding(rule="missing.row", severity="error", where=f"{table}.{row}.*",
-                                    message=f"row {table}.{row} ({spec.rows[row].label}) was not found"))
+            findings.append(
+                Finding(
+                    rule="missing.row",
+                    severity="error",
+                    where=f"{table}.{row}.*",
+                    message=f"row {table}.{row} ({spec.rows[row].label}) was not found",
+                )
+            )
         for row in expected & rows:
             for col in spec.columns_for(row):
                 cid = f"{table}.{row}.{col.id}"
                 if cid not in mapping.cells:
-                    findings.append(Finding(rule="missing.cell", severity="error", cells=[cid], where=cid,
-                                            message=f"{cid} ({spec.rows[row].label} / {col.label}) could not be read"))
+                    findings.append(
+                        Finding(
+                            rule="missing.cell",
+                            severity="error",
+                            cells=[cid],
+                            where=cid,
+                            message=f"{cid} ({spec.rows[row].label} / {col.label}) could not be read",
+                        )
+                    )
     return template, variant, findings
 
 

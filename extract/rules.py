@@ -35,9 +35,7 @@ class RuleChecker:
     def __init__(self, schema: Schema):
         self.schema = schema
         # terms defined as sums by some rule: name -> rhs terms
-        self._definitions = {
-            r.lhs[0].name: r for r in schema.rules if len(r.lhs) == 1 and not r.lhs[0].is_glob
-        }
+        self._definitions = {r.lhs[0].name: r for r in schema.rules if len(r.lhs) == 1 and not r.lhs[0].is_glob}
 
     def check(self, values: dict[str, float | int | None]) -> list[RuleViolation]:
         out: list[RuleViolation] = []
@@ -62,6 +60,7 @@ class RuleChecker:
             lines, names = rows, list(spec.columns)
         out = []
         for line in lines:
+
             def get(name: str, line: str = line) -> float | int | None:
                 key = (name, line) if rule.along == "column" else (line, name)
                 return found.get(key, _MISSING)  # type: ignore[return-value]
@@ -78,7 +77,11 @@ class RuleChecker:
                 rhs_text = " + ".join(t.name for t in rule.rhs)
                 out.append(
                     RuleViolation(
-                        rule.id, where, cells, float(rv), float(lv),
+                        rule.id,
+                        where,
+                        cells,
+                        float(rv),
+                        float(lv),
                         f"{lhs_text} = {_fmt(lv)} but {rhs_text} = {_fmt(rv)} ({where})",
                     )
                 )

@@ -54,9 +54,7 @@ class TableSpec:
         return [c for c in self.columns.values() if c.applies_to(row)]
 
     def cell_ids(self, rows: list[str] | None = None) -> list[str]:
-        return [
-            f"{self.id}.{r}.{c.id}" for r in (rows or list(self.rows)) for c in self.columns_for(r)
-        ]
+        return [f"{self.id}.{r}.{c.id}" for r in (rows or list(self.rows)) for c in self.columns_for(r)]
 
 
 @dataclass(frozen=True)
@@ -150,7 +148,11 @@ def _derive_2019(t2021: Template, raw2019: dict) -> Template:
 
 
 def load_schema(path: Path | None = None) -> Schema:
-    text = path.read_text("utf-8") if path else resources.files("extract").joinpath("data/report_tables.yaml").read_text("utf-8")
+    text = (
+        path.read_text("utf-8")
+        if path
+        else resources.files("extract").joinpath("data/report_tables.yaml").read_text("utf-8")
+    )
     raw = yaml.safe_load(text)
     t2021 = Template("2021", {tid: _table(tid, d) for tid, d in raw["templates"]["2021"].items()})
     t2019 = _derive_2019(t2021, raw["templates"]["2019"])

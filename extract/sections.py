@@ -55,7 +55,9 @@ def clean_text(text: str) -> str:
     return _SPACE_NEAR_CJK.sub("", text).strip()
 
 
-def _heading(line: str, table: list[tuple[str, str, tuple[str, ...]]], rx: re.Pattern[str], after: int) -> tuple[int, str, str] | None:
+def _heading(
+    line: str, table: list[tuple[str, str, tuple[str, ...]]], rx: re.Pattern[str], after: int
+) -> tuple[int, str, str] | None:
     """(index into table, title, rest of line) when ``line`` starts a heading after ``after``."""
     t = clean_text(line)
     m = rx.match(t)
@@ -74,10 +76,10 @@ def _heading(line: str, table: list[tuple[str, str, tuple[str, ...]]], rx: re.Pa
 
 
 def _split_inline(rest: str) -> tuple[str, str]:
-    """"主动公开情况。主要通过…" -> ("主动公开情况。", "主要通过…")."""
+    """ "主动公开情况。主要通过…" -> ("主动公开情况。", "主要通过…")."""
     m = re.search(r"[。：:]", rest)
     if m and m.end() < len(rest) and m.start() <= 40:
-        return rest[: m.end()], rest[m.end():].strip()
+        return rest[: m.end()], rest[m.end() :].strip()
     return rest, ""
 
 

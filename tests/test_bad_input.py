@@ -33,7 +33,9 @@ def test_user_password_is_e_encrypted(tmp_path):
 @needs_qpdf
 def test_owner_password_only_reads_normally(tmp_path):
     out = tmp_path / "restricted.pdf"
-    subprocess.run(["qpdf", "--encrypt", "", "owner", "256", "--modify=none", "--", str(REPORT_PDF), str(out)], check=True)
+    subprocess.run(
+        ["qpdf", "--encrypt", "", "owner", "256", "--modify=none", "--", str(REPORT_PDF), str(out)], check=True
+    )
     r = read_report(out)
     assert r.status == "ok" and len(r.cells) == 186
 

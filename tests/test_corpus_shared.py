@@ -18,7 +18,7 @@ def _squash(text: str) -> str:
 
 @pytest.fixture(scope="module", params=DOCS, ids=[d[0] for d in DOCS])
 def extracted(request):
-    doc_id, path, truth = request.param
+    _, path, truth = request.param
     return read_report(path), truth
 
 

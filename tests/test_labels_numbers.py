@@ -13,7 +13,11 @@ from extract.numbers import parse_cell
 @pytest.mark.parametrize(
     ("printed", "numbering", "body"),
     [
-        ("（二）部分公开（区分处理的，只计这一情 形，不\n计其他情形）", "(二)", "部分公开(区分处理的,只计这一情形,不计其他情形)"),
+        (
+            "（二）部分公开（区分处理的，只计这一情 形，不\n计其他情形）",
+            "(二)",
+            "部分公开(区分处理的,只计这一情形,不计其他情形)",
+        ),
         ("1、申请人无正当理由", "1.", "申请人无正当理由"),
         ("1．属于国家秘密", "1.", "属于国家秘密"),
         ("(三)不予公开", "(三)", "不予公开"),
@@ -46,10 +50,20 @@ def test_ambiguous_match_is_refused():
 @pytest.mark.parametrize(
     ("text", "kind", "value"),
     [
-        ("0", "number", 0), ("7730.28", "number", 7730.28), ("3,985,758", "number", 3985758), ("１２", "number", 12),
-        (" 0 ", "number", 0), ("12件", "number", 12), ("-3", "number", -3),
-        ("", "null", None), ("/", "null", None), ("—", "null", None), ("无", "null", None), ("－", "null", None),
-        ("行政许可", "text", None), ("1 2 3 4", "number", 1234),
+        ("0", "number", 0),
+        ("7730.28", "number", 7730.28),
+        ("3,985,758", "number", 3985758),
+        ("１２", "number", 12),
+        (" 0 ", "number", 0),
+        ("12件", "number", 12),
+        ("-3", "number", -3),
+        ("", "null", None),
+        ("/", "null", None),
+        ("—", "null", None),
+        ("无", "null", None),
+        ("－", "null", None),
+        ("行政许可", "text", None),
+        ("1 2 3 4", "number", 1234),
     ],
 )
 def test_parse_cell(text, kind, value):
@@ -80,7 +94,10 @@ def test_normalize_is_idempotent(t):
     assert normalize(normalize(t)) == normalize(t)
 
 
-@given(st.sampled_from(["1.属于国家秘密", "（三）不予公开", "4.保护第三方合法权益", "结果维持"]), st.sampled_from([" ", "\n", "\u3000"]))
+@given(
+    st.sampled_from(["1.属于国家秘密", "（三）不予公开", "4.保护第三方合法权益", "结果维持"]),
+    st.sampled_from([" ", "\n", "\u3000"]),
+)
 def test_whitespace_anywhere_is_ignored(label, ws):
     for i in range(1, len(label)):
         assert similarity(label[:i] + ws + label[i:], label) == 100

@@ -28,7 +28,19 @@ def test_cli_extract_prints_valid_report():
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     jsonschema.validate(data, json.loads(SCHEMA_FILE.read_text("utf-8")))
-    for key in ("status", "template", "organization", "year", "level", "cells", "findings", "sections", "items", "errors", "source"):
+    for key in (
+        "status",
+        "template",
+        "organization",
+        "year",
+        "level",
+        "cells",
+        "findings",
+        "sections",
+        "items",
+        "errors",
+        "source",
+    ):
         assert key in data
     assert data["status"] == "ok"
     assert data["items"] == []

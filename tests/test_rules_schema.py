@@ -20,14 +20,19 @@ def test_templates_and_cell_counts():
     assert "other_no_correction" not in S.table("2019", "applications").rows
     assert len(S.table("2021", "review_litigation").cell_ids()) == 15
     assert [r.id for r in S.rules] == [
-        "applications.balance", "applications.results_sum", "applications.other_sum",
-        "applications.row_total", "review_litigation.row_total",
+        "applications.balance",
+        "applications.results_sum",
+        "applications.other_sum",
+        "applications.row_total",
+        "review_litigation.row_total",
     ]
 
 
 def _consistent_apps(draw_counts: list[int], three_rows: bool) -> dict[str, int | None]:
     """A consistent applications table from per-result-row counts for one column, copied to natural_person."""
-    result_rows = [r for r in APPS.rows if r.startswith(("granted", "partially", "denied_", "unavailable_", "rejected_"))]
+    result_rows = [
+        r for r in APPS.rows if r.startswith(("granted", "partially", "denied_", "unavailable_", "rejected_"))
+    ]
     other = ["other_no_correction", "other_unpaid_fee", "other_other"] if three_rows else ["other_total"]
     rows = result_rows + other
     vals = dict(zip(rows, draw_counts[: len(rows)], strict=False))
@@ -73,7 +78,10 @@ def test_blank_counts_as_zero_and_other_total_is_derived():
 
 
 def test_review_row_total_message_names_values():
-    cells = {f"review_litigation.review.{c}": v for c, v in zip(["upheld", "corrected", "other", "pending", "total"], [10, 1, 0, 0, 0], strict=True)}
+    cells = {
+        f"review_litigation.review.{c}": v
+        for c, v in zip(["upheld", "corrected", "other", "pending", "total"], [10, 1, 0, 0, 0], strict=True)
+    }
     (v,) = RuleChecker(S).check(cells)
     assert v.where == "review_litigation.review.*" and v.expected == 11 and v.printed == 0
     assert "11" in v.message and "total = 0" in v.message

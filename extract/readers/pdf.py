@@ -22,11 +22,15 @@ from ..errors import CorruptInput, EncryptedInput, NoTextLayer, TooLarge
 from ..layout import BBox, Cell, Document, PageError, PageInfo, Table, TextLine
 from ..numbers import parse_cell
 from ..options import Options
+from .pdf_camelot import camelot_tables
 
 log = logging.getLogger(__name__)
 
 # "-3-", "— 3 —", "第3页", "第 3 页 共 5 页", "3/5": page furniture, not report text
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$|^\d{1,3}\s*/\s*\d{1,3}$")
+
+QUALITY_OK = 0.95
+"""Below this a pdfplumber table gets a second opinion from camelot."""
 
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
@@ -86,11 +90,17 @@ def read_pdf(data: bytes, options: Options) -> Document:
     with pdf:
         for i, page in enumerate(pdf.pages, start=1):
             try:
-                _read_page(page, i, doc)
-            except Exception as exc:  # noqa: BLE001 - one bad page must not sink the document
+                _read_page(page, i, doc, data, options)
+            except Exception as exc:
                 log.warning("page %d failed: %r", i, exc)
                 doc.pages.append(PageInfo(i, note="failed"))
-                doc.errors.append(PageError("E_PAGE", f"page {i} could not be read ({type(exc).__name__}); the other pages were extracted", i))
+                doc.errors.append(
+                    PageError(
+                        "E_PAGE",
+                        f"page {i} could not be read ({type(exc).__name__}); the other pages were extracted",
+                        i,
+                    )
+                )
             finally:
                 page.close()
     if doc.pages and sum(p.n_chars for p in doc.pages) == 0:
@@ -98,29 +108,89 @@ def read_pdf(data: bytes, options: Options) -> Document:
     return doc
 
 
-def _read_page(page: pdfplumber.page.Page, number: int, doc: Document) -> None:
+def _read_page(page: pdfplumber.page.Page, number: int, doc: Document, data: bytes, options: Options) -> None:
     chars = page.chars
     info = PageInfo(number, float(page.width), float(page.height), len(chars))
     doc.pages.append(info)
     if not chars:
         info.note = "no text layer"
         return
-    tables = [t for t in (_to_table(ft, number) for ft in page.find_tables(_TABLE_SETTINGS)) if t is not None]
-    # text outside the multi-cell rows of real tables is running text
-    exclude = [row_bbox for t, rows in tables for row_bbox in rows]
-    if exclude:
-        text_page = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, exclude))
-    else:
-        text_page = page
-    lines = [
-        TextLine(ln["text"], number, (ln["x0"], ln["top"], ln["x1"], ln["bottom"]))
-        for ln in text_page.extract_text_lines(strip=True, return_chars=False)
-        if ln["text"].strip() and not _PAGE_NUMBER.match(ln["text"].strip())
-    ]
+    tables: list[Table] = []
+    if options.table_strategy != "camelot":
+        tables = [t for t in (_to_table(ft, number) for ft in page.find_tables(_TABLE_SETTINGS)) if t is not None]
+    lines = _text_lines(page, number, tables)
+    if options.table_strategy == "camelot" or _needs_second_opinion(tables, lines):
+        flavor = "lattice" if (page.lines or page.rects) else "stream"
+        alt = [t for t in camelot_tables(data, number, float(page.height), flavor) if _is_real_table(t.texts())]
+        for t in alt:
+            t.quality = _quality(t.rows)  # the same score for both strategies
+        chosen = _choose(tables, alt, prefer_alt=options.table_strategy == "camelot")
+        info.note = f"tables: {', '.join(sorted({t.method for t in chosen})) or 'none'}"
+        if chosen != tables:
+            tables = chosen
+            lines = _text_lines(page, number, tables)
     blocks: list[tuple[float, TextLine | Table]] = [(ln.bbox[1], ln) for ln in lines if ln.bbox]
-    blocks += [(t.bbox[1], t) for t, _ in tables if t.bbox]
+    blocks += [(t.bbox[1], t) for t in tables if t.bbox]
     blocks.sort(key=lambda b: b[0])
     doc.blocks.extend(b for _, b in blocks)
+
+
+# a table row printed without rulings ends in three or more separate numbers: "规章  0  0  0"
+_NUMERIC_LINE = re.compile(r"(?:\s+[\d.,]*\d){3,}\s*$")
+
+
+def _needs_second_opinion(tables: list[Table], lines: list[TextLine]) -> bool:
+    """A table that scores low, or table-like lines of numbers with no ruled table at all."""
+    if any(t.quality < QUALITY_OK for t in tables):
+        return True
+    if tables:
+        return False
+    return sum(1 for ln in lines if _NUMERIC_LINE.search(ln.text)) >= 3
+
+
+def _text_lines(page: pdfplumber.page.Page, number: int, tables: list[Table]) -> list[TextLine]:
+    """Running text: the page's lines outside the multi-cell rows of real tables, without page numbers."""
+    exclude = [b for t in tables for b in _multi_cell_rows(t)]
+    if exclude:
+        page = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, exclude))
+    return [
+        TextLine(ln["text"], number, (ln["x0"], ln["top"], ln["x1"], ln["bottom"]))
+        for ln in page.extract_text_lines(strip=True, return_chars=False)
+        if ln["text"].strip() and not _PAGE_NUMBER.match(ln["text"].strip())
+    ]
+
+
+def _overlap(a: BBox, b: BBox) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    return w * h / min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+
+
+def _choose(primary: list[Table], alt: list[Table], prefer_alt: bool) -> list[Table]:
+    """Per table, the strategy whose own quality score is higher (ties keep pdfplumber)."""
+    out = list(primary)
+    for t in alt:
+        rivals = [p for p in out if p.bbox and t.bbox and _overlap(p.bbox, t.bbox) > 0.5]
+        if not rivals:
+            out.append(t)
+        elif prefer_alt or t.quality > max(p.quality for p in rivals):
+            out = [p for p in out if p not in rivals] + [t]
+    out.sort(key=lambda t: t.bbox[1] if t.bbox else 0)
+    return out
+
+
+def _multi_cell_rows(t: Table) -> list[BBox]:
+    """Boxes of the rows with two or more cells: their text is table text, not prose."""
+    out = []
+    for row in t.rows:
+        boxes = [c.bbox for c in row if c is not None and c.bbox]
+        if len(boxes) >= 2:
+            out.append(
+                (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+            )
+    return out
 
 
 def _inside(obj: dict, boxes: list[BBox]) -> bool:
@@ -129,32 +199,33 @@ def _inside(obj: dict, boxes: list[BBox]) -> bool:
     return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
 
-def _to_table(found: pdfplumber.table.Table, page: int) -> tuple[Table, list[BBox]] | None:
-    """A pdfplumber table as a gridded Table, or None for prose boxes."""
-    text = found.extract()
+def _is_real_table(text: list[list[str | None]]) -> bool:
+    """WPS boxes every prose line: a table has two or more columns and some numbers."""
     if not text or max(len(r) for r in text) < 2:
-        return None
-    if not any(parse_cell(t).kind == "number" for row in text for t in row if t):
+        return False
+    return any(parse_cell(t).kind == "number" for row in text for t in row if t)
+
+
+def _to_table(found: pdfplumber.table.Table, page: int) -> Table | None:
+    """A pdfplumber table as a gridded Table (spans from the cells' own edges), or None for prose boxes."""
+    text = found.extract()
+    if not _is_real_table(text):
         return None
     # grid lines from the cells' own edges: spans are the grid lines a cell crosses
     xs = _edges([b for r in found.rows for b in r.cells if b], 0, 2)
     ys = _edges([b for r in found.rows for b in r.cells if b], 1, 3)
     rows: list[list[Cell | None]] = []
-    multi_cell_rows: list[BBox] = []
-    for r, (row, row_text) in enumerate(zip(found.rows, text, strict=True)):
+    for row, row_text in zip(found.rows, text, strict=True):
         out: list[Cell | None] = []
-        for c, (bbox, t) in enumerate(zip(row.cells, row_text, strict=True)):
+        for bbox, t in zip(row.cells, row_text, strict=True):
             if bbox is None:
                 out.append(None)
                 continue
             colspan = 1 + sum(1 for x in xs if bbox[0] + 1 < x < bbox[2] - 1)
             rowspan = 1 + sum(1 for y in ys if bbox[1] + 1 < y < bbox[3] - 1)
             out.append(Cell(t or "", page, tuple(bbox), None, "text", 1.0, rowspan, colspan))
-        if sum(c is not None for c in out) >= 2:
-            multi_cell_rows.append(tuple(row.bbox))
         rows.append(out)
-    table = Table(rows, "pdfplumber", page, tuple(found.bbox), True, _quality(rows), xs)
-    return table, multi_cell_rows
+    return Table(rows, "pdfplumber", page, tuple(found.bbox), True, _quality(rows), xs)
 
 
 def _edges(boxes: list[tuple[float, ...]], lo: int, hi: int) -> list[float]:
