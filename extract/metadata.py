@@ -56,14 +56,15 @@ def _title(preamble: list[TextLine]) -> tuple[str | None, str | None, int | None
     """(title, organisation, year) from the first lines; titles wrap and carry stray spaces."""
     texts = [clean_text(ln.text).replace(" ", "") for ln in preamble[:12]]
     for i, t in enumerate(texts):
-        joined = t + (texts[i + 1] if i + 1 < len(texts) and not t.endswith("报告") else "")
-        if not _TITLE_TAIL.search(joined):
+        if not _TITLE_TAIL.search(t):
             continue
-        m = _TITLE.search(joined)
-        if m:
-            org = m.group("org").strip(" ：:《》") or None
-            return m.group(0), org, int(m.group("year"))
-        return joined, None, None
+        # a wrapped title: the line with 报告, else that line joined to the one before
+        for candidate in (t, texts[i - 1] + t if i else t):
+            m = _TITLE.search(candidate)
+            if m:
+                org = re.split(r"[>》]", m.group("org"))[-1].strip(" ：:《") or None
+                return m.group(0), org, int(m.group("year"))
+        return t, None, None
     return None, None, None
 
 
