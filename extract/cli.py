@@ -59,6 +59,24 @@ def extract(
     raise typer.Exit(1 if report.status == "failed" else 0)
 
 
+@app.command()
+def debug(
+    file: Annotated[Path, typer.Argument(help="A PDF report.")],
+    page: Annotated[int, typer.Option(help="1-based page to draw.")] = 1,
+    out: Annotated[Path, typer.Option("--out", "-o", help="PNG to write.")] = Path("page.png"),
+) -> None:
+    """Draw the tables, text lines and mapped cells found on one PDF page."""
+    from .debug import draw_page
+    from .pipeline import analyse_bytes
+
+    doc, report = analyse_bytes(file.read_bytes(), Options())
+    if doc is None or report.source.format != "pdf":
+        typer.echo("debug drawing needs a readable PDF", err=True)
+        raise typer.Exit(1)
+    draw_page(file, page, doc, report).save(out)
+    typer.echo(f"wrote {out}")
+
+
 @app.command("schema")
 def schema_cmd() -> None:
     """Print the JSON Schema of the report (generated from the models)."""

@@ -61,10 +61,18 @@ def _read_bytes(path: Path, options: Options) -> bytes:
 
 def extract_bytes(data: bytes, options: Options, src: Source | None = None, started: float | None = None) -> Report:
     """The pipeline proper, on bytes already in memory (the batch runner calls this)."""
+    return analyse_bytes(data, options, src, started)[1]
+
+
+def analyse_bytes(
+    data: bytes, options: Options, src: Source | None = None, started: float | None = None
+) -> tuple[Document | None, Report]:
+    """The report and the layout document it came from (for drawing and debugging)."""
     started = started if started is not None else time.perf_counter()
     src = src or Source()
     src.sha256 = hashlib.sha256(data).hexdigest()
     src.bytes = len(data)
+    doc: Document | None = None
     try:
         src.format = sniff(data)
         t0 = time.perf_counter()
@@ -74,9 +82,9 @@ def extract_bytes(data: bytes, options: Options, src: Source | None = None, star
         report = build_report(doc, schema(), src)
         t2 = time.perf_counter()
         report.timings = {"read": round(t1 - t0, 4), "analyse": round(t2 - t1, 4), "total": round(t2 - started, 4)}
-        return report
+        return doc, report
     except GongkaiError as exc:
-        return _failed(src, exc, started)
+        return doc, _failed(src, exc, started)
 
 
 def build_report(doc: Document, sch: Schema, src: Source) -> Report:
