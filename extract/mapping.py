@@ -315,24 +315,41 @@ class TableMapper:
             last_label = max((i for i, c in enumerate(cells) if parse_cell(c.text).kind == "text"), default=-1)
             labels = [c.text for c in cells[: last_label + 1]]
             values = cells[last_label + 1 :]
+            row_kind = kind
             row_id = self._match_row(kind, labels) if labels else None
             if labels and row_id is None:
-                continue
-            slots = self._ragged_slots(kind, row_id)
-            # trailing empty cells of a tab export carry no information
-            while len(values) > len(slots) and values and not values[-1].text.strip():
-                values.pop()
-            if len(values) != len(slots):
-                where = row_id or kind.id
-                self._issue(
-                    "E_RAGGED_ROW",
-                    f"{kind.id} row {where}: {len(values)} values printed for {len(slots)} columns; "
-                    "cannot tell which is which",
-                    values[0] if values else (cells[0] if cells else None),
-                )
-                continue
-            for (rid, cid), cell in zip(slots, values, strict=True):
-                self._put(kind.id, rid, cid, cell)
+                found = self._row_of_other_kind(kind, labels)
+                if found is None:
+                    continue
+                row_kind, row_id = found
+            self._ragged_row(row_kind, row_id, values, cells)
+
+    def _row_of_other_kind(self, kind: _Kind, labels: list[str]) -> tuple[_Kind, str] | None:
+        """A row whose label belongs to another table (tables printed back to back)."""
+        for other in self.kinds.values():
+            if other is not kind:
+                rid = self._match_row(other, labels)
+                if rid:
+                    self._last_kind = other.id
+                    return other, rid
+        return None
+
+    def _ragged_row(self, kind: _Kind, row_id: str | None, values: list[Cell], cells: list[Cell]) -> None:
+        slots = self._ragged_slots(kind, row_id)
+        # trailing empty cells of a tab export carry no information
+        while len(values) > len(slots) and values and not values[-1].text.strip():
+            values.pop()
+        if len(values) != len(slots):
+            where = row_id or kind.id
+            self._issue(
+                "E_RAGGED_ROW",
+                f"{kind.id} row {where}: {len(values)} values printed for {len(slots)} columns; "
+                "cannot tell which is which",
+                values[0] if values else (cells[0] if cells else None),
+            )
+            return
+        for (rid, cid), cell in zip(slots, values, strict=True):
+            self._put(kind.id, rid, cid, cell)
 
     def _ragged_slots(self, kind: _Kind, row_id: str | None) -> list[tuple[str, str]]:
         if row_id and not kind.specs["2021"].nested_header and kind.id in self._flat_order:

@@ -58,13 +58,16 @@ def _title(preamble: list[TextLine]) -> tuple[str | None, str | None, int | None
     for i, t in enumerate(texts):
         if not _TITLE_TAIL.search(t):
             continue
-        # a wrapped title: the line with 报告, else that line joined to the one before
-        for candidate in (t, texts[i - 1] + t if i else t):
+        # a wrapped title: the line with 报告, or that line joined to the one before
+        found: tuple[str, str | None, int] | None = None
+        for candidate in (t, texts[i - 1] + t) if i else (t,):
             m = _TITLE.search(candidate)
             if m:
                 org = re.split(r"[>》]", m.group("org"))[-1].strip(" ：:《") or None
-                return m.group(0), org, int(m.group("year"))
-        return t, None, None
+                found = (m.group(0), org, int(m.group("year")))
+                if org:
+                    return found
+        return found or (t, None, None)
     return None, None, None
 
 
