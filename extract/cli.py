@@ -60,6 +60,66 @@ def extract(
 
 
 @app.command()
+def run(
+    sources: Annotated[list[Path], typer.Argument(help="Folders, zip archives or files (recursively).")],
+    db: Annotated[Path, typer.Option(help="DuckDB database to write (created if missing).")] = Path("results.duckdb"),
+    workers: Annotated[int, typer.Option(help="Worker processes (default: all cores).")] = 0,
+    timeout: Annotated[float, typer.Option(help="Seconds per document before E_TIMEOUT.")] = 300.0,
+    memory_mb: Annotated[int, typer.Option(help="Memory cap per worker in MB (E_MEMORY above).")] = 3072,
+    force: Annotated[bool, typer.Option(help="Re-run documents already in the database.")] = False,
+    since: Annotated[str | None, typer.Option(help="Only files modified on/after this date (YYYY-MM-DD).")] = None,
+    from_list: Annotated[Path | None, typer.Option(help="A file listing input paths, one per line.")] = None,
+    engine: Annotated[str, typer.Option(help="local (process pool) or dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")] = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Extract a whole archive into a DuckDB database; interrupted runs resume where they stopped."""
+    import datetime as dt
+    import os
+
+    from .batch import RunOptions, run_batch
+    from .inputs import read_list
+    from .progress import RichProgress, print_summary
+
+    if engine not in ("local", "dask"):
+        raise typer.BadParameter("use local or dask", param_hint="--engine")
+    paths = list(sources) + (read_list(from_list) if from_list else [])
+    since_ts = dt.datetime.fromisoformat(since).timestamp() if since else None
+    ro = RunOptions(
+        db=db,
+        workers=workers or os.cpu_count() or 1,
+        timeout_s=timeout,
+        memory_mb=memory_mb,
+        force=force,
+        since=since_ts,
+        engine=engine,
+        scheduler=scheduler,  # type: ignore[arg-type]
+    )
+    with RichProgress(enabled=progress) as bar:
+        summary = run_batch(paths, ro, bar.update)
+    print_summary(summary, db)
+    raise typer.Exit(130 if summary.interrupted else 0)
+
+
+@app.command()
+def export(
+    db: Annotated[Path, typer.Option(help="The results database.")] = Path("results.duckdb"),
+    to: Annotated[str, typer.Option(help="parquet, csv, xlsx or jsonl.")] = "parquet",
+    out: Annotated[Path, typer.Option(help="Folder to write into.")] = Path("export"),
+) -> None:
+    """Export the database's tables (long) and views (wide) to files."""
+    from .export import export_db
+
+    if to not in ("parquet", "csv", "xlsx", "jsonl"):
+        raise typer.BadParameter("use parquet, csv, xlsx or jsonl", param_hint="--to")
+    if not db.exists():
+        typer.echo(f"no database at {db}; run `gongkai run ... --db {db}` first", err=True)
+        raise typer.Exit(1)
+    for path in export_db(db, to, out):  # type: ignore[arg-type]
+        typer.echo(str(path))
+
+
+@app.command()
 def debug(
     file: Annotated[Path, typer.Argument(help="A PDF report.")],
     page: Annotated[int, typer.Option(help="1-based page to draw.")] = 1,

@@ -43,10 +43,10 @@ def read_report(source: str | Path | Sequence[str | Path], options: Options | No
         data = _read_bytes(paths[0], options)
         return extract_bytes(data, options, src, started)
     except GongkaiError as exc:
-        return _failed(src, exc, started)
+        return failed_report(src, exc, started)
     except Exception as exc:
         log.debug("internal error on %s", src.path, exc_info=True)
-        return _failed(src, GongkaiError(f"unexpected {type(exc).__name__}: {exc}"), started)
+        return failed_report(src, GongkaiError(f"unexpected {type(exc).__name__}: {exc}"), started)
 
 
 def _read_bytes(path: Path, options: Options) -> bytes:
@@ -84,7 +84,7 @@ def analyse_bytes(
         report.timings = {"read": round(t1 - t0, 4), "analyse": round(t2 - t1, 4), "total": round(t2 - started, 4)}
         return doc, report
     except GongkaiError as exc:
-        return doc, _failed(src, exc, started)
+        return doc, failed_report(src, exc, started)
 
 
 def build_report(doc: Document, sch: Schema, src: Source) -> Report:
@@ -220,7 +220,8 @@ def _template_and_missing(mapping: Mapping, sch: Schema, year: int | None) -> tu
     return template, variant, findings
 
 
-def _failed(src: Source, exc: GongkaiError, started: float) -> Report:
+def failed_report(src: Source, exc: GongkaiError, started: float) -> Report:
+    """A report that carries only the coded error (and what was known of the source)."""
     return Report(
         extractor_version=__version__,
         status="failed",

@@ -1,0 +1,148 @@
+"""Finding the input files of a batch: folders, zip archives and file lists.
+
+Every input gets a stable key (its path, or ``archive.zip!member``) that the
+database uses to tell a finished document from a new one. Folders are walked with
+symlinks followed but each real directory visited once, so a symlink loop ends.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CorruptInput, TooLarge
+from .options import Limits
+
+# Files that are never reports: skip them quietly when walking folders.
+_SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+_SKIP_SUFFIXES = {".json", ".duckdb", ".wal", ".parquet", ".py", ".pyc", ".css", ".js"}
+
+
+@dataclass(frozen=True)
+class InputFile:
+    key: str
+    """Stable identity: the path, or "archive.zip!member/name.pdf"."""
+    path: str
+    """The file on disk (the archive for a zip member)."""
+    member: str | None
+    size: int
+    mtime: float
+
+
+def iter_inputs(sources: list[Path], since: float | None = None) -> Iterator[InputFile]:
+    """Every candidate file under ``sources``, in a stable order, each once."""
+    seen_dirs: set[tuple[int, int]] = set()
+    seen_keys: set[str] = set()
+    for src in sources:
+        for item in _expand(src, seen_dirs):
+            if item.key in seen_keys:
+                continue
+            seen_keys.add(item.key)
+            if since is not None and item.mtime < since:
+                continue
+            yield item
+
+
+def read_list(list_file: Path) -> list[Path]:
+    """A file list: one path per line; blank lines and # comments ignored; relative to the list."""
+    out = []
+    for line in list_file.read_text("utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            p = Path(line)
+            out.append(p if p.is_absolute() else list_file.parent / p)
+    return out
+
+
+def _expand(src: Path, seen_dirs: set[tuple[int, int]]) -> Iterator[InputFile]:
+    try:
+        st = src.stat()
+    except OSError:
+        # a missing path is still an input: its document row records the error
+        yield InputFile(str(src), str(src), None, 0, 0.0)
+        return
+    if src.is_dir():
+        yield from _walk(src, seen_dirs)
+    elif _is_zip_archive(src):
+        yield from _zip_members(src, st.st_mtime)
+    else:
+        yield InputFile(str(src), str(src), None, st.st_size, st.st_mtime)
+
+
+def _walk(root: Path, seen_dirs: set[tuple[int, int]]) -> Iterator[InputFile]:
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        try:
+            st = os.stat(dirpath)
+        except OSError:
+            dirnames[:] = []
+            continue
+        ident = (st.st_dev, st.st_ino)
+        if ident in seen_dirs:
+            dirnames[:] = []  # a symlink loop or a second link to a visited folder
+            continue
+        seen_dirs.add(ident)
+        dirnames.sort()
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in sorted(filenames):
+            if name in _SKIP_NAMES or name.startswith(".") or Path(name).suffix.lower() in _SKIP_SUFFIXES:
+                continue
+            p = Path(dirpath) / name
+            try:
+                fst = p.stat()
+            except OSError:
+                continue  # a dangling link
+            if _is_zip_archive(p):
+                yield from _zip_members(p, fst.st_mtime)
+            else:
+                yield InputFile(str(p), str(p), None, fst.st_size, fst.st_mtime)
+
+
+def _is_zip_archive(p: Path) -> bool:
+    """A .zip archive of reports (not a .docx/.odt, which are zips too)."""
+    if p.suffix.lower() != ".zip":
+        return False
+    try:
+        with p.open("rb") as f:
+            return f.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
+def _zip_members(p: Path, mtime: float) -> Iterator[InputFile]:
+    try:
+        with zipfile.ZipFile(p) as z:
+            infos = [i for i in z.infolist() if not i.is_dir()]
+    except zipfile.BadZipFile:
+        yield InputFile(str(p), str(p), None, p.stat().st_size, mtime)  # reported as corrupt
+        return
+    for info in sorted(infos, key=lambda i: i.filename):
+        name = info.filename
+        base = name.rsplit("/", 1)[-1]
+        if base in _SKIP_NAMES or base.startswith(".") or name.startswith("__MACOSX/"):
+            continue
+        yield InputFile(f"{p}!{name}", str(p), name, info.file_size, mtime)
+
+
+def load_bytes(item: InputFile, limits: Limits) -> bytes:
+    """The input's bytes, refusing oversized files and zip bombs before reading them."""
+    if item.member is None:
+        size = os.path.getsize(item.path)
+        if size > limits.max_file_bytes:
+            raise TooLarge(f"{size} bytes, more than the limit of {limits.max_file_bytes}")
+        with open(item.path, "rb") as f:
+            return f.read()
+    try:
+        with zipfile.ZipFile(item.path) as z:
+            info = z.getinfo(item.member)
+            if info.file_size > limits.max_file_bytes:
+                raise TooLarge(f"zip member of {info.file_size} bytes, more than the limit of {limits.max_file_bytes}")
+            with z.open(info) as f:
+                data = f.read(limits.max_file_bytes + 1)
+            if len(data) > limits.max_file_bytes:
+                raise TooLarge("zip member inflates beyond the size limit")
+            return data
+    except (zipfile.BadZipFile, KeyError, EOFError) as exc:
+        raise CorruptInput(f"cannot read {item.member} from the archive ({type(exc).__name__})") from None

@@ -1,0 +1,151 @@
+"""A pool of worker processes with a per-document timeout and memory cap.
+
+``concurrent.futures`` cannot stop one task that hangs or eats memory; here each
+worker is a process the parent can kill. A document that times out, exhausts its
+memory cap or crashes its worker gets a coded error and a fresh worker takes over:
+one bad file never stops the batch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing as mp
+import os
+import resource
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+Task = Callable[[Any], Any]
+
+
+@dataclass
+class Outcome:
+    job: Any
+    result: Any = None
+    error_code: str | None = None
+    error_message: str | None = None
+    seconds: float = 0.0
+
+
+def _worker_main(conn: Connection, task: Task, memory_mb: int | None) -> None:
+    if memory_mb:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    # tesseract & friends must not start a thread per core in every worker
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        try:
+            conn.send(("ok", task(job)))
+        except MemoryError:
+            conn.send(("E_MEMORY", "the document needed more memory than the per-document cap; raise --memory-mb"))
+        except Exception as exc:
+            log.debug("worker error: %s", traceback.format_exc())
+            conn.send(("E_INTERNAL", f"unexpected {type(exc).__name__}: {exc}"))
+
+
+class _Worker:
+    def __init__(self, ctx: Any, task: Task, memory_mb: int | None):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, task, memory_mb), daemon=True)
+        self.proc.start()
+        child.close()
+        self.job: Any = None
+        self.started = 0.0
+
+    def give(self, job: Any) -> None:
+        self.job = job
+        self.started = time.monotonic()
+        self.conn.send(job)
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+
+def run_pool(
+    task: Task,
+    jobs: Iterable[Any],
+    workers: int,
+    timeout_s: float | None,
+    memory_mb: int | None,
+) -> Iterator[Outcome]:
+    """Run ``task`` on each job in worker processes; yield outcomes as they finish."""
+    ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
+    pending = iter(jobs)
+    pool = [_Worker(ctx, task, memory_mb) for _ in range(max(1, workers))]
+    exhausted = False
+    try:
+        while True:
+            for w in pool:
+                if w.job is None and not exhausted:
+                    job = next(pending, None)
+                    if job is None:
+                        exhausted = True
+                    else:
+                        w.give(job)
+            busy = [w for w in pool if w.job is not None]
+            if not busy:
+                return
+            now = time.monotonic()
+            wait_s = 1.0
+            if timeout_s:
+                wait_s = max(0.01, min(wait_s, min(w.started + timeout_s - now for w in busy)))
+            ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=wait_s)
+            for i, w in enumerate(pool):
+                if w.job is None:
+                    continue
+                elapsed = time.monotonic() - w.started
+                if w.conn in ready:
+                    try:
+                        status, payload = w.conn.recv()
+                    except (EOFError, OSError):
+                        status, payload = "E_WORKER_CRASHED", "the worker process died on this document"
+                    if status == "ok":
+                        yield Outcome(w.job, result=payload, seconds=elapsed)
+                    else:
+                        yield Outcome(w.job, error_code=status, error_message=payload, seconds=elapsed)
+                    w.job = None
+                    if status not in ("ok", "E_INTERNAL"):
+                        w.kill()
+                        pool[i] = _Worker(ctx, task, memory_mb)
+                elif w.proc.sentinel in ready or not w.proc.is_alive():
+                    code = w.proc.exitcode
+                    yield Outcome(
+                        w.job,
+                        error_code="E_WORKER_CRASHED",
+                        error_message=f"the worker died on this document (exit code {code}; out of memory?)",
+                        seconds=elapsed,
+                    )
+                    w.kill()
+                    pool[i] = _Worker(ctx, task, memory_mb)
+                elif timeout_s and elapsed > timeout_s:
+                    yield Outcome(
+                        w.job,
+                        error_code="E_TIMEOUT",
+                        error_message=f"no result after {timeout_s:.0f} s; raise --timeout or check the file",
+                        seconds=elapsed,
+                    )
+                    w.kill()
+                    pool[i] = _Worker(ctx, task, memory_mb)
+    finally:
+        for w in pool:
+            if w.proc.is_alive():
+                with contextlib.suppress(OSError):
+                    w.conn.send(None)
+                w.proc.join(1)
+            if w.proc.is_alive():
+                w.proc.kill()

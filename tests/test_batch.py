@@ -1,0 +1,160 @@
+"""Batch runs: folders, zips, duplicates, resumability, kill -9, timeouts, Dask, export."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from extract.batch import RunOptions, run_batch
+from extract.export import export_db
+from extract.workers import run_pool
+from tests.conftest import SHARED
+from tests.poolfuncs import behave
+
+PDFS = sorted((SHARED / "pdf").glob("*.pdf"))
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    root = tmp_path / "archive"
+    (root / "sub").mkdir(parents=True)
+    for p in PDFS:
+        shutil.copy(p, root / p.name)
+    shutil.copy(PDFS[0], root / "sub" / "same bytes, other name.pdf")
+    (root / "sub" / "broken.pdf").write_bytes(b"%PDF-1.7\n")
+    (root / "sub" / "empty.docx").write_bytes(b"")
+    os.symlink("..", root / "sub" / "loop")
+    with zipfile.ZipFile(root / "bundle.zip", "w") as z:
+        z.write(PDFS[1], "inner/report.pdf")
+    return root
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_run_walks_dedups_and_records_failures(archive, tmp_path):
+    db = tmp_path / "r.duckdb"
+    s = run_batch([archive], RunOptions(db=db, workers=2))
+    assert s.seen == 7 and s.processed == 7
+    assert s.statuses == {"ok": 5, "failed": 2}
+    assert s.duplicates == 2  # same bytes under another name; the zip's inner copy of a report
+    docs = dict(_rows(db, "SELECT key, status FROM documents"))
+    assert len(docs) == 7 and any("!inner/report.pdf" in k for k in docs)
+    assert dict(_rows(db, "SELECT error_code, count(*) FROM documents WHERE status = 'failed' GROUP BY 1")) == {
+        "E_CORRUPT": 1,
+        "E_EMPTY": 1,
+    }
+    assert _rows(db, "SELECT count(*) FROM reports") == [(3,)]
+    assert _rows(db, "SELECT count(*) FROM cells") == [(186 + 186 + 200,)]
+    wide = _rows(
+        db,
+        "SELECT natural_person, total FROM applications_wide w JOIN reports r USING (report_id) "
+        "WHERE r.year = 2024 AND r.organization = '淮安市人民政府' AND w.row_name = 'new_received'",
+    )
+    assert wide == [(3001.0, 3119.0)]
+    assert _rows(db, "SELECT sum(rule_violations) FROM report_totals") == [(2,)]
+
+
+def test_rerun_skips_and_force_redoes_without_duplicating(archive, tmp_path):
+    db = tmp_path / "r.duckdb"
+    run_batch([archive], RunOptions(db=db, workers=2))
+    before = _rows(db, "SELECT count(*) FROM documents"), _rows(db, "SELECT count(*) FROM cells")
+    again = run_batch([archive], RunOptions(db=db, workers=2))
+    assert again.skipped == 7 and again.processed == 0
+    forced = run_batch([archive], RunOptions(db=db, workers=2, force=True))
+    assert forced.processed == 7
+    assert (_rows(db, "SELECT count(*) FROM documents"), _rows(db, "SELECT count(*) FROM cells")) == before
+    # --since picks up only newer files
+    newer = archive / "new.pdf"
+    shutil.copy(PDFS[2], newer)
+    s = run_batch([archive], RunOptions(db=db, workers=1, since=newer.stat().st_mtime - 1))
+    assert s.seen == 1 and s.processed == 1
+
+
+def test_pool_times_out_crashes_and_caps_memory():
+    jobs = ["a", "hang", "b", "crash", "memory", "raise", "c"]
+    out = {o.job: o for o in run_pool(behave, jobs, workers=2, timeout_s=3, memory_mb=1024)}
+    assert {k: out[k].result for k in "abc"} == {"a": "A", "b": "B", "c": "C"}
+    assert out["hang"].error_code == "E_TIMEOUT"
+    assert out["crash"].error_code == "E_WORKER_CRASHED"
+    assert out["memory"].error_code == "E_MEMORY"
+    assert out["raise"].error_code == "E_INTERNAL" and "boom" in out["raise"].error_message
+
+
+@pytest.mark.slow
+def test_sigkill_then_rerun_gives_the_uninterrupted_result(archive, tmp_path):
+    reference = tmp_path / "ref.duckdb"
+    run_batch([archive], RunOptions(db=reference, workers=2))
+    want_cells = _rows(reference, "SELECT cell_id, value FROM cells ORDER BY ALL")
+    db = tmp_path / "killed.duckdb"
+    rng = random.Random(7)
+    for _ in range(3):
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "extract.cli",
+                "run",
+                str(archive),
+                "--db",
+                str(db),
+                "--workers",
+                "2",
+                "--no-progress",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        time.sleep(rng.uniform(1.0, 3.0))
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    run_batch([archive], RunOptions(db=db, workers=2))
+    keys = _rows(db, "SELECT key, count(*) FROM documents GROUP BY key")
+    assert len(keys) == 7 and all(n == 1 for _, n in keys)
+    assert _rows(db, "SELECT cell_id, value FROM cells ORDER BY ALL") == want_cells
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_gives_the_same_database(archive, tmp_path):
+    local, dask_db = tmp_path / "local.duckdb", tmp_path / "dask.duckdb"
+    run_batch([archive], RunOptions(db=local, workers=2))
+    s = run_batch([archive], RunOptions(db=dask_db, workers=2, engine="dask"))
+    assert s.processed == 7
+    q = "SELECT key, status, error_code FROM documents ORDER BY key"
+    assert _rows(dask_db, q) == _rows(local, q)
+    assert _rows(dask_db, "SELECT cell_id, value FROM cells ORDER BY ALL") == _rows(
+        local, "SELECT cell_id, value FROM cells ORDER BY ALL"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl", "xlsx"])
+def test_export(archive, tmp_path, fmt):
+    db = tmp_path / "r.duckdb"
+    run_batch([PDFS[0]], RunOptions(db=db, workers=1))
+    files = export_db(db, fmt, tmp_path / "out")
+    if fmt == "xlsx":
+        sheets = pd.read_excel(files[0], sheet_name=None)
+        assert len(sheets["cells"]) == 186 and "applications_wide" in sheets
+    else:
+        names = {p.stem for p in files}
+        assert {"documents", "reports", "cells", "findings", "applications_wide", "report_totals"} <= names
+        cells = next(p for p in files if p.stem == "cells")
+        df = {"parquet": pd.read_parquet, "csv": pd.read_csv}.get(fmt, lambda p: pd.read_json(p, lines=True))(cells)
+        assert len(df) == 186
