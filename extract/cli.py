@@ -137,6 +137,20 @@ def debug(
     typer.echo(f"wrote {out}")
 
 
+@app.command()
+def review(
+    file: Annotated[Path, typer.Argument(help="A report file.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML page to write.")] = Path("review.html"),
+) -> None:
+    """Write a self-contained HTML page: page images with the extracted cells drawn, and the tables."""
+    from .review import render_review
+
+    report = read_report(file)
+    out.write_text(render_review(report, file if report.source.format == "pdf" else None), encoding="utf-8")
+    typer.echo(f"wrote {out} ({report.status}, {len(report.cells)} cells, {len(report.findings)} findings)")
+    raise typer.Exit(1 if report.status == "failed" else 0)
+
+
 @app.command("schema")
 def schema_cmd() -> None:
     """Print the JSON Schema of the report (generated from the models)."""
