@@ -25,7 +25,8 @@ _NUMBERING = re.compile(rf"^(?:\(([{_CN_NUM}]+)\)|([{_CN_NUM}]+)[、.]|(\d{{1,2}
 def normalize(text: str) -> str:
     """Canonical form for comparison: NFKC, no white space, unified punctuation."""
     t = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    t = _SPACE.sub("", t)
+    # removing spaces can join a combining mark to a letter: compose once more
+    t = unicodedata.normalize("NFKC", _SPACE.sub("", t))
     return t.replace("、", "、").replace("．", ".")
 
 

@@ -307,28 +307,47 @@ class TableMapper:
     def _ragged_segment(self, kind: _Kind, seg: _Segment) -> None:
         table = seg.table
         for r in seg.header_rows:
-            order = [m[0] for c in table.rows[r] if c is not None and (m := best_match(c.text, kind.columns))]
-            if order:
-                self._flat_order[kind.id] = order
+            self._see_flat_header(kind, [c.text for c in table.rows[r] if c is not None])
         for r in seg.data_rows:
             cells = [c for c in table.rows[r] if c is not None]
             last_label = max((i for i, c in enumerate(cells) if parse_cell(c.text).kind == "text"), default=-1)
             labels = [c.text for c in cells[: last_label + 1]]
             values = cells[last_label + 1 :]
-            row_kind = kind
-            row_id = self._match_row(kind, labels) if labels else None
-            if labels and row_id is None:
+            # a one-cell-per-line export may run header cells into the first row
+            self._see_flat_header(kind, labels)
+            row_kind, row_id = kind, self._ragged_row_label(kind, labels)
+            if labels and row_id is None and not any(best_match(t, kind.columns) for t in labels):
+                # not header cells run into a value row: a row of another table, or nothing to place
                 found = self._row_of_other_kind(kind, labels)
                 if found is None:
                     continue
                 row_kind, row_id = found
             self._ragged_row(row_kind, row_id, values, cells)
 
+    def _see_flat_header(self, kind: _Kind, texts: list[str]) -> None:
+        order = [m[0] for t in texts if (m := best_match(t, kind.columns))]
+        if order:
+            self._flat_order[kind.id] = order
+
+    def _ragged_row_label(self, kind: _Kind, labels: list[str]) -> str | None:
+        """The row named by the row's last label (or its last two, for a label wrapped over lines).
+
+        Only the end of the label run is a row label: earlier cells may be header
+        cells of the table run into the row (行政复议, 复议后起诉 … are row names there).
+        """
+        if not labels:
+            return None
+        for candidate in (labels[-1], "".join(labels[-2:])):
+            m = best_match(candidate, kind.rows)
+            if m:
+                return m[0]
+        return None
+
     def _row_of_other_kind(self, kind: _Kind, labels: list[str]) -> tuple[_Kind, str] | None:
         """A row whose label belongs to another table (tables printed back to back)."""
         for other in self.kinds.values():
             if other is not kind:
-                rid = self._match_row(other, labels)
+                rid = self._ragged_row_label(other, labels)
                 if rid:
                     self._last_kind = other.id
                     return other, rid
@@ -336,8 +355,10 @@ class TableMapper:
 
     def _ragged_row(self, kind: _Kind, row_id: str | None, values: list[Cell], cells: list[Cell]) -> None:
         slots = self._ragged_slots(kind, row_id)
-        # trailing empty cells of a tab export carry no information
-        while len(values) > len(slots) and values and not values[-1].text.strip():
+        # a tab export leaves empty cells where a label spans columns and after the last value
+        while len(values) > len(slots) and not values[0].text.strip():
+            values.pop(0)
+        while len(values) > len(slots) and not values[-1].text.strip():
             values.pop()
         if len(values) != len(slots):
             where = row_id or kind.id

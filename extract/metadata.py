@@ -22,6 +22,7 @@ _ORG_IN_BODY = re.compile(
     r"(?:^|[，,。；;：:“\s（(])(?:\d{4}年)?([\u4e00-\u9fff]{2,20}?(?:人民政府|街道办事处|街道|镇|乡|区|县|市|局|委员会|办公室|厅))"
     r"(?=政务公开|政府信息公开|信息公开)"
 )
+_ORG_SUFFIX = re.compile(r"(人民政府|街道办事处|街道|镇|乡|区|县|市|局|委员会|办公室|厅)$")
 _LEVELS = [
     (re.compile(r"街道(办事处)?$"), "街道"),
     (re.compile(r"[镇乡](人民政府)?$"), "乡镇"),
@@ -75,8 +76,12 @@ def _org_from_body(sections: dict[str, Section]) -> str | None:
     counts: Counter[str] = Counter()
     for s in sections.values():
         for m in _ORG_IN_BODY.finditer(s.text):
-            name = m.group(1)
-            if not name.startswith(("我", "本", "全", "各", "该")):
+            # "成立了以镇长为组长的召都巴镇": the name is what follows the last function word
+            name = re.split(r"[的了以为在由是对将把从向]", m.group(1))[-1]
+            if len(name) < 2 or not _ORG_SUFFIX.search(name):
+                continue
+            # "将政府门户网站作为全区…": a clause, not a name
+            if not name.startswith(tuple("我本全各该将对在为把从向与及其")) and "作为" not in name:
                 counts[name] += 1
     return counts.most_common(1)[0][0] if counts else None
 

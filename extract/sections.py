@@ -38,6 +38,8 @@ _DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _CHROME = re.compile(
     r"^(下一[条篇]|上一[条篇]|【?关闭|打印|窗体[底顶]端|返回|分享|扫一扫|网站地图|版权所有|主办|承办|联系我们|技术支持|相关(链接|文件)|附件)"
 )
+# what a browser's "copy" leaves of a page's form elements
+_FORM_MARKERS = {"窗体顶端", "窗体底端"}
 _ORG_SUFFIX = re.compile(r"(人民政府|办公室|办事处|委员会|局|厅|镇|乡|街道|中心|院|所|署|公司|政府)$")
 
 
@@ -132,6 +134,8 @@ def find_sections(lines: list[TextLine]) -> tuple[dict[str, Section], list[TextL
     current_sub: Section | None = None
     top_pos, sub_pos = -1, -1
     for ln in lines:
+        if clean_text(ln.text) in _FORM_MARKERS:
+            continue
         h = _heading(ln.text, TOP, _TOP_RE, top_pos)
         if h:
             top_pos, title, body = h
