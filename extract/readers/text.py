@@ -10,6 +10,7 @@ heading are table cells; the rest is prose.
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 
 from ..errors import EmptyInput
@@ -96,7 +97,7 @@ def _tables(region: list[tuple[int, str]]) -> list[Table]:
             rows.append([_cell(c, no) for c in cells])
         return [Table(rows, "text-tsv", gridded=False)]
     # one cell per line: blank lines separate rows unless they separate every line
-    gaps = sum(1 for (a, _), (b, _) in zip(filled, filled[1:], strict=False) if b - a > 1)
+    gaps = sum(1 for (a, _), (b, _) in itertools.pairwise(filled) if b - a > 1)
     rows: list[list[Cell]] = []
     if 0 < gaps < 0.8 * (len(filled) - 1):
         current: list[Cell] = []
