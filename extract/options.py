@@ -26,6 +26,27 @@ class Limits:
     """LibreOffice conversion of .doc/.wps/.odt is killed after this."""
 
 
+OcrEngineName = Literal["tesseract", "rapidocr"]
+
+
+@dataclass(frozen=True)
+class OcrOptions:
+    """How scanned pages are read (measured choices: see README, OCR)."""
+
+    enabled: bool = True
+    """Pages without a usable text layer are OCR'd; False reports them as E_NO_TEXT."""
+    dpi: int = 200
+    """PDF pages are rendered at this resolution for OCR."""
+    prose_engine: OcrEngineName = "rapidocr"
+    """RapidOCR had ~0% character errors on prose against ~1% for Tesseract."""
+    cell_engine: OcrEngineName = "tesseract"
+    """Tesseract reads many stacked cell crops in one call (~5 ms per cell)."""
+    second_engine: OcrEngineName | None = "rapidocr"
+    """Asked only for numeric cells the first engine is unsure of; its reading becomes an alternative."""
+    timeout_s: float = 60.0
+    """Per engine call; a page whose engine times out is skipped with E_OCR_TIMEOUT."""
+
+
 @dataclass(frozen=True)
 class Options:
     limits: Limits = field(default_factory=Limits)
@@ -33,3 +54,4 @@ class Options:
     """"auto": pdfplumber's finder, camelot lattice where a table scores low."""
     soffice: str | None = None
     """Path to LibreOffice's soffice; None finds it on PATH."""
+    ocr: OcrOptions = field(default_factory=OcrOptions)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import GongkaiError, NotAReport, TooLarge
-from .layout import Document
+from .layout import Document, PageInfo
 from .mapping import Mapping, map_tables
 from .metadata import find_metadata
 from .model import CellValue, ErrorRecord, Finding, PageRecord, Report, SectionText, Source, TableRecord
@@ -84,7 +84,13 @@ def analyse_bytes(
         report.timings = {"read": round(t1 - t0, 4), "analyse": round(t2 - t1, 4), "total": round(t2 - started, 4)}
         return doc, report
     except GongkaiError as exc:
-        return doc, failed_report(src, exc, started)
+        report = failed_report(src, exc, started)
+        if doc is not None:
+            # what the pages said comes first: it is usually why nothing was found
+            page_errors = [ErrorRecord(code=e.code, message=e.message, page=e.page) for e in doc.errors]
+            report.errors = page_errors + report.errors
+            report.pages = [_page_record(p) for p in doc.pages]
+        return doc, report
 
 
 def build_report(doc: Document, sch: Schema, src: Source) -> Report:
@@ -151,7 +157,7 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
         sections={k: SectionText(title=s.title, text=s.text, page=s.page) for k, s in sections.items()},
         errors=errors,
         source=src,
-        pages=[PageRecord(number=p.number, method=p.method, chars=p.n_chars, note=p.note) for p in doc.pages],
+        pages=[_page_record(p) for p in doc.pages],
         tables=[
             TableRecord(
                 kind=t.kind,
@@ -218,6 +224,10 @@ def _template_and_missing(mapping: Mapping, sch: Schema, year: int | None) -> tu
                         )
                     )
     return template, variant, findings
+
+
+def _page_record(p: PageInfo) -> PageRecord:
+    return PageRecord(number=p.number, method=p.method, chars=p.n_chars, note=p.note)
 
 
 def failed_report(src: Source, exc: GongkaiError, started: float) -> Report:

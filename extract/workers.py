@@ -51,7 +51,7 @@ def _worker_main(conn: Connection, task: Task, memory_mb: int | None) -> None:
             conn.send(("ok", task(job)))
         except MemoryError:
             conn.send(("E_MEMORY", "the document needed more memory than the per-document cap; raise --memory-mb"))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - reported as the job's outcome
             log.debug("worker error: %s", traceback.format_exc())
             conn.send(("E_INTERNAL", f"unexpected {type(exc).__name__}: {exc}"))
 

@@ -54,7 +54,14 @@ def _text(data: bytes, options: Options) -> Document:
     return read_text(data, options)
 
 
+def _image(data: bytes, options: Options) -> Document:
+    from .scan import read_image
+
+    return read_image(data, options)
+
+
 READERS: dict[str, Reader] = {
+    fmt.IMAGE: _image,
     fmt.PDF: _pdf,
     fmt.DOCX: _docx,
     fmt.DOC: _office,

@@ -91,7 +91,9 @@ def read_pdf(data: bytes, options: Options) -> Document:
         for i, page in enumerate(pdf.pages, start=1):
             try:
                 _read_page(page, i, doc, data, options)
-            except Exception as exc:
+                if doc.pages[-1].n_chars == 0 and options.ocr.enabled:
+                    _ocr_page(data, i, doc, options)
+            except Exception as exc:  # noqa: BLE001 - one bad page must not sink the document
                 log.warning("page %d failed: %r", i, exc)
                 doc.pages.append(PageInfo(i, note="failed"))
                 doc.errors.append(
@@ -103,9 +105,31 @@ def read_pdf(data: bytes, options: Options) -> Document:
                 )
             finally:
                 page.close()
-    if doc.pages and sum(p.n_chars for p in doc.pages) == 0:
-        raise NoTextLayer("no page has a text layer")
+    if doc.pages and sum(p.n_chars for p in doc.pages) == 0 and not options.ocr.enabled:
+        raise NoTextLayer("no page has a text layer, and OCR is switched off")
     return doc
+
+
+def _ocr_page(data: bytes, number: int, doc: Document, options: Options) -> None:
+    """A page without a text layer: render it and read it with the OCR library."""
+    from ocr.engines import EngineError
+
+    from .scan import ocr_page, page_reader
+
+    info = doc.pages[-1]
+    info.method = f"ocr:{options.ocr.cell_engine}"
+    info.note = "OCR: the page has no text layer"
+    pdf = pdfium.PdfDocument(data)
+    try:
+        rgb = pdf[number - 1].render(scale=options.ocr.dpi / 72).to_numpy()
+    finally:
+        pdf.close()
+    bgr = rgb[:, :, :3][:, :, ::-1].copy()
+    try:
+        doc.blocks.extend(ocr_page(bgr, number, 72 / options.ocr.dpi, page_reader(options.ocr)))
+    except EngineError as exc:
+        info.note = f"OCR failed: {exc.code}"
+        doc.errors.append(PageError(exc.code, f"page {number}: {exc}; the other pages were read", number))
 
 
 def _read_page(page: pdfplumber.page.Page, number: int, doc: Document, data: bytes, options: Options) -> None:

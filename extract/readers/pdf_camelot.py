@@ -24,7 +24,7 @@ def camelot_tables(data: bytes, page: int, page_height: float, flavor: Flavor) -
 
     try:
         found = camelot.read_pdf(data, pages=str(page), flavor=flavor, backend="pdfium", suppress_stdout=True)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a failing fallback leaves pdfplumber's result
         log.info("camelot %s failed on page %d: %r", flavor, page, exc)
         return []
     return [_convert(t, page, page_height, flavor) for t in found]

@@ -1,0 +1,108 @@
+"""Ruled tables in an image: ruling lines by morphology, then cells with their spans.
+
+A cell boundary counts as present when enough of it is inked, so broken rulings
+and a seal stamped over a line still separate cells, and a missing line merges them.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .types import Grid, GridCell
+
+
+def _positions(profile: np.ndarray, min_fill: float, gap: int = 4) -> list[int]:
+    """Centres of runs where a projection profile is at least ``min_fill``."""
+    idx = np.flatnonzero(profile >= min_fill)
+    if idx.size == 0:
+        return []
+    out, start, prev = [], idx[0], idx[0]
+    for i in idx[1:]:
+        if i - prev > gap:
+            out.append(int((start + prev) // 2))
+            start = i
+        prev = int(i)
+    out.append(int((start + prev) // 2))
+    return out
+
+
+def line_masks(binary_inv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical ruling masks of an inverted binary image (ink = 255)."""
+    h, w = binary_inv.shape
+    hk = cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 40), 1))
+    vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(12, h // 80)))
+    horiz = cv2.morphologyEx(binary_inv, cv2.MORPH_OPEN, hk)
+    vert = cv2.morphologyEx(binary_inv, cv2.MORPH_OPEN, vk)
+    # close small breaks in printed/scanned rulings
+    horiz = cv2.dilate(horiz, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3)))
+    vert = cv2.dilate(vert, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 9)))
+    return horiz, vert
+
+
+def find_grids(binary_inv: np.ndarray, min_w: int = 150, min_h: int = 40) -> list[Grid]:
+    """Every ruled table in the image, top to bottom."""
+    horiz, vert = line_masks(binary_inv)
+    both = cv2.bitwise_or(horiz, vert)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(both, connectivity=8)
+    grids = []
+    for i in range(1, n):
+        x, y, w, h = (int(v) for v in stats[i][:4])
+        if w < min_w or h < min_h:
+            continue
+        g = _grid(horiz[y : y + h, x : x + w], vert[y : y + h, x : x + w], x, y)
+        if g is not None:
+            grids.append(g)
+    grids.sort(key=lambda g: g.box[1])
+    return grids
+
+
+def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int) -> Grid | None:
+    h, w = horiz.shape
+    ys = _positions((horiz > 0).sum(axis=1), 0.12 * w)
+    xs = _positions((vert > 0).sum(axis=0), 0.12 * h)
+    if len(ys) < 2 or len(xs) < 2:
+        return None
+    nr, nc = len(ys) - 1, len(xs) - 1
+
+    def v_inked(c: int, r: int) -> bool:
+        """Is the vertical boundary at xs[c] between ys[r] and ys[r+1] drawn?"""
+        x = xs[c]
+        seg = vert[ys[r] + 3 : ys[r + 1] - 2, max(0, x - 3) : x + 4]
+        return seg.size > 0 and (seg.max(axis=1) > 0).mean() > 0.5
+
+    def h_inked(r: int, c: int) -> bool:
+        y = ys[r]
+        seg = horiz[max(0, y - 3) : y + 4, xs[c] + 3 : xs[c + 1] - 2]
+        return seg.size > 0 and (seg.max(axis=0) > 0).mean() > 0.5
+
+    # union-find over base cells; merge across undrawn boundaries
+    parent = list(range(nr * nc))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for r in range(nr):
+        for c in range(nc):
+            if c + 1 < nc and not v_inked(c + 1, r):
+                parent[find(r * nc + c)] = find(r * nc + c + 1)
+            if r + 1 < nr and not h_inked(r + 1, c):
+                parent[find(r * nc + c)] = find((r + 1) * nc + c)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(nr):
+        for c in range(nc):
+            groups.setdefault(find(r * nc + c), []).append((r, c))
+    cells = []
+    for members in groups.values():
+        r0 = min(r for r, _ in members)
+        r1 = max(r for r, _ in members)
+        c0 = min(c for _, c in members)
+        c1 = max(c for _, c in members)
+        cells.append(
+            GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (ox + xs[c0], oy + ys[r0], ox + xs[c1 + 1], oy + ys[r1 + 1]))
+        )
+    cells.sort(key=lambda c: (c.row, c.col))
+    return Grid((ox, oy, ox + w, oy + h), nr, nc, cells, [ox + x for x in xs], [oy + y for y in ys])

@@ -1,0 +1,99 @@
+"""OCR library pieces and the scanned-page path (work in progress: see issue 3)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+
+from extract import Options, read_report
+from extract.options import OcrOptions
+from ocr.engines import EngineError, TesseractEngine
+from ocr.grid import find_grids
+from ocr.preprocess import binarize_inv, rotate, skew_angle, to_gray_without_red
+from tests.conftest import SHARED
+
+
+def _table_image() -> np.ndarray:
+    """A 3x4 ruled table whose top row is one merged cell and whose first column spans rows 1-2."""
+    img = np.full((400, 800), 255, np.uint8)
+    xs, ys = [50, 250, 400, 550, 750], [50, 150, 250, 350]
+    for y in ys:
+        cv2.line(img, (xs[0], y), (xs[-1], y), 0, 2)
+    for x in xs:
+        cv2.line(img, (x, ys[0]), (x, ys[-1]), 0, 2)
+    img[52:148, 252:748] = 255  # no rulings inside the top row: one cell over columns 1-3
+    img[248:253, 52:249] = 255  # no ruling between rows 1 and 2 in column 0
+    cv2.line(img, (xs[0], ys[0]), (xs[0], ys[-1]), 0, 2)
+    return img
+
+
+def test_grid_finds_cells_and_spans():
+    (g,) = find_grids(binarize_inv(_table_image()))
+    assert (g.rows, g.cols) == (3, 4)
+    spans = {(c.row, c.col): (c.rowspan, c.colspan) for c in g.cells}
+    assert spans[(0, 1)] == (1, 3)
+    assert spans[(1, 0)] == (2, 1)
+    assert len(g.cells) == 1 + 1 + 1 + 3 + 3  # (0,0) (0,1-3) (1-2,0) and 3+3 single cells
+
+
+def test_skew_is_measured_and_undone():
+    img = _table_image()
+    tilted = rotate(img, 1.5)
+    assert abs(skew_angle(binarize_inv(tilted)) - 1.5) < 0.3 or abs(skew_angle(binarize_inv(tilted)) + 1.5) < 0.3
+
+
+def test_red_seal_is_removed_but_black_text_under_it_stays():
+    img = np.full((100, 100, 3), 255, np.uint8)
+    cv2.circle(img, (50, 50), 40, (30, 30, 220), 6)  # red ring (BGR)
+    cv2.putText(img, "8", (35, 70), cv2.FONT_HERSHEY_SIMPLEX, 1.5, (0, 0, 0), 4)
+    gray = to_gray_without_red(img)
+    assert gray[50, 10] >= 200  # the ring is gone
+    assert gray.min() < 60  # the digit is still black
+
+
+def test_missing_tesseract_is_a_coded_engine_error():
+    with pytest.raises(EngineError) as exc:
+        TesseractEngine(binary="/nonexistent/tesseract").read_cells([np.full((20, 20), 255, np.uint8)], digits=True)
+    assert exc.value.code == "E_OCR_MISSING"
+
+
+def _scan(tmp_path, doc_id: str, pages: list[int]) -> tuple:
+    truth = json.loads((SHARED / "truth" / f"{doc_id}.json").read_text("utf-8"))
+    pdf = pdfium.PdfDocument(str(SHARED / truth["source"]))
+    images = [pdf[i - 1].render(scale=200 / 72).to_pil().convert("RGB") for i in pages]
+    out = tmp_path / f"scan_{doc_id}.pdf"
+    images[0].save(out, save_all=True, append_images=images[1:], resolution=200)
+    return out, truth
+
+
+@pytest.mark.slow
+def test_image_only_pdf_goes_through_ocr_with_provenance(tmp_path):
+    path, truth = _scan(tmp_path, "hongze_2024", [3, 4])
+    r = read_report(path)
+    assert all(p.method.startswith("ocr:") and p.note for p in r.pages)
+    got = r.values()
+    assert got, "no cell was read"
+    wrong = {k: (v, truth["cells"].get(k)) for k, v in got.items() if truth["cells"].get(k, "absent") != v}
+    assert not wrong, wrong  # what is read must be right; what is unsure must be missing, not invented
+    apps = [k for k in truth["cells"] if k.startswith("applications.")]
+    assert sum(k in got for k in apps) >= 0.6 * len(apps)
+    for c in r.cells.values():
+        assert c.method.startswith("ocr:") and c.page in (1, 2) and c.bbox and 0 <= c.confidence <= 1
+
+
+@pytest.mark.slow
+def test_engine_failure_on_a_page_degrades_to_partial(tmp_path, monkeypatch):
+    path, _ = _scan(tmp_path, "hongze_2024", [3])
+
+    def broken(self, *a, **k):
+        raise EngineError("E_OCR_FAILED", "tesseract crashed (injected)")
+
+    monkeypatch.setattr(TesseractEngine, "read_cells", broken)
+    r = read_report(path, replace(Options(), ocr=OcrOptions(second_engine=None)))
+    assert r.status in ("partial", "failed")
+    assert any(e.code == "E_OCR_FAILED" and e.page == 1 for e in r.errors)
