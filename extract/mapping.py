@@ -14,6 +14,7 @@ nested (nested headers cannot be placed without geometry).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .labels import best_match, normalize
@@ -152,15 +153,22 @@ class _Segment:
     data_rows: list[int]
 
 
-def _segments(table: Table, filled: list[list[Cell | None]]) -> list[_Segment]:
+def _segments(table: Table, filled: list[list[Cell | None]], is_row_label: Callable[[str], bool]) -> list[_Segment]:
+    """Split a fragment into header blocks and the data rows under them.
+
+    A data row prints a number, or (a report that left it blank) names a known row
+    and has only blank/null cells after its label; in a gridded table a row of only
+    empty cells right under a header is the blank value row of a header-only table.
+    """
     segs: list[_Segment] = []
     cur = _Segment(table, [], [])
     for r, row in enumerate(table.rows):
         origin = [c for c in row if c is not None]
-        if table.gridded:
-            # a value that belongs to a spanning cell from above does not make a data row
-            origin = [c for c in origin if c.text.strip()]
-        if _is_data_row(origin):
+        printed = [c for c in origin if c.text.strip()] if table.gridded else origin
+        data = _is_data_row(printed) or _is_blank_row(origin, is_row_label)
+        if not data and table.gridded and len(origin) >= 2 and not printed and cur.header_rows and not cur.data_rows:
+            data = True
+        if data:
             cur.data_rows.append(r)
         else:
             if cur.data_rows:
@@ -170,6 +178,14 @@ def _segments(table: Table, filled: list[list[Cell | None]]) -> list[_Segment]:
     if cur.header_rows or cur.data_rows:
         segs.append(cur)
     return segs
+
+
+def _is_blank_row(origin: list[Cell], is_row_label: Callable[[str], bool]) -> bool:
+    kinds = [parse_cell(c.text).kind for c in origin]
+    if "text" not in kinds:
+        return False
+    last = max(i for i, k in enumerate(kinds) if k == "text")
+    return last < len(origin) - 1 and all(k == "null" for k in kinds[last + 1 :]) and is_row_label(origin[last].text)
 
 
 class TableMapper:
@@ -231,7 +247,7 @@ class TableMapper:
         record = TableRecord(None, table.page, table.bbox, table.method, table.quality, len(table.rows), table.n_cols)
         self.result.tables.append(record)
         filled = _filled(table) if table.gridded else [list(r) for r in table.rows]
-        for seg in _segments(table, filled):
+        for seg in _segments(table, filled, self._is_row_label):
             texts = [c.text for r in seg.header_rows + seg.data_rows for c in filled[r] if c is not None]
             if not seg.data_rows:
                 continue
@@ -384,6 +400,9 @@ class TableMapper:
         return kind.printed_order(row_id)
 
     # -- matching -----------------------------------------------------------
+    def _is_row_label(self, text: str) -> bool:
+        return any(best_match(text, k.rows, 85) for k in self.kinds.values())
+
     def _match_row(self, kind: _Kind, path: list[str]) -> str | None:
         for text in reversed(path):
             m = best_match(text, kind.rows)

@@ -56,6 +56,7 @@ def level_of(org: str | None) -> str | None:
 def _title(preamble: list[TextLine]) -> tuple[str | None, str | None, int | None]:
     """(title, organisation, year) from the first lines; titles wrap and carry stray spaces."""
     texts = [clean_text(ln.text).replace(" ", "") for ln in preamble[:12]]
+    fallback: tuple[str | None, str | None, int | None] = (None, None, None)
     for i, t in enumerate(texts):
         if not _TITLE_TAIL.search(t):
             continue
@@ -68,8 +69,10 @@ def _title(preamble: list[TextLine]) -> tuple[str | None, str | None, int | None
                 found = (m.group(0), org, int(m.group("year")))
                 if org:
                     return found
-        return found or (t, None, None)
-    return None, None, None
+        if found:
+            return found
+        fallback = fallback if fallback[0] else (t, None, None)
+    return fallback
 
 
 def _org_from_body(sections: dict[str, Section]) -> str | None:

@@ -139,6 +139,9 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
                 printed=v.printed,
             )
         )
+    if cells and all(c.value is None for c in cells.values()):
+        findings.append(Finding(rule="blank.tables", severity="warning",
+                                message="every table cell is blank: an unfilled template?"))
     incomplete = any(f.rule.startswith(("missing.", "unreadable.")) for f in findings) or any(
         e.code.startswith("E_") for e in errors
     )
