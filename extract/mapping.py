@@ -182,8 +182,8 @@ def _segments(table: Table, filled: list[list[Cell | None]], is_row_label: Calla
 
 def _is_blank_row(origin: list[Cell], is_row_label: Callable[[str], bool]) -> bool:
     kinds = [parse_cell(c.text).kind for c in origin]
-    if "text" not in kinds:
-        return False
+    if not 1 <= kinds.count("text") <= 3:
+        return False  # no label, or a header row (many labels)
     last = max(i for i, k in enumerate(kinds) if k == "text")
     return last < len(origin) - 1 and all(k == "null" for k in kinds[last + 1 :]) and is_row_label(origin[last].text)
 
@@ -199,6 +199,8 @@ class TableMapper:
         self._headers: dict[str, tuple[Table, list[list[str]]]] = {}
         self._flat_order: dict[str, list[str]] = {}
         self._last_kind: str | None = None
+        # a kind whose header block ended a fragment without data: its next header block continues it
+        self._open_header: str | None = None
 
     # -- public -------------------------------------------------------------
     def run(self, doc: Document) -> Mapping:
@@ -249,10 +251,15 @@ class TableMapper:
         filled = _filled(table) if table.gridded else [list(r) for r in table.rows]
         for seg in _segments(table, filled, self._is_row_label):
             texts = [c.text for r in seg.header_rows + seg.data_rows for c in filled[r] if c is not None]
-            if not seg.data_rows:
-                continue
             kind_id = self._pick_kind(texts)
             if kind_id is None:
+                continue
+            if not seg.data_rows:
+                # a header whose values (or the rest of the header) continue on the next page
+                if table.gridded and self._score(self.kinds[kind_id], texts):
+                    self._last_kind = kind_id
+                    self._header_paths(self.kinds[kind_id], seg, filled, header_only=True)
+                    self._open_header = kind_id
                 continue
             record.kind = record.kind or kind_id
             self._last_kind = kind_id
@@ -262,9 +269,13 @@ class TableMapper:
                 self._gridded_segment(kind, seg, filled)
             else:
                 self._ragged_segment(kind, seg)
+            self._open_header = None
             record.cells_mapped += len(self.result.cells) - before
 
-    def _header_paths(self, kind: _Kind, seg: _Segment, filled: list[list[Cell | None]]) -> list[list[str]] | None:
+    def _header_paths(
+        self, kind: _Kind, seg: _Segment, filled: list[list[Cell | None]], header_only: bool = False
+    ) -> list[list[str]] | None:
+        """Column header paths for a segment; a header-only segment is remembered whatever it names."""
         table = seg.table
         paths: list[list[str]] = []
         for c in range(table.n_cols):
@@ -276,14 +287,16 @@ class TableMapper:
                     seen.append(id(cell))
                     path.append(cell.text)
             paths.append(path)
-        has_columns = any(best_match(t, kind.columns) for p in paths for t in p)
-        if has_columns:
-            self._headers[kind.id] = (table, paths)
-            return paths
+        named = [any(best_match(t, kind.columns) for t in p) for p in paths]
         inherited = self._headers.get(kind.id)
-        if inherited is None:
-            return None
-        return _align(inherited[0], inherited[1], table)
+        if not any(named) and not header_only:
+            return _align(inherited[0], inherited[1], table) if inherited else None
+        if inherited and (not all(named) or self._open_header == kind.id):
+            # a header split over two pages: columns this part leaves unnamed keep the first part's path
+            before = _align(inherited[0], inherited[1], table)
+            paths = [p if named[c] else before[c] + p for c, p in enumerate(paths)]
+        self._headers[kind.id] = (table, paths)
+        return paths
 
     def _gridded_segment(self, kind: _Kind, seg: _Segment, filled: list[list[Cell | None]]) -> None:
         header = self._header_paths(kind, seg, filled)
@@ -304,7 +317,8 @@ class TableMapper:
                 if cell is None:
                     continue
                 col_path = header[c] if header and c < len(header) else []
-                rid = row_id or self._match_row(kind, col_path)
+                # a row named only by the header (the review table) has no label cells of its own
+                rid = row_id if labels else self._match_row(kind, col_path)
                 cid = self._match_column(kind, col_path)
                 if rid is None or cid is None:
                     if parse_cell(cell.text).kind == "number":

@@ -57,21 +57,25 @@ def _title(preamble: list[TextLine]) -> tuple[str | None, str | None, int | None
     """(title, organisation, year) from the first lines; titles wrap and carry stray spaces."""
     texts = [clean_text(ln.text).replace(" ", "") for ln in preamble[:12]]
     fallback: tuple[str | None, str | None, int | None] = (None, None, None)
-    for i, t in enumerate(texts):
-        if not _TITLE_TAIL.search(t):
-            continue
-        # a wrapped title: the line with 报告, or that line joined to the one before
-        found: tuple[str, str | None, int] | None = None
-        for candidate in (t, texts[i - 1] + t) if i else (t,):
+    # a title wraps: every line alone first, then joined with the line after, then with the one before
+    passes = [
+        list(texts),
+        [t + (texts[i + 1] if i + 1 < len(texts) else "") for i, t in enumerate(texts)],
+        [(texts[i - 1] if i else "") + t for i, t in enumerate(texts)],
+    ]
+    for candidates in passes:
+        for candidate in candidates:
+            if not _TITLE_TAIL.search(candidate):
+                continue
             m = _TITLE.search(candidate)
             if m:
                 org = re.split(r"[>》]", m.group("org"))[-1].strip(" ：:《") or None
-                found = (m.group(0), org, int(m.group("year")))
                 if org:
-                    return found
-        if found:
-            return found
-        fallback = fallback if fallback[0] else (t, None, None)
+                    return m.group(0), org, int(m.group("year"))
+                if fallback[2] is None:
+                    fallback = (m.group(0), None, int(m.group("year")))
+            elif fallback[0] is None:
+                fallback = (candidate, None, None)
     return fallback
 
 

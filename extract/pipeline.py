@@ -204,13 +204,15 @@ def _template_and_missing(mapping: Mapping, sch: Schema, year: int | None) -> tu
         if table == "applications":
             expected -= {"other_no_correction", "other_unpaid_fee", "other_other", "other_total"}
             expected |= {"other_no_correction", "other_unpaid_fee", "other_other"} if has_three else {"other_total"}
-        for row in sorted(expected - rows, key=list(spec.rows).index):
+        labels = {r.id: r.label for t in sch.templates.values() for r in t.tables[table].rows.values()}
+        order = {r: i for i, r in enumerate(labels)}
+        for row in sorted(expected - rows, key=lambda r: order.get(r, len(order))):
             findings.append(
                 Finding(
                     rule="missing.row",
                     severity="error",
                     where=f"{table}.{row}.*",
-                    message=f"row {table}.{row} ({spec.rows[row].label}) was not found",
+                    message=f"row {table}.{row} ({labels.get(row, row)}) was not found",
                 )
             )
         for row in expected & rows:
@@ -223,7 +225,7 @@ def _template_and_missing(mapping: Mapping, sch: Schema, year: int | None) -> tu
                             severity="error",
                             cells=[cid],
                             where=cid,
-                            message=f"{cid} ({spec.rows[row].label} / {col.label}) could not be read",
+                            message=f"{cid} ({labels.get(row, row)} / {col.label}) could not be read",
                         )
                     )
     return template, variant, findings

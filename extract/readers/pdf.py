@@ -224,10 +224,13 @@ def _inside(obj: dict, boxes: list[BBox]) -> bool:
 
 
 def _is_real_table(text: list[list[str | None]]) -> bool:
-    """WPS boxes every prose line: a table has two or more columns and some numbers."""
+    """WPS boxes every prose line: a table has two or more columns, and numbers or a row of
+    two or more filled cells (a header whose values went to the next page)."""
     if not text or max(len(r) for r in text) < 2:
         return False
-    return any(parse_cell(t).kind == "number" for row in text for t in row if t)
+    if any(parse_cell(t).kind == "number" for row in text for t in row if t):
+        return True
+    return any(sum(1 for t in row if t and t.strip()) >= 2 for row in text)
 
 
 def _to_table(found: pdfplumber.table.Table, page: int) -> Table | None:
