@@ -291,7 +291,12 @@ class TableMapper:
         inherited = self._headers.get(kind.id)
         if not any(named) and not header_only:
             return _align(inherited[0], inherited[1], table) if inherited else None
-        if inherited and (not all(named) or self._open_header == kind.id):
+        if inherited and self._open_header == kind.id:
+            # the rest of a header begun on the previous page: every column continues its first part's path
+            # (a header repeated in full adds nothing new)
+            before = _align(inherited[0], inherited[1], table)
+            paths = [[t for t in before[c] if t not in p] + p for c, p in enumerate(paths)]
+        elif inherited and not all(named):
             # a header split over two pages: columns this part leaves unnamed keep the first part's path
             before = _align(inherited[0], inherited[1], table)
             paths = [p if named[c] else before[c] + p for c, p in enumerate(paths)]

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from extract import read_report
 from tests.conftest import shared_docs
+from tests.truth import cell_diff, rule_findings, squash, truth_violations
 
 DOCS = shared_docs()
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 @pytest.fixture(scope="module", params=DOCS, ids=[d[0] for d in DOCS])
@@ -28,10 +23,7 @@ def test_corpus_is_complete():
 
 def test_cells_exact(extracted):
     report, truth = extracted
-    got = report.values()
-    missing = sorted(set(truth["cells"]) - set(got))
-    extra = sorted(set(got) - set(truth["cells"]))
-    wrong = {k: (truth["cells"][k], got[k]) for k in truth["cells"] if k in got and got[k] != truth["cells"][k]}
+    missing, extra, wrong = cell_diff(report, truth)
     assert not missing and not extra and not wrong, (missing[:5], extra[:5], list(wrong.items())[:5])
 
 
@@ -43,8 +35,7 @@ def test_value_types(extracted):
 
 def test_rule_violations_exact(extracted):
     report, truth = extracted
-    got = sorted((f.rule, f.where) for f in report.findings if not f.rule.startswith(("missing.", "unreadable.")))
-    assert got == sorted((v["rule"], v["where"]) for v in truth["rule_violations"])
+    assert rule_findings(report) == truth_violations(truth)
 
 
 def test_status_ok_and_template(extracted):
@@ -63,7 +54,7 @@ def test_metadata(extracted):
 def test_sections_text(extracted, section):
     report, truth = extracted
     assert section in report.sections
-    assert _squash(report.sections[section].text) == _squash(truth["sections"][section])
+    assert squash(report.sections[section].text) == squash(truth["sections"][section])
 
 
 def test_provenance(extracted):

@@ -129,3 +129,27 @@ def test_unmatched_prose_box_rows_are_ignored():
     t = grid([[*r, *([None] * (2 - len(r)))] if len(r) < 2 else r for r in rows])
     m = map_tables(Document("test", [t]), S)
     assert set(m.cells) <= {"active_disclosure.licensing.decisions"}
+
+
+def test_review_header_split_mid_rowspan_continues_on_next_page():
+    """Regression (generated LibreOffice PDFs): the page breaks inside the header, so the
+    leaf cells' text and the values land on the next page under a 15-column grid while the
+    first page holds the group cells in a 7-column grid."""
+    first = grid(
+        [
+            [("行政复议", 1, 5), None, None, None, None, ("行政诉讼", 1, 2), None],
+            ["", "", "", "", "", "未经复议直接起诉", "复议后起诉"],
+        ],
+        page=3,
+        columns=[0, 10, 20, 30, 40, 50, 100, 150],
+    )
+    second = grid(
+        [["结\n果\n维\n持", "结\n果\n纠\n正", "其\n他\n结\n果", "尚\n未\n审\n结", "总\n计"] * 3, [str(i) for i in range(15)]],
+        page=4,
+        columns=[float(x) for x in range(0, 151, 10)],
+    )
+    m = map_tables(Document("test", [first, TextLine("-3-", 3), second]), S)
+    assert len(m.cells) == 15
+    assert m.cells["review_litigation.review.total"].value == 4
+    assert m.cells["review_litigation.litigation_direct.upheld"].value == 5
+    assert m.cells["review_litigation.litigation_after_review.total"].value == 14

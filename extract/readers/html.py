@@ -96,6 +96,9 @@ def decode_html(data: bytes) -> str:
     return data.decode(enc, errors="replace")
 
 
+_TITLE_WORDS = re.compile(r"(19|20)\d{2}\s*年.{0,30}报\s*告")
+
+
 def read_html(data: bytes, options: Options) -> Document:
     text = decode_html(data)
     if not text.strip():
@@ -116,7 +119,11 @@ def read_html(data: bytes, options: Options) -> Document:
             el.drop_tree()
     container = _container(root)
     doc = Document("html")
-    _emit(container, doc, [0])
+    counter = [0]
+    title = _title_before(container)
+    if title is not None:
+        _emit(title, doc, counter)
+    _emit(container, doc, counter)
     return doc
 
 
@@ -137,6 +144,24 @@ def _container(root):
         return root
     top = max(h for h, _, _ in scored)
     return min((s for s in scored if s[0] >= 0.75 * top), key=lambda s: s[1])[2]
+
+
+def _title_before(container):
+    """Sites print the report's title in a heading just above the content box, outside it."""
+    node = container
+    for _ in range(3):
+        parent = node.getparent()
+        if parent is None:
+            return None
+        for sib in reversed(list(node.itersiblings(preceding=True))):
+            if not isinstance(sib.tag, str):
+                continue
+            for el in sib.iter("h1", "h2", "h3", "div", "p"):
+                is_heading = el.tag in ("h1", "h2", "h3") or "title" in (el.get("class") or "")
+                if is_heading and _TITLE_WORDS.search(el.text_content()):
+                    return el
+        node = parent
+    return None
 
 
 def _norm(text: str) -> str:

@@ -56,7 +56,7 @@ def pick_org(rng: random.Random) -> Org:
 def count(rng: random.Random, scale: int, zero_p: float = 0.6) -> int:
     if rng.random() < zero_p - 0.12 * scale:
         return 0
-    hi = [3, 12, 120, 900][scale]
+    hi = [3, 12, 120, 900, 4000][min(scale, 4)]
     return int(rng.triangular(0, hi, hi * 0.1)) + (1 if scale else 0)
 
 
