@@ -1,0 +1,129 @@
+"""Text in, labelled sentences, statements and facts out: the library's entry point.
+
+``analyse(text, allowed=["problems", "improvements"])`` runs the shipped pipeline
+(``models/gongkai_narrative``) on one passage. ``allowed`` is what the caller knows
+from a heading: one label fixes every sentence's section, several let the
+classifier choose among them, ``None`` lets it choose among all.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import components as _components  # noqa: F401  (registers the factories when not installed)
+
+MODELS = Path(__file__).resolve().parent.parent / "models"
+DEFAULT_MODEL = MODELS / "gongkai_narrative"
+CONFIG = Path(__file__).resolve().parent / "config.cfg"
+
+_lock = threading.Lock()
+_cache: dict[str, Language] = {}
+
+
+@dataclass
+class SentenceTag:
+    start: int
+    end: int
+    text: str
+    section: str
+    confidence: float
+    source: str
+    """'heading' (the passage's heading decides), 'cue' (a lead-in or list), or 'classifier'."""
+
+
+@dataclass
+class ItemTag:
+    label: str
+    topic: str
+    start: int
+    end: int
+    text: str
+    confidence: float
+    cue: str | None = None
+    style: str = ""
+
+
+@dataclass
+class FactTag:
+    kind: str
+    value: float
+    start: int
+    end: int
+    text: str
+    approximate: bool = False
+
+
+@dataclass
+class Analysis:
+    sentences: list[SentenceTag] = field(default_factory=list)
+    items: list[ItemTag] = field(default_factory=list)
+    facts: list[FactTag] = field(default_factory=list)
+
+
+def quiet_jieba() -> None:
+    """jieba logs its dictionary loading at INFO on stderr; that is noise in a CLI."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+
+
+def load(path: str | Path | None = None) -> Language:
+    """The trained pipeline (cached per path); a blank untrained one from the config if no model is found."""
+    key = str(path or DEFAULT_MODEL)
+    with _lock:
+        if key not in _cache:
+            quiet_jieba()
+            p = Path(key)
+            _cache[key] = spacy.load(p) if (p / "config.cfg").exists() else blank()
+        return _cache[key]
+
+
+def blank() -> Language:
+    """The pipeline of ``config.cfg`` with an untrained classifier (rules only)."""
+    from spacy.util import load_config, load_model_from_config
+
+    quiet_jieba()
+    nlp = load_model_from_config(load_config(CONFIG), auto_fill=True, validate=True)
+    nlp.remove_pipe("textcat")
+    return nlp
+
+
+def make_doc(nlp: Language, text: str, allowed: list[str] | None = None) -> Doc:
+    doc = nlp.make_doc(text)
+    doc._.allowed_sections = list(allowed) if allowed is not None else None
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc
+
+
+def analyse(text: str, allowed: list[str] | None = None, nlp: Language | None = None) -> Analysis:
+    """Sentences with sections, problem/improvement statements with topics, and numeric facts of ``text``."""
+    nlp = nlp or load()
+    if not text.strip():
+        return Analysis()
+    doc = make_doc(nlp, text, allowed)
+    out = Analysis()
+    for s in doc.sents:
+        if not s.text.strip():
+            continue
+        out.sentences.append(
+            SentenceTag(s.start_char, s.end_char, s.text, s._.section or "overall", float(s._.section_score or 0.0),
+                        s._.section_source or "classifier")
+        )
+    for sp in doc.spans.get("items", []):
+        out.items.append(
+            ItemTag(sp.label_, sp._.topic or "other", sp._.char_start, sp._.char_end, sp._.char_text,
+                    float(sp._.section_score or 0.0), sp._.cue, sp._.style or "")
+        )
+    for e in doc.ents:
+        out.facts.append(
+            FactTag(e.label_, e._.value, e._.char_start, e._.char_end, e._.char_text, bool(e._.approximate))
+        )
+    return out

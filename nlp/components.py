@@ -1,0 +1,228 @@
+"""The spaCy components of the narrative pipeline (registered as factories).
+
+Pipeline (``nlp/config.cfg``): jieba tokenizer → ``gongkai_sentences`` (sentence and
+enumeration boundaries) → ``textcat`` (trained section classifier, bag of words) →
+``gongkai_sections`` (a section label for every sentence, within the labels the caller
+allows) → ``gongkai_items`` (problem/improvement statements in ``doc.spans["items"]``) →
+``gongkai_facts`` (numeric facts in ``doc.ents`` with ``ent._.value``).
+
+A caller that knows a passage's heading sets ``doc._.allowed_sections`` before the
+components run (see ``nlp.analyse``); without it every label is possible and the
+classifier decides alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .facts import find_facts
+from .segment import Item, Sentence, cue_of, find_items, split_sentences
+from .topics import topic_of
+
+SECTION_LABELS = (
+    "overall",
+    "active_disclosure",
+    "on_request",
+    "information_management",
+    "platform_construction",
+    "supervision",
+    "problems",
+    "improvements",
+    "other_matters",
+    "fees",
+)
+ITEM_SECTION = {"problem": "problems", "improvement": "improvements"}
+SECTION_ITEM = {v: k for k, v in ITEM_SECTION.items()}
+
+for _name, _default in (("allowed_sections", None), ("char_sentences", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+for _name in ("section", "section_score", "section_source", "topic", "topic_score", "cue", "value", "approximate",
+              "context", "style", "char_start", "char_end", "char_text"):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=None)
+
+
+def _char_span(doc: Doc, start: int, end: int, label: str = "") -> Span | None:
+    return doc.char_span(start, end, label=label, alignment_mode="expand")
+
+
+@Language.factory("gongkai_sentences")
+def make_sentences(nlp: Language, name: str) -> SentenceSegmenter:
+    return SentenceSegmenter()
+
+
+class SentenceSegmenter:
+    """Sentence starts at 。；！？, paragraph breaks and enumeration markers (一是, （一）, 1.)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        sents = split_sentences(doc.text)
+        doc._.char_sentences = sents
+        starts = {s.start for s in sents}
+        for tok in doc:
+            tok.is_sent_start = tok.i == 0
+        # a boundary inside a jieba token starts the sentence at that token
+        idx = 0
+        toks = list(doc)
+        for b in sorted(starts):
+            while idx < len(toks) and toks[idx].idx + len(toks[idx].text) <= b:
+                idx += 1
+            if idx < len(toks) and idx > 0:
+                toks[idx].is_sent_start = True
+        return doc
+
+
+class _UsesTextcat:
+    def __init__(self, nlp: Language, textcat: str) -> None:
+        self.nlp = nlp
+        self.textcat_name = textcat
+
+    def scores(self, texts_or_spans: Iterable[Span | str], allowed: Iterable[str] | None) -> list[tuple[str, float]]:
+        """Best label and its probability renormalised over the allowed labels, for each input."""
+        docs = [self.nlp.make_doc(x) if isinstance(x, str) else x.as_doc() for x in texts_or_spans]
+        if not docs:
+            return []
+        fallback = [(next(iter(allowed)) if allowed else "overall", 0.0)] * len(docs)
+        if self.textcat_name not in self.nlp.pipe_names:
+            return fallback  # an untrained pipeline: rules only
+        pipe = self.nlp.get_pipe(self.textcat_name)
+        labels = list(pipe.labels)
+        if not labels:
+            return fallback
+        probs = pipe.predict(docs)
+        probs = probs.get() if hasattr(probs, "get") else probs
+        keep = [i for i, lab in enumerate(labels) if allowed is None or lab in set(allowed)]
+        if not keep:
+            keep = list(range(len(labels)))
+        out = []
+        for row in probs:
+            total = float(sum(row[i] for i in keep)) or 1.0
+            best = max(keep, key=lambda i: row[i])
+            out.append((labels[best], round(float(row[best]) / total, 4)))
+        return out
+
+
+@Language.factory("gongkai_sections", default_config={"textcat": "textcat"})
+def make_sections(nlp: Language, name: str, textcat: str) -> SectionTagger:
+    return SectionTagger(nlp, textcat)
+
+
+class SectionTagger(_UsesTextcat):
+    """A section for every sentence: the only allowed one, or the classifier's best among the allowed."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        allowed = doc._.allowed_sections
+        sents = list(doc.sents)
+        if allowed is not None and len(allowed) == 1:
+            for s in sents:
+                s._.section, s._.section_score, s._.section_source = allowed[0], 1.0, "heading"
+            return doc
+        for s, (label, p) in zip(sents, self.scores(sents, allowed), strict=True):
+            s._.section, s._.section_score, s._.section_source = label, p, "classifier"
+        return doc
+
+
+@Language.factory("gongkai_items", default_config={"textcat": "textcat", "min_chars": 4})
+def make_items(nlp: Language, name: str, textcat: str, min_chars: int) -> ItemFinder:
+    return ItemFinder(nlp, textcat, min_chars)
+
+
+class ItemFinder(_UsesTextcat):
+    """Problem and improvement statements as ``doc.spans["items"]`` (label problem | improvement)."""
+
+    def __init__(self, nlp: Language, textcat: str, min_chars: int) -> None:
+        super().__init__(nlp, textcat)
+        self.min_chars = min_chars
+
+    def __call__(self, doc: Doc) -> Doc:
+        allowed = doc._.allowed_sections
+        doc.spans["items"] = []
+        if allowed is not None and not set(allowed) & set(SECTION_ITEM):
+            return doc
+        sents: list[Sentence] = doc._.char_sentences or split_sentences(doc.text)
+        found = [it for it in find_items(doc.text, sents) if it.end - it.start >= self.min_chars]
+        if not found:
+            return doc
+        # sections of the char sentences from the sentence spans (same boundaries, token-aligned)
+        sent_spans = list(doc.sents)
+        by_start = {s.start_char: s for s in sent_spans}
+        predicted = [self._sentence_section(by_start, s) for s in sents]
+        if allowed is None:
+            # no heading: keep statements in sentences the classifier puts in problems/improvements
+            found = [it for it in found if predicted[it.sentences[0]] in SECTION_ITEM or (it.cue is not None
+                     and any(predicted[i] in SECTION_ITEM for i in it.sentences))]
+        need = [it for it in found if it.cue is None]
+        guesses = self.scores([it.context or it.text for it in need], list(SECTION_ITEM))
+        guess = {id(it): g for it, g in zip(need, guesses, strict=True)}
+        spans: list[Span] = []
+        for it in found:
+            if it.cue is not None:
+                label, conf = it.cue, 0.95
+            else:
+                sec, conf = guess[id(it)]
+                label = SECTION_ITEM[sec]
+            span = _char_span(doc, it.start, it.end, label)
+            if span is None:
+                continue
+            span._.topic, span._.topic_score = topic_of(it.text, it.context)
+            span._.section_score = conf
+            span._.cue = it.cue
+            span._.context = it.context
+            span._.style = it.style
+            # the statement's exact characters (a jieba token may straddle its first or last one)
+            span._.char_start, span._.char_end, span._.char_text = it.start, it.end, it.text
+            spans.append(span)
+            self._relabel_sentences(by_start, sents, it, label, conf)
+        doc.spans["items"] = spans
+        self._lead_ins(by_start, sents, allowed)
+        return doc
+
+    @staticmethod
+    def _sentence_section(by_start: dict[int, Span], s: Sentence) -> str | None:
+        span = by_start.get(s.start)
+        return span._.section if span is not None else None
+
+    @staticmethod
+    def _relabel_sentences(by_start: dict[int, Span], sents: list[Sentence], it: Item, label: str, conf: float) -> None:
+        for i in it.sentences:
+            span = by_start.get(sents[i].start)
+            if span is not None:
+                span._.section, span._.section_score = ITEM_SECTION[label], conf
+                span._.section_source = "cue" if it.cue else "classifier"
+
+    @staticmethod
+    def _lead_ins(by_start: dict[int, Span], sents: list[Sentence], allowed: list[str] | None) -> None:
+        """A lead-in ("主要表现在：", "下一步，将重点做好以下工作：") belongs to what it introduces."""
+        for s in sents:
+            span = by_start.get(s.start)
+            if span is None or not s.text.rstrip().endswith(("：", ":")):
+                continue
+            cue = cue_of(s.text)
+            if cue and (allowed is None or ITEM_SECTION[cue] in allowed) and span._.section in SECTION_ITEM:
+                span._.section, span._.section_score, span._.section_source = ITEM_SECTION[cue], 0.9, "cue"
+
+
+@Language.factory("gongkai_facts")
+def make_facts(nlp: Language, name: str) -> FactFinder:
+    return FactFinder()
+
+
+class FactFinder:
+    """Numeric facts as entities: ``ent.label_`` is the kind, ``ent._.value`` the normalised number."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents: list[Span] = []
+        last_end = -1
+        for f in find_facts(doc.text):
+            span = _char_span(doc, f.start, f.end, f.kind)
+            if span is None or span.start < last_end:
+                continue
+            span._.value, span._.approximate = f.value, f.approximate
+            span._.char_start, span._.char_end, span._.char_text = f.start, f.end, f.text
+            ents.append(span)
+            last_end = span.end
+        doc.ents = ents
+        return doc
