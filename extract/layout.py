@@ -33,8 +33,9 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
     """Grid positions covered (gridded tables); the covered ones are None in the rows."""
-    alternatives: tuple[str, ...] = ()
-    """Other readings of the text (OCR), best first after ``text``."""
+    alternatives: tuple[tuple[str, float], ...] = ()
+    """Other readings of the text (OCR) with their confidences, best first after ``text``:
+    the arithmetic repair chooses among them (extract/repair.py)."""
 
 
 @dataclass
@@ -81,7 +82,7 @@ Block = TextLine | Table
 
 @dataclass
 class PageInfo:
-    """What a reader learned about one page; OCR decisions go here later."""
+    """What a reader learned about one page, and whether its text layer was used or OCR'd (and why)."""
 
     number: int
     width: float | None = None
@@ -89,6 +90,18 @@ class PageInfo:
     n_chars: int = 0
     method: str = "text"
     note: str | None = None
+    decision: str | None = None
+    """"text" (text layer or markup), "ocr" (the page image was read) or "mixed" (text layer
+    plus OCR of pictures it does not cover); None means: as the method says."""
+    reason: str | None = None
+    """Why not "text": no_text, garbage_pua, garbage_mojibake, implausible_text,
+    digit_mismatch, partial_coverage (extract/readers/textlayer.py)."""
+
+    def __post_init__(self) -> None:
+        if self.decision is None:
+            self.decision = "ocr" if self.method.startswith("ocr") else "text"
+        if self.decision == "ocr" and self.reason is None:
+            self.reason = "no_text"  # an image input: there never was a text layer
 
 
 @dataclass

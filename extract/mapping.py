@@ -43,7 +43,7 @@ class MappedCell:
     source: str | None
     method: str
     confidence: float
-    alternatives: tuple[str, ...] = ()
+    alternatives: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass

@@ -86,11 +86,21 @@ class Source(BaseModel):
     bytes: int | None = None
 
 
+PageDecision = Literal["text", "ocr", "mixed"]
+PageReason = Literal[
+    "no_text", "garbage_pua", "garbage_mojibake", "implausible_text", "digit_mismatch", "partial_coverage"
+]
+
+
 class PageRecord(BaseModel):
     number: int
     method: str = "text"
     chars: int = 0
     note: str | None = None
+    decision: PageDecision = Field(
+        "text", description="'text' (text layer used), 'ocr' (page image read), 'mixed' (text layer + OCR of pictures)."
+    )
+    reason: PageReason | None = Field(None, description="Why the page was not read from its text layer alone.")
 
 
 class TableRecord(BaseModel):

@@ -232,7 +232,9 @@ def _template_and_missing(mapping: Mapping, sch: Schema, year: int | None) -> tu
 
 
 def _page_record(p: PageInfo) -> PageRecord:
-    return PageRecord(number=p.number, method=p.method, chars=p.n_chars, note=p.note)
+    return PageRecord(
+        number=p.number, method=p.method, chars=p.n_chars, note=p.note, decision=p.decision or "text", reason=p.reason
+    )
 
 
 def failed_report(src: Source, exc: GongkaiError, started: float) -> Report:

@@ -19,10 +19,11 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import CorruptInput, EncryptedInput, NoTextLayer, TooLarge
-from ..layout import BBox, Cell, Document, PageError, PageInfo, Table, TextLine
+from ..layout import BBox, Block, Cell, Document, PageError, PageInfo, Table, TextLine
 from ..numbers import parse_cell
 from ..options import Options
 from .pdf_camelot import camelot_tables
+from .textlayer import NumberRun, Verdict, cross_check_digits, judge_page, number_runs
 
 log = logging.getLogger(__name__)
 
@@ -87,58 +88,145 @@ def read_pdf(data: bytes, options: Options) -> Document:
         except pdfium.PdfiumError:
             raise CorruptInput("the PDF cannot be parsed, and pdfium could not rewrite it") from None
         doc.errors.append(PageError("W_REPAIRED", "the PDF's structure was damaged; read from pdfium's repaired copy"))
+    page_blocks: dict[int, list[Block]] = {}
+    verdicts: dict[int, Verdict] = {}
+    runs: list[NumberRun] = []
     with pdf:
         for i, page in enumerate(pdf.pages, start=1):
             try:
-                _read_page(page, i, doc, data, options)
-                if doc.pages[-1].n_chars == 0 and options.ocr.enabled:
-                    _ocr_page(data, i, doc, options)
+                chars = page.chars
+                v = judge_page(chars, page.images, float(page.width), float(page.height),
+                               bool(page.rects or page.lines or page.curves))
+                verdicts[i] = v
+                page_blocks[i] = _read_page(page, i, doc, data, options) if v.decision != "ocr" else []
+                if v.decision == "ocr":
+                    doc.pages.append(PageInfo(i, float(page.width), float(page.height), len(chars)))
+                if v.decision == "text":
+                    runs.extend(number_runs(chars, i))
             except Exception as exc:  # noqa: BLE001 - one bad page must not sink the document
-                log.warning("page %d failed: %r", i, exc)
-                doc.pages.append(PageInfo(i, note="failed"))
-                doc.errors.append(
-                    PageError(
-                        "E_PAGE",
-                        f"page {i} could not be read ({type(exc).__name__}); the other pages were extracted",
-                        i,
-                    )
-                )
+                _page_failed(doc, i, exc)
             finally:
                 page.close()
-    if doc.pages and sum(p.n_chars for p in doc.pages) == 0 and not options.ocr.enabled:
-        raise NoTextLayer("no page has a text layer, and OCR is switched off")
+    if runs and options.ocr.enabled and options.ocr.check_digits:
+        _check_digits(data, runs, verdicts, options)
+    infos = {p.number: p for p in doc.pages}
+    for i, v in verdicts.items():
+        info = infos[i]
+        info.decision, info.reason = v.decision, v.reason
+        if v.detail:
+            info.note = f"{info.note}; {v.detail}" if info.note else v.detail
+        if v.decision == "text":
+            continue
+        if not options.ocr.enabled:
+            if v.decision == "ocr":
+                page_blocks[i] = []  # a garbage text layer is worse than none
+                msg = f"page {i} needs OCR ({v.reason}: {v.detail}), which is switched off; the page was not read"
+            else:
+                msg = f"page {i}: pictures the text layer does not cover were not read (OCR is switched off)"
+            doc.errors.append(PageError("E_NO_TEXT", msg, i))
+            continue
+        try:
+            page_blocks[i] = _ocr_page(data, info, doc, options, v, page_blocks.get(i, []))
+        except Exception as exc:  # noqa: BLE001 - a page OCR cannot read must not sink the document
+            _page_failed(doc, i, exc, info)
+            page_blocks[i] = []
+    doc.blocks = [b for i in sorted(page_blocks) for b in page_blocks[i]]
+    if doc.pages and not options.ocr.enabled and all(v.decision == "ocr" for v in verdicts.values()):
+        doc.errors = [e for e in doc.errors if e.code != "E_NO_TEXT"]
+        raise NoTextLayer("no page has a usable text layer, and OCR is switched off")
     return doc
 
 
-def _ocr_page(data: bytes, number: int, doc: Document, options: Options) -> None:
-    """A page without a text layer: render it and read it with the OCR library."""
+def _page_failed(doc: Document, number: int, exc: Exception, info: PageInfo | None = None) -> None:
+    log.warning("page %d failed: %r", number, exc)
+    if info is None:
+        doc.pages.append(PageInfo(number, note="failed"))
+    else:
+        info.note = f"{info.note}; failed" if info.note else "failed"
+    doc.errors.append(
+        PageError("E_PAGE", f"page {number} could not be read ({type(exc).__name__}); the other pages were extracted",
+                  number)
+    )
+
+
+def _check_digits(data: bytes, runs: list[NumberRun], verdicts: dict[int, Verdict], options: Options) -> None:
+    """Pages whose digits come from a font the rendered glyphs contradict go to OCR."""
+    from ocr.engines import TesseractEngine
+
+    check = cross_check_digits(data, runs, TesseractEngine(timeout_s=min(options.ocr.timeout_s, 20.0)))
+    if check.skipped:
+        log.warning("text-layer digits not cross-checked (%s)", check.skipped)
+    for number in sorted({r.page for r in runs if r.font in check.flagged}):
+        fonts = sorted({r.font for r in runs if r.page == number and r.font in check.flagged})
+        detail = "; ".join(f"font {f}: {check.flagged[f]}" for f in fonts)
+        note = f"the text layer's digits disagree with the print: {detail}"
+        verdicts[number] = Verdict("ocr", "digit_mismatch", note)
+
+
+def _ocr_page(
+    data: bytes, info: PageInfo, doc: Document, options: Options, v: Verdict, text_blocks: list[Block]
+) -> list[Block]:
+    """OCR a page (decision "ocr") or the pictures the text layer does not cover ("mixed")."""
     from ocr.engines import EngineError
 
     from .scan import ocr_page, page_reader
 
-    info = doc.pages[-1]
-    info.method = f"ocr:{options.ocr.cell_engine}"
-    info.note = "OCR: the page has no text layer"
+    number = info.number
+    engine = f"ocr:{options.ocr.cell_engine}"
+    info.method = engine if v.decision == "ocr" else f"text+{engine}"
+    scale = options.ocr.dpi / 72
     pdf = pdfium.PdfDocument(data)
     try:
-        rgb = pdf[number - 1].render(scale=options.ocr.dpi / 72).to_numpy()
+        page = pdf[number - 1]
+        w, h = page.get_size()
+        regions = list(v.regions) if v.decision == "mixed" else [(0.0, 0.0, w, h)]
+        shots = []
+        for x0, top, x1, bottom in regions:
+            crop = (max(0.0, x0), max(0.0, h - bottom), max(0.0, w - x1), max(0.0, top))
+            rgb = page.render(scale=scale, crop=crop).to_numpy()
+            shots.append(((x0, top), rgb[:, :, :3][:, :, ::-1].copy()))
+        page.close()
     finally:
         pdf.close()
-    bgr = rgb[:, :, :3][:, :, ::-1].copy()
+    blocks: list[Block] = list(text_blocks) if v.decision == "mixed" else []
+    reader = page_reader(options.ocr)
     try:
-        doc.blocks.extend(ocr_page(bgr, number, 72 / options.ocr.dpi, page_reader(options.ocr)))
+        for (dx, dy), bgr in shots:
+            blocks.extend(_shift(b, dx, dy) for b in ocr_page(bgr, number, 1 / scale, reader))
     except EngineError as exc:
-        info.note = f"OCR failed: {exc.code}"
+        info.note = f"{info.note}; OCR failed: {exc.code}" if info.note else f"OCR failed: {exc.code}"
         doc.errors.append(PageError(exc.code, f"page {number}: {exc}; the other pages were read", number))
+        return list(text_blocks) if v.decision == "mixed" else []
+    blocks.sort(key=lambda b: b.bbox[1] if b.bbox else 0.0)
+    return blocks
 
 
-def _read_page(page: pdfplumber.page.Page, number: int, doc: Document, data: bytes, options: Options) -> None:
+def _shift(block: Block, dx: float, dy: float) -> Block:
+    """Boxes of an OCR'd region moved from the region's corner to the page's."""
+    if dx == 0 and dy == 0:
+        return block
+
+    def mv(b: BBox | None) -> BBox | None:
+        return None if b is None else (b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy)
+
+    block.bbox = mv(block.bbox)
+    if isinstance(block, Table):
+        for row in block.rows:
+            for c in row:
+                if c is not None:
+                    c.bbox = mv(c.bbox)
+        if block.columns:
+            block.columns = [x + dx for x in block.columns]
+    return block
+
+
+def _read_page(page: pdfplumber.page.Page, number: int, doc: Document, data: bytes, options: Options) -> list[Block]:
+    """The page's text lines and tables, top to bottom, from its text layer."""
     chars = page.chars
     info = PageInfo(number, float(page.width), float(page.height), len(chars))
     doc.pages.append(info)
     if not chars:
-        info.note = "no text layer"
-        return
+        return []
     tables: list[Table] = []
     if options.table_strategy != "camelot":
         tables = [t for t in (_to_table(ft, number) for ft in page.find_tables(_TABLE_SETTINGS)) if t is not None]
@@ -156,7 +244,7 @@ def _read_page(page: pdfplumber.page.Page, number: int, doc: Document, data: byt
     blocks: list[tuple[float, TextLine | Table]] = [(ln.bbox[1], ln) for ln in lines if ln.bbox]
     blocks += [(t.bbox[1], t) for t in tables if t.bbox]
     blocks.sort(key=lambda b: b[0])
-    doc.blocks.extend(b for _, b in blocks)
+    return [b for _, b in blocks]
 
 
 # a table row printed without rulings ends in three or more separate numbers: "规章  0  0  0"

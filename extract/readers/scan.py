@@ -64,7 +64,8 @@ def ocr_page(image: np.ndarray, page: int, points_per_px: float, reader: PageRea
             c, r = cr.cell, cr.reading
             rows[c.row][c.col] = Cell(
                 r.text, page, box(c.box), None, f"ocr:{r.engine or reader.cells.name}",
-                round(min(max(r.confidence, 0.0), 1.0), 3), c.rowspan, c.colspan, tuple(a for a, _ in r.alternatives),
+                round(min(max(r.confidence, 0.0), 1.0), 3), c.rowspan, c.colspan,
+                tuple((a, float(p)) for a, p in r.alternatives),
             )
         cols = [round(x * points_per_px, 2) for x in t.grid.xs]
         blocks.append((t.grid.box[1], Table(rows, method, page, box(t.grid.box), True, 1.0, cols)))

@@ -1,0 +1,234 @@
+"""Per-page OCR decisions: no text, garbage text layers, partial coverage, wrong digits.
+
+Broken PDFs are made from a shared report by tests/generator/broken.py (its truth holds:
+only the text layer is damaged, the printed page is not). Tests that run the OCR on
+them are slow; the decisions themselves are checked with OCR switched off (or the page
+OCR stubbed), which is fast.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from functools import cache
+from io import BytesIO
+
+import pdfplumber
+import pytest
+
+from extract import Options, read_report
+from extract.errors import NoTextLayer
+from extract.options import OcrOptions
+from extract.readers import pdf as pdf_reader
+from extract.readers import read_document
+from extract.readers.textlayer import (
+    common_chars,
+    cross_check_digits,
+    judge_page,
+    judge_text,
+    number_runs,
+    uncovered_pictures,
+)
+from ocr.engines import TesseractEngine
+from tests.conftest import SHARED, shared_docs
+from tests.generator.broken import make_broken, parse_tounicode, write_tounicode
+
+SRC = SHARED / "pdf" / "hongze_2024.pdf"
+NO_OCR = replace(Options(), ocr=OcrOptions(enabled=False))
+
+
+def _chars(text: str, font: str = "F1") -> list[dict]:
+    return [{"text": ch, "fontname": font, "x0": i * 10.0, "x1": i * 10.0 + 9, "top": 100.0, "bottom": 110.0}
+            for i, ch in enumerate(text)]
+
+
+PROSE = "本机关坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实政府信息公开条例，全面推进政务公开工作。"
+
+
+# -- the character checks ------------------------------------------------------------
+
+
+def test_common_characters_come_from_the_codec():
+    common = common_chars()
+    assert 3700 < len(common) < 3800
+    assert {"政", "府", "公", "开"} <= common and "㐀" not in common
+
+
+def test_plain_chinese_is_text():
+    assert judge_text(_chars(PROSE * 2)).decision == "text"
+
+
+def test_private_use_and_cid_are_garbage():
+    pua = "".join(chr(0xE000 + i) for i in range(40))
+    assert judge_text(_chars(pua)).reason == "garbage_pua"
+    cid = [{"text": f"(cid:{i})", "fontname": "F2", "x0": 0, "x1": 1, "top": 0, "bottom": 1} for i in range(30)]
+    assert judge_text(_chars(PROSE) + cid).reason == "garbage_pua"
+
+
+def test_a_few_private_use_bullets_are_not_garbage():
+    """Word exports print list bullets from Wingdings/Symbol as private-use code points."""
+    bullets = _chars("\uf06c\uf0d8" * 6, "Wingdings")
+    assert judge_text(_chars(PROSE * 2) + bullets).decision == "text"
+
+
+def test_mojibake_is_garbage():
+    moji = PROSE.encode("gbk").decode("latin-1")
+    v = judge_text(_chars(moji))
+    assert (v.decision, v.reason) == ("ocr", "garbage_mojibake")
+
+
+def test_latin1_symbols_chinese_reports_print_are_not_mojibake():
+    assert judge_text(_chars(PROSE * 2 + "×÷·°±§¥" * 3)).decision == "text"
+
+
+def test_rare_characters_are_implausible():
+    rare = "".join(chr(0x3400 + i * 37) for i in range(60))
+    assert judge_text(_chars(rare)).reason == "implausible_text"
+    # too few characters to judge by statistics
+    assert judge_text(_chars(rare[:10] + "0123456789")).decision == "text"
+
+
+# -- pictures -----------------------------------------------------------------------
+
+
+def _image(x0, top, x1, bottom) -> dict:
+    return {"x0": x0, "top": top, "x1": x1, "bottom": bottom}
+
+
+def test_a_pasted_table_picture_is_partial_coverage_but_a_seal_is_not():
+    chars = _chars(PROSE)
+    seal = _image(380, 600, 500, 720)
+    assert uncovered_pictures(chars, [seal], 595, 842) == []
+    table = _image(70, 300, 520, 780)
+    v = judge_page(chars, [table, seal], 595, 842, True)
+    assert (v.decision, v.reason) == ("mixed", "partial_coverage")
+    assert v.regions == ((70, 300, 520, 780),)
+
+
+def test_a_scan_with_an_invisible_text_layer_is_text():
+    """OCR'd scans put their (invisible) text over the whole page image: it is covered."""
+    chars = [{"text": "政", "fontname": "F", "x0": x, "x1": x + 9, "top": y, "bottom": y + 10}
+             for x in range(60, 540, 12) for y in range(60, 800, 20)]
+    assert judge_page(chars, [_image(0, 0, 595, 842)], 595, 842, False).decision == "text"
+
+
+def test_no_text_and_blank_pages():
+    assert judge_page([], [_image(0, 0, 595, 842)], 595, 842, False).reason == "no_text"
+    assert judge_page([], [], 595, 842, False).decision == "text"  # nothing to read
+
+
+# -- the CMap tooling of the generator --------------------------------------------
+
+
+def test_tounicode_round_trip_keeps_ranges_and_multi_char_entries():
+    cmap = (b"1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+            b"2 beginbfchar <0003> <0020> <0010> <4E2D> endbfchar\n"
+            b"2 beginbfrange <0013> <0015> <0030> <0020> <0021> [<6587> <00D600D0>] endbfrange")
+    mapping, width = parse_tounicode(cmap)
+    assert width == 2
+    assert mapping == {3: " ", 0x10: "中", 0x13: "0", 0x14: "1", 0x15: "2", 0x20: "文", 0x21: "ÖÐ"}
+    assert parse_tounicode(write_tounicode(mapping, width))[0] == mapping
+
+
+# -- broken PDFs: decisions ----------------------------------------------------------
+
+
+@cache
+def _broken(kind: str, pages: tuple[int, ...] = (3,)) -> bytes:
+    return make_broken(SRC.read_bytes(), kind, list(pages))
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [("pua", "garbage_pua"), ("mojibake", "garbage_mojibake"), ("rare", "implausible_text")],
+)
+def test_garbage_text_layers_are_refused_without_ocr(kind, reason):
+    """With OCR off, a garbage page is not read at all (never mapped into wrong values)."""
+    data = _broken(kind, (3, 4))
+    with pytest.raises(NoTextLayer):
+        read_document(data, "pdf", NO_OCR)
+    r = read_report_bytes(data, NO_OCR)
+    assert r.status == "failed" and [e.code for e in r.errors] == ["E_NO_TEXT"]
+
+
+def read_report_bytes(data: bytes, options: Options):
+    from extract.pipeline import extract_bytes
+
+    return extract_bytes(data, options)
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [("pua", "garbage_pua"), ("mojibake", "garbage_mojibake"), ("rare", "implausible_text"),
+     ("partial", "partial_coverage"), ("digits", "digit_mismatch")],
+)
+def test_decision_and_reason_per_page(kind, reason, monkeypatch):
+    """Every page of each kind gets its reason; page 2's text stays text where the damage spares it."""
+    ocred: list[int] = []
+
+    def fake_ocr(data, info, doc, options, v, text_blocks):  # the decision is under test, not the OCR
+        ocred.append(info.number)
+        info.method = "ocr:stub" if v.decision == "ocr" else "text+ocr:stub"
+        return list(text_blocks)
+
+    monkeypatch.setattr(pdf_reader, "_ocr_page", fake_ocr)
+    doc = read_document(_broken(kind, (3, 4)), "pdf", Options())
+    got = [(p.number, p.decision, p.reason) for p in doc.pages]
+    decision = "mixed" if kind == "partial" else "ocr"
+    assert got == [(1, decision, reason), (2, decision, reason)]
+    assert ocred == [1, 2]
+    assert all(p.note for p in doc.pages)
+
+
+def test_decisions_are_in_the_json_report():
+    r = read_report_bytes(_broken("partial", (3, 4)), NO_OCR)
+    pages = json.loads(r.to_json())["pages"]
+    assert [(p["decision"], p["reason"]) for p in pages] == [("mixed", "partial_coverage")] * 2
+    # the pictures were not read (OCR off): a coded page error, the typed text was
+    assert r.status == "partial" and {e.code for e in r.errors} == {"E_NO_TEXT"}
+
+
+def test_swapped_digits_are_caught_by_the_cross_check():
+    data = _broken("digits", (3, 4))
+    with pdfplumber.open(BytesIO(data)) as pdf:
+        runs = [r for i, p in enumerate(pdf.pages, 1) for r in number_runs(p.chars, i)]
+    check = cross_check_digits(data, runs, TesseractEngine())
+    assert check.skipped is None
+    assert "LNUHNF+宋体" in check.flagged  # the table font
+    assert "differ" in check.flagged["LNUHNF+宋体"]
+
+
+def test_only_one_swapped_pair_is_still_caught(monkeypatch):
+    import tests.generator.broken as broken
+
+    monkeypatch.setattr(broken, "DIGIT_SWAP", {"1": "7", "7": "1"})
+    data = make_broken(SRC.read_bytes(), "digits", [3, 4])
+    monkeypatch.setattr(pdf_reader, "_ocr_page", lambda data, info, doc, options, v, blocks: [])
+    doc = read_document(data, "pdf", Options())
+    assert {p.reason for p in doc.pages} == {"digit_mismatch"}
+
+
+# -- born-digital reports: text, cheaply -----------------------------------------------
+
+
+@pytest.mark.parametrize("doc_id", [d[0] for d in shared_docs() if d[1].suffix == ".pdf"])
+def test_born_digital_pages_are_text_and_their_digits_agree(doc_id, monkeypatch):
+    checks = []
+    real = pdf_reader.cross_check_digits
+
+    def spy(*a, **k):
+        checks.append(real(*a, **k))
+        return checks[-1]
+
+    monkeypatch.setattr(pdf_reader, "cross_check_digits", spy)
+    doc = read_document((SHARED / "pdf" / f"{doc_id}.pdf").read_bytes(), "pdf", Options())
+    assert [(p.decision, p.reason) for p in doc.pages] == [("text", None)] * len(doc.pages)
+    (check,) = checks
+    assert check.skipped is None and check.compared >= 10 and not check.flagged
+
+
+def test_tesseract_missing_does_not_stop_a_born_digital_report(monkeypatch):
+    monkeypatch.setattr("ocr.engines.shutil.which", lambda name: None)
+    r = read_report(SRC)
+    assert r.status == "ok" and not r.errors
+    assert {p.decision for p in r.pages} == {"text"}
