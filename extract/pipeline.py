@@ -20,6 +20,7 @@ from .metadata import find_metadata
 from .model import CellValue, ErrorRecord, Finding, PageRecord, Report, SectionText, Source, TableRecord
 from .options import Options
 from .readers import read_document
+from .repair import repair_cells
 from .rules import RuleChecker
 from .schema import Schema, schema
 from .sections import find_sections
@@ -103,6 +104,8 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
     top_sections = [s for s in sections if "." not in s]
     if not mapping.cells and len(top_sections) < 2:
         raise NotAReport("neither the six sections nor the standard tables were found")
+    checker = RuleChecker(sch)
+    repair_cells(mapping.cells, checker)  # OCR cells only: unsure readings chosen by the rules
 
     cells = {
         k: CellValue(
@@ -127,7 +130,7 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
             findings.append(Finding(rule="unreadable.cell", severity="error", cells=issue.cells, message=issue.message))
     template, variant, missing = _template_and_missing(mapping, sch, meta.year)
     findings.extend(missing)
-    for v in RuleChecker(sch).check({k: c.value for k, c in cells.items()}):
+    for v in checker.check({k: c.value for k, c in cells.items()}):
         findings.append(
             Finding(
                 rule=v.rule,

@@ -1,0 +1,160 @@
+"""Arithmetic repair of unsure OCR cells (extract/repair.py) on synthetic tables."""
+
+from __future__ import annotations
+
+import json
+
+from extract.layout import Cell
+from extract.mapping import MappedCell, map_tables
+from extract.options import Options
+from extract.pipeline import build_report
+from extract.readers import read_document
+from extract.repair import repair_cells
+from extract.rules import RuleChecker
+from extract.schema import schema
+from tests.conftest import SHARED
+
+
+def _truth(doc_id: str) -> dict:
+    return json.loads((SHARED / "truth" / f"{doc_id}.json").read_text("utf-8"))
+
+
+def _ocr_cells(values: dict, method: str = "ocr:tesseract", confidence: float = 0.95) -> dict[str, MappedCell]:
+    """A table as OCR would give it when every reading is sure (and right)."""
+    out = {}
+    for cid, v in values.items():
+        table, row, col = cid.split(".")
+        text = "" if v is None else str(v)
+        out[cid] = MappedCell(cid, table, row, col, v, text, 1, None, None, method, confidence)
+    return out
+
+
+def _misread(cells: dict[str, MappedCell], cid: str, value: int, conf: float, alts: list[tuple[str, float]]) -> None:
+    c = cells[cid]
+    c.value, c.text, c.confidence, c.alternatives = value, str(value), conf, tuple(alts)
+
+
+def _checker() -> RuleChecker:
+    return RuleChecker(schema())
+
+
+def test_single_wrong_digit_is_repaired_with_its_rules():
+    truth = _truth("huaian_2024")["cells"]
+    cells = _ocr_cells(truth)
+    cid = "applications.new_received.commercial_enterprise"  # printed 53, read 58
+    _misread(cells, cid, 58, 0.55, [("53", 0.41), ("83", 0.12)])
+    checker = _checker()
+    assert checker.check({k: c.value for k, c in cells.items()})  # broken before
+    repairs = repair_cells(cells, checker)
+    assert [(r.cell, r.old, r.new) for r in repairs] == [(cid, 58, 53)]
+    assert cells[cid].value == 53 and cells[cid].text == "53"
+    assert cells[cid].method == "repaired:applications.balance,applications.row_total"
+    assert cells[cid].confidence == 0.41
+    assert ("58", 0.55) in cells[cid].alternatives  # the OCR reading is kept
+    assert not checker.check({k: c.value for k, c in cells.items()})
+    others = {k: c.value for k, c in cells.items() if k != cid}
+    assert others == {k: v for k, v in truth.items() if k != cid}
+
+
+def test_two_ambiguous_cells_are_resolved_by_two_rules():
+    truth = _truth("huaian_2024")["cells"]
+    cells = _ocr_cells(truth)
+    a = "applications.new_received.natural_person"  # 3001 read 3007
+    b = "review_litigation.review.other"  # 178 read 176
+    _misread(cells, a, 3007, 0.6, [("3001", 0.58), ("3004", 0.3)])
+    _misread(cells, b, 176, 0.5, [("178", 0.49), ("170", 0.45)])
+    repairs = repair_cells(cells, _checker())
+    assert {(r.cell, r.new) for r in repairs} == {(a, 3001), (b, 178)}
+    assert cells[a].method == "repaired:applications.balance,applications.row_total"
+    assert cells[b].method == "repaired:review_litigation.row_total"
+
+
+def test_two_unsure_cells_of_one_table_need_both_rules():
+    """Two wrong cells in one column and one row: no single change fits, the pair does."""
+    truth = _truth("huaian_2024")["cells"]
+    cells = _ocr_cells(truth)
+    a = "applications.new_received.legal_service_org"  # 61 read 67
+    b = "applications.carried_over.natural_person"
+    _misread(cells, a, 67, 0.5, [("61", 0.45)])
+    _misread(cells, b, truth[b] + 5, 0.5, [(str(truth[b]), 0.45), (str(truth[b] + 50), 0.2)])
+    repairs = repair_cells(cells, _checker())
+    assert {(r.cell, r.new) for r in repairs} == {(a, 61), (b, truth[b])}
+
+
+def test_a_truly_inconsistent_report_is_not_repaired():
+    """hongze_2023 prints total 0 where its row sums to 11: confident readings keep the finding."""
+    truth = _truth("hongze_2023")["cells"]
+    cells = _ocr_cells(truth)
+    checker = _checker()
+    before = checker.check({k: c.value for k, c in cells.items()})
+    assert {v.where for v in before} == {"review_litigation.review.*", "review_litigation.litigation_after_review.*"}
+    # a confident reading with a weak disagreeing alternative that would "fix" it is still not doubted
+    _misread(cells, "review_litigation.review.total", 0, 0.93, [("11", 0.2)])
+    assert repair_cells(cells, checker) == []
+    assert cells["review_litigation.review.total"].value == 0
+    assert cells["review_litigation.review.total"].method == "ocr:tesseract"
+
+
+def test_unsure_cells_whose_readings_cannot_fix_the_rule_stay():
+    truth = _truth("hongze_2023")["cells"]
+    cells = _ocr_cells(truth)
+    # unsure, but none of its readings makes 10 + 1 + 0 + 0 == total
+    _misread(cells, "review_litigation.review.total", 0, 0.4, [("8", 0.39), ("0", 0.3)])
+    assert repair_cells(cells, _checker()) == []
+    assert cells["review_litigation.review.total"].value == 0
+
+
+def test_ties_are_left_alone():
+    truth = _truth("huaian_2024")["cells"]
+    cells = _ocr_cells(truth)
+    # review row: 72 + 64 + 178 + 37 = 351. Read upheld 71 and corrected 64 -> 63: both "+1" fixes fit the row
+    up, co = "review_litigation.review.upheld", "review_litigation.review.corrected"
+    _misread(cells, up, 71, 0.5, [("72", 0.45)])
+    _misread(cells, co, 64, 0.5, [("65", 0.45)])
+    assert repair_cells(cells, _checker()) == []
+    assert cells[up].value == 71 and cells[co].value == 64
+
+
+def test_text_layer_cells_are_never_repaired():
+    truth = _truth("huaian_2024")["cells"]
+    cells = _ocr_cells(truth, method="text", confidence=1.0)
+    cid = "applications.new_received.commercial_enterprise"
+    _misread(cells, cid, 58, 0.5, [("53", 0.49)])
+    cells[cid].method = "text"
+    assert repair_cells(cells, _checker()) == []
+    assert cells[cid].value == 58
+
+
+def test_no_reading_is_invented():
+    """A cell with low confidence but no alternatives is not given the value the rules want."""
+    truth = _truth("huaian_2024")["cells"]
+    cells = _ocr_cells(truth)
+    cid = "applications.new_received.commercial_enterprise"
+    _misread(cells, cid, 58, 0.2, [])
+    assert repair_cells(cells, _checker()) == []
+    assert cells[cid].value == 58
+
+
+def test_repair_through_the_pipeline_shows_in_the_report():
+    """A born-digital document whose one cell is made an unsure OCR reading: the report repairs it
+    and says how; the untouched document is not repaired at all."""
+    truth = _truth("huaian_2024")
+    data = (SHARED / truth["source"]).read_bytes()
+    doc = read_document(data, "pdf", Options())
+    clean = build_report(doc, schema(), _src())
+    assert not any(c.method.startswith("repaired") for c in clean.cells.values())
+    cid = "applications.new_received.commercial_enterprise"
+    bbox = map_tables(doc, schema()).cells[cid].bbox
+    (cell,) = [c for t in doc.tables() for r in t.rows for c in r if isinstance(c, Cell) and c.bbox == bbox]
+    cell.text, cell.method, cell.confidence, cell.alternatives = "58", "ocr:tesseract", 0.5, (("53", 0.45),)
+    r = build_report(doc, schema(), _src())
+    assert r.cells[cid].value == 53
+    assert r.cells[cid].method == "repaired:applications.balance,applications.row_total"
+    assert not [f for f in r.findings if f.rule.startswith("applications.")]
+    assert '"method": "repaired:applications.balance,applications.row_total"' in r.to_json()
+
+
+def _src():
+    from extract.model import Source
+
+    return Source(format="pdf")
