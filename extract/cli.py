@@ -151,6 +151,125 @@ def review(
     raise typer.Exit(1 if report.status == "failed" else 0)
 
 
+_TRAINING_SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".odt", ".html", ".htm", ".txt", ".json"}
+
+
+def _reports_for_training(sources: list[Path], db: Path | None):
+    """(doc name, Report) from report files, JSON reports (`gongkai extract` output) or a run database."""
+    if db is not None:
+        import duckdb
+
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            rows = con.execute("SELECT report_id, report_json FROM reports ORDER BY report_id").fetchall()
+        finally:
+            con.close()
+        for rid, js in rows:
+            yield str(rid), Report.model_validate_json(js)
+    files: list[Path] = []
+    for src in sources:
+        files += sorted(p for p in src.rglob("*") if p.suffix.lower() in _TRAINING_SUFFIXES) if src.is_dir() else [src]
+    for f in files:
+        if f.suffix.lower() == ".json":
+            data = json.loads(f.read_text("utf-8"))
+            if "status" not in data or "sections" not in data:
+                continue  # not a report (e.g. a ground-truth file)
+            report = Report.model_validate(data)
+            if not report.sentences:
+                from .narrative import analyse_narrative
+
+                analyse_narrative(report)
+            yield f.stem, report
+        else:
+            yield f.stem, read_report(f)
+
+
+@app.command("export-training")
+def export_training(
+    sources: Annotated[
+        list[Path] | None, typer.Argument(help="Report files, JSON reports (gongkai extract) or folders of them.")
+    ] = None,
+    db: Annotated[Path | None, typer.Option(help="Or: a run database (gongkai run).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="spacy, jsonl or labelstudio.")] = "spacy",
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = Path("out/training"),
+    dev_fraction: Annotated[float, typer.Option(help="Share of documents held out as dev.")] = 0.2,
+    seed: Annotated[int, typer.Option(help="Seed of the train/dev split.")] = 0,
+    include_predicted: Annotated[
+        bool, typer.Option(help="Also sentences labelled by the classifier (default: structure only).")
+    ] = False,
+) -> None:
+    """Labelled sentences (section) and spans (problem / improvement) for training or annotation.
+
+    Writes train/dev splits by document: train.spacy + dev.spacy (DocBin), train.jsonl + dev.jsonl
+    (doccano-style), or train.json + dev.json (Label Studio tasks with pre-annotations, and the
+    labelling config as .xml).
+    """
+    from nlp.training import split, to_docbin, to_jsonl, to_labelstudio
+
+    from .narrative import training_examples
+
+    if fmt not in ("spacy", "jsonl", "labelstudio"):
+        raise typer.BadParameter("use spacy, jsonl or labelstudio", param_hint="--format")
+    if not sources and db is None:
+        raise typer.BadParameter("give report files/folders or --db")
+    examples = []
+    n_docs = 0
+    for name, report in _reports_for_training(list(sources or []), db):
+        if report.status == "failed":
+            typer.echo(f"skipped {name}: {report.errors[0].code if report.errors else 'failed'}", err=True)
+            continue
+        n_docs += 1
+        examples += training_examples(report, name, include_predicted)
+    train_set, dev_set = split(examples, dev_fraction, seed)
+    writer = {"spacy": (to_docbin, ".spacy"), "jsonl": (to_jsonl, ".jsonl"), "labelstudio": (to_labelstudio, ".json")}
+    write, suffix = writer[fmt]
+    for part, exs in (("train", train_set), ("dev", dev_set)):
+        n = write(exs, out / f"{part}{suffix}")
+        typer.echo(f"{out / (part + suffix)}: {n} sentences")
+    typer.echo(f"{n_docs} documents, {len(examples)} sentences")
+
+
+@app.command("import-annotations")
+def import_annotations(
+    files: Annotated[list[Path], typer.Argument(help="Label Studio JSON exports or doccano JSONL exports.")],
+    fmt: Annotated[str, typer.Option("--format", help="spacy or jsonl.")] = "spacy",
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write (.spacy or .jsonl).")] = Path(
+        "out/training/annotated.spacy"
+    ),
+    use_predictions: Annotated[
+        bool, typer.Option(help="Label Studio tasks nobody annotated keep their pre-annotations.")
+    ] = False,
+) -> None:
+    """Bring corrected annotations back as a spaCy DocBin or JSONL for `gongkai train`."""
+    from nlp.training import read_annotations, to_docbin, to_jsonl
+
+    if fmt not in ("spacy", "jsonl"):
+        raise typer.BadParameter("use spacy or jsonl", param_hint="--format")
+    examples = [ex for f in files for ex in read_annotations(f, use_predictions)]
+    n = to_docbin(examples, out) if fmt == "spacy" else to_jsonl(examples, out)
+    typer.echo(f"{out}: {n} sentences ({sum(len(e.spans) for e in examples)} spans)")
+
+
+@app.command()
+def train(
+    data: Annotated[Path, typer.Argument(help="Folder with train.spacy and dev.spacy (gongkai export-training).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where the trained pipeline goes.")] = Path(
+        "models/gongkai_narrative"
+    ),
+    seed: Annotated[int, typer.Option(help="Random seed (same data + seed = same model).")] = 0,
+    max_steps: Annotated[int | None, typer.Option(help="Override the config's training.max_steps.")] = None,
+) -> None:
+    """Train the section classifier with nlp/config.cfg, evaluate on dev, write the pipeline."""
+    from nlp.training import train as nlp_train
+
+    for part in ("train.spacy", "dev.spacy"):
+        if not (data / part).exists():
+            typer.echo(f"no {data / part}; run `gongkai export-training ... --format spacy --out {data}`", err=True)
+            raise typer.Exit(1)
+    scores = nlp_train(data, out, seed=seed, max_steps=max_steps)
+    typer.echo(json.dumps({"model": str(out), "dev": scores}, ensure_ascii=False, indent=2))
+
+
 @app.command("schema")
 def schema_cmd() -> None:
     """Print the JSON Schema of the report (generated from the models)."""

@@ -66,15 +66,42 @@ class SectionText(BaseModel):
 
 
 class Item(BaseModel):
-    """A tagged narrative statement (filled by the NLP pipeline)."""
+    """A problem or improvement stated in the narrative (filled by the NLP pipeline)."""
 
-    label: str
-    topic: str | None = None
-    section: str | None = None
+    label: str = Field(description="'problem' or 'improvement'.")
+    topic: str | None = Field(None, description="What it is about, from the taxonomy of nlp/topics.py.")
+    section: str | None = Field(None, description="Sentence section label: 'problems' or 'improvements'.")
     text: str
-    start: int | None = None
+    start: int | None = Field(None, description="Offset into sections[section_id].text.")
     end: int | None = None
     confidence: float | None = None
+    section_id: str | None = Field(None, description="The report section whose text start/end index.")
+
+
+class Sentence(BaseModel):
+    """A narrative sentence with its section label (overall, on_request, problems, fees …)."""
+
+    section: str
+    section_id: str = Field(description="The report section whose text start/end index.")
+    start: int
+    end: int
+    text: str
+    confidence: float = Field(ge=0.0, le=1.0)
+    source: str = Field(description="'heading', 'cue' (a lead-in or list) or 'classifier'.")
+
+
+class Fact(BaseModel):
+    """A count the narrative states (主动公开政府信息N条, 受理申请N件 …), normalised."""
+
+    kind: str = Field(description="active_disclosure, applications_received, policy_interpretations, "
+                      "policy_documents, fees, admin_review, admin_litigation, training_sessions")
+    value: float
+    text: str
+    section_id: str
+    start: int
+    end: int
+    approximate: bool = Field(False, description="'5500余条': at least the value.")
+    cells: list[str] = Field(default_factory=list, description="Table cells it disagrees with, if any.")
 
 
 class Source(BaseModel):
@@ -131,6 +158,8 @@ class Report(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     sections: dict[str, SectionText] = Field(default_factory=dict)
     items: list[Item] = Field(default_factory=list)
+    sentences: list[Sentence] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
     errors: list[ErrorRecord] = Field(default_factory=list)
     source: Source = Field(default_factory=Source)
     pages: list[PageRecord] = Field(default_factory=list)

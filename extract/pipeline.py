@@ -148,7 +148,7 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
     incomplete = any(f.rule.startswith(("missing.", "unreadable.")) for f in findings) or any(
         e.code.startswith("E_") for e in errors
     )
-    return Report(
+    report = Report(
         extractor_version=__version__,
         status="partial" if incomplete else "ok",
         template=template,
@@ -178,6 +178,19 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
             for t in mapping.tables
         ],
     )
+    _narrative(report)
+    return report
+
+
+def _narrative(report: Report) -> None:
+    """Items, sentence sections and stated counts; a failure here costs the narrative, not the report."""
+    from .narrative import analyse_narrative
+
+    try:
+        analyse_narrative(report)
+    except Exception as exc:
+        log.warning("narrative analysis failed: %s", exc, exc_info=log.isEnabledFor(logging.DEBUG))
+        report.errors.append(ErrorRecord(code="W_NLP", message=f"narrative analysis failed: {exc}"))
 
 
 def _template_and_missing(mapping: Mapping, sch: Schema, year: int | None) -> tuple[str, dict[str, str], list[Finding]]:

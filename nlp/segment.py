@@ -328,10 +328,11 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
             continue
         blocks[-1][1].append(i)
     items: list[Item] = []
+    structured = any(cue for cue, _ in blocks) or any(s.marker is not None for s in sents)
     for cue, idx in blocks:
         idx = [i for i in idx if i not in intros]
-        if not idx:
-            continue
+        if not idx or (cue is None and structured and not any(sents[i].marker for i in idx)):
+            continue  # prose before the first lead-in or list of a structured passage states nothing
         marked = [i for i in idx if sents[i].marker is not None and not _is_lead_in(sents[i])]
         if marked:
             items += _marked_items(text, sents, idx, marked, cue)

@@ -12,7 +12,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from .narrative import make_narrative
+from .narrative import make_narrative, make_rich_narrative
 from .tables import Style, active_2019, active_2021, applications, review
 from .values import make_numbers, pick_org, rule_violations
 from .writers import Report, write_docx, write_html
@@ -20,7 +20,9 @@ from .writers import Report, write_docx, write_html
 ENCODINGS = ["utf-8", "gbk", "gb2312", "utf-8-bom", "gbk-undeclared"]
 
 
-def generate_one(i: int, seed: int, out: Path, want_pdf: bool, want_html: bool) -> tuple[dict, Path | None]:
+def generate_one(
+    i: int, seed: int, out: Path, want_pdf: bool, want_html: bool, rich: bool = False
+) -> tuple[dict, Path | None]:
     rng = random.Random(seed * 1000 + i)
     doc_id = f"gen_{i:03d}"
     org = pick_org(rng)
@@ -31,7 +33,7 @@ def generate_one(i: int, seed: int, out: Path, want_pdf: bool, want_html: bool) 
     nums = make_numbers(rng, org, template, other_one_row, breaks)
     pub = date(year + 1, 1, 10) + timedelta(days=rng.randint(0, 60))
     apps = nums.cells.get("applications.new_received.total") or 0
-    narr = make_narrative(rng, org.name, year, int(apps), f"{pub.year}年{pub.month}月{pub.day}日")
+    narr = (make_rich_narrative if rich else make_narrative)(rng, org.name, year, int(apps), f"{pub.year}年{pub.month}月{pub.day}日")
     style = Style.pick(rng)
     tables = [(active_2019 if template == "2019" else active_2021)(nums, style), applications(nums, style), review(nums, style)]
     rep = Report(narr, tables)
@@ -87,14 +89,16 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--only", type=int, nargs="*", help="regenerate just these indices")
     ap.add_argument("--no-pdf", action="store_true", help="skip the LibreOffice step")
+    ap.add_argument("--rich-narrative", action="store_true", help="varied narrative (training data for nlp/)")
+    ap.add_argument("--no-html", action="store_true", help="Word files only")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.time()
     to_pdf = []
     for i in args.only if args.only is not None else range(args.count):
         want_pdf = i % 3 != 2 and not args.no_pdf
-        want_html = i % 2 == 0 or i % 7 == 3
-        _, pdf_src = generate_one(i, args.seed, args.out, want_pdf, want_html)
+        want_html = (i % 2 == 0 or i % 7 == 3) and not args.no_html
+        _, pdf_src = generate_one(i, args.seed, args.out, want_pdf, want_html, args.rich_narrative)
         if pdf_src:
             to_pdf.append(pdf_src)
     if to_pdf:

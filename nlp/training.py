@@ -1,0 +1,202 @@
+"""Labelled examples in and out: spaCy DocBin, doccano-style JSONL, Label Studio tasks; and training.
+
+An example is one sentence: its text, its section label (``cats``), and the problem /
+improvement spans inside it (offsets into the sentence). Model builders annotate these
+in Label Studio or doccano, and ``read_annotations`` brings their exports back.
+Training is ``spacy train`` on ``config.cfg`` with a fixed seed, so a run is reproducible.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .components import SECTION_LABELS
+
+SPAN_LABELS = ("problem", "improvement")
+
+
+@dataclass
+class Example:
+    text: str
+    section: str | None = None
+    spans: list[tuple[int, int, str]] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "section": self.section, "spans": [list(s) for s in self.spans], "meta": self.meta}
+
+
+def split(examples: list[Example], dev_fraction: float, seed: int, group: str = "doc") -> tuple[list, list]:
+    """Train/dev split by document (``meta[group]``), so no report has sentences on both sides."""
+    groups = sorted({str(e.meta.get(group, i)) for i, e in enumerate(examples)})
+    rng = random.Random(seed)
+    rng.shuffle(groups)
+    n_dev = max(1, round(len(groups) * dev_fraction)) if dev_fraction > 0 and len(groups) > 1 else 0
+    dev_groups = set(groups[:n_dev])
+    train = [e for i, e in enumerate(examples) if str(e.meta.get(group, i)) not in dev_groups]
+    dev = [e for i, e in enumerate(examples) if str(e.meta.get(group, i)) in dev_groups]
+    return train, dev
+
+
+# -- writers ----------------------------------------------------------------
+
+
+def to_docbin(examples: Iterable[Example], path: Path, nlp: Any = None) -> int:
+    """A spaCy DocBin: ``doc.cats`` one-hot over the section labels, ``doc.spans["items"]``."""
+    from spacy.tokens import DocBin
+
+    if nlp is None:
+        from .analyse import blank
+
+        nlp = blank()
+    db = DocBin(store_user_data=False)
+    n = 0
+    for ex in examples:
+        doc = nlp.make_doc(ex.text)
+        if ex.section:
+            doc.cats = {lab: float(lab == ex.section) for lab in SECTION_LABELS}
+        spans = [doc.char_span(s, e, label=lab, alignment_mode="expand") for s, e, lab in ex.spans]
+        doc.spans["items"] = [sp for sp in spans if sp is not None]
+        db.add(doc)
+        n += 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db.to_disk(path)
+    return n
+
+
+def to_jsonl(examples: Iterable[Example], path: Path) -> int:
+    """doccano-style JSONL: ``{"text", "label": [[start, end, "problem"], …], "cats": ["problems"], "meta"}``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
+    with path.open("w", encoding="utf-8") as fh:
+        for ex in examples:
+            rec = {"text": ex.text, "label": [list(s) for s in ex.spans], "cats": [ex.section] if ex.section else [],
+                   "meta": ex.meta}
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+LABEL_STUDIO_CONFIG = """<View>
+  <Labels name="label" toName="text">
+    <Label value="problem" background="#d9534f"/>
+    <Label value="improvement" background="#5cb85c"/>
+  </Labels>
+  <Text name="text" value="$text"/>
+  <Choices name="section" toName="text" choice="single" showInline="true">
+{choices}
+  </Choices>
+</View>
+""".format(choices="\n".join(f'    <Choice value="{lab}"/>' for lab in SECTION_LABELS))
+
+
+def to_labelstudio(examples: Iterable[Example], path: Path, model_version: str = "gongkai") -> int:
+    """Label Studio tasks with the pipeline's labels as pre-annotations (``predictions``); writes the
+    labelling config next to it (``<name>.xml``) to paste into the project settings."""
+    tasks = []
+    for i, ex in enumerate(examples):
+        result: list[dict[str, Any]] = [
+            {"id": f"s{i}_{j}", "from_name": "label", "to_name": "text", "type": "labels",
+             "value": {"start": s, "end": e, "text": ex.text[s:e], "labels": [lab]}}
+            for j, (s, e, lab) in enumerate(ex.spans)
+        ]
+        if ex.section:
+            result.append({"id": f"c{i}", "from_name": "section", "to_name": "text", "type": "choices",
+                           "value": {"choices": [ex.section]}})
+        tasks.append({"data": {"text": ex.text, "meta": ex.meta},
+                      "predictions": [{"model_version": model_version, "result": result}]})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")
+    path.with_suffix(".xml").write_text(LABEL_STUDIO_CONFIG, encoding="utf-8")
+    return len(tasks)
+
+
+# -- readers (annotation tools' exports back) -------------------------------
+
+
+def read_annotations(path: Path, use_predictions: bool = False) -> list[Example]:
+    """Examples from a Label Studio JSON export or a doccano (or our) JSONL export, by content."""
+    raw = path.read_text(encoding="utf-8").lstrip("\ufeff")
+    if raw.lstrip().startswith("["):
+        return _from_labelstudio(json.loads(raw), use_predictions)
+    return [_from_jsonl(json.loads(line)) for line in raw.splitlines() if line.strip()]
+
+
+def _from_labelstudio(tasks: list[dict[str, Any]], use_predictions: bool) -> list[Example]:
+    out = []
+    for t in tasks:
+        data = t.get("data", {})
+        text = data.get("text", "")
+        done = [a for a in t.get("annotations", []) if not a.get("was_cancelled")]
+        source = done[-1] if done else (t["predictions"][-1] if use_predictions and t.get("predictions") else None)
+        if source is None:
+            continue  # not annotated yet
+        ex = Example(text, meta=dict(data.get("meta") or {}, annotated=bool(done)))
+        for r in source.get("result", []):
+            v = r.get("value", {})
+            if r.get("type") == "labels" and v.get("labels"):
+                ex.spans.append((int(v["start"]), int(v["end"]), v["labels"][0]))
+            elif r.get("type") == "choices" and v.get("choices"):
+                ex.section = v["choices"][0]
+        out.append(ex)
+    return out
+
+
+def _from_jsonl(rec: dict[str, Any]) -> Example:
+    ex = Example(rec.get("text", ""), meta=rec.get("meta") or {})
+    labels = rec.get("label", rec.get("labels", []))
+    for lab in labels:
+        if isinstance(lab, list) and len(lab) == 3:
+            ex.spans.append((int(lab[0]), int(lab[1]), str(lab[2])))
+        elif isinstance(lab, str) and lab in SECTION_LABELS:
+            ex.section = lab  # doccano text classification export
+    for ent in rec.get("entities", []):  # doccano sequence labelling export (newer)
+        ex.spans.append((int(ent["start_offset"]), int(ent["end_offset"]), ent["label"]))
+    cats = rec.get("cats")
+    if isinstance(cats, list) and cats:
+        ex.section = cats[0]
+    elif isinstance(cats, dict) and cats:
+        ex.section = max(cats, key=cats.get)
+    return ex
+
+
+# -- training ---------------------------------------------------------------
+
+
+def train(data_dir: Path, out_dir: Path, seed: int = 0, max_steps: int | None = None) -> dict[str, Any]:
+    """``spacy train`` on ``data_dir/train.spacy`` with ``data_dir/dev.spacy`` held out; the best
+    pipeline goes to ``out_dir``. Returns the dev scores."""
+    from spacy.cli.train import train as spacy_train
+
+    from .analyse import CONFIG, quiet_jieba
+
+    quiet_jieba()
+    overrides: dict[str, Any] = {
+        "paths.train": str(data_dir / "train.spacy"),
+        "paths.dev": str(data_dir / "dev.spacy"),
+        "system.seed": seed,
+    }
+    if max_steps:
+        overrides["training.max_steps"] = max_steps
+    work = out_dir.parent / (out_dir.name + ".training")
+    if work.exists():
+        shutil.rmtree(work)
+    spacy_train(CONFIG, output_path=work, overrides=overrides)
+    best = work / "model-best"
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    shutil.copytree(best, out_dir)
+    shutil.rmtree(work)
+    meta = json.loads((out_dir / "meta.json").read_text("utf-8"))
+    meta.update({"name": "gongkai_narrative", "version": "0.1.0",
+                 "description": "Section classifier (bag of words over jieba words) and rule components for "
+                                "government information disclosure report narrative. Trained with seed "
+                                f"{seed} by `gongkai train`."})
+    (out_dir / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    return meta.get("performance", {})
