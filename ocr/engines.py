@@ -64,10 +64,11 @@ class TesseractEngine:
             return pytesseract.image_to_data(
                 image, lang=lang, config=config, output_type=pytesseract.Output.DICT, timeout=self.timeout_s
             )
-        except RuntimeError as exc:  # pytesseract raises RuntimeError on its own timeout
-            raise EngineError("E_OCR_TIMEOUT", f"tesseract took longer than {self.timeout_s:.0f} s") from exc
         except (pytesseract.TesseractError, subprocess.SubprocessError, OSError) as exc:
+            # first: TesseractError (a crash, a bad exit) is itself a RuntimeError
             raise EngineError("E_OCR_FAILED", f"tesseract failed: {exc}") from exc
+        except RuntimeError as exc:  # pytesseract raises a bare RuntimeError on its own timeout
+            raise EngineError("E_OCR_TIMEOUT", f"tesseract took longer than {self.timeout_s:.0f} s") from exc
 
     def read_lines(self, image: np.ndarray, lang: str = "chi_sim") -> list[Line]:
         d = self._data(image, lang, "--psm 6")

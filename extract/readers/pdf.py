@@ -12,6 +12,7 @@ import logging
 import re
 from io import BytesIO
 
+import numpy as np
 import pdfplumber
 import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -166,7 +167,11 @@ def _check_digits(data: bytes, runs: list[NumberRun], verdicts: dict[int, Verdic
 def _ocr_page(
     data: bytes, info: PageInfo, doc: Document, options: Options, v: Verdict, text_blocks: list[Block]
 ) -> list[Block]:
-    """OCR a page (decision "ocr") or the pictures the text layer does not cover ("mixed")."""
+    """OCR a page (decision "ocr") or the pictures the text layer does not cover ("mixed").
+
+    A mixed page is OCR'd whole with everything outside its pictures painted white: the
+    OCR library sizes its ruling detection by the page, and the text layer has the rest.
+    """
     from ocr.engines import EngineError
 
     from .scan import ocr_page, page_reader
@@ -178,46 +183,33 @@ def _ocr_page(
     pdf = pdfium.PdfDocument(data)
     try:
         page = pdf[number - 1]
-        w, h = page.get_size()
-        regions = list(v.regions) if v.decision == "mixed" else [(0.0, 0.0, w, h)]
-        shots = []
-        for x0, top, x1, bottom in regions:
-            crop = (max(0.0, x0), max(0.0, h - bottom), max(0.0, w - x1), max(0.0, top))
-            rgb = page.render(scale=scale, crop=crop).to_numpy()
-            shots.append(((x0, top), rgb[:, :, :3][:, :, ::-1].copy()))
+        rgb = page.render(scale=scale).to_numpy()
         page.close()
     finally:
         pdf.close()
-    blocks: list[Block] = list(text_blocks) if v.decision == "mixed" else []
-    reader = page_reader(options.ocr)
+    bgr = rgb[:, :, :3][:, :, ::-1].copy()
+    regions = [tuple(x * scale for x in r) for r in v.regions] if v.decision == "mixed" else []
+    if regions:
+        keep = np.zeros(bgr.shape[:2], bool)
+        for x0, top, x1, bottom in regions:
+            m = 4 * scale  # the picture's own border rulings stay
+            keep[max(0, int(top - m)) : int(bottom + m), max(0, int(x0 - m)) : int(x1 + m)] = True
+        bgr[~keep] = 255
     try:
-        for (dx, dy), bgr in shots:
-            blocks.extend(_shift(b, dx, dy) for b in ocr_page(bgr, number, 1 / scale, reader))
+        ocred = ocr_page(bgr, number, 1 / scale, page_reader(options.ocr))
     except EngineError as exc:
         info.note = f"{info.note}; OCR failed: {exc.code}" if info.note else f"OCR failed: {exc.code}"
         doc.errors.append(PageError(exc.code, f"page {number}: {exc}; the other pages were read", number))
         return list(text_blocks) if v.decision == "mixed" else []
-    blocks.sort(key=lambda b: b.bbox[1] if b.bbox else 0.0)
-    return blocks
+    if v.decision == "ocr":
+        return ocred
+    inside = [b for b in ocred if b.bbox and any(_contains(r, b.bbox) for r in v.regions)]
+    return sorted([*text_blocks, *inside], key=lambda b: b.bbox[1] if b.bbox else 0.0)
 
 
-def _shift(block: Block, dx: float, dy: float) -> Block:
-    """Boxes of an OCR'd region moved from the region's corner to the page's."""
-    if dx == 0 and dy == 0:
-        return block
-
-    def mv(b: BBox | None) -> BBox | None:
-        return None if b is None else (b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy)
-
-    block.bbox = mv(block.bbox)
-    if isinstance(block, Table):
-        for row in block.rows:
-            for c in row:
-                if c is not None:
-                    c.bbox = mv(c.bbox)
-        if block.columns:
-            block.columns = [x + dx for x in block.columns]
-    return block
+def _contains(region: BBox, box: BBox) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return region[0] - 2 <= cx <= region[2] + 2 and region[1] - 2 <= cy <= region[3] + 2
 
 
 def _read_page(page: pdfplumber.page.Page, number: int, doc: Document, data: bytes, options: Options) -> list[Block]:
