@@ -13,13 +13,14 @@ classifier decides alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .facts import find_facts
-from .segment import Item, Sentence, cue_of, find_items, split_sentences
+from .segment import Item, Sentence, find_items, split_sentences
 from .topics import topic_of
 
 SECTION_LABELS = (
@@ -36,6 +37,7 @@ SECTION_LABELS = (
 )
 ITEM_SECTION = {"problem": "problems", "improvement": "improvements"}
 SECTION_ITEM = {v: k for k, v in ITEM_SECTION.items()}
+_FEE = re.compile(r"信息处理费|收费通知|收取费用|缴纳费用")
 
 for _name, _default in (("allowed_sections", None), ("char_sentences", None)):
     if not Doc.has_extension(_name):
@@ -120,6 +122,12 @@ class SectionTagger(_UsesTextcat):
             for s in sents:
                 s._.section, s._.section_score, s._.section_source = allowed[0], 1.0, "heading"
             return doc
+        if allowed is not None and set(allowed) == {"other_matters", "fees"}:
+            # under 六: a sentence about the information processing fee is about fees, the rest is other matters
+            for s in sents:
+                fee = bool(_FEE.search(s.text))
+                s._.section, s._.section_score, s._.section_source = ("fees" if fee else "other_matters"), 0.95, "cue"
+            return doc
         for s, (label, p) in zip(sents, self.scores(sents, allowed), strict=True):
             s._.section, s._.section_score, s._.section_source = label, p, "classifier"
         return doc
@@ -157,6 +165,13 @@ class ItemFinder(_UsesTextcat):
         need = [it for it in found if it.cue is None]
         guesses = self.scores([it.context or it.text for it in need], list(SECTION_ITEM))
         guess = {id(it): g for it, g in zip(need, guesses, strict=True)}
+        # the context of a sentence (a lead-in, a list under "主要表现在：") says which side it is on
+        for s in sents:
+            span = by_start.get(s.start)
+            if s.cue and span is not None and span._.section in SECTION_ITEM and (
+                allowed is None or ITEM_SECTION[s.cue] in allowed
+            ):
+                span._.section, span._.section_score, span._.section_source = ITEM_SECTION[s.cue], 0.9, "cue"
         spans: list[Span] = []
         for it in found:
             if it.cue is not None:
@@ -177,7 +192,6 @@ class ItemFinder(_UsesTextcat):
             spans.append(span)
             self._relabel_sentences(by_start, sents, it, label, conf)
         doc.spans["items"] = spans
-        self._lead_ins(by_start, sents, allowed)
         return doc
 
     @staticmethod
@@ -192,17 +206,6 @@ class ItemFinder(_UsesTextcat):
             if span is not None:
                 span._.section, span._.section_score = ITEM_SECTION[label], conf
                 span._.section_source = "cue" if it.cue else "classifier"
-
-    @staticmethod
-    def _lead_ins(by_start: dict[int, Span], sents: list[Sentence], allowed: list[str] | None) -> None:
-        """A lead-in ("主要表现在：", "下一步，将重点做好以下工作：") belongs to what it introduces."""
-        for s in sents:
-            span = by_start.get(s.start)
-            if span is None or not s.text.rstrip().endswith(("：", ":")):
-                continue
-            cue = cue_of(s.text)
-            if cue and (allowed is None or ITEM_SECTION[cue] in allowed) and span._.section in SECTION_ITEM:
-                span._.section, span._.section_score, span._.section_source = ITEM_SECTION[cue], 0.9, "cue"
 
 
 @Language.factory("gongkai_facts")

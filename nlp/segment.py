@@ -11,6 +11,7 @@ Offsets are always into the text given, so callers can map spans back to a page.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 _MARKERS = [
     ("shi", re.compile(rf"(?P<n>[{CN_DIGITS}]{{1,2}})是")),
     ("paren_cn", re.compile(rf"[（(](?P<n>[{CN_DIGITS}]{{1,2}})[)）]")),
+    ("cn_dun", re.compile(rf"(?P<n>[{CN_DIGITS}]{{1,2}})[、．.](?![\d])")),
     ("paren_num", re.compile(r"[（(](?P<n>\d{1,2})[)）]")),
     ("num", re.compile(r"(?P<n>\d{1,2})(?:[.．、]|[)）](?![\d]))(?![\d.．])")),
     ("di", re.compile(rf"第(?P<n>[{CN_DIGITS}]{{1,2}})(?:[，,、：:]|是)")),
@@ -53,6 +55,10 @@ class Sentence:
     text: str
     marker: Marker | None = None
     paragraph: int = 0
+    lead: bool = False
+    """Ends in ，or ： right before a numbered statement: it introduces the list."""
+    cue: str | None = None
+    """Set by ``find_items``: 'problem' / 'improvement' when the sentence's context says which it is about."""
 
     @property
     def body_start(self) -> int:
@@ -108,7 +114,7 @@ def find_markers(text: str) -> list[Marker]:
         prev = last.get(m.family, 0)
         if m.ordinal == prev + 1 or (m.ordinal == 1 and prev >= 1):
             # a lone "1." or "一是" is a marker only when "2." / "二是" follows (or 一是 opens a line)
-            lone = m.ordinal == 1 and m.family in ("num", "circled", "shi", "order", "di", "qi") and not any(
+            lone = m.ordinal == 1 and m.family in ("num", "circled", "shi", "order", "di", "qi", "cn_dun") and not any(
                 c.family == m.family and c.ordinal == 2 for c in cands[i + 1 :]
             )
             if lone and (m.family != "shi" or not _line_start(text, m.start)):
@@ -191,6 +197,9 @@ def split_sentences(text: str) -> list[Sentence]:
         if e > s:
             out.append(Sentence(s, e, text[s:e], markers.get(s), para))
         prev = b
+    for a, b in itertools.pairwise(out):
+        if a.marker is None and b.marker is not None and a.text.endswith(("，", ",", "：", ":")):
+            a.lead = True
     return out
 
 
@@ -222,8 +231,13 @@ _HEADING_CUE_ONLY = re.compile(
 )
 
 
+_SHORTCOMING = re.compile(r"(?:需要|有待|亟待|仍需|还需)[^。；]{0,6}改进的地方|不足之处|薄弱环节")
+
+
 def cue_of(text: str) -> str | None:
     """The label a lead-in sentence sets for what follows, if it says one."""
+    if _SHORTCOMING.search(text) and not re.search(r"下一步|下步|今后|针对|将", text):
+        return "problem"
     if _IMPROVE_CUE.search(text):
         return "improvement"
     if _PROBLEM_CUE.search(text):
@@ -288,6 +302,11 @@ def inline_list(text: str, sent: Sentence) -> list[tuple[int, int]]:
     m = _EXIST_LIST.search(s)
     if m:
         return _split_list(text, sent.start + m.start("body"), sent.start + m.end("body"))
+    m = re.search(r"[：:]", s)
+    if m and cue_of(s[: m.start()]) and m.end() < len(s) - 8:
+        parts = _split_list(text, sent.start + m.end(), sent.end)
+        if len(parts) >= 2:
+            return parts  # "…还有差距：A，B，C。"
     return []
 
 
@@ -295,7 +314,7 @@ def _is_lead_in(s: Sentence) -> bool:
     body = s.text[s.body_start - s.start :].strip()
     if s.marker is not None:
         return bool(_HEADING_CUE_ONLY.match(body))
-    return body.endswith(("：", ":")) or bool(_HEADING_CUE_ONLY.match(body))
+    return s.lead or body.endswith(("：", ":")) or bool(_HEADING_CUE_ONLY.match(body))
 
 
 def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]:
@@ -313,13 +332,15 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
             continue
         if s.marker is not None:
             marked_since_lead = True
-        elif not marked_since_lead and _is_intro(text, sents, i):
+        elif not marked_since_lead and blocks[-1][0] is None and _is_intro(text, sents, i):
             # "…还有一些需要加强和改进的地方。" before a list: introduces, states nothing itself
             cue = cue_of(s.text)
             blocks.append(("problem" if cue == "problem" else blocks[-1][0], [i]))
             intros.add(i)
             continue
         lead = strip_lead(s.text) if not s.marker else 0
+        if marked_since_lead and _sequence_goes_on(sents, i):
+            lead = 0  # "一是X。下一步，将Y。二是…": a follow-up inside the list, not a new block
         if not s.marker and lead and _LEAD_CLAUSE.match(s.text) and cue_of(s.text[: max(lead, 1)]) == "improvement":
             blocks.append(("improvement", [i]))
             continue
@@ -327,6 +348,9 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
             blocks.append(("problem", [i]))
             continue
         blocks[-1][1].append(i)
+    for cue, idx in blocks:
+        for i in idx:
+            sents[i].cue = cue
     items: list[Item] = []
     structured = any(cue for cue, _ in blocks) or any(s.marker is not None for s in sents)
     for cue, idx in blocks:
@@ -341,6 +365,15 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
     return items
 
 
+def _sequence_goes_on(sents: list[Sentence], i: int) -> bool:
+    """The numbered list before sentence ``i`` continues after it."""
+    last = next((sents[j].marker for j in range(i - 1, -1, -1) if sents[j].marker), None)
+    if last is None:
+        return False
+    return any(s.marker and s.marker.family == last.family and s.marker.ordinal == last.ordinal + 1
+               for s in sents[i + 1 :])
+
+
 def _is_intro(text: str, sents: list[Sentence], i: int) -> bool:
     """An unmarked sentence right before a lead-in or the first numbered statement."""
     if i + 1 >= len(sents) or inline_list(text, sents[i]):
@@ -349,8 +382,16 @@ def _is_intro(text: str, sents: list[Sentence], i: int) -> bool:
     return nxt.marker is not None or _is_lead_in(nxt)
 
 
+def _follow_up(s: Sentence) -> int:
+    """Length of the lead clause when ``s`` turns to what will be done ("下一步，将…"), else 0."""
+    lead = strip_lead(s.text)
+    return lead if lead and cue_of(s.text[:lead]) == "improvement" else 0
+
+
 def _marked_items(text: str, sents: list[Sentence], idx: list[int], marked: list[int], cue: str | None) -> list[Item]:
     out: list[Item] = []
+    if cue is None and any(i > marked[0] and i not in marked and _follow_up(sents[i]) for i in idx):
+        cue = "problem"  # "一是X不足。下一步，将Y。二是…": the numbered ones are the problems
     for i in idx:
         s = sents[i]
         if i < marked[0]:
@@ -366,9 +407,10 @@ def _marked_items(text: str, sents: list[Sentence], idx: list[int], marked: list
         if _is_lead_in(s):
             continue
         # elaboration of the previous item, unless it turns to what will be done about it
-        lead = strip_lead(s.text)
-        if cue == "problem" and lead and cue_of(s.text[:lead]) == "improvement":
+        lead = _follow_up(s)
+        if cue == "problem" and lead:
             a, b = _clean_span(text, s.start + lead, s.end)
+            s.cue = "improvement"
             out.append(Item(a, b, _flat(text[a:b]), "improvement", s.text, "follow-up", [i]))
             continue
         if out:
