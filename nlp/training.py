@@ -184,11 +184,12 @@ def train(data_dir: Path, out_dir: Path, seed: int = 0, max_steps: int | None = 
     }
     if max_steps:
         overrides["training.max_steps"] = max_steps
+        overrides["training.eval_frequency"] = max(1, min(400, max_steps // 2))
     work = out_dir.parent / (out_dir.name + ".training")
     if work.exists():
         shutil.rmtree(work)
     spacy_train(CONFIG, output_path=work, overrides=overrides)
-    best = work / "model-best"
+    best = work / "model-best" if (work / "model-best").exists() else work / "model-last"
     if out_dir.exists():
         shutil.rmtree(out_dir)
     shutil.copytree(best, out_dir)

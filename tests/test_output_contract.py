@@ -43,7 +43,9 @@ def test_cli_extract_prints_valid_report():
     ):
         assert key in data
     assert data["status"] == "ok"
-    assert data["items"] == []
+    # the narrative's problems and improvements, labelled (tests/test_nlp.py checks them in detail)
+    assert {i["label"] for i in data["items"]} == {"problem", "improvement"}
+    assert data["sentences"] and data["facts"]
     cell = data["cells"]["applications.new_received.natural_person"]
     assert cell["value"] == 95 and cell["page"] == 3 and len(cell["bbox"]) == 4
     assert cell["method"] == "text" and cell["confidence"] == 1.0

@@ -259,7 +259,8 @@ def make_rich_narrative(rng: random.Random, org: str, year: int, applications: i
     sep = rng.choice(["情况", "方面", ""])
     for i, key in enumerate(R_SUB):
         head = f"（{NUMERALS[i]}）" + (rng.choice(R_SUB_HEADS[key]) if not sep else R_SUB_HEADS[key][0].replace("情况", sep))
-        body = "".join(rng.sample(R_SUB[key], rng.randint(1, 3))).format(**fill)
+        body = "".join(rng.sample(R_SUB[key], rng.randint(1, 2))).format(**fill)
+        body += "".join(_parts_sentence(rng, key, fill) for _ in range(rng.randint(1, 3)))
         if inline:
             overall.append(f"{head}。{body}")
         else:
@@ -289,3 +290,38 @@ def make_rich_narrative(rng: random.Random, org: str, year: int, applications: i
     fee = rng.choice(FEE_SENTS).format(fee=rng.randint(0, 800), x=rng.randint(0, 5))
     six = rng.sample([fee, *[s.format(year=year) for s in rng.sample(OTHER_SENTS, 2)]], rng.randint(1, 3))
     return Narrative(title, intro, overall, rng.choice(R_FIVE_TITLES), five, six, problems, improvements, [org, pub])
+
+# sentences built from parts, so the classifier learns each section's words rather than a few templates
+R_PARTS = {
+    "active_disclosure": (
+        ["政府文件", "通知公告", "财政预决算信息", "重大建设项目信息", "人事任免信息", "政策解读材料", "重点领域信息",
+         "行政规范性文件", "工作动态", "统计数据", "征地拆迁信息", "公共资源交易信息", "教育医疗信息", "社会救助信息"],
+        ["全年主动公开{obj}{n}条", "及时准确发布{obj}", "在政府网站公开{obj}{n}条", "集中公开{obj}",
+         "做好{obj}的主动公开", "按照公开目录发布{obj}", "围绕中心工作公开{obj}"],
+    ),
+    "on_request": (
+        ["政府信息公开申请", "依申请公开件", "申请人诉求", "答复文书", "申请登记台账", "疑难申请"],
+        ["全年共收到{obj}{n}件", "全年受理{obj}{n}件", "依法依规办理{obj}", "规范处理{obj}，均在法定期限内答复",
+         "建立{obj}会商机制", "强化{obj}审核把关"],
+    ),
+    "information_management": (
+        ["信息发布审核", "保密审查", "政策文件清理", "公开属性认定", "主动公开目录", "政府信息管理动态调整", "“三审三校”"],
+        ["严格落实{obj}制度", "规范开展{obj}", "落实{obj}要求，防止泄密", "定期开展{obj}工作", "健全{obj}机制"],
+    ),
+    "platform_construction": (
+        ["政府门户网站", "政务新媒体", "政府信息公开专栏", "政府公报", "政务服务平台", "政府信息查阅点", "网站栏目"],
+        ["持续优化{obj}建设", "加强{obj}日常运维", "对{obj}开展常态化监测", "整合{obj}资源", "规范{obj}管理，提升服务功能",
+         "发挥{obj}第一平台作用"],
+    ),
+    "supervision": (
+        ["政务公开工作领导小组", "年度绩效考核", "社会评议", "业务培训", "责任追究", "监督检查", "考核评估"],
+        ["成立{obj}，明确分管领导和专职人员", "将政务公开纳入{obj}", "组织开展{obj}{t}次", "主动接受{obj}和群众监督",
+         "本年度未发生{obj}情况", "定期开展{obj}，督促整改落实"],
+    ),
+}
+
+
+def _parts_sentence(rng: random.Random, key: str, fill: dict) -> str:
+    objs, frames = R_PARTS[key]
+    s = rng.choice(frames).format(obj=rng.choice(objs), n=rng.randint(1, 3000), t=rng.randint(1, 9))
+    return (rng.choice(["", f"{fill['year']}年，", "本年度，", "全年", "一年来，"]) + s + "。").replace("，全年", "，")
