@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import duckdb
+
 from . import __version__
 from .errors import GongkaiError
-from .inputs import InputFile, iter_inputs, load_bytes
+from .inputs import InputFile, display_path, iter_inputs, load_bytes
 from .model import Source
 from .options import Options
 from .pipeline import extract_bytes, failed_report
@@ -82,7 +84,7 @@ def _doc_row(
     first_error = next((e for e in errors if e["code"].startswith("E_")), None)
     return {
         "key": item.key,
-        "path": item.path,
+        "path": display_path(item.path),
         "member": item.member,
         "size": item.size,
         "mtime": item.mtime,
@@ -182,7 +184,13 @@ def run_batch(sources: list[Path], ro: RunOptions, progress: Progress | None = N
                 duplicate_of = dup[0] if dup and dup[0] != item.key else None
                 if duplicate_of:
                     doc["report_id"] = dup[1]
-                _, duplicate_of = store.write(doc, report, duplicate_of)
+                try:
+                    _, duplicate_of = store.write(doc, report, duplicate_of)
+                except duckdb.Error as exc:  # one unstorable report must not stop the batch
+                    doc = {**doc, "status": "failed", "error_code": "E_INTERNAL", "report_id": None,
+                           "error_message": f"the report could not be stored ({type(exc).__name__}); please report it"}
+                    report = None
+                    _, duplicate_of = store.write(doc, None)
                 summary.processed += 1
                 summary.statuses[doc["status"]] += 1
                 if doc.get("error_code"):

@@ -35,6 +35,11 @@ class InputError(GongkaiError):
     hint = "check that the file is a complete PDF, Word, web page, text or image file"
 
 
+class Unreadable(InputError):
+    code = "E_UNREADABLE"
+    hint = "check that the path exists, is a regular file (not a folder, pipe or device) and can be read"
+
+
 class EmptyInput(InputError):
     code = "E_EMPTY"
     hint = "the file is empty or holds only white space; re-download or re-export it"

@@ -22,6 +22,12 @@ class Limits:
     """Annual reports run to ~10 pages; hundreds of pages is not a report."""
     max_unzipped_bytes: int = 100 * 1024 * 1024
     """Bound on the decompressed size of a .docx/.odt (zip bombs)."""
+    max_page_objects: int = 100_000
+    """Characters and drawn paths on one PDF page (a dense page has ~5000); a few kB of
+    compressed content can draw millions, at ~2 kB of memory each. Such a page gets E_TOO_LARGE."""
+    max_text_lines: int = 100_000
+    """Lines of a text file, elements of a web page, paragraphs and cells of a Word file
+    (a report has ~1000); past it the file is refused before it is laid out."""
     converter_timeout_s: float = 120.0
     """LibreOffice conversion of .doc/.wps/.odt is killed after this."""
 

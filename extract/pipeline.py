@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import GongkaiError, NotAReport, TooLarge
+from .errors import GongkaiError, NotAReport
+from .inputs import display_path, read_file
 from .layout import Document, PageInfo
 from .mapping import Mapping, map_tables
 from .metadata import find_metadata
@@ -37,27 +38,17 @@ def read_report(source: str | Path | Sequence[str | Path], options: Options | No
     options = options or Options()
     paths = [Path(source)] if isinstance(source, (str, Path)) else [Path(p) for p in source]
     started = time.perf_counter()
-    src = Source(path=str(paths[0]) if paths else None, paths=[str(p) for p in paths])
+    src = Source(path=display_path(paths[0]) if paths else None, paths=[display_path(p) for p in paths])
     try:
         if len(paths) != 1:
             raise GongkaiError("several input files make one report only for page images (OCR), not supported yet")
-        data = _read_bytes(paths[0], options)
+        data = read_file(paths[0], options.limits)
         return extract_bytes(data, options, src, started)
     except GongkaiError as exc:
         return failed_report(src, exc, started)
     except Exception as exc:
         log.debug("internal error on %s", src.path, exc_info=True)
         return failed_report(src, GongkaiError(f"unexpected {type(exc).__name__}: {exc}"), started)
-
-
-def _read_bytes(path: Path, options: Options) -> bytes:
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise GongkaiError(f"{path} does not exist", hint="check the path") from None
-    if size > options.limits.max_file_bytes:
-        raise TooLarge(f"{size} bytes, more than the limit of {options.limits.max_file_bytes}")
-    return path.read_bytes()
 
 
 def extract_bytes(data: bytes, options: Options, src: Source | None = None, started: float | None = None) -> Report:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from io import BytesIO
 
-from .errors import EmptyInput, UnsupportedFormat
+from .errors import CorruptInput, EmptyInput, UnsupportedFormat
 
 # Formats the pipeline knows. Readers are chosen by these names.
 PDF = "pdf"
@@ -31,7 +32,7 @@ _IMAGE_MAGIC = (
 
 def sniff(data: bytes) -> str:
     """Name the format of ``data``; raise a coded error when it is none we read."""
-    if not data.strip():
+    if not data or data.isspace():  # no stripped copy: the input may be 200 MB
         raise EmptyInput("the file is empty")
     head = data[:2048]
     if b"%PDF-" in head[:1024]:
@@ -58,10 +59,14 @@ def _sniff_zip(data: bytes) -> str:
             names = set(z.namelist())
             if "word/document.xml" in names:
                 return DOCX
-            if "mimetype" in names and z.read("mimetype").startswith(b"application/vnd.oasis.opendocument.text"):
-                return ODT
-    except zipfile.BadZipFile:
-        raise UnsupportedFormat("the file starts like a zip archive but is not a readable one") from None
+            if "mimetype" in names:
+                with z.open("mimetype") as f:  # a bounded read: the member may be a bomb
+                    mimetype = f.read(64)
+                if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
+                    return ODT
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error):
+        # damaged directories raise all of these; ValueError also for a name flagged UTF-8 that is not
+        raise CorruptInput("the file starts like a zip archive (.docx?) but is damaged or truncated") from None
     return ZIP
 
 

@@ -4,12 +4,16 @@ python-docx repeats a merged cell's object at every grid position it covers;
 spans are read from the XML instead (gridSpan for columns, vMerge for rows), so a
 merged label and an empty cell are never confused. The XML is parsed by lxml
 through python-docx, whose parser does not resolve entities or load DTDs.
+The package is inflated once, member by member in bounded reads, and handed to
+python-docx re-packed: a zip directory that lies about sizes cannot make a later
+read inflate more than the limit.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from io import BytesIO
 
 from docx import Document as open_docx
@@ -20,28 +24,50 @@ from ..layout import Cell, Document, Table, TextLine
 from ..options import Options
 
 _BOOKMARK = re.compile(r"\[bookmark:\s*[^\]]*\]")
+MAX_SPAN = 64
+"""Word tables have at most 63 columns; a larger gridSpan/gridBefore is hostile (a grid of millions)."""
+_CHUNK = 1 << 20
 
 
-def _guard_zip(data: bytes, options: Options) -> None:
-    """Refuse zip bombs from the directory, before anything is inflated."""
+def _guard_zip(data: bytes, options: Options) -> bytes:
+    """The package re-packed from bounded reads; zip bombs are refused by declared and by real size."""
+    limit = options.limits.max_unzipped_bytes
+    out = BytesIO()
     try:
-        with zipfile.ZipFile(BytesIO(data)) as z:
-            total = sum(i.file_size for i in z.infolist())
-            names = set(z.namelist())
-    except zipfile.BadZipFile:
-        raise CorruptInput("the .docx is not a readable zip archive") from None
-    if total > options.limits.max_unzipped_bytes:
-        raise TooLarge(f"the .docx inflates to {total} bytes, more than {options.limits.max_unzipped_bytes}")
-    if "word/document.xml" not in names:
-        raise CorruptInput("the .docx has no word/document.xml")
+        with zipfile.ZipFile(BytesIO(data)) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as clean:
+            infos = z.infolist()
+            total = sum(i.file_size for i in infos)
+            if total > limit:
+                raise TooLarge(f"the .docx inflates to {total} bytes, more than {limit}")
+            if "word/document.xml" not in {i.filename for i in infos}:
+                raise CorruptInput("the .docx has no word/document.xml")
+            seen = 0
+            for info in infos:
+                if info.is_dir():
+                    continue
+                parts = []
+                with z.open(info) as f:
+                    while chunk := f.read(_CHUNK):  # read() past a lying size stops at the declared size
+                        seen += len(chunk)
+                        if seen > limit:
+                            raise TooLarge(f"the .docx inflates to more than {limit} bytes")
+                        parts.append(chunk)
+                clean.writestr(info.filename, b"".join(parts))
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error) as exc:
+        raise CorruptInput(f"the .docx is not a readable zip archive ({type(exc).__name__})") from None
+    return out.getvalue()
 
 
 def read_docx(data: bytes, options: Options) -> Document:
-    _guard_zip(data, options)
+    data = _guard_zip(data, options)
     try:
         d = open_docx(BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on damaged parts
         raise CorruptInput(f"the .docx cannot be parsed ({type(exc).__name__})") from None
+    body = d.element.body
+    n = sum(1 for _ in body.iter(qn("w:p"), qn("w:tc")))
+    if n > options.limits.max_text_lines:
+        raise TooLarge(f"{n} paragraphs and cells, more than the limit of {options.limits.max_text_lines}")
     doc = Document("docx")
     counters = {"p": 0, "t": 0}
     _walk(d.element.body, doc, counters)
@@ -92,14 +118,15 @@ def _table(tbl, doc: Document, counters: dict[str, int]) -> None:
         row: list[Cell | None] = []
         col = 0
         tr_pr = tr.find(qn("w:trPr"))
-        grid_before = _int_attr(tr_pr, "w:gridBefore") if tr_pr is not None else 0
+        grid_before = min(MAX_SPAN, max(0, _int_attr(tr_pr, "w:gridBefore"))) if tr_pr is not None else 0
         row.extend([None] * grid_before)
         col += grid_before
         for tc in tr.iterchildren(qn("w:tc")):
             tc_pr = tc.find(qn("w:tcPr"))
-            span = max(1, _int_attr(tc_pr, "w:gridSpan")) if tc_pr is not None else 1
+            span = min(MAX_SPAN, max(1, _int_attr(tc_pr, "w:gridSpan"))) if tc_pr is not None else 1
             vmerge = tc_pr.find(qn("w:vMerge")) if tc_pr is not None else None
-            nested.extend(tc.iter(qn("w:tbl")))
+            # only tables directly inside this one: each nested table walks its own (no 2^depth repeats)
+            nested.extend(t for t in tc.iter(qn("w:tbl")) if _parent_table(t) is tbl)
             if vmerge is not None and vmerge.get(qn("w:val"), "continue") == "continue" and col in open_vmerge:
                 open_vmerge[col].rowspan += 1
                 row.extend([None] * span)
@@ -122,6 +149,13 @@ def _table(tbl, doc: Document, counters: dict[str, int]) -> None:
         if inner is not tbl:
             counters["t"] += 1
             _table(inner, doc, counters)
+
+
+def _parent_table(tbl):
+    p = tbl.getparent()
+    while p is not None and p.tag != qn("w:tbl"):
+        p = p.getparent()
+    return p
 
 
 def _int_attr(el, name: str) -> int:

@@ -16,7 +16,7 @@ import re
 
 from lxml import etree, html
 
-from ..errors import CorruptInput, EmptyInput
+from ..errors import CorruptInput, EmptyInput, TooLarge
 from ..layout import Cell, Document, Table, TextLine
 from ..options import Options
 
@@ -71,6 +71,9 @@ _CHROME_CLASS = re.compile(
     r"nav|menu|header|footer|breadcrumb|crumb|sidebar|side|share|copyright|foot|top|banner|toolbar|link", re.I
 )
 MAX_SPAN = 50
+MAX_GRID = 200_000
+"""Grid positions one table may cover (rows x columns after spans); report tables cover ~300.
+A small page whose cells claim big spans would otherwise build a grid of billions."""
 
 
 def decode_html(data: bytes) -> str:
@@ -111,6 +114,9 @@ def read_html(data: bytes, options: Options) -> Document:
         root = html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise CorruptInput(f"the web page cannot be parsed ({type(exc).__name__})") from None
+    elements = sum(1 for _ in root.iter())
+    if elements > options.limits.max_text_lines:
+        raise TooLarge(f"{elements} elements, more than the limit of {options.limits.max_text_lines}")
     for el in root.xpath("|".join(f"//{t}" for t in _DROP)):
         el.drop_tree()
     for el in root.xpath("//*[@class or @id]"):
@@ -277,6 +283,8 @@ def _data_table(t, doc: Document) -> None:
             rs = min(rs, len(rows) - r)
             cell = Cell(_cell_text(td), None, None, f"table {tno} row {r + 1} col {c + 1}", "text", 1.0, rs, cs)
             cells.append((r, c, cell))
+            if len(occupied) + rs * cs > MAX_GRID or (c + cs) * len(rows) > MAX_GRID:
+                raise TooLarge(f"table {tno} spans more than {MAX_GRID} grid positions")
             for dr in range(rs):
                 for dc in range(cs):
                     occupied[(r + dr, c + dc)] = True

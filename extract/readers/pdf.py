@@ -16,8 +16,10 @@ import numpy as np
 import pdfplumber
 import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdfparser import PDFSyntaxError
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.page import PDFPageAggregatorWithMarkedContent
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from ..errors import CorruptInput, EncryptedInput, NoTextLayer, TooLarge
 from ..layout import BBox, Block, Cell, Document, PageError, PageInfo, Table, TextLine
@@ -55,9 +57,19 @@ def _preflight(data: bytes) -> int:
 
 
 def _repair(data: bytes) -> bytes:
-    """pdfium opens files whose xref pdfminer rejects; saving them rewrites a clean xref."""
+    """pdfium opens files whose xref pdfminer rejects; saving them rewrites a clean xref.
+
+    A page box pdfminer cannot read (strings, too few numbers) is written back as the size
+    pdfium read it as, so one bad box costs nothing instead of the document.
+    """
     pdf = pdfium.PdfDocument(data)
     try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            left, bottom, right, top = page.get_mediabox()
+            if right <= left or top <= bottom:
+                page.set_mediabox(0, 0, *page.get_size())
+            page.close()
         buf = BytesIO()
         pdf.save(buf)
         return buf.getvalue()
@@ -72,8 +84,42 @@ def _open(data: bytes) -> pdfplumber.PDF:
         return pdf
     except PDFPasswordIncorrect:
         raise EncryptedInput("the PDF is protected by a user password") from None
-    except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (PdfminerException, MalformedPDFException, PDFSyntaxError, ValueError, KeyError, TypeError,
+            AttributeError) as exc:
         raise CorruptInput(f"the PDF cannot be parsed ({type(exc).__name__})") from None
+
+
+class _BoundedLayout(PDFPageAggregatorWithMarkedContent):
+    """pdfplumber's own layout device, stopped once a page has drawn ``limit`` characters, paths
+    and images: a few kB of compressed content can draw millions, at ~2 kB of memory each."""
+
+    def __init__(self, *args, limit: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit = self.left = limit
+
+    def _count(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise TooLarge(f"the page draws more than {self.limit} characters, paths and images")
+
+    def render_char(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self._count()
+        return super().render_char(*args, **kwargs)
+
+    def paint_path(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self._count()
+        return super().paint_path(*args, **kwargs)
+
+    def render_image(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self._count()
+        return super().render_image(*args, **kwargs)
+
+
+def _bounded_layout(page: pdfplumber.page.Page, limit: int) -> None:
+    """Lay the page out exactly as pdfplumber would (it reuses the cached result), within ``limit``."""
+    device = _BoundedLayout(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams, limit=limit)
+    PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    page._layout = device.get_result()
 
 
 def read_pdf(data: bytes, options: Options) -> Document:
@@ -95,6 +141,7 @@ def read_pdf(data: bytes, options: Options) -> Document:
     with pdf:
         for i, page in enumerate(pdf.pages, start=1):
             try:
+                _bounded_layout(page, options.limits.max_page_objects)
                 chars = page.chars
                 v = judge_page(chars, page.images, float(page.width), float(page.height),
                                bool(page.rects or page.lines or page.curves))
@@ -144,9 +191,9 @@ def _page_failed(doc: Document, number: int, exc: Exception, info: PageInfo | No
         doc.pages.append(PageInfo(number, note="failed"))
     else:
         info.note = f"{info.note}; failed" if info.note else "failed"
+    code, why = (exc.code, exc.detail) if isinstance(exc, TooLarge) else ("E_PAGE", type(exc).__name__)
     doc.errors.append(
-        PageError("E_PAGE", f"page {number} could not be read ({type(exc).__name__}); the other pages were extracted",
-                  number)
+        PageError(code, f"page {number} could not be read ({why}); the other pages were extracted", number)
     )
 
 
@@ -174,7 +221,7 @@ def _ocr_page(
     """
     from ocr.engines import EngineError
 
-    from .scan import ocr_page, page_reader
+    from .scan import MAX_PIXELS, ocr_page, page_reader
 
     number = info.number
     engine = f"ocr:{options.ocr.cell_engine}"
@@ -183,6 +230,8 @@ def _ocr_page(
     pdf = pdfium.PdfDocument(data)
     try:
         page = pdf[number - 1]
+        w, h = page.get_size()
+        scale = min(scale, (MAX_PIXELS / max(w * h, 1.0)) ** 0.5)  # a 200-inch page is not rendered at 1.6 Gpx
         rgb = page.render(scale=scale).to_numpy()
         page.close()
     finally:

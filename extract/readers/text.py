@@ -13,7 +13,7 @@ import codecs
 import itertools
 import re
 
-from ..errors import EmptyInput
+from ..errors import EmptyInput, TooLarge
 from ..layout import Cell, Document, Table, TextLine
 from ..numbers import parse_cell
 from ..options import Options
@@ -50,6 +50,9 @@ def _section_heading(line: str) -> str | None:
 
 
 def read_text(data: bytes, options: Options) -> Document:
+    lines = max(data.count(b"\n"), data.count(b"\r"))  # counted on the bytes: no copy of a huge file
+    if lines > options.limits.max_text_lines:
+        raise TooLarge(f"{lines} lines, more than the limit of {options.limits.max_text_lines}")
     text = decode(data).replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n")
     text = _ARTEFACTS.sub("", text)
     if not text.strip():

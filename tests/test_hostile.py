@@ -1,0 +1,351 @@
+"""The hostile corpus (tests/hostile/make.py) through `gongkai extract` and `gongkai run`.
+
+Every file must get the outcome its manifest line owes it, in both commands; a run over the
+whole corpus must leave one documents row per input and lose nothing extracted before it;
+no entity is ever resolved, no connection ever made, no file written outside the output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from extract import read_report
+from extract.inputs import display_path
+from tests.conftest import SHARED
+from tests.hostile.make import CANARY, Case, Expect, make, path_of
+
+GONGKAI = [sys.executable, "-m", "extract.cli"]
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[socket.socket]:
+    """Where the corpus's external entities point: nothing may ever connect."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(8)
+    s.setblocking(False)
+    yield s
+    s.close()
+
+
+def _no_connection(listener: socket.socket) -> None:
+    try:
+        conn, _ = listener.accept()
+    except BlockingIOError:
+        return
+    conn.close()
+    raise AssertionError("an input made gongkai open a network connection")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, listener) -> tuple[Path, list[Case]]:
+    folder = tmp_path_factory.mktemp("hostile") / "corpus"
+    return folder, make(folder, port=listener.getsockname()[1])
+
+
+def problems(expect: Expect, report: dict[str, Any], exit_code: int | None = None) -> list[str]:
+    """How an extraction differs from what the manifest owes (empty when it matches)."""
+    out = []
+    errors = report.get("errors", [])
+    codes = [e["code"] for e in errors]
+    first = next((c for c in codes if c.startswith("E_")), None)  # warnings (W_REPAIRED) may come first
+    status = report["status"]
+    if status not in expect.status:
+        out.append(f"status {status}, expected {expect.status} ({codes})")
+    if expect.code:
+        if status == "failed" and first != expect.code:
+            out.append(f"first error {first}, expected {expect.code}")
+        elif status != "failed" and expect.code not in codes:
+            out.append(f"errors {codes} lack {expect.code}")
+    if status == "failed" and errors and not errors[0]["message"].strip():
+        out.append("a failed report without a message")
+    if expect.message and not any(e["code"] == first and expect.message in e["message"] for e in errors):
+        out.append(f"message lacks {expect.message!r}")
+    if expect.format and report["source"].get("format") != expect.format:
+        out.append(f"format {report['source'].get('format')}, expected {expect.format}")
+    if expect.cells is not None and len(report.get("cells", {})) != expect.cells:
+        out.append(f"{len(report.get('cells', {}))} cells, expected {expect.cells}")
+    pages = sorted(e["page"] for e in errors if e["code"] == "E_PAGE")
+    if pages != sorted(expect.failed_pages):
+        out.append(f"E_PAGE on pages {pages}, expected {expect.failed_pages}")
+    if "E_INTERNAL" in codes:
+        out.append("E_INTERNAL: a crash")
+    if CANARY in json.dumps(report, ensure_ascii=False):
+        out.append("the canary file's text reached the report: an external entity was resolved")
+    if exit_code is not None and exit_code != (1 if status == "failed" else 0):
+        out.append(f"exit code {exit_code} for a {status} report")
+    return out
+
+
+def _extract_cli(path: Path) -> tuple[int, dict[str, Any] | None, str]:
+    # "--" so names like "-rf.txt" and "--help.txt" are files, as a careful user (or xargs -0) passes them
+    proc = subprocess.run([*GONGKAI, "extract", "--compact", "--", os.fsencode(path)], capture_output=True, timeout=300)
+    try:
+        return proc.returncode, json.loads(proc.stdout), proc.stderr.decode("utf-8", "replace")
+    except json.JSONDecodeError:
+        return proc.returncode, None, proc.stderr.decode("utf-8", "replace")[-2000:]
+
+
+@pytest.mark.slow
+def test_every_file_through_gongkai_extract(corpus, listener):
+    folder, cases = corpus
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda c: _extract_cli(path_of(folder, c)), cases))
+    bad = {}
+    for case, (code, report, stderr) in zip(cases, results, strict=True):
+        if report is None:
+            bad[case.file] = [f"no JSON on stdout (exit {code}): {stderr}"]
+            continue
+        found = problems(case.expect, report, code)
+        if report["status"] == "failed" and not all(e["code"] in stderr for e in report["errors"]):
+            found.append("the error code is not on stderr")
+        if found:
+            bad[case.file] = found
+    assert not bad, json.dumps(bad, ensure_ascii=False, indent=1)
+    _no_connection(listener)
+
+
+def _rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def _snapshot(db: Path) -> tuple[list[tuple], list[tuple]]:
+    return (
+        _rows(db, "SELECT key, status, error_code, report_id FROM documents ORDER BY key"),
+        _rows(db, "SELECT report_id, cell_id, value, text FROM cells ORDER BY ALL"),
+    )
+
+
+def _tree(root: Path) -> set[str]:
+    return {str(p) for p in root.rglob("*")} if root.exists() else set()
+
+
+@pytest.mark.slow
+def test_whole_corpus_through_gongkai_run_into_one_database(corpus, listener, tmp_path):
+    folder, cases = corpus
+    db = tmp_path / "out" / "results.duckdb"
+    db.parent.mkdir()
+    # a database that already holds good extractions: the hostile run must not lose any of them
+    good = [*sorted((SHARED / "pdf").glob("*.pdf")), *sorted((SHARED / "seeds").glob("*.txt"))]
+    subprocess.run([*GONGKAI, "run", *map(str, good), "--db", str(db), "--workers", "2", "--no-progress"],
+                   check=True, capture_output=True, timeout=600)
+    docs_before, cells_before = _snapshot(db)
+    assert len(docs_before) == len(good) and all(s == "ok" for _, s, _, _ in docs_before)
+    watched = folder.parent.parent  # pytest's base folder: the corpus, this test's database, the others' files
+    tree_before = _tree(watched)
+
+    started = time.time()
+    proc = subprocess.run(
+        [*GONGKAI, "run", str(folder), "--db", str(db), "--workers", "2", "--timeout", "120", "--no-progress"],
+        capture_output=True, timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")[-3000:]
+
+    docs_after, cells_after = _snapshot(db)
+    assert set(docs_before) <= set(docs_after), "documents extracted before the hostile run were changed"
+    assert set(cells_before) <= set(cells_after), "cells extracted before the hostile run were lost"
+
+    expected: dict[str, Expect] = {}
+    for case in cases:
+        key = display_path(path_of(folder, case))
+        if case.members:
+            expected.update({f"{key}!{m}": e for m, e in case.members.items()})
+        elif case.expect.run_code != "-":
+            expected[key] = case.expect
+    keys = _rows(db, "SELECT key, count(*) FROM documents WHERE key LIKE ? GROUP BY key", [f"{folder}%"])
+    assert {k for k, _ in keys} == set(expected), "every input exactly one documents row, nothing else"
+    assert all(n == 1 for _, n in keys)
+
+    bad = {}
+    for key, want in expected.items():
+        status, code, rid, fmt = _rows(
+            db, "SELECT status, error_code, report_id, format FROM documents WHERE key = ?", [key])[0]
+        errors = [{"code": c, "message": m, "page": p}
+                  for c, m, p in _rows(db, "SELECT code, message, page FROM errors WHERE key = ? ORDER BY rowid", [key])]
+        cells = dict(_rows(db, "SELECT cell_id, value FROM cells WHERE report_id = ?", [rid])) if rid else {}
+        report = {"status": status, "errors": errors, "cells": cells, "source": {"format": fmt}}
+        if status == "failed" and not errors:  # a worker-level outcome: only the documents row has it
+            report["errors"] = [{"code": code, "message": "?", "page": None}]
+        want = Expect(**{**want.__dict__, "code": want.run_code or want.code})
+        found = problems(want, report)
+        if status == "failed" and code != want.code:
+            found.append(f"documents.error_code {code}, expected {want.code}")
+        if found:
+            bad[key] = found
+    assert not bad, json.dumps(bad, ensure_ascii=False, indent=1)
+    stored = _rows(db, "SELECT count(*) FROM reports WHERE report_json LIKE ?", [f"%{CANARY}%"])
+    assert stored == [(0,)]
+    # zip members named ../../x or /tmp/x are read in memory, never written anywhere
+    created = {p for p in _tree(watched) - tree_before if not p.startswith(str(db.parent))}
+    assert not created, f"the run wrote files outside its database folder: {created}"
+    absolute = Path("/tmp/absolute-report.txt")
+    assert not absolute.exists() or absolute.stat().st_mtime < started
+    _no_connection(listener)
+
+
+def test_corpus_in_process(corpus, listener):
+    """The library call notebooks use: read_report on every regular file, the same expectations."""
+    folder, cases = corpus
+    bad = {}
+    for case in cases:
+        if case.special in ("fifo", "device-link"):
+            continue  # the CLI test covers them; here they would only repeat read_file's unit test
+        report = json.loads(read_report(path_of(folder, case)).to_json())
+        if found := problems(case.expect, report):
+            bad[case.file] = found
+    assert not bad, json.dumps(bad, ensure_ascii=False, indent=1)
+    _no_connection(listener)
+
+
+# -- regressions: one per bug the corpus found ----------------------------------------------
+
+
+def _within(seconds: float, fn, *args):
+    """fn(*args) in a thread; a hang (blocking on a pipe) fails the test instead of the suite."""
+    import threading
+
+    out: list = []
+    t = threading.Thread(target=lambda: out.append(fn(*args)), daemon=True)
+    t.start()
+    t.join(seconds)
+    assert out, f"{fn.__name__} did not return within {seconds} s"
+    return out[0]
+
+
+def test_paths_that_are_not_files_are_e_unreadable(tmp_path):
+    """Was: E_INTERNAL for a missing path or a folder, a hang on a pipe, /dev/zero read until memory ran out."""
+    os.mkfifo(tmp_path / "pipe.pdf")
+    (tmp_path / "zero.pdf").symlink_to("/dev/zero")
+    (tmp_path / "folder.pdf").mkdir()
+    for name in ("missing.pdf", "pipe.pdf", "zero.pdf", "folder.pdf"):
+        r = _within(10, read_report, tmp_path / name)
+        assert r.status == "failed" and r.errors[0].code == "E_UNREADABLE", (name, r.errors)
+
+
+def test_run_stores_non_utf8_names_pipes_and_missing_paths(tmp_path):
+    """Was: a GBK file name crashed the whole run (DuckDB refuses lone surrogates); a pipe blocked a worker."""
+    from extract.batch import RunOptions, run_batch
+
+    root = tmp_path / "in"
+    root.mkdir()
+    gbk = os.fsencode(root) + b"/" + "报告".encode("gbk") + b".txt"
+    Path(os.fsdecode(gbk)).write_bytes((SHARED / "seeds" / "seed000.txt").read_bytes())
+    os.mkfifo(root / "pipe.pdf")
+    (root / "zero.pdf").symlink_to("/dev/zero")
+    db = tmp_path / "r.duckdb"
+    s = _within(120, run_batch, [root, tmp_path / "missing.pdf"], RunOptions(db=db, workers=1, timeout_s=60))
+    assert s.processed == 4
+    rows = dict((k.rsplit("/", 1)[-1], (st, c)) for k, st, c in _rows(db, "SELECT key, status, error_code FROM documents"))
+    assert rows == {
+        "\\xb1\\xa8\\xb8\\xe6.txt": ("ok", None),
+        "pipe.pdf": ("failed", "E_UNREADABLE"),
+        "zero.pdf": ("failed", "E_UNREADABLE"),
+        "missing.pdf": ("failed", "E_UNREADABLE"),
+    }
+
+
+def test_extract_prints_json_for_a_non_utf8_name(tmp_path):
+    """Was: a traceback (pydantic cannot serialise the surrogates of a GBK name)."""
+    p = os.fsencode(tmp_path) + b"/" + "报告".encode("gbk") + b".txt"
+    Path(os.fsdecode(p)).write_bytes((SHARED / "seeds" / "seed000.txt").read_bytes())
+    code, report, stderr = _extract_cli(Path(os.fsdecode(p)))
+    assert code == 0 and report is not None, stderr
+    assert report["source"]["path"].endswith("\\xb1\\xa8\\xb8\\xe6.txt") and len(report["cells"]) == 200
+
+
+def test_nested_word_tables_are_read_once_each():
+    """Was: each table re-read every table below it: 2^depth tables (40 deep never ends)."""
+    from extract.options import Options
+    from extract.readers.docx import read_docx
+    from tests.hostile.make import nested_tables_docx
+
+    doc = _within(20, read_docx, nested_tables_docx(40), Options())
+    assert len(doc.tables()) == 40
+
+
+def test_word_grid_spans_are_capped():
+    """Was: gridSpan="1000000" on 1600 cells built a grid of 1.6 billion slots (MemoryError)."""
+    from extract.options import Options
+    from extract.readers.docx import MAX_SPAN, read_docx
+    from tests.hostile.make import span_bomb_docx
+
+    doc = read_docx(span_bomb_docx(), Options())
+    assert max(t.n_cols for t in doc.tables()) <= 40 * MAX_SPAN
+
+
+def test_lying_zip_member_inflates_in_bounded_memory():
+    """Was: python-docx read the member whole, inflating 300 MB for a directory that said 1 kB."""
+    import tracemalloc
+
+    from extract.errors import CorruptInput
+    from extract.options import Options
+    from extract.readers.docx import read_docx
+    from tests.hostile.make import lying_zip_bomb_docx
+
+    data = lying_zip_bomb_docx()
+    tracemalloc.start()
+    try:
+        with pytest.raises(CorruptInput):
+            read_docx(data, Options())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 * 1024 * 1024, f"{peak / 2**20:.0f} MB allocated"
+
+
+def test_web_page_span_bomb_is_refused():
+    """Was: rowspan/colspan on a 150 kB page filled a grid of ~10 million slots (gigabytes)."""
+    from extract.errors import TooLarge
+    from extract.options import Options
+    from extract.readers.html import read_html
+    from tests.hostile.make import span_bomb_html
+
+    with pytest.raises(TooLarge):
+        read_html(span_bomb_html(), Options())
+
+
+def test_text_and_page_element_counts_are_bounded():
+    """Was: 10 MB of one-number lines took 76 s and 2.1 GB; now refused before layout."""
+    from extract.errors import TooLarge
+    from extract.options import Limits, Options
+    from extract.readers.html import read_html
+    from extract.readers.text import read_text
+
+    small = Options(limits=Limits(max_text_lines=1000))
+    with pytest.raises(TooLarge):
+        read_text("三、收到和处理政府信息公开申请情况\n".encode() + b"1\n" * 1001, small)
+    with pytest.raises(TooLarge):
+        read_html(b"<html><body>" + b"<p>1</p>" * 1001 + b"</body></html>", small)
+    read_text((SHARED / "seeds" / "seed000.txt").read_bytes(), Options())  # a real report is far below
+
+
+def test_damaged_zip_is_e_corrupt_and_its_mimetype_read_is_bounded():
+    """A truncated .docx is damage (re-download), not an unknown format; a bomb named mimetype is not inflated."""
+    import io
+    import zipfile
+
+    from extract.errors import CorruptInput
+    from extract.sniff import sniff
+
+    with pytest.raises(CorruptInput):
+        sniff((SHARED / "docx" / "official_template_2021.docx").read_bytes()[:11000])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", b"x" * (200 * 1024 * 1024))
+    assert _within(10, sniff, buf.getvalue()) == "zip"
