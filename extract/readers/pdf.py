@@ -26,7 +26,7 @@ from ..layout import BBox, Block, Cell, Document, PageError, PageInfo, Table, Te
 from ..numbers import parse_cell
 from ..options import Options
 from .pdf_camelot import camelot_tables
-from .textlayer import NumberRun, Verdict, cross_check_digits, judge_page, number_runs
+from .textlayer import DigitReader, NumberRun, Verdict, cross_check_digits, judge_page, number_runs
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,9 @@ _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
 
 _PDFIUM_PASSWORD = 4  # FPDF_ERR_PASSWORD
+
+MAX_RENDER_PIXELS = 16_000_000
+"""A page is rendered for OCR at the OCR dpi, or smaller if that would exceed this (A2 at 200 dpi)."""
 
 
 def _preflight(data: bytes) -> int:
@@ -199,9 +202,7 @@ def _page_failed(doc: Document, number: int, exc: Exception, info: PageInfo | No
 
 def _check_digits(data: bytes, runs: list[NumberRun], verdicts: dict[int, Verdict], options: Options) -> None:
     """Pages whose digits come from a font the rendered glyphs contradict go to OCR."""
-    from ocr.engines import TesseractEngine
-
-    check = cross_check_digits(data, runs, TesseractEngine(timeout_s=min(options.ocr.timeout_s, 20.0)))
+    check = cross_check_digits(data, runs, DigitReader(timeout_s=min(options.ocr.timeout_s, 20.0)))
     if check.skipped:
         log.warning("text-layer digits not cross-checked (%s)", check.skipped)
     for number in sorted({r.page for r in runs if r.font in check.flagged}):
@@ -221,7 +222,7 @@ def _ocr_page(
     """
     from ocr.engines import EngineError
 
-    from .scan import MAX_PIXELS, ocr_page, page_reader
+    from .scan import ocr_page, page_reader
 
     number = info.number
     engine = f"ocr:{options.ocr.cell_engine}"
@@ -231,7 +232,7 @@ def _ocr_page(
     try:
         page = pdf[number - 1]
         w, h = page.get_size()
-        scale = min(scale, (MAX_PIXELS / max(w * h, 1.0)) ** 0.5)  # a 200-inch page is not rendered at 1.6 Gpx
+        scale = min(scale, (MAX_RENDER_PIXELS / max(w * h, 1.0)) ** 0.5)  # a 200-inch page is not rendered at 1.6 Gpx
         rgb = page.render(scale=scale).to_numpy()
         page.close()
     finally:
