@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import GongkaiError, NotAReport
+from .errors import GongkaiError, NotAReport, UnsupportedFormat
 from .inputs import display_path, read_file
 from .layout import Document, PageInfo
 from .mapping import Mapping, map_tables
@@ -40,8 +40,10 @@ def read_report(source: str | Path | Sequence[str | Path], options: Options | No
     started = time.perf_counter()
     src = Source(path=display_path(paths[0]) if paths else None, paths=[display_path(p) for p in paths])
     try:
-        if len(paths) != 1:
-            raise GongkaiError("several input files make one report only for page images (OCR), not supported yet")
+        if len(paths) > 1:  # the pages of one report photographed or scanned to separate files
+            return analyse_pages([read_file(p, options.limits) for p in paths], options, src, started)[1]
+        if not paths:
+            raise GongkaiError("no input file given")
         data = read_file(paths[0], options.limits)
         return extract_bytes(data, options, src, started)
     except GongkaiError as exc:
@@ -79,6 +81,42 @@ def analyse_bytes(
         report = failed_report(src, exc, started)
         if doc is not None:
             # what the pages said comes first: it is usually why nothing was found
+            page_errors = [ErrorRecord(code=e.code, message=e.message, page=e.page) for e in doc.errors]
+            report.errors = page_errors + report.errors
+            report.pages = [_page_record(p) for p in doc.pages]
+        return doc, report
+
+
+def analyse_pages(
+    files: list[bytes], options: Options, src: Source | None = None, started: float | None = None
+) -> tuple[Document | None, Report]:
+    """Several page images (PNG/JPEG/TIFF) of one report, in order, as one report."""
+    from .readers.scan import read_images
+    from .sniff import IMAGE
+
+    started = started if started is not None else time.perf_counter()
+    src = src or Source()
+    src.sha256 = hashlib.sha256(b"".join(hashlib.sha256(f).digest() for f in files)).hexdigest()
+    src.bytes = sum(len(f) for f in files)
+    doc: Document | None = None
+    try:
+        formats = [sniff(f) for f in files]
+        if any(f != IMAGE for f in formats):
+            raise UnsupportedFormat(
+                f"several files make one report only when each is a page image (PNG/JPEG/TIFF), not {formats}"
+            )
+        src.format = IMAGE
+        t0 = time.perf_counter()
+        doc = read_images(files, options)
+        src.pages = doc.n_pages or None
+        t1 = time.perf_counter()
+        report = build_report(doc, schema(), src)
+        report.timings = {"read": round(t1 - t0, 4), "analyse": round(time.perf_counter() - t1, 4),
+                          "total": round(time.perf_counter() - started, 4)}
+        return doc, report
+    except GongkaiError as exc:
+        report = failed_report(src, exc, started)
+        if doc is not None:
             page_errors = [ErrorRecord(code=e.code, message=e.message, page=e.page) for e in doc.errors]
             report.errors = page_errors + report.errors
             report.pages = [_page_record(p) for p in doc.pages]

@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import cv2
 import numpy as np
 
-from .types import Line, Reading, Word
+from .types import Box, Line, Reading, Word
 
 
 class EngineError(RuntimeError):
@@ -69,6 +70,24 @@ class TesseractEngine:
             raise EngineError("E_OCR_FAILED", f"tesseract failed: {exc}") from exc
         except RuntimeError as exc:  # pytesseract raises a bare RuntimeError on its own timeout
             raise EngineError("E_OCR_TIMEOUT", f"tesseract took longer than {self.timeout_s:.0f} s") from exc
+
+    def orientation(self, gray: np.ndarray) -> int | None:
+        """Clockwise quarter turns that make the page upright (Tesseract's OSD), None if unsure or unavailable.
+
+        About 0.25 s on a 100 dpi page; only asked when the page's line direction is unclear.
+        """
+        import pytesseract
+
+        try:
+            self._check()
+            pytesseract.pytesseract.tesseract_cmd = self.binary
+            osd = pytesseract.image_to_osd(gray, config="--psm 0 -c min_characters_to_try=10",
+                                           output_type=pytesseract.Output.DICT, timeout=self.timeout_s)
+        except (EngineError, RuntimeError, pytesseract.TesseractError, subprocess.SubprocessError, OSError):
+            return None
+        if float(osd.get("orientation_conf", 0.0)) < 0.3:
+            return None
+        return (int(osd.get("rotate", 0)) // 90) % 4
 
     def read_lines(self, image: np.ndarray, lang: str = "chi_sim") -> list[Line]:
         d = self._data(image, lang, "--psm 6")
@@ -130,9 +149,22 @@ class TesseractEngine:
 
 @dataclass
 class RapidEngine:
-    """RapidOCR (PP-OCR models shipped in its wheel; never downloads)."""
+    """RapidOCR (PP-OCR models shipped in its wheel; never downloads).
+
+    Recognition costs ~5 ms per character on one core whatever the crop, so crops
+    are batched (the recogniser pads a batch to its widest member: similar widths
+    are batched together) and detection runs at half resolution (~0.4 s per page
+    instead of ~1.7 s, with the same boxes on 200 dpi pages).
+    """
 
     name: str = "rapidocr"
+    threads: int = 1
+    """onnxruntime threads: one per process is the most work per core (batch runs use a process per core)."""
+    det_scale: float = 0.5
+    rec_height: int = 48
+    """The recogniser's input height (its training size)."""
+    unsure_char: float = 0.9
+    """A character read with less probability than this gets its runner-up as an alternative."""
 
     def __post_init__(self) -> None:
         self._ocr = None
@@ -141,35 +173,147 @@ class RapidEngine:
         if self._ocr is None:
             import logging
 
-            from rapidocr import RapidOCR
-
+            try:
+                from rapidocr import RapidOCR
+            except ImportError as exc:
+                raise EngineError("E_OCR_MISSING", f"rapidocr is not installed ({exc})") from exc
             logging.getLogger("RapidOCR").setLevel(logging.WARNING)
-            self._ocr = RapidOCR(params={"Global.log_level": "warning"})
+            self._ocr = RapidOCR(
+                params={
+                    "Global.log_level": "warning",
+                    "EngineConfig.onnxruntime.intra_op_num_threads": self.threads,
+                    "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+                }
+            )
         return self._ocr
 
-    def read_lines(self, image: np.ndarray, lang: str = "chi_sim") -> list[Line]:
-        # the flags must be explicit: rapidocr keeps the last call's use_det/use_rec
-        res = self._engine()(image, use_det=True, use_cls=False, use_rec=True)
+    def detect(self, image: np.ndarray) -> list[Box]:
+        """Text line boxes (x0, top, x1, bottom) in ``image`` pixels, top to bottom."""
+        eng = self._engine()
+        h, w = image.shape[:2]
+        s = self.det_scale
+        small = image
+        if s != 1:
+            small = cv2.resize(image, (max(1, int(w * s)), max(1, int(h * s))), interpolation=cv2.INTER_AREA)
+        try:
+            res = eng(_bgr(small), use_det=True, use_cls=False, use_rec=False)
+        except Exception as exc:  # onnxruntime raises its own types
+            raise EngineError("E_OCR_FAILED", f"rapidocr detection failed: {exc}") from exc
+        boxes = getattr(res, "boxes", None)
+        if boxes is None or len(boxes) == 0:
+            return []
         out = []
-        boxes = res.boxes if res.boxes is not None else []
-        for box, text, score in zip(boxes, res.txts or (), res.scores or (), strict=False):
-            xs = [p[0] for p in box]
-            ys = [p[1] for p in box]
-            b = (int(min(xs)), int(min(ys)), int(max(xs)), int(max(ys)))
-            out.append(Line(str(text), b, float(score), [Word(str(text), b, float(score))]))
-        return sorted(out, key=lambda ln: (ln.box[1], ln.box[0]))
+        for quad in boxes:
+            xs = [p[0] / s for p in quad]
+            ys = [p[1] / s for p in quad]
+            out.append((max(0, int(min(xs))), max(0, int(min(ys))), min(w, int(max(xs)) + 1), min(h, int(max(ys)) + 1)))
+        return sorted(out, key=lambda b: (b[1], b[0]))
+
+    def recognize(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
+        """(text, confidence) of each single-line crop; confidence is the least sure character's."""
+        return [(r.text, r.confidence) for r in self.recognize_full(crops)]
+
+    def recognize_full(self, crops: Sequence[np.ndarray], max_batch: int = 16) -> list[Reading]:
+        """Each single-line crop read, with per-character alternatives for unsure characters.
+
+        RapidOCR's own batching pads every crop to at least 320 px (~7 characters): a
+        lone "0" then costs as much as a line. Here crops of similar width share a batch
+        padded only to their own widest member (2.5x faster on a table page, same text).
+        The recogniser's second choice at an unsure character gives an alternative
+        reading ("9" unsure, "6" second: "1906" also "1606").
+        """
+        if not crops:
+            return []
+        rec = self._recognizer()
+        h = self.rec_height
+        imgs = [_bgr(c) for c in crops]
+        ratios = np.array([max(1, c.shape[1]) / max(1, c.shape[0]) for c in imgs])
+        order = np.argsort(ratios, kind="stable")
+        out: list[Reading | None] = [None] * len(imgs)
+        start = 0
+        while start < len(order):
+            idx = order[start : start + max_batch]
+            start += len(idx)
+            width = max(16, int(np.ceil(h * ratios[idx].max() / 8) * 8))
+            batch = np.zeros((len(idx), 3, h, width), np.float32)
+            for j, i in enumerate(idx):
+                w = min(width, max(1, int(np.ceil(h * ratios[i]))))
+                interp = cv2.INTER_AREA if imgs[i].shape[0] > h else cv2.INTER_LINEAR
+                im = cv2.resize(imgs[i], (w, h), interpolation=interp)
+                batch[j, :, :, :w] = (im.astype(np.float32).transpose(2, 0, 1) / 255.0 - 0.5) / 0.5
+            try:
+                preds = rec.session(batch)
+            except Exception as exc:  # onnxruntime raises its own types
+                raise EngineError("E_OCR_FAILED", f"rapidocr recognition failed: {exc}") from exc
+            for j, i in enumerate(idx):
+                out[i] = self._decode(preds[j], rec.postprocess_op.character)
+        return [r if r is not None else Reading("", 0.0, [], self.name) for r in out]
+
+    def _recognizer(self):
+        try:
+            return self._engine()._load_rec_model()
+        except EngineError:
+            raise
+        except Exception as exc:  # model files missing or unreadable
+            raise EngineError("E_OCR_FAILED", f"rapidocr could not load its recogniser: {exc}") from exc
+
+    def _decode(self, probs: np.ndarray, charset: Sequence[str]) -> Reading:
+        """Greedy CTC decoding, keeping the runner-up of each character the model was unsure of."""
+        ids = probs.argmax(axis=1)
+        keep = np.ones(len(ids), bool)
+        keep[1:] = ids[1:] != ids[:-1]
+        keep &= ids != 0
+        steps = np.flatnonzero(keep)
+        if steps.size == 0:
+            return Reading("", 0.0, [], self.name)
+        chars = [charset[k] for k in ids[steps]]
+        conf = probs[steps, ids[steps]]
+        text = "".join(chars)
+        alternatives: list[tuple[str, float]] = []
+        for pos, t in enumerate(steps):
+            if conf[pos] >= self.unsure_char:
+                continue
+            row = probs[t].copy()
+            row[ids[t]] = 0
+            k = int(row.argmax())
+            if k == 0 or row[k] < 0.05:
+                continue
+            alt = chars.copy()
+            alt[pos] = charset[k]
+            alternatives.append(("".join(alt), float(row[k])))
+        alternatives.sort(key=lambda a: -a[1])
+        return Reading(text, float(conf.min()), alternatives[:3], self.name)
+
+    def read_lines(self, image: np.ndarray, lang: str = "chi_sim") -> list[Line]:
+        boxes = self.detect(image)
+        crops = []
+        h, w = image.shape[:2]
+        for x0, y0, x1, y1 in boxes:
+            m = max(2, (y1 - y0) // 8)
+            crops.append(image[max(0, y0 - m) : min(h, y1 + m), max(0, x0 - m) : min(w, x1 + m)])
+        out = []
+        for b, (text, score) in zip(boxes, self.recognize(crops), strict=True):
+            if text.strip():
+                out.append(Line(text, b, score, [Word(text, b, score)]))
+        return out
 
     def read_cells(self, crops: Sequence[np.ndarray], digits: bool) -> list[Reading]:
-        eng = self._engine()
-        out = []
-        for c in crops:
-            res = eng(c, use_det=False, use_cls=False, use_rec=True)
-            text = "".join(res.txts or ())
-            score = float(min(res.scores)) if res.scores else 0.0
-            if digits:
-                text = "".join(ch for ch in text if ch.isdigit() or ch in ".,-")
-            out.append(Reading(text, score, [], self.name))
+        out = self.recognize_full(crops)
+        if digits:
+            for r in out:
+                r.text = _digits(r.text)
+                r.alternatives = [(_digits(a), c) for a, c in r.alternatives if _digits(a) != r.text]
         return out
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit() or ch in ".,-")
+
+
+def _bgr(image: np.ndarray) -> np.ndarray:
+    if image.ndim == 2:
+        return cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_GRAY2BGR)
+    return np.ascontiguousarray(image[:, :, :3])
 
 
 def _cjk(ch: str) -> bool:

@@ -30,8 +30,9 @@ def _positions(profile: np.ndarray, min_fill: float, gap: int = 4) -> list[int]:
 def line_masks(binary_inv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Horizontal and vertical ruling masks of an inverted binary image (ink = 255)."""
     h, w = binary_inv.shape
-    hk = cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 40), 1))
-    vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(12, h // 80)))
+    # longer than any character: the stem of a "1" or of 十 in a 30 px row is not a ruling
+    hk = cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 25), 1))
+    vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(12, h // 35)))
     horiz = cv2.morphologyEx(binary_inv, cv2.MORPH_OPEN, hk)
     vert = cv2.morphologyEx(binary_inv, cv2.MORPH_OPEN, vk)
     # close small breaks in printed/scanned rulings

@@ -1,6 +1,7 @@
-"""Cleaning a page image before recognition: seals, light, skew, binarisation.
+"""Cleaning a page image before recognition: seals, light, skew, noise, binarisation.
 
-Each step returns a new image and is cheap (a few tens of ms on a 200 dpi page).
+Every step works on a downscaled copy where it can (a 200 dpi A4 page is 3.9 Mpx;
+the analysis needs a tenth of that), so the whole chain costs ~0.1 s per page.
 """
 
 from __future__ import annotations
@@ -14,25 +15,36 @@ def to_gray_without_red(image: np.ndarray) -> np.ndarray:
 
     Black text under a red seal stays dark in every channel, while the seal's red
     is bright in the red channel: taking the red channel where a pixel is
-    saturated red keeps the text and drops the seal.
+    clearly redder than it is green or blue keeps the text and drops the seal,
+    faded and JPEG-smeared seals included.
     """
     if image.ndim == 2:
         return image
     bgr = image[:, :, :3]
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
-    hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
-    red = ((hue < 12) | (hue > 165)) & (sat > 60) & (val > 90)
+    b, g, r = cv2.split(bgr)
+    excess = cv2.subtract(r, cv2.max(g, b))
+    red = (excess > 28) & (r > 90)
+    if not red.any():
+        return gray
     out = gray.copy()
-    out[red] = np.maximum(bgr[:, :, 2][red], 200)
+    out[red] = np.maximum(r[red], gray[red])
     return out
 
 
 def flatten_illumination(gray: np.ndarray) -> np.ndarray:
-    """Divide by a blurred background so shadows and uneven light become white paper."""
-    k = max(31, (min(gray.shape) // 20) | 1)
-    background = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    background = cv2.GaussianBlur(background, (0, 0), k / 4)
+    """Divide by the paper's brightness so shadows and uneven light become white paper.
+
+    The background is estimated on a 1/8 copy (closing removes the ink), which is
+    as good as full resolution for a slowly varying light and 50x cheaper.
+    """
+    h, w = gray.shape
+    f = 8 if min(h, w) >= 400 else 1
+    small = cv2.resize(gray, (max(1, w // f), max(1, h // f)), interpolation=cv2.INTER_AREA)
+    k = max(5, (min(small.shape) // 25) | 1)
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    background = cv2.GaussianBlur(background, (0, 0), k / 2)
+    background = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR)
     return cv2.divide(gray, np.maximum(background, 1), scale=255)
 
 
@@ -42,50 +54,72 @@ def binarize_inv(gray: np.ndarray) -> np.ndarray:
     return cv2.adaptiveThreshold(blur, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
 
 
-def skew_angle(binary_inv: np.ndarray) -> float:
-    """Page skew in degrees from long near-horizontal strokes (rulings, text lines)."""
-    w = binary_inv.shape[1]
-    # smear text lines into bars so pages without tables have long strokes too
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(15, w // 60), 1))
-    bars = cv2.morphologyEx(binary_inv, cv2.MORPH_CLOSE, kernel)
-    lines = cv2.HoughLinesP(bars, 1, np.pi / 1800, threshold=200, minLineLength=w // 4, maxLineGap=20)
-    if lines is None:
+def _profile_score(small: np.ndarray, degrees: float) -> float:
+    """How sharply text lines and rulings separate into rows at this rotation."""
+    rotated = rotate(small, degrees, border=0)
+    rows = rotated.sum(axis=1, dtype=np.float64)
+    return float(np.square(np.diff(rows)).sum())
+
+
+def skew_angle(binary_inv: np.ndarray, max_degrees: float = 5.0) -> float:
+    """Degrees to pass to ``rotate`` to level the page (projection profiles, coarse to fine).
+
+    Rows of a level page alternate between ink (text lines, rulings) and paper; the
+    rotation that makes the row profile change most sharply is the one that levels it.
+    Below the resolution of the analysis copy scores tie: the middle of the tie is taken.
+    """
+    h, w = binary_inv.shape
+    s = min(1.0, 900.0 / max(w, 1))
+    small = cv2.resize(binary_inv, (max(1, int(w * s)), max(1, int(h * s))), interpolation=cv2.INTER_AREA)
+    if not small.any():
         return 0.0
-    angles = []
-    for x1, y1, x2, y2 in np.asarray(lines).reshape(-1, 4):
-        a = np.degrees(np.arctan2(y2 - y1, x2 - x1))
-        if abs(a) < 8:
-            angles.append(a)
-    return float(np.median(angles)) if angles else 0.0
+    small = small.astype(np.float32)
+    best = 0.0
+    for step, span in ((0.5, max_degrees), (0.1, 0.5), (0.02, 0.12)):
+        candidates = np.arange(best - span, best + span + step / 2, step)
+        scores = np.array([_profile_score(small, float(a)) for a in candidates])
+        top = candidates[scores >= scores.max() * (1 - 1e-4)]
+        best = float((top.min() + top.max()) / 2)
+    return round(best, 2) if abs(best) >= 0.02 else 0.0
 
 
-def rotate(image: np.ndarray, degrees: float) -> np.ndarray:
-    """Rotate about the centre, filling with white."""
-    if abs(degrees) < 0.05:
+def rotate(image: np.ndarray, degrees: float, interpolation: int = cv2.INTER_LINEAR, border: int = 255) -> np.ndarray:
+    """Rotate about the centre, filling with white (or ``border``)."""
+    if abs(degrees) < 0.01:
         return image
     h, w = image.shape[:2]
     m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
-    border = 255 if image.ndim == 2 else (255, 255, 255)
-    return cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=border)
+    fill = border if image.ndim == 2 else (border,) * image.shape[2]
+    return cv2.warpAffine(image, m, (w, h), flags=interpolation, borderValue=fill)
 
 
-def prepare(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """(grey, binary ink mask, skew corrected in degrees) ready for grids and recognition."""
-    gray = flatten_illumination(to_gray_without_red(image))
-    angle = skew_angle(binarize_inv(gray))
-    gray = rotate(gray, angle)
-    if _speckled(binarize_inv(gray)):
-        gray = cv2.medianBlur(gray, 3)
-    return gray, binarize_inv(gray), angle
-
-
-def _speckled(binary_inv: np.ndarray) -> bool:
+def speckled(binary_inv: np.ndarray) -> bool:
     """Speckle noise: most ink components are a few pixels and there are many of them."""
     n, _, stats, _ = cv2.connectedComponentsWithStats(binary_inv, connectivity=8)
     if n < 500:
         return False
-    tiny = int((stats[1:, cv2.CC_STAT_AREA] <= 3).sum())
-    return tiny > 0.5 * (n - 1)
+    tiny = int((stats[1:, cv2.CC_STAT_AREA] <= 4).sum())
+    return tiny > 0.4 * (n - 1)
+
+
+def clean(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(grey, binary ink mask) of an upright, level page: seals dropped, light flattened, speckle removed."""
+    gray = flatten_illumination(to_gray_without_red(image))
+    ink = binarize_inv(gray)
+    if speckled(ink):
+        gray = cv2.medianBlur(gray, 3)
+        ink = binarize_inv(gray)
+    return gray, ink
+
+
+def prepare(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """(grey, binary ink mask, skew corrected in degrees) ready for grids and recognition."""
+    gray, ink = clean(image)
+    angle = skew_angle(ink)
+    if angle:
+        gray = rotate(gray, angle)
+        ink = binarize_inv(gray)
+    return gray, ink, angle
 
 
 def ink_ratio(binary_inv: np.ndarray) -> float:

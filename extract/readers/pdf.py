@@ -155,7 +155,9 @@ def read_pdf(data: bytes, options: Options) -> Document:
                 if v.decision == "text":
                     runs.extend(number_runs(chars, i))
             except Exception as exc:  # noqa: BLE001 - one bad page must not sink the document
-                _page_failed(doc, i, exc)
+                verdicts.pop(i, None)
+                page_blocks.pop(i, None)
+                _page_failed(doc, i, exc, next((p for p in doc.pages if p.number == i), None))
             finally:
                 page.close()
     if runs and options.ocr.enabled and options.ocr.check_digits:
@@ -180,9 +182,10 @@ def read_pdf(data: bytes, options: Options) -> Document:
             page_blocks[i] = _ocr_page(data, info, doc, options, v, page_blocks.get(i, []))
         except Exception as exc:  # noqa: BLE001 - a page OCR cannot read must not sink the document
             _page_failed(doc, i, exc, info)
-            page_blocks[i] = []
+            if v.decision == "ocr":
+                page_blocks[i] = []  # the text layer was not to be trusted; a mixed page keeps it
     doc.blocks = [b for i in sorted(page_blocks) for b in page_blocks[i]]
-    if doc.pages and not options.ocr.enabled and all(v.decision == "ocr" for v in verdicts.values()):
+    if verdicts and not options.ocr.enabled and all(v.decision == "ocr" for v in verdicts.values()):
         doc.errors = [e for e in doc.errors if e.code != "E_NO_TEXT"]
         raise NoTextLayer("no page has a usable text layer, and OCR is switched off")
     return doc
@@ -246,7 +249,7 @@ def _ocr_page(
             keep[max(0, int(top - m)) : int(bottom + m), max(0, int(x0 - m)) : int(x1 + m)] = True
         bgr[~keep] = 255
     try:
-        ocred = ocr_page(bgr, number, 1 / scale, page_reader(options.ocr))
+        ocred = ocr_page(bgr, number, 1 / scale, page_reader(options.ocr), info)
     except EngineError as exc:
         info.note = f"{info.note}; OCR failed: {exc.code}" if info.note else f"OCR failed: {exc.code}"
         doc.errors.append(PageError(exc.code, f"page {number}: {exc}; the other pages were read", number))

@@ -1,0 +1,195 @@
+"""Putting a page image upright, flat and level, with the transform that undoes it.
+
+A phone photo shows the sheet in perspective on a desk; a scan may lie on its side
+or upside down and a few degrees askew. The page is found (the largest bright
+quadrilateral), turned by quarter turns so its text lines run across, scaled to a
+standard resolution and levelled, all composed into one 3x3 transform applied to
+the source once (one resampling, not four). Recognition results are mapped back
+with the inverse, so boxes are in the caller's image.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .preprocess import flatten_illumination, skew_angle, to_gray_without_red
+from .types import Box
+
+STANDARD_SHORT_SIDE = 1654
+"""Pages are read at an A4 width of 200 dpi: large enough for 9 pt table digits, small enough to be quick."""
+
+
+@dataclass
+class Upright:
+    """A page image made upright and level, and how to get back to the source."""
+
+    image: np.ndarray
+    to_source: np.ndarray
+    """3x3 transform from this image's pixels to the source image's pixels."""
+    quarter_turns: int = 0
+    """Clockwise quarter turns applied (the source lay on its side for 1 and 3)."""
+    skew: float = 0.0
+    perspective: bool = False
+    scale: float = 1.0
+
+    def turned(self, quarter_turns: int) -> Upright:
+        """The same page turned by more clockwise quarter turns (a 180° check after reading)."""
+        k = quarter_turns % 4
+        if k == 0:
+            return self
+        h, w = self.image.shape[:2]
+        turn = _quarter_turn_matrix(k, w, h)
+        image = np.ascontiguousarray(np.rot90(self.image, -k))
+        to_source = self.to_source @ np.linalg.inv(turn)
+        return Upright(image, to_source, (self.quarter_turns + k) % 4, self.skew, self.perspective, self.scale)
+
+    def box_to_source(self, box: Box) -> Box:
+        return map_box(self.to_source, box)
+
+    @property
+    def is_identity(self) -> bool:
+        return bool(np.allclose(self.to_source, np.eye(3), atol=1e-6))
+
+
+def map_box(m: np.ndarray, box: Box) -> Box:
+    """Axis-aligned box around the four corners of ``box`` under the transform ``m``."""
+    x0, y0, x1, y1 = box
+    pts = np.array([[x0, y0, 1], [x1, y0, 1], [x1, y1, 1], [x0, y1, 1]], np.float64) @ m.T
+    pts = pts[:, :2] / pts[:, 2:3]
+    return (
+        round(float(pts[:, 0].min())),
+        round(float(pts[:, 1].min())),
+        round(float(pts[:, 0].max())),
+        round(float(pts[:, 1].max())),
+    )
+
+
+def _quarter_turn_matrix(k: int, w: int, h: int) -> np.ndarray:
+    """Pixels of a w x h image to those of the image turned clockwise k times."""
+    k %= 4
+    if k == 0:
+        return np.eye(3)
+    if k == 1:
+        return np.array([[0, -1, h - 1], [1, 0, 0], [0, 0, 1]], np.float64)
+    if k == 2:
+        return np.array([[-1, 0, w - 1], [0, -1, h - 1], [0, 0, 1]], np.float64)
+    return np.array([[0, 1, 0], [-1, 0, w - 1], [0, 0, 1]], np.float64)
+
+
+def _order(quad: np.ndarray) -> np.ndarray:
+    """Corners as top-left, top-right, bottom-right, bottom-left."""
+    s = quad.sum(axis=1)
+    d = np.diff(quad, axis=1).ravel()
+    return np.array([quad[np.argmin(s)], quad[np.argmin(d)], quad[np.argmax(s)], quad[np.argmax(d)]], np.float32)
+
+
+def find_page_quad(image: np.ndarray, min_area: float = 0.2) -> np.ndarray | None:
+    """Corners of a sheet of paper photographed on a darker background, or None for a scan.
+
+    The sheet is the largest bright region; it counts only if its outline is a
+    convex quadrilateral covering a good part of the frame but not all of it (a
+    scan is all paper).
+    """
+    h, w = image.shape[:2]
+    s = min(1.0, 640.0 / max(h, w))
+    small = cv2.resize(image, (max(1, int(w * s)), max(1, int(h * s))), interpolation=cv2.INTER_AREA)
+    gray = small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    gray = cv2.GaussianBlur(gray, (5, 5), 0)
+    _, mask = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    k = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, k)  # text on the paper is not a hole
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, k)
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    c = max(contours, key=cv2.contourArea)
+    area = cv2.contourArea(c)
+    sh, sw = gray.shape
+    if area < min_area * sh * sw:
+        return None
+    hull = cv2.convexHull(c)
+    peri = cv2.arcLength(hull, True)
+    quad = None
+    for eps in (0.01, 0.02, 0.03, 0.05):
+        approx = cv2.approxPolyDP(hull, eps * peri, True)
+        if len(approx) == 4:
+            quad = approx.reshape(4, 2).astype(np.float32)
+            break
+    if quad is None or not cv2.isContourConvex(quad.reshape(-1, 1, 2)):
+        return None
+    if cv2.contourArea(quad) < 0.85 * area:
+        return None  # not a quadrilateral sheet
+    corners = np.array([[0, 0], [sw - 1, 0], [sw - 1, sh - 1], [0, sh - 1]], np.float32)
+    quad = _order(quad)
+    if np.all(np.abs(quad - corners).max(axis=1) < 0.02 * max(sw, sh)):
+        return None  # paper to the edges: a scan, nothing to correct
+    return quad / s
+
+
+def _rectify(quad: np.ndarray) -> tuple[np.ndarray, int, int]:
+    """Perspective transform taking the quadrilateral to an upright rectangle of its own size."""
+    tl, tr, br, bl = quad
+    w = round(float(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))))
+    h = round(float(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))
+    dst = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
+    return cv2.getPerspectiveTransform(quad.astype(np.float32), dst).astype(np.float64), w, h
+
+
+def _ink_small(image: np.ndarray, m: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Binary ink of the source warped by ``m`` into a small image of ``size`` (w, h)."""
+    shrink = float(np.sqrt(abs(np.linalg.det(m[:2, :2]))))
+    if shrink < 0.5:  # area-average first: a warp alone would alias strokes away
+        h, w = image.shape[:2]
+        image = cv2.resize(image, (max(1, int(w * shrink)), max(1, int(h * shrink))), interpolation=cv2.INTER_AREA)
+        m = m @ np.diag([w / image.shape[1], h / image.shape[0], 1.0])
+    small = cv2.warpPerspective(image, m, size, flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+    gray = flatten_illumination(to_gray_without_red(small))
+    blur = cv2.GaussianBlur(gray, (3, 3), 0)
+    block = max(11, (min(size) // 40) | 1)
+    return cv2.adaptiveThreshold(blur, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
+
+
+def upright(
+    image: np.ndarray,
+    turns: int = 0,
+    short_side: int = STANDARD_SHORT_SIDE,
+    correct_perspective: bool = True,
+    max_skew: float = 5.0,
+) -> Upright:
+    """The page flat, turned clockwise by ``turns`` quarter turns, levelled and at the standard resolution.
+
+    Which way up a page is cannot be told reliably from its shapes (a column of
+    lone digits looks like a line of text on its side); ``PageReader`` decides it
+    by reading, and asks for the turn here.
+    """
+    h, w = image.shape[:2]
+    quad = find_page_quad(image) if correct_perspective else None
+    if quad is not None:
+        p, w1, h1 = _rectify(quad)
+    else:
+        p, w1, h1 = np.eye(3), w, h
+    turns %= 4
+    turn = _quarter_turn_matrix(turns, w1, h1)
+    w2, h2 = (h1, w1) if turns % 2 else (w1, h1)
+    scale = short_side / max(1, min(w2, h2))
+    w3, h3 = max(1, round(w2 * scale)), max(1, round(h2 * scale))
+    m = np.diag([scale, scale, 1.0]) @ turn @ p
+    # skew on a small copy of the turned page
+    g = min(1.0, 1000.0 / max(w3, h3))
+    ink2 = _ink_small(image, np.diag([g, g, 1.0]) @ m, (max(1, int(w3 * g)), max(1, int(h3 * g))))
+    angle = skew_angle(ink2, max_skew)
+    if angle:
+        d = np.vstack([cv2.getRotationMatrix2D((w3 / 2, h3 / 2), angle, 1.0), [0, 0, 1]])
+        m = d @ m
+    if np.allclose(m, np.eye(3), atol=1e-6) and (w3, h3) == (w, h):
+        out = image
+    else:
+        src, m_src = image, m
+        if scale < 0.75:  # shrink by area first: a warp alone would alias a large photo's strokes
+            src = cv2.resize(image, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+            m_src = m @ np.diag([w / src.shape[1], h / src.shape[0], 1.0])
+        out = cv2.warpPerspective(src, m_src, (w3, h3), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return Upright(out, np.linalg.inv(m), turns, angle, quad is not None, scale)
