@@ -263,3 +263,20 @@ def test_broken_page_goes_through_ocr_and_gives_the_right_cells(kind, decision, 
     assert sum(k in got for k in truth) >= MIN_SHARE_READ * len(truth), (len(got), len(truth))
     ocr_methods = {c.method.split(":")[0] for c in r.cells.values()}
     assert ocr_methods <= ({"ocr", "repaired", "text"} if kind == "partial" else {"ocr", "repaired"})
+
+
+def test_a_page_whose_text_layer_fails_is_one_page_error_not_a_decision(monkeypatch):
+    real = pdf_reader._read_page
+
+    def flaky(page, number, doc, data, options):
+        blocks = real(page, number, doc, data, options)
+        if number == 2:
+            raise ValueError("injected")
+        return blocks
+
+    monkeypatch.setattr(pdf_reader, "_read_page", flaky)
+    doc = read_document(SRC.read_bytes(), "pdf", Options())
+    assert [p.number for p in doc.pages] == [1, 2, 3, 4, 5]
+    assert [(e.code, e.page) for e in doc.errors] == [("E_PAGE", 2)]
+    assert "failed" in (doc.pages[1].note or "")
+    assert not [b for b in doc.blocks if b.page == 2]
