@@ -73,11 +73,8 @@ def _passages(report: Report) -> list[tuple[str, int, int, list[str] | None]]:
         if prev < len(text):
             out.append(("overall", prev, len(text), SECTION_LABELS["overall"]))
         for sub in _SUBSECTIONS:
-            if sub in secs and secs[sub].text and any(secs[sub].text == text[a:b] for a, b in cuts):
+            if sub in secs and secs[sub].text:
                 out.append((sub, 0, len(secs[sub].text), SECTION_LABELS[sub]))
-            elif sub in secs and secs[sub].text:
-                out.append((sub, 0, len(secs[sub].text), SECTION_LABELS[sub]))
-                log.debug("subsection %s not found inside 一's text", sub)
     for sid, sec in secs.items():
         if sid == "overall" or sid in _SUBSECTIONS or not sec.text.strip():
             continue

@@ -111,10 +111,15 @@ def analyse(text: str, allowed: list[str] | None = None, nlp: Language | None = 
     doc = make_doc(nlp, text, allowed)
     out = Analysis()
     for s in doc.sents:
-        if not s.text.strip():
+        a, b = s.start_char, s.end_char
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a == b:
             continue
         out.sentences.append(
-            SentenceTag(s.start_char, s.end_char, s.text, s._.section or "overall", float(s._.section_score or 0.0),
+            SentenceTag(a, b, text[a:b], s._.section or "overall", float(s._.section_score or 0.0),
                         s._.section_source or "classifier")
         )
     for sp in doc.spans.get("items", []):
