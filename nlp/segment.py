@@ -396,7 +396,7 @@ def _marked_items(text: str, sents: list[Sentence], idx: list[int], marked: list
         s = sents[i]
         if i < marked[0]:
             if not _is_lead_in(s):
-                out += [Item(a, b, text[a:b], cue, s.text, "list", [i]) for a, b in inline_list(text, s)]
+                out += _list_items(text, inline_list(text, s), cue, i)
             continue
         if i in marked:
             a, b = _clean_span(text, s.body_start, s.end)
@@ -427,7 +427,7 @@ def _plain_items(text: str, sents: list[Sentence], idx: list[int], cue: str | No
             continue
         parts = inline_list(text, s)
         if parts:
-            out += [Item(a, b, _flat(text[a:b]), cue, s.text, "list", [i]) for a, b in parts]
+            out += _list_items(text, parts, cue, i)
             continue
         if cue == "problem" and _INTRODUCES.search(s.text):
             continue  # "…取得了一定成绩，但仍存在一些不足。" introduces, it does not state one
@@ -436,6 +436,11 @@ def _plain_items(text: str, sents: list[Sentence], idx: list[int], cue: str | No
         if b - a >= 4:
             out.append(Item(a, b, _flat(text[a:b]), cue, s.text, "sentence", [i]))
     return out
+
+
+def _list_items(text: str, parts: list[tuple[int, int]], cue: str | None, i: int) -> list[Item]:
+    """The items of one list sentence; each is its own context (the sentence mixes topics)."""
+    return [Item(a, b, _flat(text[a:b]), cue, _flat(text[a:b]), "list", [i]) for a, b in parts]
 
 
 def _flat(s: str) -> str:

@@ -9,7 +9,7 @@ stems of the wording real reports use; the table below is the documentation.
 | policy_interpretation | form and quality of 政策解读 | 政策解读形式比较单一 |
 | on_request | handling of requests: 依申请, 答复, review and suits | 答复文书规范性有待提升 |
 | timeliness | late or irregular updates | 信息发布时效性有待提高 |
-| platform | websites, columns, 政务新媒体, 公开栏 | 政务新媒体运维管理还需加强 |
+| platform | websites, columns, 政务新媒体, 公开栏, channels and means of disclosure | 政务新媒体运维管理还需加强 |
 | staff_training | staffing, skills, training | 政务公开队伍建设有待加强 |
 | publicity | awareness, 宣传, guidance of the public | 宣传和引导工作需要进一步加强 |
 | public_participation | 公众参与, 互动, 回应关切 | 公众参与渠道不够丰富 |
@@ -28,7 +28,7 @@ TOPICS: dict[str, list[tuple[str, float]]] = {
                    ("办理流程", 1.0), ("申请", 1.0), ("典型案例", 1.5)],
     "timeliness": [("时效", 3.0), ("及时", 2.0), ("滞后", 1.5), ("更新慢", 2.0), ("更新不", 2.0), ("时间", 1.0)],
     "platform": [("新媒体", 3.0), ("网站", 2.5), ("平台", 2.0), ("栏目", 2.0), ("专栏", 2.0), ("公众号", 2.0),
-                 ("网络", 1.5), ("公开栏", 2.0), ("政务服务", 1.0), ("集约化", 2.0)],
+                 ("网络", 1.5), ("公开栏", 2.0), ("政务服务", 1.0), ("集约化", 2.0), ("手段", 1.5), ("渠道", 1.5)],
     "staff_training": [("队伍", 3.0), ("培训", 3.0), ("人员", 2.0), ("业务能力", 2.0), ("能力", 1.0), ("兼职", 2.0),
                        ("学习", 1.0), ("素质", 2.0), ("跟班", 2.0), ("传帮带", 2.0), ("研判", 1.0)],
     "publicity": [("宣传", 2.5), ("引导", 1.5), ("知晓", 2.0), ("意识", 1.0)],
