@@ -64,7 +64,9 @@ def read_docx(data: bytes, options: Options) -> Document:
         d = open_docx(BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on damaged parts
         raise CorruptInput(f"the .docx cannot be parsed ({type(exc).__name__})") from None
-    body = d.element.body
+    body = getattr(d.element, "body", None)
+    if body is None:  # the main part parsed, but its root is not <w:document>
+        raise CorruptInput("the .docx main part is not a Word document body")
     n = sum(1 for _ in body.iter(qn("w:p"), qn("w:tc")))
     if n > options.limits.max_text_lines:
         raise TooLarge(f"{n} paragraphs and cells, more than the limit of {options.limits.max_text_lines}")
