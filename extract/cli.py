@@ -36,18 +36,44 @@ def main(
     """gongkai: 政府信息公开工作年度报告 -> clean, validated data."""
 
 
+def _limits(max_pages: int | None, pairs: list[str] | None) -> Limits:
+    """Limits from --max-pages and repeated --limit NAME=VALUE (names as in extract.options.Limits)."""
+    import dataclasses
+
+    values: dict[str, int | float] = {}
+    fields = {f.name: f for f in dataclasses.fields(Limits)}
+    for pair in pairs or []:
+        name, _, raw = pair.partition("=")
+        name = name.strip().replace("-", "_")
+        if name not in fields:
+            raise typer.BadParameter(f"{name!r} is not a limit; use one of {', '.join(fields)}", param_hint="--limit")
+        try:
+            values[name] = float(raw) if fields[name].type in (float, "float") else int(raw)
+        except ValueError:
+            raise typer.BadParameter(f"{pair!r}: the value must be a number", param_hint="--limit") from None
+    if max_pages is not None:
+        values["max_pages"] = max_pages
+    return Limits(**values)  # type: ignore[arg-type]
+
+
+_LIMIT_HELP = "Raise or lower a resource limit, e.g. --limit max_text_lines=500000 (see README, Security)."
+
+
 @app.command()
 def extract(
     files: Annotated[list[Path], typer.Argument(help="The report file (PDF, Word, web page or text).")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the JSON here instead of stdout.")] = None,
     compact: Annotated[bool, typer.Option(help="One-line JSON.")] = False,
     table_strategy: Annotated[str, typer.Option(help="auto | pdfplumber | camelot")] = "auto",
-    max_pages: Annotated[int, typer.Option(help="Refuse PDFs with more pages (E_TOO_LARGE).")] = Limits.max_pages,
+    max_pages: Annotated[
+        int | None, typer.Option(help=f"Refuse PDFs with more pages (E_TOO_LARGE); default {Limits.max_pages}.")
+    ] = None,
+    limit: Annotated[list[str] | None, typer.Option(help=_LIMIT_HELP)] = None,
 ) -> None:
     """Extract one report and print it as JSON. Exit 0 for ok/partial, 1 for failed."""
     if table_strategy not in ("auto", "pdfplumber", "camelot"):
         raise typer.BadParameter("use auto, pdfplumber or camelot", param_hint="--table-strategy")
-    options = Options(limits=Limits(max_pages=max_pages), table_strategy=table_strategy)  # type: ignore[arg-type]
+    options = Options(limits=_limits(max_pages, limit), table_strategy=table_strategy)  # type: ignore[arg-type]
     report = read_report(files[0] if len(files) == 1 else files, options)
     text = report.to_json(indent=None if compact else 2)
     if out:
@@ -72,6 +98,7 @@ def run(
     engine: Annotated[str, typer.Option(help="local (process pool) or dask.")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    limit: Annotated[list[str] | None, typer.Option(help=_LIMIT_HELP)] = None,
 ) -> None:
     """Extract a whole archive into a DuckDB database; interrupted runs resume where they stopped."""
     import datetime as dt
@@ -93,6 +120,7 @@ def run(
         force=force,
         since=since_ts,
         engine=engine,
+        extract=Options(limits=_limits(None, limit)),
         scheduler=scheduler,  # type: ignore[arg-type]
     )
     with RichProgress(enabled=progress) as bar:

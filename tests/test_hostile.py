@@ -27,6 +27,8 @@ from tests.conftest import SHARED
 from tests.hostile.make import CANARY, Case, Expect, make, path_of
 
 GONGKAI = [sys.executable, "-m", "extract.cli"]
+MEMORY_BOUND_MB = 1024
+"""Peak RSS of the process extracting any one hostile input (README, Security); measured ~600 MB at most."""
 
 
 @pytest.fixture(scope="module")
@@ -89,32 +91,73 @@ def problems(expect: Expect, report: dict[str, Any], exit_code: int | None = Non
     return out
 
 
-def _extract_cli(path: Path) -> tuple[int, dict[str, Any] | None, str]:
-    # "--" so names like "-rf.txt" and "--help.txt" are files, as a careful user (or xargs -0) passes them
-    proc = subprocess.run([*GONGKAI, "extract", "--compact", "--", os.fsencode(path)], capture_output=True, timeout=300)
+def _extract_cli(path: Path, args: list[str] | None = None) -> tuple[int, dict[str, Any] | None, str, float]:
+    """(exit code, JSON report, stderr, peak RSS in MB) of one `gongkai extract` process."""
+    import tempfile
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        # "--" so a name like "--help.txt" is a file, as a careful user (or xargs -0) passes it
+        proc = subprocess.Popen([*GONGKAI, "extract", "--compact", *(args or []), "--", os.fsencode(path)],
+                                stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak, not the test process's
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read().decode("utf-8", "replace")
+    rss_mb = usage.ru_maxrss / 1024
     try:
-        return proc.returncode, json.loads(proc.stdout), proc.stderr.decode("utf-8", "replace")
+        return proc.returncode, json.loads(stdout), stderr, rss_mb
     except json.JSONDecodeError:
-        return proc.returncode, None, proc.stderr.decode("utf-8", "replace")[-2000:]
+        return proc.returncode, None, stderr[-2000:], rss_mb
 
 
-@pytest.mark.slow
-def test_every_file_through_gongkai_extract(corpus, listener):
-    folder, cases = corpus
+def _through_cli(folder: Path, cases: list[Case]) -> tuple[dict[str, list[str]], list[tuple[str, float, float]]]:
+    """Every case through `gongkai extract` (two at a time): problems by file, and (file, MB, s) per case."""
+
+    def one(case: Case) -> tuple[Case, tuple, float]:
+        t = time.perf_counter()
+        return case, _extract_cli(path_of(folder, case), case.args), time.perf_counter() - t
+
     with ThreadPoolExecutor(2) as pool:
-        results = list(pool.map(lambda c: _extract_cli(path_of(folder, c)), cases))
-    bad = {}
-    for case, (code, report, stderr) in zip(cases, results, strict=True):
+        results = list(pool.map(one, cases))
+    bad: dict[str, list[str]] = {}
+    memory = []
+    for case, (code, report, stderr, rss), seconds in results:
+        memory.append((case.file, rss, seconds))
         if report is None:
             bad[case.file] = [f"no JSON on stdout (exit {code}): {stderr}"]
             continue
         found = problems(case.expect, report, code)
         if report["status"] == "failed" and not all(e["code"] in stderr for e in report["errors"]):
-            found.append("the error code is not on stderr")
+            found.append("the error codes are not on stderr")
+        if rss > MEMORY_BOUND_MB:
+            found.append(f"peak RSS {rss:.0f} MB over the bound of {MEMORY_BOUND_MB} MB")
         if found:
             bad[case.file] = found
+    print("\n".join(f"{rss:7.0f} MB {s:6.1f} s  {name!r}" for name, rss, s in memory))
+    return bad, memory
+
+
+@pytest.mark.slow
+def test_every_file_through_gongkai_extract_in_bounded_memory(corpus, listener):
+    """Status, code, format, cells, exit code and stderr per file; each process's peak RSS under the bound."""
+    folder, cases = corpus
+    bad, _ = _through_cli(folder, cases)
     assert not bad, json.dumps(bad, ensure_ascii=False, indent=1)
     _no_connection(listener)
+
+
+@pytest.mark.slow
+def test_huge_inputs_in_bounded_memory(tmp_path):
+    """Made on the fly: a 200 MB text file, a 900 Mpx PNG, 400 pages read with a raised limit, 20 M glyphs.
+
+    `pytest -m slow -s -k memory tests/test_hostile.py` prints the peak RSS of each.
+    """
+    folder = tmp_path / "huge"
+    cases = make(folder, huge=True, small=False)
+    assert len(cases) == 4
+    bad, _ = _through_cli(folder, cases)
+    assert not bad, json.dumps(bad, ensure_ascii=False, indent=1)
 
 
 def _rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
@@ -142,7 +185,7 @@ def test_whole_corpus_through_gongkai_run_into_one_database(corpus, listener, tm
     db = tmp_path / "out" / "results.duckdb"
     db.parent.mkdir()
     # a database that already holds good extractions: the hostile run must not lose any of them
-    good = [*sorted((SHARED / "pdf").glob("*.pdf")), *sorted((SHARED / "seeds").glob("*.txt"))]
+    good = [SHARED / "pdf" / "hongze_2023.pdf", SHARED / "seeds" / "seed001.txt"]
     subprocess.run([*GONGKAI, "run", *map(str, good), "--db", str(db), "--workers", "2", "--no-progress"],
                    check=True, capture_output=True, timeout=600)
     docs_before, cells_before = _snapshot(db)
@@ -349,3 +392,47 @@ def test_damaged_zip_is_e_corrupt_and_its_mimetype_read_is_bounded():
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("mimetype", b"x" * (200 * 1024 * 1024))
     assert _within(10, sniff, buf.getvalue()) == "zip"
+
+
+def test_outputs_stay_in_their_folder_and_names_are_escaped(tmp_path):
+    """Output file names never come from inputs: export writes fixed names inside --out; a review page
+    escapes the markup a file name may hold."""
+    from extract.batch import _doc_row
+    from extract.export import export_db
+    from extract.inputs import InputFile
+    from extract.review import render_review
+    from extract.store import Store
+
+    src = tmp_path / "in" / "<img src=x onerror=alert(1)> ..%2f..%2fescape.txt"
+    src.parent.mkdir()
+    src.write_bytes((SHARED / "seeds" / "seed000.txt").read_bytes())
+    report = read_report(src)
+    assert report.status == "ok"
+    page = render_review(report)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+    db, out = tmp_path / "db" / "r.duckdb", tmp_path / "db" / "export"
+    db.parent.mkdir()
+    key = display_path(src)
+    r = json.loads(report.to_json())
+    with Store(db) as store:
+        store.write(_doc_row(InputFile(key, str(src), None, src.stat().st_size, src.stat().st_mtime), r, 0.1), r)
+    before = _tree(tmp_path)
+    for fmt in ("csv", "jsonl"):
+        written = export_db(db, fmt, out)
+        assert all(p.resolve().is_relative_to(out.resolve()) for p in written)
+    assert {p for p in _tree(tmp_path) - before if not p.startswith(str(out))} == set()
+
+
+@pytest.mark.slow
+def test_limits_are_changed_from_the_command_line(tmp_path):
+    """--limit NAME=VALUE in extract and run (README, Security); unknown names are refused."""
+    seed = SHARED / "seeds" / "seed000.txt"
+    code, report, stderr, _ = _extract_cli(seed, ["--limit", "max_text_lines=50"])
+    assert code == 1 and report["errors"][0]["code"] == "E_TOO_LARGE" and "limit of 50" in stderr
+    bad = subprocess.run([*GONGKAI, "extract", "--limit", "max_nothing=1", str(seed)], capture_output=True)
+    assert bad.returncode == 2 and b"max_text_lines" in bad.stderr
+    db = tmp_path / "r.duckdb"
+    subprocess.run([*GONGKAI, "run", str(seed), "--db", str(db), "--workers", "1", "--no-progress",
+                    "--limit", "max_text_lines=50"], check=True, capture_output=True, timeout=300)
+    assert _rows(db, "SELECT status, error_code FROM documents") == [("failed", "E_TOO_LARGE")]
