@@ -149,7 +149,9 @@ def paste_tables_as_images(data: bytes, pages: list[int] | None = None, dpi: int
             if pages is None or i + 1 in pages:
                 found = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
                 # data tables only: WPS also boxes every prose line
-                boxes[i] = [t.bbox for t in found if sum(bool(c and c.strip().isdigit()) for r in t.extract() for c in r) >= 5]
+                # with a margin: a picture of a table shows its outer rulings whole
+                boxes[i] = [(t.bbox[0] - 3, t.bbox[1] - 3, t.bbox[2] + 3, t.bbox[3] + 3) for t in found
+                            if sum(bool(c and c.strip().isdigit()) for r in t.extract() for c in r) >= 5]
     pdf = pdfium.PdfDocument(data)
     try:
         for i, regions in boxes.items():
