@@ -236,11 +236,13 @@ def _ocr_page(
         page = pdf[number - 1]
         w, h = page.get_size()
         scale = min(scale, (MAX_RENDER_PIXELS / max(w * h, 1.0)) ** 0.5)  # a 200-inch page is not rendered at 1.6 Gpx
-        rgb = page.render(scale=scale).to_numpy()
+        bitmap = page.render(scale=scale)
+        pixels = bitmap.to_numpy()
         page.close()
     finally:
         pdf.close()
-    bgr = rgb[:, :, :3][:, :, ::-1].copy()
+    # pdfium renders BGR(A) unless asked otherwise: OCR takes BGR, and a red seal must stay red
+    bgr = (pixels[:, :, :3] if bitmap.mode.startswith("BGR") else pixels[:, :, 2::-1]).copy()
     regions = [tuple(x * scale for x in r) for r in v.regions] if v.decision == "mixed" else []
     if regions:
         keep = np.zeros(bgr.shape[:2], bool)
