@@ -75,6 +75,8 @@ class Case:
     """For a name that is not UTF-8: the raw bytes of the name, hex (``file`` is then a readable stand-in)."""
     members: dict[str, Expect] | None = None
     """For a zip archive: what ``run`` owes each member."""
+    args: list[str] = field(default_factory=list)
+    """Extra `gongkai extract` options (a raised limit, to show the file is then processed in bounded memory)."""
 
 
 # -- building blocks ----------------------------------------------------------------------
@@ -158,15 +160,20 @@ def bad_mediabox_pdf() -> bytes:
     return pdf_bytes(pages).replace(b"/MediaBox [0 0 595 842]", b"/MediaBox [(a) (b) (c) (d)]", 1)
 
 
-def png_bytes(width: int, height: int, rows: Callable[[int], bytes] | None = None) -> bytes:
-    """A greyscale PNG written by hand, streamed through zlib so a huge one costs little memory."""
-    comp = zlib.compressobj(9)
-    chunks = []
-    blank = b"\x00" + b"\xff" * width
-    for y in range(height):
-        chunks.append(comp.compress(b"\x00" + rows(y) if rows else blank))
-    chunks.append(comp.flush())
-    idat = b"".join(chunks)
+def png_bytes(width: int, height: int) -> bytes:
+    """A white greyscale PNG written by hand, streamed through zlib so a huge one costs little memory."""
+    row = b"\x00" + b"\xff" * width
+    per = max(1, (8 << 20) // len(row))
+    full, rest = divmod(height, per)
+    # raw deflate blocks ended by a full flush start afresh: one compressed batch repeats as is
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = comp.compress(row * per) + comp.flush(zlib.Z_FULL_FLUSH)
+    adler = 1
+    for _ in range(full):
+        adler = zlib.adler32(row * per, adler)
+    tail = comp.compress(row * rest) + comp.flush()
+    adler = zlib.adler32(row * rest, adler)
+    idat = b"\x78\xda" + block * full + tail + struct.pack(">I", adler)
 
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
@@ -340,7 +347,7 @@ def huge_text(size: int) -> Callable[[Path], None]:
 
     def write(path: Path) -> None:
         line = "一、总体情况 本机关全年主动公开政府信息1234条，其中规章0件。\n".encode()
-        block = line * (1 << 20 // len(line) + 1)
+        block = line * ((1 << 20) // len(line) + 1)
         with path.open("wb") as f:
             left = size
             while left > 0:
@@ -359,10 +366,10 @@ def giant_page_pdf() -> bytes:
     return pdf_bytes([b"q 14400 0 0 14400 0 0 cm BI /W 2 /H 2 /CS /G /BPC 8 ID \x80\x80\x80\x80 EI Q"], box=(14400, 14400))
 
 
-def char_bomb_pdf() -> bytes:
-    """A few kB that draw two million glyphs on one page (a compressed content stream)."""
+def char_bomb_pdf(thousands: int = 2000) -> bytes:
+    """A few kB that draw ``thousands`` x 1000 glyphs on one page (a compressed content stream)."""
     run = b"(" + b"A" * 1000 + b") Tj "
-    return pdf_bytes([b"BT /F1 1 Tf 10 10 Td " + run * 2000 + b"ET"], compress=True)
+    return pdf_bytes([b"BT /F1 1 Tf 10 10 Td " + run * thousands + b"ET"], compress=True)
 
 
 def zip_slip_archive() -> bytes:
@@ -378,7 +385,7 @@ def zip_slip_archive() -> bytes:
 # -- the corpus ----------------------------------------------------------------------------
 
 
-def cases(canary_path: Path, port: int, huge: bool) -> list[tuple[Case, bytes | Callable[[Path], None] | None]]:
+def cases(canary_path: Path, port: int, huge: bool, small: bool = True) -> list[tuple[Case, bytes | Callable[[Path], None] | None]]:
     """Every case with its content (bytes, a writer for huge files, or None for special files)."""
     rng = random.Random(6)
     report = REPORT_PDF.read_bytes()
@@ -456,14 +463,11 @@ def cases(canary_path: Path, port: int, huge: bool) -> list[tuple[Case, bytes | 
          nested_tables_docx(40)),
         (Case("deep.html", "divs nested 100000 deep", Expect(["failed"], not_report, "html")), deep_html(100000)),
         # odd names (the content is a good report)
-        (Case("report with  spaces.txt", "spaces", ok_txt), text),
-        (Case("淮安市洪泽区2024年政府信息公开工作年度报告.pdf", "Chinese", ok_pdf), report),
-        (Case("it's \"quoted\" `x`.txt", "quotes and a backtick", ok_txt), text),
-        (Case("-rf.txt", "a leading dash", ok_txt), text),
-        (Case("--help.txt", "looks like an option", ok_txt), text),
-        (Case("年" * 80 + ".txt", "a 244-byte name (the file system allows 255)", ok_txt), text),
-        (Case("new\nline.txt", "a newline in the name", ok_txt), text),
-        (Case("<img src=x onerror=alert(1)>.txt", "markup in the name", ok_txt), text),
+        (Case("it's a \"quoted\"  `report` $HOME.txt", "spaces, quotes, a backtick, a dollar", ok_txt), text),
+        (Case("淮安市洪泽区2024年政府信息公开工作年度报告" + "年" * 56 + ".pdf",
+              "Chinese, 245 bytes long (the file system allows 255)", ok_pdf), report),
+        (Case("--help.txt", "a leading dash: looks like an option", ok_txt), text),
+        (Case("new\nline <img src=x onerror=alert(1)>.txt", "a newline and markup in the name", ok_txt), text),
         (Case("gbk-name.txt", "a name that is not UTF-8 (GBK bytes, as unpacked from an old archive)", ok_txt,
               name_hex=b"gbk-".hex() + "报告".encode("gbk").hex() + b".txt".hex()), text),
         # not regular files
@@ -478,19 +482,29 @@ def cases(canary_path: Path, port: int, huge: bool) -> list[tuple[Case, bytes | 
               members={"../../escaped-report.txt": ok_txt, "/tmp/absolute-report.txt": ok_txt,
                        "sub/../../../dots.txt": Expect(["failed"], "E_EMPTY")}), zip_slip_archive()),
     ]
+    if not small:
+        out = []
     if huge:
-        out.append((Case("huge-200mb.txt", "200 MB of report-like text",
-                         Expect(["failed"], "E_TOO_LARGE", "text")), huge_text(200 * 1000 * 1000)))
+        out += [
+            (Case("huge-200mb.txt", "200 MB of report-like text (2.9 million lines)",
+                  Expect(["failed"], "E_TOO_LARGE", "text")), huge_text(200 * 1000 * 1000)),
+            (Case("bomb-900mpx.png", "30000 x 30000 pixels in 1 MB", Expect(["failed"], "E_TOO_LARGE", "image")),
+             png_bytes(30000, 30000)),
+            (Case("pages-400-allowed.pdf", "400 pages read with --max-pages 1000: processed, one page at a time",
+                  Expect(["failed"], not_report, "pdf"), args=["--max-pages", "1000"]), big_page_count_pdf(400)),
+            (Case("char-bomb-20m.pdf", "twenty million glyphs on one page from 40 kB",
+                  Expect(["failed"], "E_TOO_LARGE", "pdf")), char_bomb_pdf(20_000)),
+        ]
     return out
 
 
-def make(out: Path, huge: bool = False, port: int = CANARY_PORT) -> list[Case]:
-    """Write the corpus and ``manifest.json`` into ``out``; returns the cases."""
+def make(out: Path, huge: bool = False, port: int = CANARY_PORT, small: bool = True) -> list[Case]:
+    """Write the corpus (the small files, the huge ones or both) and ``manifest.json`` into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     canary = out / "canary.json"  # .json: folder walks skip it, it is not an input
     canary.write_text(json.dumps(CANARY))
     made = []
-    for case, content in cases(canary.resolve(), port, huge):
+    for case, content in cases(canary.resolve(), port, huge, small):
         path = out / case.file if case.name_hex is None else Path(os.fsdecode(out)) / os.fsdecode(
             bytes.fromhex(case.name_hex))
         if path.exists() or path.is_symlink():
@@ -531,9 +545,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--huge", action="store_true", help="add the files only a memory test should pay for")
+    ap.add_argument("--only-huge", action="store_true", help="only those")
     ap.add_argument("--canary-port", type=int, default=CANARY_PORT)
     a = ap.parse_args()
-    for c in make(a.out, a.huge, a.canary_port):
+    for c in make(a.out, a.huge or a.only_huge, a.canary_port, small=not a.only_huge):
         print(f"{c.file!r:60} {c.expect.status} {c.expect.code or ''}")
 
 
