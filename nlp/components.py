@@ -37,6 +37,11 @@ SECTION_LABELS = (
 )
 ITEM_SECTION = {"problem": "problems", "improvement": "improvements"}
 SECTION_ITEM = {v: k for k, v in ITEM_SECTION.items()}
+# words by which a sentence states a shortcoming or a plan (see _UsesTextcat.scores)
+_SAYS_SO = re.compile(
+    r"不足|不够|有待|欠缺|较少|偏少|单一|滞后|不高|不强|不到位|不完善|不健全|不规范|不及时|薄弱|差距|问题|短板|尚需|仍需|还需"
+    r"|需要进一步|需进一步|亟待|将|下一步|下步|今后|明年|计划|力争|打算|措施|改进"
+)
 _FEE = re.compile(r"信息处理费|收费通知|收取费用|缴纳费用")
 
 for _name, _default in (("allowed_sections", None), ("char_sentences", None)):
@@ -62,6 +67,8 @@ class SentenceSegmenter:
 
     def __call__(self, doc: Doc) -> Doc:
         sents = split_sentences(doc.text)
+        # statements and the context cue of every sentence (a lead-in, a list) are known from the text alone
+        doc.user_data["gongkai_items"] = find_items(doc.text, sents)
         doc._.char_sentences = sents
         starts = {s.start for s in sents}
         for tok in doc:
@@ -82,9 +89,17 @@ class _UsesTextcat:
         self.nlp = nlp
         self.textcat_name = textcat
 
-    def scores(self, texts_or_spans: Iterable[Span | str], allowed: Iterable[str] | None) -> list[tuple[str, float]]:
-        """Best label and its probability renormalised over the allowed labels, for each input."""
-        docs = [self.nlp.make_doc(x) if isinstance(x, str) else x.as_doc() for x in texts_or_spans]
+    def scores(
+        self, texts_or_spans: Iterable[Span | str], allowed: Iterable[str] | None, evidence: bool = False
+    ) -> list[tuple[str, float]]:
+        """Best label and its probability renormalised over the allowed labels, for each input.
+
+        With ``evidence``, problems / improvements need words that say so (不足, 有待, 将, 下一步 …):
+        what a report did and what it will do share their vocabulary, so without a heading the
+        classifier alone over-reads plans into accounts of the year's work.
+        """
+        items = list(texts_or_spans)
+        docs = [self.nlp.make_doc(x) if isinstance(x, str) else x.as_doc() for x in items]
         if not docs:
             return []
         fallback = [(next(iter(allowed)) if allowed else "overall", 0.0)] * len(docs)
@@ -100,9 +115,13 @@ class _UsesTextcat:
         if not keep:
             keep = list(range(len(labels)))
         out = []
-        for row in probs:
-            total = float(sum(row[i] for i in keep)) or 1.0
-            best = max(keep, key=lambda i: row[i])
+        cues = [bool(x._.cue) if isinstance(x, Span) else False for x in items]
+        for row, doc, cued in zip(probs, docs, cues, strict=True):
+            cand = keep
+            if evidence and not _SAYS_SO.search(doc.text) and not cued:
+                cand = [i for i in keep if labels[i] not in SECTION_ITEM] or keep
+            total = float(sum(row[i] for i in cand)) or 1.0
+            best = max(cand, key=lambda i: row[i])
             out.append((labels[best], round(float(row[best]) / total, 4)))
         return out
 
@@ -128,7 +147,11 @@ class SectionTagger(_UsesTextcat):
                 fee = bool(_FEE.search(s.text))
                 s._.section, s._.section_score, s._.section_source = ("fees" if fee else "other_matters"), 0.95, "cue"
             return doc
-        for s, (label, p) in zip(sents, self.scores(sents, allowed), strict=True):
+        if allowed is None:
+            cue_at = {c.start: c.cue for c in (doc._.char_sentences or [])}
+            for s in sents:
+                s._.cue = cue_at.get(s.start_char)
+        for s, (label, p) in zip(sents, self.scores(sents, allowed, evidence=allowed is None), strict=True):
             s._.section, s._.section_score, s._.section_source = label, p, "classifier"
         return doc
 
@@ -151,7 +174,10 @@ class ItemFinder(_UsesTextcat):
         if allowed is not None and not set(allowed) & set(SECTION_ITEM):
             return doc
         sents: list[Sentence] = doc._.char_sentences or split_sentences(doc.text)
-        found = [it for it in find_items(doc.text, sents) if it.end - it.start >= self.min_chars]
+        found = doc.user_data.get("gongkai_items")
+        if found is None:
+            found = find_items(doc.text, sents)
+        found = [it for it in found if it.end - it.start >= self.min_chars]
         if not found:
             return doc
         # sections of the char sentences from the sentence spans (same boundaries, token-aligned)
