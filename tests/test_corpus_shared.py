@@ -59,6 +59,8 @@ def test_sections_text(extracted, section):
 
 def test_provenance(extracted):
     report, _ = extracted
+    # born-digital: every page read from its text layer, none OCR'd (extract/readers/textlayer.py)
+    assert [(p.decision, p.reason) for p in report.pages] == [("text", None)] * len(report.pages)
     for cid, cell in report.cells.items():
         assert cell.method == "text"
         assert 0 < cell.confidence <= 1
