@@ -307,7 +307,7 @@ def test_extract_prints_json_for_a_non_utf8_name(tmp_path):
     """Was: a traceback (pydantic cannot serialise the surrogates of a GBK name)."""
     p = os.fsencode(tmp_path) + b"/" + "报告".encode("gbk") + b".txt"
     Path(os.fsdecode(p)).write_bytes((SHARED / "seeds" / "seed000.txt").read_bytes())
-    code, report, stderr = _extract_cli(Path(os.fsdecode(p)))
+    code, report, stderr, _ = _extract_cli(Path(os.fsdecode(p)))
     assert code == 0 and report is not None, stderr
     assert report["source"]["path"].endswith("\\xb1\\xa8\\xb8\\xe6.txt") and len(report["cells"]) == 200
 
