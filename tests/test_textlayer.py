@@ -14,6 +14,7 @@ from functools import cache
 from io import BytesIO
 
 import pdfplumber
+import pikepdf
 import pytest
 
 from extract import Options, read_report
@@ -165,7 +166,7 @@ def test_decision_and_reason_per_page(kind, reason, monkeypatch):
     """Every page of each kind gets its reason; page 2's text stays text where the damage spares it."""
     ocred: list[int] = []
 
-    def fake_ocr(data, info, doc, options, v, text_blocks):  # the decision is under test, not the OCR
+    def fake_ocr(data, info, doc, options, v, text_blocks, origin):  # the decision is under test, not the OCR
         ocred.append(info.number)
         info.method = "ocr:stub" if v.decision == "ocr" else "text+ocr:stub"
         return list(text_blocks)
@@ -202,7 +203,7 @@ def test_only_one_swapped_pair_is_still_caught(monkeypatch):
 
     monkeypatch.setattr(broken, "DIGIT_SWAP", {"1": "7", "7": "1"})
     data = make_broken(SRC.read_bytes(), "digits", [3, 4])
-    monkeypatch.setattr(pdf_reader, "_ocr_page", lambda data, info, doc, options, v, blocks: [])
+    monkeypatch.setattr(pdf_reader, "_ocr_page", lambda data, info, doc, options, v, blocks, origin: [])
     doc = read_document(data, "pdf", Options())
     assert {p.reason for p in doc.pages} == {"digit_mismatch"}
 
@@ -281,3 +282,40 @@ def test_a_page_whose_text_layer_fails_is_one_page_error_not_a_decision(monkeypa
     assert [(e.code, e.page) for e in doc.errors] == [("E_PAGE", 2)]
     assert "failed" in (doc.pages[1].note or "")
     assert not [b for b in doc.blocks if b.page == 2]
+
+
+def _cropped(data: bytes) -> bytes:
+    """Every page cropped off-centre and its MediaBox not starting at 0: pdfplumber's frame
+    (MediaBox) and pdfium's rendering (CropBox) no longer coincide."""
+    with pikepdf.open(BytesIO(data)) as pdf:
+        for p in pdf.pages:
+            p.MediaBox = [-10, -20, 585, 822]
+            p.CropBox = [10, 10, 575, 807]
+        out = BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
+def test_cropped_pages_crosscheck_where_the_numbers_are(monkeypatch):
+    checks = []
+    real = pdf_reader.cross_check_digits
+    monkeypatch.setattr(pdf_reader, "cross_check_digits", lambda *a, **k: checks.append(real(*a, **k)) or checks[-1])
+    monkeypatch.setattr(pdf_reader, "_ocr_page", lambda data, info, doc, options, v, blocks, origin: blocks)
+    good = read_document(_cropped(SRC.read_bytes()), "pdf", Options())
+    assert {p.decision for p in good.pages} == {"text"}
+    assert checks[-1].compared >= 10 and not checks[-1].flagged and checks[-1].skipped is None
+    bad = read_document(_cropped(_broken("digits", (3, 4))), "pdf", Options())
+    assert {p.reason for p in bad.pages} == {"digit_mismatch"}
+
+
+def test_crops_that_read_as_nothing_are_inconclusive_not_a_mismatch():
+    """Numbers whose boxes are off the visible page render blank: no verdict from them."""
+    runs = [r for r in _runs(SRC.read_bytes()) if r.page == 3]
+    off = [replace(r, bbox=(r.bbox[0], r.bbox[1] + 2000, r.bbox[2], r.bbox[3] + 2000)) for r in runs]
+    check = cross_check_digits(SRC.read_bytes(), off)
+    assert not check.flagged and check.skipped and "could be read" in check.skipped
+
+
+def _runs(data: bytes):
+    with pdfplumber.open(BytesIO(data)) as pdf:
+        return [r for i, p in enumerate(pdf.pages, 1) for r in number_runs(p.chars, i)]

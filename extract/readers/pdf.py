@@ -26,7 +26,15 @@ from ..layout import BBox, Block, Cell, Document, PageError, PageInfo, Table, Te
 from ..numbers import parse_cell
 from ..options import Options
 from .pdf_camelot import camelot_tables
-from .textlayer import DigitReader, NumberRun, Verdict, cross_check_digits, judge_page, number_runs
+from .textlayer import (
+    DigitReader,
+    NumberRun,
+    Verdict,
+    cross_check_digits,
+    judge_page,
+    number_runs,
+    render_offset,
+)
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +149,7 @@ def read_pdf(data: bytes, options: Options) -> Document:
     page_blocks: dict[int, list[Block]] = {}
     verdicts: dict[int, Verdict] = {}
     runs: list[NumberRun] = []
+    origins: dict[int, tuple[float, float]] = {}
     with pdf:
         for i, page in enumerate(pdf.pages, start=1):
             try:
@@ -152,8 +161,9 @@ def read_pdf(data: bytes, options: Options) -> Document:
                 page_blocks[i] = _read_page(page, i, doc, data, options) if v.decision != "ocr" else []
                 if v.decision == "ocr":
                     doc.pages.append(PageInfo(i, float(page.width), float(page.height), len(chars)))
+                origins[i] = (float(page.mediabox[0]), float(page.mediabox[1]))
                 if v.decision == "text":
-                    runs.extend(number_runs(chars, i))
+                    runs.extend(number_runs(chars, i, origins[i]))
             except Exception as exc:  # noqa: BLE001 - one bad page must not sink the document
                 verdicts.pop(i, None)
                 page_blocks.pop(i, None)
@@ -179,7 +189,7 @@ def read_pdf(data: bytes, options: Options) -> Document:
             doc.errors.append(PageError("E_NO_TEXT", msg, i))
             continue
         try:
-            page_blocks[i] = _ocr_page(data, info, doc, options, v, page_blocks.get(i, []))
+            page_blocks[i] = _ocr_page(data, info, doc, options, v, page_blocks.get(i, []), origins.get(i, (0.0, 0.0)))
         except Exception as exc:  # noqa: BLE001 - a page OCR cannot read must not sink the document
             _page_failed(doc, i, exc, info)
             if v.decision == "ocr":
@@ -216,7 +226,13 @@ def _check_digits(data: bytes, runs: list[NumberRun], verdicts: dict[int, Verdic
 
 
 def _ocr_page(
-    data: bytes, info: PageInfo, doc: Document, options: Options, v: Verdict, text_blocks: list[Block]
+    data: bytes,
+    info: PageInfo,
+    doc: Document,
+    options: Options,
+    v: Verdict,
+    text_blocks: list[Block],
+    origin: tuple[float, float] = (0.0, 0.0),
 ) -> list[Block]:
     """OCR a page (decision "ocr") or the pictures the text layer does not cover ("mixed").
 
@@ -238,12 +254,14 @@ def _ocr_page(
         scale = min(scale, (MAX_RENDER_PIXELS / max(w * h, 1.0)) ** 0.5)  # a 200-inch page is not rendered at 1.6 Gpx
         bitmap = page.render(scale=scale)
         pixels = bitmap.to_numpy()
+        dx, dy = render_offset(page, origin)
         page.close()
     finally:
         pdf.close()
     # pdfium renders BGR(A) unless asked otherwise: OCR takes BGR, and a red seal must stay red
     bgr = (pixels[:, :, :3] if bitmap.mode.startswith("BGR") else pixels[:, :, 2::-1]).copy()
-    regions = [tuple(x * scale for x in r) for r in v.regions] if v.decision == "mixed" else []
+    regions = [((r[0] - dx) * scale, (r[1] - dy) * scale, (r[2] - dx) * scale, (r[3] - dy) * scale)
+               for r in v.regions] if v.decision == "mixed" else []
     if regions:
         keep = np.zeros(bgr.shape[:2], bool)
         for x0, top, x1, bottom in regions:
@@ -258,8 +276,28 @@ def _ocr_page(
         return list(text_blocks) if v.decision == "mixed" else []
     if v.decision == "ocr":
         return ocred
+    ocred = [_shift(b, dx, dy) for b in ocred]  # into the text layer's frame
     inside = [b for b in ocred if b.bbox and any(_contains(r, b.bbox) for r in v.regions)]
     return sorted([*text_blocks, *inside], key=lambda b: b.bbox[1] if b.bbox else 0.0)
+
+
+def _shift(block: Block, dx: float, dy: float) -> Block:
+    """An OCR'd block's boxes moved by (dx, dy) points (rendered CropBox to pdfplumber's frame)."""
+    if dx == 0 and dy == 0:
+        return block
+
+    def mv(b: BBox | None) -> BBox | None:
+        return None if b is None else (b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy)
+
+    block.bbox = mv(block.bbox)
+    if isinstance(block, Table):
+        for row in block.rows:
+            for c in row:
+                if c is not None:
+                    c.bbox = mv(c.bbox)
+        if block.columns:
+            block.columns = [x + dx for x in block.columns]
+    return block
 
 
 def _contains(region: BBox, box: BBox) -> bool:

@@ -205,9 +205,22 @@ class NumberRun:
     font: str
     text: str
     bbox: BBox
+    origin: tuple[float, float] = (0.0, 0.0)
+    """pdfplumber's top-left corner of the MediaBox in its own frame (``page.mediabox[:2]``)."""
 
 
-def number_runs(chars: Sequence[dict], page: int) -> list[NumberRun]:
+def render_offset(page, origin: tuple[float, float] = (0.0, 0.0)) -> tuple[float, float]:
+    """(dx, dy) such that a pdfplumber (x, top) is at (x - dx, top - dy) on pdfium's rendering.
+
+    pdfplumber measures from the MediaBox, pdfium renders the CropBox: they differ when a
+    page is cropped (scanners and imposition tools do that) or its box does not start at 0.
+    """
+    left, _, _, top = page.get_cropbox()
+    m_left, _, _, m_top = page.get_mediabox()
+    return left - m_left + origin[0], m_top - top + origin[1]
+
+
+def number_runs(chars: Sequence[dict], page: int, origin: tuple[float, float] = (0.0, 0.0)) -> list[NumberRun]:
     """Every run of digit characters of one font on one line, in content order."""
     out: list[NumberRun] = []
     run: list[dict] = []
@@ -216,7 +229,7 @@ def number_runs(chars: Sequence[dict], page: int) -> list[NumberRun]:
         if run:
             box = (min(c["x0"] for c in run), min(c["top"] for c in run),
                    max(c["x1"] for c in run), max(c["bottom"] for c in run))
-            out.append(NumberRun(page, run[0].get("fontname", ""), "".join(c["text"] for c in run), box))
+            out.append(NumberRun(page, run[0].get("fontname", ""), "".join(c["text"] for c in run), box, origin))
 
     for c in chars:
         t = c["text"]
@@ -306,6 +319,11 @@ def cross_check_digits(
         log.info("digit cross-check skipped: %s", exc)
         return result
     result.compared = sum(1 for g in readings.values() if g)
+    if result.compared < 0.5 * len(readings):
+        # most crops read as nothing: the crops are not where the numbers are printed
+        result.skipped = f"only {result.compared} of {len(readings)} numbers could be read from their crops"
+        log.info("digit cross-check inconclusive: %s", result.skipped)
+        return result
     by_font: dict[str, list[tuple[str, str]]] = {}
     for i, got in readings.items():
         if got:
@@ -349,7 +367,11 @@ def _render_runs(data: bytes, runs: Sequence[NumberRun], target_px: float) -> li
             if page is None:
                 page = pages[r.page] = pdf[r.page - 1]
             w, h = page.get_size()
-            x0, top, x1, bottom = r.bbox
+            dx, dy = render_offset(page, r.origin)
+            x0, top, x1, bottom = r.bbox[0] - dx, r.bbox[1] - dy, r.bbox[2] - dx, r.bbox[3] - dy
+            if x0 < 0 or top < 0 or x1 > w or bottom > h:
+                out.append(Image.new("L", (8, 8), 255))  # outside the visible page: nothing to read
+                continue
             scale = target_px / max(bottom - top, 1.0)
             m = 0.6
             crop = (max(0.0, x0 - m), max(0.0, h - bottom - m), max(0.0, w - x1 - m), max(0.0, top - m))
