@@ -359,6 +359,26 @@ def test_lying_zip_member_inflates_in_bounded_memory():
     assert peak < 40 * 1024 * 1024, f"{peak / 2**20:.0f} MB allocated"
 
 
+def test_word_element_bomb_is_refused_before_parsing():
+    """Was: 100 kB of zipped empty paragraphs made lxml build 16 million elements (~2.4 GB)."""
+    import tracemalloc
+
+    from extract.errors import TooLarge
+    from extract.options import Limits, Options
+    from extract.readers.docx import read_docx
+    from tests.hostile.make import element_bomb_docx
+
+    data = element_bomb_docx(200_000)
+    tracemalloc.start()
+    try:
+        with pytest.raises(TooLarge):
+            read_docx(data, Options(limits=Limits(max_text_lines=1000)))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10 * 1024 * 1024, f"{peak / 2**20:.0f} MB allocated"
+
+
 def test_web_page_span_bomb_is_refused():
     """Was: rowspan/colspan on a 150 kB page filled a grid of ~10 million slots (gigabytes)."""
     from extract.errors import TooLarge

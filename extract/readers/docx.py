@@ -27,11 +27,13 @@ _BOOKMARK = re.compile(r"\[bookmark:\s*[^\]]*\]")
 MAX_SPAN = 64
 """Word tables have at most 63 columns; a larger gridSpan/gridBefore is hostile (a grid of millions)."""
 _CHUNK = 1 << 20
+_TAGS_PER_LINE = 60
+"""A Word paragraph runs to 20-60 tags (runs, properties, fonts): the tag budget per max_text_lines."""
 
 
 def _guard_zip(data: bytes, options: Options) -> bytes:
     """The package re-packed from bounded reads; zip bombs are refused by declared and by real size."""
-    limit = options.limits.max_unzipped_bytes
+    limit, max_lines = options.limits.max_unzipped_bytes, options.limits.max_text_lines
     out = BytesIO()
     try:
         with zipfile.ZipFile(BytesIO(data)) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as clean:
@@ -52,7 +54,11 @@ def _guard_zip(data: bytes, options: Options) -> bytes:
                         if seen > limit:
                             raise TooLarge(f"the .docx inflates to more than {limit} bytes")
                         parts.append(chunk)
-                clean.writestr(info.filename, b"".join(parts))
+                body = b"".join(parts)
+                # lxml spends ~150 bytes per element: count the tags before any XML is parsed
+                if info.filename == "word/document.xml" and body.count(b"<") > _TAGS_PER_LINE * max_lines:
+                    raise TooLarge(f"word/document.xml holds more than {_TAGS_PER_LINE * max_lines} tags")
+                clean.writestr(info.filename, body)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error) as exc:
         raise CorruptInput(f"the .docx is not a readable zip archive ({type(exc).__name__})") from None
     return out.getvalue()

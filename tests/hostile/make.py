@@ -329,6 +329,11 @@ def nested_tables_docx(depth: int) -> bytes:
     return _docx_with(_body(["一、总体情况"], tables=inner))
 
 
+def element_bomb_docx(paragraphs: int) -> bytes:
+    """Empty paragraphs, 6 bytes each, compressing ~1000:1: lxml would spend ~150 bytes on each."""
+    return _docx_with(_body([]).replace(b"<w:body>", b"<w:body>" + b"<w:p/>" * paragraphs))
+
+
 def deep_html(depth: int) -> bytes:
     return ("<html><body>" + "<div>" * depth + "一、总体情况" + "</div>" * depth + "</body></html>").encode()
 
@@ -460,6 +465,8 @@ def cases(canary_path: Path, port: int, huge: bool, small: bool = True) -> list[
          span_bomb_html()),
         (Case("span-bomb.docx", "cells with gridSpan 1000000", Expect(["failed"], not_report, "docx")),
          span_bomb_docx()),
+        (Case("element-bomb.docx", "16 million empty paragraphs in 100 kB", Expect(["failed"], "E_TOO_LARGE", "docx")),
+         element_bomb_docx(16_000_000)),
         (Case("nested-tables.docx", "tables nested 40 deep", Expect(["failed"], not_report, "docx")),
          nested_tables_docx(40)),
         (Case("deep.html", "divs nested 100000 deep", Expect(["failed"], not_report, "html")), deep_html(100000)),
