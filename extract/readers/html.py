@@ -102,7 +102,14 @@ def decode_html(data: bytes) -> str:
 _TITLE_WORDS = re.compile(r"(19|20)\d{2}\s*年.{0,30}报\s*告")
 
 
+TAGS_PER_LINE = 60
+"""Tags allowed per max_text_lines, counted on the bytes: lxml spends ~150 bytes on an element."""
+
+
 def read_html(data: bytes, options: Options) -> Document:
+    tags = data.count(b"<")
+    if tags > TAGS_PER_LINE * options.limits.max_text_lines:
+        raise TooLarge(f"{tags} tags, more than {TAGS_PER_LINE * options.limits.max_text_lines}")
     text = decode_html(data)
     if not text.strip():
         raise EmptyInput("the web page is empty")

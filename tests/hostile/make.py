@@ -501,6 +501,9 @@ def cases(canary_path: Path, port: int, huge: bool, small: bool = True) -> list[
              png_bytes(30000, 30000)),
             (Case("pages-400-allowed.pdf", "400 pages read with --max-pages 1000: processed, one page at a time",
                   Expect(["failed"], not_report, "pdf"), args=["--max-pages", "1000"]), big_page_count_pdf(400)),
+            (Case("tags-48mb.html", "six million paragraphs (lxml would take ~2 GB)",
+                  Expect(["failed"], "E_TOO_LARGE", "html")),
+             b"<html><body>" + b"<p>1</p>" * 6_000_000 + b"</body></html>"),
             (Case("char-bomb-20m.pdf", "twenty million glyphs on one page from 40 kB",
                   Expect(["failed"], "E_TOO_LARGE", "pdf")), char_bomb_pdf(20_000)),
         ]
