@@ -500,3 +500,21 @@ def test_pdf_page_box_of_strings_is_repaired():
     doc = read_pdf(bad_mediabox_pdf(), Options(ocr=OcrOptions(enabled=False)))
     assert [e.code for e in doc.errors] == ["W_REPAIRED"]
     assert [ln.text for ln in doc.lines()] == ["Page one", "Page two"]
+
+
+@pytest.mark.slow
+def test_old_word_formats_are_converted_offline(tmp_path):
+    """.doc, .odt and .rtf go through LibreOffice (was: E_INTERNAL, the converter module was missing)."""
+    import shutil
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is installed by scripts/setup.sh")
+    src = tmp_path / "t.docx"
+    src.write_bytes((SHARED / "docx" / "official_template_2021.docx").read_bytes())
+    for fmt in ("doc", "odt"):
+        subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'p').as_uri()}", "--headless", "--convert-to",
+                        fmt, "--outdir", str(tmp_path), str(src)], check=True, capture_output=True, timeout=300)
+    for name, fmt in (("t.doc", "doc"), ("t.odt", "odt")):
+        r = read_report(tmp_path / name)
+        assert (r.status, r.source.format, len(r.cells)) == ("ok", fmt, 200), (name, r.errors)

@@ -308,6 +308,34 @@ def xxe_xml(canary_path: Path, port: int) -> bytes:
             f'<!ENTITY net SYSTEM "http://127.0.0.1:{port}/xml">]>\n<r>&xxe;&net;</r>\n').encode()
 
 
+def linked_odt(port: int) -> bytes:
+    """An OpenDocument text whose image and section are links: LibreOffice fetches such links on load."""
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+          'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:xlink="http://www.w3.org/1999/xlink" '
+          'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"')
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2"><office:body>'
+        "<office:text><text:p>一、总体情况</text:p><text:p><draw:frame svg:width=\"2cm\" svg:height=\"2cm\">"
+        f'<draw:image xlink:href="http://127.0.0.1:{port}/odt.png" xlink:type="simple" xlink:show="embed" '
+        'xlink:actuate="onLoad"/></draw:frame></text:p><text:section text:name="S">'
+        f'<text:section-source xlink:href="http://127.0.0.1:{port}/odt-section.odt" xlink:type="simple"/>'
+        "</text:section></office:text></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml", manifest)
+    return buf.getvalue()
+
+
 def span_bomb_html() -> bytes:
     """A 200 kB page whose cells claim huge row and column spans (a grid of billions of slots)."""
     row = "<tr>" + '<td rowspan="100000" colspan="100000">1</td>' * 60 + "</tr>"
@@ -461,6 +489,10 @@ def cases(canary_path: Path, port: int, huge: bool, small: bool = True) -> list[
               Expect(["failed"], not_report, "html")), xxe_html(canary_path, port)),
         (Case("xxe.xml", "external entities in plain XML (read as text)",
               Expect(["failed"], not_report, "text")), xxe_xml(canary_path, port)),
+        (Case("linked-image.odt", "an image and a section linked by URL (LibreOffice loads links)",
+              Expect(["failed"], not_report, "odt")), linked_odt(port)),
+        (Case("ole-junk.doc", "an OLE2 header and random bytes", Expect(["failed"], not_report, "doc")),
+         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + rng.randbytes(4096)),
         (Case("span-bomb.html", "cells with rowspan/colspan 100000", Expect(["failed"], "E_TOO_LARGE", "html")),
          span_bomb_html()),
         (Case("span-bomb.docx", "cells with gridSpan 1000000", Expect(["failed"], not_report, "docx")),
