@@ -45,6 +45,8 @@ class TesseractEngine:
     timeout_s: float = 60.0
     binary: str | None = None
     name: str = "tesseract"
+    cell_height: int = 56
+    """Cell crops are scaled to this height (text about 40 px): small print loses lone digits."""
 
     def __post_init__(self) -> None:
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -116,7 +118,7 @@ class TesseractEngine:
         if not crops:
             return []
         pad = 24
-        height = max(c.shape[0] for c in crops)
+        crops = [_to_height(_gray(c), self.cell_height) for c in crops]
         width = max(c.shape[1] for c in crops) + 2 * pad
         slots = []
         canvas = np.full((sum(c.shape[0] + pad for c in crops) + pad, width), 255, np.uint8)
@@ -125,8 +127,8 @@ class TesseractEngine:
             canvas[y : y + c.shape[0], pad : pad + c.shape[1]] = c
             slots.append((y, y + c.shape[0]))
             y += c.shape[0] + pad
-        del height
-        config = "--psm 6 -c tessedit_char_whitelist=0123456789.,-" if digits else "--psm 6"
+        # "/" is a printed blank: without it in the list Tesseract reads it as "1"
+        config = "--psm 6 -c tessedit_char_whitelist=0123456789.,-/" if digits else "--psm 6"
         d = self._data(canvas, "eng" if digits else "chi_sim", config)
         texts: list[list[tuple[int, str, float]]] = [[] for _ in crops]
         for i, text in enumerate(d["text"]):
@@ -145,6 +147,11 @@ class TesseractEngine:
             conf = min((c for _, _, c in words), default=0.0)
             out.append(Reading(text, conf, [], self.name))
         return out
+
+
+_LOOKALIKES = ("0Oo〇", "1lI|")
+_LOOKALIKE_IDS: dict[int, dict[int, list[int]]] = {}
+"""Per character set (by identity: one per loaded model), index -> indices of the characters that look the same."""
 
 
 @dataclass
@@ -250,6 +257,15 @@ class RapidEngine:
         return [r if r is not None else Reading("", 0.0, [], self.name) for r in out]
 
     def _recognizer(self):
+        rec = self._load_recognizer()
+        charset = rec.postprocess_op.character
+        if id(charset) not in _LOOKALIKE_IDS:
+            index = {c: i for i, c in enumerate(charset)}
+            groups = [[index[c] for c in g if c in index] for g in _LOOKALIKES]
+            _LOOKALIKE_IDS[id(charset)] = {i: g for g in groups for i in g}
+        return rec
+
+    def _load_recognizer(self):
         try:
             return self._engine()._load_rec_model()
         except EngineError:
@@ -267,14 +283,18 @@ class RapidEngine:
         if steps.size == 0:
             return Reading("", 0.0, [], self.name)
         chars = [charset[k] for k in ids[steps]]
-        conf = probs[steps, ids[steps]]
+        conf = probs[steps, ids[steps]].copy()
+        for pos, t in enumerate(steps):  # "0" or "O" is one glyph: the choice between them is no doubt
+            same = _LOOKALIKE_IDS.get(id(charset), {}).get(int(ids[t]))
+            if same:
+                conf[pos] = float(probs[t, same].sum())
         text = "".join(chars)
         alternatives: list[tuple[str, float]] = []
         for pos, t in enumerate(steps):
             if conf[pos] >= self.unsure_char:
                 continue
             row = probs[t].copy()
-            row[ids[t]] = 0
+            row[_LOOKALIKE_IDS.get(id(charset), {}).get(int(ids[t]), [int(ids[t])])] = 0
             k = int(row.argmax())
             if k == 0 or row[k] < 0.05:
                 continue
@@ -282,7 +302,7 @@ class RapidEngine:
             alt[pos] = charset[k]
             alternatives.append(("".join(alt), float(row[k])))
         alternatives.sort(key=lambda a: -a[1])
-        return Reading(text, float(conf.min()), alternatives[:3], self.name)
+        return Reading(text, float(conf.min()), alternatives[:3], self.name, [round(float(c), 4) for c in conf])
 
     def read_lines(self, image: np.ndarray, lang: str = "chi_sim") -> list[Line]:
         boxes = self.detect(image)
@@ -304,6 +324,19 @@ class RapidEngine:
                 r.text = _digits(r.text)
                 r.alternatives = [(_digits(a), c) for a, c in r.alternatives if _digits(a) != r.text]
         return out
+
+
+def _gray(image: np.ndarray) -> np.ndarray:
+    return image if image.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(image[:, :, :3]), cv2.COLOR_BGR2GRAY)
+
+
+def _to_height(image: np.ndarray, height: int) -> np.ndarray:
+    h, w = image.shape[:2]
+    if h == height or h == 0:
+        return image
+    f = height / h
+    interp = cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC
+    return cv2.resize(image, (max(1, round(w * f)), height), interpolation=interp)
 
 
 def _digits(text: str) -> str:

@@ -89,16 +89,29 @@ def _order(quad: np.ndarray) -> np.ndarray:
 def find_page_quad(image: np.ndarray, min_area: float = 0.2) -> np.ndarray | None:
     """Corners of a sheet of paper photographed on a darker background, or None for a scan.
 
-    The sheet is the largest bright region; it counts only if its outline is a
-    convex quadrilateral covering a good part of the frame but not all of it (a
-    scan is all paper).
+    The sheet is the largest bright region whose outline is a convex quadrilateral
+    with a sharp paper-to-desk step on its sides inside the frame (a scan is paper to
+    the edges). A shadow across the sheet darkens part of it below Otsu's threshold,
+    so lower thresholds are tried too, and the largest valid sheet wins.
     """
     h, w = image.shape[:2]
     s = min(1.0, 640.0 / max(h, w))
     small = cv2.resize(image, (max(1, int(w * s)), max(1, int(h * s))), interpolation=cv2.INTER_AREA)
     gray = small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
     gray = cv2.GaussianBlur(gray, (5, 5), 0)
-    _, mask = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    best: tuple[float, np.ndarray] | None = None
+    for f in (1.0, 0.85, 0.7):
+        quad = _bright_quad(gray, otsu * f, min_area)
+        if quad is not None:
+            area = float(cv2.contourArea(quad))
+            if best is None or area > best[0]:
+                best = (area, quad)
+    return None if best is None else best[1] / s
+
+
+def _bright_quad(gray: np.ndarray, threshold: float, min_area: float) -> np.ndarray | None:
+    mask = (gray > threshold).astype(np.uint8) * 255
     k = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, k)  # text on the paper is not a hole
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, k)
@@ -122,11 +135,45 @@ def find_page_quad(image: np.ndarray, min_area: float = 0.2) -> np.ndarray | Non
         return None
     if cv2.contourArea(quad) < 0.85 * area:
         return None  # not a quadrilateral sheet
-    corners = np.array([[0, 0], [sw - 1, 0], [sw - 1, sh - 1], [0, sh - 1]], np.float32)
     quad = _order(quad)
-    if np.all(np.abs(quad - corners).max(axis=1) < 0.02 * max(sw, sh)):
-        return None  # paper to the edges: a scan, nothing to correct
-    return quad / s
+    if not _sheet_edges(gray, quad):
+        return None  # paper to the edges (a scan), or a shadow's soft edge rather than a sheet's
+    return quad
+
+
+def _sheet_edges(gray: np.ndarray, quad: np.ndarray, step: float = 6.0, contrast: float = 30.0) -> bool:
+    """Do the quadrilateral's sides inside the frame look like paper against a darker background?
+
+    A sheet's edge is a sharp step from bright paper to the desk; the border Otsu
+    draws through uneven light on a scan is a soft gradient. At least two sides must
+    lie inside the frame and every such side must show the step.
+    """
+    h, w = gray.shape
+    centre = quad.mean(axis=0)
+    margin = 0.015 * max(h, w)
+    inside_sides = 0
+    for a, b in zip(quad, np.roll(quad, -1, axis=0), strict=True):
+        mid = (a + b) / 2
+        on_border = (min(a[0], b[0]) < margin and max(a[0], b[0]) < margin) or (
+            min(a[1], b[1]) < margin and max(a[1], b[1]) < margin) or (
+            min(a[0], b[0]) > w - 1 - margin) or (min(a[1], b[1]) > h - 1 - margin)
+        if on_border:
+            continue
+        inside_sides += 1
+        d = b - a
+        n = np.array([-d[1], d[0]], np.float32) / max(float(np.linalg.norm(d)), 1e-6)
+        if np.dot(centre - mid, n) < 0:
+            n = -n  # the normal points into the sheet
+        steps = []
+        for t in np.linspace(0.1, 0.9, 17):
+            p = a + t * d
+            pi, po = p + n * step, p - n * step
+            if not (0 <= po[0] < w and 0 <= po[1] < h and 0 <= pi[0] < w and 0 <= pi[1] < h):
+                continue
+            steps.append(float(gray[int(pi[1]), int(pi[0])]) - float(gray[int(po[1]), int(po[0])]))
+        if not steps or float(np.median(steps)) < contrast:
+            return False
+    return inside_sides >= 2
 
 
 def _rectify(quad: np.ndarray) -> tuple[np.ndarray, int, int]:

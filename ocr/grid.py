@@ -27,18 +27,72 @@ def _positions(profile: np.ndarray, min_fill: float, gap: int = 4) -> list[int]:
     return out
 
 
+def ruling_ink(gray: np.ndarray) -> np.ndarray:
+    """A binary image for finding rulings: more sensitive than the text's (ink = 255).
+
+    A thin ruling on a faint, blurred copy is lighter than text strokes and breaks
+    into dashes at the text's threshold; noise let through here is removed by the
+    long openings of ``line_masks``.
+    """
+    blur = cv2.GaussianBlur(gray, (3, 3), 0)
+    return cv2.adaptiveThreshold(blur, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 5)
+
+
 def line_masks(binary_inv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Horizontal and vertical ruling masks of an inverted binary image (ink = 255)."""
+    """Horizontal and vertical ruling masks of an inverted binary image (ink = 255).
+
+    A ruling is longer than any character (the stem of a "1" or of 十 is not a ruling):
+    the kernels are a share of the page, so short lines are found separately, inside
+    the tables (``find_grids``).
+    """
     h, w = binary_inv.shape
-    # longer than any character: the stem of a "1" or of 十 in a 30 px row is not a ruling
+    v_len = max(12, h // 35)
     hk = cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 25), 1))
-    vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(12, h // 35)))
-    horiz = cv2.morphologyEx(binary_inv, cv2.MORPH_OPEN, hk)
-    vert = cv2.morphologyEx(binary_inv, cv2.MORPH_OPEN, vk)
+    vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, v_len))
+    horiz = _lone(_thin(cv2.morphologyEx(binary_inv, cv2.MORPH_OPEN, hk), (1, _THICK)), binary_inv, vertical=False)
+    vert = _lone(_thin(cv2.morphologyEx(binary_inv, cv2.MORPH_OPEN, vk), (_THICK, 1)), binary_inv, vertical=True)
     # close small breaks in printed/scanned rulings
     horiz = cv2.dilate(horiz, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 3)))
     vert = cv2.dilate(vert, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 9)))
     return horiz, vert
+
+
+_THICK = 9
+"""Rulings are thinner than this (a bold border is ~4 px at 200 dpi); the arc of a grey seal's
+ring is not (~10 px), and its near-vertical sides would otherwise pass for a column ruling."""
+
+
+def _thin(mask: np.ndarray, across: tuple[int, int]) -> np.ndarray:
+    """``mask`` without the parts at least ``_THICK`` px thick across the line direction."""
+    k = cv2.getStructuringElement(cv2.MORPH_RECT, across)
+    thick = cv2.morphologyEx(mask, cv2.MORPH_OPEN, k)
+    if not thick.any():
+        return mask
+    return cv2.bitwise_and(mask, cv2.bitwise_not(cv2.dilate(thick, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))))
+
+
+def _lone(mask: np.ndarray, ink: np.ndarray, vertical: bool, reach: int = 24) -> np.ndarray:
+    """Only the pieces that are narrow in the ink: across a ruling the ink is a few pixels wide
+    (wider only where another ruling crosses it), while the straight-looking middle of a grey
+    seal's ring or of a bold stroke lies in a wider band of ink."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out = mask.copy()
+    src = ink if vertical else ink.T
+    for i in range(1, n):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if not vertical:
+            x, y, w, h = y, x, h, w
+        c = x + w // 2
+        lo, hi = max(0, c - reach), min(src.shape[1], c + reach + 1)
+        band = src[y : y + h : 2, lo:hi] > 0
+        k = c - lo
+        left = band[:, : k + 1][:, ::-1]
+        right = band[:, k:]
+        run_left = np.where(left.all(axis=1), left.shape[1], np.argmin(left, axis=1))
+        run_right = np.where(right.all(axis=1), right.shape[1], np.argmin(right, axis=1))
+        if float(np.median(run_left + run_right)) > _THICK + 1:
+            out[labels == i] = 0
+    return out
 
 
 def find_grids(binary_inv: np.ndarray, min_w: int = 150, min_h: int = 40) -> list[Grid]:
@@ -76,7 +130,6 @@ def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int) -> Grid | None:
         y = ys[r]
         seg = horiz[max(0, y - 3) : y + 4, xs[c] + 3 : xs[c + 1] - 2]
         return seg.size > 0 and (seg.max(axis=0) > 0).mean() > 0.5
-
     # union-find over base cells; merge across undrawn boundaries
     parent = list(range(nr * nc))
 

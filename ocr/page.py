@@ -27,15 +27,15 @@ import numpy as np
 
 from .engines import Engine, RapidEngine
 from .geometry import STANDARD_SHORT_SIDE, Upright, map_box, upright
-from .grid import find_grids, line_masks
-from .preprocess import clean
+from .grid import find_grids, line_masks, ruling_ink
+from .preprocess import clean, normalise_crop
 from .types import Box, Grid, GridCell, Line, Reading
 
 _NUMERICISH = re.compile(r"^[\dOoIl|.,，\-—/]{1,14}$")
 _CONFUSABLE = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "，": ","})
 
-SURE_ORIENTATION = 0.85
-"""Mean confidence of the sample lines above which a page is taken to be the right way up."""
+SURE_ORIENTATION = 12
+"""Confidently read Chinese characters in the sample lines above which a page is taken to be upright."""
 
 
 @dataclass
@@ -67,6 +67,8 @@ class PageResult:
     """Clockwise quarter turns that made the page upright."""
     perspective: bool = False
     """A photographed sheet was found and flattened."""
+    order: list[tuple[str, int]] = field(default_factory=list)
+    """Reading order of the page: ("line", index in lines) and ("table", index in tables)."""
 
     @property
     def note(self) -> str:
@@ -85,6 +87,8 @@ class _Page:
     up: Upright
     gray: np.ndarray
     ink: np.ndarray
+    lines: np.ndarray
+    """The sensitive binary the rulings are found in."""
     boxes: list[Box]
     grids: list[Grid]
     read: dict[Box, Reading] = field(default_factory=dict)
@@ -110,7 +114,7 @@ class PageReader:
     def read(self, image: np.ndarray) -> PageResult:
         page = self._oriented(image)
         up, gray, grids = page.up, page.gray, page.grids
-        rulings = _grid_rulings(page.ink, grids)
+        rulings = _grid_rulings(page.lines, grids)
         text_ink = cv2.bitwise_and(page.ink, cv2.bitwise_not(rulings))
         blank = gray.copy()
         blank[rulings > 0] = 255  # a border is never read as a "1"
@@ -126,6 +130,11 @@ class PageReader:
         tables = [TableResult(g, self._read_grid(g, blank, text_ink, in_table[k])) for k, g in enumerate(grids)]
         src_h, src_w = image.shape[:2]
         result = PageResult(src_w, src_h, up.skew, quarter_turns=up.quarter_turns, perspective=up.perspective)
+        # reading order is the upright page's: a page scanned on its side runs across the source image
+        tops = [(ln.box[1], "line", i) for i, ln in enumerate(lines)] + [
+            (t.grid.box[1], "table", j) for j, t in enumerate(tables)
+        ]
+        result.order = [(kind, i) for _, kind, i in sorted(tops)]
         m = up.to_source
         for ln in lines:
             ln.box = map_box(m, ln.box)
@@ -149,7 +158,8 @@ class PageReader:
         up = upright(image, turns, self.short_side, self.correct_perspective)
         gray, ink = clean(up.image)
         boxes = self.prose.detect(gray) if isinstance(self.prose, RapidEngine) else []
-        return _Page(up, gray, ink, boxes, find_grids(ink))
+        lines = ruling_ink(gray)
+        return _Page(up, gray, ink, lines, boxes, find_grids(lines))
 
     def _oriented(self, image: np.ndarray) -> _Page:
         """The page the right way up: the orientation whose sample lines read most confidently.
@@ -159,10 +169,13 @@ class PageReader:
         page = self._prepared(image, 0)
         if not isinstance(self.prose, RapidEngine):
             return page
+        if not page.boxes:
+            return page  # nothing to read either way
         sample = _sample(page.boxes, page.grids)
         score0, read0 = self._sample_score(page.gray, sample)
         page.read.update(read0)
-        if not sample or score0 >= SURE_ORIENTATION:
+        tall = sum(1 for b in page.boxes if (b[3] - b[1]) >= 3 * (b[2] - b[0]))
+        if score0 >= SURE_ORIENTATION and tall < len(sample):
             return page
         h, w = page.gray.shape
         score180, _ = self._sample_score(page.gray[::-1, ::-1], [_flip_box(b, w, h) for b in sample])
@@ -173,7 +186,7 @@ class PageReader:
         sh, sw = side.gray.shape
         score270, _ = self._sample_score(side.gray[::-1, ::-1], [_flip_box(b, sw, sh) for b in side_sample])
         best_score, turns = max((score0, 0), (score180, 2), (score90, 1), (score270, 3))
-        if turns == 0 or best_score <= score0 + 0.1:
+        if turns == 0 or best_score <= max(1.25 * score0, score0 + 2):
             return page
         if turns == 1:
             return side
@@ -181,15 +194,18 @@ class PageReader:
         bh, bw = base.gray.shape
         gray = np.ascontiguousarray(base.gray[::-1, ::-1])
         ink = np.ascontiguousarray(base.ink[::-1, ::-1])
+        lines = np.ascontiguousarray(base.lines[::-1, ::-1])
         boxes = sorted((_flip_box(b, bw, bh) for b in base.boxes), key=lambda b: (b[1], b[0]))
-        return _Page(base.up.turned(2), gray, ink, boxes, find_grids(ink))
+        return _Page(base.up.turned(2), gray, ink, lines, boxes, find_grids(lines))
 
     def _sample_score(self, gray: np.ndarray, boxes: list[Box]) -> tuple[float, dict[Box, Reading]]:
+        """Chinese characters read confidently: upright text has them, text on its side or upside
+        down reads as a few unsure characters (digits, which read alike upside down, do not count)."""
         if not boxes:
             return 0.0, {}
         assert isinstance(self.prose, RapidEngine)
         got = self.prose.recognize_full([_line_crop(gray, b) for b in boxes])
-        return float(np.mean([r.confidence for r in got])), dict(zip(boxes, got, strict=True))
+        return float(sum(r.sure_cjk() for r in got)), dict(zip(boxes, got, strict=True))
 
     # -- prose ----------------------------------------------------------------
     def _prose(self, gray: np.ndarray, boxes: list[Box], done: dict[Box, Reading], grids: list[Grid]) -> list[Line]:
@@ -213,8 +229,7 @@ class PageReader:
     def _read_grid(self, g: Grid, gray: np.ndarray, ink: np.ndarray, boxes: list[Box]) -> list[CellReading]:
         strips: list[np.ndarray | None] = []
         singles: list[np.ndarray | None] = []
-        heights = sorted(b[3] - b[1] for b in boxes if b[2] - b[0] > b[3] - b[1])
-        char_h = float(heights[len(heights) // 2]) if heights else 0.018 * self.short_side
+        char_h = _char_height(boxes) or 0.012 * self.short_side
         for c in g.cells:
             parts = _cell_lines(c, ink, char_h)
             if not parts:
@@ -234,7 +249,9 @@ class PageReader:
                 readings.append(Reading("", 1.0, [], "blank"))
                 continue
             squeezed = r.text.strip().replace(" ", "")
-            if singles[k] is not None and (not squeezed or _NUMERICISH.match(squeezed)):
+            # a lone "0" read as "()" by one engine is still a number to check with the other
+            odd = len(squeezed) <= 3 and not any("\u4e00" <= ch <= "\u9fff" for ch in squeezed)
+            if singles[k] is not None and (not squeezed or odd or _NUMERICISH.match(squeezed)):
                 numeric.append(k)
                 text = squeezed.translate(_CONFUSABLE)
                 alts: dict[str, float] = {}
@@ -286,6 +303,9 @@ def _combine(first: Reading, other: Reading) -> Reading:
     character alternatives stay as alternatives with their own confidences.
     """
     alts = dict(first.alternatives)
+    if other.text and not _NUMERICISH.match(first.text):
+        # the first reading is not a number at all ("()" for a blurred "0"): the digits reading stands
+        return Reading(other.text, other.confidence * 0.8, [], other.engine)
     if first.text == other.text:
         if not first.text:
             return first
@@ -355,6 +375,12 @@ def _grid_rulings(ink: np.ndarray, grids: list[Grid], reach: int = 6) -> np.ndar
     return out
 
 
+def _char_height(boxes: list[Box]) -> float | None:
+    """Typical character height from detected line boxes (they stand ~1.6x taller than the characters)."""
+    heights = sorted(b[3] - b[1] for b in boxes if b[2] - b[0] > b[3] - b[1])
+    return 0.6 * float(heights[len(heights) // 2]) if heights else None
+
+
 def _grid_of(b: Box, grids: list[Grid]) -> int | None:
     cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
     for k, g in enumerate(grids):
@@ -364,7 +390,7 @@ def _grid_of(b: Box, grids: list[Grid]) -> int | None:
     return None
 
 
-def _sample(boxes: list[Box], grids: list[Grid], n: int = 4) -> list[Box]:
+def _sample(boxes: list[Box], grids: list[Grid], n: int = 5) -> list[Box]:
     """Up to ``n`` boxes shaped like horizontal lines, prose first (its reading is kept)."""
     lines = [b for b in boxes if (b[2] - b[0]) >= 3 * (b[3] - b[1]) and (b[3] - b[1]) >= 12]
     lines.sort(key=lambda b: (_grid_of(b, grids) is not None, -(b[2] - b[0])))
@@ -372,17 +398,17 @@ def _sample(boxes: list[Box], grids: list[Grid], n: int = 4) -> list[Box]:
 
 
 def _line_crop(gray: np.ndarray, b: Box) -> np.ndarray:
-    """The line with a margin."""
+    """The line with a margin, its contrast normalised."""
     x0, y0, x1, y1 = b
     h, w = gray.shape[:2]
     m = max(2, (y1 - y0) // 8)
-    return gray[max(0, y0 - m) : min(h, y1 + m), max(0, x0 - m) : min(w, x1 + m)]
+    return normalise_crop(gray[max(0, y0 - m) : min(h, y1 + m), max(0, x0 - m) : min(w, x1 + m)])
 
 
 def _pad(crop: np.ndarray, m: int = 6) -> np.ndarray:
     if crop.size == 0:
         return np.full((16, 16), 255, np.uint8)
-    return cv2.copyMakeBorder(crop, m, m, m, m, cv2.BORDER_CONSTANT, value=255)
+    return cv2.copyMakeBorder(normalise_crop(crop), m, m, m, m, cv2.BORDER_CONSTANT, value=255)
 
 
 def _stitch(crops: list[np.ndarray]) -> np.ndarray:
@@ -409,9 +435,10 @@ def _content(ink: np.ndarray) -> list[Box]:
         x, y, bw, bh, area = (int(v) for v in stats[i])
         if area < 5:
             continue
-        touches = x == 0 or y == 0 or x + bw >= w or y + bh >= h
-        if touches and (bw <= 4 or bh <= 4 or bw >= 0.9 * w or bh >= 0.9 * h):
-            continue  # a sliver of a ruling
+        left_right = x == 0 or x + bw >= w
+        top_bottom = y == 0 or y + bh >= h
+        if (left_right and (bw <= 4 or bh >= 0.9 * h)) or (top_bottom and (bh <= 4 or bw >= 0.9 * w)):
+            continue  # a sliver of the ruling it lies along (a stroke of 信 may touch the top of a tight cell)
         out.append((x, y, x + bw, y + bh))
     return out
 
@@ -476,14 +503,19 @@ def _cell_lines(c: GridCell, ink: np.ndarray, char_h: float) -> list[Box]:
     core = [k for k in comps if max(k[2] - k[0], k[3] - k[1]) >= 0.3 * char_h]
     if not core:
         return []
-    rows = [list(r) for r in _rows(core, char_h)]
-    reach = 0.5 * char_h
-    for k in comps:  # small strokes next to characters belong to them (the 丿 of 信, a decimal point)
-        if max(k[2] - k[0], k[3] - k[1]) >= 0.3 * char_h:
+    bands = _rows(core, char_h)
+    rows = [list(r) for r in bands]
+    for k in comps:
+        # pieces of characters (the 丿 of 信, a "2" broken by a faint copy) join the line beside them;
+        # specks join only between its characters (a decimal point), never at its ends
+        size = max(k[2] - k[0], k[3] - k[1])
+        if size >= 0.3 * char_h:
             continue
+        piece = size >= 0.2 * char_h and (k[2] - k[0]) * (k[3] - k[1]) >= 0.02 * char_h * char_h
+        reach = 0.5 * char_h if piece else 0.0
         cx, cy = (k[0] + k[2]) / 2, (k[1] + k[3]) / 2
-        for r in rows:
-            if r[1] - 0.25 * char_h <= cy <= r[3] + 0.25 * char_h and r[0] - reach <= cx <= r[2] + reach:
+        for band, r in zip(bands, rows, strict=True):  # the lines' own bands: no chaining through specks
+            if band[1] - 0.15 * char_h <= cy <= band[3] + 0.15 * char_h and band[0] - reach <= cx <= band[2] + reach:
                 r[0], r[1], r[2], r[3] = min(r[0], k[0]), min(r[1], k[1]), max(r[2], k[2]), max(r[3], k[3])
                 break
     return _reading_order([(a, b, c, d) for a, b, c, d in rows])

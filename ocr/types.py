@@ -34,6 +34,15 @@ class Reading:
     confidence: float
     alternatives: list[tuple[str, float]] = field(default_factory=list)
     engine: str = ""
+    char_confidences: list[float] = field(default_factory=list)
+    """Per character of ``text``, when the engine gives them (RapidOCR)."""
+
+    def sure_cjk(self, threshold: float = 0.8) -> int:
+        """Chinese characters read with at least ``threshold``: what upright text has and rotated text lacks."""
+        if len(self.char_confidences) != len(self.text):
+            return 0
+        pairs = zip(self.text, self.char_confidences, strict=True)
+        return sum(1 for ch, c in pairs if "\u4e00" <= ch <= "\u9fff" and c >= threshold)
 
 
 @dataclass

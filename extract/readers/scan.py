@@ -71,12 +71,14 @@ def ocr_page(
     def box(b: tuple[int, int, int, int]) -> tuple[float, float, float, float]:
         return tuple(round(float(v) * points_per_px, 2) for v in b)  # type: ignore[return-value]
 
-    blocks: list[tuple[float, Block]] = []
+    lines: list[Block | None] = []
     for ln in res.lines:
         if _PAGE_NUMBER.match(ln.text.strip()):
+            lines.append(None)
             continue
         source = f"ocr:{reader.prose.name} conf={ln.confidence:.2f}"
-        blocks.append((ln.box[1], TextLine(ln.text, page, box(ln.box), source)))
+        lines.append(TextLine(ln.text, page, box(ln.box), source))
+    tables: list[Block] = []
     for t in res.tables:
         rows: list[list[Cell | None]] = [[None] * t.grid.cols for _ in range(t.grid.rows)]
         for cr in t.cells:
@@ -87,9 +89,10 @@ def ocr_page(
                 tuple((a, round(float(p), 3)) for a, p in r.alternatives),
             )
         cols = [round(x * points_per_px, 2) for x in t.grid.xs]
-        blocks.append((t.grid.box[1], Table(rows, method, page, box(t.grid.box), True, 1.0, cols)))
-    blocks.sort(key=lambda b: b[0])
-    return [b for _, b in blocks]
+        tables.append(Table(rows, method, page, box(t.grid.box), True, 1.0, cols))
+    # in the upright page's reading order (a page scanned on its side runs across the image)
+    blocks = [lines[i] if kind == "line" else tables[i] for kind, i in res.order]
+    return [b for b in blocks if b is not None]
 
 
 def _frames(data: bytes) -> Iterator[tuple[np.ndarray, float | None]]:

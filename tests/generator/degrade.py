@@ -71,10 +71,12 @@ def render(pdf_path: Path, dpi: int, page_index: int) -> np.ndarray:
     """One page as a BGR array at ``dpi``."""
     pdf = pdfium.PdfDocument(str(pdf_path))
     try:
-        rgb = pdf[page_index].render(scale=dpi / 72).to_numpy()
+        bitmap = pdf[page_index].render(scale=dpi / 72)
+        pixels = bitmap.to_numpy()
+        mode = bitmap.mode
     finally:
         pdf.close()
-    return np.ascontiguousarray(rgb[:, :, :3][:, :, ::-1])
+    return np.ascontiguousarray(pixels[:, :, :3] if mode.startswith("BGR") else pixels[:, :, 2::-1])
 
 
 def table_boxes(pdf_path: Path) -> list[list[tuple[float, float, float, float]]]:
