@@ -90,9 +90,27 @@ def _lone(mask: np.ndarray, ink: np.ndarray, vertical: bool, reach: int = 24) ->
         right = band[:, k:]
         run_left = np.where(left.all(axis=1), left.shape[1], np.argmin(left, axis=1))
         run_right = np.where(right.all(axis=1), right.shape[1], np.argmin(right, axis=1))
-        if float(np.median(run_left + run_right)) > _THICK + 1:
+        width = run_left + run_right
+        med = float(np.median(width))
+        # a ruling is 3-7 px across (thicker only for a bold border, which is straight)
+        if med > _THICK + 1 or (med >= _THICK - 1 and _curved(run_right - run_left, width)):
             out[labels == i] = 0
     return out
+
+
+def _curved(offset: np.ndarray, width: np.ndarray) -> bool:
+    """Does the middle of the ink run bend away from a straight line (an arc of a ring)?
+
+    ``offset`` is twice the run's middle relative to the piece, per sampled row;
+    rows where another ruling crosses (a very wide run) are left out.
+    """
+    keep = width <= 2 * _THICK
+    if keep.sum() < 8:
+        return False
+    y = np.flatnonzero(keep).astype(np.float64)
+    mid = offset[keep] / 2.0
+    fit = np.polyval(np.polyfit(y, mid, 1), y)
+    return float(np.percentile(np.abs(mid - fit), 90)) > 2.0
 
 
 def find_grids(binary_inv: np.ndarray, min_w: int = 150, min_h: int = 40) -> list[Grid]:
@@ -116,7 +134,17 @@ def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int) -> Grid | None:
     h, w = horiz.shape
     ys = _positions((horiz > 0).sum(axis=1), 0.12 * w)
     xs = _positions((vert > 0).sum(axis=0), 0.12 * h)
-    if len(ys) < 2 or len(xs) < 2:
+    if not ys or len(xs) < 2:
+        return None
+    # a table broken by a page has no ruling under its last row (or over its first):
+    # the column lines running on past the last ruling close that row
+    drawn = np.flatnonzero((vert > 0).sum(axis=1) >= 6)  # at least two column lines
+    if drawn.size:
+        if drawn[-1] - ys[-1] > 15:
+            ys.append(int(drawn[-1]))
+        if ys[0] - drawn[0] > 15:
+            ys.insert(0, int(drawn[0]))
+    if len(ys) < 2:
         return None
     nr, nc = len(ys) - 1, len(xs) - 1
 

@@ -31,8 +31,8 @@ from .grid import find_grids, line_masks, ruling_ink
 from .preprocess import clean, normalise_crop
 from .types import Box, Grid, GridCell, Line, Reading
 
-_NUMERICISH = re.compile(r"^[\dOoIl|.,，\-—/]{1,14}$")
-_CONFUSABLE = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "，": ","})
+_NUMERICISH = re.compile(r"^[\dOoIl|〇.,，\-—/]{1,14}$")
+_CONFUSABLE = str.maketrans({"O": "0", "o": "0", "〇": "0", "I": "1", "l": "1", "|": "1", "，": ","})
 
 SURE_ORIENTATION = 12
 """Confidently read Chinese characters in the sample lines above which a page is taken to be upright."""
@@ -54,8 +54,9 @@ class TableResult:
 class PageResult:
     """What was read, with boxes in the pixels of the image given to ``PageReader.read``.
 
-    ``grid.xs``/``grid.ys`` stay in the upright page's frame (scaled to source pixels):
-    they line up columns of tables continued across pages, which only makes sense upright.
+    ``grid.xs``/``grid.ys`` stay in the upright page's pixels (``upright_size``): they line
+    up the columns of a table continued on the next page, which only makes sense upright,
+    and for photos only relative to the sheet (each photo frames it differently).
     """
 
     width: int
@@ -67,6 +68,10 @@ class PageResult:
     """Clockwise quarter turns that made the page upright."""
     perspective: bool = False
     """A photographed sheet was found and flattened."""
+    upright_size: tuple[int, int] = (0, 0)
+    """Width and height of the upright page the grids' lines are measured in."""
+    upright_scale: float = 1.0
+    """Upright pixels per source pixel."""
     order: list[tuple[str, int]] = field(default_factory=list)
     """Reading order of the page: ("line", index in lines) and ("table", index in tables)."""
 
@@ -129,7 +134,8 @@ class PageReader:
         lines = self._prose(gray, prose_boxes, page.read, grids)
         tables = [TableResult(g, self._read_grid(g, blank, text_ink, in_table[k])) for k, g in enumerate(grids)]
         src_h, src_w = image.shape[:2]
-        result = PageResult(src_w, src_h, up.skew, quarter_turns=up.quarter_turns, perspective=up.perspective)
+        result = PageResult(src_w, src_h, up.skew, quarter_turns=up.quarter_turns, perspective=up.perspective,
+                            upright_size=(gray.shape[1], gray.shape[0]), upright_scale=up.scale)
         # reading order is the upright page's: a page scanned on its side runs across the source image
         tops = [(ln.box[1], "line", i) for i, ln in enumerate(lines)] + [
             (t.grid.box[1], "table", j) for j, t in enumerate(tables)
@@ -143,11 +149,8 @@ class PageReader:
         result.lines = lines
         for t in tables:
             g = t.grid
-            mid = (g.box[1] + g.box[3]) / 2
-            xs = [round(_map_point(m, x, mid)[0]) for x in g.xs]
-            ys = [round(_map_point(m, (g.box[0] + g.box[2]) / 2, y)[1]) for y in g.ys]
             cells = [GridCell(c.row, c.col, c.rowspan, c.colspan, map_box(m, c.box)) for c in g.cells]
-            grid = Grid(map_box(m, g.box), g.rows, g.cols, cells, xs, ys)
+            grid = Grid(map_box(m, g.box), g.rows, g.cols, cells, list(g.xs), list(g.ys))
             result.tables.append(
                 TableResult(grid, [CellReading(c, cr.reading) for c, cr in zip(cells, t.cells, strict=True)])
             )
@@ -238,7 +241,11 @@ class PageReader:
                 continue
             crops = [_pad(gray[y0:y1, x0:x1]) for x0, y0, x1, y1 in parts]
             strips.append(_stitch(crops))
-            singles.append(crops[0] if len(crops) == 1 else None)
+            if len(parts) == 1:
+                x0, y0, x1, y1 = parts[0]
+                singles.append(_pad(gray[y0:y1, x0:x1], share=False))
+            else:
+                singles.append(None)
         todo = [k for k, s in enumerate(strips) if s is not None]
         first = dict(zip(todo, self._recognize([strips[k] for k in todo]), strict=True))  # type: ignore[misc]
         readings: list[Reading] = []
@@ -343,11 +350,6 @@ def _vote(cur: Reading, extra: Reading) -> Reading:
 # -- geometry helpers ---------------------------------------------------------
 
 
-def _map_point(m: np.ndarray, x: float, y: float) -> tuple[float, float]:
-    v = m @ np.array([x, y, 1.0])
-    return float(v[0] / v[2]), float(v[1] / v[2])
-
-
 def _flip_box(b: Box, w: int, h: int) -> Box:
     return (w - b[2], h - b[3], w - b[0], h - b[1])
 
@@ -397,18 +399,41 @@ def _sample(boxes: list[Box], grids: list[Grid], n: int = 5) -> list[Box]:
     return lines[:n]
 
 
+TEXT_SHARE = 0.3
+"""Share of a prose crop's height the text takes. The recogniser scales every crop to 48 px
+high and costs ~proportional to the scaled width: with the text at 0.3 of the height instead
+of ~0.55 (a detector box), a page reads in half the time with the same result (measured on
+prose: the same character errors down to ~0.25, more below)."""
+CELL_TEXT_SHARE = 0.45
+"""The same for table cells, more cautiously: a lone digit has no neighbours to help."""
+
+
 def _line_crop(gray: np.ndarray, b: Box) -> np.ndarray:
-    """The line with a margin, its contrast normalised."""
+    """The line with a margin, its contrast normalised, padded to ``TEXT_SHARE``."""
     x0, y0, x1, y1 = b
     h, w = gray.shape[:2]
     m = max(2, (y1 - y0) // 8)
-    return normalise_crop(gray[max(0, y0 - m) : min(h, y1 + m), max(0, x0 - m) : min(w, x1 + m)])
+    crop = normalise_crop(gray[max(0, y0 - m) : min(h, y1 + m), max(0, x0 - m) : min(w, x1 + m)])
+    return _share(crop, 0.6 * (y1 - y0), TEXT_SHARE)  # a detector box is ~1.6x the text height
 
 
-def _pad(crop: np.ndarray, m: int = 6) -> np.ndarray:
+def _pad(crop: np.ndarray, share: bool = True, m: int = 6) -> np.ndarray:
+    """A tight crop of a cell's line with a margin, its contrast normalised, padded to
+    ``CELL_TEXT_SHARE`` (not for Tesseract, which wants its text large)."""
     if crop.size == 0:
         return np.full((16, 16), 255, np.uint8)
-    return cv2.copyMakeBorder(normalise_crop(crop), m, m, m, m, cv2.BORDER_CONSTANT, value=255)
+    out = cv2.copyMakeBorder(normalise_crop(crop), m, m, m, m, cv2.BORDER_CONSTANT, value=255)
+    return _share(out, crop.shape[0], CELL_TEXT_SHARE) if share else out
+
+
+def _share(crop: np.ndarray, text_h: float, share: float) -> np.ndarray:
+    """White above and below so the text is ``share`` of the height."""
+    want = int(text_h / share)
+    extra = want - crop.shape[0]
+    if extra <= 1:
+        return crop
+    top = extra // 2
+    return cv2.copyMakeBorder(crop, top, extra - top, 0, 0, cv2.BORDER_CONSTANT, value=255)
 
 
 def _stitch(crops: list[np.ndarray]) -> np.ndarray:

@@ -67,6 +67,10 @@ def ocr_page(
     if info is not None and res.note:
         info.note = f"{info.note}; {res.note}" if info.note else res.note
     method = f"ocr:{reader.cells.name}"
+    # column lines in points across the upright page: a photographed sheet is taken as A4 wide
+    upright_w = res.upright_size[0] or res.width
+    page_w = A4_WIDTH_IN * 72 if res.perspective else upright_w / res.upright_scale * points_per_px
+    col_scale = page_w / max(upright_w, 1)
 
     def box(b: tuple[int, int, int, int]) -> tuple[float, float, float, float]:
         return tuple(round(float(v) * points_per_px, 2) for v in b)  # type: ignore[return-value]
@@ -88,7 +92,7 @@ def ocr_page(
                 round(min(max(r.confidence, 0.0), 1.0), 3), c.rowspan, c.colspan,
                 tuple((a, round(float(p), 3)) for a, p in r.alternatives),
             )
-        cols = [round(x * points_per_px, 2) for x in t.grid.xs]
+        cols = [round(x * col_scale, 2) for x in t.grid.xs]
         tables.append(Table(rows, method, page, box(t.grid.box), True, 1.0, cols))
     # in the upright page's reading order (a page scanned on its side runs across the image)
     blocks = [lines[i] if kind == "line" else tables[i] for kind, i in res.order]

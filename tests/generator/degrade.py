@@ -326,8 +326,9 @@ def degrade_document(pdf_path: Path, level: str, seed: int, org: str = "") -> tu
     rng = random.Random(f"{pdf_path.name}:{level}:{seed}")
     tables = table_boxes(pdf_path)
     pages, degs = [], []
+    # one resolution per document: a scanner keeps its setting for the whole job
+    dpi = rng.choice([200, 300]) if level == "clean" else rng.randint(150, 220) if level == "hard" else 300
     for i, boxes in enumerate(tables):
-        dpi = rng.choice([200, 300]) if level == "clean" else rng.randint(150, 220) if level == "hard" else 300
         img = render(pdf_path, dpi, i)
         px = [tuple(int(v * dpi / 72) for v in b) for b in boxes]
         out, deg = degrade_page(img, level, rng, dpi, px, i == len(tables) - 1, org)  # type: ignore[arg-type]

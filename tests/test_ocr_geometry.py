@@ -1,0 +1,183 @@
+"""The OCR library's image side, without recognition: page finding, turning, skew, rulings, cells.
+
+Synthetic images with known geometry, so every number asserted is known exactly.
+"""
+
+from __future__ import annotations
+
+import random
+
+import cv2
+import numpy as np
+import pytest
+
+from ocr.geometry import Upright, find_page_quad, map_box, upright
+from ocr.grid import find_grids, ruling_ink
+from ocr.page import _cell_lines, _content
+from ocr.preprocess import binarize_inv, normalise_crop, rotate, skew_angle, to_gray_without_red
+from ocr.types import GridCell
+from tests.conftest import SHARED
+from tests.generator.degrade import PageDegradation, degrade_page, render, stamp
+
+
+def _page(w: int = 1240, h: int = 1754) -> np.ndarray:
+    """A white A4 page at 150 dpi with a ruled 4x6 table and lines of 'text' (black bars)."""
+    img = np.full((h, w, 3), 255, np.uint8)
+    for i in range(12):
+        y = 120 + i * 45
+        cv2.rectangle(img, (150, y), (150 + (900 if i % 4 else 500), y + 22), (0, 0, 0), -1)
+    xs, ys = [150, 450, 650, 850, 1090], [800 + i * 60 for i in range(7)]
+    for y in ys:
+        cv2.line(img, (xs[0], y), (xs[-1], y), (0, 0, 0), 2)
+    for x in xs:
+        cv2.line(img, (x, ys[0]), (x, ys[-1]), (0, 0, 0), 2)
+    return img
+
+
+def _photo(page: np.ndarray, corners: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """The page warped onto a dark desk at ``corners`` (tl, tr, br, bl)."""
+    h, w = page.shape[:2]
+    src = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    m = cv2.getPerspectiveTransform(src, corners.astype(np.float32))
+    desk = np.full((size[1], size[0], 3), (40, 60, 90), np.uint8)
+    warped = cv2.warpPerspective(page, m, size, borderValue=(0, 0, 0))
+    mask = cv2.warpPerspective(np.full((h, w), 255, np.uint8), m, size)
+    return np.where(mask[:, :, None] > 127, warped, desk)
+
+
+def test_a_photographed_sheet_is_found_and_a_scan_is_not():
+    corners = np.array([[210, 160], [1500, 230], [1440, 2010], [150, 1950]], np.float32)
+    photo = _photo(_page(), corners, (1700, 2200))
+    quad = find_page_quad(photo)
+    assert quad is not None
+    assert np.abs(quad - corners).max() < 12  # within ~0.5 % of the frame
+    assert find_page_quad(_page()) is None
+
+
+def test_uneven_light_on_a_scan_is_not_taken_for_a_sheet():
+    page = _page().astype(np.float32)
+    h, w = page.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    gain = 1.0 - 0.45 * np.clip((xx + yy - 0.9 * (w + h)) / (0.3 * (w + h)), 0, 1)  # a dark corner
+    assert find_page_quad((page * gain[:, :, None]).astype(np.uint8)) is None
+
+
+def test_perspective_is_undone_and_boxes_map_back_to_the_photo():
+    corners = np.array([[210, 160], [1500, 230], [1440, 2010], [150, 1950]], np.float32)
+    photo = _photo(_page(), corners, (1700, 2200))
+    up = upright(photo)
+    assert up.perspective
+    assert up.image.shape[1] == 1654  # the short side at the standard resolution
+    grids = find_grids(ruling_ink(cv2.cvtColor(up.image, cv2.COLOR_BGR2GRAY)))
+    assert [(g.rows, g.cols) for g in grids] == [(6, 4)]
+    # the table's corner in the upright page maps back onto the photo's table corner
+    table_tl = cv2.perspectiveTransform(
+        np.array([[[150, 800]]], np.float32),
+        cv2.getPerspectiveTransform(np.array([[0, 0], [1240, 0], [1240, 1754], [0, 1754]], np.float32), corners),
+    )[0, 0]
+    gx, gy = grids[0].box[:2]
+    x0, y0 = cv2.perspectiveTransform(np.array([[[gx, gy]]], np.float32), up.to_source)[0, 0]
+    assert abs(x0 - table_tl[0]) < 12 and abs(y0 - table_tl[1]) < 12
+
+
+@pytest.mark.parametrize("turns", [1, 2, 3])
+def test_quarter_turns_round_trip(turns):
+    page = _page()
+    turned = np.ascontiguousarray(np.rot90(page, turns))  # counter-clockwise, as a scanner might feed it
+    up = upright(turned, turns=turns)  # turning back clockwise the same number of times
+    assert up.image.shape[:2] == (round(1754 * 1654 / 1240), 1654)
+    assert up.quarter_turns == turns
+    grids = find_grids(ruling_ink(cv2.cvtColor(up.image, cv2.COLOR_BGR2GRAY)))
+    assert [(g.rows, g.cols) for g in grids] == [(6, 4)]
+    # a box on the upright page maps onto the same content in the turned source
+    x0, y0, x1, y1 = map_box(up.to_source, grids[0].box)
+    patch = cv2.cvtColor(turned[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY)
+    assert patch.shape[0] > 100 and patch.shape[1] > 100 and (patch < 128).mean() > 0.02
+
+
+def test_upright_turned_composes_with_the_transform():
+    up = Upright(np.zeros((20, 10), np.uint8), np.eye(3))
+    t = up.turned(2)
+    assert t.image.shape == (20, 10) and t.quarter_turns == 2
+    assert map_box(t.to_source, (0, 0, 2, 2)) == (7, 17, 9, 19)
+
+
+@pytest.mark.parametrize("angle", [-2.7, -0.6, 0.4, 1.9])
+def test_skew_is_measured_to_a_tenth_of_a_degree(angle):
+    gray = cv2.cvtColor(rotate(_page(), angle), cv2.COLOR_BGR2GRAY)
+    assert abs(skew_angle(binarize_inv(gray)) + angle) <= 0.1
+
+
+def test_a_level_page_is_not_rotated():
+    assert skew_angle(binarize_inv(cv2.cvtColor(_page(), cv2.COLOR_BGR2GRAY))) == 0.0
+
+
+def test_a_grey_seal_over_a_table_adds_no_columns():
+    """A grey scan keeps the seal; the near-vertical sides of its ring are not column rulings."""
+    page = _page()
+    stamp(page, (700, 980), 260, random.Random(3), "某某市人民政府办公室")
+    gray = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)  # grey: the colour that would remove it is gone
+    grids = find_grids(ruling_ink(gray))
+    assert [(g.rows, g.cols, len(g.cells)) for g in grids] == [(6, 4, 24)]
+
+
+def test_a_red_seal_turns_to_paper_white_and_black_print_under_it_stays():
+    page = np.full((300, 300, 3), 255, np.uint8)
+    cv2.putText(page, "808", (60, 170), cv2.FONT_HERSHEY_SIMPLEX, 2.5, (0, 0, 0), 6)
+    stamp(page, (150, 150), 260, random.Random(1), "某某市人民政府")
+    gray = to_gray_without_red(page)
+    ring = gray[150, 12:22]  # the ring's left side, away from the digits
+    assert ring.min() >= 235
+    assert (gray[100:180, 60:240] < 60).sum() > 800  # the digits are still black
+
+
+def test_crop_contrast_makes_faint_print_dark_and_a_tinted_background_white():
+    crop = np.full((40, 120), 205, np.uint8)  # a light-blue header cell, in grey
+    cv2.putText(crop, "12", (10, 32), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 150, 2)  # faint print
+    out = normalise_crop(crop)
+    assert out[2, 2] == 255 and out.min() <= 40
+
+
+def _cell_image() -> tuple[np.ndarray, GridCell]:
+    """A cell with a two-line label (second line shorter), specks around it, and a ruling sliver."""
+    img = np.zeros((120, 400), np.uint8)
+    for i, (y, n) in enumerate([(25, 9), (65, 4)]):
+        for k in range(n):
+            cv2.rectangle(img, (20 + 34 * k, y), (44 + 34 * k, y + 26), 255, 2 if i else 3)
+    for x, y in [(370, 10), (360, 100), (200, 57), (12, 110)]:
+        img[y : y + 2, x : x + 2] = 255  # specks
+    img[:, 397:400] = 255  # the remnant of the right-hand ruling
+    return img, GridCell(0, 0, 1, 1, (0, 0, 400, 120))
+
+
+def test_a_cells_lines_come_in_reading_order_without_specks_or_ruling_slivers():
+    img, cell = _cell_image()
+    lines = _cell_lines(cell, img, char_h=26.0)
+    assert len(lines) == 2
+    (_, a1, a2, _), (_, b1, b2, _) = lines
+    assert a1 < b1  # the first line first
+    assert a2 < 340 and b2 < 150  # neither line reaches a speck or the ruling sliver
+    assert all(not (x <= 370 <= x2) for x, _, x2, _ in lines)
+
+
+def test_a_stroke_touching_a_tight_cell_is_kept_but_a_ruling_sliver_is_not():
+    ink = np.zeros((21, 200), np.uint8)
+    ink[:, 50:53] = 255  # the stem of 亻 touching top and bottom
+    ink[:, 0:2] = 255  # a sliver of the left ruling
+    boxes = _content(ink)
+    assert (50, 0, 53, 21) in boxes and all(b[0] != 0 for b in boxes)
+
+
+def test_degradation_is_deterministic_and_within_its_ranges():
+    src = render(SHARED / "pdf" / "hongze_2024.pdf", 100, 2)
+    out = {}
+    for level in ("clean", "hard", "photo"):
+        a, da = degrade_page(src, level, random.Random(5), 100, [(100, 100, 500, 500)], True, "某某区人民政府")
+        b, db = degrade_page(src, level, random.Random(5), 100, [(100, 100, 500, 500)], True, "某某区人民政府")
+        assert np.array_equal(a, b) and da == db
+        out[level] = da
+    clean, hard, photo = out["clean"], out["hard"], out["photo"]
+    assert isinstance(clean, PageDegradation)
+    assert abs(clean.rotation) <= 0.5 and clean.seals == ["signature"]
+    assert 0.3 <= abs(hard.rotation) <= 3.0 and 30 <= hard.jpeg <= 60 and hard.blur > 0 and hard.speckle > 0
+    assert 0.02 <= photo.perspective <= 0.07 and photo.jpeg >= 70
