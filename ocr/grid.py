@@ -46,7 +46,7 @@ def line_masks(binary_inv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     the tables (``find_grids``).
     """
     h, w = binary_inv.shape
-    v_len = max(12, h // 35)
+    v_len = max(12, h // 52)
     hk = cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 25), 1))
     vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, v_len))
     horiz = _lone(_thin(cv2.morphologyEx(binary_inv, cv2.MORPH_OPEN, hk), (1, _THICK)), binary_inv, vertical=False)
@@ -93,7 +93,7 @@ def _lone(mask: np.ndarray, ink: np.ndarray, vertical: bool, reach: int = 24) ->
         width = run_left + run_right
         med = float(np.median(width))
         # a ruling is 3-7 px across (thicker only for a bold border, which is straight)
-        if med > _THICK + 1 or (med >= _THICK - 1 and _curved(run_right - run_left, width)):
+        if med >= _THICK or (med >= _THICK - 1 and _curved(run_right - run_left, width)):
             out[labels == i] = 0
     return out
 
@@ -123,14 +123,14 @@ def find_grids(binary_inv: np.ndarray, min_w: int = 150, min_h: int = 40) -> lis
         x, y, w, h = (int(v) for v in stats[i][:4])
         if w < min_w or h < min_h:
             continue
-        g = _grid(horiz[y : y + h, x : x + w], vert[y : y + h, x : x + w], x, y)
+        g = _grid(horiz[y : y + h, x : x + w], vert[y : y + h, x : x + w], x, y, binary_inv[y : y + h, x : x + w])
         if g is not None:
             grids.append(g)
     grids.sort(key=lambda g: g.box[1])
     return grids
 
 
-def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int) -> Grid | None:
+def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int, ink: np.ndarray | None = None) -> Grid | None:
     h, w = horiz.shape
     ys = _positions((horiz > 0).sum(axis=1), 0.12 * w)
     xs = _positions((vert > 0).sum(axis=0), 0.12 * h)
@@ -149,10 +149,24 @@ def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int) -> Grid | None:
     nr, nc = len(ys) - 1, len(xs) - 1
 
     def v_inked(c: int, r: int) -> bool:
-        """Is the vertical boundary at xs[c] between ys[r] and ys[r+1] drawn?"""
+        """Is the vertical boundary at xs[c] between ys[r] and ys[r+1] drawn?
+
+        Not when the "line" runs through text: a column line ends at a merged title cell,
+        and a stroke of its text sitting on that x continues it; a ruling has margin beside it.
+        """
         x = xs[c]
         seg = vert[ys[r] + 3 : ys[r + 1] - 2, max(0, x - 3) : x + 4]
-        return seg.size > 0 and (seg.max(axis=1) > 0).mean() > 0.5
+        if seg.size == 0 or (seg.max(axis=1) > 0).mean() <= 0.5:
+            return False
+        if ink is None:
+            return True
+        band = ink[ys[r] + 3 : ys[r + 1] - 2]
+        left = band[:, max(0, x - 10) : max(0, x - 5)]
+        right = band[:, x + 6 : x + 11]
+        if left.size == 0 or right.size == 0:
+            return True
+        beside = (left.max(axis=1) > 0) & (right.max(axis=1) > 0)
+        return beside.mean() < 0.3
 
     def h_inked(r: int, c: int) -> bool:
         y = ys[r]

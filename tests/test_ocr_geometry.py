@@ -179,5 +179,5 @@ def test_degradation_is_deterministic_and_within_its_ranges():
     clean, hard, photo = out["clean"], out["hard"], out["photo"]
     assert isinstance(clean, PageDegradation)
     assert abs(clean.rotation) <= 0.5 and clean.seals == ["signature"]
-    assert 0.3 <= abs(hard.rotation) <= 3.0 and 30 <= hard.jpeg <= 60 and hard.blur > 0 and hard.speckle > 0
+    assert 0.3 <= abs(hard.rotation) <= 3.0 and 40 <= hard.jpeg <= 70 and hard.blur > 0 and hard.speckle > 0
     assert 0.02 <= photo.perspective <= 0.07 and photo.jpeg >= 70
