@@ -146,7 +146,7 @@ class TesseractEngine:
             words.sort()
             text = "".join(w for _, w, _ in words)
             conf = min((c for _, _, c in words), default=0.0)
-            out.append(Reading(text, conf, [], self.name))
+            out.append(Reading(_digits(text) if digits else text, conf, [], self.name))
         return out
 
 
@@ -341,7 +341,9 @@ def _to_height(image: np.ndarray, height: int) -> np.ndarray:
 
 
 def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit() or ch in ".,-")
+    kept = "".join(ch for ch in text if ch.isdigit() or ch in ".,-/")
+    trimmed = kept.strip(".,")  # a dot or comma at either end is a speck, not part of the number
+    return trimmed if any(ch.isdigit() for ch in trimmed) else kept
 
 
 def _bgr(image: np.ndarray) -> np.ndarray:

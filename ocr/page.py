@@ -310,15 +310,25 @@ class PageReader:
 
 def _as_number(r: Reading, squeezed: str) -> Reading:
     """A cell read as a number: look-alikes ("O", "〇", "l") as digits, numeric alternatives kept."""
-    text = squeezed.translate(_CONFUSABLE)
+    text = _trim_number(squeezed.translate(_CONFUSABLE))
     alts: dict[str, float] = {}
     for a, c in r.alternatives:
-        a = a.replace(" ", "").translate(_CONFUSABLE)
+        a = _trim_number(a.replace(" ", "").translate(_CONFUSABLE))
         if a != text and _NUMERICISH.match(a):
             alts[a] = max(c, alts.get(a, 0.0))
     # a character whose runner-up is its own look-alike ("0" or "O") is not in doubt
     conf = r.confidence if alts or not r.alternatives else max(r.confidence, 1.0 - _runner_up(r))
     return Reading(text, conf, list(alts.items()), r.engine)
+
+
+_EDGE_SPECKS = "·.,:;'`‘’\"“”、。，"
+
+
+def _trim_number(text: str) -> str:
+    """A number never starts or ends with a dot or a comma: those are specks beside the digits
+    ("·0", "0."). A sign, a slash (a printed blank) and the digits stay."""
+    trimmed = text.strip(_EDGE_SPECKS)
+    return trimmed if any(ch.isdigit() for ch in trimmed) else text
 
 
 def _runner_up(r: Reading) -> float:
@@ -588,7 +598,10 @@ def _cell_lines(c: GridCell, ink: np.ndarray, char_h: float, stats: np.ndarray |
     core = [k for k in comps if max(k[2] - k[0], k[3] - k[1]) >= 0.3 * char_h]
     if not core:
         return []
-    bands = _rows(core, char_h)
+    # a "line" smaller than half a character is a speck of dust, not text
+    bands = [b for b in _rows(core, char_h) if max(b[2] - b[0], b[3] - b[1]) >= 0.5 * char_h]
+    if not bands:
+        return []
     rows = [list(r) for r in bands]
     for k in comps:
         # pieces of characters (the 丿 of 信, a "2" broken by a faint copy) join the line beside them;
