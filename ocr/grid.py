@@ -130,6 +130,40 @@ def find_grids(binary_inv: np.ndarray, min_w: int = 150, min_h: int = 40) -> lis
     return grids
 
 
+def _rectangles(members: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """A group of merged base cells as rectangles (r0, r1, c0, c1).
+
+    A merged cell is a rectangle. An L-shaped group means a ruling was broken (a seal
+    over it): its bounding box would swallow the cells in the corner, so the group is
+    cut instead into row runs of the same columns.
+    """
+    r0, r1 = min(r for r, _ in members), max(r for r, _ in members)
+    c0, c1 = min(c for _, c in members), max(c for _, c in members)
+    if len(members) == (r1 - r0 + 1) * (c1 - c0 + 1):
+        return [(r0, r1, c0, c1)]
+    rows: dict[int, list[int]] = {}
+    for r, c in members:
+        rows.setdefault(r, []).append(c)
+    runs: list[tuple[int, int, int]] = []  # (row, first column, last column)
+    for r in sorted(rows):
+        cols = sorted(rows[r])
+        start = prev = cols[0]
+        for c in cols[1:]:
+            if c != prev + 1:
+                runs.append((r, start, prev))
+                start = c
+            prev = c
+        runs.append((r, start, prev))
+    out: list[list[int]] = []
+    for r, a, b in runs:
+        last = next((o for o in out if o[1] == r - 1 and o[2] == a and o[3] == b), None)
+        if last is not None:
+            last[1] = r
+        else:
+            out.append([r, r, a, b])
+    return [(a, b, c, d) for a, b, c, d in out]
+
+
 def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int, ink: np.ndarray | None = None) -> Grid | None:
     h, w = horiz.shape
     ys = _positions((horiz > 0).sum(axis=1), 0.12 * w)
@@ -193,12 +227,9 @@ def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int, ink: np.ndarray
             groups.setdefault(find(r * nc + c), []).append((r, c))
     cells = []
     for members in groups.values():
-        r0 = min(r for r, _ in members)
-        r1 = max(r for r, _ in members)
-        c0 = min(c for _, c in members)
-        c1 = max(c for _, c in members)
-        cells.append(
-            GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (ox + xs[c0], oy + ys[r0], ox + xs[c1 + 1], oy + ys[r1 + 1]))
-        )
+        for r0, r1, c0, c1 in _rectangles(members):
+            cells.append(
+                GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (ox + xs[c0], oy + ys[r0], ox + xs[c1 + 1], oy + ys[r1 + 1]))
+            )
     cells.sort(key=lambda c: (c.row, c.col))
     return Grid((ox, oy, ox + w, oy + h), nr, nc, cells, [ox + x for x in xs], [oy + y for y in ys])

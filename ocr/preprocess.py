@@ -28,18 +28,22 @@ def to_gray_without_red(image: np.ndarray) -> np.ndarray:
     if not red.any():
         return gray
     out = gray.copy()
-    # the red channel, lifted by how red the pixel is: a seal's blotchy ink goes to paper white
+    # around the seal the red channel is the grey: JPEG keeps colour at half resolution, so a
+    # seal's edges and thin strokes are only faintly red, yet bright in red (black print is not)
+    near = cv2.dilate(red.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))) > 0
+    out[near] = np.maximum(out[near], r[near])
+    # clearly red pixels, lifted by how red they are: a seal's blotchy ink goes to paper white
     # (left at its red-channel grey it would still draw the ring for the ruling finder)
     lifted = r[red].astype(np.int32) + 3 * (excess[red].astype(np.int32) - 28)
-    out[red] = np.clip(np.maximum(lifted, gray[red]), 0, 255).astype(np.uint8)
+    out[red] = np.clip(np.maximum(lifted, out[red]), 0, 255).astype(np.uint8)
     return out
 
 
-def flatten_illumination(gray: np.ndarray) -> np.ndarray:
-    """Divide by the paper's brightness so shadows and uneven light become white paper.
+def paper_level(gray: np.ndarray) -> np.ndarray:
+    """The paper's brightness at every pixel (the ink closed away), full size.
 
-    The background is estimated on a 1/8 copy (closing removes the ink), which is
-    as good as full resolution for a slowly varying light and 50x cheaper.
+    Estimated on a 1/8 copy, which is as good as full resolution for a slowly varying
+    light and 50x cheaper.
     """
     h, w = gray.shape
     f = 8 if min(h, w) >= 400 else 1
@@ -47,8 +51,17 @@ def flatten_illumination(gray: np.ndarray) -> np.ndarray:
     k = max(5, (min(small.shape) // 25) | 1)
     background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     background = cv2.GaussianBlur(background, (0, 0), k / 2)
-    background = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR)
-    return cv2.divide(gray, np.maximum(background, 1), scale=255)
+    return np.maximum(cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR), 1)
+
+
+def flatten_illumination(image: np.ndarray) -> np.ndarray:
+    """Divide by the paper's brightness so shadows and uneven light become white paper
+    (every channel of a colour image by the same level, so colours keep their hue)."""
+    gray = image if image.ndim == 2 else cv2.cvtColor(image[:, :, :3], cv2.COLOR_BGR2GRAY)
+    level = paper_level(gray)
+    if image.ndim == 2:
+        return cv2.divide(image, level, scale=255)
+    return cv2.divide(image[:, :, :3], cv2.merge([level, level, level]), scale=255)
 
 
 def binarize_inv(gray: np.ndarray) -> np.ndarray:
@@ -124,7 +137,9 @@ def normalise_crop(crop: np.ndarray) -> np.ndarray:
 
 def clean(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(grey, binary ink mask) of an upright, level page: seals dropped, light flattened, speckle removed."""
-    gray = flatten_illumination(to_gray_without_red(image))
+    # light first, then seals: a seal lifted to white before the light is flattened would
+    # be taken for the paper's level and darken the paper around it
+    gray = to_gray_without_red(flatten_illumination(image))
     ink = binarize_inv(gray)
     if speckled(ink):
         gray = cv2.medianBlur(gray, 3)
