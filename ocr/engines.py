@@ -74,24 +74,6 @@ class TesseractEngine:
         except RuntimeError as exc:  # pytesseract raises a bare RuntimeError on its own timeout
             raise EngineError("E_OCR_TIMEOUT", f"tesseract took longer than {self.timeout_s:.0f} s") from exc
 
-    def orientation(self, gray: np.ndarray) -> int | None:
-        """Clockwise quarter turns that make the page upright (Tesseract's OSD), None if unsure or unavailable.
-
-        About 0.25 s on a 100 dpi page; only asked when the page's line direction is unclear.
-        """
-        import pytesseract
-
-        try:
-            self._check()
-            pytesseract.pytesseract.tesseract_cmd = self.binary
-            osd = pytesseract.image_to_osd(gray, config="--psm 0 -c min_characters_to_try=10",
-                                           output_type=pytesseract.Output.DICT, timeout=self.timeout_s)
-        except (EngineError, RuntimeError, pytesseract.TesseractError, subprocess.SubprocessError, OSError):
-            return None
-        if float(osd.get("orientation_conf", 0.0)) < 0.3:
-            return None
-        return (int(osd.get("rotate", 0)) // 90) % 4
-
     def read_lines(self, image: np.ndarray, lang: str = "chi_sim") -> list[Line]:
         d = self._data(image, lang, "--psm 6")
         lines: dict[tuple[int, int, int], Line] = {}

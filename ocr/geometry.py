@@ -1,11 +1,12 @@
 """Putting a page image upright, flat and level, with the transform that undoes it.
 
 A phone photo shows the sheet in perspective on a desk; a scan may lie on its side
-or upside down and a few degrees askew. The page is found (the largest bright
-quadrilateral), turned by quarter turns so its text lines run across, scaled to a
-standard resolution and levelled, all composed into one 3x3 transform applied to
-the source once (one resampling, not four). Recognition results are mapped back
-with the inverse, so boxes are in the caller's image.
+or upside down and a few degrees askew. The sheet is found (the largest bright
+quadrilateral with a sharp edge), turned by the quarter turns the reader asks for
+(``PageReader`` decides which way up by reading), scaled to a standard resolution and
+levelled, all composed into one 3x3 transform applied to the source once (one
+resampling, not four). Recognition results are mapped back with the inverse, so
+boxes are in the caller's image.
 """
 
 from __future__ import annotations
@@ -45,13 +46,6 @@ class Upright:
         image = np.ascontiguousarray(np.rot90(self.image, -k))
         to_source = self.to_source @ np.linalg.inv(turn)
         return Upright(image, to_source, (self.quarter_turns + k) % 4, self.skew, self.perspective, self.scale)
-
-    def box_to_source(self, box: Box) -> Box:
-        return map_box(self.to_source, box)
-
-    @property
-    def is_identity(self) -> bool:
-        return bool(np.allclose(self.to_source, np.eye(3), atol=1e-6))
 
 
 def map_box(m: np.ndarray, box: Box) -> Box:

@@ -145,17 +145,3 @@ def clean(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         gray = cv2.medianBlur(gray, 3)
         ink = binarize_inv(gray)
     return gray, ink
-
-
-def prepare(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """(grey, binary ink mask, skew corrected in degrees) ready for grids and recognition."""
-    gray, ink = clean(image)
-    angle = skew_angle(ink)
-    if angle:
-        gray = rotate(gray, angle)
-        ink = binarize_inv(gray)
-    return gray, ink, angle
-
-
-def ink_ratio(binary_inv: np.ndarray) -> float:
-    return float((binary_inv > 0).mean()) if binary_inv.size else 0.0
