@@ -170,9 +170,11 @@ def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int, ink: np.ndarray
     xs = _positions((vert > 0).sum(axis=0), 0.12 * h)
     if not ys or len(xs) < 2:
         return None
-    # a table broken by a page has no ruling under its last row (or over its first):
-    # the column lines running on past the last ruling close that row
-    drawn = np.flatnonzero((vert > 0).sum(axis=1) >= 6)  # at least two column lines
+    # a table broken by a page has no ruling under its last row (or over its first): the
+    # column lines running on past the last ruling close that row, if most of them do
+    # (one border line running on is a heading's stroke touching it, not a row)
+    cols = np.stack([(vert[:, max(0, x - 3) : x + 4] > 0).any(axis=1) for x in xs], axis=1)
+    drawn = np.flatnonzero(cols.sum(axis=1) >= max(2, (len(xs) + 1) // 2))
     if drawn.size:
         if drawn[-1] - ys[-1] > 15:
             ys.append(int(drawn[-1]))
