@@ -180,7 +180,8 @@ def tesseract_page_document(images: list):
                 used.update(k for k, _ in inside)
                 text = "".join(w[0] for _, w in sorted(inside, key=lambda kw: (kw[1][2], kw[1][1][0])))
                 rows[c.row][c.col] = Cell(text, number, c.box, None, "ocr:tesseract-page", 1.0, c.rowspan, c.colspan)
-            blocks.append((g.box[1], Table(rows, "ocr:tesseract-page", number, g.box, True, 1.0, [float(x) for x in g.xs])))
+            columns = [float(x) for x in g.xs]
+            blocks.append((g.box[1], Table(rows, "ocr:tesseract-page", number, g.box, True, 1.0, columns)))
         lines: dict[tuple, list] = {}
         for k, (t, box, key) in enumerate(words):
             if k not in used:
