@@ -9,7 +9,9 @@ degraded by tests/generator/degrade.py (cached in ``--cache``). For every degrad
 level and system, in a process of its own (so its peak memory is its own):
 
 - cells: every truth cell counts; right only when exactly equal; ``wrong`` counts cells
-  read with a value that differs from the truth (worse than missing: nobody looks);
+  read with a value that differs from the truth (worse than missing), and how many of
+  those were reported with a confidence of 0.8 or more (the repair step and a reviewer
+  trust those);
 - CER: character error rate of the running text (page by page, NFKC, white space
   dropped) against the text the born-digital reader gets from the source PDF's text
   layer (lines outside the tables, page numbers excluded);
@@ -212,6 +214,7 @@ def run_worker(system: str, truths: list[dict], cache: Path) -> list[dict]:
             data = [f.read_bytes() for f in files]
             doc, rep = analyse_bytes(data[0], options) if len(data) == 1 else analyse_pages(data, options)
             values = rep.values()
+            confidence = {k: c.confidence for k, c in rep.cells.items()}
             pages = rep.source.pages or len(truth["degradation"]["pages"])
             lines = doc.blocks if doc is not None else []
             errors = sorted({e.code for e in rep.errors})
@@ -219,6 +222,7 @@ def run_worker(system: str, truths: list[dict], cache: Path) -> list[dict]:
             images = page_images(files)
             doc = tesseract_page_document(images)
             values = {k: c.value for k, c in map_tables(doc, schema()).cells.items()}
+            confidence = dict.fromkeys(values, 1.0)  # plain Tesseract gives no cell confidence here
             pages = len(images)
             lines = doc.blocks
             errors = []
@@ -236,6 +240,7 @@ def run_worker(system: str, truths: list[dict], cache: Path) -> list[dict]:
                 "cells_total": len(cells),
                 "cells_right": len(right),
                 "cells_wrong": len(wrong),
+                "cells_wrong_sure": sum(1 for k in wrong if confidence.get(k, 1.0) >= 0.8),
                 "wrong": dict(list(wrong.items())[:12]),
                 "missing": [k for k in cells if k not in values][:12],
                 "n_missing": sum(1 for k in cells if k not in values),
@@ -267,6 +272,7 @@ def _summary(system: str, level: str, recs: list[dict], peak_mb: float) -> str:
     total = sum(r["cells_total"] for r in recs)
     right = sum(r["cells_right"] for r in recs)
     wrong = sum(r["cells_wrong"] for r in recs)
+    sure = sum(r.get("cells_wrong_sure", 0) for r in recs)
     exact = sum(1 for r in recs if r["cells_right"] == r["cells_total"])
     dist = sum(r["cer_dist"] for r in recs)
     chars = sum(r["cer_total"] for r in recs)
@@ -275,7 +281,7 @@ def _summary(system: str, level: str, recs: list[dict], peak_mb: float) -> str:
     mark = "" if system != "gongkai" or target is None else (" ok" if pct >= target else f" MISSED target {target}%")
     return (
         f"{system:15s} {level:6s} docs={len(recs):3d} pages={pages:4d}  cells={right}/{total} ({pct:.2f}%){mark} "
-        f"wrong={wrong} docs_exact={exact}/{len(recs)}  CER={100 * dist / max(chars, 1):.2f}%  "
+        f"wrong={wrong} (sure: {sure}) docs_exact={exact}/{len(recs)}  CER={100 * dist / max(chars, 1):.2f}%  "
         f"cpu/page={cpu / max(pages, 1):.2f}s  peakRSS={peak_mb:.0f}MB"
     )
 
