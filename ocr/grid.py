@@ -234,4 +234,6 @@ def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int, ink: np.ndarray
                 GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (ox + xs[c0], oy + ys[r0], ox + xs[c1 + 1], oy + ys[r1 + 1]))
             )
     cells.sort(key=lambda c: (c.row, c.col))
-    return Grid((ox, oy, ox + w, oy + h), nr, nc, cells, [ox + x for x in xs], [oy + y for y in ys])
+    # the box of its rulings, not of the ink connected to them (a heading touching the border)
+    box = (ox + xs[0], oy + ys[0], ox + xs[-1], oy + ys[-1])
+    return Grid(box, nr, nc, cells, [ox + x for x in xs], [oy + y for y in ys])

@@ -273,6 +273,9 @@ class PageReader:
                     readings[(t, k)] = Reading("", 1.0, [], "blank")
                     continue
                 squeezed = r.text.strip().replace(" ", "")
+                if squeezed in _DASHES:  # a printed blank: "—" read as 一 would pass for a label
+                    readings[(t, k)] = Reading("—", r.confidence, [], r.engine)
+                    continue
                 # a lone "0" read as "()" by one engine is still a number to check with the other
                 odd = len(squeezed) <= 3 and not any("\u4e00" <= ch <= "\u9fff" for ch in squeezed)
                 if (t, k) in singles and (not squeezed or odd or _NUMERICISH.match(squeezed)):
@@ -321,6 +324,8 @@ def _as_number(r: Reading, squeezed: str) -> Reading:
     return Reading(text, conf, list(alts.items()), r.engine)
 
 
+_DASHES = {"一", "—", "——", "–", "－", "-", "--", "_", "~", "一一"}
+"""What a cell holding only a dash (a printed blank) reads as."""
 _EDGE_SPECKS = "·.,:;'`‘’\"“”、。，"
 
 
