@@ -58,22 +58,48 @@ def _limits(max_pages: int | None, pairs: list[str] | None) -> Limits:
 
 _LIMIT_HELP = "Raise or lower a resource limit, e.g. --limit max_text_lines=500000 (see README, Security)."
 
+# The extraction flags, declared once and shared by `extract` and `run`.
+LimitFlag = Annotated[list[str] | None, typer.Option("--limit", help=_LIMIT_HELP)]
+StrategyFlag = Annotated[str, typer.Option("--table-strategy", help="auto | pdfplumber | camelot")]
+OcrFlag = Annotated[
+    bool, typer.Option("--ocr/--no-ocr", help="OCR pages without a usable text layer (off: E_NO_TEXT).")
+]
+NarrativeFlag = Annotated[
+    bool,
+    typer.Option("--narrative/--no-narrative", help="Tag narrative items, sentences and stated counts (spaCy)."),
+]
+
+
+def _options(limits: Limits, table_strategy: str, ocr: bool, narrative: bool) -> Options:
+    """One Options from the shared flags."""
+    import dataclasses
+
+    if table_strategy not in ("auto", "pdfplumber", "camelot"):
+        raise typer.BadParameter("use auto, pdfplumber or camelot", param_hint="--table-strategy")
+    base = Options()
+    return Options(
+        limits=limits,
+        table_strategy=table_strategy,  # type: ignore[arg-type]
+        ocr=dataclasses.replace(base.ocr, enabled=ocr),
+        narrative=narrative,
+    )
+
 
 @app.command()
 def extract(
     files: Annotated[list[Path], typer.Argument(help="The report file (PDF, Word, web page or text).")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the JSON here instead of stdout.")] = None,
     compact: Annotated[bool, typer.Option(help="One-line JSON.")] = False,
-    table_strategy: Annotated[str, typer.Option(help="auto | pdfplumber | camelot")] = "auto",
+    table_strategy: StrategyFlag = "auto",
     max_pages: Annotated[
         int | None, typer.Option(help=f"Refuse PDFs with more pages (E_TOO_LARGE); default {Limits.max_pages}.")
     ] = None,
-    limit: Annotated[list[str] | None, typer.Option(help=_LIMIT_HELP)] = None,
+    limit: LimitFlag = None,
+    ocr: OcrFlag = True,
+    narrative: NarrativeFlag = True,
 ) -> None:
     """Extract one report and print it as JSON. Exit 0 for ok/partial, 1 for failed."""
-    if table_strategy not in ("auto", "pdfplumber", "camelot"):
-        raise typer.BadParameter("use auto, pdfplumber or camelot", param_hint="--table-strategy")
-    options = Options(limits=_limits(max_pages, limit), table_strategy=table_strategy)  # type: ignore[arg-type]
+    options = _options(_limits(max_pages, limit), table_strategy, ocr, narrative)
     report = read_report(files[0] if len(files) == 1 else files, options)
     text = report.to_json(indent=None if compact else 2)
     if out:
@@ -98,7 +124,10 @@ def run(
     engine: Annotated[str, typer.Option(help="local (process pool) or dask.")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
-    limit: Annotated[list[str] | None, typer.Option(help=_LIMIT_HELP)] = None,
+    limit: LimitFlag = None,
+    table_strategy: StrategyFlag = "auto",
+    ocr: OcrFlag = True,
+    narrative: NarrativeFlag = True,
 ) -> None:
     """Extract a whole archive into a DuckDB database; interrupted runs resume where they stopped."""
     import datetime as dt
@@ -120,7 +149,7 @@ def run(
         force=force,
         since=since_ts,
         engine=engine,
-        extract=Options(limits=_limits(None, limit)),
+        extract=_options(_limits(None, limit), table_strategy, ocr, narrative),
         scheduler=scheduler,  # type: ignore[arg-type]
     )
     with RichProgress(enabled=progress) as bar:

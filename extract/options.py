@@ -64,3 +64,6 @@ class Options:
     soffice: str | None = None
     """Path to LibreOffice's soffice; None finds it on PATH."""
     ocr: OcrOptions = field(default_factory=OcrOptions)
+    narrative: bool = True
+    """Items, sentence sections and stated counts (spaCy; ~1 s to load once per process, ~0.02 s
+    per report). False leaves ``items``/``sentences``/``facts`` empty, for table-only runs."""

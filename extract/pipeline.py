@@ -75,7 +75,11 @@ def analyse_bytes(
         t1 = time.perf_counter()
         report = build_report(doc, schema(), src)
         t2 = time.perf_counter()
-        report.timings = {"read": round(t1 - t0, 4), "analyse": round(t2 - t1, 4), "total": round(t2 - started, 4)}
+        if options.narrative:
+            _narrative(report)
+        t3 = time.perf_counter()
+        report.timings = {"read": round(t1 - t0, 4), "analyse": round(t2 - t1, 4), "narrative": round(t3 - t2, 4),
+                          "total": round(t3 - started, 4)}
         return doc, report
     except GongkaiError as exc:
         report = failed_report(src, exc, started)
@@ -111,8 +115,12 @@ def analyse_pages(
         src.pages = doc.n_pages or None
         t1 = time.perf_counter()
         report = build_report(doc, schema(), src)
-        report.timings = {"read": round(t1 - t0, 4), "analyse": round(time.perf_counter() - t1, 4),
-                          "total": round(time.perf_counter() - started, 4)}
+        t2 = time.perf_counter()
+        if options.narrative:
+            _narrative(report)
+        t3 = time.perf_counter()
+        report.timings = {"read": round(t1 - t0, 4), "analyse": round(t2 - t1, 4), "narrative": round(t3 - t2, 4),
+                          "total": round(t3 - started, 4)}
         return doc, report
     except GongkaiError as exc:
         report = failed_report(src, exc, started)
@@ -207,7 +215,6 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
             for t in mapping.tables
         ],
     )
-    _narrative(report)
     return report
 
 

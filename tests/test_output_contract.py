@@ -69,3 +69,33 @@ def test_cli_missing_file_is_failed_report(tmp_path):
     assert proc.returncode == 1
     assert json.loads(proc.stdout)["status"] == "failed"
     assert "Traceback" not in proc.stderr
+
+
+def test_cli_switches_narrative_and_ocr_off(tmp_path):
+    """--no-narrative leaves the narrative empty and the tables as they were; --no-ocr refuses a scan."""
+    import pypdfium2 as pdfium
+
+    pdf = SHARED / "pdf" / "hongze_2024.pdf"
+    proc = _cli("extract", "--no-narrative", str(pdf))
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["items"] == [] and data["sentences"] == [] and data["facts"] == []
+    assert data["cells"]["applications.new_received.natural_person"]["value"] == 95
+    assert "narrative" in data["timings"]
+
+    scan = tmp_path / "page1.png"
+    pdfium.PdfDocument(str(pdf))[0].render(scale=1).to_pil().save(scan)
+    proc = _cli("extract", "--no-ocr", "--no-narrative", str(scan))
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["errors"][0]["code"] == "E_NO_TEXT"
+
+
+def test_cli_run_passes_the_shared_flags(tmp_path):
+    import duckdb
+
+    db = tmp_path / "r.duckdb"
+    proc = _cli("run", "--no-progress", "--workers", "1", "--no-narrative", "--db", str(db), str(SHARED / "pdf" / "hongze_2024.pdf"))
+    assert proc.returncode == 0, proc.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select count(*) from cells").fetchone()[0] > 100
+    assert con.execute("select count(*) from items").fetchone()[0] == 0

@@ -19,7 +19,7 @@ from PIL import Image, ImageOps
 from ocr.engines import Engine, EngineError, RapidEngine, TesseractEngine
 from ocr.page import PageReader
 
-from ..errors import CorruptInput, TooLarge
+from ..errors import CorruptInput, NoTextLayer, TooLarge
 from ..layout import Block, Cell, Document, PageError, PageInfo, Table, TextLine
 from ..options import OcrOptions, Options
 
@@ -136,6 +136,8 @@ def load_images(data: bytes) -> list[np.ndarray]:
 
 def read_images(images: list[bytes], options: Options) -> Document:
     """One report from image files (photos of its pages, a multi-page TIFF): every frame is a page, in order."""
+    if not options.ocr.enabled:
+        raise NoTextLayer("an image has no text layer, and OCR is switched off")
     doc = Document("image")
     reader = page_reader(options.ocr)
     number = 0
