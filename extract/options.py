@@ -28,6 +28,9 @@ class Limits:
     max_text_lines: int = 100_000
     """Lines of a text file, elements of a web page, paragraphs and cells of a Word file
     (a report has ~1000); past it the file is refused before it is laid out."""
+    max_text_bytes: int = 20 * 1024 * 1024
+    """A plain-text export of a report is ~50 kB; a text file over this is refused before it is
+    decoded (one 200 MB line took a minute and 500 MB to lay out)."""
     converter_timeout_s: float = 120.0
     """LibreOffice conversion of .doc/.wps/.odt is killed after this."""
 

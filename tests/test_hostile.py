@@ -159,14 +159,14 @@ def test_every_file_through_gongkai_extract_in_bounded_memory(corpus, listener):
 
 @pytest.mark.slow
 def test_huge_inputs_in_bounded_memory(tmp_path):
-    """Made on the fly: a 200 MB text file, a 900 Mpx PNG, 400 pages read with a raised limit, a 48 MB web
+    """Made on the fly: a 200 MB text file, 190 MB of text in one line, a 900 Mpx PNG, 400 pages read with a raised limit, a 48 MB web
     page of six million tags, 20 M glyphs on one PDF page.
 
     `pytest -m slow -s -k memory tests/test_hostile.py` prints the peak RSS of each.
     """
     folder = tmp_path / "huge"
     cases = make(folder, huge=True, small=False)
-    assert len(cases) == 5
+    assert len(cases) == 6
     bad, _ = _through_cli(folder, cases)
     assert not bad, json.dumps(bad, ensure_ascii=False, indent=1)
 
@@ -414,6 +414,8 @@ def test_text_and_page_element_counts_are_bounded():
         read_html(b"<html><body>" + b"<p>1</p>" * 1001 + b"</body></html>", small)
     with pytest.raises(TooLarge):  # counted on the bytes, before lxml builds a tree (was 1.9 GB for 48 MB)
         read_html(b"<html><body>" + b"<b></b>" * 30_001 + b"</body></html>", small)
+    with pytest.raises(TooLarge):  # one long line: the line count alone let 200 MB through
+        read_text("一、总体情况".encode() * 100, Options(limits=Limits(max_text_bytes=1000)))
     read_text((SHARED / "seeds" / "seed000.txt").read_bytes(), Options())  # a real report is far below
 
 

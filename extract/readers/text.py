@@ -50,6 +50,8 @@ def _section_heading(line: str) -> str | None:
 
 
 def read_text(data: bytes, options: Options) -> Document:
+    if len(data) > options.limits.max_text_bytes:
+        raise TooLarge(f"{len(data)} bytes of text, more than the limit of {options.limits.max_text_bytes}")
     lines = max(data.count(b"\n"), data.count(b"\r"))  # counted on the bytes: no copy of a huge file
     if lines > options.limits.max_text_lines:
         raise TooLarge(f"{lines} lines, more than the limit of {options.limits.max_text_lines}")

@@ -375,11 +375,11 @@ def menu_html() -> bytes:
     ).encode("gbk")
 
 
-def huge_text(size: int) -> Callable[[Path], None]:
-    """A text file of ``size`` bytes of report-like lines, written in chunks."""
+def huge_text(size: int, newline: str = "\n") -> Callable[[Path], None]:
+    """A text file of ``size`` bytes of report-like lines (or one line, newline=""), written in chunks."""
 
     def write(path: Path) -> None:
-        line = "一、总体情况 本机关全年主动公开政府信息1234条，其中规章0件。\n".encode()
+        line = f"一、总体情况 本机关全年主动公开政府信息1234条，其中规章0件。{newline}".encode()
         block = line * ((1 << 20) // len(line) + 1)
         with path.open("wb") as f:
             left = size
@@ -529,6 +529,8 @@ def cases(canary_path: Path, port: int, huge: bool, small: bool = True) -> list[
         out += [
             (Case("huge-200mb.txt", "200 MB of report-like text (2.9 million lines)",
                   Expect(["failed"], "E_TOO_LARGE", "text")), huge_text(200 * 1000 * 1000)),
+            (Case("one-line-190mb.txt", "190 MB of text without a line break",
+                  Expect(["failed"], "E_TOO_LARGE", "text")), huge_text(190 * 1000 * 1000, newline="")),
             (Case("bomb-900mpx.png", "30000 x 30000 pixels in 1 MB", Expect(["failed"], "E_TOO_LARGE", "image")),
              png_bytes(30000, 30000)),
             (Case("pages-400-allowed.pdf", "400 pages read with --max-pages 1000: processed, one page at a time",
