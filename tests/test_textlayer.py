@@ -188,6 +188,23 @@ def test_decisions_are_in_the_json_report():
     assert r.status == "partial" and {e.code for e in r.errors} == {"E_NO_TEXT"}
 
 
+def test_digit_reader_in_process_reads_as_the_tesseract_command(tmp_path):
+    """tesserocr (no model load per document) and the command-line tool read the same digits."""
+    import shutil
+
+    from extract.readers.textlayer import DigitReader, _library_api, _read_runs
+
+    assert _library_api() is not None, "tesserocr and tesseract-ocr-eng are installed by the project"
+    with pdfplumber.open(SRC) as pdf:
+        runs = [r for i, p in enumerate(pdf.pages, 1) for r in number_runs(p.chars, i)]
+    idx = list(range(0, len(runs), max(1, len(runs) // 12)))[:12]
+    data = SRC.read_bytes()
+    library = _read_runs(data, runs, idx, DigitReader())
+    command = _read_runs(data, runs, idx, DigitReader(binary=shutil.which("tesseract")))
+    assert library == command
+    assert sum(library[i] == runs[i].text for i in idx) >= len(idx) - 1
+
+
 def test_swapped_digits_are_caught_by_the_cross_check():
     data = _broken("digits", (3, 4))
     with pdfplumber.open(BytesIO(data)) as pdf:
