@@ -22,6 +22,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from extract import Options
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -98,7 +102,7 @@ def run_system(system: str, docs: list[tuple[str, Path, dict]]) -> dict:
     return {"records": out, "warmup_cpu": warmup}
 
 
-def _one(system: str, doc_id: str, path: Path, truth: dict, options) -> dict | None:  # noqa: ANN001
+def _one(system: str, doc_id: str, path: Path, truth: dict, options: Options) -> dict | None:
     import pdfplumber
 
     from extract import read_report

@@ -11,7 +11,7 @@ from .schema import TABLES
 
 Format = Literal["parquet", "csv", "xlsx", "jsonl"]
 
-LONG = ("documents", "reports", "cells", "findings", "sections", "items", "errors")
+LONG = ("documents", "reports", "cells", "findings", "sections", "items", "sentences", "facts", "errors")
 WIDE = (*(f"{t}_wide" for t in TABLES), "report_totals")
 
 

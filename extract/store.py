@@ -1,6 +1,6 @@
 """The embedded DuckDB database a batch run writes: one transaction per document.
 
-A document's rows (documents, reports, cells, findings, sections, items, errors)
+A document's rows (documents, reports, cells, findings, sections, items, sentences, facts, errors)
 are written together or not at all, so a run killed at any point leaves only
 finished documents behind and a re-run picks up exactly the rest.
 """
@@ -47,9 +47,19 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE TABLE IF NOT EXISTS errors (
     key VARCHAR, code VARCHAR, message VARCHAR, page INTEGER
 );
+CREATE TABLE IF NOT EXISTS sentences (
+    report_id VARCHAR, section VARCHAR, section_id VARCHAR, start_char INTEGER, end_char INTEGER, text VARCHAR,
+    confidence DOUBLE
+);
+CREATE TABLE IF NOT EXISTS facts (
+    report_id VARCHAR, kind VARCHAR, value DOUBLE, approximate BOOLEAN, text VARCHAR, section_id VARCHAR,
+    start_char INTEGER, end_char INTEGER, cells VARCHAR[]
+);
+-- added after the first release: databases written before it gain the column
+ALTER TABLE items ADD COLUMN IF NOT EXISTS section_id VARCHAR;
 """
 
-_CHILD_TABLES = ("cells", "findings", "sections", "items")
+_CHILD_TABLES = ("cells", "findings", "sections", "items", "sentences", "facts")
 
 
 def _wide_views() -> str:
@@ -276,10 +286,23 @@ class Store:
                         i.get("start"),
                         i.get("end"),
                         i.get("confidence"),
+                        i.get("section_id"),
                     )
                     for i in r.get("items", [])
                 ],
-                columns=["report_id", "label", "topic", "section", "text", "start_char", "end_char", "confidence"],
+                columns=["report_id", "label", "topic", "section", "text", "start_char", "end_char", "confidence",
+                         "section_id"],
+            ),
+            "sentences": pd.DataFrame(
+                [(rid, x["section"], x["section_id"], x["start"], x["end"], x["text"], x["confidence"])
+                 for x in r.get("sentences", [])],
+                columns=["report_id", "section", "section_id", "start_char", "end_char", "text", "confidence"],
+            ),
+            "facts": pd.DataFrame(
+                [(rid, f["kind"], f["value"], f.get("approximate", False), f["text"], f["section_id"], f["start"],
+                  f["end"], f.get("cells", [])) for f in r.get("facts", [])],
+                columns=["report_id", "kind", "value", "approximate", "text", "section_id", "start_char", "end_char",
+                         "cells"],
             ),
         }
         for table, frame in frames.items():

@@ -69,6 +69,27 @@ def test_run_walks_dedups_and_records_failures(archive, tmp_path):
     )
     assert wide == [(3001.0, 3119.0)]
     assert _rows(db, "SELECT sum(rule_violations) FROM report_totals") == [(2,)]
+    # the narrative: items with their section, every sentence, stated counts (one disagrees with its table)
+    assert _rows(db, "SELECT count(*) FROM items WHERE section_id IS NULL") == [(0,)]
+    assert {r[0] for r in _rows(db, "SELECT DISTINCT label FROM items")} == {"problem", "improvement"}
+    assert _rows(db, "SELECT count(DISTINCT report_id) FROM sentences") == [(3,)]
+    assert _rows(db, "SELECT count(*) FROM sentences WHERE section = 'problems'")[0][0] > 0
+    mismatched = _rows(db, "SELECT kind, value, cells FROM facts WHERE len(cells) > 0")
+    assert ("applications_received", 17.0, ["applications.new_received.total"]) in mismatched, mismatched
+
+
+def test_database_from_before_the_narrative_tables_gains_them(tmp_path):
+    """A results file written by an earlier version (items without section_id, no sentences/facts) stays usable."""
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE items (report_id VARCHAR, label VARCHAR, topic VARCHAR, section VARCHAR, text VARCHAR,"
+                " start_char INTEGER, end_char INTEGER, confidence DOUBLE)")
+    con.execute("INSERT INTO items VALUES ('old', 'problem', NULL, 'problems', '旧的问题', 0, 4, 0.9)")
+    con.close()
+    run_batch([PDFS[0]], RunOptions(db=db, workers=1))
+    assert _rows(db, "SELECT count(*) FROM items WHERE report_id = 'old'") == [(1,)]
+    assert _rows(db, "SELECT count(*) FROM items WHERE report_id <> 'old' AND section_id IS NOT NULL")[0][0] > 0
+    assert _rows(db, "SELECT count(*) FROM sentences")[0][0] > 0
 
 
 def test_rerun_skips_and_force_redoes_without_duplicating(archive, tmp_path):
