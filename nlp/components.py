@@ -192,8 +192,10 @@ class ItemFinder(_UsesTextcat):
             # classifier put in problems/improvements follows it when it continues the same list
             # ("…；开展依申请公开答复专项培训。", "二是…"): a list goes on, not a new sentence of prose
             follows = (allowed is None and prev is not None and prev_in_items and s.cue is not None
-                       and prev.cue == s.cue and prev.paragraph == s.paragraph
-                       and (s.marker is not None or prev.text.endswith(("；", ";"))))
+                       and prev.cue == s.cue and (prev.text.endswith(("；", ";"))
+                                                  or (s.marker is not None and prev.paragraph == s.paragraph)))
+            # without a heading, "下一步，将…" / "2025年，我局拟…" says it is a plan whatever the classifier reads
+            follows = follows or (allowed is None and s.plan)
             if s.cue and span is not None and (span._.section in SECTION_ITEM or follows) and (
                 allowed is None or ITEM_SECTION[s.cue] in allowed
             ):

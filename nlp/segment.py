@@ -32,8 +32,10 @@ _MARKERS = [
     ("circled", re.compile(rf"(?P<n>[{_CIRCLED}])")),
     # "问题一：…措施：…问题二：…": a numbered problem label
     ("label", re.compile(rf"(?:问题|不足|短板)(?P<n>[{CN_DIGITS}]{{1,2}})[：:]")),
+    # "一方面…，另一方面…"; may follow its subject ("我委一方面要…")
+    ("aspect", re.compile(r"(?<!另)(?P<n>一方面|另一方面)(?:[，,]|要|将)?")),
 ]
-_NEED_TWO = ("num", "circled", "shi", "order", "di", "qi", "cn_dun", "label")
+_NEED_TWO = ("num", "circled", "shi", "order", "di", "qi", "cn_dun", "label", "aspect")
 _ORDER_WORDS = {"首先": 1, "其次": 2, "再次": 3, "最后": 4}
 # where an enumeration marker may start: text start, after a line break or punctuation
 _MARKER_BEFORE = set("\n。；;：:，,！？!? \t\u3000")
@@ -62,6 +64,8 @@ class Sentence:
     """Ends in ，or ： right before a numbered statement: it introduces the list."""
     cue: str | None = None
     """Set by ``find_items``: 'problem' / 'improvement' when the sentence's context says which it is about."""
+    plan: bool = False
+    """Set by ``find_items``: the sentence itself says what will be done ("下一步，将…", "2025年，我局拟…")."""
 
     @property
     def body_start(self) -> int:
@@ -86,6 +90,8 @@ class Item:
 
 
 def _ordinal(family: str, raw: str) -> int:
+    if family == "aspect":
+        return 2 if raw == "另一方面" else 1
     if family == "label":
         return _CN_VALUE.get(raw, 0) if len(raw) == 1 else 0
     if family in ("num", "paren_num"):
@@ -105,7 +111,7 @@ def find_markers(text: str) -> list[Marker]:
     for family, rx in _MARKERS:
         for m in rx.finditer(text):
             s = m.start()
-            if s > 0 and text[s - 1] not in _MARKER_BEFORE:
+            if s > 0 and text[s - 1] not in _MARKER_BEFORE and family != "aspect":
                 continue
             n = _ordinal(family, m.group("n"))
             if n <= 0:
@@ -211,16 +217,16 @@ def split_sentences(text: str) -> list[Sentence]:
 # -- problem / improvement statements ---------------------------------------
 
 _IMPROVE_CUE = re.compile(
-    r"下一步|下步|今后|接下来|改进|整改|措施|打算|努力|计划|针对|为此|对此"
+    r"下一步|下步|今后|接下来|下阶段|下一阶段|明年|改进|整改|措施|举措|打算|努力|计划|针对|为此|对此"
     r"|将(?:从|重点|着力|切实|继续|进一步|采取|持续|抓好|做好|以)"
 )
-_PROBLEM_CUE = re.compile(r"问题|不足|差距|短板|薄弱|表现在|主要是|主要有|弱项|欠缺|困难")
+_PROBLEM_CUE = re.compile(r"问题|不足|差距|短板|薄弱|表现在|主要是|主要有|弱项|欠缺|困难|提升空间|改进空间")
 # a lead-in naming both halves ("存在问题及改进措施：") sets neither: the statements' own wording decides
 _BOTH_CUE = re.compile(r"(?:问题|不足)(?:及|和|与|以及)(?:其)?(?:改进|整改)")
 # a lead-in clause that opens an improvement statement: "针对存在问题，下一步，我市将…"
 _LEAD_CLAUSE = re.compile(
     r"^(?:(?:针对|对照|结合|围绕|按照)[^，,。；]{0,20}[，,]|(?:下一步|下步|今后|接下来|为此|对此|同时|此外|另外)(?:工作中)?[，,]?"
-    r"|20\d\d年(?:度)?[，,]?|在[^，,。；：:]{2,10}上[，,])"
+    r"|20\d\d年(?:度)?[，,]?|(?:明年|今年|下阶段|下一阶段|下一年度?)[，,]?|在[^，,。；：:]{2,10}上[，,])"
 )
 _SUBJECT_WILL = re.compile(
     r"^(?:我们|我[市区县镇乡局委厅办院部街]|本(?:单位|机关|部门|局|委|镇|街道)|[\u4e00-\u9fff]{2,8}?(?:政府|办公室|办|局|镇|街道))?"
@@ -228,10 +234,13 @@ _SUBJECT_WILL = re.compile(
 )
 # the lead of a sentence ends in "将 / 拟 / 要": it says what will be done
 _WILL_END = re.compile(r"(?:将|拟|要)(?:继续)?[：:]?$")
+# words that put a plan in the future whatever the report's year
+_FUTURE = re.compile(r"拟|下一步|下步|今后|明年|下阶段|下一阶段|接下来")
 # "将X纳入Y": 将 marks the object (what was done), it does not say "will"
 _BA = re.compile(r"^[^，,。；;]{1,30}?(?:纳入|列入|列为|作为|融入|摆在|放在|确定为|当作|落实到|贯穿)")
 _SHORTFALL = re.compile(
     r"不足|不够|有待|欠缺|缺乏|较少|偏少|单一|滞后|不高|不强|不到位|不完善|不健全|不规范|不及时|不畅|薄弱|频繁|为主|差距|短板"
+    r"|不一致|不符|不全|不准|缺失|的问题"
 )
 _INLINE_LIST = re.compile(
     r"(?:主要(?:是|有|表现为|表现在|体现在)|具体(?:是|表现为|表现在)|包括"
@@ -256,7 +265,7 @@ _INTRODUCES = re.compile(r"(?:但|然而|不过)[^。]*(?:存在|还有)[^。]{0
 # a sentence or clause that only says there is a gap, naming none ("…相比还有差距", "仍存在一些短板")
 _GAP_ONLY = re.compile(
     r"(?:存在|还有|仍有|尚有|有)(?:着)?(?:一些|一定|不少|不小|较大|较多|以下|如下)?(?:的)?"
-    r"(?:问题|不足|差距|短板|薄弱环节|弱项|不足之处)(?:和|与|及)?(?:不足|短板|弱项|差距)?[。；;，,：:]?$"
+    r"(?:问题|不足|差距|短板|薄弱环节|弱项|不足之处|提升空间|改进空间)(?:和|与|及)?(?:不足|短板|弱项|差距)?[。；;，,：:]?$"
 )
 _TRIM = "。；;，,：: \t\n\u3000"
 _HEAD_TRIM = _TRIM + "—-•●■◆▪·"
@@ -266,17 +275,17 @@ _HEADING_CUE_ONLY = re.compile(
     r"|(?:问题|不足)(?:和|及)(?:改进|建议)(?:情况|措施)?"
     # any short title made only of these words: "工作中的不足", "上年度问题整改情况", "努力方向"
     r"|(?:存在|的|主要|工作中|工作|下一步|下步|今后|上年度|上一年度|20\d\d年度?|年度|问题|不足|改进|整改|及|和|与|方面|中"
-    r"|落实|努力|面临|困难|存在的)*(?:问题|不足|困难|短板|差距|改进|整改|措施|打算|计划|方向|安排|思路|情况))[：:。]?$"
+    r"|落实|努力|面临|困难|存在的)*(?:问题|不足|困难|短板|差距|改进|整改|措施|举措|打算|计划|方向|安排|思路|情况))[：:。]?$"
 )
 # a short label ending in a colon that opens a sentence ("措施：…", "整改情况：…")
 _LABEL_COLON = re.compile(r"^(?P<label>[^，,。；;：:]{1,10})[：:]")
-_LABEL_WORD = re.compile(r"(?:问题|不足|措施|整改|改进|打算|方向)[^，,]{0,4}")
+_LABEL_WORD = re.compile(r"(?:问题|不足|措施|举措|整改|改进|打算|方向)[^，,]{0,4}")
 # "将重点做好三方面工作：A；B": a lead ending in a colon before the statement
 _LIST_LEAD = re.compile(r"[^，,。；;：:]{0,24}?(?:以下|如下|方面|几点|工作|措施|改进)[^，,。；;：:]{0,6}[：:]")
 _MIXED_TURN = re.compile(r"[，,](?=(?:今后|下一步|下步|接下来|明年)[，,]?(?:我们|我[市区县镇乡局委厅办])?(?:将|拟|要))")
 # "针对…指出的X问题，…": a rectification naming last year's problem, then what was done
 _RECTIFY = re.compile(
-    r"^针对(?:[^，,。；]*?(?:指出|提出|反映|发现|存在)的)?(?P<p>[^，,。；]{4,30}?)(?:的)?问题[，,]"
+    r"^(?:[^，,。；;：:]{4,30}[：:])?针对(?:[^，,。；]*?(?:指出|提出|反映|发现|存在)的)?(?P<p>[^，,。；]{4,30}?)(?:的)?问题[，,]"
 )
 
 
@@ -382,7 +391,8 @@ def inline_list(text: str, sent: Sentence) -> list[tuple[int, int]]:
     if m:
         return _split_list(text, sent.start + m.start("body"), sent.start + m.end("body"))
     m = _EXIST_ONE.search(s)
-    if m and not s.startswith("针对") and not re.search(r"下一步|下步|今后|将", s[: m.start()]):
+    if m and not s.startswith("针对") and not re.search(r"下一步|下步|今后|将", s[: m.start()]) \
+            and not _MIXED_TURN.search(s):
         return [_clean_span(text, sent.start + m.start("body"), sent.start + m.end("body"))]
     m = re.search(r"[：:]", s)
     if m and cue_of(s[: m.start()]) and m.end() < len(s) - 8:
@@ -419,6 +429,11 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
             marked_since_lead = False
             by_sentence = False
             continue
+        if not s.marker and _rectification(s.text) and blocks[-1][0] != "improvement":
+            blocks.append(("improvement", [i]))  # "（…整改到位：）针对X问题，Y": what was done
+            marked_since_lead = False
+            by_sentence = False
+            continue
         if _is_lead_in(s):
             by_sentence = False
             cue = cue_of(s.text)
@@ -438,6 +453,7 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
             lead = 0  # "一是X。下一步，将Y。二是…": a follow-up inside the list, not a new block
         if not s.marker and lead and (_LEAD_CLAUSE.match(s.text) or _SUBJECT_WILL.match(s.text).group(0)) \
                 and says_plan(s.text, lead) and blocks[-1][0] != "improvement":
+            s.plan = bool(_FUTURE.search(s.text[:lead]))
             blocks.append(("improvement", [i]))
             by_sentence = True
             continue
@@ -481,6 +497,12 @@ def _is_intro(text: str, sents: list[Sentence], i: int) -> bool:
     return nxt.marker is not None or _is_lead_in(nxt)
 
 
+def _rectification(sentence: str) -> re.Match[str] | None:
+    """"针对…指出的X问题，Y" naming a specific problem X (not "针对以上问题"), else None."""
+    m = _RECTIFY.match(sentence)
+    return m if m and not re.match(r"(?:以上|上述|这些|存在|前述)", m.group("p")) else None
+
+
 def _label_cue(s: Sentence) -> str | None:
     """'problem' / 'improvement' when ``s`` opens with a short label and colon ("措施：…") that says which."""
     m = _LABEL_COLON.match(s.text)
@@ -512,6 +534,9 @@ def _split_turn(text: str, a: int, b: int, cue: str | None) -> list[tuple[int, i
     rest = m.end()
     lead = strip_lead(text[rest:b])
     p0, p1 = _clean_span(text, a, m.start())
+    one = _EXIST_ONE.search(text, p0, p1)
+    if one:  # "本年度仍存在X的问题，下一步将…"
+        p0, p1 = _clean_span(text, one.start("body"), one.end("body"))
     i0, i1 = _clean_span(text, rest + lead, b)
     return [(p0, p1, "problem", "turn"), (i0, i1, "improvement", "turn")]
 
@@ -565,14 +590,8 @@ def _plain_items(text: str, sents: list[Sentence], idx: list[int], cue: str | No
         s = sents[i]
         if _is_lead_in(s):
             continue
-        parts = inline_list(text, s)
-        if parts:
-            out += _list_items(text, parts, cue, i)
-            continue
-        if cue == "problem" and (_INTRODUCES.search(s.text) or _GAP_ONLY.search(s.text)):
-            continue  # "…取得了一定成绩，但仍存在一些不足。" introduces, it does not state one
-        m = _RECTIFY.match(s.text)
-        if m and cue == "improvement" and not re.match(r"(?:以上|上述|这些|存在|前述)", m.group("p")):
+        m = _rectification(s.text)
+        if m and cue != "problem":
             # "针对…指出的X问题，Y": last year's problem X and what was done about it
             a, b = _clean_span(text, s.start + m.start("p"), s.start + m.end("p"))
             out.append(Item(a, b, _flat(text[a:b]), "problem", s.text, "rectification", [i]))
@@ -580,6 +599,12 @@ def _plain_items(text: str, sents: list[Sentence], idx: list[int], cue: str | No
             if b - a >= 4:
                 out.append(Item(a, b, _flat(text[a:b]), "improvement", s.text, "rectification", [i]))
             continue
+        parts = inline_list(text, s)
+        if parts:
+            out += _list_items(text, parts, cue, i)
+            continue
+        if cue == "problem" and (_INTRODUCES.search(s.text) or _GAP_ONLY.search(s.text)):
+            continue  # "…取得了一定成绩，但仍存在一些不足。" introduces, it does not state one
         lead = strip_lead(s.text)
         m = _LIST_LEAD.match(s.text[lead:])
         if m and len(s.text) - lead - m.end() >= 4:

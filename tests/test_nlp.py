@@ -301,3 +301,27 @@ def test_topic_lines_and_title_sentences_are_not_extra_statements():
 def test_checked_accounts_with_problems_are_not_the_reports_problems():
     text = "对存在内容更新不及时、互动回应不到位等问题的12个政务新媒体账号予以通报。"
     assert "内容更新不及时" not in [i.text for i in find_items(text)]
+
+
+def test_aspect_pair_after_its_subject_and_other_lead_words():
+    text = "首先，信息来源较为单一；其次，政务微博回复较慢。今后，我委一方面要建立信息报送激励机制，另一方面要安排专人值守政务微博。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got[2:] == [("建立信息报送激励机制", "improvement"), ("安排专人值守政务微博", "improvement")]
+    text = "（一）存在的不足\n第一，发展不够均衡；第二，融合不够深入。\n（二）改进举措\n第一，开展“回头看”；第二，推动一体建设。"
+    assert [i.cue for i in find_items(text)] == ["problem", "problem", "improvement", "improvement"]
+    text = "我镇存在的问题主要是公开栏设置位置不够醒目。明年，我镇将把公开栏迁至便民服务中心。"
+    assert [(i.text, i.cue) for i in find_items(text)][-1] == ("把公开栏迁至便民服务中心", "improvement")
+
+
+def test_rectification_list_after_a_lead_and_a_problem_stated_with_its_fix():
+    text = ("上年度报告中提出的问题已基本整改到位：针对政策解读不够通俗的问题，编制“政策明白纸”35份；"
+            "针对答复不规范的问题，统一印发答复模板。\n本年度仍存在目录与实际公开内容不一致的问题，下一步将全面比对梳理。")
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got == [("政策解读不够通俗", "problem"), ("编制“政策明白纸”35份", "improvement"),
+                   ("答复不规范", "problem"), ("统一印发答复模板", "improvement"),
+                   ("目录与实际公开内容不一致", "problem"), ("全面比对梳理", "improvement")]
+
+
+def test_plan_sentence_is_an_improvement_without_a_heading(nlp):
+    res = analyse("我局全年主动公开信息512条。\n存在的问题是政策解读形式比较单一。2025年，我局拟推出系列视频解读。", None, nlp)
+    assert ("improvement", "推出系列视频解读") in [(i.label, i.text) for i in res.items]
