@@ -226,12 +226,15 @@ _BOTH_CUE = re.compile(r"(?:问题|不足)(?:及|和|与|以及)(?:其)?(?:改�
 # a lead-in clause that opens an improvement statement: "针对存在问题，下一步，我市将…"
 _LEAD_CLAUSE = re.compile(
     r"^(?:(?:针对|对照|结合|围绕|按照)[^，,。；]{0,20}[，,]|(?:下一步|下步|今后|接下来|为此|对此|同时|此外|另外)(?:工作中)?[，,]?"
-    r"|20\d\d年(?:度)?[，,]?|(?:明年|今年|下阶段|下一阶段|下一年度?)[，,]?|在[^，,。；：:]{2,10}上[，,])"
+    r"|20\d\d年(?:度)?[，,]?|(?:明年|今年|下阶段|下一阶段|下一年度?)[，,]?|(?:工作中|经检查|自查中?|检查中)发现[，,]|在[^，,。；：:]{2,10}上[，,])"
 )
 _SUBJECT_WILL = re.compile(
     r"^(?:我们|我[市区县镇乡局委厅办院部街]|本(?:单位|机关|部门|局|委|镇|街道)|[\u4e00-\u9fff]{2,8}?(?:政府|办公室|办|局|镇|街道))?"
     r"(?:还|仍)?(?:将|要|会|拟)(?:继续)?[：:]?"
 )
+_PREPS = ("针对", "对照", "结合", "围绕", "按照")
+# what a context clause refers to ("针对存在问题，", "对照上级要求，")
+_CONTEXT_WORDS = re.compile(r"问题|不足|短板|要求|部署|精神|规定|安排|意见|上述|以上|这些|实际|情况")
 # the lead of a sentence ends in "将 / 拟 / 要": it says what will be done
 _WILL_END = re.compile(r"(?:将|拟|要)(?:继续)?[：:]?$")
 # words that put a plan in the future whatever the report's year
@@ -240,7 +243,7 @@ _FUTURE = re.compile(r"拟|下一步|下步|今后|明年|下阶段|下一阶段
 _BA = re.compile(r"^[^，,。；;]{1,30}?(?:纳入|列入|列为|作为|融入|摆在|放在|确定为|当作|落实到|贯穿)")
 _SHORTFALL = re.compile(
     r"不足|不够|有待|欠缺|缺乏|较少|偏少|单一|滞后|不高|不强|不到位|不完善|不健全|不规范|不及时|不畅|薄弱|频繁|为主|差距|短板"
-    r"|不一致|不符|不全|不准|缺失|的问题"
+    r"|不一致|不符|不全|不准|缺失|的问题|过于|不明白|看不懂|不便"
 )
 _INLINE_LIST = re.compile(
     r"(?:主要(?:是|有|表现为|表现在|体现在)|具体(?:是|表现为|表现在)|包括"
@@ -254,7 +257,7 @@ _EXIST_LIST = re.compile(
 )
 # "在A、B以及C等方面还存在不足", "在A、B上仍有不足"
 _ASPECT_LIST = re.compile(
-    r"在(?P<body>[^。；在]*?(?:、|以及)[^。；]*?)(?:等方面|等|方面|上)(?:都|均)?(?:还|仍|依然|尚)?(?:存在|有)(?:一些|一定的?)?"
+    r"在(?P<body>[^。；在，,]{4,40}?)(?:等方面|等|方面|上)(?:都|均)?(?:还|仍|依然|尚)?(?:存在|有)(?:一些|一定的?)?"
     r"(?:不足|差距|短板|问题|欠缺)"
 )
 # "存在X的问题" (one problem, no list)
@@ -274,7 +277,8 @@ _HEADING_CUE_ONLY = re.compile(
     r"|(?:下一步|下步|今后)?(?:工作)?(?:改进|整改)(?:情况|措施|方向|计划)?|(?:下一步|下步|今后)(?:工作)?(?:打算|计划|安排|思路)"
     r"|(?:问题|不足)(?:和|及)(?:改进|建议)(?:情况|措施)?"
     # any short title made only of these words: "工作中的不足", "上年度问题整改情况", "努力方向"
-    r"|(?:存在|的|主要|工作中|工作|下一步|下步|今后|上年度|上一年度|20\d\d年度?|年度|问题|不足|改进|整改|及|和|与|方面|中"
+    r"|(?:存在|的|主要|工作中|工作|下一步|下步|今后|上年度|上一年度|本年度|今年|本年|20\d\d年度?|年度|问题|不足|改进|整改"
+    r"|及|和|与|方面|中"
     r"|落实|努力|面临|困难|存在的)*(?:问题|不足|困难|短板|差距|改进|整改|措施|举措|打算|计划|方向|安排|思路|情况))[：:。]?$"
 )
 # a short label ending in a colon that opens a sentence ("措施：…", "整改情况：…")
@@ -284,6 +288,10 @@ _LABEL_WORD = re.compile(r"(?:问题|不足|措施|举措|整改|改进|打算|�
 _LIST_LEAD = re.compile(r"[^，,。；;：:]{0,24}?(?:以下|如下|方面|几点|工作|措施|改进)[^，,。；;：:]{0,6}[：:]")
 _MIXED_TURN = re.compile(r"[，,](?=(?:今后|下一步|下步|接下来|明年)[，,]?(?:我们|我[市区县镇乡局委厅办])?(?:将|拟|要))")
 # "针对…指出的X问题，…": a rectification naming last year's problem, then what was done
+# "…中我局存在的X问题，今年已整改，Y" (in a rectification block): last year's problem X, then what was done
+_RECTIFY_DONE = re.compile(
+    r"^[^，,。；;：:]{0,30}?存在的(?P<p>[^，,。；;、]{2,30}?)(?:的)?问题[，,](?:[^，,。；;]{0,8}整改(?:到位|完毕|完成)?[，,])?"
+)
 _RECTIFY = re.compile(
     r"^(?:[^，,。；;：:]{4,30}[：:])?针对(?:[^，,。；]*?(?:指出|提出|反映|发现|存在)的)?(?P<p>[^，,。；]{4,30}?)(?:的)?问题[，,]"
 )
@@ -322,6 +330,14 @@ def strip_lead(text: str) -> int:
         m = _LEAD_CLAUSE.match(text[pos:])
         if not m or not m.group(0):
             break
+        clause = m.group(0)
+        if clause[:2] in _PREPS and not _CONTEXT_WORDS.search(clause):
+            # "对照标准目录重新梳理栏目设置，…" is the statement itself, unless a lead or "我局将" follows
+            rest = text[pos + m.end() :]
+            nxt = _LEAD_CLAUSE.match(rest)
+            will = _SUBJECT_WILL.match(rest)
+            if not (nxt and nxt.group(0)) and not (will and will.group(0)):
+                break
         pos += m.end()
     m = _SUBJECT_WILL.match(text[pos:])
     if m and m.group(0) and len(text) - pos - m.end() >= 4:
@@ -454,6 +470,15 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
         if not s.marker and lead and (_LEAD_CLAUSE.match(s.text) or _SUBJECT_WILL.match(s.text).group(0)) \
                 and says_plan(s.text, lead) and blocks[-1][0] != "improvement":
             s.plan = bool(_FUTURE.search(s.text[:lead]))
+            if blocks[-1][0] is None:
+                # "工作中发现，X过于笼统。我们将…": the shortfalls right before a plan are its problems
+                k = len(blocks[-1][1])
+                while k > 0 and _states_shortfall(sents[blocks[-1][1][k - 1]].text):
+                    k -= 1
+                if k < len(blocks[-1][1]):
+                    moved = blocks[-1][1][k:]
+                    del blocks[-1][1][k:]
+                    blocks.append(("problem", moved))
             blocks.append(("improvement", [i]))
             by_sentence = True
             continue
@@ -495,6 +520,12 @@ def _is_intro(text: str, sents: list[Sentence], i: int) -> bool:
         return False
     nxt = sents[i + 1]
     return nxt.marker is not None or _is_lead_in(nxt)
+
+
+def _states_shortfall(sentence: str) -> bool:
+    """An unmarked sentence that names a shortcoming (not one that only says there are some)."""
+    return bool(_SHORTFALL.search(sentence)) and not _INTRODUCES.search(sentence) and not _GAP_ONLY.search(sentence) \
+        and not _IMPROVE_CUE.search(sentence)
 
 
 def _rectification(sentence: str) -> re.Match[str] | None:
@@ -590,7 +621,7 @@ def _plain_items(text: str, sents: list[Sentence], idx: list[int], cue: str | No
         s = sents[i]
         if _is_lead_in(s):
             continue
-        m = _rectification(s.text)
+        m = _rectification(s.text) or (_RECTIFY_DONE.match(s.text) if cue == "improvement" else None)
         if m and cue != "problem":
             # "针对…指出的X问题，Y": last year's problem X and what was done about it
             a, b = _clean_span(text, s.start + m.start("p"), s.start + m.end("p"))

@@ -325,3 +325,18 @@ def test_rectification_list_after_a_lead_and_a_problem_stated_with_its_fix():
 def test_plan_sentence_is_an_improvement_without_a_heading(nlp):
     res = analyse("我局全年主动公开信息512条。\n存在的问题是政策解读形式比较单一。2025年，我局拟推出系列视频解读。", None, nlp)
     assert ("improvement", "推出系列视频解读") in [(i.label, i.text) for i in res.items]
+
+
+def test_numbered_rectification_heading_and_done_rectification():
+    text = ("一、上年度存在问题的整改情况\n2022年度报告中我局存在的政策解读不足问题，今年已整改，全年发布解读材料12篇。\n"
+            "二、本年度存在的问题\n栏目分类不够科学。\n三、下一步改进措施\n对照标准目录重新梳理栏目设置，开展专项行动。")
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got == [("政策解读不足", "problem"), ("全年发布解读材料12篇", "improvement"), ("栏目分类不够科学", "problem"),
+                   ("对照标准目录重新梳理栏目设置，开展专项行动", "improvement")]
+
+
+def test_shortfall_before_a_plan_and_a_single_aspect():
+    text = "工作中发现，我镇部分村务公开内容过于笼统，群众看不明白。我们将指导各村细化公开事项。"
+    assert next((i.text, i.cue) for i in find_items(text)) == ("我镇部分村务公开内容过于笼统，群众看不明白", "problem")
+    text = "对照上级要求，我局在执法结果公开的时效性方面还有欠缺。2026年，我局拟压缩公开时限。"
+    assert [(i.text, i.cue) for i in find_items(text)] == [("执法结果公开的时效性", "problem"), ("压缩公开时限", "improvement")]
