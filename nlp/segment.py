@@ -28,6 +28,7 @@ _MARKERS = [
     ("num", re.compile(r"(?P<n>\d{1,2})(?:[.．、]|[)）](?![\d]))(?![\d.．])")),
     ("di", re.compile(rf"第(?P<n>[{CN_DIGITS}]{{1,2}})(?:[，,、：:]|是)")),
     ("qi", re.compile(rf"其(?P<n>[{CN_DIGITS}])[，,、：:是]")),
+    ("yao", re.compile(rf"(?P<n>[{CN_DIGITS}])要(?![求素点])")),
     ("order", re.compile(r"(?P<n>首先|其次|再次|最后)[，,、]")),
     ("circled", re.compile(rf"(?P<n>[{_CIRCLED}])")),
     # "问题一：…措施：…问题二：…": a numbered problem label
@@ -35,7 +36,7 @@ _MARKERS = [
     # "一方面…，另一方面…"; may follow its subject ("我委一方面要…")
     ("aspect", re.compile(r"(?<!另)(?P<n>一方面|另一方面)(?:[，,]|要|将)?")),
 ]
-_NEED_TWO = ("num", "circled", "shi", "order", "di", "qi", "cn_dun", "label", "aspect")
+_NEED_TWO = ("num", "circled", "shi", "order", "di", "qi", "cn_dun", "label", "aspect", "yao")
 _ORDER_WORDS = {"首先": 1, "其次": 2, "再次": 3, "最后": 4}
 # where an enumeration marker may start: text start, after a line break or punctuation
 _MARKER_BEFORE = set("\n。；;：:，,！？!? \t\u3000")
@@ -247,13 +248,13 @@ _SHORTFALL = re.compile(
 )
 _INLINE_LIST = re.compile(
     r"(?:主要(?:是|有|表现为|表现在|体现在)|具体(?:是|表现为|表现在)|包括"
-    r"|(?:存在的|主要的?)(?:问题|不足|困难)(?:是|为|有))[：:]?"
+    r"|(?:存在的|主要的?)(?:问题|不足|困难)(?:是|为|有)|不足之处(?:是|为|在于|主要是))[：:]?"
 )
 _RU_LIST = re.compile(r"(?:^|[，,。：:])(?:例如|比如|如)(?=[^，,。；]{4,})")
 _DENG = re.compile(r"等(?:问题|方面|不足|情况|短板|现象)?(?:的问题)?[。；;！!]?$")
 _EXIST_LIST = re.compile(
     # not "…等问题的账号" (a description of what was checked)
-    r"(?:仍|还|依然|尚)?存在(?:着)?(?P<body>[^。；]*?、[^。；]*?)等(?:问题|不足|方面|短板|情况)(?!的)"
+    r"(?:仍|还|依然|尚)?存在(?:着)?(?P<body>[^。；]*?、[^。；]*?)(?:等|的)(?:问题|不足|方面|短板|情况|现象)(?!的)"
 )
 # "在A、B以及C等方面还存在不足", "在A、B上仍有不足"
 _ASPECT_LIST = re.compile(
@@ -261,7 +262,7 @@ _ASPECT_LIST = re.compile(
     r"(?:不足|差距|短板|问题|欠缺)"
 )
 # "存在X的问题" (one problem, no list)
-_EXIST_ONE = re.compile(r"存在(?:着)?(?P<body>[^。；、]{6,60}?)的问题")
+_EXIST_ONE = re.compile(r"存在(?:着)?(?P<body>[^。；、]{6,60}?)的(?:问题|现象)")
 # "A和B两个方面"
 _TWO_ASPECTS = re.compile(r"^(?P<a>[^。；、]{4,}?)(?:和|以及|与)(?P<b>[^。；、]{4,}?)(?:两|几)个方面$")
 _INTRODUCES = re.compile(r"(?:但|然而|不过)[^。]*(?:存在|还有)[^。]{0,12}(?:问题|不足|差距)[^。；，]{0,6}[。；]?$")
@@ -290,7 +291,8 @@ _MIXED_TURN = re.compile(r"[，,](?=(?:今后|下一步|下步|接下来|明年)
 # "针对…指出的X问题，…": a rectification naming last year's problem, then what was done
 # "…中我局存在的X问题，今年已整改，Y" (in a rectification block): last year's problem X, then what was done
 _RECTIFY_DONE = re.compile(
-    r"^[^，,。；;：:]{0,30}?存在的(?P<p>[^，,。；;、]{2,30}?)(?:的)?问题[，,](?:[^，,。；;]{0,8}整改(?:到位|完毕|完成)?[，,])?"
+    r"^[^，,。；;：:]{0,30}?(?:存在|反映|指出|提出)的(?P<p>[^，,。；;、]{2,30}?)(?:的)?问题"
+    r"(?:[^，,。；;]{0,8}整改(?:到位|完毕|完成)?)?[，,](?:[^，,。；;]{0,8}整改(?:到位|完毕|完成)?[，,])?"
 )
 _RECTIFY = re.compile(
     r"^(?:[^，,。；;：:]{4,30}[：:])?针对(?:[^，,。；]*?(?:指出|提出|反映|发现|存在)的)?(?P<p>[^，,。；]{4,30}?)(?:的)?问题[，,]"
@@ -305,6 +307,9 @@ def cue_of(text: str) -> str | None:
     """The label a lead-in sentence sets for what follows, if it says one."""
     if _BOTH_CUE.search(text):
         return None
+    lead = strip_lead(text)
+    if lead and _WILL_END.search(text[:lead]) and not (text[lead - 1] == "将" and _BA.match(text[lead:])):
+        return "improvement"  # "2025年，我们要着力解决上述问题："
     if _SHORTCOMING.search(text) and not re.search(r"下一步|下步|今后|针对|将", text):
         return "problem"
     if _IMPROVE_CUE.search(text):
@@ -453,7 +458,8 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
         if _is_lead_in(s):
             by_sentence = False
             cue = cue_of(s.text)
-            blocks.append((cue if cue else blocks[-1][0], [i]))
+            both = bool(_BOTH_CUE.search(s.text))  # "（二）存在的问题及改进措施": the statements decide
+            blocks.append((cue if cue or both else blocks[-1][0], [i]))
             marked_since_lead = False
             continue
         if s.marker is not None:
@@ -461,7 +467,7 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
         elif not marked_since_lead and blocks[-1][0] is None and _is_intro(text, sents, i):
             # "…还有一些需要加强和改进的地方。" before a list: introduces, states nothing itself
             cue = cue_of(s.text)
-            blocks.append(("problem" if cue == "problem" else blocks[-1][0], [i]))
+            blocks.append((cue or blocks[-1][0], [i]))
             intros.add(i)
             continue
         lead = strip_lead(s.text) if not s.marker else 0

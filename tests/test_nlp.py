@@ -340,3 +340,16 @@ def test_shortfall_before_a_plan_and_a_single_aspect():
     assert next((i.text, i.cue) for i in find_items(text)) == ("我镇部分村务公开内容过于笼统，群众看不明白", "problem")
     text = "对照上级要求，我局在执法结果公开的时效性方面还有欠缺。2026年，我局拟压缩公开时限。"
     assert [(i.text, i.cue) for i in find_items(text)] == [("执法结果公开的时效性", "problem"), ("压缩公开时限", "improvement")]
+
+
+def test_yi_yao_lists_both_halves_heading_and_plain_lists_without_deng():
+    text = "2025年，我厅将从三个方面提升质效。\n一要深化重点领域公开。\n二要优化政策解读。\n三要强化互动回应。"
+    assert [(i.text, i.cue) for i in find_items(text)] == [
+        ("深化重点领域公开", "improvement"), ("优化政策解读", "improvement"), ("强化互动回应", "improvement")]
+    text = ("（一）上年度问题整改情况\n报告反映的留言回应不及时问题已整改到位，建立了留言“日清”制度。\n"
+            "（二）存在的问题及改进措施\n一是信息共享不足。下一步将建立统筹协调机制。二是形式单一。下一步将丰富形式。")
+    assert [(i.text, i.cue) for i in find_items(text)] == [
+        ("留言回应不及时", "problem"), ("建立了留言“日清”制度", "improvement"), ("信息共享不足", "problem"),
+        ("建立统筹协调机制", "improvement"), ("形式单一", "problem"), ("丰富形式", "improvement")]
+    text = "我乡政务公开还存在公开形式单一、群众参与度不高的问题。不足之处是部分信息公开不及时。"
+    assert [i.text for i in find_items(text)] == ["公开形式单一", "群众参与度不高", "部分信息公开不及时"]
