@@ -1,6 +1,15 @@
-"""Narrative NLP on the hand-labelled dev set (tests/nlp_dev): item P/R/F1, section accuracy, speed.
+"""Narrative NLP on a hand-labelled set: item P/R/F1, label and topic accuracy, section accuracy, speed.
 
-    python benchmarks/bench_nlp.py [--model models/gongkai_narrative] [--errors]
+    python benchmarks/bench_nlp.py [--set dev|test|fresh|fresh2|fresh3|fresh4] [--errors]
+                                   [--model models/gongkai_narrative] [--no-speed]
+
+Sets: ``dev`` (tests/nlp_dev: the rules were written looking at it, so optimistic), ``test``
+(tests/nlp_test/{five,overall,free}.yaml: held out, written and labelled before any pipeline run on
+it), then ``fresh`` … ``fresh4`` (tests/nlp_test/fresh*.yaml): each written after a round of
+rule changes made on the previous set's errors; the last one is the only set no rule has seen.
+An item counts for P/R/F1 when its text and its label match a gold item's. Label accuracy: of the
+predicted items whose text matches a gold item's, the share with the gold label; topic accuracy: the
+share whose topic is (one of) the gold topic(s), where the set labels topics.
 
 Two section figures: with the report's headings (what the product sees on a normal report)
 and with every heading withheld (older free-form reports, lost headings: the classifier alone).
@@ -14,6 +23,7 @@ import argparse
 import os
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -22,25 +32,70 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extract.narrative import SECTION_LABELS  # noqa: E402
-from nlp.analyse import DEFAULT_MODEL, analyse, load  # noqa: E402
-from nlp.evaluate import Score, score  # noqa: E402
+from nlp.analyse import DEFAULT_MODEL, Analysis, analyse, load  # noqa: E402
+from nlp.evaluate import Score, same_statement, score  # noqa: E402
 
-DEV = ROOT / "tests" / "nlp_dev"
+TEST = ROOT / "tests" / "nlp_test"
+SETS: dict[str, list[Path]] = {
+    "dev": sorted((ROOT / "tests" / "nlp_dev").glob("*.yaml")),
+    "test": [TEST / "five.yaml", TEST / "overall.yaml", TEST / "free.yaml"],
+    "fresh": [TEST / "fresh.yaml"],
+    "fresh2": [TEST / "fresh2.yaml"],
+    "fresh3": [TEST / "fresh3.yaml"],
+    "fresh4": [TEST / "fresh4.yaml"],
+}
 
 
-def dev_set() -> list[dict]:
+def load_set(name: str = "dev") -> list[dict]:
     out: list[dict] = []
-    for f in sorted(DEV.glob("*.yaml")):
+    for f in SETS[name]:
         out += yaml.safe_load(f.read_text("utf-8"))
     return out
 
 
-def evaluate(nlp, with_headings: bool = True) -> Score:
+def dev_set() -> list[dict]:
+    return load_set("dev")
+
+
+@dataclass
+class Agreement:
+    """Label and topic of the predicted items whose text matches a gold item (whatever the label)."""
+
+    matched: int = 0
+    label_right: int = 0
+    topic_total: int = 0
+    topic_right: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, res: Analysis, rec: dict) -> None:
+        used: set[int] = set()
+        gold = rec["items"]
+        for it in res.items:
+            hit = next((i for i, g in enumerate(gold) if i not in used and same_statement(it.text, g["text"])), None)
+            if hit is None:
+                continue
+            used.add(hit)
+            g = gold[hit]
+            self.matched += 1
+            self.label_right += it.label == g["label"]
+            if "topic" in g:
+                topics = g["topic"] if isinstance(g["topic"], list) else [g["topic"]]
+                self.topic_total += 1
+                if it.topic in topics:
+                    self.topic_right += 1
+                else:
+                    self.errors.append(f"{rec['id']}: topic {it.topic}, not {'/'.join(topics)}: “{it.text}”")
+
+
+def evaluate(nlp, with_headings: bool = True, recs: list[dict] | None = None,
+             agreement: Agreement | None = None) -> Score:
     total = Score()
-    for rec in dev_set():
+    for rec in recs if recs is not None else dev_set():
         allowed = SECTION_LABELS.get(rec["heading"]) if with_headings and rec["heading"] else None
         res = analyse(rec["text"], allowed, nlp)
         total.add(score(res, rec["text"], rec["items"], rec["sections"], rec["id"]))
+        if agreement is not None:
+            agreement.add(res, rec)
     return total
 
 
@@ -77,25 +132,36 @@ print(json.dumps({{"load_s": t1 - t0, "first_call_s": t2 - t1, "steady_s": runs[
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    ap.add_argument("--set", dest="set_name", choices=list(SETS), default="dev",
+                    help="dev (default), test, fresh, fresh2, fresh3 or fresh4")
     ap.add_argument("--errors", action="store_true", help="list every miss")
+    ap.add_argument("--no-speed", action="store_true", help="skip the per-report timing")
     args = ap.parse_args()
     nlp = load(args.model)
-    recs = dev_set()
+    recs = load_set(args.set_name)
     n_items = sum(len(r["items"]) for r in recs)
     n_chars = sum(len(r["text"]) for r in recs)
-    print(f"dev set: {len(recs)} passages, {n_items} items, {sum(len(r['sections']) for r in recs)} labelled "
+    print(f"{args.set_name} set ({', '.join(str(f.relative_to(ROOT)) for f in SETS[args.set_name])}): "
+          f"{len(recs)} passages, {n_items} items, {sum(len(r['sections']) for r in recs)} labelled "
           f"sentences, {n_chars} chars; model {args.model}")
     for with_headings in (True, False):
         t = time.perf_counter()
-        sc = evaluate(nlp, with_headings)
+        ag = Agreement()
+        sc = evaluate(nlp, with_headings, recs, ag)
         dt = time.perf_counter() - t
         name = "with headings" if with_headings else "headings withheld"
+        label_acc = f"{ag.label_right / ag.matched:.3f} ({ag.label_right}/{ag.matched})" if ag.matched else "n/a"
+        topic_acc = f"{ag.topic_right / ag.topic_total:.3f} ({ag.topic_right}/{ag.topic_total})" \
+            if ag.topic_total else "n/a (set has no topic labels)"
         print(f"{name:18s} items P {sc.precision:.3f} R {sc.recall:.3f} F1 {sc.f1:.3f} "
               f"(tp {sc.tp} fp {sc.fp} fn {sc.fn}); section accuracy {sc.section_accuracy:.3f} "
               f"({sc.sections_right}/{sc.sections_total}); {n_chars / dt:,.0f} chars/s")
+        print(f"{'':18s} label accuracy {label_acc}; topic accuracy {topic_acc}")
         if args.errors:
-            for e in sc.errors:
+            for e in sc.errors + ag.errors:
                 print("   ", e)
+    if args.no_speed:
+        return
     sp = speed(args.model)
     print(f"typical report (huaian_2024, {sp['chars']} narrative chars, one core): model load {sp['load_s']:.2f} s, "
           f"first call {sp['first_call_s']:.3f} s (jieba dictionary), steady state {sp['steady_s']:.3f} s/report "

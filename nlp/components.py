@@ -183,6 +183,24 @@ class ItemFinder(_UsesTextcat):
         # sections of the char sentences from the sentence spans (same boundaries, token-aligned)
         sent_spans = list(doc.sents)
         by_start = {s.start_char: s for s in sent_spans}
+        # the context of a sentence (a lead-in, a list under "主要表现在：") says which side it is on
+        prev: Sentence | None = None
+        prev_in_items = False
+        for s in sents:
+            span = by_start.get(s.start)
+            # without a heading, a sentence in the same paragraph and under the same lead-in as one the
+            # classifier put in problems/improvements follows it when it continues the same list
+            # ("…；开展依申请公开答复专项培训。", "二是…"): a list goes on, not a new sentence of prose
+            follows = (allowed is None and prev is not None and prev_in_items and s.cue is not None
+                       and prev.cue == s.cue and (prev.text.endswith(("；", ";"))
+                                                  or (s.marker is not None and prev.paragraph == s.paragraph)))
+            # without a heading, "下一步，将…" / "2025年，我局拟…" says it is a plan whatever the classifier reads
+            follows = follows or (allowed is None and s.plan)
+            if s.cue and span is not None and (span._.section in SECTION_ITEM or follows) and (
+                allowed is None or ITEM_SECTION[s.cue] in allowed
+            ):
+                span._.section, span._.section_score, span._.section_source = ITEM_SECTION[s.cue], 0.9, "cue"
+            prev, prev_in_items = s, span is not None and span._.section in SECTION_ITEM
         predicted = [self._sentence_section(by_start, s) for s in sents]
         if allowed is None:
             # no heading: keep statements in sentences the classifier puts in problems/improvements
@@ -191,13 +209,6 @@ class ItemFinder(_UsesTextcat):
         need = [it for it in found if it.cue is None]
         guesses = self.scores([it.context or it.text for it in need], list(SECTION_ITEM))
         guess = {id(it): g for it, g in zip(need, guesses, strict=True)}
-        # the context of a sentence (a lead-in, a list under "主要表现在：") says which side it is on
-        for s in sents:
-            span = by_start.get(s.start)
-            if s.cue and span is not None and span._.section in SECTION_ITEM and (
-                allowed is None or ITEM_SECTION[s.cue] in allowed
-            ):
-                span._.section, span._.section_score, span._.section_source = ITEM_SECTION[s.cue], 0.9, "cue"
         spans: list[Span] = []
         for it in found:
             if it.cue is not None:

@@ -28,9 +28,15 @@ _MARKERS = [
     ("num", re.compile(r"(?P<n>\d{1,2})(?:[.．、]|[)）](?![\d]))(?![\d.．])")),
     ("di", re.compile(rf"第(?P<n>[{CN_DIGITS}]{{1,2}})(?:[，,、：:]|是)")),
     ("qi", re.compile(rf"其(?P<n>[{CN_DIGITS}])[，,、：:是]")),
+    ("yao", re.compile(rf"(?P<n>[{CN_DIGITS}])要(?![求素点])")),
     ("order", re.compile(r"(?P<n>首先|其次|再次|最后)[，,、]")),
     ("circled", re.compile(rf"(?P<n>[{_CIRCLED}])")),
+    # "问题一：…措施：…问题二：…": a numbered problem label
+    ("label", re.compile(rf"(?:问题|不足|短板)(?P<n>[{CN_DIGITS}]{{1,2}})[：:]")),
+    # "一方面…，另一方面…"; may follow its subject ("我委一方面要…")
+    ("aspect", re.compile(r"(?<!另)(?P<n>一方面|另一方面)(?:[，,]|要|将)?")),
 ]
+_NEED_TWO = ("num", "circled", "shi", "order", "di", "qi", "cn_dun", "label", "aspect", "yao")
 _ORDER_WORDS = {"首先": 1, "其次": 2, "再次": 3, "最后": 4}
 # where an enumeration marker may start: text start, after a line break or punctuation
 _MARKER_BEFORE = set("\n。；;：:，,！？!? \t\u3000")
@@ -59,6 +65,8 @@ class Sentence:
     """Ends in ，or ： right before a numbered statement: it introduces the list."""
     cue: str | None = None
     """Set by ``find_items``: 'problem' / 'improvement' when the sentence's context says which it is about."""
+    plan: bool = False
+    """Set by ``find_items``: the sentence itself says what will be done ("下一步，将…", "2025年，我局拟…")."""
 
     @property
     def body_start(self) -> int:
@@ -83,6 +91,10 @@ class Item:
 
 
 def _ordinal(family: str, raw: str) -> int:
+    if family == "aspect":
+        return 2 if raw == "另一方面" else 1
+    if family == "label":
+        return _CN_VALUE.get(raw, 0) if len(raw) == 1 else 0
     if family in ("num", "paren_num"):
         return int(raw)
     if family == "order":
@@ -100,7 +112,7 @@ def find_markers(text: str) -> list[Marker]:
     for family, rx in _MARKERS:
         for m in rx.finditer(text):
             s = m.start()
-            if s > 0 and text[s - 1] not in _MARKER_BEFORE:
+            if s > 0 and text[s - 1] not in _MARKER_BEFORE and family != "aspect":
                 continue
             n = _ordinal(family, m.group("n"))
             if n <= 0:
@@ -114,7 +126,7 @@ def find_markers(text: str) -> list[Marker]:
         prev = last.get(m.family, 0)
         if m.ordinal == prev + 1 or (m.ordinal == 1 and prev >= 1):
             # a lone "1." or "一是" is a marker only when "2." / "二是" follows (or 一是 opens a line)
-            lone = m.ordinal == 1 and m.family in ("num", "circled", "shi", "order", "di", "qi", "cn_dun") and not any(
+            lone = m.ordinal == 1 and m.family in _NEED_TWO and not any(
                 c.family == m.family and c.ordinal == 2 for c in cands[i + 1 :]
             )
             if lone and (m.family != "shi" or not _line_start(text, m.start)):
@@ -206,29 +218,86 @@ def split_sentences(text: str) -> list[Sentence]:
 # -- problem / improvement statements ---------------------------------------
 
 _IMPROVE_CUE = re.compile(
-    r"下一步|下步|今后|接下来|改进|整改|措施|打算|努力|计划|针对|将(?:从|重点|着力|切实|继续|进一步|采取|持续|抓好|做好|以)"
+    r"下一步|下步|今后|接下来|下阶段|下一阶段|明年|改进|整改|措施|举措|打算|努力|计划|针对|为此|对此"
+    r"|将(?:从|重点|着力|切实|继续|进一步|采取|持续|抓好|做好|以)"
 )
-_PROBLEM_CUE = re.compile(r"问题|不足|差距|短板|薄弱|表现在|主要是|主要有|弱项|欠缺")
+_PROBLEM_CUE = re.compile(r"问题|不足|差距|短板|薄弱|表现在|主要是|主要有|弱项|欠缺|困难|提升空间|改进空间")
+# a lead-in naming both halves ("存在问题及改进措施：") sets neither: the statements' own wording decides
+_BOTH_CUE = re.compile(r"(?:问题|不足)(?:及|和|与|以及)(?:其)?(?:改进|整改)")
 # a lead-in clause that opens an improvement statement: "针对存在问题，下一步，我市将…"
 _LEAD_CLAUSE = re.compile(
     r"^(?:(?:针对|对照|结合|围绕|按照)[^，,。；]{0,20}[，,]|(?:下一步|下步|今后|接下来|为此|对此|同时|此外|另外)(?:工作中)?[，,]?"
-    r"|20\d\d年(?:度)?[，,]?)"
+    r"|20\d\d年(?:度)?[，,]?|(?:明年|今年|下阶段|下一阶段|下一年度?)[，,]?|(?:工作中|经检查|自查中?|检查中)发现[，,]|在[^，,。；：:]{2,10}上[，,])"
 )
 _SUBJECT_WILL = re.compile(
     r"^(?:我们|我[市区县镇乡局委厅办院部街]|本(?:单位|机关|部门|局|委|镇|街道)|[\u4e00-\u9fff]{2,8}?(?:政府|办公室|办|局|镇|街道))?"
-    r"(?:还|仍)?(?:将|要|会)(?:继续)?"
+    r"(?:还|仍)?(?:将|要|会|拟)(?:继续)?[：:]?"
 )
-_INLINE_LIST = re.compile(r"(?:主要(?:是|有|表现为|表现在|体现在)|具体(?:是|表现为|表现在)|包括)[：:]?")
+_PREPS = ("针对", "对照", "结合", "围绕", "按照")
+# what a context clause refers to ("针对存在问题，", "对照上级要求，")
+_CONTEXT_WORDS = re.compile(r"问题|不足|短板|要求|部署|精神|规定|安排|意见|上述|以上|这些|实际|情况")
+# the lead of a sentence ends in "将 / 拟 / 要": it says what will be done
+_WILL_END = re.compile(r"(?:将|拟|要)(?:继续)?[：:]?$")
+# words that put a plan in the future whatever the report's year
+_FUTURE = re.compile(r"拟|下一步|下步|今后|明年|下阶段|下一阶段|接下来")
+# "将X纳入Y": 将 marks the object (what was done), it does not say "will"
+_BA = re.compile(r"^[^，,。；;]{1,30}?(?:纳入|列入|列为|作为|融入|摆在|放在|确定为|当作|落实到|贯穿)")
+_SHORTFALL = re.compile(
+    r"不足|不够|有待|欠缺|缺乏|较少|偏少|单一|滞后|不高|不强|不到位|不完善|不健全|不规范|不及时|不畅|薄弱|频繁|为主|差距|短板"
+    r"|不一致|不符|不全|不准|缺失|的问题|过于|不明白|看不懂|不便"
+)
+_INLINE_LIST = re.compile(
+    r"(?:主要(?:是|有|表现为|表现在|体现在)|具体(?:是|表现为|表现在)|包括"
+    r"|(?:存在的|主要的?)(?:问题|不足|困难)(?:是|为|有)|不足之处(?:是|为|在于|主要是))[：:]?"
+)
 _RU_LIST = re.compile(r"(?:^|[，,。：:])(?:例如|比如|如)(?=[^，,。；]{4,})")
 _DENG = re.compile(r"等(?:问题|方面|不足|情况|短板|现象)?(?:的问题)?[。；;！!]?$")
-_EXIST_LIST = re.compile(r"(?:仍|还|依然|尚)?存在(?:着)?(?P<body>[^。；]*?、[^。；]*?)等(?:问题|不足|方面|短板|情况)")
+_EXIST_LIST = re.compile(
+    # not "…等问题的账号" (a description of what was checked)
+    r"(?:仍|还|依然|尚)?存在(?:着)?(?P<body>[^。；]*?、[^。；]*?)(?:等|的)(?:问题|不足|方面|短板|情况|现象)(?!的)"
+)
+# "在A、B以及C等方面还存在不足", "在A、B上仍有不足"
+_ASPECT_LIST = re.compile(
+    r"在(?P<body>[^。；在，,]{4,40}?)(?:等方面|等|方面|上)(?:都|均)?(?:还|仍|依然|尚)?(?:存在|有)(?:一些|一定的?)?"
+    r"(?:不足|差距|短板|问题|欠缺)"
+)
+# "存在X的问题" (one problem, no list)
+_EXIST_ONE = re.compile(r"存在(?:着)?(?P<body>[^。；、]{6,60}?)的(?:问题|现象)")
+# "A和B两个方面"
+_TWO_ASPECTS = re.compile(r"^(?P<a>[^。；、]{4,}?)(?:和|以及|与)(?P<b>[^。；、]{4,}?)(?:两|几)个方面$")
 _INTRODUCES = re.compile(r"(?:但|然而|不过)[^。]*(?:存在|还有)[^。]{0,12}(?:问题|不足|差距)[^。；，]{0,6}[。；]?$")
+# a sentence or clause that only says there is a gap, naming none ("…相比还有差距", "仍存在一些短板")
+_GAP_ONLY = re.compile(
+    r"(?:存在|还有|仍有|尚有|有)(?:着)?(?:一些|一定|不少|不小|较大|较多|以下|如下)?(?:的)?"
+    r"(?:问题|不足|差距|短板|薄弱环节|弱项|不足之处|提升空间|改进空间)(?:和|与|及)?(?:不足|短板|弱项|差距)?[。；;，,：:]?$"
+)
 _TRIM = "。；;，,：: \t\n\u3000"
+_HEAD_TRIM = _TRIM + "—-•●■◆▪·"
 _HEADING_CUE_ONLY = re.compile(
     r"^(?:(?:存在|主要|面临)(?:的)?(?:主要)?(?:问题|不足)(?:及|和|与)?(?:改进(?:情况|措施|方向)?)?(?:方面)?"
     r"|(?:下一步|下步|今后)?(?:工作)?(?:改进|整改)(?:情况|措施|方向|计划)?|(?:下一步|下步|今后)(?:工作)?(?:打算|计划|安排|思路)"
-    r"|(?:问题|不足)(?:和|及)(?:改进|建议)(?:情况|措施)?)[：:。]?$"
+    r"|(?:问题|不足)(?:和|及)(?:改进|建议)(?:情况|措施)?"
+    # any short title made only of these words: "工作中的不足", "上年度问题整改情况", "努力方向"
+    r"|(?:存在|的|主要|工作中|工作|下一步|下步|今后|上年度|上一年度|本年度|今年|本年|20\d\d年度?|年度|问题|不足|改进|整改"
+    r"|及|和|与|方面|中"
+    r"|落实|努力|面临|困难|存在的)*(?:问题|不足|困难|短板|差距|改进|整改|措施|举措|打算|计划|方向|安排|思路|情况))[：:。]?$"
 )
+# a short label ending in a colon that opens a sentence ("措施：…", "整改情况：…")
+_LABEL_COLON = re.compile(r"^(?P<label>[^，,。；;：:]{1,10})[：:]")
+_LABEL_WORD = re.compile(r"(?:问题|不足|措施|举措|整改|改进|打算|方向)[^，,]{0,4}")
+# "将重点做好三方面工作：A；B": a lead ending in a colon before the statement
+_LIST_LEAD = re.compile(r"[^，,。；;：:]{0,24}?(?:以下|如下|方面|几点|工作|措施|改进)[^，,。；;：:]{0,6}[：:]")
+_MIXED_TURN = re.compile(r"[，,](?=(?:今后|下一步|下步|接下来|明年)[，,]?(?:我们|我[市区县镇乡局委厅办])?(?:将|拟|要))")
+# "针对…指出的X问题，…": a rectification naming last year's problem, then what was done
+# "…中我局存在的X问题，今年已整改，Y" (in a rectification block): last year's problem X, then what was done
+_RECTIFY_DONE = re.compile(
+    r"^[^，,。；;：:]{0,30}?(?:存在|反映|指出|提出)的(?P<p>[^，,。；;、]{2,30}?)(?:的)?问题"
+    r"(?:[^，,。；;]{0,8}整改(?:到位|完毕|完成)?)?[，,](?:[^，,。；;]{0,8}整改(?:到位|完毕|完成)?[，,])?"
+)
+_RECTIFY = re.compile(
+    r"^(?:[^，,。；;：:]{4,30}[：:])?针对(?:[^，,。；]*?(?:指出|提出|反映|发现|存在)的)?(?P<p>[^，,。；]{4,30}?)(?:的)?问题[，,]"
+)
+
 
 
 _SHORTCOMING = re.compile(r"(?:需要|有待|亟待|仍需|还需)[^。；]{0,6}改进的地方|不足之处|薄弱环节")
@@ -236,6 +305,11 @@ _SHORTCOMING = re.compile(r"(?:需要|有待|亟待|仍需|还需)[^。；]{0,6}
 
 def cue_of(text: str) -> str | None:
     """The label a lead-in sentence sets for what follows, if it says one."""
+    if _BOTH_CUE.search(text):
+        return None
+    lead = strip_lead(text)
+    if lead and _WILL_END.search(text[:lead]) and not (text[lead - 1] == "将" and _BA.match(text[lead:])):
+        return "improvement"  # "2025年，我们要着力解决上述问题："
     if _SHORTCOMING.search(text) and not re.search(r"下一步|下步|今后|针对|将", text):
         return "problem"
     if _IMPROVE_CUE.search(text):
@@ -245,6 +319,15 @@ def cue_of(text: str) -> str | None:
     return None
 
 
+def says_plan(text: str, lead: int) -> bool:
+    """The lead ``text[:lead]`` turns to what will be done: an improvement cue, or "…将 / 拟 / 要"."""
+    if lead <= 0:
+        return False
+    if cue_of(text[:lead]) == "improvement":
+        return True
+    return bool(_WILL_END.search(text[:lead])) and not (text[lead - 1] == "将" and _BA.match(text[lead:]))
+
+
 def strip_lead(text: str) -> int:
     """Length of a leading context clause ("针对存在问题，下一步，我市将") to drop from a statement."""
     pos = 0
@@ -252,6 +335,14 @@ def strip_lead(text: str) -> int:
         m = _LEAD_CLAUSE.match(text[pos:])
         if not m or not m.group(0):
             break
+        clause = m.group(0)
+        if clause[:2] in _PREPS and not _CONTEXT_WORDS.search(clause):
+            # "对照标准目录重新梳理栏目设置，…" is the statement itself, unless a lead or "我局将" follows
+            rest = text[pos + m.end() :]
+            nxt = _LEAD_CLAUSE.match(rest)
+            will = _SUBJECT_WILL.match(rest)
+            if not (nxt and nxt.group(0)) and not (will and will.group(0)):
+                break
         pos += m.end()
     m = _SUBJECT_WILL.match(text[pos:])
     if m and m.group(0) and len(text) - pos - m.end() >= 4:
@@ -260,7 +351,7 @@ def strip_lead(text: str) -> int:
 
 
 def _clean_span(text: str, start: int, end: int, list_item: bool = False) -> tuple[int, int]:
-    while start < end and text[start] in _TRIM:
+    while start < end and text[start] in _HEAD_TRIM:
         start += 1
     while end > start and text[end - 1] in _TRIM:
         end -= 1
@@ -274,6 +365,10 @@ def _clean_span(text: str, start: int, end: int, list_item: bool = False) -> tup
 def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split a list body by its strongest separator (；, then ，, then 、)."""
     body = text[start:end]
+    m = _TWO_ASPECTS.match(body.strip(_TRIM))
+    if m:  # "A和B两个方面"
+        off = start + len(body) - len(body.lstrip(_TRIM))
+        return [_clean_span(text, off + m.start(g), off + m.end(g)) for g in ("a", "b")]
     for sep in "；;", "，,", "、":
         if any(c in body for c in sep):
             parts: list[tuple[int, int]] = []
@@ -282,10 +377,21 @@ def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 if text[i] in sep:
                     parts.append((s, i))
                     s = i + 1
+                elif sep == "、" and text.startswith("以及", i) and i >= s + 4:
+                    parts.append((s, i))  # "A、B以及C"
+                    s = i + 2
             parts.append((s, end))
             parts = [_clean_span(text, a, b, True) for a, b in parts]
-            parts = [(a, b) for a, b in parts if b - a >= 2]
+            # drop clauses that state nothing: "仍有不小差距", a lead-in "在栏目设置上"
+            parts = [(a, b) for k, (a, b) in enumerate(parts) if b - a >= 2 and not _GAP_ONLY.search(text[a:b])
+                     and not (k == 0 and sep in "，," and _LEAD_CLAUSE.fullmatch(text[a:b] + "，"))]
+            if sep in "，," and len(parts) == 2 and not _DENG.search(body):
+                # two comma clauses are a statement and its detail ("X不高，对…把握不准");
+                # a list of statements is longer or ends in 等
+                return [_clean_span(text, parts[0][0], parts[1][1], True)]
             if len(parts) >= 2 and all(b - a >= 4 for a, b in parts):
+                return parts
+            if len(parts) == 1 and sep in "，,":
                 return parts
     return [_clean_span(text, start, end, True)]
 
@@ -302,11 +408,18 @@ def inline_list(text: str, sent: Sentence) -> list[tuple[int, int]]:
     m = _EXIST_LIST.search(s)
     if m:
         return _split_list(text, sent.start + m.start("body"), sent.start + m.end("body"))
+    m = _ASPECT_LIST.search(s)
+    if m:
+        return _split_list(text, sent.start + m.start("body"), sent.start + m.end("body"))
+    m = _EXIST_ONE.search(s)
+    if m and not s.startswith("针对") and not re.search(r"下一步|下步|今后|将", s[: m.start()]) \
+            and not _MIXED_TURN.search(s):
+        return [_clean_span(text, sent.start + m.start("body"), sent.start + m.end("body"))]
     m = re.search(r"[：:]", s)
     if m and cue_of(s[: m.start()]) and m.end() < len(s) - 8:
         parts = _split_list(text, sent.start + m.end(), sent.end)
-        if len(parts) >= 2:
-            return parts  # "…还有差距：A，B，C。"
+        if parts and parts[0][1] > parts[0][0]:
+            return parts  # "…还有差距：A，B，C。", "存在的问题：A，B。"
     return []
 
 
@@ -324,10 +437,29 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
     blocks: list[tuple[str | None, list[int]]] = [(None, [])]
     marked_since_lead = False
     intros: set[int] = set()
+    by_sentence = False  # the current block was opened by a statement, not by a lead-in or heading
     for i, s in enumerate(sents):
+        if by_sentence and i and s.paragraph != sents[i - 1].paragraph and not s.marker:
+            # a block a statement opened ("下一步将…") ends with its paragraph
+            blocks.append((None, []))
+            by_sentence = False
+        label = _label_cue(s) if not s.marker else None
+        # "措施：按照…": the label says which side the rest of the sentence is on
+        if label and not (marked_since_lead and _sequence_goes_on(sents, i)):
+            blocks.append((label, [i]))
+            marked_since_lead = False
+            by_sentence = False
+            continue
+        if not s.marker and _rectification(s.text) and blocks[-1][0] != "improvement":
+            blocks.append(("improvement", [i]))  # "（…整改到位：）针对X问题，Y": what was done
+            marked_since_lead = False
+            by_sentence = False
+            continue
         if _is_lead_in(s):
+            by_sentence = False
             cue = cue_of(s.text)
-            blocks.append((cue if cue else blocks[-1][0], [i]))
+            both = bool(_BOTH_CUE.search(s.text))  # "（二）存在的问题及改进措施": the statements decide
+            blocks.append((cue if cue or both else blocks[-1][0], [i]))
             marked_since_lead = False
             continue
         if s.marker is not None:
@@ -335,17 +467,31 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
         elif not marked_since_lead and blocks[-1][0] is None and _is_intro(text, sents, i):
             # "…还有一些需要加强和改进的地方。" before a list: introduces, states nothing itself
             cue = cue_of(s.text)
-            blocks.append(("problem" if cue == "problem" else blocks[-1][0], [i]))
+            blocks.append((cue or blocks[-1][0], [i]))
             intros.add(i)
             continue
         lead = strip_lead(s.text) if not s.marker else 0
         if marked_since_lead and _sequence_goes_on(sents, i):
             lead = 0  # "一是X。下一步，将Y。二是…": a follow-up inside the list, not a new block
-        if not s.marker and lead and _LEAD_CLAUSE.match(s.text) and cue_of(s.text[: max(lead, 1)]) == "improvement":
+        if not s.marker and lead and (_LEAD_CLAUSE.match(s.text) or _SUBJECT_WILL.match(s.text).group(0)) \
+                and says_plan(s.text, lead) and blocks[-1][0] != "improvement":
+            s.plan = bool(_FUTURE.search(s.text[:lead]))
+            if blocks[-1][0] is None:
+                # "工作中发现，X过于笼统。我们将…": the shortfalls right before a plan are its problems
+                k = len(blocks[-1][1])
+                while k > 0 and _states_shortfall(sents[blocks[-1][1][k - 1]].text):
+                    k -= 1
+                if k < len(blocks[-1][1]):
+                    moved = blocks[-1][1][k:]
+                    del blocks[-1][1][k:]
+                    blocks.append(("problem", moved))
             blocks.append(("improvement", [i]))
+            by_sentence = True
             continue
-        if not s.marker and cue_of(s.text) == "problem" and (inline_list(text, s) or s is sents[0]):
+        if not s.marker and cue_of(s.text) == "problem" and (inline_list(text, s) or s is sents[0]) \
+                and blocks[-1][0] != "problem":
             blocks.append(("problem", [i]))
+            by_sentence = True
             continue
         blocks[-1][1].append(i)
     for cue, idx in blocks:
@@ -382,14 +528,59 @@ def _is_intro(text: str, sents: list[Sentence], i: int) -> bool:
     return nxt.marker is not None or _is_lead_in(nxt)
 
 
+def _states_shortfall(sentence: str) -> bool:
+    """An unmarked sentence that names a shortcoming (not one that only says there are some)."""
+    return bool(_SHORTFALL.search(sentence)) and not _INTRODUCES.search(sentence) and not _GAP_ONLY.search(sentence) \
+        and not _IMPROVE_CUE.search(sentence)
+
+
+def _rectification(sentence: str) -> re.Match[str] | None:
+    """"针对…指出的X问题，Y" naming a specific problem X (not "针对以上问题"), else None."""
+    m = _RECTIFY.match(sentence)
+    return m if m and not re.match(r"(?:以上|上述|这些|存在|前述)", m.group("p")) else None
+
+
+def _label_cue(s: Sentence) -> str | None:
+    """'problem' / 'improvement' when ``s`` opens with a short label and colon ("措施：…") that says which."""
+    m = _LABEL_COLON.match(s.text)
+    if not m or len(s.text) - m.end() < 4:
+        return None
+    label = m.group("label")
+    if not _HEADING_CUE_ONLY.match(label) and not _LABEL_WORD.fullmatch(label):
+        return None
+    return cue_of(label)
+
+
 def _follow_up(s: Sentence) -> int:
-    """Length of the lead clause when ``s`` turns to what will be done ("下一步，将…"), else 0."""
+    """Length of the lead clause when ``s`` turns to what will be done ("下一步，将…", "措施：…"), else 0."""
+    if _label_cue(s) == "improvement":
+        m = _LABEL_COLON.match(s.text)
+        if not m:
+            return 0
+        will = _SUBJECT_WILL.match(s.text[m.end() :])
+        return m.end() + (will.end() if will else 0)
     lead = strip_lead(s.text)
-    return lead if lead and cue_of(s.text[:lead]) == "improvement" else 0
+    return lead if says_plan(s.text, lead) else 0
+
+
+def _split_turn(text: str, a: int, b: int, cue: str | None) -> list[tuple[int, int, str | None, str]]:
+    """A statement that turns to its fix mid-sentence ("…偏少，今后将要求…"): (start, end, cue, style) parts."""
+    m = _MIXED_TURN.search(text, a, b)
+    if not m or m.start() - a < 4 or (cue == "improvement" and not _SHORTFALL.search(text, a, m.start())):
+        return [(a, b, cue, "")]
+    rest = m.end()
+    lead = strip_lead(text[rest:b])
+    p0, p1 = _clean_span(text, a, m.start())
+    one = _EXIST_ONE.search(text, p0, p1)
+    if one:  # "本年度仍存在X的问题，下一步将…"
+        p0, p1 = _clean_span(text, one.start("body"), one.end("body"))
+    i0, i1 = _clean_span(text, rest + lead, b)
+    return [(p0, p1, "problem", "turn"), (i0, i1, "improvement", "turn")]
 
 
 def _marked_items(text: str, sents: list[Sentence], idx: list[int], marked: list[int], cue: str | None) -> list[Item]:
     out: list[Item] = []
+    topic_only: set[int] = set()
     if cue is None and any(i > marked[0] and i not in marked and _follow_up(sents[i]) for i in idx):
         cue = "problem"  # "一是X不足。下一步，将Y。二是…": the numbered ones are the problems
     for i in idx:
@@ -400,9 +591,20 @@ def _marked_items(text: str, sents: list[Sentence], idx: list[int], marked: list
             continue
         if i in marked:
             a, b = _clean_span(text, s.body_start, s.end)
+            family = s.marker.family if s.marker else ""
+            if text.startswith("关于", a) and b - a <= 20 and i + 1 < len(sents) and i + 1 in idx \
+                    and i + 1 not in marked and not _follow_up(sents[i + 1]):
+                topic_only.add(i)  # "（一）关于政务新媒体管理。": a topic line; the statement follows
+                continue
             if b - a >= 2:
-                family = s.marker.family if s.marker else ""
-                out.append(Item(a, b, _flat(text[a:b]), cue, s.text, family, [i]))
+                for x, y, c, style in _split_turn(text, a, b, cue):
+                    if y - x >= 2:
+                        out.append(Item(x, y, _flat(text[x:y]), c, s.text, style or family, [i]))
+            continue
+        if i - 1 in topic_only:
+            a, b = _clean_span(text, s.start, s.end)
+            for x, y, c, style in _split_turn(text, a, b, cue):
+                out.append(Item(x, y, _flat(text[x:y]), c, s.text, style or "topic", [i]))
             continue
         if _is_lead_in(s):
             continue
@@ -425,16 +627,40 @@ def _plain_items(text: str, sents: list[Sentence], idx: list[int], cue: str | No
         s = sents[i]
         if _is_lead_in(s):
             continue
+        m = _rectification(s.text) or (_RECTIFY_DONE.match(s.text) if cue == "improvement" else None)
+        if m and cue != "problem":
+            # "针对…指出的X问题，Y": last year's problem X and what was done about it
+            a, b = _clean_span(text, s.start + m.start("p"), s.start + m.end("p"))
+            out.append(Item(a, b, _flat(text[a:b]), "problem", s.text, "rectification", [i]))
+            a, b = _clean_span(text, s.start + m.end() + strip_lead(s.text[m.end():]), s.end)
+            if b - a >= 4:
+                out.append(Item(a, b, _flat(text[a:b]), "improvement", s.text, "rectification", [i]))
+            continue
         parts = inline_list(text, s)
         if parts:
             out += _list_items(text, parts, cue, i)
             continue
-        if cue == "problem" and _INTRODUCES.search(s.text):
+        if cue == "problem" and (_INTRODUCES.search(s.text) or _GAP_ONLY.search(s.text)):
             continue  # "…取得了一定成绩，但仍存在一些不足。" introduces, it does not state one
         lead = strip_lead(s.text)
+        m = _LIST_LEAD.match(s.text[lead:])
+        if m and len(s.text) - lead - m.end() >= 4:
+            lead += m.end()  # "将重点做好三方面工作：A；B": the statement starts after the colon
         a, b = _clean_span(text, s.start + lead, s.end)
-        if b - a >= 4:
-            out.append(Item(a, b, _flat(text[a:b]), cue, s.text, "sentence", [i]))
+        if b - a < 4:
+            continue
+        if out and out[-1].style == "title" and s.paragraph == sents[out[-1].sentences[-1]].paragraph:
+            out[-1].context += s.text  # the explanation of a title sentence ("持续完善政策文件库。指导各地…")
+            out[-1].sentences.append(i)
+            continue
+        title = (i + 1 < len(sents) and sents[i + 1].paragraph == s.paragraph and s.text.endswith("。")
+                 and b - a <= 16 and (i == 0 or sents[i - 1].paragraph != s.paragraph) and "，" not in text[a:b])
+        if title:
+            out.append(Item(a, b, _flat(text[a:b]), cue, s.text, "title", [i]))
+            continue
+        for x, y, c, style in _split_turn(text, a, b, cue):
+            if y - x >= 4:
+                out.append(Item(x, y, _flat(text[x:y]), c, s.text, style or "sentence", [i]))
     return out
 
 
