@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import signal
 import zipfile
@@ -31,6 +32,7 @@ from hypothesis import strategies as st
 from extract.errors import GongkaiError
 from extract.layout import Document
 from extract.options import Limits, OcrOptions, Options
+from extract.pipeline import extract_bytes
 from extract.readers import read_document
 from extract.sniff import sniff
 from tests.conftest import SHARED
@@ -211,8 +213,27 @@ def test_sniff_then_reader(data):
     _check("sniffed", _sniff_then_read, data, "bin")
 
 
+def _whole_pipeline(data: bytes) -> None:
+    """Sniffing, reading, mapping, rules, metadata, sections, the narrative and the JSON: a
+    failed report with a coded error is fine, an exception or an E_INTERNAL is a crash."""
+    report = extract_bytes(data, OPTIONS)
+    assert report.status in ("ok", "partial", "failed")
+    internal = [e.message for e in report.errors if e.code == "E_INTERNAL"]
+    assert not internal, internal
+    json.loads(report.to_json())
+
+
+@pytest.mark.slow
+@_fuzz_settings(60)
+@given(st.one_of(*(mutated(f) for f in SEEDS), mutated_docx_xml()))
+def test_whole_pipeline(data):
+    """The readers' output, however strange, goes through everything after them too."""
+    _check("pipeline", _whole_pipeline, data, "bin")
+
+
 @pytest.mark.parametrize("path", sorted(REGRESSIONS.glob("*")) if REGRESSIONS.exists() else [], ids=lambda p: p.name)
 def test_regression_fixtures(path):
     """Every input that once crashed a reader: now a coded error or a document."""
     with contextlib.suppress(GongkaiError):
         _sniff_then_read(path.read_bytes())
+    _whole_pipeline(path.read_bytes())
