@@ -104,52 +104,9 @@ def _local(jobs: Iterable[Job], ro: RunOptions) -> Iterator[Outcome]:
 
 
 def _dask(jobs: Iterable[Job], ro: RunOptions) -> Iterator[Outcome]:
-    from distributed import Client, LocalCluster, as_completed
+    from .cluster import run_dask
 
-    cluster = None
-    if ro.scheduler:
-        client = Client(ro.scheduler)
-    else:
-        cluster = LocalCluster(
-            n_workers=ro.workers,
-            threads_per_worker=1,
-            processes=True,
-            memory_limit=f"{ro.memory_mb}MB",
-            dashboard_address=None,
-        )
-        client = Client(cluster)
-    try:
-        window = max(2, 4 * ro.workers)  # bounded in-flight work for archives of any size
-        pending = iter(jobs)
-        futures = {}
-        queue = as_completed()
-        for job in pending:
-            fut = client.submit(process_job, job, pure=False)
-            futures[fut.key] = (job, time.monotonic())
-            queue.add(fut)
-            if len(futures) >= window:
-                break
-        for fut in queue:
-            job, started = futures.pop(fut.key)
-            if fut.status == "finished":
-                yield Outcome(job, result=fut.result(), seconds=time.monotonic() - started)
-            else:
-                exc = fut.exception()
-                yield Outcome(
-                    job,
-                    error_code="E_WORKER_CRASHED",
-                    error_message=f"dask task failed: {exc!r}",
-                    seconds=time.monotonic() - started,
-                )
-            nxt = next(pending, None)
-            if nxt is not None:
-                f2 = client.submit(process_job, nxt, pure=False)
-                futures[f2.key] = (nxt, time.monotonic())
-                queue.add(f2)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    yield from run_dask(process_job, jobs, ro.workers, ro.timeout_s, ro.memory_mb, ro.scheduler)
 
 
 ENGINES: dict[Engine, Callable[[Iterable[Job], RunOptions], Iterator[Outcome]]] = {"local": _local, "dask": _dask}

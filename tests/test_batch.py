@@ -179,3 +179,18 @@ def test_export(archive, tmp_path, fmt):
         cells = next(p for p in files if p.stem == "cells")
         df = {"parquet": pd.read_parquet, "csv": pd.read_csv}.get(fmt, lambda p: pd.read_json(p, lines=True))(cells)
         assert len(df) == 186
+
+
+@pytest.mark.slow
+def test_dask_engine_times_out_crashes_and_goes_on():
+    """The Dask engine's outcomes match the local pool's: a hanging task is E_TIMEOUT (its worker
+    restarted), an exception E_INTERNAL, a dead worker E_WORKER_CRASHED, and the rest finish."""
+    from extract.cluster import run_dask
+
+    jobs = ["a", "hang", "b", "raise", "crash", "c"]
+    out = {o.job: o for o in run_dask(behave, jobs, workers=2, timeout_s=5, memory_mb=2048)}
+    assert set(out) == set(jobs)
+    assert {k: out[k].result for k in "abc"} == {"a": "A", "b": "B", "c": "C"}
+    assert out["hang"].error_code == "E_TIMEOUT"
+    assert out["raise"].error_code == "E_INTERNAL" and "boom" in out["raise"].error_message
+    assert out["crash"].error_code == "E_WORKER_CRASHED"
