@@ -42,6 +42,8 @@ _ORDER_WORDS = {"首先": 1, "其次": 2, "再次": 3, "最后": 4}
 _MARKER_BEFORE = set("\n。；;：:，,！？!? \t\u3000")
 _SENT_END = set("。；;！？!?")
 _CLOSERS = set("”’」』）)")
+# the narrowest page or column a text export wraps prose at (characters)
+_WRAP_WIDTH = 20
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,13 @@ def _is_wrap(text: str, nl: int) -> bool:
         return False
     if len(line) <= 12 and not family:
         return False  # a short title line
+    if _HEADING_CUE_ONLY.match(nxt.strip()):
+        return False  # "改进措施" on its own line starts a block
+    # a wrapped line is as wide as the page: lines much shorter than the passage's widest end a paragraph,
+    # and a passage whose lines are all short (a bare list, one entry a line) is not wrapped at all
+    widest = max(len(x.strip()) for x in text.split("\n"))
+    if widest < _WRAP_WIDTH or len(line) < 0.7 * widest:
+        return False
     return _leading_marker(nxt) is None
 
 
@@ -218,7 +227,7 @@ def split_sentences(text: str) -> list[Sentence]:
 # -- problem / improvement statements ---------------------------------------
 
 _IMPROVE_CUE = re.compile(
-    r"下一步|下步|今后|接下来|下阶段|下一阶段|明年|改进|整改|措施|举措|打算|努力|计划|针对|为此|对此"
+    r"下一步|下步|今后|接下来|下阶段|下一阶段|明年|改进|整改|措施|举措|对策|打算|努力|计划|针对|为此|对此"
     r"|将(?:从|重点|着力|切实|继续|进一步|采取|持续|抓好|做好|以)"
 )
 _PROBLEM_CUE = re.compile(r"问题|不足|差距|短板|薄弱|表现在|主要是|主要有|弱项|欠缺|困难|提升空间|改进空间")
@@ -227,19 +236,21 @@ _BOTH_CUE = re.compile(r"(?:问题|不足)(?:及|和|与|以及)(?:其)?(?:改�
 # a lead-in clause that opens an improvement statement: "针对存在问题，下一步，我市将…"
 _LEAD_CLAUSE = re.compile(
     r"^(?:(?:针对|对照|结合|围绕|按照)[^，,。；]{0,20}[，,]|(?:下一步|下步|今后|接下来|为此|对此|同时|此外|另外)(?:工作中)?[，,]?"
-    r"|20\d\d年(?:度)?[，,]?|(?:明年|今年|下阶段|下一阶段|下一年度?)[，,]?|(?:工作中|经检查|自查中?|检查中)发现[，,]|在[^，,。；：:]{2,10}上[，,])"
+    r"|20\d\d年(?:度)?[，,]?|(?:明年|今年|来年|下阶段|下一阶段|下一年度?|新的一年(?:里|中)?|新一年)[，,]?|(?:工作中|经检查|自查中?|检查中)发现[，,]|在[^，,。；：:]{2,10}上[，,])"
 )
+# the subject of a plan: 我们 / 我局 / 本机关, or any body named by its kind ("区政府", "省政府办公厅", "街道")
+_BODY = r"(?:政府|办公室|办公厅|办事处|管委会|委员会|办|局|厅|委|署|关|所|中心|院|队|镇|乡|街道)"
 _SUBJECT_WILL = re.compile(
-    r"^(?:我们|我[市区县镇乡局委厅办院部街]|本(?:单位|机关|部门|局|委|镇|街道)|[\u4e00-\u9fff]{2,8}?(?:政府|办公室|办|局|镇|街道))?"
-    r"(?:还|仍)?(?:将|要|会|拟)(?:继续)?[：:]?"
+    rf"^(?:我们|我[\u4e00-\u9fff]|本(?:单位|机关|部门|局|委|镇|街道)|[\u4e00-\u9fff]{{0,8}}?{_BODY})?"
+    r"(?:还|仍)?(?:将|要|会|拟|计划)(?:于(?:20\d\d年|明年|新的一年)(?:内|里|中)?)?(?:继续)?[：:]?"
 )
 _PREPS = ("针对", "对照", "结合", "围绕", "按照")
 # what a context clause refers to ("针对存在问题，", "对照上级要求，")
 _CONTEXT_WORDS = re.compile(r"问题|不足|短板|要求|部署|精神|规定|安排|意见|上述|以上|这些|实际|情况")
 # the lead of a sentence ends in "将 / 拟 / 要": it says what will be done
-_WILL_END = re.compile(r"(?:将|拟|要)(?:继续)?[：:]?$")
+_WILL_END = re.compile(r"(?:将|拟|要|计划)(?:于(?:20\d\d年|明年|新的一年)(?:内|里|中)?)?(?:继续)?[：:]?$")
 # words that put a plan in the future whatever the report's year
-_FUTURE = re.compile(r"拟|下一步|下步|今后|明年|下阶段|下一阶段|接下来")
+_FUTURE = re.compile(r"拟|下一步|下步|今后|明年|来年|新的一年|新一年|下阶段|下一阶段|接下来")
 # "将X纳入Y": 将 marks the object (what was done), it does not say "will"
 _BA = re.compile(r"^[^，,。；;]{1,30}?(?:纳入|列入|列为|作为|融入|摆在|放在|确定为|当作|落实到|贯穿)")
 _SHORTFALL = re.compile(
@@ -248,7 +259,8 @@ _SHORTFALL = re.compile(
 )
 _INLINE_LIST = re.compile(
     r"(?:主要(?:是|有|表现为|表现在|体现在)|具体(?:是|表现为|表现在)|包括"
-    r"|(?:存在的|主要的?)(?:问题|不足|困难)(?:是|为|有)|不足之处(?:是|为|在于|主要是))[：:]?"
+    r"|(?:存在的|主要的?)(?:问题|不足|困难)(?:是|为|有)|不足之处(?:是|为|在于|主要是)"
+    r"|(?:问题|不足|短板|弱项|薄弱环节)(?:主要)?(?:在于|体现在|表现在))[：:]?"
 )
 _RU_LIST = re.compile(r"(?:^|[，,。：:])(?:例如|比如|如)(?=[^，,。；]{4,})")
 _DENG = re.compile(r"等(?:问题|方面|不足|情况|短板|现象)?(?:的问题)?[。；;！!]?$")
@@ -269,7 +281,9 @@ _INTRODUCES = re.compile(r"(?:但|然而|不过)[^。]*(?:存在|还有)[^。]{0
 # a sentence or clause that only says there is a gap, naming none ("…相比还有差距", "仍存在一些短板")
 _GAP_ONLY = re.compile(
     r"(?:存在|还有|仍有|尚有|有)(?:着)?(?:一些|一定|不少|不小|较大|较多|以下|如下)?(?:的)?"
-    r"(?:问题|不足|差距|短板|薄弱环节|弱项|不足之处|提升空间|改进空间)(?:和|与|及)?(?:不足|短板|弱项|差距)?[。；;，,：:]?$"
+    r"(?:问题|不足|差距|距离|短板|薄弱环节|弱项|不足之处|提升空间|改进空间"
+    r"|(?:需要|有待|亟待|仍需|还需)(?:进一步)?(?:加强|改进|完善|提升|提高)(?:和(?:加强|改进|完善|提升|提高))?的地方)"
+    r"(?:和|与|及)?(?:不足|短板|弱项|差距)?[。；;，,：:]?$"
 )
 _TRIM = "。；;，,：: \t\n\u3000"
 _HEAD_TRIM = _TRIM + "—-•●■◆▪·"
@@ -280,11 +294,11 @@ _HEADING_CUE_ONLY = re.compile(
     # any short title made only of these words: "工作中的不足", "上年度问题整改情况", "努力方向"
     r"|(?:存在|的|主要|工作中|工作|下一步|下步|今后|上年度|上一年度|本年度|今年|本年|20\d\d年度?|年度|问题|不足|改进|整改"
     r"|及|和|与|方面|中"
-    r"|落实|努力|面临|困难|存在的)*(?:问题|不足|困难|短板|差距|改进|整改|措施|举措|打算|计划|方向|安排|思路|情况))[：:。]?$"
+    r"|落实|努力|面临|困难|存在的)*(?:问题|不足|困难|短板|差距|改进|整改|措施|举措|对策|打算|计划|方向|安排|思路|情况))[：:。]?$"
 )
 # a short label ending in a colon that opens a sentence ("措施：…", "整改情况：…")
 _LABEL_COLON = re.compile(r"^(?P<label>[^，,。；;：:]{1,10})[：:]")
-_LABEL_WORD = re.compile(r"(?:问题|不足|措施|举措|整改|改进|打算|方向)[^，,]{0,4}")
+_LABEL_WORD = re.compile(r"(?:问题|不足|措施|举措|对策|整改|改进|打算|方向)[^，,]{0,4}")
 # "将重点做好三方面工作：A；B": a lead ending in a colon before the statement
 _LIST_LEAD = re.compile(r"[^，,。；;：:]{0,24}?(?:以下|如下|方面|几点|工作|措施|改进)[^，,。；;：:]{0,6}[：:]")
 _MIXED_TURN = re.compile(r"[，,](?=(?:今后|下一步|下步|接下来|明年)[，,]?(?:我们|我[市区县镇乡局委厅办])?(?:将|拟|要))")
@@ -362,6 +376,9 @@ def _clean_span(text: str, start: int, end: int, list_item: bool = False) -> tup
     return start, end
 
 
+_AND_ALSO = ("以及", "还有", "另外")
+
+
 def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split a list body by its strongest separator (；, then ，, then 、)."""
     body = text[start:end]
@@ -385,6 +402,10 @@ def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
             # drop clauses that state nothing: "仍有不小差距", a lead-in "在栏目设置上"
             parts = [(a, b) for k, (a, b) in enumerate(parts) if b - a >= 2 and not _GAP_ONLY.search(text[a:b])
                      and not (k == 0 and sep in "，," and _LEAD_CLAUSE.fullmatch(text[a:b] + "，"))]
+            if sep in "，," and len(parts) == 2 and text.startswith(_AND_ALSO, parts[1][0]):
+                a, b = parts[1]  # "A，以及B": two statements
+                k = next(len(w) for w in _AND_ALSO if text.startswith(w, a))
+                return [parts[0], _clean_span(text, a + k, b, True)]
             if sep in "，," and len(parts) == 2 and not _DENG.search(body):
                 # two comma clauses are a statement and its detail ("X不高，对…把握不准");
                 # a list of statements is longer or ends in 等
@@ -403,7 +424,7 @@ def inline_list(text: str, sent: Sentence) -> list[tuple[int, int]]:
     if m and m.end() < len(s) - 3:
         return _split_list(text, sent.start + m.end(), sent.end)
     m = _RU_LIST.search(s)
-    if m and _DENG.search(s):
+    if m and (_DENG.search(s) or (m.start() > 0 and _GAP_ONLY.search(s[: m.start() + 1]))):
         return _split_list(text, sent.start + m.end(), sent.end)
     m = _EXIST_LIST.search(s)
     if m:
@@ -417,6 +438,8 @@ def inline_list(text: str, sent: Sentence) -> list[tuple[int, int]]:
         return [_clean_span(text, sent.start + m.start("body"), sent.start + m.end("body"))]
     m = re.search(r"[：:]", s)
     if m and cue_of(s[: m.start()]) and m.end() < len(s) - 8:
+        if s.endswith(("；", ";")):  # "…薄弱环节：A，B，C；D。": ； separates the entries, so this is one
+            return [_clean_span(text, sent.start + m.end(), sent.end, True)]
         parts = _split_list(text, sent.start + m.end(), sent.end)
         if parts and parts[0][1] > parts[0][0]:
             return parts  # "…还有差距：A，B，C。", "存在的问题：A，B。"
@@ -449,6 +472,9 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
             blocks.append((label, [i]))
             marked_since_lead = False
             by_sentence = False
+            continue
+        if label:  # "（一）关于X 存在问题：…改进措施：…（二）…": the label speaks for its sentence only
+            blocks[-1][1].append(i)
             continue
         if not s.marker and _rectification(s.text) and blocks[-1][0] != "improvement":
             blocks.append(("improvement", [i]))  # "（…整改到位：）针对X问题，Y": what was done
@@ -601,9 +627,11 @@ def _marked_items(text: str, sents: list[Sentence], idx: list[int], marked: list
                     if y - x >= 2:
                         out.append(Item(x, y, _flat(text[x:y]), c, s.text, style or family, [i]))
             continue
-        if i - 1 in topic_only:
-            a, b = _clean_span(text, s.start, s.end)
-            for x, y, c, style in _split_turn(text, a, b, cue):
+        if i - 1 in topic_only or (topic_only and _label_cue(s)):
+            own = _label_cue(s)  # "存在问题：X" / "改进措施：Y" under a topic line
+            lm = _LABEL_COLON.match(s.text) if own else None
+            a, b = _clean_span(text, s.start + (lm.end() if lm else 0), s.end)
+            for x, y, c, style in _split_turn(text, a, b, own or cue):
                 out.append(Item(x, y, _flat(text[x:y]), c, s.text, style or "topic", [i]))
             continue
         if _is_lead_in(s):
