@@ -230,7 +230,7 @@ _IMPROVE_CUE = re.compile(
     r"下一步|下步|今后|接下来|下阶段|下一阶段|明年|改进|整改|措施|举措|对策|打算|努力|计划|针对|为此|对此"
     r"|将(?:从|重点|着力|切实|继续|进一步|采取|持续|抓好|做好|以)"
 )
-_PROBLEM_CUE = re.compile(r"问题|不足|差距|短板|薄弱|表现在|主要是|主要有|弱项|欠缺|困难|提升空间|改进空间")
+_PROBLEM_CUE = re.compile(r"问题|不足|差距|距离|短板|薄弱|表现在|主要是|主要有|弱项|欠缺|困难|提升空间|改进空间")
 # a lead-in naming both halves ("存在问题及改进措施：") sets neither: the statements' own wording decides
 _BOTH_CUE = re.compile(r"(?:问题|不足)(?:及|和|与|以及)(?:其)?(?:改进|整改)")
 # a lead-in clause that opens an improvement statement: "针对存在问题，下一步，我市将…"
@@ -250,12 +250,12 @@ _CONTEXT_WORDS = re.compile(r"问题|不足|短板|要求|部署|精神|规定|�
 # the lead of a sentence ends in "将 / 拟 / 要": it says what will be done
 _WILL_END = re.compile(r"(?:将|拟|要|计划)(?:于(?:20\d\d年|明年|新的一年)(?:内|里|中)?)?(?:继续)?[：:]?$")
 # words that put a plan in the future whatever the report's year
-_FUTURE = re.compile(r"拟|下一步|下步|今后|明年|来年|新的一年|新一年|下阶段|下一阶段|接下来")
+_FUTURE = re.compile(r"拟|计划|将于|下一步|下步|今后|明年|来年|新的一年|新一年|下阶段|下一阶段|接下来")
 # "将X纳入Y": 将 marks the object (what was done), it does not say "will"
 _BA = re.compile(r"^[^，,。；;]{1,30}?(?:纳入|列入|列为|作为|融入|摆在|放在|确定为|当作|落实到|贯穿)")
 _SHORTFALL = re.compile(
     r"不足|不够|有待|欠缺|缺乏|较少|偏少|单一|滞后|不高|不强|不到位|不完善|不健全|不规范|不及时|不畅|薄弱|频繁|为主|差距|短板"
-    r"|不一致|不符|不全|不准|缺失|的问题|过于|不明白|看不懂|不便"
+    r"|不一致|不符|不全|不准|缺失|的问题|过于|不明白|看不懂|不便|难以"
 )
 _INLINE_LIST = re.compile(
     r"(?:主要(?:是|有|表现为|表现在|体现在)|具体(?:是|表现为|表现在)|包括"
@@ -277,7 +277,7 @@ _ASPECT_LIST = re.compile(
 _EXIST_ONE = re.compile(r"存在(?:着)?(?P<body>[^。；、]{6,60}?)的(?:问题|现象)")
 # "A和B两个方面"
 _TWO_ASPECTS = re.compile(r"^(?P<a>[^。；、]{4,}?)(?:和|以及|与)(?P<b>[^。；、]{4,}?)(?:两|几)个方面$")
-_INTRODUCES = re.compile(r"(?:但|然而|不过)[^。]*(?:存在|还有)[^。]{0,12}(?:问题|不足|差距)[^。；，]{0,6}[。；]?$")
+_INTRODUCES = re.compile(r"(?:但|然而|不过)[^。]*(?:存在|还有)[^。]{0,12}(?:问题|不足|差距|距离)[^。；，]{0,6}[。；]?$")
 # a sentence or clause that only says there is a gap, naming none ("…相比还有差距", "仍存在一些短板")
 _GAP_ONLY = re.compile(
     r"(?:存在|还有|仍有|尚有|有)(?:着)?(?:一些|一定|不少|不小|较大|较多|以下|如下)?(?:的)?"
@@ -468,7 +468,7 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
             by_sentence = False
         label = _label_cue(s) if not s.marker else None
         # "措施：按照…": the label says which side the rest of the sentence is on
-        if label and not (marked_since_lead and _sequence_goes_on(sents, i)):
+        if label and not (marked_since_lead and (_sequence_goes_on(sents, i) or _under_topic(text, sents, i))):
             blocks.append((label, [i]))
             marked_since_lead = False
             by_sentence = False
@@ -544,6 +544,15 @@ def _sequence_goes_on(sents: list[Sentence], i: int) -> bool:
         return False
     return any(s.marker and s.marker.family == last.family and s.marker.ordinal == last.ordinal + 1
                for s in sents[i + 1 :])
+
+
+def _under_topic(text: str, sents: list[Sentence], i: int) -> bool:
+    """The last numbered entry before sentence ``i`` only names a topic ("（二）关于依申请公开")."""
+    last = next((sents[j] for j in range(i - 1, -1, -1) if sents[j].marker), None)
+    if last is None:
+        return False
+    a, b = _clean_span(text, last.body_start, last.end)
+    return text.startswith("关于", a) and b - a <= 20
 
 
 def _is_intro(text: str, sents: list[Sentence], i: int) -> bool:
