@@ -353,3 +353,64 @@ def test_yi_yao_lists_both_halves_heading_and_plain_lists_without_deng():
         ("建立统筹协调机制", "improvement"), ("形式单一", "problem"), ("丰富形式", "improvement")]
     text = "我乡政务公开还存在公开形式单一、群众参与度不高的问题。不足之处是部分信息公开不及时。"
     assert [i.text for i in find_items(text)] == ["公开形式单一", "群众参与度不高", "部分信息公开不及时"]
+
+
+# -- fresh5 (round 5): what broke on the larger held-out set --------------------
+
+
+def test_plan_sentence_of_a_named_body_or_with_jihua_switches_to_improvements():
+    # the subject is any body ("县政府", "市政府办公厅", "我所"), the modal may be 计划 or "将于2025年"
+    for lead in ("2025年，县政府将", "2025年，市政府办公厅将", "新的一年，我所将", "2025年，我局计划", "中心将于2025年"):
+        text = f"我局存在的问题：一是政策解读形式单一；二是网站更新不及时。{lead}丰富解读形式，按时更新网站。"
+        got = [(i.text, i.cue) for i in find_items(text)]
+        assert got[-1] == ("丰富解读形式，按时更新网站", "improvement"), lead
+
+
+def test_duice_label_opens_the_improvements():
+    text = "存在的不足：第一，信息报送不及时；第二，解读材料较少。\n对策：第一，建立报送提醒制度；第二，增加解读材料。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got == [("信息报送不及时", "problem"), ("解读材料较少", "problem"),
+                   ("建立报送提醒制度", "improvement"), ("增加解读材料", "improvement")]
+
+
+def test_gap_only_sentences_with_juli_or_places_to_improve_are_not_statements():
+    for gap in ("过去一年，工作虽有进步，但离群众的期待还有距离。", "客观地看，我局工作还有不少需要改进的地方。"):
+        text = gap + "政务公开栏内容更新不及时。下一步，将按月更新公开栏。"
+        got = [(i.text, i.cue) for i in find_items(text)]
+        assert got == [("政务公开栏内容更新不及时", "problem"), ("按月更新公开栏", "improvement")], gap
+
+
+def test_ru_list_after_a_gap_clause_without_deng():
+    text = "我乡工作中还存在一些问题，比如公开内容不够全面，信息更新比较迟缓。今后将全面公开各类信息。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got[0] == ("公开内容不够全面，信息更新比较迟缓", "problem")
+
+
+def test_duanban_zaiyu_list_and_yiji_second_statement():
+    text = "工作的短板在于公开栏管理不够规范，以及工作人员业务不熟。明年将落实专人管理。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got[:2] == [("公开栏管理不够规范", "problem"), ("工作人员业务不熟", "problem")]
+
+
+def test_colon_list_entry_ended_by_semicolon_keeps_its_commas():
+    text = "我局还存在薄弱环节：补贴信息公开较粗，只公开总额，未公开明细；政策宣传方式单一。"
+    got = [i.text for i in find_items(text)]
+    assert got == ["补贴信息公开较粗，只公开总额，未公开明细", "政策宣传方式单一"]
+
+
+def test_bare_lines_list_is_not_a_wrapped_paragraph():
+    text = "存在问题\n公开栏内容更新不及时\n网站专栏信息与上级网站重复发布\n改进措施\n建立公开栏月度更新台账\n整合专栏，避免重复"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got == [("公开栏内容更新不及时", "problem"), ("网站专栏信息与上级网站重复发布", "problem"),
+                   ("建立公开栏月度更新台账", "improvement"), ("整合专栏，避免重复", "improvement")]
+    # a text export wrapped at the page width still joins its lines
+    wrapped = "存在问题：一是政策解读形式比较单一，解读材料多为文字，\n图表和视频较少；二是政务新媒体更新不够及时。"
+    assert find_items(wrapped)[0].text == "政策解读形式比较单一，解读材料多为文字，图表和视频较少"
+
+
+def test_problem_and_measure_labels_under_guanyu_topic_lines():
+    text = ("（一）关于政务新媒体\n存在问题：账号更新不够及时。改进措施：建立更新提醒、通报制度。\n"
+            "（二）关于依申请公开\n存在问题：答复说理不充分。改进措施：加强答复文书说理。")
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got == [("账号更新不够及时", "problem"), ("建立更新提醒、通报制度", "improvement"),
+                   ("答复说理不充分", "problem"), ("加强答复文书说理", "improvement")]
