@@ -114,7 +114,8 @@ def find_markers(text: str) -> list[Marker]:
     for family, rx in _MARKERS:
         for m in rx.finditer(text):
             s = m.start()
-            if s > 0 and text[s - 1] not in _MARKER_BEFORE and family != "aspect":
+            if s > 0 and text[s - 1] not in _MARKER_BEFORE and family != "aspect" \
+                    and not (family == "shi" and _after_subject(text, s)):
                 continue
             n = _ordinal(family, m.group("n"))
             if n <= 0:
@@ -142,6 +143,14 @@ def find_markers(text: str) -> list[Marker]:
             continue
         out.append(m)
     return out
+
+
+def _after_subject(text: str, pos: int) -> bool:
+    """``pos`` follows a bare subject ("2025年，我局一是要…", "下一步我们一是…"): a list may start there."""
+    k = pos
+    while k > 0 and text[k - 1] not in _MARKER_BEFORE:
+        k -= 1
+    return bool(_SUBJECT_ONLY.fullmatch(text[k:pos]))
 
 
 def _line_start(text: str, pos: int) -> bool:
@@ -219,7 +228,8 @@ def split_sentences(text: str) -> list[Sentence]:
             out.append(Sentence(s, e, text[s:e], markers.get(s), para))
         prev = b
     for a, b in itertools.pairwise(out):
-        if a.marker is None and b.marker is not None and a.text.endswith(("，", ",", "：", ":")):
+        if a.marker is None and b.marker is not None and (a.text.endswith(("，", ",", "：", ":"))
+                                                      or (b.start == a.end and _after_subject(text, b.start))):
             a.lead = True
     return out
 
@@ -240,6 +250,9 @@ _LEAD_CLAUSE = re.compile(
 )
 # the subject of a plan: 我们 / 我局 / 本机关, or any body named by its kind ("区政府", "省政府办公厅", "街道")
 _BODY = r"(?:政府|办公室|办公厅|办事处|管委会|委员会|办|局|厅|委|署|关|所|中心|院|队|镇|乡|街道)"
+_SUBJECT_ONLY = re.compile(
+    rf"(?:下一步|下步|今后|明年)?(?:我们|我[\u4e00-\u9fff]|本(?:单位|机关|部门|局|委|镇|街道)|[\u4e00-\u9fff]{{0,8}}?{_BODY})(?:还|仍|将)?"
+)
 _SUBJECT_WILL = re.compile(
     rf"^(?:我们|我[\u4e00-\u9fff]|本(?:单位|机关|部门|局|委|镇|街道)|[\u4e00-\u9fff]{{0,8}}?{_BODY})?"
     r"(?:还|仍)?(?:将|要|会|拟|计划)(?:于(?:20\d\d年|明年|新的一年)(?:内|里|中)?)?(?:继续)?[：:]?"
@@ -377,6 +390,7 @@ def _clean_span(text: str, start: int, end: int, list_item: bool = False) -> tup
 
 
 _AND_ALSO = ("以及", "还有", "另外")
+_MODAL_YAO = re.compile(r"要(?![求素点件])")
 
 
 def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -484,6 +498,11 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
         if _is_lead_in(s):
             by_sentence = False
             cue = cue_of(s.text)
+            if s.lead and i + 1 < len(sents) and _after_subject(text, sents[i + 1].start):
+                # "2025年，我局一是要…；二是要…", "今后，我委一方面要…": the subject's plans follow
+                if cue is None and re.match(r"(?:要|将|拟)", text[sents[i + 1].body_start :]):
+                    cue = "improvement"
+                s.plan = cue == "improvement"
             both = bool(_BOTH_CUE.search(s.text))  # "（二）存在的问题及改进措施": the statements decide
             blocks.append((cue if cue or both else blocks[-1][0], [i]))
             marked_since_lead = False
@@ -626,6 +645,8 @@ def _marked_items(text: str, sents: list[Sentence], idx: list[int], marked: list
             continue
         if i in marked:
             a, b = _clean_span(text, s.body_start, s.end)
+            if cue != "problem" and _MODAL_YAO.match(text, a) and b - a > 5:
+                a += 1  # "一是要…": the statement starts after 要
             family = s.marker.family if s.marker else ""
             if text.startswith("关于", a) and b - a <= 20 and i + 1 < len(sents) and i + 1 in idx \
                     and i + 1 not in marked and not _follow_up(sents[i + 1]):

@@ -414,3 +414,10 @@ def test_problem_and_measure_labels_under_guanyu_topic_lines():
     got = [(i.text, i.cue) for i in find_items(text)]
     assert got == [("账号更新不够及时", "problem"), ("建立更新提醒、通报制度", "improvement"),
                    ("答复说理不充分", "problem"), ("加强答复文书说理", "improvement")]
+
+
+def test_shi_list_right_after_its_subject_is_a_list_of_plans():
+    text = "存在问题：一是培训次数偏少；二是考核不够严格。\n2026年，我委一是要增加培训次数；二是要将公开工作纳入考核。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got[2:] == [("增加培训次数", "improvement"), ("将公开工作纳入考核", "improvement")]
+    assert find_markers("统一是关键，全市统一是前提。") == []
