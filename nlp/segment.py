@@ -42,8 +42,6 @@ _ORDER_WORDS = {"首先": 1, "其次": 2, "再次": 3, "最后": 4}
 _MARKER_BEFORE = set("\n。；;：:，,！？!? \t\u3000")
 _SENT_END = set("。；;！？!?")
 _CLOSERS = set("”’」』）)")
-# the narrowest page or column a text export wraps prose at (characters)
-_WRAP_WIDTH = 20
 
 
 @dataclass(frozen=True)
@@ -175,10 +173,9 @@ def _is_wrap(text: str, nl: int) -> bool:
         return False  # a short title line
     if _HEADING_CUE_ONLY.match(nxt.strip()):
         return False  # "改进措施" on its own line starts a block
-    # a wrapped line is as wide as the page: lines much shorter than the passage's widest end a paragraph,
-    # and a passage whose lines are all short (a bare list, one entry a line) is not wrapped at all
-    widest = max(len(x.strip()) for x in text.split("\n"))
-    if widest < _WRAP_WIDTH or len(line) < 0.7 * widest:
+    # wrapped prose ends its paragraphs with 。 at some line end; a passage where no line does is a list
+    # of bare lines, one entry a line ("存在问题\n栏目更新不及时\n…"), and joins nothing
+    if not any(x.rstrip()[-1:] in _SENT_END for x in text.split("\n")):
         return False
     return _leading_marker(nxt) is None
 
@@ -268,7 +265,7 @@ _FUTURE = re.compile(r"拟|计划|将于|下一步|下步|今后|明年|来年|�
 _BA = re.compile(r"^[^，,。；;]{1,30}?(?:纳入|列入|列为|作为|融入|摆在|放在|确定为|当作|落实到|贯穿)")
 _SHORTFALL = re.compile(
     r"不足|不够|有待|欠缺|缺乏|较少|偏少|单一|滞后|不高|不强|不到位|不完善|不健全|不规范|不及时|不畅|薄弱|频繁|为主|差距|短板"
-    r"|不一致|不符|不全|不准|缺失|的问题|过于|不明白|看不懂|不便|难以"
+    r"|不一致|不符|不全|不准|缺失|的问题|过于|不明白|看不懂|不便|难以|受限|有所下降|不理想"
 )
 _INLINE_LIST = re.compile(
     r"(?:主要(?:是|有|表现为|表现在|体现在)|具体(?:是|表现为|表现在)|包括"
@@ -500,9 +497,13 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
             cue = cue_of(s.text)
             if s.lead and i + 1 < len(sents) and _after_subject(text, sents[i + 1].start):
                 # "2025年，我局一是要…；二是要…", "今后，我委一方面要…": the subject's plans follow
-                if cue is None and re.match(r"(?:要|将|拟)", text[sents[i + 1].body_start :]):
+                nxt = sents[i + 1]
+                if cue is None and (re.search(r"(?:要|将|拟)$", text[nxt.start : nxt.body_start].rstrip("，,"))
+                                    or re.match(r"(?:要|将|拟)", text[nxt.body_start :])):
                     cue = "improvement"
                 s.plan = cue == "improvement"
+                if s.plan and blocks[-1][0] is None:
+                    _claim_problems(blocks, sents)
             both = bool(_BOTH_CUE.search(s.text))  # "（二）存在的问题及改进措施": the statements decide
             blocks.append((cue if cue or both else blocks[-1][0], [i]))
             marked_since_lead = False
@@ -522,14 +523,7 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
                 and says_plan(s.text, lead) and blocks[-1][0] != "improvement":
             s.plan = bool(_FUTURE.search(s.text[:lead]))
             if blocks[-1][0] is None:
-                # "工作中发现，X过于笼统。我们将…": the shortfalls right before a plan are its problems
-                k = len(blocks[-1][1])
-                while k > 0 and _states_shortfall(sents[blocks[-1][1][k - 1]].text):
-                    k -= 1
-                if k < len(blocks[-1][1]):
-                    moved = blocks[-1][1][k:]
-                    del blocks[-1][1][k:]
-                    blocks.append(("problem", moved))
+                _claim_problems(blocks, sents)
             blocks.append(("improvement", [i]))
             by_sentence = True
             continue
@@ -556,6 +550,17 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
     return items
 
 
+def _claim_problems(blocks: list[tuple[str | None, list[int]]], sents: list[Sentence]) -> None:
+    """"工作中发现，X过于笼统。我们将…": the shortfalls right before a plan are its problems (a block of their own)."""
+    k = len(blocks[-1][1])
+    while k > 0 and _states_shortfall(sents[blocks[-1][1][k - 1]].text):
+        k -= 1
+    if k < len(blocks[-1][1]):
+        moved = blocks[-1][1][k:]
+        del blocks[-1][1][k:]
+        blocks.append(("problem", moved))
+
+
 def _sequence_goes_on(sents: list[Sentence], i: int) -> bool:
     """The numbered list before sentence ``i`` continues after it."""
     last = next((sents[j].marker for j in range(i - 1, -1, -1) if sents[j].marker), None)
@@ -576,8 +581,8 @@ def _under_topic(text: str, sents: list[Sentence], i: int) -> bool:
 
 def _is_intro(text: str, sents: list[Sentence], i: int) -> bool:
     """An unmarked sentence right before a lead-in or the first numbered statement."""
-    if i + 1 >= len(sents) or inline_list(text, sents[i]):
-        return False
+    if i + 1 >= len(sents) or inline_list(text, sents[i]) or _states_shortfall(sents[i].text):
+        return False  # a sentence naming a shortfall states it, whatever follows
     nxt = sents[i + 1]
     return nxt.marker is not None or _is_lead_in(nxt)
 

@@ -421,3 +421,18 @@ def test_shi_list_right_after_its_subject_is_a_list_of_plans():
     got = [(i.text, i.cue) for i in find_items(text)]
     assert got[2:] == [("增加培训次数", "improvement"), ("将公开工作纳入考核", "improvement")]
     assert find_markers("统一是关键，全市统一是前提。") == []
+
+
+def test_shortfall_sentence_before_a_plan_list_is_a_problem_not_an_intro():
+    text = "2021年，受疫情影响，线下公开渠道运行受限，政策宣传覆盖面有所下降。2022年，我局一方面将拓展线上渠道；另一方面将加强政策宣传。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got[0][1] == "problem" and got[0][0].endswith("政策宣传覆盖面有所下降")
+    assert [c for _, c in got[1:]] == ["improvement", "improvement"]
+
+
+def test_plan_sentence_naming_a_year_after_a_problem_is_an_improvement_without_a_heading(nlp):
+    text = ("全年主动公开政府信息320条。\n"
+            "我局政府信息公开工作在公开内容的规范性、政策解读的及时性等方面还存在不足。"
+            "2022年，我局将严格执行信息发布审核制度，确保公开内容规范准确；税收政策出台后同步发布解读。")
+    res = analyse(text, None, nlp)
+    assert ("improvement", "严格执行信息发布审核制度，确保公开内容规范准确") in [(i.label, i.text) for i in res.items]
