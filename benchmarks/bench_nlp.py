@@ -45,6 +45,7 @@ SETS: dict[str, list[Path]] = {
     "fresh3": [TEST / "fresh3.yaml"],
     "fresh4": [TEST / "fresh4.yaml"],
     "fresh5": [TEST / "fresh5.yaml"],
+    "fresh6": [TEST / "fresh6.yaml"],
 }
 
 
@@ -135,7 +136,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     ap.add_argument("--set", dest="set_name", choices=list(SETS), default="dev",
-                    help="dev (default), test, fresh … fresh5")
+                    help="dev (default), test, fresh … fresh6")
     ap.add_argument("--errors", action="store_true", help="list every miss")
     ap.add_argument("--no-speed", action="store_true", help="skip the per-report timing")
     args = ap.parse_args()
