@@ -243,7 +243,7 @@ _BOTH_CUE = re.compile(r"(?:问题|不足)(?:及|和|与|以及)(?:其)?(?:改�
 # a lead-in clause that opens an improvement statement: "针对存在问题，下一步，我市将…"
 _LEAD_CLAUSE = re.compile(
     r"^(?:(?:针对|对照|结合|围绕|按照)[^，,。；]{0,20}[，,]|(?:下一步|下步|今后|接下来|为此|对此|同时|此外|另外)(?:工作中)?[，,]?"
-    r"|20\d\d年(?:度)?[，,]?|(?:明年|今年|来年|下阶段|下一阶段|下一年度?|新的一年(?:里|中)?|新一年)[，,]?|(?:工作中|经检查|自查中?|检查中)发现[，,]|在[^，,。；：:]{2,10}上[，,])"
+    r"|20\d\d年(?:度)?[，,]?|(?:明年|今年|来年|下阶段|下一阶段|下一年度?|新的一年(?:里|中)?|新一年)[，,]?|(?:工作中|经检查|自查中?|检查中)发现[，,]|[^，,。；：:]{0,10}(?:评估|检查|督查|测评|调查)(?:中)?(?:指出|发现|显示|反映)[，,]|在[^，,。；：:]{2,10}(?:上|方面)[，,])"
 )
 # the subject of a plan: 我们 / 我局 / 本机关, or any body named by its kind ("区政府", "省政府办公厅", "街道")
 _BODY = r"(?:政府|办公室|办公厅|办事处|管委会|委员会|办|局|厅|委|署|关|所|中心|院|队|镇|乡|街道)"
@@ -265,7 +265,7 @@ _FUTURE = re.compile(r"拟|计划|将于|下一步|下步|今后|明年|来年|�
 _BA = re.compile(r"^[^，,。；;]{1,30}?(?:纳入|列入|列为|作为|融入|摆在|放在|确定为|当作|落实到|贯穿)")
 _SHORTFALL = re.compile(
     r"不足|不够|有待|欠缺|缺乏|较少|偏少|单一|滞后|不高|不强|不到位|不完善|不健全|不规范|不及时|不畅|薄弱|频繁|为主|差距|短板"
-    r"|不一致|不符|不全|不准|缺失|的问题|过于|不明白|看不懂|不便|难以|受限|有所下降|不理想"
+    r"|不一致|不符|不全|不准|缺失|的问题|过于|不明白|看不懂|不便|难以|受限|有所下降|不理想|不充分|不紧"
 )
 _INLINE_LIST = re.compile(
     r"(?:主要(?:是|有|表现为|表现在|体现在)|具体(?:是|表现为|表现在)|包括"
@@ -304,7 +304,7 @@ _HEADING_CUE_ONLY = re.compile(
     # any short title made only of these words: "工作中的不足", "上年度问题整改情况", "努力方向"
     r"|(?:存在|的|主要|工作中|工作|下一步|下步|今后|上年度|上一年度|本年度|今年|本年|20\d\d年度?|年度|问题|不足|改进|整改"
     r"|及|和|与|方面|中"
-    r"|落实|努力|面临|困难|存在的)*(?:问题|不足|困难|短板|差距|改进|整改|措施|举措|对策|打算|计划|方向|安排|思路|情况))[：:。]?$"
+    r"|落实|努力|面临|困难|差距|短板|弱项|存在的)*(?:问题|不足|困难|短板|差距|改进|整改|措施|举措|对策|打算|计划|方向|安排|思路|情况))[：:。]?$"
 )
 # a short label ending in a colon that opens a sentence ("措施：…", "整改情况：…")
 _LABEL_COLON = re.compile(r"^(?P<label>[^，,。；;：:]{1,10})[：:]")
@@ -319,12 +319,16 @@ _RECTIFY_DONE = re.compile(
     r"(?:[^，,。；;]{0,8}整改(?:到位|完毕|完成)?)?[，,](?:[^，,。；;]{0,8}整改(?:到位|完毕|完成)?[，,])?"
 )
 _RECTIFY = re.compile(
-    r"^(?:[^，,。；;：:]{4,30}[：:])?针对(?:[^，,。；]*?(?:指出|提出|反映|发现|存在)的)?(?P<p>[^，,。；]{4,30}?)(?:的)?问题[，,]"
+    r"^(?:[^，,。；;：:]{4,30}[：:])?(?:针对|关于|对于)(?:[^，,。；]*?(?:指出|提出|反映|发现|存在)的)?(?P<p>[^，,。；]{4,30}?)(?:的)?问题[，,]"
 )
 
 
 
-_SHORTCOMING = re.compile(r"(?:需要|有待|亟待|仍需|还需)[^。；]{0,6}改进的地方|不足之处|薄弱环节")
+_SHORTCOMING = re.compile(
+    r"(?:需要|有待|亟待|仍需|还需)[^。；]{0,6}(?:改进|加强|提高|完善)的(?:地方|方面)|不足之处|薄弱环节"
+)
+# "虽然坚持X，但Y不足": what was done is conceded, the shortfall is after 但
+_CONCESSIVE = re.compile(r"^[^。；]*?(?:虽然|虽|尽管)[^。；]*?[，,](?:但是|但|却)")
 
 
 def cue_of(text: str) -> str | None:
@@ -650,6 +654,10 @@ def _marked_items(text: str, sents: list[Sentence], idx: list[int], marked: list
             continue
         if i in marked:
             a, b = _clean_span(text, s.body_start, s.end)
+            rect = _rectification(text[a:b]) if cue != "problem" else None
+            if rect:  # "1.关于“X”问题，已…": last year's problem and what was done, as unnumbered
+                out += _rectification_items(text, a, rect, s, i)
+                continue
             if cue != "problem" and _MODAL_YAO.match(text, a) and b - a > 5:
                 a += 1  # "一是要…": the statement starts after 要
             family = s.marker.family if s.marker else ""
@@ -692,12 +700,7 @@ def _plain_items(text: str, sents: list[Sentence], idx: list[int], cue: str | No
             continue
         m = _rectification(s.text) or (_RECTIFY_DONE.match(s.text) if cue == "improvement" else None)
         if m and cue != "problem":
-            # "针对…指出的X问题，Y": last year's problem X and what was done about it
-            a, b = _clean_span(text, s.start + m.start("p"), s.start + m.end("p"))
-            out.append(Item(a, b, _flat(text[a:b]), "problem", s.text, "rectification", [i]))
-            a, b = _clean_span(text, s.start + m.end() + strip_lead(s.text[m.end():]), s.end)
-            if b - a >= 4:
-                out.append(Item(a, b, _flat(text[a:b]), "improvement", s.text, "rectification", [i]))
+            out += _rectification_items(text, s.start, m, s, i)
             continue
         parts = inline_list(text, s)
         if parts:
@@ -709,6 +712,9 @@ def _plain_items(text: str, sents: list[Sentence], idx: list[int], cue: str | No
         m = _LIST_LEAD.match(s.text[lead:])
         if m and len(s.text) - lead - m.end() >= 4:
             lead += m.end()  # "将重点做好三方面工作：A；B": the statement starts after the colon
+        m = _CONCESSIVE.match(s.text[lead:])
+        if m and cue != "improvement" and _SHORTFALL.search(s.text, lead + m.end()):
+            lead += m.end()  # "虽然坚持X，但Y不够固定": the statement is Y
         a, b = _clean_span(text, s.start + lead, s.end)
         if b - a < 4:
             continue
@@ -724,6 +730,20 @@ def _plain_items(text: str, sents: list[Sentence], idx: list[int], cue: str | No
         for x, y, c, style in _split_turn(text, a, b, cue):
             if y - x >= 4:
                 out.append(Item(x, y, _flat(text[x:y]), c, s.text, style or "sentence", [i]))
+    return out
+
+
+def _rectification_items(text: str, at: int, m: re.Match[str], s: Sentence, i: int) -> list[Item]:
+    """"针对…指出的X问题，Y" (``m`` matched at ``at``): last year's problem X and what was done about it."""
+    a, b = _clean_span(text, at + m.start("p"), at + m.end("p"))
+    if b - a > 2 and text[a] in "“「‘" and text[b - 1] in "”」’":
+        a, b = a + 1, b - 1  # "关于“X”问题"
+    out = [Item(a, b, _flat(text[a:b]), "problem", s.text, "rectification", [i])]
+    rest = text[at + m.end() : s.end]
+    done = re.match(r"(?:均已|已经|已)", rest[strip_lead(rest) :])
+    a, b = _clean_span(text, at + m.end() + strip_lead(rest) + (done.end() if done else 0), s.end)
+    if b - a >= 4:
+        out.append(Item(a, b, _flat(text[a:b]), "improvement", s.text, "rectification", [i]))
     return out
 
 

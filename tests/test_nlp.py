@@ -436,3 +436,38 @@ def test_plan_sentence_naming_a_year_after_a_problem_is_an_improvement_without_a
             "2022年，我局将严格执行信息发布审核制度，确保公开内容规范准确；税收政策出台后同步发布解读。")
     res = analyse(text, None, nlp)
     assert ("improvement", "严格执行信息发布审核制度，确保公开内容规范准确") in [(i.label, i.text) for i in res.items]
+
+
+# -- fresh6 (round 6): what broke on the set written after round 5 -------------
+
+
+def test_zai_fangmian_leads_and_chongfen_shortfall_before_a_plan():
+    text = "在公开形式方面，政策解读以文字为主；在公开渠道方面，新媒体渠道利用不充分。今后，我局将丰富解读形式。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got == [("政策解读以文字为主", "problem"), ("新媒体渠道利用不充分", "problem"), ("丰富解读形式", "improvement")]
+
+
+def test_gap_and_shortfall_heading_and_evaluation_lead():
+    text = ("（一）存在的差距和不足\n第三方评估指出，网站栏目更新不及时。\n（二）改进举措\n"
+            "一要建立栏目更新责任清单。二要加强日常巡查。")
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got[0] == ("网站栏目更新不及时", "problem") and len(got) == 3
+
+
+def test_places_still_to_improve_is_a_problem_lead():
+    text = "我局工作还需改进的方面有：解读不够通俗；公开栏更新不及时。下一年度，我局将编写政策明白纸。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got[:2] == [("解读不够通俗", "problem"), ("公开栏更新不及时", "problem")]
+
+
+def test_numbered_rectification_with_guanyu_and_quoted_problem():
+    text = "上年度问题整改情况：\n1.关于“专栏内容陈旧”问题，已全面更新专栏内容。\n2.关于“预公开范围窄”问题，已扩大预公开范围。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got == [("专栏内容陈旧", "problem"), ("全面更新专栏内容", "improvement"),
+                   ("预公开范围窄", "problem"), ("扩大预公开范围", "improvement")]
+
+
+def test_concessive_clause_is_not_part_of_the_problem():
+    text = "我局虽然坚持每月更新公开栏，但更新内容不够全面。2025年，我局将细化公开内容。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got[0] == ("更新内容不够全面", "problem")
