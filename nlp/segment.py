@@ -290,16 +290,17 @@ _TWO_ASPECTS = re.compile(r"^(?P<a>[^。；、]{4,}?)(?:和|以及|与)(?P<b>[^�
 _INTRODUCES = re.compile(r"(?:但|然而|不过)[^。]*(?:存在|还有)[^。]{0,12}(?:问题|不足|差距|距离)[^。；，]{0,6}[。；]?$")
 # a sentence or clause that only says there is a gap, naming none ("…相比还有差距", "仍存在一些短板")
 _GAP_ONLY = re.compile(
-    r"(?:存在|还有|仍有|尚有|有)(?:着)?(?:一些|一定|不少|不小|较大|较多|以下|如下)?(?:的)?"
+    r"(?:存在|还有|仍有|尚有|有|还|仍)(?:着)?(?:一些|一定|不少|不小|较大|较多|以下|如下)?(?:的)?"
     r"(?:问题|不足|差距|距离|短板|薄弱环节|弱项|不足之处|提升空间|改进空间"
-    r"|(?:需要|有待|亟待|仍需|还需)(?:进一步)?(?:加强|改进|完善|提升|提高)(?:和(?:加强|改进|完善|提升|提高))?的地方)"
+    r"|(?:需要|有待|亟待|仍需|还需)(?:进一步)?(?:加强|改进|完善|提升|提高)(?:和(?:加强|改进|完善|提升|提高))?的地方"
+    r"|做得(?:还)?不够(?:好|到位)?)"
     r"(?:和|与|及)?(?:不足|短板|弱项|差距)?[。；;，,：:]?$"
 )
 _TRIM = "。；;，,：: \t\n\u3000"
 _HEAD_TRIM = _TRIM + "—-•●■◆▪·"
 _HEADING_CUE_ONLY = re.compile(
     r"^(?:(?:存在|主要|面临)(?:的)?(?:主要)?(?:问题|不足)(?:及|和|与)?(?:改进(?:情况|措施|方向)?)?(?:方面)?"
-    r"|(?:下一步|下步|今后)?(?:工作)?(?:改进|整改)(?:情况|措施|方向|计划)?|(?:下一步|下步|今后)(?:工作)?(?:打算|计划|安排|思路)"
+    r"|(?:下一步|下步|今后)?(?:工作)?(?:改进|整改)(?:情况|措施|方向|计划)?|(?:下一步|下步|今后)(?:工作)?(?:打算|计划|安排|思路)|(?:下一步|下步|下阶段|下一阶段)工作(?:重点)?"
     r"|(?:问题|不足)(?:和|及)(?:改进|建议)(?:情况|措施)?"
     # any short title made only of these words: "工作中的不足", "上年度问题整改情况", "努力方向"
     r"|(?:存在|的|主要|工作中|工作|下一步|下步|今后|上年度|上一年度|本年度|今年|本年|20\d\d年度?|年度|问题|不足|改进|整改"
@@ -327,6 +328,8 @@ _RECTIFY = re.compile(
 _SHORTCOMING = re.compile(
     r"(?:需要|有待|亟待|仍需|还需)[^。；]{0,6}(?:改进|加强|提高|完善)的(?:地方|方面)|不足之处|薄弱环节"
 )
+# "但也要清醒看到，": a clause that only turns to what follows
+_SEE_LEAD = re.compile(r"(?:但|同时)?(?:也|还)?(?:要|应|应当|必须)?(?:清醒|客观|清楚)?(?:地)?(?:看到|认识到)[，,]")
 # "虽然坚持X，但Y不足": what was done is conceded, the shortfall is after 但
 _CONCESSIVE = re.compile(r"^[^。；]*?(?:虽然|虽|尽管)[^。；]*?[，,](?:但是|但|却)")
 
@@ -391,6 +394,7 @@ def _clean_span(text: str, start: int, end: int, list_item: bool = False) -> tup
 
 
 _AND_ALSO = ("以及", "还有", "另外")
+_COUNT_LEAD = re.compile(r"(?:以下)?[一二两三四五六七八九十\d]{1,2}(?:点|个方面|方面|项|条)[：:]")
 _MODAL_YAO = re.compile(r"要(?![求素点件])")
 
 
@@ -437,7 +441,8 @@ def inline_list(text: str, sent: Sentence) -> list[tuple[int, int]]:
     s = sent.text
     m = _INLINE_LIST.search(s)
     if m and m.end() < len(s) - 3:
-        return _split_list(text, sent.start + m.end(), sent.end)
+        count = _COUNT_LEAD.match(s, m.end())  # "主要有两点：A；B"
+        return _split_list(text, sent.start + (count.end() if count else m.end()), sent.end)
     m = _RU_LIST.search(s)
     if m and (_DENG.search(s) or (m.start() > 0 and _GAP_ONLY.search(s[: m.start() + 1]))):
         return _split_list(text, sent.start + m.end(), sent.end)
@@ -454,6 +459,9 @@ def inline_list(text: str, sent: Sentence) -> list[tuple[int, int]]:
     m = re.search(r"[：:]", s)
     if m and cue_of(s[: m.start()]) and m.end() < len(s) - 8:
         if s.endswith(("；", ";")):  # "…薄弱环节：A，B，C；D。": ； separates the entries, so this is one
+            return [_clean_span(text, sent.start + m.end(), sent.end, True)]
+        if cue_of(s[: m.start()]) == "improvement" and not _DENG.search(s) and not re.search(r"[；;]", s):
+            # "整改措施：梳理A，按类别公开，6月底前完成": a measure's clauses (how, when) are one statement
             return [_clean_span(text, sent.start + m.end(), sent.end, True)]
         parts = _split_list(text, sent.start + m.end(), sent.end)
         if parts and parts[0][1] > parts[0][0]:
@@ -712,6 +720,9 @@ def _plain_items(text: str, sents: list[Sentence], idx: list[int], cue: str | No
         m = _LIST_LEAD.match(s.text[lead:])
         if m and len(s.text) - lead - m.end() >= 4:
             lead += m.end()  # "将重点做好三方面工作：A；B": the statement starts after the colon
+        while (m := re.match(r"[^，,。；;：:]{2,40}[，,]", s.text[lead:])) and len(s.text) - lead - m.end() >= 8 \
+                and (_GAP_ONLY.search(m.group(0)) or _SEE_LEAD.fullmatch(m.group(0))):
+            lead += m.end()  # "但也要清醒看到，我局…还有差距，X": the statement is X
         m = _CONCESSIVE.match(s.text[lead:])
         if m and cue != "improvement" and _SHORTFALL.search(s.text, lead + m.end()):
             lead += m.end()  # "虽然坚持X，但Y不够固定": the statement is Y

@@ -471,3 +471,34 @@ def test_concessive_clause_is_not_part_of_the_problem():
     text = "我局虽然坚持每月更新公开栏，但更新内容不够全面。2025年，我局将细化公开内容。"
     got = [(i.text, i.cue) for i in find_items(text)]
     assert got[0] == ("更新内容不够全面", "problem")
+
+
+# -- fresh7 (round 7): what broke on the set written after round 6 -------------
+
+
+def test_xiabu_gongzuo_heading_opens_the_improvements():
+    text = "（一）存在的主要问题\n1.解读材料偏少。\n2.答复说理不足。\n（二）下步工作\n1.增加解读材料。\n2.加强答复说理。"
+    assert [i.cue for i in find_items(text)] == ["problem", "problem", "improvement", "improvement"]
+
+
+def test_measure_label_with_how_and_when_clauses_is_one_statement():
+    text = "存在不足：业务信息公开不够系统。\n整改措施：梳理可公开的业务信息，按类别集中公开，年底前完成。"
+    assert [i.text for i in find_items(text)][1] == "梳理可公开的业务信息，按类别集中公开，年底前完成"
+
+
+def test_leading_gap_and_looking_clauses_are_not_part_of_the_statement():
+    text = "但也要清醒看到，我局工作与群众期待还有差距，政策跟踪解读不足，回应关切不够及时。我们将建立跟踪解读机制。"
+    assert find_items(text)[0].text == "政策跟踪解读不足，回应关切不够及时"
+    text = "我镇在政务公开方面还做得不够，村务公开重形式轻内容，资产处置事项公开不充分。来年，镇里将逐项公开。"
+    assert find_items(text)[0].text == "村务公开重形式轻内容，资产处置事项公开不充分"
+
+
+def test_count_of_points_is_part_of_the_lead():
+    text = "工作中存在的不足主要有两点：企业服务信息发布分散；缺少审核流程。"
+    assert [i.text for i in find_items(text)] == ["企业服务信息发布分散", "缺少审核流程"]
+
+
+def test_topic_words_for_cycles_means_and_consultation():
+    assert topic_of("统计信息发布的周期较长")[0] == "timeliness"
+    assert topic_of("公开形式单一，仍以张贴公告为主")[0] == "platform"
+    assert topic_of("重大决策预公开落实不到位，征求意见时间偏短")[0] == "public_participation"
