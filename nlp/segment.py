@@ -286,7 +286,7 @@ _ASPECT_LIST = re.compile(
 # "存在X的问题" (one problem, no list)
 _EXIST_ONE = re.compile(r"存在(?:着)?(?P<body>[^。；、]{6,60}?)的(?:问题|现象)")
 # "A和B两个方面"
-_TWO_ASPECTS = re.compile(r"^(?P<a>[^。；、]{4,}?)(?:和|以及|与)(?P<b>[^。；、]{4,}?)(?:两|几)个方面$")
+_TWO_ASPECTS = re.compile(r"^(?P<a>[^。；、]{4,}?)(?:和|以及|与)(?P<b>[^。；、]{4,}?)(?:两|几)个(?:方面)?$")
 _INTRODUCES = re.compile(r"(?:但|然而|不过)[^。]*(?:存在|还有)[^。]{0,12}(?:问题|不足|差距|距离)[^。；，]{0,6}[。；]?$")
 # a sentence or clause that only says there is a gap, naming none ("…相比还有差距", "仍存在一些短板")
 _GAP_ONLY = re.compile(
@@ -341,6 +341,9 @@ def cue_of(text: str) -> str | None:
     lead = strip_lead(text)
     if lead and _WILL_END.search(text[:lead]) and not (text[lead - 1] == "将" and _BA.match(text[lead:])):
         return "improvement"  # "2025年，我们要着力解决上述问题："
+    if text.rstrip().endswith(("：", ":")) and _WILL_END.search(text.rstrip()) \
+            and _SUBJECT_WILL.search(text[strip_lead(text) :].rstrip()):
+        return "improvement"  # "2023年，市政府办公室将：（一）…"
     if _SHORTCOMING.search(text) and not re.search(r"下一步|下步|今后|针对|将", text):
         return "problem"
     if _IMPROVE_CUE.search(text):
@@ -507,6 +510,9 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
         if _is_lead_in(s):
             by_sentence = False
             cue = cue_of(s.text)
+            if cue == "improvement" and blocks[-1][0] is None and blocks[-1][1] \
+                    and any(sents[j].marker for j in blocks[-1][1]):
+                _claim_problems(blocks, sents)  # "一是X不够；二是Y不便。\n2023年，我市将：（一）…"
             if s.lead and i + 1 < len(sents) and _after_subject(text, sents[i + 1].start):
                 # "2025年，我局一是要…；二是要…", "今后，我委一方面要…": the subject's plans follow
                 nxt = sents[i + 1]
@@ -669,8 +675,8 @@ def _marked_items(text: str, sents: list[Sentence], idx: list[int], marked: list
             if cue != "problem" and _MODAL_YAO.match(text, a) and b - a > 5:
                 a += 1  # "一是要…": the statement starts after 要
             family = s.marker.family if s.marker else ""
-            if text.startswith("关于", a) and b - a <= 20 and i + 1 < len(sents) and i + 1 in idx \
-                    and i + 1 not in marked and not _follow_up(sents[i + 1]):
+            if text.startswith("关于", a) and b - a <= 20 and i + 1 < len(sents) and sents[i + 1].marker is None \
+                    and (i + 1 not in idx or (i + 1 not in marked and not _follow_up(sents[i + 1]))):
                 topic_only.add(i)  # "（一）关于政务新媒体管理。": a topic line; the statement follows
                 continue
             if b - a >= 2:

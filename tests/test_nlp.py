@@ -502,3 +502,24 @@ def test_topic_words_for_cycles_means_and_consultation():
     assert topic_of("统计信息发布的周期较长")[0] == "timeliness"
     assert topic_of("公开形式单一，仍以张贴公告为主")[0] == "platform"
     assert topic_of("重大决策预公开落实不到位，征求意见时间偏短")[0] == "public_participation"
+
+
+# -- fresh8 (round 8): what broke on the set written after round 7 -------------
+
+
+def test_subject_will_colon_lead_opens_improvements_and_claims_the_shortfall_list():
+    text = "一是目录编制进展不够；二是搜索功能不完善。\n2023年，市政府办公室将：（一）完成目录编制；（二）升级搜索功能。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got == [("目录编制进展不够", "problem"), ("搜索功能不完善", "problem"),
+                   ("完成目录编制", "improvement"), ("升级搜索功能", "improvement")]
+
+
+def test_two_aspects_without_the_word_fangmian_after_the_count():
+    text = "街道工作在信息发布及时性和居民参与两个方面仍有不足。"
+    assert [i.text for i in find_items(text)] == ["信息发布及时性", "居民参与"]
+
+
+def test_guanyu_topic_line_after_a_plan_is_not_a_statement():
+    text = ("（一）关于审核\n个别处室未履行审核程序。下一步，我厅将修订审核办法。\n"
+            "（二）关于微博\n微博更新频次偏低。今后将每日发布信息。")
+    assert "关于微博" not in [i.text for i in find_items(text)]
