@@ -1,12 +1,13 @@
 """Narrative NLP on a hand-labelled set: item P/R/F1, label and topic accuracy, section accuracy, speed.
 
-    python benchmarks/bench_nlp.py [--set dev|test|fresh|fresh2|fresh3|fresh4] [--errors]
+    python benchmarks/bench_nlp.py [--set dev|test|fresh|…|fresh9] [--errors]
                                    [--model models/gongkai_narrative] [--no-speed]
 
 Sets: ``dev`` (tests/nlp_dev: the rules were written looking at it, so optimistic), ``test``
 (tests/nlp_test/{five,overall,free}.yaml: held out, written and labelled before any pipeline run on
 it), then ``fresh`` … ``fresh4`` (tests/nlp_test/fresh*.yaml): each written after a round of
-rule changes made on the previous set's errors; the last one is the only set no rule has seen.
+rule changes made on the previous set's errors; ``fresh5`` (larger, by another writer), ``fresh6``
+… ``fresh9`` measure the rules as they stood when each was written, before any run on it.
 An item counts for P/R/F1 when its text and its label match a gold item's. Label accuracy: of the
 predicted items whose text matches a gold item's, the share with the gold label; topic accuracy: the
 share whose topic is (one of) the gold topic(s), where the set labels topics.
@@ -43,6 +44,11 @@ SETS: dict[str, list[Path]] = {
     "fresh2": [TEST / "fresh2.yaml"],
     "fresh3": [TEST / "fresh3.yaml"],
     "fresh4": [TEST / "fresh4.yaml"],
+    "fresh5": [TEST / "fresh5.yaml"],
+    "fresh6": [TEST / "fresh6.yaml"],
+    "fresh7": [TEST / "fresh7.yaml"],
+    "fresh8": [TEST / "fresh8.yaml"],
+    "fresh9": [TEST / "fresh9.yaml"],
 }
 
 
@@ -133,7 +139,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     ap.add_argument("--set", dest="set_name", choices=list(SETS), default="dev",
-                    help="dev (default), test, fresh, fresh2, fresh3 or fresh4")
+                    help="dev (default), test, fresh … fresh9")
     ap.add_argument("--errors", action="store_true", help="list every miss")
     ap.add_argument("--no-speed", action="store_true", help="skip the per-report timing")
     args = ap.parse_args()

@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .facts import find_facts
-from .segment import Item, Sentence, find_items, split_sentences
+from .segment import Item, Sentence, find_items, says_plan, split_sentences, strip_lead
 from .topics import topic_of
 
 SECTION_LABELS = (
@@ -196,6 +196,10 @@ class ItemFinder(_UsesTextcat):
                                                   or (s.marker is not None and prev.paragraph == s.paragraph)))
             # without a heading, "下一步，将…" / "2025年，我局拟…" says it is a plan whatever the classifier reads
             follows = follows or (allowed is None and s.plan)
+            # without a heading, the plan sentence that turns from a stated problem ("X不足。2022年，我局将…")
+            # is its improvement, whatever year it names
+            follows = follows or (allowed is None and s.cue == "improvement" and prev is not None
+                                  and prev.cue == "problem" and prev_in_items and says_plan(s.text, strip_lead(s.text)))
             if s.cue and span is not None and (span._.section in SECTION_ITEM or follows) and (
                 allowed is None or ITEM_SECTION[s.cue] in allowed
             ):

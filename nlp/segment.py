@@ -112,7 +112,8 @@ def find_markers(text: str) -> list[Marker]:
     for family, rx in _MARKERS:
         for m in rx.finditer(text):
             s = m.start()
-            if s > 0 and text[s - 1] not in _MARKER_BEFORE and family != "aspect":
+            if s > 0 and text[s - 1] not in _MARKER_BEFORE and family != "aspect" \
+                    and not (family == "shi" and _after_subject(text, s)):
                 continue
             n = _ordinal(family, m.group("n"))
             if n <= 0:
@@ -142,6 +143,14 @@ def find_markers(text: str) -> list[Marker]:
     return out
 
 
+def _after_subject(text: str, pos: int) -> bool:
+    """``pos`` follows a bare subject ("2025年，我局一是要…", "下一步我们一是…"): a list may start there."""
+    k = pos
+    while k > 0 and text[k - 1] not in _MARKER_BEFORE:
+        k -= 1
+    return bool(_SUBJECT_ONLY.fullmatch(text[k:pos]))
+
+
 def _line_start(text: str, pos: int) -> bool:
     return pos == 0 or text[pos - 1] == "\n"
 
@@ -162,6 +171,12 @@ def _is_wrap(text: str, nl: int) -> bool:
         return False
     if len(line) <= 12 and not family:
         return False  # a short title line
+    if _HEADING_CUE_ONLY.match(nxt.strip()):
+        return False  # "改进措施" on its own line starts a block
+    # wrapped prose ends its paragraphs with 。 at some line end; a passage where no line does is a list
+    # of bare lines, one entry a line ("存在问题\n栏目更新不及时\n…"), and joins nothing
+    if not any(x.rstrip()[-1:] in _SENT_END for x in text.split("\n")):
+        return False
     return _leading_marker(nxt) is None
 
 
@@ -210,7 +225,8 @@ def split_sentences(text: str) -> list[Sentence]:
             out.append(Sentence(s, e, text[s:e], markers.get(s), para))
         prev = b
     for a, b in itertools.pairwise(out):
-        if a.marker is None and b.marker is not None and a.text.endswith(("，", ",", "：", ":")):
+        if a.marker is None and b.marker is not None and (a.text.endswith(("，", ",", "：", ":"))
+                                                      or (b.start == a.end and _after_subject(text, b.start))):
             a.lead = True
     return out
 
@@ -218,37 +234,43 @@ def split_sentences(text: str) -> list[Sentence]:
 # -- problem / improvement statements ---------------------------------------
 
 _IMPROVE_CUE = re.compile(
-    r"下一步|下步|今后|接下来|下阶段|下一阶段|明年|改进|整改|措施|举措|打算|努力|计划|针对|为此|对此"
+    r"下一步|下步|今后|接下来|下阶段|下一阶段|明年|改进|整改|措施|举措|对策|打算|努力|计划|针对|为此|对此"
     r"|将(?:从|重点|着力|切实|继续|进一步|采取|持续|抓好|做好|以)"
 )
-_PROBLEM_CUE = re.compile(r"问题|不足|差距|短板|薄弱|表现在|主要是|主要有|弱项|欠缺|困难|提升空间|改进空间")
+_PROBLEM_CUE = re.compile(r"问题|不足|差距|距离|短板|薄弱|表现在|主要是|主要有|弱项|欠缺|困难|提升空间|改进空间")
 # a lead-in naming both halves ("存在问题及改进措施：") sets neither: the statements' own wording decides
 _BOTH_CUE = re.compile(r"(?:问题|不足)(?:及|和|与|以及)(?:其)?(?:改进|整改)")
 # a lead-in clause that opens an improvement statement: "针对存在问题，下一步，我市将…"
 _LEAD_CLAUSE = re.compile(
     r"^(?:(?:针对|对照|结合|围绕|按照)[^，,。；]{0,20}[，,]|(?:下一步|下步|今后|接下来|为此|对此|同时|此外|另外)(?:工作中)?[，,]?"
-    r"|20\d\d年(?:度)?[，,]?|(?:明年|今年|下阶段|下一阶段|下一年度?)[，,]?|(?:工作中|经检查|自查中?|检查中)发现[，,]|在[^，,。；：:]{2,10}上[，,])"
+    r"|20\d\d年(?:度)?[，,]?|(?:明年|今年|来年|下阶段|下一阶段|下一年度?|新的一年(?:里|中)?|新一年)[，,]?|(?:工作中|经检查|自查中?|检查中)发现[，,]|[^，,。；：:]{0,10}(?:评估|检查|督查|测评|调查)(?:中)?(?:指出|发现|显示|反映)[，,]|在[^，,。；：:]{2,10}(?:上|方面)[，,])"
+)
+# the subject of a plan: 我们 / 我局 / 本机关, or any body named by its kind ("区政府", "省政府办公厅", "街道")
+_BODY = r"(?:政府|办公室|办公厅|办事处|管委会|委员会|办|局|厅|委|署|关|所|中心|院|队|镇|乡|街道)"
+_SUBJECT_ONLY = re.compile(
+    rf"(?:下一步|下步|今后|明年)?(?:我们|我[\u4e00-\u9fff]|本(?:单位|机关|部门|局|委|镇|街道)|[\u4e00-\u9fff]{{0,8}}?{_BODY})(?:还|仍|将)?"
 )
 _SUBJECT_WILL = re.compile(
-    r"^(?:我们|我[市区县镇乡局委厅办院部街]|本(?:单位|机关|部门|局|委|镇|街道)|[\u4e00-\u9fff]{2,8}?(?:政府|办公室|办|局|镇|街道))?"
-    r"(?:还|仍)?(?:将|要|会|拟)(?:继续)?[：:]?"
+    rf"^(?:我们|我[\u4e00-\u9fff]|本(?:单位|机关|部门|局|委|镇|街道)|[\u4e00-\u9fff]{{0,8}}?{_BODY})?"
+    r"(?:还|仍)?(?:将|要|会|拟|计划)(?:于(?:20\d\d年|明年|新的一年)(?:内|里|中)?)?(?:继续)?[：:]?"
 )
 _PREPS = ("针对", "对照", "结合", "围绕", "按照")
 # what a context clause refers to ("针对存在问题，", "对照上级要求，")
 _CONTEXT_WORDS = re.compile(r"问题|不足|短板|要求|部署|精神|规定|安排|意见|上述|以上|这些|实际|情况")
 # the lead of a sentence ends in "将 / 拟 / 要": it says what will be done
-_WILL_END = re.compile(r"(?:将|拟|要)(?:继续)?[：:]?$")
+_WILL_END = re.compile(r"(?:将|拟|要|计划)(?:于(?:20\d\d年|明年|新的一年)(?:内|里|中)?)?(?:继续)?[：:]?$")
 # words that put a plan in the future whatever the report's year
-_FUTURE = re.compile(r"拟|下一步|下步|今后|明年|下阶段|下一阶段|接下来")
+_FUTURE = re.compile(r"拟|计划|将于|下一步|下步|今后|明年|来年|新的一年|新一年|下阶段|下一阶段|接下来")
 # "将X纳入Y": 将 marks the object (what was done), it does not say "will"
 _BA = re.compile(r"^[^，,。；;]{1,30}?(?:纳入|列入|列为|作为|融入|摆在|放在|确定为|当作|落实到|贯穿)")
 _SHORTFALL = re.compile(
     r"不足|不够|有待|欠缺|缺乏|较少|偏少|单一|滞后|不高|不强|不到位|不完善|不健全|不规范|不及时|不畅|薄弱|频繁|为主|差距|短板"
-    r"|不一致|不符|不全|不准|缺失|的问题|过于|不明白|看不懂|不便"
+    r"|不一致|不符|不全|不准|缺失|的问题|过于|不明白|看不懂|不便|难以|受限|有所下降|不理想|不充分|不紧"
 )
 _INLINE_LIST = re.compile(
     r"(?:主要(?:是|有|表现为|表现在|体现在)|具体(?:是|表现为|表现在)|包括"
-    r"|(?:存在的|主要的?)(?:问题|不足|困难)(?:是|为|有)|不足之处(?:是|为|在于|主要是))[：:]?"
+    r"|(?:存在的|主要的?)(?:问题|不足|困难)(?:是|为|有)|不足之处(?:是|为|在于|主要是)"
+    r"|(?:问题|不足|短板|弱项|薄弱环节)(?:主要)?(?:在于|体现在|表现在))[：:]?"
 )
 _RU_LIST = re.compile(r"(?:^|[，,。：:])(?:例如|比如|如)(?=[^，,。；]{4,})")
 _DENG = re.compile(r"等(?:问题|方面|不足|情况|短板|现象)?(?:的问题)?[。；;！!]?$")
@@ -264,27 +286,30 @@ _ASPECT_LIST = re.compile(
 # "存在X的问题" (one problem, no list)
 _EXIST_ONE = re.compile(r"存在(?:着)?(?P<body>[^。；、]{6,60}?)的(?:问题|现象)")
 # "A和B两个方面"
-_TWO_ASPECTS = re.compile(r"^(?P<a>[^。；、]{4,}?)(?:和|以及|与)(?P<b>[^。；、]{4,}?)(?:两|几)个方面$")
-_INTRODUCES = re.compile(r"(?:但|然而|不过)[^。]*(?:存在|还有)[^。]{0,12}(?:问题|不足|差距)[^。；，]{0,6}[。；]?$")
+_TWO_ASPECTS = re.compile(r"^(?P<a>[^。；、]{4,}?)(?:和|以及|与)(?P<b>[^。；、]{4,}?)(?:两|几)个(?:方面)?$")
+_INTRODUCES = re.compile(r"(?:但|然而|不过)[^。]*(?:存在|还有)[^。]{0,12}(?:问题|不足|差距|距离)[^。；，]{0,6}[。；]?$")
 # a sentence or clause that only says there is a gap, naming none ("…相比还有差距", "仍存在一些短板")
 _GAP_ONLY = re.compile(
-    r"(?:存在|还有|仍有|尚有|有)(?:着)?(?:一些|一定|不少|不小|较大|较多|以下|如下)?(?:的)?"
-    r"(?:问题|不足|差距|短板|薄弱环节|弱项|不足之处|提升空间|改进空间)(?:和|与|及)?(?:不足|短板|弱项|差距)?[。；;，,：:]?$"
+    r"(?:存在|还有|仍有|尚有|有|还|仍)(?:着)?(?:一些|一定|不少|不小|较大|较多|以下|如下)?(?:的)?"
+    r"(?:问题|不足|差距|距离|短板|薄弱环节|弱项|不足之处|提升空间|改进空间"
+    r"|(?:需要|有待|亟待|仍需|还需)(?:进一步)?(?:加强|改进|完善|提升|提高)(?:和(?:加强|改进|完善|提升|提高))?的地方"
+    r"|做得(?:还)?不够(?:好|到位)?)"
+    r"(?:和|与|及)?(?:不足|短板|弱项|差距)?[。；;，,：:]?$"
 )
 _TRIM = "。；;，,：: \t\n\u3000"
 _HEAD_TRIM = _TRIM + "—-•●■◆▪·"
 _HEADING_CUE_ONLY = re.compile(
     r"^(?:(?:存在|主要|面临)(?:的)?(?:主要)?(?:问题|不足)(?:及|和|与)?(?:改进(?:情况|措施|方向)?)?(?:方面)?"
-    r"|(?:下一步|下步|今后)?(?:工作)?(?:改进|整改)(?:情况|措施|方向|计划)?|(?:下一步|下步|今后)(?:工作)?(?:打算|计划|安排|思路)"
+    r"|(?:下一步|下步|今后)?(?:工作)?(?:改进|整改)(?:情况|措施|方向|计划)?|(?:下一步|下步|今后)(?:工作)?(?:打算|计划|安排|思路)|(?:下一步|下步|下阶段|下一阶段)工作(?:重点)?"
     r"|(?:问题|不足)(?:和|及)(?:改进|建议)(?:情况|措施)?"
     # any short title made only of these words: "工作中的不足", "上年度问题整改情况", "努力方向"
     r"|(?:存在|的|主要|工作中|工作|下一步|下步|今后|上年度|上一年度|本年度|今年|本年|20\d\d年度?|年度|问题|不足|改进|整改"
     r"|及|和|与|方面|中"
-    r"|落实|努力|面临|困难|存在的)*(?:问题|不足|困难|短板|差距|改进|整改|措施|举措|打算|计划|方向|安排|思路|情况))[：:。]?$"
+    r"|落实|努力|面临|困难|差距|短板|弱项|存在的)*(?:问题|不足|困难|短板|差距|改进|整改|措施|举措|对策|打算|计划|方向|安排|思路|情况))[：:。]?$"
 )
 # a short label ending in a colon that opens a sentence ("措施：…", "整改情况：…")
 _LABEL_COLON = re.compile(r"^(?P<label>[^，,。；;：:]{1,10})[：:]")
-_LABEL_WORD = re.compile(r"(?:问题|不足|措施|举措|整改|改进|打算|方向)[^，,]{0,4}")
+_LABEL_WORD = re.compile(r"(?:问题|不足|措施|举措|对策|整改|改进|打算|方向)[^，,]{0,4}")
 # "将重点做好三方面工作：A；B": a lead ending in a colon before the statement
 _LIST_LEAD = re.compile(r"[^，,。；;：:]{0,24}?(?:以下|如下|方面|几点|工作|措施|改进)[^，,。；;：:]{0,6}[：:]")
 _MIXED_TURN = re.compile(r"[，,](?=(?:今后|下一步|下步|接下来|明年)[，,]?(?:我们|我[市区县镇乡局委厅办])?(?:将|拟|要))")
@@ -295,12 +320,18 @@ _RECTIFY_DONE = re.compile(
     r"(?:[^，,。；;]{0,8}整改(?:到位|完毕|完成)?)?[，,](?:[^，,。；;]{0,8}整改(?:到位|完毕|完成)?[，,])?"
 )
 _RECTIFY = re.compile(
-    r"^(?:[^，,。；;：:]{4,30}[：:])?针对(?:[^，,。；]*?(?:指出|提出|反映|发现|存在)的)?(?P<p>[^，,。；]{4,30}?)(?:的)?问题[，,]"
+    r"^(?:[^，,。；;：:]{4,30}[：:])?(?:针对|关于|对于)(?:[^，,。；]*?(?:指出|提出|反映|发现|存在)的)?(?P<p>[^，,。；]{4,30}?)(?:的)?问题[，,]"
 )
 
 
 
-_SHORTCOMING = re.compile(r"(?:需要|有待|亟待|仍需|还需)[^。；]{0,6}改进的地方|不足之处|薄弱环节")
+_SHORTCOMING = re.compile(
+    r"(?:需要|有待|亟待|仍需|还需)[^。；]{0,6}(?:改进|加强|提高|完善)的(?:地方|方面)|不足之处|薄弱环节"
+)
+# "但也要清醒看到，": a clause that only turns to what follows
+_SEE_LEAD = re.compile(r"(?:但|同时)?(?:也|还)?(?:要|应|应当|必须)?(?:清醒|客观|清楚)?(?:地)?(?:看到|认识到)[，,]")
+# "虽然坚持X，但Y不足": what was done is conceded, the shortfall is after 但
+_CONCESSIVE = re.compile(r"^[^。；]*?(?:虽然|虽|尽管)[^。；]*?[，,](?:但是|但|却)")
 
 
 def cue_of(text: str) -> str | None:
@@ -310,6 +341,9 @@ def cue_of(text: str) -> str | None:
     lead = strip_lead(text)
     if lead and _WILL_END.search(text[:lead]) and not (text[lead - 1] == "将" and _BA.match(text[lead:])):
         return "improvement"  # "2025年，我们要着力解决上述问题："
+    if text.rstrip().endswith(("：", ":")) and _WILL_END.search(text.rstrip()) \
+            and _SUBJECT_WILL.search(text[strip_lead(text) :].rstrip()):
+        return "improvement"  # "2023年，市政府办公室将：（一）…"
     if _SHORTCOMING.search(text) and not re.search(r"下一步|下步|今后|针对|将", text):
         return "problem"
     if _IMPROVE_CUE.search(text):
@@ -362,6 +396,11 @@ def _clean_span(text: str, start: int, end: int, list_item: bool = False) -> tup
     return start, end
 
 
+_AND_ALSO = ("以及", "还有", "另外")
+_COUNT_LEAD = re.compile(r"(?:以下)?[一二两三四五六七八九十\d]{1,2}(?:点|个方面|方面|项|条)[：:]")
+_MODAL_YAO = re.compile(r"要(?![求素点件])")
+
+
 def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split a list body by its strongest separator (；, then ，, then 、)."""
     body = text[start:end]
@@ -385,6 +424,10 @@ def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
             # drop clauses that state nothing: "仍有不小差距", a lead-in "在栏目设置上"
             parts = [(a, b) for k, (a, b) in enumerate(parts) if b - a >= 2 and not _GAP_ONLY.search(text[a:b])
                      and not (k == 0 and sep in "，," and _LEAD_CLAUSE.fullmatch(text[a:b] + "，"))]
+            if sep in "，," and len(parts) == 2 and text.startswith(_AND_ALSO, parts[1][0]):
+                a, b = parts[1]  # "A，以及B": two statements
+                k = next(len(w) for w in _AND_ALSO if text.startswith(w, a))
+                return [parts[0], _clean_span(text, a + k, b, True)]
             if sep in "，," and len(parts) == 2 and not _DENG.search(body):
                 # two comma clauses are a statement and its detail ("X不高，对…把握不准");
                 # a list of statements is longer or ends in 等
@@ -401,9 +444,10 @@ def inline_list(text: str, sent: Sentence) -> list[tuple[int, int]]:
     s = sent.text
     m = _INLINE_LIST.search(s)
     if m and m.end() < len(s) - 3:
-        return _split_list(text, sent.start + m.end(), sent.end)
+        count = _COUNT_LEAD.match(s, m.end())  # "主要有两点：A；B"
+        return _split_list(text, sent.start + (count.end() if count else m.end()), sent.end)
     m = _RU_LIST.search(s)
-    if m and _DENG.search(s):
+    if m and (_DENG.search(s) or (m.start() > 0 and _GAP_ONLY.search(s[: m.start() + 1]))):
         return _split_list(text, sent.start + m.end(), sent.end)
     m = _EXIST_LIST.search(s)
     if m:
@@ -417,6 +461,11 @@ def inline_list(text: str, sent: Sentence) -> list[tuple[int, int]]:
         return [_clean_span(text, sent.start + m.start("body"), sent.start + m.end("body"))]
     m = re.search(r"[：:]", s)
     if m and cue_of(s[: m.start()]) and m.end() < len(s) - 8:
+        if s.endswith(("；", ";")):  # "…薄弱环节：A，B，C；D。": ； separates the entries, so this is one
+            return [_clean_span(text, sent.start + m.end(), sent.end, True)]
+        if cue_of(s[: m.start()]) == "improvement" and not _DENG.search(s) and not re.search(r"[；;]", s):
+            # "整改措施：梳理A，按类别公开，6月底前完成": a measure's clauses (how, when) are one statement
+            return [_clean_span(text, sent.start + m.end(), sent.end, True)]
         parts = _split_list(text, sent.start + m.end(), sent.end)
         if parts and parts[0][1] > parts[0][0]:
             return parts  # "…还有差距：A，B，C。", "存在的问题：A，B。"
@@ -445,10 +494,13 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
             by_sentence = False
         label = _label_cue(s) if not s.marker else None
         # "措施：按照…": the label says which side the rest of the sentence is on
-        if label and not (marked_since_lead and _sequence_goes_on(sents, i)):
+        if label and not (marked_since_lead and (_sequence_goes_on(sents, i) or _under_topic(text, sents, i))):
             blocks.append((label, [i]))
             marked_since_lead = False
             by_sentence = False
+            continue
+        if label:  # "（一）关于X 存在问题：…改进措施：…（二）…": the label speaks for its sentence only
+            blocks[-1][1].append(i)
             continue
         if not s.marker and _rectification(s.text) and blocks[-1][0] != "improvement":
             blocks.append(("improvement", [i]))  # "（…整改到位：）针对X问题，Y": what was done
@@ -458,6 +510,18 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
         if _is_lead_in(s):
             by_sentence = False
             cue = cue_of(s.text)
+            if cue == "improvement" and blocks[-1][0] is None and blocks[-1][1] \
+                    and any(sents[j].marker for j in blocks[-1][1]):
+                _claim_problems(blocks, sents)  # "一是X不够；二是Y不便。\n2023年，我市将：（一）…"
+            if s.lead and i + 1 < len(sents) and _after_subject(text, sents[i + 1].start):
+                # "2025年，我局一是要…；二是要…", "今后，我委一方面要…": the subject's plans follow
+                nxt = sents[i + 1]
+                if cue is None and (re.search(r"(?:要|将|拟)$", text[nxt.start : nxt.body_start].rstrip("，,"))
+                                    or re.match(r"(?:要|将|拟)", text[nxt.body_start :])):
+                    cue = "improvement"
+                s.plan = cue == "improvement"
+                if s.plan and blocks[-1][0] is None:
+                    _claim_problems(blocks, sents)
             both = bool(_BOTH_CUE.search(s.text))  # "（二）存在的问题及改进措施": the statements decide
             blocks.append((cue if cue or both else blocks[-1][0], [i]))
             marked_since_lead = False
@@ -477,14 +541,7 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
                 and says_plan(s.text, lead) and blocks[-1][0] != "improvement":
             s.plan = bool(_FUTURE.search(s.text[:lead]))
             if blocks[-1][0] is None:
-                # "工作中发现，X过于笼统。我们将…": the shortfalls right before a plan are its problems
-                k = len(blocks[-1][1])
-                while k > 0 and _states_shortfall(sents[blocks[-1][1][k - 1]].text):
-                    k -= 1
-                if k < len(blocks[-1][1]):
-                    moved = blocks[-1][1][k:]
-                    del blocks[-1][1][k:]
-                    blocks.append(("problem", moved))
+                _claim_problems(blocks, sents)
             blocks.append(("improvement", [i]))
             by_sentence = True
             continue
@@ -511,6 +568,17 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
     return items
 
 
+def _claim_problems(blocks: list[tuple[str | None, list[int]]], sents: list[Sentence]) -> None:
+    """"工作中发现，X过于笼统。我们将…": the shortfalls right before a plan are its problems (a block of their own)."""
+    k = len(blocks[-1][1])
+    while k > 0 and _states_shortfall(sents[blocks[-1][1][k - 1]].text):
+        k -= 1
+    if k < len(blocks[-1][1]):
+        moved = blocks[-1][1][k:]
+        del blocks[-1][1][k:]
+        blocks.append(("problem", moved))
+
+
 def _sequence_goes_on(sents: list[Sentence], i: int) -> bool:
     """The numbered list before sentence ``i`` continues after it."""
     last = next((sents[j].marker for j in range(i - 1, -1, -1) if sents[j].marker), None)
@@ -520,10 +588,19 @@ def _sequence_goes_on(sents: list[Sentence], i: int) -> bool:
                for s in sents[i + 1 :])
 
 
+def _under_topic(text: str, sents: list[Sentence], i: int) -> bool:
+    """The last numbered entry before sentence ``i`` only names a topic ("（二）关于依申请公开")."""
+    last = next((sents[j] for j in range(i - 1, -1, -1) if sents[j].marker), None)
+    if last is None:
+        return False
+    a, b = _clean_span(text, last.body_start, last.end)
+    return text.startswith("关于", a) and b - a <= 20
+
+
 def _is_intro(text: str, sents: list[Sentence], i: int) -> bool:
     """An unmarked sentence right before a lead-in or the first numbered statement."""
-    if i + 1 >= len(sents) or inline_list(text, sents[i]):
-        return False
+    if i + 1 >= len(sents) or inline_list(text, sents[i]) or _states_shortfall(sents[i].text):
+        return False  # a sentence naming a shortfall states it, whatever follows
     nxt = sents[i + 1]
     return nxt.marker is not None or _is_lead_in(nxt)
 
@@ -591,9 +668,15 @@ def _marked_items(text: str, sents: list[Sentence], idx: list[int], marked: list
             continue
         if i in marked:
             a, b = _clean_span(text, s.body_start, s.end)
+            rect = _rectification(text[a:b]) if cue != "problem" else None
+            if rect:  # "1.关于“X”问题，已…": last year's problem and what was done, as unnumbered
+                out += _rectification_items(text, a, rect, s, i)
+                continue
+            if cue != "problem" and _MODAL_YAO.match(text, a) and b - a > 5:
+                a += 1  # "一是要…": the statement starts after 要
             family = s.marker.family if s.marker else ""
-            if text.startswith("关于", a) and b - a <= 20 and i + 1 < len(sents) and i + 1 in idx \
-                    and i + 1 not in marked and not _follow_up(sents[i + 1]):
+            if text.startswith("关于", a) and b - a <= 20 and i + 1 < len(sents) and sents[i + 1].marker is None \
+                    and (i + 1 not in idx or (i + 1 not in marked and not _follow_up(sents[i + 1]))):
                 topic_only.add(i)  # "（一）关于政务新媒体管理。": a topic line; the statement follows
                 continue
             if b - a >= 2:
@@ -601,9 +684,11 @@ def _marked_items(text: str, sents: list[Sentence], idx: list[int], marked: list
                     if y - x >= 2:
                         out.append(Item(x, y, _flat(text[x:y]), c, s.text, style or family, [i]))
             continue
-        if i - 1 in topic_only:
-            a, b = _clean_span(text, s.start, s.end)
-            for x, y, c, style in _split_turn(text, a, b, cue):
+        if i - 1 in topic_only or (topic_only and _label_cue(s)):
+            own = _label_cue(s)  # "存在问题：X" / "改进措施：Y" under a topic line
+            lm = _LABEL_COLON.match(s.text) if own else None
+            a, b = _clean_span(text, s.start + (lm.end() if lm else 0), s.end)
+            for x, y, c, style in _split_turn(text, a, b, own or cue):
                 out.append(Item(x, y, _flat(text[x:y]), c, s.text, style or "topic", [i]))
             continue
         if _is_lead_in(s):
@@ -629,12 +714,7 @@ def _plain_items(text: str, sents: list[Sentence], idx: list[int], cue: str | No
             continue
         m = _rectification(s.text) or (_RECTIFY_DONE.match(s.text) if cue == "improvement" else None)
         if m and cue != "problem":
-            # "针对…指出的X问题，Y": last year's problem X and what was done about it
-            a, b = _clean_span(text, s.start + m.start("p"), s.start + m.end("p"))
-            out.append(Item(a, b, _flat(text[a:b]), "problem", s.text, "rectification", [i]))
-            a, b = _clean_span(text, s.start + m.end() + strip_lead(s.text[m.end():]), s.end)
-            if b - a >= 4:
-                out.append(Item(a, b, _flat(text[a:b]), "improvement", s.text, "rectification", [i]))
+            out += _rectification_items(text, s.start, m, s, i)
             continue
         parts = inline_list(text, s)
         if parts:
@@ -646,6 +726,12 @@ def _plain_items(text: str, sents: list[Sentence], idx: list[int], cue: str | No
         m = _LIST_LEAD.match(s.text[lead:])
         if m and len(s.text) - lead - m.end() >= 4:
             lead += m.end()  # "将重点做好三方面工作：A；B": the statement starts after the colon
+        while (m := re.match(r"[^，,。；;：:]{2,40}[，,]", s.text[lead:])) and len(s.text) - lead - m.end() >= 8 \
+                and (_GAP_ONLY.search(m.group(0)) or _SEE_LEAD.fullmatch(m.group(0))):
+            lead += m.end()  # "但也要清醒看到，我局…还有差距，X": the statement is X
+        m = _CONCESSIVE.match(s.text[lead:])
+        if m and cue != "improvement" and _SHORTFALL.search(s.text, lead + m.end()):
+            lead += m.end()  # "虽然坚持X，但Y不够固定": the statement is Y
         a, b = _clean_span(text, s.start + lead, s.end)
         if b - a < 4:
             continue
@@ -661,6 +747,20 @@ def _plain_items(text: str, sents: list[Sentence], idx: list[int], cue: str | No
         for x, y, c, style in _split_turn(text, a, b, cue):
             if y - x >= 4:
                 out.append(Item(x, y, _flat(text[x:y]), c, s.text, style or "sentence", [i]))
+    return out
+
+
+def _rectification_items(text: str, at: int, m: re.Match[str], s: Sentence, i: int) -> list[Item]:
+    """"针对…指出的X问题，Y" (``m`` matched at ``at``): last year's problem X and what was done about it."""
+    a, b = _clean_span(text, at + m.start("p"), at + m.end("p"))
+    if b - a > 2 and text[a] in "“「‘" and text[b - 1] in "”」’":
+        a, b = a + 1, b - 1  # "关于“X”问题"
+    out = [Item(a, b, _flat(text[a:b]), "problem", s.text, "rectification", [i])]
+    rest = text[at + m.end() : s.end]
+    done = re.match(r"(?:均已|已经|已)", rest[strip_lead(rest) :])
+    a, b = _clean_span(text, at + m.end() + strip_lead(rest) + (done.end() if done else 0), s.end)
+    if b - a >= 4:
+        out.append(Item(a, b, _flat(text[a:b]), "improvement", s.text, "rectification", [i]))
     return out
 
 

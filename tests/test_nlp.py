@@ -353,3 +353,173 @@ def test_yi_yao_lists_both_halves_heading_and_plain_lists_without_deng():
         ("建立统筹协调机制", "improvement"), ("形式单一", "problem"), ("丰富形式", "improvement")]
     text = "我乡政务公开还存在公开形式单一、群众参与度不高的问题。不足之处是部分信息公开不及时。"
     assert [i.text for i in find_items(text)] == ["公开形式单一", "群众参与度不高", "部分信息公开不及时"]
+
+
+# -- fresh5 (round 5): what broke on the larger held-out set --------------------
+
+
+def test_plan_sentence_of_a_named_body_or_with_jihua_switches_to_improvements():
+    # the subject is any body ("县政府", "市政府办公厅", "我所"), the modal may be 计划 or "将于2025年"
+    for lead in ("2025年，县政府将", "2025年，市政府办公厅将", "新的一年，我所将", "2025年，我局计划", "中心将于2025年"):
+        text = f"我局存在的问题：一是政策解读形式单一；二是网站更新不及时。{lead}丰富解读形式，按时更新网站。"
+        got = [(i.text, i.cue) for i in find_items(text)]
+        assert got[-1] == ("丰富解读形式，按时更新网站", "improvement"), lead
+
+
+def test_duice_label_opens_the_improvements():
+    text = "存在的不足：第一，信息报送不及时；第二，解读材料较少。\n对策：第一，建立报送提醒制度；第二，增加解读材料。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got == [("信息报送不及时", "problem"), ("解读材料较少", "problem"),
+                   ("建立报送提醒制度", "improvement"), ("增加解读材料", "improvement")]
+
+
+def test_gap_only_sentences_with_juli_or_places_to_improve_are_not_statements():
+    for gap in ("过去一年，工作虽有进步，但离群众的期待还有距离。", "客观地看，我局工作还有不少需要改进的地方。"):
+        text = gap + "政务公开栏内容更新不及时。下一步，将按月更新公开栏。"
+        got = [(i.text, i.cue) for i in find_items(text)]
+        assert got == [("政务公开栏内容更新不及时", "problem"), ("按月更新公开栏", "improvement")], gap
+
+
+def test_ru_list_after_a_gap_clause_without_deng():
+    text = "我乡工作中还存在一些问题，比如公开内容不够全面，信息更新比较迟缓。今后将全面公开各类信息。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got[0] == ("公开内容不够全面，信息更新比较迟缓", "problem")
+
+
+def test_duanban_zaiyu_list_and_yiji_second_statement():
+    text = "工作的短板在于公开栏管理不够规范，以及工作人员业务不熟。明年将落实专人管理。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got[:2] == [("公开栏管理不够规范", "problem"), ("工作人员业务不熟", "problem")]
+
+
+def test_colon_list_entry_ended_by_semicolon_keeps_its_commas():
+    text = "我局还存在薄弱环节：补贴信息公开较粗，只公开总额，未公开明细；政策宣传方式单一。"
+    got = [i.text for i in find_items(text)]
+    assert got == ["补贴信息公开较粗，只公开总额，未公开明细", "政策宣传方式单一"]
+
+
+def test_bare_lines_list_is_not_a_wrapped_paragraph():
+    text = "存在问题\n公开栏内容更新不及时\n网站专栏信息与上级网站重复发布\n改进措施\n建立公开栏月度更新台账\n整合专栏，避免重复"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got == [("公开栏内容更新不及时", "problem"), ("网站专栏信息与上级网站重复发布", "problem"),
+                   ("建立公开栏月度更新台账", "improvement"), ("整合专栏，避免重复", "improvement")]
+    # a text export wrapped at the page width still joins its lines
+    wrapped = "存在问题：一是政策解读形式比较单一，解读材料多为文字，\n图表和视频较少；二是政务新媒体更新不够及时。"
+    assert find_items(wrapped)[0].text == "政策解读形式比较单一，解读材料多为文字，图表和视频较少"
+
+
+def test_problem_and_measure_labels_under_guanyu_topic_lines():
+    text = ("（一）关于政务新媒体\n存在问题：账号更新不够及时。改进措施：建立更新提醒、通报制度。\n"
+            "（二）关于依申请公开\n存在问题：答复说理不充分。改进措施：加强答复文书说理。")
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got == [("账号更新不够及时", "problem"), ("建立更新提醒、通报制度", "improvement"),
+                   ("答复说理不充分", "problem"), ("加强答复文书说理", "improvement")]
+
+
+def test_shi_list_right_after_its_subject_is_a_list_of_plans():
+    text = "存在问题：一是培训次数偏少；二是考核不够严格。\n2026年，我委一是要增加培训次数；二是要将公开工作纳入考核。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got[2:] == [("增加培训次数", "improvement"), ("将公开工作纳入考核", "improvement")]
+    assert find_markers("统一是关键，全市统一是前提。") == []
+
+
+def test_shortfall_sentence_before_a_plan_list_is_a_problem_not_an_intro():
+    text = "2021年，受疫情影响，线下公开渠道运行受限，政策宣传覆盖面有所下降。2022年，我局一方面将拓展线上渠道；另一方面将加强政策宣传。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got[0][1] == "problem" and got[0][0].endswith("政策宣传覆盖面有所下降")
+    assert [c for _, c in got[1:]] == ["improvement", "improvement"]
+
+
+def test_plan_sentence_naming_a_year_after_a_problem_is_an_improvement_without_a_heading(nlp):
+    text = ("全年主动公开政府信息320条。\n"
+            "我局政府信息公开工作在公开内容的规范性、政策解读的及时性等方面还存在不足。"
+            "2022年，我局将严格执行信息发布审核制度，确保公开内容规范准确；税收政策出台后同步发布解读。")
+    res = analyse(text, None, nlp)
+    assert ("improvement", "严格执行信息发布审核制度，确保公开内容规范准确") in [(i.label, i.text) for i in res.items]
+
+
+# -- fresh6 (round 6): what broke on the set written after round 5 -------------
+
+
+def test_zai_fangmian_leads_and_chongfen_shortfall_before_a_plan():
+    text = "在公开形式方面，政策解读以文字为主；在公开渠道方面，新媒体渠道利用不充分。今后，我局将丰富解读形式。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got == [("政策解读以文字为主", "problem"), ("新媒体渠道利用不充分", "problem"), ("丰富解读形式", "improvement")]
+
+
+def test_gap_and_shortfall_heading_and_evaluation_lead():
+    text = ("（一）存在的差距和不足\n第三方评估指出，网站栏目更新不及时。\n（二）改进举措\n"
+            "一要建立栏目更新责任清单。二要加强日常巡查。")
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got[0] == ("网站栏目更新不及时", "problem") and len(got) == 3
+
+
+def test_places_still_to_improve_is_a_problem_lead():
+    text = "我局工作还需改进的方面有：解读不够通俗；公开栏更新不及时。下一年度，我局将编写政策明白纸。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got[:2] == [("解读不够通俗", "problem"), ("公开栏更新不及时", "problem")]
+
+
+def test_numbered_rectification_with_guanyu_and_quoted_problem():
+    text = "上年度问题整改情况：\n1.关于“专栏内容陈旧”问题，已全面更新专栏内容。\n2.关于“预公开范围窄”问题，已扩大预公开范围。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got == [("专栏内容陈旧", "problem"), ("全面更新专栏内容", "improvement"),
+                   ("预公开范围窄", "problem"), ("扩大预公开范围", "improvement")]
+
+
+def test_concessive_clause_is_not_part_of_the_problem():
+    text = "我局虽然坚持每月更新公开栏，但更新内容不够全面。2025年，我局将细化公开内容。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got[0] == ("更新内容不够全面", "problem")
+
+
+# -- fresh7 (round 7): what broke on the set written after round 6 -------------
+
+
+def test_xiabu_gongzuo_heading_opens_the_improvements():
+    text = "（一）存在的主要问题\n1.解读材料偏少。\n2.答复说理不足。\n（二）下步工作\n1.增加解读材料。\n2.加强答复说理。"
+    assert [i.cue for i in find_items(text)] == ["problem", "problem", "improvement", "improvement"]
+
+
+def test_measure_label_with_how_and_when_clauses_is_one_statement():
+    text = "存在不足：业务信息公开不够系统。\n整改措施：梳理可公开的业务信息，按类别集中公开，年底前完成。"
+    assert [i.text for i in find_items(text)][1] == "梳理可公开的业务信息，按类别集中公开，年底前完成"
+
+
+def test_leading_gap_and_looking_clauses_are_not_part_of_the_statement():
+    text = "但也要清醒看到，我局工作与群众期待还有差距，政策跟踪解读不足，回应关切不够及时。我们将建立跟踪解读机制。"
+    assert find_items(text)[0].text == "政策跟踪解读不足，回应关切不够及时"
+    text = "我镇在政务公开方面还做得不够，村务公开重形式轻内容，资产处置事项公开不充分。来年，镇里将逐项公开。"
+    assert find_items(text)[0].text == "村务公开重形式轻内容，资产处置事项公开不充分"
+
+
+def test_count_of_points_is_part_of_the_lead():
+    text = "工作中存在的不足主要有两点：企业服务信息发布分散；缺少审核流程。"
+    assert [i.text for i in find_items(text)] == ["企业服务信息发布分散", "缺少审核流程"]
+
+
+def test_topic_words_for_cycles_means_and_consultation():
+    assert topic_of("统计信息发布的周期较长")[0] == "timeliness"
+    assert topic_of("公开形式单一，仍以张贴公告为主")[0] == "platform"
+    assert topic_of("重大决策预公开落实不到位，征求意见时间偏短")[0] == "public_participation"
+
+
+# -- fresh8 (round 8): what broke on the set written after round 7 -------------
+
+
+def test_subject_will_colon_lead_opens_improvements_and_claims_the_shortfall_list():
+    text = "一是目录编制进展不够；二是搜索功能不完善。\n2023年，市政府办公室将：（一）完成目录编制；（二）升级搜索功能。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got == [("目录编制进展不够", "problem"), ("搜索功能不完善", "problem"),
+                   ("完成目录编制", "improvement"), ("升级搜索功能", "improvement")]
+
+
+def test_two_aspects_without_the_word_fangmian_after_the_count():
+    text = "街道工作在信息发布及时性和居民参与两个方面仍有不足。"
+    assert [i.text for i in find_items(text)] == ["信息发布及时性", "居民参与"]
+
+
+def test_guanyu_topic_line_after_a_plan_is_not_a_statement():
+    text = ("（一）关于审核\n个别处室未履行审核程序。下一步，我厅将修订审核办法。\n"
+            "（二）关于微博\n微博更新频次偏低。今后将每日发布信息。")
+    assert "关于微博" not in [i.text for i in find_items(text)]
