@@ -306,13 +306,20 @@ class TableMapper:
     def _gridded_segment(self, kind: _Kind, seg: _Segment, filled: list[list[Cell | None]]) -> None:
         header = self._header_paths(kind, seg, filled)
         table = seg.table
+        col_ids = _fill_column_gaps(kind, [self._match_column(kind, p) for p in header]) if header else []
         for r in seg.data_rows:
             row_cells = filled[r]
             origins = table.rows[r]
             labels: list[Cell] = []
             last_label_col = -1
+            first_number = next(
+                (c for c, cell in enumerate(row_cells) if cell is not None and parse_cell(cell.text).kind == "number"),
+                table.n_cols,
+            )
             for c, cell in enumerate(row_cells):
                 if cell is not None and parse_cell(cell.text).kind == "text":
+                    if labels and c > first_number:
+                        break  # text among the values (a seal's remnant, a misread digit) names no row
                     if not labels or labels[-1] is not cell:
                         labels.append(cell)
                     last_label_col = c
@@ -324,7 +331,7 @@ class TableMapper:
                 col_path = header[c] if header and c < len(header) else []
                 # a row named only by the header (the review table) has no label cells of its own
                 rid = row_id if labels else self._match_row(kind, col_path)
-                cid = self._match_column(kind, col_path)
+                cid = col_ids[c] if c < len(col_ids) else None
                 if rid is None or cid is None:
                     if parse_cell(cell.text).kind == "number":
                         self._issue(
@@ -483,15 +490,57 @@ class TableMapper:
         return "2019" if any(c.column in only_2019 or c.row in rows_2019 for c in found) else "2021"
 
 
+def _fill_column_gaps(kind: _Kind, ids: list[str | None]) -> list[str | None]:
+    """Columns whose header could not be read (a seal over 总计), named by their neighbours.
+
+    An unnamed column between two named ones that are one apart in a template's
+    printed order is the column between them; an unnamed last column after the
+    second-to-last printed one is the last. Only where every template agrees.
+    """
+    out = list(ids)
+    orders = [list(spec.columns) for spec in kind.specs.values()]
+    for c, cid in enumerate(ids):
+        if cid is not None or c == 0 or ids[c - 1] is None:
+            continue
+        left = ids[c - 1]
+        right = ids[c + 1] if c + 1 < len(ids) else None
+        if c + 1 < len(ids) and right is None:
+            continue
+        found: set[str] = set()
+        for order in orders:
+            if left not in order:
+                continue
+            i = order.index(left)
+            if right is None and i == len(order) - 2:
+                found.add(order[-1])
+            elif right is not None and right in order and order.index(right) == i + 2:
+                found.add(order[i + 1])
+            else:
+                found.add("")
+        if len(found) == 1 and "" not in found:
+            out[c] = found.pop()
+    return out
+
+
 def _align(src: Table, paths: list[list[str]], dst: Table) -> list[list[str]]:
-    """Header paths of ``src``'s columns, re-indexed for ``dst`` (a continuation fragment)."""
-    if src.n_cols == dst.n_cols:
+    """Header paths of ``src``'s columns, re-indexed for ``dst`` (a continuation fragment).
+
+    By the column lines where both have them (two fragments with as many columns may
+    still split them differently: a line through a header's text is one more column).
+    """
+    if src.n_cols == dst.n_cols and not _columns_differ(src, dst):
         return paths
     if src.columns and dst.columns:
+        a, b = src.columns, dst.columns
+        wa, wb = a[-1] - a[0], b[-1] - b[0]
+        # the same table on the next page: relative to its own edges (a scan shifts pages a little)
+        same = wa > 0 and wb > 0 and abs(wa - wb) <= 0.05 * max(wa, wb)
         out: list[list[str]] = []
         for i in range(dst.n_cols):
-            x = (dst.columns[i] + dst.columns[i + 1]) / 2 if i + 1 < len(dst.columns) else dst.columns[i]
-            j = next((k for k in range(len(src.columns) - 1) if src.columns[k] <= x < src.columns[k + 1]), None)
+            x = (b[i] + b[i + 1]) / 2 if i + 1 < len(b) else b[i]
+            if same:
+                x = a[0] + (x - b[0]) * wa / wb
+            j = next((k for k in range(len(a) - 1) if a[k] <= x < a[k + 1]), None)
             out.append(paths[j] if j is not None else [])
         return out
     # value columns sit on the right: align the right edges
@@ -501,3 +550,15 @@ def _align(src: Table, paths: list[list[str]], dst: Table) -> list[list[str]]:
 
 def map_tables(doc: Document, schema: Schema) -> Mapping:
     return TableMapper(schema).run(doc)
+
+
+def _columns_differ(src: Table, dst: Table, tolerance: float = 0.02) -> bool:
+    """Do two fragments with as many columns draw their inner column lines in different places
+    (relative to their own width, so a page scanned a little shifted or scaled still matches)?"""
+    a, b = src.columns, dst.columns
+    if not a or not b or len(a) != len(b) or len(a) < 3:
+        return False
+    wa, wb = a[-1] - a[0], b[-1] - b[0]
+    if wa <= 0 or wb <= 0:
+        return False
+    return any(abs((x - a[0]) / wa - (y - b[0]) / wb) > tolerance for x, y in zip(a, b, strict=True))
