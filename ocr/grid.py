@@ -254,6 +254,13 @@ def _short_columns(ink: np.ndarray, xs: list[int], ys: list[int], min_cell: int 
     return out
 
 
+def _unbroken(band: np.ndarray, x: int, max_gap: int = 2) -> bool:
+    """Does ink run down the whole band at ``x`` (give or take two pixels) without a gap?"""
+    on = (band[:, max(0, x - 2) : x + 3] > 0).any(axis=1)
+    gaps = np.diff(np.flatnonzero(np.r_[True, on, True])) - 1
+    return on.size > 0 and int(gaps.max()) <= max_gap
+
+
 def _margins(band: np.ndarray, x: int, near: int = 5, far: int = 10) -> bool:
     """Is there paper on both sides of the vertical line at ``x``? Text keeps its distance from a
     ruling, while a character's stroke has the rest of the character a few pixels beside it."""
@@ -316,7 +323,9 @@ def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int, ink: np.ndarray
         # a line running on above and below is a ruling whatever crosses it (a grey seal's ink);
         # one that ends in this row may be a character's stroke standing on it
         through = 0 < r < nr - 1 and drawn(x, r - 1) and drawn(x, r + 1)
-        return through or not _through_text(ink[ys[r] + 5 : ys[r + 1] - 4], x)
+        # in the last row: a line that comes from above and runs unbroken to the bottom border
+        closing = 0 < r == nr - 1 and drawn(x, r - 1) and _unbroken(ink[ys[r] : ys[r + 1] + 1], x)
+        return through or closing or not _through_text(ink[ys[r] + 5 : ys[r + 1] - 4], x)
 
     def h_inked(r: int, c: int) -> bool:
         y = ys[r]
