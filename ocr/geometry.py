@@ -129,10 +129,10 @@ def _bright_quad(gray: np.ndarray, threshold: float, min_area: float) -> np.ndar
         return None
     if cv2.contourArea(quad) < 0.85 * area:
         return None  # not a quadrilateral sheet
-    quad = _order(quad)
+    quad = _beyond_frame(_order(quad), c.reshape(-1, 2).astype(np.float32), sw, sh)
     if not _sheet_edges(gray, quad):
         return None  # paper to the edges (a scan), or a shadow's soft edge rather than a sheet's
-    return _beyond_frame(quad, c.reshape(-1, 2).astype(np.float32), sw, sh)
+    return quad
 
 
 def _beyond_frame(quad: np.ndarray, outline: np.ndarray, w: int, h: int, margin: float = 2.0) -> np.ndarray:
