@@ -307,23 +307,12 @@ class TableMapper:
         header = self._header_paths(kind, seg, filled)
         table = seg.table
         col_ids = _fill_column_gaps(kind, [self._match_column(kind, p) for p in header]) if header else []
-        for r in seg.data_rows:
-            row_cells = filled[r]
+        rows = [self._row_labels(kind, filled[r], table.n_cols) for r in seg.data_rows]
+        named = _fill_row_gaps(kind, [rid if labels else None for labels, _, rid in rows])
+        for k, r in enumerate(seg.data_rows):
+            labels, last_label_col, row_id = rows[k]
             origins = table.rows[r]
-            labels: list[Cell] = []
-            last_label_col = -1
-            first_number = next(
-                (c for c, cell in enumerate(row_cells) if cell is not None and parse_cell(cell.text).kind == "number"),
-                table.n_cols,
-            )
-            for c, cell in enumerate(row_cells):
-                if cell is not None and parse_cell(cell.text).kind == "text":
-                    if labels and c > first_number:
-                        break  # text among the values (a seal's remnant, a misread digit) names no row
-                    if not labels or labels[-1] is not cell:
-                        labels.append(cell)
-                    last_label_col = c
-            row_id = self._match_row(kind, [c.text for c in labels])
+            row_id = row_id or named[k]
             for c in range(last_label_col + 1, table.n_cols):
                 cell = origins[c] if c < len(origins) else None
                 if cell is None:
@@ -345,6 +334,23 @@ class TableMapper:
                         self._issue("E_UNPLACED_VALUE", f"{kind.id}: column {cid} is not printed for row {rid}", cell)
                     continue
                 self._put(kind.id, rid, cid, cell)
+
+    def _row_labels(self, kind: _Kind, row_cells: list[Cell | None], n_cols: int) -> tuple[list[Cell], int, str | None]:
+        """A data row's label cells, the column of its last label, and the row they name."""
+        labels: list[Cell] = []
+        last_label_col = -1
+        first_number = next(
+            (c for c, cell in enumerate(row_cells) if cell is not None and parse_cell(cell.text).kind == "number"),
+            n_cols,
+        )
+        for c, cell in enumerate(row_cells):
+            if cell is not None and parse_cell(cell.text).kind == "text":
+                if labels and c > first_number:
+                    break  # text among the values (a seal's remnant, a misread digit) names no row
+                if not labels or labels[-1] is not cell:
+                    labels.append(cell)
+                last_label_col = c
+        return labels, last_label_col, self._match_row(kind, [c.text for c in labels])
 
     def _ragged_segment(self, kind: _Kind, seg: _Segment) -> None:
         table = seg.table
@@ -490,35 +496,48 @@ class TableMapper:
         return "2019" if any(c.column in only_2019 or c.row in rows_2019 for c in found) else "2021"
 
 
+def _between(orders: list[list[str]], before: str | None, after: str | None) -> str | None:
+    """The one id printed between ``before`` and ``after`` (or last, after ``before``), if the
+    templates that print both one apart agree on it."""
+    found: set[str] = set()
+    for order in orders:
+        if before not in order:
+            continue
+        i = order.index(before)
+        if after is None and i == len(order) - 2:
+            found.add(order[-1])
+        elif after is not None and after in order and order.index(after) == i + 2:
+            found.add(order[i + 1])
+    return found.pop() if len(found) == 1 else None
+
+
+def _fill_row_gaps(kind: _Kind, ids: list[str | None]) -> list[str | None]:
+    """Rows whose label could not be read (a seal over it), named by the rows above and below:
+    the one row the template prints between them."""
+    orders = [list(spec.rows) for spec in kind.specs.values()]
+    out = list(ids)
+    for k, rid in enumerate(ids):
+        if rid is None and 0 < k < len(ids) - 1 and ids[k - 1] and ids[k + 1]:
+            out[k] = _between(orders, ids[k - 1], ids[k + 1])
+    return out
+
+
 def _fill_column_gaps(kind: _Kind, ids: list[str | None]) -> list[str | None]:
     """Columns whose header could not be read (a seal over 总计), named by their neighbours.
 
     An unnamed column between two named ones that are one apart in a template's
     printed order is the column between them; an unnamed last column after the
-    second-to-last printed one is the last. Only where every template agrees.
+    second-to-last printed one is the last.
     """
     out = list(ids)
     orders = [list(spec.columns) for spec in kind.specs.values()]
     for c, cid in enumerate(ids):
         if cid is not None or c == 0 or ids[c - 1] is None:
             continue
-        left = ids[c - 1]
         right = ids[c + 1] if c + 1 < len(ids) else None
         if c + 1 < len(ids) and right is None:
             continue
-        found: set[str] = set()
-        for order in orders:
-            if left not in order:
-                continue
-            i = order.index(left)
-            if right is None and i == len(order) - 2:
-                found.add(order[-1])
-            elif right is not None and right in order and order.index(right) == i + 2:
-                found.add(order[i + 1])
-            else:
-                found.add("")
-        if len(found) == 1 and "" not in found:
-            out[c] = found.pop()
+        out[c] = _between(orders, ids[c - 1], right)
     return out
 
 

@@ -328,9 +328,22 @@ def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int, ink: np.ndarray
         return through or closing or not _through_text(ink[ys[r] + 5 : ys[r + 1] - 4], x)
 
     def h_inked(r: int, c: int) -> bool:
+        """Is the horizontal boundary at ys[r] over column c drawn?
+
+        Where a label's last line sits on the ruling, the ruling and the characters make
+        one thick band that the line finder drops; the raw ink still runs unbroken along it.
+        """
         y = ys[r]
         seg = horiz[max(0, y - 3) : y + 4, xs[c] + 3 : xs[c + 1] - 2]
-        return seg.size > 0 and (seg.max(axis=0) > 0).mean() > 0.5
+        if seg.size == 0:
+            return False
+        fill = float((seg.max(axis=0) > 0).mean())
+        if fill > 0.5:
+            return True
+        if ink is None or fill < 0.2:
+            return False
+        raw = ink[max(0, y - 3) : y + 4, xs[c] + 3 : xs[c + 1] - 2]
+        return float((raw.max(axis=0) > 0).mean()) >= 0.97
     # union-find over base cells; merge across undrawn boundaries
     parent = list(range(nr * nc))
 
