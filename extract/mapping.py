@@ -14,6 +14,7 @@ nested (nested headers cannot be placed without geometry).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -308,6 +309,7 @@ class TableMapper:
         table = seg.table
         col_ids = _fill_column_gaps(kind, [self._match_column(kind, p) for p in header]) if header else []
         rows = [self._row_labels(kind, filled[r], table.n_cols) for r in seg.data_rows]
+        _split_merged_labels(kind, rows)
         named = _fill_row_gaps(kind, [rid if labels else None for labels, _, rid in rows])
         for k, r in enumerate(seg.data_rows):
             labels, last_label_col, row_id = rows[k]
@@ -494,6 +496,48 @@ class TableMapper:
             self.kinds["active_disclosure"].specs["2021"].rows
         )
         return "2019" if any(c.column in only_2019 or c.row in rows_2019 for c in found) else "2021"
+
+
+def _split_merged_labels(kind: _Kind, rows: list[tuple[list[Cell], int, str | None]]) -> None:
+    """Rows whose labels ran into one cell (a faint ruling between them was lost), named by
+    cutting that cell's lines into as many labels, each naming a row, in printed order."""
+    k = 0
+    while k < len(rows):
+        labels, _, rid = rows[k]
+        j = k + 1
+        if labels and rid is None:
+            last = labels[-1]
+            while j < len(rows) and rows[j][0] and rows[j][0][-1] is last and rows[j][2] is None:
+                j += 1
+        n = j - k
+        if n >= 2:
+            ids = _cut_into_rows(kind, last.text.split(), n)
+            if ids:
+                for i, rid_i in enumerate(ids):
+                    rows[k + i] = (rows[k + i][0], rows[k + i][1], rid_i)
+        k = j
+
+
+def _cut_into_rows(kind: _Kind, pieces: list[str], n: int) -> list[str] | None:
+    """The best way to cut a label's lines into ``n`` consecutive labels that each name a
+    different row, top to bottom in the template's order; None if there is none."""
+    if len(pieces) < n or len(pieces) > 12:
+        return None
+    order = list(kind.specs["2021"].rows) + [r for r in kind.rows if r not in kind.specs["2021"].rows]
+    best: tuple[float, list[str]] | None = None
+    for cuts in itertools.combinations(range(1, len(pieces)), n - 1):
+        bounds = [0, *cuts, len(pieces)]
+        found = [best_match("".join(pieces[a:b]), kind.rows) for a, b in itertools.pairwise(bounds)]
+        if any(m is None for m in found):
+            continue
+        ids = [m[0] for m in found if m]
+        where = [order.index(i) for i in ids if i in order]
+        if len(where) != n or any(b <= a for a, b in itertools.pairwise(where)):
+            continue
+        score = sum(m[1] for m in found if m)
+        if best is None or score > best[0]:
+            best = (score, ids)
+    return best[1] if best else None
 
 
 def _between(orders: list[list[str]], before: str | None, after: str | None) -> str | None:
