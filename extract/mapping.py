@@ -540,16 +540,17 @@ def _cut_into_rows(kind: _Kind, pieces: list[str], n: int) -> list[str] | None:
     return best[1] if best else None
 
 
-def _between(orders: list[list[str]], before: str | None, after: str | None) -> str | None:
+def _between(orders: list[list[str]], before: str | None, after: str | None, cyclic: bool = False) -> str | None:
     """The one id printed between ``before`` and ``after`` (or last, after ``before``), if the
-    templates that print both one apart agree on it."""
+    templates that print both one apart agree on it. ``cyclic``: the order repeats across the
+    table (the review table's groups), so the last may stand before the next group's first."""
     found: set[str] = set()
     for order in orders:
         if before not in order:
             continue
         i = order.index(before)
-        if after is None and i == len(order) - 2:
-            found.add(order[-1])
+        if i == len(order) - 2 and (after is None or (cyclic and after == order[0])):
+            found.add(order[-1])  # the last, at the table's end or before the next group's first
         elif after is not None and after in order and order.index(after) == i + 2:
             found.add(order[i + 1])
     return found.pop() if len(found) == 1 else None
@@ -581,7 +582,7 @@ def _fill_column_gaps(kind: _Kind, ids: list[str | None]) -> list[str | None]:
         right = ids[c + 1] if c + 1 < len(ids) else None
         if c + 1 < len(ids) and right is None:
             continue
-        out[c] = _between(orders, ids[c - 1], right)
+        out[c] = _between(orders, ids[c - 1], right, cyclic=True)
     return out
 
 
