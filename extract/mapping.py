@@ -14,6 +14,7 @@ nested (nested headers cannot be placed without geometry).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -306,17 +307,14 @@ class TableMapper:
     def _gridded_segment(self, kind: _Kind, seg: _Segment, filled: list[list[Cell | None]]) -> None:
         header = self._header_paths(kind, seg, filled)
         table = seg.table
-        for r in seg.data_rows:
-            row_cells = filled[r]
+        col_ids = _fill_column_gaps(kind, [self._match_column(kind, p) for p in header]) if header else []
+        rows = [self._row_labels(kind, filled[r], table.n_cols) for r in seg.data_rows]
+        _split_merged_labels(kind, rows)
+        named = _fill_row_gaps(kind, [rid if labels else None for labels, _, rid in rows])
+        for k, r in enumerate(seg.data_rows):
+            labels, last_label_col, row_id = rows[k]
             origins = table.rows[r]
-            labels: list[Cell] = []
-            last_label_col = -1
-            for c, cell in enumerate(row_cells):
-                if cell is not None and parse_cell(cell.text).kind == "text":
-                    if not labels or labels[-1] is not cell:
-                        labels.append(cell)
-                    last_label_col = c
-            row_id = self._match_row(kind, [c.text for c in labels])
+            row_id = row_id or named[k]
             for c in range(last_label_col + 1, table.n_cols):
                 cell = origins[c] if c < len(origins) else None
                 if cell is None:
@@ -324,7 +322,7 @@ class TableMapper:
                 col_path = header[c] if header and c < len(header) else []
                 # a row named only by the header (the review table) has no label cells of its own
                 rid = row_id if labels else self._match_row(kind, col_path)
-                cid = self._match_column(kind, col_path)
+                cid = col_ids[c] if c < len(col_ids) else None
                 if rid is None or cid is None:
                     if parse_cell(cell.text).kind == "number":
                         self._issue(
@@ -338,6 +336,23 @@ class TableMapper:
                         self._issue("E_UNPLACED_VALUE", f"{kind.id}: column {cid} is not printed for row {rid}", cell)
                     continue
                 self._put(kind.id, rid, cid, cell)
+
+    def _row_labels(self, kind: _Kind, row_cells: list[Cell | None], n_cols: int) -> tuple[list[Cell], int, str | None]:
+        """A data row's label cells, the column of its last label, and the row they name."""
+        labels: list[Cell] = []
+        last_label_col = -1
+        first_number = next(
+            (c for c, cell in enumerate(row_cells) if cell is not None and parse_cell(cell.text).kind == "number"),
+            n_cols,
+        )
+        for c, cell in enumerate(row_cells):
+            if cell is not None and parse_cell(cell.text).kind == "text":
+                if labels and c > first_number:
+                    break  # text among the values (a seal's remnant, a misread digit) names no row
+                if not labels or labels[-1] is not cell:
+                    labels.append(cell)
+                last_label_col = c
+        return labels, last_label_col, self._match_row(kind, [c.text for c in labels])
 
     def _ragged_segment(self, kind: _Kind, seg: _Segment) -> None:
         table = seg.table
@@ -483,15 +498,113 @@ class TableMapper:
         return "2019" if any(c.column in only_2019 or c.row in rows_2019 for c in found) else "2021"
 
 
+def _split_merged_labels(kind: _Kind, rows: list[tuple[list[Cell], int, str | None]]) -> None:
+    """Rows whose labels ran into one cell (a faint ruling between them was lost), named by
+    cutting that cell's lines into as many labels, each naming a row, in printed order."""
+    k = 0
+    while k < len(rows):
+        labels, _, rid = rows[k]
+        j = k + 1
+        if labels and rid is None:
+            last = labels[-1]
+            while j < len(rows) and rows[j][0] and rows[j][0][-1] is last and rows[j][2] is None:
+                j += 1
+        n = j - k
+        if n >= 2:
+            ids = _cut_into_rows(kind, last.text.split(), n)
+            if ids:
+                for i, rid_i in enumerate(ids):
+                    rows[k + i] = (rows[k + i][0], rows[k + i][1], rid_i)
+        k = j
+
+
+def _cut_into_rows(kind: _Kind, pieces: list[str], n: int) -> list[str] | None:
+    """The best way to cut a label's lines into ``n`` consecutive labels that each name a
+    different row, top to bottom in the template's order; None if there is none."""
+    if len(pieces) < n or len(pieces) > 12:
+        return None
+    order = list(kind.specs["2021"].rows) + [r for r in kind.rows if r not in kind.specs["2021"].rows]
+    best: tuple[float, list[str]] | None = None
+    for cuts in itertools.combinations(range(1, len(pieces)), n - 1):
+        bounds = [0, *cuts, len(pieces)]
+        found = [best_match("".join(pieces[a:b]), kind.rows) for a, b in itertools.pairwise(bounds)]
+        if any(m is None for m in found):
+            continue
+        ids = [m[0] for m in found if m]
+        where = [order.index(i) for i in ids if i in order]
+        if len(where) != n or any(b <= a for a, b in itertools.pairwise(where)):
+            continue
+        score = sum(m[1] for m in found if m)
+        if best is None or score > best[0]:
+            best = (score, ids)
+    return best[1] if best else None
+
+
+def _between(orders: list[list[str]], before: str | None, after: str | None, cyclic: bool = False) -> str | None:
+    """The one id printed between ``before`` and ``after`` (or last, after ``before``), if the
+    templates that print both one apart agree on it. ``cyclic``: the order repeats across the
+    table (the review table's groups), so the last may stand before the next group's first."""
+    found: set[str] = set()
+    for order in orders:
+        if before not in order:
+            continue
+        i = order.index(before)
+        if i == len(order) - 2 and (after is None or (cyclic and after == order[0])):
+            found.add(order[-1])  # the last, at the table's end or before the next group's first
+        elif after is not None and after in order and order.index(after) == i + 2:
+            found.add(order[i + 1])
+    return found.pop() if len(found) == 1 else None
+
+
+def _fill_row_gaps(kind: _Kind, ids: list[str | None]) -> list[str | None]:
+    """Rows whose label could not be read (a seal over it), named by the rows above and below:
+    the one row the template prints between them."""
+    orders = [list(spec.rows) for spec in kind.specs.values()]
+    out = list(ids)
+    for k, rid in enumerate(ids):
+        if rid is None and 0 < k < len(ids) - 1 and ids[k - 1] and ids[k + 1]:
+            out[k] = _between(orders, ids[k - 1], ids[k + 1])
+    return out
+
+
+def _fill_column_gaps(kind: _Kind, ids: list[str | None]) -> list[str | None]:
+    """Columns whose header could not be read (a seal over 总计), named by their neighbours.
+
+    An unnamed column between two named ones that are one apart in a template's
+    printed order is the column between them; an unnamed last column after the
+    second-to-last printed one is the last.
+    """
+    out = list(ids)
+    orders = [list(spec.columns) for spec in kind.specs.values()]
+    for c, cid in enumerate(ids):
+        if cid is not None or c == 0 or ids[c - 1] is None:
+            continue
+        right = ids[c + 1] if c + 1 < len(ids) else None
+        if c + 1 < len(ids) and right is None:
+            continue
+        out[c] = _between(orders, ids[c - 1], right, cyclic=True)
+    return out
+
+
 def _align(src: Table, paths: list[list[str]], dst: Table) -> list[list[str]]:
-    """Header paths of ``src``'s columns, re-indexed for ``dst`` (a continuation fragment)."""
-    if src.n_cols == dst.n_cols:
+    """Header paths of ``src``'s columns, re-indexed for ``dst`` (a continuation fragment).
+
+    By the column lines where both have them (two fragments with as many columns may
+    still split them differently: a line through a header's text is one more column).
+    """
+    if src.n_cols == dst.n_cols and not _columns_differ(src, dst):
         return paths
     if src.columns and dst.columns:
+        a, b = src.columns, dst.columns
+        wa, wb = a[-1] - a[0], b[-1] - b[0]
+        # the same table on the next page: relative to its own edges (a scan shifts pages a little)
+        same = wa > 0 and wb > 0 and abs(wa - wb) <= 0.05 * max(wa, wb)
         out: list[list[str]] = []
         for i in range(dst.n_cols):
-            x = (dst.columns[i] + dst.columns[i + 1]) / 2 if i + 1 < len(dst.columns) else dst.columns[i]
-            j = next((k for k in range(len(src.columns) - 1) if src.columns[k] <= x < src.columns[k + 1]), None)
+            x = (b[i] + b[i + 1]) / 2 if i + 1 < len(b) else b[i]
+            if same:
+                x = a[0] + (x - b[0]) * wa / wb
+            j = next((k for k in range(len(a) - 1) if a[k] <= x < a[k + 1]), None)
             out.append(paths[j] if j is not None else [])
         return out
     # value columns sit on the right: align the right edges
@@ -501,3 +614,15 @@ def _align(src: Table, paths: list[list[str]], dst: Table) -> list[list[str]]:
 
 def map_tables(doc: Document, schema: Schema) -> Mapping:
     return TableMapper(schema).run(doc)
+
+
+def _columns_differ(src: Table, dst: Table, tolerance: float = 0.02) -> bool:
+    """Do two fragments with as many columns draw their inner column lines in different places
+    (relative to their own width, so a page scanned a little shifted or scaled still matches)?"""
+    a, b = src.columns, dst.columns
+    if not a or not b or len(a) != len(b) or len(a) < 3:
+        return False
+    wa, wb = a[-1] - a[0], b[-1] - b[0]
+    if wa <= 0 or wb <= 0:
+        return False
+    return any(abs((x - a[0]) / wa - (y - b[0]) / wb) > tolerance for x, y in zip(a, b, strict=True))

@@ -129,10 +129,72 @@ def _bright_quad(gray: np.ndarray, threshold: float, min_area: float) -> np.ndar
         return None
     if cv2.contourArea(quad) < 0.85 * area:
         return None  # not a quadrilateral sheet
-    quad = _order(quad)
+    quad = _beyond_frame(_order(quad), c.reshape(-1, 2).astype(np.float32), sw, sh)
     if not _sheet_edges(gray, quad):
         return None  # paper to the edges (a scan), or a shadow's soft edge rather than a sheet's
     return quad
+
+
+def _beyond_frame(quad: np.ndarray, outline: np.ndarray, w: int, h: int, margin: float = 2.0) -> np.ndarray:
+    """Corners of a sheet that runs out of the frame, where its sides meet outside the picture.
+
+    A corner cut off by the frame makes the outline a pentagon; its best quadrilateral
+    puts a corner on the frame's edge, and flattening with it leaves the page's lines
+    slanting. Each side is fitted again to the outline's points along it that are not on
+    the frame's edge, and neighbouring sides are intersected.
+    """
+    on_frame = (quad[:, 0] <= margin) | (quad[:, 1] <= margin) | (quad[:, 0] >= w - 1 - margin) | (
+        quad[:, 1] >= h - 1 - margin)
+    if not on_frame.any():
+        return quad
+    dense = _densify(outline)
+    inside = dense[(dense[:, 0] > margin) & (dense[:, 1] > margin) & (dense[:, 0] < w - 1 - margin)
+                   & (dense[:, 1] < h - 1 - margin)]
+    tol = 0.02 * max(w, h)
+    lines = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        for _ in range(3):  # fit, take the points near the fitted line, fit again
+            d = b - a
+            n = np.array([-d[1], d[0]], np.float32) / max(float(np.linalg.norm(d)), 1e-6)
+            near = inside[np.abs((inside - a) @ n) < tol]
+            if len(near) < 10:
+                return quad
+            vx, vy, x0, y0 = cv2.fitLine(near, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+            a = np.array([x0, y0], np.float32)
+            b = a + np.array([vx, vy], np.float32) * 100.0
+        lines.append((a, b))
+    corners = []
+    for i in range(4):
+        p = _intersect(lines[i - 1], lines[i])
+        if p is None:
+            return quad
+        corners.append(p)
+    out = np.array(corners, np.float32)
+    # a refit that moves a corner inside the picture by much is not the sheet's corner
+    if np.abs(out - quad).max() > 0.25 * max(w, h):
+        return quad
+    return _order(out)
+
+
+def _densify(points: np.ndarray, step: float = 2.0) -> np.ndarray:
+    """Points every ``step`` pixels along a closed outline given by its vertices."""
+    out = []
+    for a, b in zip(points, np.roll(points, -1, axis=0), strict=True):
+        n = max(1, int(np.linalg.norm(b - a) / step))
+        t = np.linspace(0.0, 1.0, n, endpoint=False, dtype=np.float32)[:, None]
+        out.append(a + t * (b - a))
+    return np.concatenate(out).astype(np.float32)
+
+
+def _intersect(l1: tuple[np.ndarray, np.ndarray], l2: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
+    (p, p2), (q, q2) = l1, l2
+    r, s = p2 - p, q2 - q
+    den = float(r[0] * s[1] - r[1] * s[0])
+    if abs(den) < 1e-6:
+        return None
+    t = float((q - p)[0] * s[1] - (q - p)[1] * s[0]) / den
+    return p + t * r
 
 
 def _sheet_edges(gray: np.ndarray, quad: np.ndarray, step: float = 6.0, contrast: float = 30.0) -> bool:

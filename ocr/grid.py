@@ -113,6 +113,46 @@ def _curved(offset: np.ndarray, width: np.ndarray) -> bool:
     return float(np.percentile(np.abs(mid - fit), 90)) > 2.0
 
 
+def _apart(xs: list[int], profile: np.ndarray, min_cell: int = 15) -> list[int]:
+    """Line positions at least ``min_cell`` apart: no cell is narrower than a character, so of
+    two "lines" closer than that the weaker is a character's stroke beside a ruling."""
+    out: list[int] = []
+    for x in xs:
+        if out and x - out[-1] < min_cell:
+            if profile[max(0, x - 2) : x + 3].sum() > profile[max(0, out[-1] - 2) : out[-1] + 3].sum():
+                out[-1] = x
+            continue
+        out.append(x)
+    return out
+
+
+def _through_text(band: np.ndarray, x: int, reach: int = 14) -> bool:
+    """Is the vertical ink at ``x`` in this row band a stroke of a character rather than a ruling?
+
+    Across a ruling the ink is as wide as the line in (almost) every pixel row; a
+    character's vertical stroke has its horizontal strokes attached or crossing, so in
+    a good share of rows the run of ink through it is much wider. (Strokes of characters
+    stacked over a ruling, 情 over 人, make a "line" as long as a column ruling.)
+    """
+    lo = max(0, x - reach)
+    win = band[:, lo : x + reach + 1] > 0
+    if win.shape[0] < 6 or win.shape[1] < 8:
+        return False
+    c0 = x - lo
+    near = win[:, max(0, c0 - 3) : c0 + 4].sum(axis=0)
+    k = max(0, c0 - 3) + int(np.argmax(near))
+    on = win[:, k]
+    if on.sum() < 3:
+        return False
+    left = win[on, : k + 1][:, ::-1]
+    right = win[on, k:]
+    run_left = np.where(left.all(axis=1), left.shape[1], np.argmin(left, axis=1))
+    run_right = np.where(right.all(axis=1), right.shape[1], np.argmin(right, axis=1))
+    width = run_left + run_right - 1
+    med = float(np.median(width))
+    return med >= 8 or float((width >= max(8.0, 2 * med)).mean()) >= 0.1
+
+
 def find_grids(binary_inv: np.ndarray, min_w: int = 150, min_h: int = 40) -> list[Grid]:
     """Every ruled table in the image, top to bottom."""
     horiz, vert = line_masks(binary_inv)
@@ -127,7 +167,28 @@ def find_grids(binary_inv: np.ndarray, min_w: int = 150, min_h: int = 40) -> lis
         if g is not None:
             grids.append(g)
     grids.sort(key=lambda g: g.box[1])
-    return grids
+    return _outermost(grids)
+
+
+def _outermost(grids: list[Grid], slack: int = 6) -> list[Grid]:
+    """Grids not lying inside another grid.
+
+    A seal or a shadow breaking a table's rulings can cut a piece of them off as a
+    component of its own; inside the table's box that piece borrows the table's own
+    lines and would be read a second time as a little table of its own.
+    """
+
+    def inside(a: Grid, b: Grid) -> bool:
+        return (
+            a is not b
+            and a.box[0] >= b.box[0] - slack
+            and a.box[1] >= b.box[1] - slack
+            and a.box[2] <= b.box[2] + slack
+            and a.box[3] <= b.box[3] + slack
+            and (a.box[2] - a.box[0]) * (a.box[3] - a.box[1]) < (b.box[2] - b.box[0]) * (b.box[3] - b.box[1])
+        )
+
+    return [g for g in grids if not any(inside(g, o) for o in grids)]
 
 
 def _rectangles(members: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
@@ -164,10 +225,57 @@ def _rectangles(members: list[tuple[int, int]]) -> list[tuple[int, int, int, int
     return [(a, b, c, d) for a, b, c, d in out]
 
 
+def _short_columns(ink: np.ndarray, xs: list[int], ys: list[int], min_cell: int = 15) -> dict[int, set[int]]:
+    """Column lines too short for the page's kernel: a sub-table's line one row tall.
+
+    Within each row, a thin vertical run of ruling ink from the ruling above to the
+    ruling below, away from the known column lines and not a character's stroke, is a
+    column line of that row. Returns the new positions with the rows they divide.
+    """
+    out: dict[int, set[int]] = {}
+    for r in range(len(ys) - 1):
+        top, bottom = ys[r], ys[r + 1] + 1
+        if bottom - top < 16:
+            continue
+        # unbroken from ruling to ruling: a character's stroke leaves paper above or below it
+        band = ink[top:bottom] > 0
+        cover = band.mean(axis=0)
+        found = _positions(cover, 0.999, gap=2)
+        for x in found:
+            if any(abs(x - k) < min_cell for k in xs) or any(0 < abs(x - k) < min_cell for k in found):
+                continue  # beside a column line, or one of a pair of strokes: not a line of its own
+            run = cover[max(0, x - 6) : x + 7] >= 0.999
+            if run.sum() > 7:  # a solid block (a filled cell, a bar), not a line
+                continue
+            if _through_text(ink[ys[r] + 5 : ys[r + 1] - 4], x) or not _margins(band[4:-4], x):
+                continue
+            key = next((k for k in out if abs(k - x) <= 3), x)
+            out.setdefault(key, set()).add(r)
+    return out
+
+
+def _unbroken(band: np.ndarray, x: int, max_gap: int = 2) -> bool:
+    """Does ink run down the whole band at ``x`` (give or take two pixels) without a gap?"""
+    on = (band[:, max(0, x - 2) : x + 3] > 0).any(axis=1)
+    gaps = np.diff(np.flatnonzero(np.r_[True, on, True])) - 1
+    return on.size > 0 and int(gaps.max()) <= max_gap
+
+
+def _margins(band: np.ndarray, x: int, near: int = 5, far: int = 10) -> bool:
+    """Is there paper on both sides of the vertical line at ``x``? Text keeps its distance from a
+    ruling, while a character's stroke has the rest of the character a few pixels beside it."""
+    left = band[:, max(0, x - far) : max(0, x - near + 1)]
+    right = band[:, x + near : x + far + 1]
+    if left.size == 0 or right.size == 0:
+        return False
+    return float((left.any(axis=1) | right.any(axis=1)).mean()) < 0.3
+
+
 def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int, ink: np.ndarray | None = None) -> Grid | None:
     h, w = horiz.shape
     ys = _positions((horiz > 0).sum(axis=1), 0.12 * w)
-    xs = _positions((vert > 0).sum(axis=0), 0.12 * h)
+    col_profile = (vert > 0).sum(axis=0)
+    xs = _apart(_positions(col_profile, 0.12 * h), col_profile)
     if not ys or len(xs) < 2:
         return None
     # a table broken by a page has no ruling under its last row (or over its first): the
@@ -182,7 +290,14 @@ def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int, ink: np.ndarray
             ys.insert(0, int(drawn[0]))
     if len(ys) < 2:
         return None
+    short = _short_columns(ink, xs, ys) if ink is not None else {}
+    if short:
+        xs = sorted({*xs, *short})
     nr, nc = len(ys) - 1, len(xs) - 1
+
+    def drawn(x: int, r: int) -> bool:
+        seg = vert[ys[r] + 3 : ys[r + 1] - 2, max(0, x - 3) : x + 4]
+        return seg.size > 0 and (seg.max(axis=1) > 0).mean() > 0.5
 
     def v_inked(c: int, r: int) -> bool:
         """Is the vertical boundary at xs[c] between ys[r] and ys[r+1] drawn?
@@ -191,8 +306,9 @@ def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int, ink: np.ndarray
         and a stroke of its text sitting on that x continues it; a ruling has margin beside it.
         """
         x = xs[c]
-        seg = vert[ys[r] + 3 : ys[r + 1] - 2, max(0, x - 3) : x + 4]
-        if seg.size == 0 or (seg.max(axis=1) > 0).mean() <= 0.5:
+        if x in short:
+            return r in short[x]
+        if not drawn(x, r):
             return False
         if ink is None:
             return True
@@ -202,12 +318,32 @@ def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int, ink: np.ndarray
         if left.size == 0 or right.size == 0:
             return True
         beside = (left.max(axis=1) > 0) & (right.max(axis=1) > 0)
-        return beside.mean() < 0.3
+        if beside.mean() >= 0.3:
+            return False
+        # a line running on above and below is a ruling whatever crosses it (a grey seal's ink);
+        # one that ends in this row may be a character's stroke standing on it
+        through = 0 < r < nr - 1 and drawn(x, r - 1) and drawn(x, r + 1)
+        # in the last row: a line that comes from above and runs unbroken to the bottom border
+        closing = 0 < r == nr - 1 and drawn(x, r - 1) and _unbroken(ink[ys[r] : ys[r + 1] + 1], x)
+        return through or closing or not _through_text(ink[ys[r] + 5 : ys[r + 1] - 4], x)
 
     def h_inked(r: int, c: int) -> bool:
+        """Is the horizontal boundary at ys[r] over column c drawn?
+
+        Where a label's last line sits on the ruling, the ruling and the characters make
+        one thick band that the line finder drops; the raw ink still runs unbroken along it.
+        """
         y = ys[r]
         seg = horiz[max(0, y - 3) : y + 4, xs[c] + 3 : xs[c + 1] - 2]
-        return seg.size > 0 and (seg.max(axis=0) > 0).mean() > 0.5
+        if seg.size == 0:
+            return False
+        fill = float((seg.max(axis=0) > 0).mean())
+        if fill > 0.5:
+            return True
+        if ink is None or fill < 0.2:
+            return False
+        raw = ink[max(0, y - 3) : y + 4, xs[c] + 3 : xs[c + 1] - 2]
+        return float((raw.max(axis=0) > 0).mean()) >= 0.97
     # union-find over base cells; merge across undrawn boundaries
     parent = list(range(nr * nc))
 

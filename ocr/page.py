@@ -438,7 +438,11 @@ def _sample(boxes: list[Box], grids: list[Grid], n: int = 5) -> list[Box]:
     """Up to ``n`` boxes shaped like horizontal lines, prose first (its reading is kept)."""
     lines = [b for b in boxes if (b[2] - b[0]) >= 3 * (b[3] - b[1]) and (b[3] - b[1]) >= 12]
     lines.sort(key=lambda b: (_grid_of(b, grids) is not None, -(b[2] - b[0])))
-    return lines[:n]
+    if len(lines) >= n:
+        return lines[:n]
+    # a page that is all table: its labels are short lines of two or three characters
+    short = [b for b in boxes if 1.8 * (b[3] - b[1]) <= (b[2] - b[0]) < 3 * (b[3] - b[1]) and (b[3] - b[1]) >= 12]
+    return lines + sorted(short, key=lambda b: -(b[2] - b[0]))[: 2 * n - len(lines)]
 
 
 TEXT_SHARE = 0.4

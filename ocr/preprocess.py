@@ -33,10 +33,19 @@ def to_gray_without_red(image: np.ndarray) -> np.ndarray:
     near = cv2.dilate(red.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))) > 0
     out[near] = np.maximum(out[near], r[near])
     # clearly red pixels, lifted by how red they are: a seal's blotchy ink goes to paper white
-    # (left at its red-channel grey it would still draw the ring for the ruling finder)
-    lifted = r[red].astype(np.int32) + 3 * (excess[red].astype(np.int32) - 28)
+    # (left at its red-channel grey it would still draw the ring for the ruling finder). Only
+    # where the red channel is bright: black print under the seal is dark red, as red as the
+    # seal by hue but dark in red (a ruling under a seal would be lifted away with it)
+    rr = r[red].astype(np.int32)
+    bright = np.clip((rr - SEAL_RED_MIN) * (1.0 / 25.0), 0.0, 1.0)
+    lifted = rr + (3.0 * (excess[red].astype(np.int32) - 28) * bright).astype(np.int32)
     out[red] = np.clip(np.maximum(lifted, out[red]), 0, 255).astype(np.uint8)
     return out
+
+
+SEAL_RED_MIN = 175
+"""Red-channel level (paper = 255 after the light is flattened) below which a red pixel is black
+print under a seal rather than the seal's ink (~190-235): it keeps its red-channel grey."""
 
 
 def paper_level(gray: np.ndarray) -> np.ndarray:

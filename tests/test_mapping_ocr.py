@@ -1,0 +1,99 @@
+"""Mapping OCR'd tables that a seal, a faint ruling or a stroke on a ruling has damaged.
+
+Each grid is what the OCR reader produced on a degraded scan (tests/generator/degrade.py,
+bench_ocr): the mapping still places every value it can tell, and guesses nothing else.
+"""
+
+from __future__ import annotations
+
+from extract.layout import Document, TextLine
+from extract.mapping import map_tables
+from extract.schema import schema
+from tests.test_mapping import APPS_HEADER, REVIEW_HEADER, _apps_row, grid
+
+S = schema()
+
+
+def _apps(rows: list[list[object]], header: list[list[object]] = APPS_HEADER):
+    return map_tables(Document("test", [grid([*header, *rows])]), S)
+
+
+def test_seal_characters_among_the_values_do_not_unplace_the_values_before_them():
+    rows = [_apps_row([("一、本年新收政府信息公开申请数量", 1, 3), None, None], [5, 1, 0, 0, 0, 0, 6])]
+    rows[0][7] = "市"  # legal_service_org under the seal reads as one of its characters
+    rows[0][8] = "区岔"
+    m = _apps(rows)
+    assert m.cells["applications.new_received.natural_person"].value == 5
+    assert m.cells["applications.new_received.social_welfare_org"].value == 0
+    assert m.cells["applications.new_received.total"].value == 6
+    assert "applications.new_received.legal_service_org" not in m.cells
+    assert any(i.code == "E_UNREADABLE_CELL" for i in m.issues)
+
+
+def test_a_header_under_a_seal_is_named_by_its_neighbours():
+    header = [list(r) for r in APPS_HEADER]
+    header[1][9] = ("B 2u", 2, 1)  # 总计 under the seal
+    m = _apps([_apps_row([("一、本年新收政府信息公开申请数量", 1, 3), None, None], [5, 1, 0, 0, 0, 0, 6])], header)
+    assert m.cells["applications.new_received.total"].value == 6
+
+
+def test_review_total_under_a_seal_is_named_by_its_neighbours():
+    header = [list(r) for r in REVIEW_HEADER]
+    header[2][9] = "忘亡"  # litigation_direct 总计
+    m = map_tables(Document("test", [grid([*header, [str(i) for i in range(15)]])]), S)
+    assert m.cells["review_litigation.litigation_direct.total"].value == 9
+    assert len(m.cells) == 15
+
+
+def test_an_unreadable_row_label_is_the_row_printed_between_its_neighbours():
+    rows = [
+        _apps_row([("（五）不予处理", 3, 1), None, "4.无正当理由大量反复申请"], [1, 0, 0, 0, 0, 0, 1]),
+        _apps_row([None, None, "設約是以或重斯出其"], [2, 0, 0, 0, 0, 0, 2]),
+        _apps_row([None, ("（六）其他处理", 1, 2), None], [3, 0, 0, 0, 0, 0, 3]),
+    ]
+    m = _apps(rows)
+    assert m.cells["applications.rejected_confirmation.natural_person"].value == 2
+    assert m.cells["applications.other_total.total"].value == 3
+
+
+def test_an_unreadable_label_between_rows_that_are_not_neighbours_stays_unplaced():
+    rows = [
+        _apps_row([("一、本年新收政府信息公开申请数量", 1, 3), None, None], [1, 0, 0, 0, 0, 0, 1]),
+        _apps_row([("設約是以", 1, 3), None, None], [2, 0, 0, 0, 0, 0, 2]),
+        _apps_row([("（七）总计", 1, 3), None, None], [3, 0, 0, 0, 0, 0, 3]),
+    ]
+    m = _apps(rows)
+    assert not [k for k in m.cells if ".new_received." not in k and ".total_processed." not in k]
+
+
+def test_two_row_labels_run_into_one_cell_are_cut_apart():
+    """The faint ruling between 一 and 二 was lost: one label cell spans both value rows."""
+    label = ("一、本年新收政府信息公 开申请数量 二、上年结转政府信息公八 开申请数量", 2, 3)
+    rows = [
+        _apps_row([label, None, None], [44, 31, 0, 0, 0, 0, 75]),
+        _apps_row([None, None, None], [0, 0, 0, 0, 0, 0, 0]),
+    ]
+    m = _apps(rows)
+    assert m.cells["applications.new_received.natural_person"].value == 44
+    assert m.cells["applications.carried_over.total"].value == 0
+
+
+def test_a_continuation_with_as_many_columns_split_differently_is_aligned_by_its_lines():
+    """The first page's header has two characters' strokes taken for column lines inside 社会公益组织,
+    the continuation has its three label columns: ten columns each, in different places."""
+    first_cols = [0.0, 120.0, 150.0, 180.0, 210.0, 220.0, 230.0, 240.0, 270.0, 300.0, 330.0]
+    header = [
+        [("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 1), ("申请人情况", 1, 9)] + [None] * 8,
+        [None, ("自然人", 2, 1), ("法人或其他组织", 1, 7), None, None, None, None, None, None, ("总计", 2, 1)],
+        [None, None, "商业企业", "科研机构", ("社会公益组织", 1, 3), None, None, "法律服务机构", "其他", None],
+    ]
+    first = grid([*header, ["一、本年新收政府信息公开申请数量", "1", "2", "3", ("4", 1, 3), None, None, "5", "6", "21"]],
+                 columns=first_cols)
+    cont_cols = [0.0, 40.0, 80.0, 120.0, 150.0, 180.0, 210.0, 240.0, 270.0, 300.0, 330.0]
+    cont = grid([[("三、本年度办理结果", 1, 1), "（三）不予公开", "1.属于国家秘密", "7", "0", "0", "0", "0", "1", "8"]],
+                page=2, columns=cont_cols)
+    m = map_tables(Document("test", [first, TextLine("- 3 -"), cont]), S)
+    assert m.cells["applications.denied_state_secret.natural_person"].value == 7
+    assert m.cells["applications.denied_state_secret.social_welfare_org"].value == 0
+    assert m.cells["applications.denied_state_secret.other_org"].value == 1
+    assert m.cells["applications.denied_state_secret.total"].value == 8

@@ -1,0 +1,122 @@
+"""Ruled-table geometry on degraded copies: what broke on scans and photos, on small synthetic pages.
+
+Each test draws a table with known cells and the one degradation that used to merge,
+split or lose them.
+"""
+
+from __future__ import annotations
+
+import random
+
+import cv2
+import numpy as np
+
+from ocr.geometry import find_page_quad, upright
+from ocr.grid import find_grids, ruling_ink
+from ocr.preprocess import clean, flatten_illumination, to_gray_without_red
+from tests.generator.degrade import stamp
+
+
+def _table(xs: list[int], ys: list[int], size: tuple[int, int] = (1654, 2339)) -> np.ndarray:
+    """A white page (BGR) with a full grid of 2 px rulings."""
+    w, h = size
+    img = np.full((h, w, 3), 255, np.uint8)
+    for y in ys:
+        cv2.line(img, (xs[0], y), (xs[-1], y), (0, 0, 0), 2)
+    for x in xs:
+        cv2.line(img, (x, ys[0]), (x, ys[-1]), (0, 0, 0), 2)
+    return img
+
+
+def _cells(img: np.ndarray) -> list[tuple[int, int, int, int]]:
+    grids = find_grids(ruling_ink(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY) if img.ndim == 3 else img))
+    assert len(grids) == 1
+    return sorted((c.row, c.col, c.rowspan, c.colspan) for c in grids[0].cells)
+
+
+def _character(img: np.ndarray, x: int, top: int, bottom: int) -> None:
+    """A character whose vertical stroke sits at ``x`` from ``top`` to ``bottom``, with the
+    horizontal strokes of a 丰 crossing it (a stroke of 情 standing on a column line)."""
+    cv2.line(img, (x, top), (x, bottom), (0, 0, 0), 2)
+    for y in np.linspace(top + 3, bottom - 3, 3).astype(int):
+        cv2.line(img, (x - 9, int(y)), (x + 9, int(y)), (0, 0, 0), 2)
+
+
+def test_a_stroke_standing_on_a_column_line_does_not_split_the_title_over_it():
+    """A title cell across two columns whose text has a stroke right over the column line below,
+    touching both rulings of a tight row, stays one cell."""
+    xs, ys = [200, 500, 800, 1100], [300, 328, 400, 460]
+    img = _table(xs, ys)
+    cv2.rectangle(img, (xs[1] - 1, ys[0] + 2), (xs[1] + 1, ys[1] - 2), (255, 255, 255), -1)  # merged title
+    _character(img, xs[1], ys[0] + 1, ys[1] - 1)
+    cells = _cells(img)
+    assert (0, 0, 1, 2) in cells
+    assert len(cells) == 2 + 3 + 3
+
+
+def test_strokes_stacked_over_a_ruling_are_not_a_column():
+    """Two characters in rows above each other, their strokes lined up across the ruling between
+    them: together as long as a column line, still no column."""
+    xs, ys = [200, 500, 1100], [300, 328, 356, 420, 480]
+    img = _table(xs, ys)
+    for r in (0, 1):
+        _character(img, 800, ys[r] + 1, ys[r + 1] - 1)
+    assert _cells(img) == [(r, c, 1, 1) for r in range(4) for c in range(2)]
+
+
+def test_a_column_line_one_short_row_tall_is_found():
+    """A sub-table's line only as tall as one 28 px row (shorter than the page's ruling kernel)
+    separates that row's two labels."""
+    xs, ys = [200, 600, 900, 1200], [300, 360, 420, 448, 508]
+    img = _table(xs, ys)
+    cv2.line(img, (330, ys[2]), (330, ys[3]), (0, 0, 0), 2)  # only in row 2
+    cells = _cells(img)
+    assert (2, 0, 1, 1) in cells and (2, 1, 1, 1) in cells
+    assert (0, 0, 1, 2) in cells  # the other rows span it
+
+
+def _jpeg(img: np.ndarray, quality: int) -> np.ndarray:
+    ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    return cv2.imdecode(buf, cv2.IMREAD_COLOR)
+
+
+def test_a_ruling_under_a_red_seal_still_separates_cells():
+    """A seal over a column line on a blurred JPEG copy: the line under the red is dark red, not
+    the seal's bright red, and stays; the seal goes."""
+    xs, ys = [200, 450, 700, 950, 1200], [400 + 70 * i for i in range(6)]
+    img = _table(xs, ys)
+    stamp(img, (xs[2] + 10, ys[2] + 20), 300, random.Random(5), "某某市人民政府办公室")
+    img = _jpeg(cv2.GaussianBlur(img, (0, 0), 0.8), 50)
+    gray, _ = clean(img)
+    grids = find_grids(ruling_ink(gray))
+    assert len(grids) == 1 and len(grids[0].cells) == 20
+
+
+def test_black_print_under_a_seal_stays_darker_than_the_paper():
+    img = np.full((200, 200, 3), 255, np.uint8)
+    cv2.line(img, (100, 0), (100, 199), (0, 0, 0), 2)
+    stamp(img, (100, 100), 190, random.Random(2), "某某市人民政府")
+    img = _jpeg(cv2.GaussianBlur(img, (0, 0), 0.8), 50)
+    gray = to_gray_without_red(flatten_illumination(img))
+    line = gray[20:180, 99:102].min(axis=1)
+    assert np.percentile(line, 90) < 200  # the ruling is still there all the way down
+
+
+def test_a_sheet_running_out_of_the_frame_is_flattened_by_its_sides():
+    """A photo with the sheet's top-left corner outside the picture: the corner is found where the
+    sides meet beyond the frame, and the page's column lines come out straight."""
+    page = _table([150, 450, 650, 850, 1090], [800 + 60 * i for i in range(7)], (1240, 1754))
+    corners = np.array([[-90, 140], [1500, 60], [1450, 2050], [120, 2120]], np.float32)
+    src = np.array([[0, 0], [1240, 0], [1240, 1754], [0, 1754]], np.float32)
+    m = cv2.getPerspectiveTransform(src, corners)
+    size = (1650, 2200)
+    warped = cv2.warpPerspective(page, m, size, borderValue=(0, 0, 0))
+    mask = cv2.warpPerspective(np.full((1754, 1240), 255, np.uint8), m, size)
+    photo = np.where(mask[:, :, None] > 127, warped, np.full_like(warped, (40, 60, 90)))
+    quad = find_page_quad(photo)
+    assert quad is not None and quad[0, 0] < 0  # beyond the left edge of the frame
+    assert np.abs(quad - corners).max() < 25
+    up = upright(photo)
+    grids = find_grids(ruling_ink(cv2.cvtColor(up.image, cv2.COLOR_BGR2GRAY)))
+    assert [(g.rows, g.cols, len(g.cells)) for g in grids] == [(6, 4, 24)]
