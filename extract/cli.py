@@ -254,6 +254,13 @@ def export_training(
     include_predicted: Annotated[
         bool, typer.Option(help="Also sentences labelled by the classifier (default: structure only).")
     ] = False,
+    labelled: Annotated[
+        list[Path] | None,
+        typer.Option(help="Also the hand-labelled sentences of this YAML set (tests/nlp_test format); repeatable."),
+    ] = None,
+    labelled_repeat: Annotated[
+        int, typer.Option(help="Copies of each hand-labelled sentence in train (they are few beside generated ones).")
+    ] = 1,
 ) -> None:
     """Labelled sentences (section) and spans (problem / improvement) for training or annotation.
 
@@ -261,14 +268,14 @@ def export_training(
     (doccano-style), or train.json + dev.json (Label Studio tasks with pre-annotations, and the
     labelling config as .xml).
     """
-    from nlp.training import split, to_docbin, to_jsonl, to_labelstudio
+    from nlp.training import labelled_examples, split, to_docbin, to_jsonl, to_labelstudio
 
     from .narrative import training_examples
 
     if fmt not in ("spacy", "jsonl", "labelstudio"):
         raise typer.BadParameter("use spacy, jsonl or labelstudio", param_hint="--format")
-    if not sources and db is None:
-        raise typer.BadParameter("give report files/folders or --db")
+    if not sources and db is None and not labelled:
+        raise typer.BadParameter("give report files/folders, --db or --labelled")
     examples = []
     n_docs = 0
     for name, report in _reports_for_training(list(sources or []), db):
@@ -277,7 +284,13 @@ def export_training(
             continue
         n_docs += 1
         examples += training_examples(report, name, include_predicted)
+    for path in labelled or []:
+        hand = labelled_examples(path)
+        typer.echo(f"{path}: {len(hand)} hand-labelled sentences")
+        examples += hand
     train_set, dev_set = split(examples, dev_fraction, seed)
+    if labelled_repeat > 1:  # after the split, so a passage's copies stay on one side
+        train_set += [e for e in train_set if e.meta.get("source") == "hand"] * (labelled_repeat - 1)
     writer = {"spacy": (to_docbin, ".spacy"), "jsonl": (to_jsonl, ".jsonl"), "labelstudio": (to_labelstudio, ".json")}
     write, suffix = writer[fmt]
     for part, exs in (("train", train_set), ("dev", dev_set)):

@@ -166,6 +166,47 @@ def _from_jsonl(rec: dict[str, Any]) -> Example:
     return ex
 
 
+# -- hand-labelled sets (tests/nlp_dev, tests/nlp_test format) --------------
+
+
+def labelled_examples(path: Path, nlp: Any = None) -> list[Example]:
+    """One example per hand-labelled sentence of a YAML set (``id``, ``text``, ``sections``, ``items``).
+
+    Sentences are cut by the pipeline's own sentence rules, so they are the units the classifier sees;
+    a sentence takes the label of the gold fragment that starts in it (as ``nlp.evaluate`` scores it),
+    and sentences the set leaves unlabelled are left out. Items whose text is found verbatim in a
+    sentence become its spans. ``meta["doc"]`` is the passage id, so splits keep passages whole.
+    """
+    import yaml
+
+    from .analyse import analyse
+    from .analyse import blank as blank_pipeline
+
+    nlp = nlp or blank_pipeline()
+    out: list[Example] = []
+    for rec in yaml.safe_load(path.read_text("utf-8")) or []:
+        text = rec["text"]
+        sents = analyse(text, None, nlp).sentences
+        labels: dict[int, str] = {}
+        for label, fragment in rec.get("sections") or []:
+            pos = text.find(fragment)
+            if pos < 0:
+                raise ValueError(f"{path.name} {rec['id']}: fragment not in text: {fragment}")
+            hit = next((i for i, s in enumerate(sents) if s.start <= pos < s.end), None)
+            if hit is not None:
+                labels.setdefault(hit, label)
+        for i, label in sorted(labels.items()):
+            s = sents[i]
+            spans = []
+            for it in rec.get("items") or []:
+                at = s.text.find(it["text"])
+                if at >= 0 and it["label"] in SPAN_LABELS:
+                    spans.append((at, at + len(it["text"]), it["label"]))
+            out.append(Example(s.text, label, spans,
+                               {"doc": f"{path.stem}:{rec['id']}", "source": "hand", "set": path.stem}))
+    return out
+
+
 # -- training ---------------------------------------------------------------
 
 

@@ -109,3 +109,79 @@ def test_cli_export_import_train_load(tmp_path):
 def test_cli_export_needs_input():
     res = runner.invoke(app, ["export-training"])
     assert res.exit_code != 0
+
+
+HAND_SET = """\
+- id: a_town_2022
+  heading: null
+  text: |-
+    本年度共主动公开政府信息120条。
+    存在的问题：一是公开内容不够全面；二是栏目更新不及时。
+    下一步，我镇将加强培训，提升工作人员业务能力。
+    全年未收到申请，未收取任何费用。
+  items:
+    - {label: problem, text: 公开内容不够全面}
+    - {label: improvement, text: 加强培训，提升工作人员业务能力}
+  sections:
+    - [active_disclosure, 本年度共主动公开]
+    - [problems, 存在的问题]
+    - [problems, 一是公开内容]
+    - [problems, 二是栏目更新]
+    - [improvements, 下一步，我镇将]
+- id: b_county_2023
+  heading: null
+  text: 本年度未收取信息处理费。
+  items: []
+  sections:
+    - [fees, 本年度未收取]
+"""
+
+
+@pytest.fixture()
+def hand_set(tmp_path):
+    path = tmp_path / "hand.yaml"
+    path.write_text(HAND_SET, encoding="utf-8")
+    return path
+
+
+def test_labelled_examples_are_the_labelled_sentences(hand_set):
+    from nlp.training import labelled_examples
+
+    exs = labelled_examples(hand_set)
+    by_label = {e.section: e for e in exs}
+    assert [e.section for e in exs].count("problems") >= 1 and "全年未收到申请" not in "".join(e.text for e in exs)
+    assert by_label["active_disclosure"].text.startswith("本年度共主动公开")
+    assert by_label["fees"].meta["doc"] == "hand:b_county_2023" and by_label["fees"].meta["source"] == "hand"
+    spans = [(e.text[s:t], lab) for e in exs for s, t, lab in e.spans]
+    assert ("公开内容不够全面", "problem") in spans
+
+
+def test_labelled_examples_reject_a_fragment_not_in_text(tmp_path):
+    from nlp.training import labelled_examples
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- id: x\n  heading: null\n  text: 甲。\n  items: []\n  sections:\n    - [fees, 乙]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="not in text"):
+        labelled_examples(bad)
+
+
+def test_cli_export_with_labelled_set_trains(hand_set, tmp_path):
+    data = tmp_path / "data"
+    res = runner.invoke(app, ["export-training", str(SHARED / "seeds"), "--labelled", str(hand_set),
+                              "--labelled-repeat", "3", "--dev-fraction", "0.3", "--out", str(data)])
+    assert res.exit_code == 0, res.output
+    assert "hand-labelled sentences" in res.output
+    vocab = blank().vocab
+    train = list(DocBin().from_disk(data / "train.spacy").get_docs(vocab))
+    dev = list(DocBin().from_disk(data / "dev.spacy").get_docs(vocab))
+    fees = [d for d in train + dev if d.text == "本年度未收取信息处理费。"]
+    assert fees and all(d.cats["fees"] == 1.0 and sum(d.cats.values()) == 1.0 for d in fees)
+    # copies only in train, and a passage never on both sides
+    assert len(fees) in (1, 3) and not (any(d in dev for d in fees) and len(fees) > 1)
+    only = runner.invoke(app, ["export-training", "--labelled", str(hand_set), "--dev-fraction", "0.5",
+                               "--out", str(tmp_path / "only")])
+    assert only.exit_code == 0, only.output
+    model = tmp_path / "model"
+    res = runner.invoke(app, ["train", str(data), "--out", str(model), "--max-steps", "20", "--seed", "3"])
+    assert res.exit_code == 0, res.output
+    assert "fees" in spacy.load(model).get_pipe("textcat").labels
