@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-LEVELS = ["clean", "hard", "photo"]
+LEVELS = ["clean", "hard", "photo", "unruled"]
 SYSTEMS = ["gongkai", "tesseract-page"]
 TARGET_CELLS = {"clean": 99.5, "hard": 98.0, "photo": 98.0}
 
