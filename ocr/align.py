@@ -27,6 +27,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .types import Box, Grid, GridCell, Line
 
 _VALUE = re.compile(r"^[\dOoIl〇.,，%\-—–/／]+$")
@@ -67,8 +69,14 @@ def is_value(text: str) -> bool:
     return bool(_VALUE.match(t)) and any(ch.isdigit() or ch in "Oo〇" for ch in t)
 
 
-def find_tables(lines: Sequence[Line], char_h: float | None = None) -> list[AlignedTable]:
-    """Tables among ``lines`` (boxes in one page's pixels, not inside a ruled table)."""
+def find_tables(
+    lines: Sequence[Line], char_h: float | None = None, ink: np.ndarray | None = None
+) -> list[AlignedTable]:
+    """Tables among ``lines`` (boxes in one page's pixels, not inside a ruled table).
+
+    ``ink`` (the page's binary text ink, same pixels), when given, splits a detected box
+    that runs over a column boundary at the white gap there (the detector joins two
+    header cells whose texts nearly touch)."""
     if len(lines) < 4:
         return []
     boxes = [ln.box for ln in lines]
@@ -82,12 +90,12 @@ def find_tables(lines: Sequence[Line], char_h: float | None = None) -> list[Alig
         r.multi = any(b[0] - a[2] >= 1.5 * ch for a, b in itertools.pairwise(xs))
     out = []
     for run in _runs(rows, ch):
-        for piece in _accepted(run, boxes, ch):
-            t = _build(piece, lines, ch)
+        for piece in _accepted(run, boxes, [ln.text for ln in lines], ch):
+            t = _build(piece, lines, ch, ink)
             if t is not None:
                 out.append(t)
     tall = set(range(len(boxes))) - set(flat)
-    for t in out:  # vertical text (a label printed top to bottom) inside the table is its
+    for t in out:  # vertical text (a label printed top to bottom) inside the table is the table's
         x0, y0, x1, y1 = t.grid.box
         inside = [i for i in tall
                   if x0 <= (boxes[i][0] + boxes[i][2]) / 2 <= x1 and y0 <= (boxes[i][1] + boxes[i][3]) / 2 <= y1]
@@ -190,7 +198,7 @@ def _frame(rows: list[_Row], boxes: list[Box], ch: float) -> tuple[list[list[int
     return bands, _edges(bands, left, right)
 
 
-def _accepted(run: list[_Row], boxes: list[Box], ch: float) -> list[list[_Row]]:
+def _accepted(run: list[_Row], boxes: list[Box], texts: list[str], ch: float) -> list[list[_Row]]:
     """The run cut at rows that do not fit its columns, each piece with two rows of several boxes."""
     frame = _frame(run, boxes, ch)
     if frame is None:
@@ -204,25 +212,112 @@ def _accepted(run: list[_Row], boxes: list[Box], ch: float) -> list[list[_Row]]:
             pieces.append([])
     out = []
     for p in pieces:
-        while p and not p[0].multi and not _fits(p[0], boxes, bands, edges, ch):
-            p = p[1:]
+        # above the first row of several boxes only a title centred over the whole table,
+        # close to it (a section heading has a paragraph's space under it); below the last,
+        # a wrapped label's next line or a note over the whole table, never a lone number
+        # (the page number)
+        first = next((k for k, r in enumerate(p) if r.multi), len(p))
+        gaps = sorted(b.top - a.bottom for a, b in itertools.pairwise(p[first:]))
+        reach = max(0.8 * ch, 1.5 * gaps[len(gaps) // 2]) if gaps else 0.8 * ch
+        while first and _title(p[first - 1], p[first], boxes, edges, ch, reach):
+            first -= 1
+        p = p[first:]
+        last = max((k for k, r in enumerate(p) if r.multi), default=-1)
+        end = last + 1
+        while end < len(p) and _tail(p[end], boxes, texts, bands, edges, ch):
+            end += 1
+        p = p[:end]
         if sum(r.multi for r in p) >= 2:
             out.append(p)
     return out
 
 
-def _build(rows: list[_Row], lines: Sequence[Line], ch: float) -> AlignedTable | None:
-    boxes = [ln.box for ln in lines]
-    frame = _frame(rows, boxes, ch)
+def _centred(b: Box, edges: list[float], ch: float) -> bool:
+    return abs((b[0] + b[2]) / 2 - (edges[0] + edges[-1]) / 2) <= 1.5 * ch
+
+
+def _crosses(b: Box, edges: list[float]) -> bool:
+    """The box runs over a column boundary."""
+    return any(b[0] < e < b[2] for e in edges[1:-1])
+
+
+def _title(r: _Row, below: _Row, boxes: list[Box], edges: list[float], ch: float, reach: float) -> bool:
+    return below.top - r.bottom <= reach and all(_centred(boxes[i], edges, ch) for i in r.members)
+
+
+def _tail(r: _Row, boxes: list[Box], texts: list[str], bands: list[list[int]], edges: list[float], ch: float) -> bool:
+    if not _fits(r, boxes, bands, edges, ch) or all(is_value(texts[i]) for i in r.members):
+        return False
+    for i in r.members:
+        b = boxes[i]
+        k = _span(b, bands)[0]
+        inside = _span(b, bands) == (k, k) and edges[k] - 0.25 * ch <= b[0] and b[2] <= edges[k + 1] + 0.25 * ch
+        if not inside and not _centred(b, edges, ch):
+            return False
+    return True
+
+
+def _split(b: Box, bands: list[list[int]], edges: list[float], ink: np.ndarray | None, ch: float) -> list[Box]:
+    """A box over several column bands cut at the white gaps of its ink near the column
+    boundaries it crosses (two cells' texts the detector took for one line); each part
+    trimmed to its ink. A title over the columns has no such gap and stays whole."""
+    a, z = _span(b, bands)
+    if ink is None or a == z:
+        return [b]
+    x0, y0, x1, y1 = b
+    cols = (ink[y0:y1, x0:x1] > 0).sum(axis=0)
+    if cols.size == 0:
+        return [b]
+    cuts = []
+    for e in edges[a + 1 : z + 1]:
+        lo, hi = max(0, int(e - ch - x0)), min(cols.size, int(e + ch - x0))
+        best, run, start, best_at = 0, 0, 0, 0
+        for k in range(lo, hi):
+            if cols[k] == 0:
+                if run == 0:
+                    start = k
+                run += 1
+                if run > best:
+                    best, best_at = run, start
+            else:
+                run = 0
+        if best >= max(2.0, 0.4 * ch):
+            cuts.append(best_at + best // 2)
+    if not cuts:
+        return [b]
+    out = []
+    for lo, hi in itertools.pairwise([0, *cuts, cols.size]):
+        filled = np.flatnonzero(cols[lo:hi])
+        if filled.size:
+            out.append((x0 + lo + int(filled[0]), y0, x0 + lo + int(filled[-1]) + 1, y1))
+    return out or [b]
+
+
+def _build(rows: list[_Row], lines: Sequence[Line], ch: float, ink: np.ndarray | None = None) -> AlignedTable | None:
+    frame = _frame(rows, [ln.box for ln in lines], ch)
     if frame is None:
         return None
     bands, edges = frame
+    boxes: list[Box] = []
+    texts: list[str] = []
+    owner: list[int] = []  # the line each segment comes from
+    for r in rows:
+        members = []
+        for i in r.members:
+            for part in _split(lines[i].box, bands, edges, ink, ch):
+                members.append(len(boxes))
+                boxes.append(part)
+                texts.append(lines[i].text)
+                owner.append(i)
+        r.members = members
     clean = straddled = 0
     for r in rows:
         spans: list[list] = []
         for i in sorted(r.members, key=lambda k: boxes[k][0]):
             a, z = _span(boxes[i], bands)
-            if is_value(lines[i].text):
+            if len(r.members) == 1 and _centred(boxes[i], edges, ch) and _crosses(boxes[i], edges):
+                a, z = 0, len(bands) - 1  # a title over the whole table (its text narrower than the table)
+            if is_value(texts[i]):
                 r.value = True
                 r.first_value_band = min(r.first_value_band, a)
                 clean += a == z
@@ -234,7 +329,9 @@ def _build(rows: list[_Row], lines: Sequence[Line], ch: float) -> AlignedTable |
                 spans.append([a, z, [i]])
         r.spans = [(a, z, m) for a, z, m in spans]
     merged = _join_wrapped(rows, boxes, ch)
-    return _grid(merged, boxes, bands, edges, ch, clean, straddled)
+    table = _grid(merged, boxes, bands, edges, ch, clean, straddled)
+    table.lines = sorted({owner[k] for k in table.lines})
+    return table
 
 
 def _labels_only(r: _Row, limit: int) -> bool:

@@ -137,7 +137,7 @@ class PageReader:
         lines = self._prose(gray, prose_boxes, page.read, grids)
         if self.align and isinstance(self.prose, RapidEngine):
             # tables without rulings: their text, read as prose, stands in columns
-            found = find_tables(lines, _char_height(prose_boxes))
+            found = find_tables(lines, _char_height(prose_boxes), text_ink)
             taken = {i for t in found for i in t.lines}
             for t in found:
                 grids.append(t.grid)
@@ -296,6 +296,12 @@ class PageReader:
                     readings[(t, k)] = Reading(r.text.strip(), _line_confidence(r), [], r.engine)
         if numeric:
             self._check_numbers(numeric, readings, singles)
+        for t, g in enumerate(grids):
+            if g.confidence < 1.0:  # a cell of an inferred grid may stand in the wrong place
+                for k in range(len(g.cells)):
+                    r = readings[(t, k)]
+                    readings[(t, k)] = Reading(r.text, r.confidence * g.confidence, r.alternatives, r.engine,
+                                               r.char_confidences)
         return [
             TableResult(g, [CellReading(c, readings[(t, k)]) for k, c in enumerate(g.cells)])
             for t, g in enumerate(grids)
