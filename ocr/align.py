@@ -216,7 +216,9 @@ def _accepted(run: list[_Row], boxes: list[Box], texts: list[str], ch: float) ->
         # close to it (a section heading has a paragraph's space under it); below the last,
         # a wrapped label's next line or a note over the whole table, never a lone number
         # (the page number)
-        first = next((k for k, r in enumerate(p) if r.multi), len(p))
+        if sum(r.multi for r in p) < 2:
+            continue
+        first = next(k for k, r in enumerate(p) if r.multi)
         gaps = sorted(b.top - a.bottom for a, b in itertools.pairwise(p[first:]))
         reach = max(0.8 * ch, 1.5 * gaps[len(gaps) // 2]) if gaps else 0.8 * ch
         while first and _title(p[first - 1], p[first], boxes, edges, ch, reach):

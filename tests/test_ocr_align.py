@@ -148,3 +148,10 @@ def test_the_page_number_under_a_table_is_not_a_row(number):
     lines = [*_simple_table(1800), _centred(number, (COLS[0] + COLS[-1]) // 2, 1800 + 4 * PITCH + 4)]
     found = find_tables(lines, CH)
     assert len(found) == 1 and found[0].grid.rows == 4 and len(lines) - 1 not in found[0].lines
+
+
+def test_a_run_cut_into_pieces_without_two_tabular_rows_is_no_table():
+    """Regression: a piece of a run holding a single row of several boxes (or none) crashed."""
+    lines = [*_simple_table(300)[:4], _line("三、收到和处理政府信息公开申请情况", PROSE_X, 300 + PITCH),
+             *_simple_table(300 + 2 * PITCH)[4:8], _prose(300 + 3 * PITCH)]
+    assert find_tables(lines, CH) == []
