@@ -204,9 +204,12 @@ def _accepted(run: list[_Row], boxes: list[Box], texts: list[str], ch: float) ->
     if frame is None:
         return []
     bands, edges = frame
+    heights = sorted(boxes[i][3] - boxes[i][1] for r in run if r.multi for i in r.members)
+    tall = 1.2 * heights[len(heights) // 2]
     pieces: list[list[_Row]] = [[]]
     for r in run:
-        if r.multi or _fits(r, boxes, bands, edges, ch):
+        # a line in a bigger font than the table's (a section heading, the body text) is not in it
+        if r.multi or (_fits(r, boxes, bands, edges, ch) and all(boxes[i][3] - boxes[i][1] <= tall for i in r.members)):
             pieces[-1].append(r)
         elif pieces[-1]:
             pieces.append([])
