@@ -205,11 +205,12 @@ def _accepted(run: list[_Row], boxes: list[Box], texts: list[str], ch: float) ->
         return []
     bands, edges = frame
     heights = sorted(boxes[i][3] - boxes[i][1] for r in run if r.multi for i in r.members)
-    tall = 1.2 * heights[len(heights) // 2]
+    tall = 1.3 * heights[len(heights) // 2]
     pieces: list[list[_Row]] = [[]]
     for r in run:
-        # a line in a bigger font than the table's (a section heading, the body text) is not in it
-        if r.multi or (_fits(r, boxes, bands, edges, ch) and all(boxes[i][3] - boxes[i][1] <= tall for i in r.members)):
+        # a line in a bigger font than the table's (a section heading, the body text) is not in it;
+        # a few characters with a quotation mark or a bracket stand taller and are no heading
+        if r.multi or (_fits(r, boxes, bands, edges, ch) and not any(_heading(boxes[i], tall) for i in r.members)):
             pieces[-1].append(r)
         elif pieces[-1]:
             pieces.append([])
@@ -235,6 +236,11 @@ def _accepted(run: list[_Row], boxes: list[Box], texts: list[str], ch: float) ->
         if sum(r.multi for r in p) >= 2:
             out.append(p)
     return out
+
+
+def _heading(b: Box, tall: float) -> bool:
+    h = b[3] - b[1]
+    return h > tall and b[2] - b[0] > 3 * h
 
 
 def _centred(b: Box, edges: list[float], ch: float) -> bool:
