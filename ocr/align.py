@@ -339,6 +339,8 @@ def _build(rows: list[_Row], lines: Sequence[Line], ch: float, ink: np.ndarray |
             else:
                 spans.append([a, z, [i]])
         r.spans = [(a, z, m) for a, z, m in spans]
+    if clean + straddled == 0:
+        return None  # no figure at all: two short prose lines beside a seal's characters are no table
     merged = _join_wrapped(rows, boxes, ch)
     table = _grid(merged, boxes, bands, edges, ch, clean, straddled)
     table.lines = sorted({owner[k] for k in table.lines})

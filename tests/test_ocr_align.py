@@ -155,3 +155,12 @@ def test_a_run_cut_into_pieces_without_two_tabular_rows_is_no_table():
     lines = [*_simple_table(300)[:4], _line("三、收到和处理政府信息公开申请情况", PROSE_X, 300 + PITCH),
              *_simple_table(300 + 2 * PITCH)[4:8], _prose(300 + 3 * PITCH)]
     assert find_tables(lines, CH) == []
+
+
+def test_short_lines_beside_a_seals_characters_are_no_table():
+    """Regression (a hard scan of hongze_2023): two short prose lines with a seal's characters
+    detected far to their right made a two-column "table" and took the prose away."""
+    lines = [_prose(100), _line("均在法定期限答复。", PROSE_X, 150), _line("八", 1300, 150, CH),
+             _line("（三）政府信息管理情况。", PROSE_X + 2 * CH, 150 + PITCH), _line("用", 1290, 150 + PITCH, CH),
+             _prose(150 + 2 * PITCH + 10)]
+    assert find_tables(lines, CH) == []
