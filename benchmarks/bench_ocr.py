@@ -1,11 +1,13 @@
 """OCR accuracy, speed and memory on scans and photos of documents with known truth.
 
-    python benchmarks/bench_ocr.py                      # 3 shared + 7 generated reports x clean/hard/photo
+    python benchmarks/bench_ocr.py                      # 3 shared + 7 generated reports x clean/hard/photo/unruled
     python benchmarks/bench_ocr.py --levels clean --generated 0 --show-wrong
 
 Sources are born-digital PDFs with exact truth (tests/corpus/shared and the first
 ``--generated`` LibreOffice PDFs of tests/corpus/generated); each is rasterised and
-degraded by tests/generator/degrade.py (cached in ``--cache``). For every degradation
+degraded by tests/generator/degrade.py (cached in ``--cache``); ``unruled`` is a clean scan
+with every ruling erased (tables read from text alignment alone, reported on a line of their
+own and with no target: it is a fallback). For every degradation
 level and system, in a process of its own (so its peak memory is its own):
 
 - cells: every truth cell counts; right only when exactly equal; ``wrong`` counts cells
@@ -40,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-LEVELS = ["clean", "hard", "photo"]
+LEVELS = ["clean", "hard", "photo", "unruled"]
 SYSTEMS = ["gongkai", "tesseract-page"]
 TARGET_CELLS = {"clean": 99.5, "hard": 98.0, "photo": 98.0}
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from .align import find_tables
 from .engines import Engine, RapidEngine
 from .geometry import STANDARD_SHORT_SIDE, Upright, map_box, upright
 from .grid import find_grids, line_masks, ruling_ink
@@ -115,10 +116,12 @@ class PageReader:
     unsure_below: float = 0.80
     short_side: int = STANDARD_SHORT_SIDE
     correct_perspective: bool = True
+    align: bool = True
+    """Look for tables without rulings in the text outside the ruled ones (``align``)."""
 
     def read(self, image: np.ndarray) -> PageResult:
         page = self._oriented(image)
-        up, gray, grids = page.up, page.gray, page.grids
+        up, gray, grids = page.up, page.gray, list(page.grids)
         rulings = _grid_rulings(page.lines, grids)
         text_ink = cv2.bitwise_and(page.ink, cv2.bitwise_not(rulings))
         blank = gray.copy()
@@ -132,6 +135,14 @@ class PageReader:
             else:
                 in_table[k].append(b)
         lines = self._prose(gray, prose_boxes, page.read, grids)
+        if self.align and isinstance(self.prose, RapidEngine):
+            # tables without rulings: their text, read as prose, stands in columns
+            found = find_tables(lines, _char_height(prose_boxes), text_ink)
+            taken = {i for t in found for i in t.lines}
+            for t in found:
+                grids.append(t.grid)
+                in_table.append([lines[i].box for i in t.lines])
+            lines = [ln for i, ln in enumerate(lines) if i not in taken]
         tables = self._read_grids(grids, blank, text_ink, in_table)
         src_h, src_w = image.shape[:2]
         result = PageResult(src_w, src_h, up.skew, quarter_turns=up.quarter_turns, perspective=up.perspective,
@@ -150,7 +161,7 @@ class PageReader:
         for t in tables:
             g = t.grid
             cells = [GridCell(c.row, c.col, c.rowspan, c.colspan, map_box(m, c.box)) for c in g.cells]
-            grid = Grid(map_box(m, g.box), g.rows, g.cols, cells, list(g.xs), list(g.ys))
+            grid = Grid(map_box(m, g.box), g.rows, g.cols, cells, list(g.xs), list(g.ys), g.confidence, g.ruled)
             result.tables.append(
                 TableResult(grid, [CellReading(c, cr.reading) for c, cr in zip(cells, t.cells, strict=True)])
             )
@@ -285,6 +296,12 @@ class PageReader:
                     readings[(t, k)] = Reading(r.text.strip(), _line_confidence(r), [], r.engine)
         if numeric:
             self._check_numbers(numeric, readings, singles)
+        for t, g in enumerate(grids):
+            if g.confidence < 1.0:  # a cell of an inferred grid may stand in the wrong place
+                for k in range(len(g.cells)):
+                    r = readings[(t, k)]
+                    readings[(t, k)] = Reading(r.text, r.confidence * g.confidence, r.alternatives, r.engine,
+                                               r.char_confidences)
         return [
             TableResult(g, [CellReading(c, readings[(t, k)]) for k, c in enumerate(g.cells)])
             for t, g in enumerate(grids)

@@ -64,3 +64,6 @@ class Grid:
     cells: list[GridCell]
     xs: list[int]
     ys: list[int]
+    confidence: float = 1.0
+    """How sure the structure is: 1 for drawn rulings, lower for a grid inferred from text alignment."""
+    ruled: bool = True

@@ -32,3 +32,34 @@ def test_truth_violations_agree_with_the_rule_engine(truth_path):
     truth = json.loads(truth_path.read_text("utf-8"))
     found = sorted((v.rule, v.where) for v in RuleChecker(schema()).check(truth["cells"]))
     assert found == sorted((v["rule"], v["where"]) for v in truth["rule_violations"])
+
+
+def test_unruled_pages_keep_their_text_and_lose_every_ruling():
+    """The 'unruled' degradation erases the tables' rulings before the scan, and only them."""
+    import cv2
+    import numpy as np
+
+    from tests.generator.degrade import erase_rulings, render, ruling_edges
+
+    pdf = GENERATED / "gen_000.pdf"
+    page = 1  # the applications table
+    img = render(pdf, 200, page)
+    edges = ruling_edges(pdf)[page]
+    assert len(edges) > 20
+    out = erase_rulings(img, edges, 200)
+    ink = lambda im: cv2.threshold(cv2.cvtColor(im, cv2.COLOR_BGR2GRAY), 0, 255,  # noqa: E731
+                                   cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
+    long_h = cv2.morphologyEx(ink(out), cv2.MORPH_OPEN, np.ones((1, 120), np.uint8))
+    long_v = cv2.morphologyEx(ink(out), cv2.MORPH_OPEN, np.ones((120, 1), np.uint8))
+    assert cv2.morphologyEx(ink(img), cv2.MORPH_OPEN, np.ones((1, 120), np.uint8)).any()
+    assert not long_h.any() and not long_v.any()
+    # the text is all still there: most of the ink outside the rulings stays
+    assert ink(out).sum() > 0.5 * ink(img).sum()
+
+
+def test_unruled_is_its_own_level_and_leaves_the_others_alone(tmp_path):
+    from tests.generator.degrade import DEFAULT_KIND, EXTRA_LEVELS, LEVELS, degrade_document
+
+    assert "unruled" in EXTRA_LEVELS and "unruled" not in LEVELS and DEFAULT_KIND["unruled"] == "pdf"
+    pages, degs = degrade_document(GENERATED / "gen_003.pdf", "unruled", 1)
+    assert pages and all(d.dpi in (200, 300) for d in degs)  # scanned as an office scanner does

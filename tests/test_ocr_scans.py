@@ -20,13 +20,15 @@ from typer.testing import CliRunner
 from extract import read_report
 from extract.cli import app
 from tests.conftest import SHARED
-from tests.generator.degrade import degrade_page, render, table_boxes, write_pages
+from tests.generator.degrade import degrade_page, erase_rulings, render, ruling_edges, table_boxes, write_pages
 
 pytestmark = pytest.mark.slow
 
 SRC = SHARED / "pdf" / "hongze_2024.pdf"
 PAGES = (3, 4)
 ORG = "淮安市洪泽区人民政府"
+UNRULED_RIGHT = 0.6
+"""Share of the cells read right without rulings (measured; a floor, not a target)."""
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +126,25 @@ def test_a_page_turned_the_other_way_reads_the_same(tmp_path, pages, expected, o
     want = {k: v for k, v in expected.items() if on_page[k] == PAGES[0]}
     assert len(want) == 94  # the fees and penalties, and the applications table's first 13 rows
     assert {k: v for k, v in r.values().items() if k in want} == want
+
+
+def test_a_scan_whose_tables_lost_their_rulings_is_read_from_the_alignment(tmp_path, expected):
+    """The same pages with every ruling erased before the scan: the cells come from the text's
+    columns and rows. Not every cell (a nested header without its lines is ambiguous), but what is
+    read is placed right, and nothing from an inferred grid is reported as sure."""
+    edges = ruling_edges(SRC)
+    rng = random.Random(11)
+    imgs, degs = [], []
+    for p in PAGES:
+        page = erase_rulings(render(SRC, 200, p - 1), edges[p - 1], 200)
+        img, deg = degrade_page(page, "clean", rng, 200, [], False, ORG)
+        imgs.append(img)
+        degs.append(deg)
+    (name,) = write_pages(imgs, degs, tmp_path, "unruled", "pdf")
+    r = read_report(tmp_path / name)
+    got = r.values()
+    right = [k for k, v in expected.items() if got.get(k) == v]
+    wrong = {k: (got[k], v) for k, v in expected.items() if k in got and got[k] != v}
+    assert len(right) >= UNRULED_RIGHT * len(expected), (len(right), len(expected), wrong)
+    assert len(wrong) <= 3, wrong
+    assert all(c.confidence < 0.8 for c in r.cells.values() if c.method.startswith("ocr:"))

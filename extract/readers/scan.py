@@ -93,7 +93,7 @@ def ocr_page(
                 tuple((a, round(float(p), 3)) for a, p in r.alternatives),
             )
         cols = [round(x * col_scale, 2) for x in t.grid.xs]
-        tables.append(Table(rows, method, page, box(t.grid.box), True, 1.0, cols))
+        tables.append(Table(rows, method, page, box(t.grid.box), True, t.grid.confidence, cols))
     # in the upright page's reading order (a page scanned on its side runs across the image)
     blocks = [lines[i] if kind == "line" else tables[i] for kind, i in res.order]
     return [b for b in blocks if b is not None]

@@ -16,6 +16,9 @@ degraded the way archives degrade them:
   need a text-alignment fallback the OCR does not have yet.)
 - ``photo``: a phone photo on a desk: perspective, shadow, uneven light, slight
   defocus, colour cast, JPEG; one file per page (several files make one report).
+- ``unruled``: an office scan (as ``clean``) of the document with every ruling erased
+  before scanning: tables without borders, or a copy whose thin rulings vanished. The
+  OCR must find the cells from the alignment of the text alone.
 
 The output truth is the source truth plus ``degradation`` (level, seed, per-page
 parameters) and ``files``; the page text for error rates is the source PDF's own
@@ -39,6 +42,9 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
 LEVELS = ("clean", "hard", "photo")
+EXTRA_LEVELS = ("unruled",)
+"""Levels not in the default set (their pages come from their own random stream: the default
+levels' output for a seed does not change when one is added)."""
 SHARED_TRUTH = Path(__file__).resolve().parents[1] / "corpus" / "shared" / "truth"
 SEAL_FONTS = ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "/usr/share/fonts/truetype/arphic/uming.ttc")
 
@@ -89,6 +95,34 @@ def table_boxes(pdf_path: Path) -> list[list[tuple[float, float, float, float]]]
             found = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
             out.append([tuple(t.bbox) for t in found if (t.bbox[2] - t.bbox[0]) > 150 and (t.bbox[3] - t.bbox[1]) > 60])
             page.close()
+    return out
+
+
+def ruling_edges(pdf_path: Path) -> list[list[tuple[float, float, float, float, float]]]:
+    """Per page, every straight horizontal or vertical edge the PDF draws (lines, rectangle
+    sides) as (x0, top, x1, bottom, line width) in points: the rulings of its tables."""
+    out = []
+    with pdfplumber.open(str(pdf_path)) as pdf:
+        for page in pdf.pages:
+            edges = []
+            for e in page.edges:
+                length = max(e["x1"] - e["x0"], e["bottom"] - e["top"])
+                if length >= 6:  # a tick or a dot is not a ruling
+                    edges.append((e["x0"], e["top"], e["x1"], e["bottom"], float(e.get("linewidth") or 0.5)))
+            out.append(edges)
+            page.close()
+    return out
+
+
+def erase_rulings(img: np.ndarray, edges: list[tuple[float, float, float, float, float]], dpi: int) -> np.ndarray:
+    """The page with its rulings painted over in paper white (a margin of ~1 pt around each,
+    so no grey fringe of the anti-aliased line is left)."""
+    out = img.copy()
+    s = dpi / 72
+    for x0, top, x1, bottom, width in edges:
+        m = (max(width, 0.5) / 2 + 1.0) * s
+        cv2.rectangle(out, (int(x0 * s - m), int(top * s - m)), (int(np.ceil(x1 * s + m)), int(np.ceil(bottom * s + m))),
+                      (255, 255, 255), -1)
     return out
 
 
@@ -327,13 +361,17 @@ def degrade_document(pdf_path: Path, level: str, seed: int, org: str = "") -> tu
     """Every page of ``pdf_path`` rendered and degraded (deterministic for a seed)."""
     rng = random.Random(f"{pdf_path.name}:{level}:{seed}")
     tables = table_boxes(pdf_path)
+    erase = ruling_edges(pdf_path) if level == "unruled" else None
+    scan = "clean" if level == "unruled" else level  # an unruled page is scanned as a clean one
     pages, degs = [], []
     # one resolution per document: a scanner keeps its setting for the whole job
-    dpi = rng.choice([200, 300]) if level == "clean" else rng.randint(150, 220) if level == "hard" else 300
+    dpi = rng.choice([200, 300]) if scan == "clean" else rng.randint(150, 220) if level == "hard" else 300
     for i, boxes in enumerate(tables):
         img = render(pdf_path, dpi, i)
+        if erase is not None:
+            img = erase_rulings(img, erase[i], dpi)
         px = [tuple(int(v * dpi / 72) for v in b) for b in boxes]
-        out, deg = degrade_page(img, level, rng, dpi, px, i == len(tables) - 1, org)  # type: ignore[arg-type]
+        out, deg = degrade_page(img, scan, rng, dpi, px, i == len(tables) - 1, org)  # type: ignore[arg-type]
         pages.append(out)
         degs.append(deg)
     return pages, degs
@@ -364,7 +402,7 @@ def write_pages(pages: list[np.ndarray], degs: list[PageDegradation], out: Path,
     return names
 
 
-DEFAULT_KIND = {"clean": "pdf", "hard": "pdf", "photo": "jpg"}
+DEFAULT_KIND = {"clean": "pdf", "hard": "pdf", "photo": "jpg", "unruled": "pdf"}
 
 
 def find_truth(pdf_path: Path) -> Path | None:
@@ -386,7 +424,8 @@ def make(pdf_path: Path, out: Path, level: str, seed: int, kind: str | None = No
             "doc_id": stem,
             "source_pdf": str(pdf_path.resolve()),
             "files": files,
-            "degradation": {"level": level, "seed": seed, "pages": [asdict(d) for d in degs]},
+            "degradation": {"level": level, "seed": seed, "pages": [asdict(d) for d in degs]}
+            | ({"rulings": "erased"} if level == "unruled" else {}),
         }
     )
     (out / f"{stem}.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -407,7 +446,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--src", type=Path, nargs="+", required=True, help="PDFs or folders of PDFs with truth JSON")
     ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--level", choices=LEVELS, nargs="+", default=list(LEVELS))
+    ap.add_argument("--level", choices=LEVELS + EXTRA_LEVELS, nargs="+", default=list(LEVELS))
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--kind", choices=["pdf", "tiff", "jpg", "png"], help="output container (default by level)")
     ap.add_argument("--clear", action="store_true", help="empty --out first")
