@@ -73,14 +73,7 @@ def analyse_bytes(
         doc = read_document(data, src.format, options)
         src.pages = doc.n_pages or None
         t1 = time.perf_counter()
-        report = build_report(doc, schema(), src)
-        t2 = time.perf_counter()
-        if options.narrative:
-            _narrative(report)
-        t3 = time.perf_counter()
-        report.timings = {"read": round(t1 - t0, 4), "analyse": round(t2 - t1, 4), "narrative": round(t3 - t2, 4),
-                          "total": round(t3 - started, 4)}
-        return doc, report
+        return doc, _finish(build_report(doc, schema(), src), options, started, t0, t1)
     except GongkaiError as exc:
         report = failed_report(src, exc, started)
         if doc is not None:
@@ -114,14 +107,7 @@ def analyse_pages(
         doc = read_images(files, options)
         src.pages = doc.n_pages or None
         t1 = time.perf_counter()
-        report = build_report(doc, schema(), src)
-        t2 = time.perf_counter()
-        if options.narrative:
-            _narrative(report)
-        t3 = time.perf_counter()
-        report.timings = {"read": round(t1 - t0, 4), "analyse": round(t2 - t1, 4), "narrative": round(t3 - t2, 4),
-                          "total": round(t3 - started, 4)}
-        return doc, report
+        return doc, _finish(build_report(doc, schema(), src), options, started, t0, t1)
     except GongkaiError as exc:
         report = failed_report(src, exc, started)
         if doc is not None:
@@ -215,6 +201,17 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
             for t in mapping.tables
         ],
     )
+    return report
+
+
+def _finish(report: Report, options: Options, started: float, t0: float, t1: float) -> Report:
+    """The narrative (unless switched off) and the timings: reading t0-t1, then analysis."""
+    t2 = time.perf_counter()
+    if options.narrative:
+        _narrative(report)
+    t3 = time.perf_counter()
+    report.timings = {"read": round(t1 - t0, 4), "analyse": round(t2 - t1, 4), "narrative": round(t3 - t2, 4),
+                      "total": round(t3 - started, 4)}
     return report
 
 
