@@ -166,7 +166,7 @@ def _segments(table: Table, filled: list[list[Cell | None]], is_row_label: Calla
     for r, row in enumerate(table.rows):
         origin = [c for c in row if c is not None]
         printed = [c for c in origin if c.text.strip()] if table.gridded else origin
-        data = _is_data_row(printed) or _is_blank_row(origin, is_row_label)
+        data = _is_data_row(printed) or (_is_blank_row(origin, is_row_label) and not _lost_header(r, origin))
         if not data and table.gridded and len(origin) >= 2 and not printed and cur.header_rows and not cur.data_rows:
             data = True
         if data:
@@ -179,6 +179,12 @@ def _segments(table: Table, filled: list[list[Cell | None]], is_row_label: Calla
     if cur.header_rows or cur.data_rows:
         segs.append(cur)
     return segs
+
+
+def _lost_header(r: int, origin: list[Cell]) -> bool:
+    """A table's first row with a label beside an empty cell spanning several columns: a header
+    whose spanning text was lost (a seal over 行政诉讼), not a row printed blank."""
+    return r == 0 and any(c.colspan > 1 and not c.text.strip() for c in origin[1:])
 
 
 def _is_blank_row(origin: list[Cell], is_row_label: Callable[[str], bool]) -> bool:
@@ -308,7 +314,10 @@ class TableMapper:
         header = self._header_paths(kind, seg, filled)
         table = seg.table
         col_ids = _fill_column_gaps(kind, [self._match_column(kind, p) for p in header]) if header else []
-        rows = [self._row_labels(kind, filled[r], table.n_cols) for r in seg.data_rows]
+        # a column whose header names the row (the review table's) holds values, never a row label
+        by_header = [c for c, p in enumerate(header or []) if self._match_row(kind, p)]
+        first_value = by_header[0] if by_header else table.n_cols
+        rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
         _split_merged_labels(kind, rows)
         named = _fill_row_gaps(kind, [rid if labels else None for labels, _, rid in rows])
         for k, r in enumerate(seg.data_rows):
@@ -337,18 +346,23 @@ class TableMapper:
                     continue
                 self._put(kind.id, rid, cid, cell)
 
-    def _row_labels(self, kind: _Kind, row_cells: list[Cell | None], n_cols: int) -> tuple[list[Cell], int, str | None]:
-        """A data row's label cells, the column of its last label, and the row they name."""
+    def _row_labels(
+        self, kind: _Kind, row_cells: list[Cell | None], first_value: int
+    ) -> tuple[list[Cell], int, str | None]:
+        """A data row's label cells (left of ``first_value`` and of its first number), the column
+        of its last label, and the row they name."""
         labels: list[Cell] = []
         last_label_col = -1
         first_number = next(
             (c for c, cell in enumerate(row_cells) if cell is not None and parse_cell(cell.text).kind == "number"),
-            n_cols,
+            first_value,
         )
+        if first_value <= first_number:
+            first_number = first_value - 1
         for c, cell in enumerate(row_cells):
+            if c > first_number:
+                break  # labels stand left of the values: text among them (a seal remnant, a misread digit) is no label
             if cell is not None and parse_cell(cell.text).kind == "text":
-                if labels and c > first_number:
-                    break  # text among the values (a seal's remnant, a misread digit) names no row
                 if not labels or labels[-1] is not cell:
                     labels.append(cell)
                 last_label_col = c
@@ -540,49 +554,63 @@ def _cut_into_rows(kind: _Kind, pieces: list[str], n: int) -> list[str] | None:
     return best[1] if best else None
 
 
-def _between(orders: list[list[str]], before: str | None, after: str | None, cyclic: bool = False) -> str | None:
-    """The one id printed between ``before`` and ``after`` (or last, after ``before``), if the
-    templates that print both one apart agree on it. ``cyclic``: the order repeats across the
+def _between(
+    orders: list[list[str]], before: str | None, after: str | None, n: int = 1, cyclic: bool = False
+) -> list[str] | None:
+    """The ``n`` ids printed between ``before`` and ``after`` (or last, after ``before``), if the
+    templates that print both ``n`` apart agree on them. ``cyclic``: the order repeats across the
     table (the review table's groups), so the last may stand before the next group's first."""
-    found: set[str] = set()
+    found: set[tuple[str, ...]] = set()
     for order in orders:
         if before not in order:
             continue
         i = order.index(before)
-        if i == len(order) - 2 and (after is None or (cyclic and after == order[0])):
-            found.add(order[-1])  # the last, at the table's end or before the next group's first
-        elif after is not None and after in order and order.index(after) == i + 2:
-            found.add(order[i + 1])
-    return found.pop() if len(found) == 1 else None
+        if i == len(order) - 1 - n and (after is None or (cyclic and after == order[0])):
+            found.add(tuple(order[i + 1 :]))  # the last, at the table's end or before the next group's first
+        elif after is not None and after in order and order.index(after) == i + n + 1:
+            found.add(tuple(order[i + 1 : i + 1 + n]))
+    return list(found.pop()) if len(found) == 1 else None
+
+
+def _runs(ids: list[str | None]) -> list[tuple[int, int]]:
+    """Maximal runs [a, b) of unnamed entries."""
+    out: list[tuple[int, int]] = []
+    k = 0
+    while k < len(ids):
+        if ids[k] is None:
+            j = k
+            while j < len(ids) and ids[j] is None:
+                j += 1
+            out.append((k, j))
+            k = j
+        else:
+            k += 1
+    return out
 
 
 def _fill_row_gaps(kind: _Kind, ids: list[str | None]) -> list[str | None]:
-    """Rows whose label could not be read (a seal over it), named by the rows above and below:
-    the one row the template prints between them."""
+    """Rows whose labels could not be read (a seal over them), named by the rows above and below:
+    the rows the template prints between them, when there are exactly as many."""
     orders = [list(spec.rows) for spec in kind.specs.values()]
     out = list(ids)
-    for k, rid in enumerate(ids):
-        if rid is None and 0 < k < len(ids) - 1 and ids[k - 1] and ids[k + 1]:
-            out[k] = _between(orders, ids[k - 1], ids[k + 1])
+    for a, b in _runs(ids):
+        if a > 0 and b < len(ids):
+            out[a:b] = _between(orders, ids[a - 1], ids[b], b - a) or out[a:b]
     return out
 
 
 def _fill_column_gaps(kind: _Kind, ids: list[str | None]) -> list[str | None]:
-    """Columns whose header could not be read (a seal over 总计), named by their neighbours.
+    """Columns whose headers could not be read (a seal over 总计), named by their neighbours.
 
-    An unnamed column between two named ones that are one apart in a template's
-    printed order is the column between them; an unnamed last column after the
-    second-to-last printed one is the last.
+    Unnamed columns between two named ones that a template prints exactly that many
+    apart are the columns between them; unnamed last columns after a named one are the
+    template's last, if it prints exactly that many after it.
     """
     out = list(ids)
     orders = [list(spec.columns) for spec in kind.specs.values()]
-    for c, cid in enumerate(ids):
-        if cid is not None or c == 0 or ids[c - 1] is None:
-            continue
-        right = ids[c + 1] if c + 1 < len(ids) else None
-        if c + 1 < len(ids) and right is None:
-            continue
-        out[c] = _between(orders, ids[c - 1], right, cyclic=True)
+    for a, b in _runs(ids):
+        if a > 0:
+            out[a:b] = _between(orders, ids[a - 1], ids[b] if b < len(ids) else None, b - a, cyclic=True) or out[a:b]
     return out
 
 

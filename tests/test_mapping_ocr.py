@@ -97,3 +97,61 @@ def test_a_continuation_with_as_many_columns_split_differently_is_aligned_by_its
     assert m.cells["applications.denied_state_secret.social_welfare_org"].value == 0
     assert m.cells["applications.denied_state_secret.other_org"].value == 1
     assert m.cells["applications.denied_state_secret.total"].value == 8
+
+
+def _denied(labels: list[str]) -> list[list[object]]:
+    """Rows of the 不予公开 group, their item labels as given, each row's values its number."""
+    rows = []
+    for k, text in enumerate(labels, 1):
+        first = ("（三）不予公开", len(labels), 1) if k == 1 else None
+        rows.append(_apps_row([("三、本年度办理结果", len(labels), 1) if k == 1 else None, first, text],
+                              [k, 0, 0, 0, 0, 0, k]))
+    return rows
+
+
+def test_three_unreadable_labels_in_a_run_are_the_three_rows_printed_between_their_neighbours():
+    """A grey seal over the label column: 2., 3. and 4. read as seal characters."""
+    m = _apps(_denied(["1.属于国家秘密", "绍兴", "市", "W", "5.属于三类内部事务信息"]))
+    assert m.cells["applications.denied_prohibited_by_law.natural_person"].value == 2
+    assert m.cells["applications.denied_security_stability.natural_person"].value == 3
+    assert m.cells["applications.denied_third_party_rights.total"].value == 4
+    assert m.cells["applications.denied_internal_affairs.total"].value == 5
+
+
+def test_a_run_of_unreadable_labels_shorter_than_the_gap_stays_unplaced():
+    m = _apps(_denied(["1.属于国家秘密", "绍兴", "市", "5.属于三类内部事务信息"]))
+    assert {k.split(".")[1] for k in m.cells} == {"denied_state_secret", "denied_internal_affairs"}
+    assert sum(i.code == "E_UNPLACED_VALUE" for i in m.issues) == 2 * 7
+
+
+def test_two_unreadable_review_headers_in_a_run_are_named_by_their_neighbours():
+    header = [list(r) for r in REVIEW_HEADER]
+    header[2][7] = "忘亡"  # litigation_direct 其他结果 and 尚未审结 under the seal
+    header[2][8] = "区"
+    m = map_tables(Document("test", [grid([*header, [str(i) for i in range(15)]])]), S)
+    assert m.cells["review_litigation.litigation_direct.other"].value == 7
+    assert m.cells["review_litigation.litigation_direct.pending"].value == 8
+    assert len(m.cells) == 15
+
+
+def test_a_misread_value_in_the_first_review_column_names_no_row():
+    """The review table has no row labels: "Q" (a blurred 0) first in the value row is an
+    unreadable value, not a label that unplaces the row."""
+    values = [str(i) for i in range(15)]
+    values[0] = "Q"
+    m = map_tables(Document("test", [grid([*REVIEW_HEADER, values])]), S)
+    assert "review_litigation.review.upheld" not in m.cells
+    assert m.cells["review_litigation.review.corrected"].value == 1
+    assert len(m.cells) == 14
+    assert [i.code for i in m.issues] == ["E_UNREADABLE_CELL"]
+
+
+def test_a_lost_spanning_header_is_not_taken_for_a_blank_row():
+    """行政诉讼 under a seal reads as nothing: 行政复议 beside a blank ten columns wide is still
+    the header's first row, not a review row printed blank."""
+    header = [list(r) for r in REVIEW_HEADER]
+    header[0][5] = ("", 1, 10)
+    m = map_tables(Document("test", [grid([*header, [str(i) for i in range(15)]])]), S)
+    assert m.cells["review_litigation.review.upheld"].value == 0
+    assert m.cells["review_litigation.litigation_after_review.total"].value == 14
+    assert len(m.cells) == 15
