@@ -29,7 +29,7 @@ from .align import find_tables
 from .engines import Engine, RapidEngine
 from .geometry import STANDARD_SHORT_SIDE, Upright, map_box, upright
 from .grid import find_grids, line_masks, ruling_ink
-from .preprocess import clean, normalise_crop
+from .preprocess import binarize_inv, clean, lift_grey_seals, normalise_crop
 from .types import Box, Grid, GridCell, Line, Reading
 
 _NUMERICISH = re.compile(r"^[\dOoIl|〇.,，\-—/]{1,14}$")
@@ -175,8 +175,11 @@ class PageReader:
             m = max(2, round(0.006 * min(gray.shape)))
             gray[:m], gray[-m:], gray[:, :m], gray[:, -m:] = 255, 255, 255, 255
             ink[:m], ink[-m:], ink[:, :m], ink[:, -m:] = 0, 0, 0, 0
+        lines = ruling_ink(gray)  # before a grey seal is lifted: the lifting breaks the rulings under it
+        gray, seals = lift_grey_seals(gray)
+        if seals:
+            ink = binarize_inv(gray)
         boxes = self.prose.detect(gray) if isinstance(self.prose, RapidEngine) else []
-        lines = ruling_ink(gray)
         return _Page(up, gray, ink, lines, boxes, find_grids(lines))
 
     def _oriented(self, image: np.ndarray) -> _Page:
@@ -320,7 +323,7 @@ class PageReader:
         other = self.cells.read_cells([singles[k] for k in numeric], digits=True)
         unsure = []
         for k, o in zip(numeric, other, strict=True):
-            readings[k] = _combine(readings[k], o)
+            readings[k] = _settle_stroke(_combine(readings[k], o), singles[k])
             if readings[k].confidence < self.unsure_below:
                 unsure.append(k)
         if self.second is not None and self.second not in (self.prose, self.cells) and unsure:
@@ -341,6 +344,8 @@ def _as_number(r: Reading, squeezed: str) -> Reading:
     return Reading(text, conf, list(alts.items()), r.engine)
 
 
+_SLASHES = {"/", "／", "\\"}
+"""A printed blank some reports use instead of a dash or 0."""
 _DASHES = {"一", "—", "——", "–", "－", "-", "--", "_", "~", "一一"}
 """What a cell holding only a dash (a printed blank) reads as."""
 _EDGE_SPECKS = "·.,:;'`‘’\"“”、。，"
@@ -372,6 +377,11 @@ def _combine(first: Reading, other: Reading) -> Reading:
     if other.text and not _NUMERICISH.match(first.text):
         # the first reading is not a number at all ("()" for a blurred "0"): the digits reading stands
         return Reading(other.text, other.confidence * 0.8, [], other.engine)
+    if first.text in _SLASHES and other.text in ("1", "7"):
+        # a printed "/" (a blank) is a thin stroke the digits-only engine can only call 1 or 7
+        alts[other.text] = max(alts.get(other.text, 0.0), 0.5 * other.confidence)
+        return Reading(first.text, first.confidence * (1.0 - 0.3 * other.confidence),
+                       sorted(alts.items(), key=lambda a: -a[1]), first.engine)
     if first.text == other.text:
         if not first.text:
             return first
@@ -386,6 +396,49 @@ def _combine(first: Reading, other: Reading) -> Reading:
     alts.pop(a.text, None)
     conf = a.confidence * (1.0 - 0.5 * b.confidence)
     return Reading(a.text, conf, sorted(alts.items(), key=lambda x: -x[1]), a.engine)
+
+
+_STROKES = {"1", "/", "l", "I", "L", "|", "\\", "／"}
+"""What one straight stroke reads as: a 1 or a slash (a printed blank), told apart by its slant."""
+
+
+def stroke_slant(crop: np.ndarray) -> float | None:
+    """Degrees from vertical (positive leaning right) of the crop's main ink, if it is one long
+    thin stroke; None for anything rounder (a 1 with a large foot, a 7, any other digit)."""
+    if crop.size < 16:
+        return None
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n < 2:
+        return None
+    k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    ys, xs = np.nonzero(labels == k)
+    if len(xs) < 12:
+        return None
+    values, vectors = np.linalg.eigh(np.cov(np.vstack([xs, ys]).astype(np.float64)))
+    if values[1] < 16.0 * max(values[0], 1e-6):  # long axis under 4x the short one: not a lone stroke
+        return None
+    vx, vy = vectors[:, 1]
+    return float((np.degrees(np.arctan2(-vx, vy)) + 90.0) % 180.0 - 90.0)
+
+
+def _settle_stroke(r: Reading, crop: np.ndarray) -> Reading:
+    """A lone stroke read as 1, l, L or / is a slash when it leans like one and a 1 when it stands
+    upright: neither engine tells them apart reliably on a blurred scan (each called a printed
+    "/" a confident 1 in turn), the slant does. The other reading stays as an alternative."""
+    if r.text not in _STROKES:
+        return r
+    slant = stroke_slant(crop)
+    if slant is None or 6.0 < abs(slant) < 12.0:
+        return r
+    text = "/" if slant >= 12.0 else "1" if abs(slant) <= 6.0 else r.text
+    if text == r.text:
+        return r
+    alts = {a: c for a, c in r.alternatives if a != text}
+    if r.text in ("1", "/"):
+        alts[r.text] = min(r.confidence, 0.3)
+    return Reading(text, max(r.confidence, 0.8), sorted(alts.items(), key=lambda a: -a[1]), r.engine,
+                   r.char_confidences)
 
 
 def _vote(cur: Reading, extra: Reading) -> Reading:
@@ -487,7 +540,13 @@ def _pad(crop: np.ndarray, share: bool = True, m: int = 6) -> np.ndarray:
     if crop.size == 0:
         return np.full((16, 16), 255, np.uint8)
     out = cv2.copyMakeBorder(normalise_crop(crop), m, m, m, m, cv2.BORDER_CONSTANT, value=255)
-    return _share(out, crop.shape[0], CELL_TEXT_SHARE) if share else out
+    if not share:
+        return out
+    out = _share(out, crop.shape[0], CELL_TEXT_SHARE)
+    extra = out.shape[0] - out.shape[1]
+    if extra > 0:  # the recogniser drops a lone digit in a crop narrower than it is high ("0" read as nothing)
+        out = cv2.copyMakeBorder(out, 0, 0, extra // 2, extra - extra // 2, cv2.BORDER_CONSTANT, value=255)
+    return out
 
 
 def _share(crop: np.ndarray, text_h: float, share: float) -> np.ndarray:

@@ -144,6 +144,64 @@ def normalise_crop(crop: np.ndarray) -> np.ndarray:
     return cv2.LUT(crop, lut)
 
 
+SEAL_RADIUS = (0.075, 0.13)
+"""A round seal's radius as a share of the page's short side (a 38-45 mm seal on A4: 0.09-0.11)."""
+
+
+def grey_seals(gray: np.ndarray) -> list[tuple[int, int, int, float]]:
+    """Round seals printed grey (a photocopy of a red seal): (x, y, radius, ring's grey level).
+
+    Circles of a seal's size are proposed on a quarter-size copy and kept when ink runs all
+    round them (a seal's ring; a circle of table corners and text has gaps) at a level between
+    black print and paper: a ring as black as the print could not be told from it by its grey.
+    """
+    h, w = gray.shape
+    f = 4
+    small = cv2.GaussianBlur(cv2.resize(gray, (w // f, h // f), interpolation=cv2.INTER_AREA), (0, 0), 1.0)
+    rmin, rmax = (int(share * min(h, w) / f) for share in SEAL_RADIUS)
+    found = cv2.HoughCircles(small, cv2.HOUGH_GRADIENT_ALT, 1.5, rmin, param1=60, param2=0.6,
+                             minRadius=rmin, maxRadius=rmax)
+    if found is None:
+        return []
+    out = []
+    angles = np.linspace(0.0, 2.0 * np.pi, 180, endpoint=False)
+    offsets = np.arange(-2.0 * f, 2.0 * f + 1, 2.0)
+    for x, y, r in found[0]:
+        cx, cy, rad = x * f, y * f, r * f
+        # the darkest pixel across the ring's width at each angle
+        rr = rad + offsets[:, None]
+        xs = np.clip((cx + rr * np.cos(angles)).astype(int), 0, w - 1)
+        ys = np.clip((cy + rr * np.sin(angles)).astype(int), 0, h - 1)
+        ring = gray[ys, xs].min(axis=0)
+        inked = ring < 200
+        if inked.mean() < 0.9:
+            continue
+        level = float(np.median(ring[inked]))
+        if 70.0 <= level <= 190.0:
+            out.append((int(cx), int(cy), int(rad), level))
+    return out
+
+
+def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, int]:
+    """The page with grey seals lifted to paper white, and how many there were.
+
+    Stamped over print, a seal darkens the paper to its own grey but cannot lighten
+    black print: within the seal's disc, whatever is lighter than most of its ring is
+    the seal. Thin fringes of the print go with it; the strokes' cores stay.
+    """
+    seals = grey_seals(gray)
+    if not seals:
+        return gray, 0
+    out = gray.copy()
+    mask = np.zeros_like(gray)
+    for x, y, r, level in seals:
+        mask[:] = 0
+        cv2.circle(mask, (x, y), int(1.08 * r), 255, -1)
+        inside = (mask > 0) & (out > 0.8 * level)
+        out[inside] = 255
+    return out, len(seals)
+
+
 def clean(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(grey, binary ink mask) of an upright, level page: seals dropped, light flattened, speckle removed."""
     # light first, then seals: a seal lifted to white before the light is flattened would

@@ -14,7 +14,15 @@ import pytest
 from ocr.geometry import Upright, find_page_quad, map_box, upright
 from ocr.grid import find_grids, ruling_ink
 from ocr.page import _cell_lines, _content
-from ocr.preprocess import binarize_inv, normalise_crop, rotate, skew_angle, to_gray_without_red
+from ocr.preprocess import (
+    binarize_inv,
+    grey_seals,
+    lift_grey_seals,
+    normalise_crop,
+    rotate,
+    skew_angle,
+    to_gray_without_red,
+)
 from ocr.types import GridCell
 from tests.conftest import SHARED
 from tests.generator.degrade import PageDegradation, degrade_page, render, stamp
@@ -119,6 +127,47 @@ def test_a_grey_seal_over_a_table_adds_no_columns():
     gray = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)  # grey: the colour that would remove it is gone
     grids = find_grids(ruling_ink(gray))
     assert [(g.rows, g.cols, len(g.cells)) for g in grids] == [(6, 4, 24)]
+
+
+def _grey_stamped(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """An A4 page at 200 dpi (the OCR's standard width) with digits in a table, and the same page
+    stamped and photocopied grey."""
+    page = np.full((2339, 1654, 3), 255, np.uint8)
+    for x in range(300, 1400, 150):
+        cv2.line(page, (x, 600), (x, 1400), (0, 0, 0), 2)
+    for y in range(600, 1401, 80):
+        cv2.line(page, (300, y), (1350, y), (0, 0, 0), 2)
+        if y < 1400:
+            for x in range(300, 1350, 150):
+                cv2.putText(page, "0", (x + 60, y + 55), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (0, 0, 0), 3)
+    stamped = page.copy()
+    stamp(stamped, (800, 1000), 330, random.Random(seed), "某某市人民政府办公室")  # a 42 mm seal
+    return cv2.cvtColor(page, cv2.COLOR_BGR2GRAY), cv2.cvtColor(stamped, cv2.COLOR_BGR2GRAY)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_grey_seal_is_found_and_lifted_and_the_print_under_it_stays(seed):
+    clean_page, grey = _grey_stamped(seed)
+    seals = grey_seals(grey)
+    assert len(seals) == 1
+    x, y, r, level = seals[0]
+    assert 70 <= level <= 190  # the ring is grey: lighter than the print, darker than the paper
+    assert abs(x - 800) <= 12 and abs(y - 1000) <= 12 and 140 <= r <= 170
+    lifted, n = lift_grey_seals(grey)
+    assert n == 1
+    disc = np.zeros_like(grey)
+    cv2.circle(disc, (800, 1000), 170, 255, -1)
+    seal_only = (disc > 0) & (clean_page > 250) & (grey < 200)  # the seal's ink on bare paper
+    assert seal_only.sum() > 5000
+    assert (lifted[seal_only] == 255).mean() > 0.97
+    print_ = (disc > 0) & (clean_page < 60)  # digits and rulings under the seal
+    assert (lifted[print_] < 100).mean() > 0.97
+
+
+def test_a_page_without_a_seal_has_no_grey_seal():
+    clean_page, _ = _grey_stamped(1)
+    assert grey_seals(clean_page) == []
+    assert lift_grey_seals(clean_page)[1] == 0
 
 
 def test_a_red_seal_turns_to_paper_white_and_black_print_under_it_stays():

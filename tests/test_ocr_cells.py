@@ -1,0 +1,82 @@
+"""Reading one table cell: the crop the recogniser gets and how two engines' readings combine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from ocr.page import _combine, _pad, _settle_stroke, stroke_slant
+from ocr.types import Reading
+
+REGRESSION = Path(__file__).parent / "corpus" / "regression"
+
+
+def _lone_zero() -> np.ndarray:
+    """A tight crop of a blurred "0" as the cell finder cuts it: narrower than it is high."""
+    img = np.full((40, 40), 255, np.uint8)
+    cv2.ellipse(img, (20, 20), (7, 11), 0, 0, 360, 0, 3)
+    img = cv2.GaussianBlur(img, (0, 0), 1.2)
+    return img[7:34, 11:30]
+
+
+def test_a_cell_crop_for_the_recogniser_is_at_least_as_wide_as_it_is_high():
+    crop = _pad(_lone_zero())
+    assert crop.shape[1] >= crop.shape[0]
+    ink = np.argwhere(crop < 128)
+    centre = (ink[:, 1].min() + ink[:, 1].max()) / 2
+    assert abs(centre - crop.shape[1] / 2) <= 2  # the digit stays in the middle
+    assert _pad(_lone_zero(), share=False).shape[1] < _pad(_lone_zero(), share=False).shape[0]  # Tesseract's is tight
+
+
+@pytest.mark.slow
+def test_a_lone_zero_in_a_narrow_crop_is_read():
+    """A clear "0" of a hard scan (gen_009, seed 2) read as nothing by both engines: RapidOCR
+    drops a character in a crop narrower than it is high."""
+    from ocr.engines import RapidEngine
+
+    crop = cv2.imread(str(REGRESSION / "lone_zero_dropped_in_narrow_crop.png"), cv2.IMREAD_GRAYSCALE)
+    assert RapidEngine().recognize_full([_pad(crop)])[0].text == "0"
+
+
+def test_a_printed_slash_read_as_1_by_the_digits_engine_stays_a_slash():
+    """The digits-only engine can only call a "/" (a printed blank) 1 or 7, however sure it is."""
+    got = _combine(Reading("/", 0.91, [], "rapidocr"), Reading("1", 0.95, [], "tesseract"))
+    assert got.text == "/"
+    assert dict(got.alternatives)["1"] > 0  # kept for the arithmetic to choose
+    assert got.confidence < 0.91
+
+
+def test_two_engines_agreeing_are_surer_and_disagreeing_keep_both():
+    same = _combine(Reading("7", 0.9, [], "rapidocr"), Reading("7", 0.8, [], "tesseract"))
+    assert same.text == "7" and same.confidence > 0.9
+    differ = _combine(Reading("6", 0.7, [], "rapidocr"), Reading("9", 0.9, [], "tesseract"))
+    assert differ.text == "9" and dict(differ.alternatives) == {"6": 0.7}
+
+
+def _stroke(ch: str) -> np.ndarray:
+    img = np.full((60, 40), 255, np.uint8)
+    cv2.putText(img, ch, (8, 48), cv2.FONT_HERSHEY_SIMPLEX, 1.5, 0, 3)
+    return img
+
+
+def test_a_slash_is_told_from_a_1_by_its_slant():
+    scanned = cv2.imread(str(REGRESSION / "slash_read_as_1.png"), cv2.IMREAD_GRAYSCALE)
+    assert stroke_slant(_pad(scanned, share=False)) > 15
+    assert stroke_slant(_stroke("/")) > 15
+    upright = np.full((60, 40), 255, np.uint8)
+    cv2.line(upright, (20, 8), (20, 52), 0, 3)
+    assert abs(stroke_slant(upright)) < 2
+    for rounder in "0127":  # a 1 with its flag and foot is no lone stroke: left to the engines
+        assert stroke_slant(_stroke(rounder)) is None
+
+
+def test_a_printed_slash_read_as_1_by_both_engines_is_a_slash():
+    """A "/" of a hard scan (gen_000, seed 2): RapidOCR read L, Tesseract 1."""
+    scanned = _pad(cv2.imread(str(REGRESSION / "slash_read_as_1.png"), cv2.IMREAD_GRAYSCALE), share=False)
+    got = _settle_stroke(Reading("1", 0.7, [("L", 0.4)], "tesseract"), scanned)
+    assert got.text == "/"
+    assert "1" in dict(got.alternatives)
+    assert _settle_stroke(Reading("7", 0.9, [], "rapidocr"), scanned).text == "7"  # not a stroke reading: kept
