@@ -314,9 +314,11 @@ class TableMapper:
         header = self._header_paths(kind, seg, filled)
         table = seg.table
         col_ids = _fill_column_gaps(kind, [self._match_column(kind, p) for p in header]) if header else []
-        # a column whose header names the row (the review table's) holds values, never a row label
+        # the first column the header names (a value column, or one whose header names the row: the
+        # review table's) holds values: text there is never a row label, a number left of it never a value
         by_header = [c for c, p in enumerate(header or []) if self._match_row(kind, p)]
-        first_value = by_header[0] if by_header else table.n_cols
+        value_cols = [c for c, cid in enumerate(col_ids) if cid is not None]
+        first_value = min(by_header[:1] + value_cols[:1], default=None)
         rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
         _split_merged_labels(kind, rows)
         named = _fill_row_gaps(kind, [rid if labels else None for labels, _, rid in rows])
@@ -347,21 +349,21 @@ class TableMapper:
                 self._put(kind.id, rid, cid, cell)
 
     def _row_labels(
-        self, kind: _Kind, row_cells: list[Cell | None], first_value: int
+        self, kind: _Kind, row_cells: list[Cell | None], first_value: int | None
     ) -> tuple[list[Cell], int, str | None]:
-        """A data row's label cells (left of ``first_value`` and of its first number), the column
-        of its last label, and the row they name."""
+        """A data row's label cells, the column of its last label, and the row they name.
+
+        Labels stand left of ``first_value`` when the header tells it, else left of the row's
+        first number: text among the values (a seal remnant, a misread digit) is no label.
+        """
         labels: list[Cell] = []
         last_label_col = -1
-        first_number = next(
-            (c for c, cell in enumerate(row_cells) if cell is not None and parse_cell(cell.text).kind == "number"),
-            first_value,
-        )
-        if first_value <= first_number:
-            first_number = first_value - 1
-        for c, cell in enumerate(row_cells):
-            if c > first_number:
-                break  # labels stand left of the values: text among them (a seal remnant, a misread digit) is no label
+        if first_value is None:
+            first_value = next(
+                (c for c, cell in enumerate(row_cells) if cell is not None and parse_cell(cell.text).kind == "number"),
+                len(row_cells),
+            )
+        for c, cell in enumerate(row_cells[:first_value]):
             if cell is not None and parse_cell(cell.text).kind == "text":
                 if not labels or labels[-1] is not cell:
                     labels.append(cell)

@@ -155,3 +155,13 @@ def test_a_lost_spanning_header_is_not_taken_for_a_blank_row():
     assert m.cells["review_litigation.review.upheld"].value == 0
     assert m.cells["review_litigation.litigation_after_review.total"].value == 14
     assert len(m.cells) == 15
+
+
+def test_a_stray_digit_in_a_label_column_leaves_the_label_after_it():
+    """A continuation row under a seal's remnant: the group column reads "3", the item column
+    "2.重复申请". The header says where the values begin: the digit is no value, the label names the row."""
+    rows = [["", "3", "2重 复申请", "52", "44", "31", "22", "0", "62", "211"]]
+    m = _apps(rows)
+    assert m.cells["applications.rejected_duplicate.natural_person"].value == 52
+    assert m.cells["applications.rejected_duplicate.total"].value == 211
+    assert len(m.cells) == 7
