@@ -207,8 +207,8 @@ class RapidEngine:
         """Each single-line crop read, with per-character alternatives for unsure characters.
 
         RapidOCR's own batching pads every crop to at least 320 px (~7 characters): a
-        lone "0" then costs as much as a line. Here crops of similar width share a batch
-        padded only to their own widest member (2.5x faster on a table page, same text).
+        lone "0" then costs as much as a line. Here only crops of the same width (to 8 px)
+        share a batch: the recogniser's cost is its input's width, padding included.
         The recogniser's second choice at an unsure character gives an alternative
         reading ("9" unsure, "6" second: "1906" also "1606").
         """
@@ -218,13 +218,16 @@ class RapidEngine:
         h = self.rec_height
         imgs = [_bgr(c) for c in crops]
         ratios = np.array([max(1, c.shape[1]) / max(1, c.shape[0]) for c in imgs])
-        order = np.argsort(ratios, kind="stable")
+        widths = [max(16, int(np.ceil(h * r / 8) * 8)) for r in ratios]
+        same: dict[int, list[int]] = {}
+        for i, w in enumerate(widths):
+            same.setdefault(w, []).append(i)
         out: list[Reading | None] = [None] * len(imgs)
-        start = 0
-        while start < len(order):
-            idx = order[start : start + max_batch]
-            start += len(idx)
-            width = max(16, int(np.ceil(h * ratios[idx].max() / 8) * 8))
+        # measured on table and prose pages: recognition in ~2/3 of the time of batches of 16
+        # similar widths padded to their widest (35-47 % of that input was padding)
+        batches = [g[k : k + max_batch] for g in same.values() for k in range(0, len(g), max_batch)]
+        for idx in batches:
+            width = widths[idx[0]]
             batch = np.zeros((len(idx), 3, h, width), np.float32)
             for j, i in enumerate(idx):
                 w = min(width, max(1, int(np.ceil(h * ratios[i]))))

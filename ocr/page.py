@@ -201,6 +201,13 @@ class PageReader:
             return page
         h, w = page.gray.shape
         score180, _ = self._sample_score(page.gray[::-1, ::-1], [_flip_box(b, w, h) for b in sample])
+        flip_better = score180 > max(1.25 * score0, score0 + 2)
+        if flip_better and score180 >= SURE_ORIENTATION:
+            return self._flipped(page)  # reads as Chinese upside down: no need to try its sides
+        if wide >= max(10, 3 * tall):
+            # lines run across the page: it is upright or upside down, never on its side (a page on
+            # its side has its lines, and a table's short labels, detected as tall boxes)
+            return self._flipped(page) if flip_better else page
         side = self._prepared(image, 1)
         side_sample = _sample(side.boxes, side.grids)
         score90, read90 = self._sample_score(side.gray, side_sample)
@@ -212,7 +219,11 @@ class PageReader:
             return page
         if turns == 1:
             return side
-        base = page if turns == 2 else side
+        return self._flipped(page if turns == 2 else side)
+
+    @staticmethod
+    def _flipped(base: _Page) -> _Page:
+        """``base`` turned half round, its detected boxes with it."""
         bh, bw = base.gray.shape
         gray = np.ascontiguousarray(base.gray[::-1, ::-1])
         ink = np.ascontiguousarray(base.ink[::-1, ::-1])
