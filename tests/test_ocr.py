@@ -1,4 +1,4 @@
-"""OCR library pieces and the scanned-page path (work in progress: see issue 3)."""
+"""OCR library pieces and the scanned-page path: grids, skew, seals, engine faults, provenance."""
 
 from __future__ import annotations
 
