@@ -388,8 +388,8 @@ def _combine(first: Reading, other: Reading) -> Reading:
     if other.text and not _NUMERICISH.match(first.text):
         # the first reading is not a number at all ("()" for a blurred "0"): the digits reading stands
         return Reading(other.text, other.confidence * 0.8, [], other.engine)
-    if first.text in _SLASHES and other.text in ("1", "7"):
-        # a printed "/" (a blank) is a thin stroke the digits-only engine can only call 1 or 7
+    if first.text in _SLASHES and other.text == "1":
+        # a printed "/" (a blank) is a thin stroke the digits-only engine can only call 1
         alts[other.text] = max(alts.get(other.text, 0.0), 0.5 * other.confidence)
         return Reading(first.text, first.confidence * (1.0 - 0.3 * other.confidence),
                        sorted(alts.items(), key=lambda a: -a[1]), first.engine)
