@@ -99,6 +99,8 @@ class _Page:
     grids: list[Grid]
     read: dict[Box, Reading] = field(default_factory=dict)
     """Lines already read while deciding the orientation (reused as prose)."""
+    seals: list[tuple[int, int, int, float]] = field(default_factory=list)
+    """Grey seals lifted from the page: (x, y, radius, ring level)."""
 
 
 @dataclass
@@ -143,7 +145,7 @@ class PageReader:
                 grids.append(t.grid)
                 in_table.append([lines[i].box for i in t.lines])
             lines = [ln for i, ln in enumerate(lines) if i not in taken]
-        tables = self._read_grids(grids, blank, text_ink, in_table)
+        tables = self._read_grids(grids, blank, text_ink, in_table, page.seals)
         src_h, src_w = image.shape[:2]
         result = PageResult(src_w, src_h, up.skew, quarter_turns=up.quarter_turns, perspective=up.perspective,
                             upright_size=(gray.shape[1], gray.shape[0]), upright_scale=up.scale)
@@ -180,7 +182,7 @@ class PageReader:
         if seals:
             ink = binarize_inv(gray)
         boxes = self.prose.detect(gray) if isinstance(self.prose, RapidEngine) else []
-        return _Page(up, gray, ink, lines, boxes, find_grids(lines))
+        return _Page(up, gray, ink, lines, boxes, find_grids(lines), seals=seals)
 
     def _oriented(self, image: np.ndarray) -> _Page:
         """The page the right way up: the orientation whose sample lines read most confidently.
@@ -229,7 +231,8 @@ class PageReader:
         ink = np.ascontiguousarray(base.ink[::-1, ::-1])
         lines = np.ascontiguousarray(base.lines[::-1, ::-1])
         boxes = sorted((_flip_box(b, bw, bh) for b in base.boxes), key=lambda b: (b[1], b[0]))
-        return _Page(base.up.turned(2), gray, ink, lines, boxes, find_grids(lines))
+        seals = [(bw - x, bh - y, r, level) for x, y, r, level in base.seals]
+        return _Page(base.up.turned(2), gray, ink, lines, boxes, find_grids(lines), seals=seals)
 
     def _sample_score(self, gray: np.ndarray, boxes: list[Box]) -> tuple[float, dict[Box, Reading]]:
         """Chinese characters read confidently: upright text has them, text on its side or upside
@@ -260,9 +263,14 @@ class PageReader:
 
     # -- tables ---------------------------------------------------------------
     def _read_grids(
-        self, grids: list[Grid], gray: np.ndarray, ink: np.ndarray, boxes: list[list[Box]]
+        self, grids: list[Grid], gray: np.ndarray, ink: np.ndarray, boxes: list[list[Box]],
+        seals: Sequence[tuple[int, int, int, float]] = (),
     ) -> list[TableResult]:
-        """Every cell of every table: one batched recognition pass, one Tesseract call for the numbers."""
+        """Every cell of every table: one batched recognition pass, one Tesseract call for the numbers.
+
+        A cell with no ink under a lifted grey seal is not surely blank: print as light as the
+        seal went with it.
+        """
         owner: list[tuple[int, int]] = []  # (table, cell) of each strip
         strips: list[np.ndarray] = []
         singles: dict[tuple[int, int], np.ndarray] = {}
@@ -295,7 +303,8 @@ class PageReader:
             for k in range(len(g.cells)):
                 r = first.get((t, k))
                 if r is None:
-                    readings[(t, k)] = Reading("", 1.0, [], "blank")
+                    under_seal = any(_box_meets_disc(g.cells[k].box, s) for s in seals)
+                    readings[(t, k)] = Reading("", UNDER_SEAL_BLANK if under_seal else 1.0, [], "blank")
                     continue
                 squeezed = r.text.strip().replace(" ", "")
                 if squeezed in _DASHES:  # a printed blank: "—" read as 一 would pass for a label
@@ -471,6 +480,17 @@ def _vote(cur: Reading, extra: Reading) -> Reading:
 
 
 # -- geometry helpers ---------------------------------------------------------
+
+
+UNDER_SEAL_BLANK = 0.4
+"""Confidence of a cell read blank under a lifted grey seal: on hard scans some such cells held
+a 0 printed as light as the seal, lifted with it."""
+
+
+def _box_meets_disc(b: Box, seal: tuple[int, int, int, float]) -> bool:
+    x, y, r, _ = seal
+    nx, ny = min(max(x, b[0]), b[2]), min(max(y, b[1]), b[3])  # the box's point nearest the centre
+    return (nx - x) ** 2 + (ny - y) ** 2 <= (1.08 * r) ** 2
 
 
 def _flip_box(b: Box, w: int, h: int) -> Box:

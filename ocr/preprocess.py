@@ -182,8 +182,8 @@ def grey_seals(gray: np.ndarray) -> list[tuple[int, int, int, float]]:
     return out
 
 
-def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, int]:
-    """The page with grey seals lifted to paper white, and how many there were.
+def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int, int, float]]]:
+    """The page with grey seals lifted to paper white, and the seals (as ``grey_seals``).
 
     Stamped over print, a seal darkens the paper to its own grey but cannot lighten
     black print: within the seal's disc, whatever is lighter than most of its ring is
@@ -191,7 +191,7 @@ def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, int]:
     """
     seals = grey_seals(gray)
     if not seals:
-        return gray, 0
+        return gray, []
     out = gray.copy()
     mask = np.zeros_like(gray)
     for x, y, r, level in seals:
@@ -199,7 +199,7 @@ def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, int]:
         cv2.circle(mask, (x, y), int(1.08 * r), 255, -1)
         inside = (mask > 0) & (out > 0.8 * level)
         out[inside] = 255
-    return out, len(seals)
+    return out, seals
 
 
 def clean(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

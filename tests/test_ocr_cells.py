@@ -80,3 +80,21 @@ def test_a_printed_slash_read_as_1_by_both_engines_is_a_slash():
     assert got.text == "/"
     assert "1" in dict(got.alternatives)
     assert _settle_stroke(Reading("7", 0.9, [], "rapidocr"), scanned).text == "7"  # not a stroke reading: kept
+
+
+def test_a_cell_read_blank_under_a_lifted_seal_is_not_surely_blank():
+    """gen_001 (hard, seed 1): 0s as light as a grey seal went with it, and the empty cells were
+    reported blank at confidence 1.0. Nothing is invented; the blank is only not sure."""
+    from ocr.engines import TesseractEngine
+    from ocr.page import UNDER_SEAL_BLANK, PageReader
+    from ocr.types import Grid, GridCell
+
+    cells = [GridCell(0, 0, 1, 1, (100, 100, 200, 150)), GridCell(0, 1, 1, 1, (200, 100, 300, 150))]
+    grid = Grid((100, 100, 300, 150), 1, 2, cells, [100, 200, 300], [100, 150])
+    gray = np.full((400, 600), 255, np.uint8)
+    ink = np.zeros_like(gray)
+    reader = PageReader(prose=TesseractEngine(), cells=TesseractEngine())
+    seal = (120, 125, 60, 120.0)  # over the first cell only
+    (table,) = reader._read_grids([grid], gray, ink, [[]], [seal])
+    assert [c.reading.text for c in table.cells] == ["", ""]
+    assert [c.reading.confidence for c in table.cells] == [UNDER_SEAL_BLANK, 1.0]
