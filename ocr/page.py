@@ -29,7 +29,7 @@ from .align import find_tables
 from .engines import Engine, RapidEngine
 from .geometry import STANDARD_SHORT_SIDE, Upright, map_box, upright
 from .grid import find_grids, line_masks, ruling_ink
-from .preprocess import binarize_inv, clean, lift_grey_seals, normalise_crop
+from .preprocess import Seal, binarize_inv, clean, lift_grey_seals, normalise_crop
 from .types import Box, Grid, GridCell, Line, Reading
 
 _NUMERICISH = re.compile(r"^[\dOoIl|〇.,，\-—/]{1,14}$")
@@ -99,8 +99,8 @@ class _Page:
     grids: list[Grid]
     read: dict[Box, Reading] = field(default_factory=dict)
     """Lines already read while deciding the orientation (reused as prose)."""
-    seals: list[tuple[int, int, int, float]] = field(default_factory=list)
-    """Grey seals lifted from the page: (x, y, radius, ring level)."""
+    seals: list[Seal] = field(default_factory=list)
+    """Grey seals lifted from the page."""
 
 
 @dataclass
@@ -231,7 +231,7 @@ class PageReader:
         ink = np.ascontiguousarray(base.ink[::-1, ::-1])
         lines = np.ascontiguousarray(base.lines[::-1, ::-1])
         boxes = sorted((_flip_box(b, bw, bh) for b in base.boxes), key=lambda b: (b[1], b[0]))
-        seals = [(bw - x, bh - y, r, level) for x, y, r, level in base.seals]
+        seals = [s._replace(x=bw - s.x, y=bh - s.y) for s in base.seals]
         return _Page(base.up.turned(2), gray, ink, lines, boxes, find_grids(lines), seals=seals)
 
     def _sample_score(self, gray: np.ndarray, boxes: list[Box]) -> tuple[float, dict[Box, Reading]]:
@@ -264,7 +264,7 @@ class PageReader:
     # -- tables ---------------------------------------------------------------
     def _read_grids(
         self, grids: list[Grid], gray: np.ndarray, ink: np.ndarray, boxes: list[list[Box]],
-        seals: Sequence[tuple[int, int, int, float]] = (),
+        seals: Sequence[Seal] = (),
     ) -> list[TableResult]:
         """Every cell of every table: one batched recognition pass, one Tesseract call for the numbers.
 
@@ -303,7 +303,7 @@ class PageReader:
             for k in range(len(g.cells)):
                 r = first.get((t, k))
                 if r is None:
-                    under_seal = any(_box_meets_disc(g.cells[k].box, s) for s in seals)
+                    under_seal = any(s.meets(g.cells[k].box) for s in seals)
                     readings[(t, k)] = Reading("", UNDER_SEAL_BLANK if under_seal else 1.0, [], "blank")
                     continue
                 squeezed = r.text.strip().replace(" ", "")
@@ -485,12 +485,6 @@ def _vote(cur: Reading, extra: Reading) -> Reading:
 UNDER_SEAL_BLANK = 0.4
 """Confidence of a cell read blank under a lifted grey seal: on hard scans some such cells held
 a 0 printed as light as the seal, lifted with it."""
-
-
-def _box_meets_disc(b: Box, seal: tuple[int, int, int, float]) -> bool:
-    x, y, r, _ = seal
-    nx, ny = min(max(x, b[0]), b[2]), min(max(y, b[1]), b[3])  # the box's point nearest the centre
-    return (nx - x) ** 2 + (ny - y) ** 2 <= (1.08 * r) ** 2
 
 
 def _flip_box(b: Box, w: int, h: int) -> Box:

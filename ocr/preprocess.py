@@ -6,6 +6,8 @@ the analysis needs a tenth of that), so the whole chain costs ~0.1 s per page.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import cv2
 import numpy as np
 
@@ -146,9 +148,24 @@ def normalise_crop(crop: np.ndarray) -> np.ndarray:
 
 SEAL_RADIUS = (0.075, 0.13)
 """A round seal's radius as a share of the page's short side (a 38-45 mm seal on A4: 0.09-0.11)."""
+SEAL_REACH = 1.08
+"""The disc a seal's ink may cover, as a multiple of its ring's radius (the ring's own width, blur)."""
 
 
-def grey_seals(gray: np.ndarray) -> list[tuple[int, int, int, float]]:
+class Seal(NamedTuple):
+    x: int
+    y: int
+    r: int
+    level: float
+    """The ring's grey (0 black, 255 paper)."""
+
+    def meets(self, box: tuple[int, int, int, int]) -> bool:
+        """Whether the box (x0, y0, x1, y1) reaches into the seal's disc."""
+        nx, ny = min(max(self.x, box[0]), box[2]), min(max(self.y, box[1]), box[3])
+        return (nx - self.x) ** 2 + (ny - self.y) ** 2 <= (SEAL_REACH * self.r) ** 2
+
+
+def grey_seals(gray: np.ndarray) -> list[Seal]:
     """Round seals printed grey (a photocopy of a red seal): (x, y, radius, ring's grey level).
 
     Circles of a seal's size are proposed on a quarter-size copy and kept when ink runs all
@@ -157,6 +174,8 @@ def grey_seals(gray: np.ndarray) -> list[tuple[int, int, int, float]]:
     """
     h, w = gray.shape
     f = 4
+    if min(h, w) < 100:
+        return []  # no room for a seal (nor for a quarter-size copy to look in)
     small = cv2.GaussianBlur(cv2.resize(gray, (w // f, h // f), interpolation=cv2.INTER_AREA), (0, 0), 1.0)
     rmin, rmax = (int(share * min(h, w) / f) for share in SEAL_RADIUS)
     found = cv2.HoughCircles(small, cv2.HOUGH_GRADIENT_ALT, 1.5, rmin, param1=60, param2=0.6,
@@ -178,12 +197,12 @@ def grey_seals(gray: np.ndarray) -> list[tuple[int, int, int, float]]:
             continue
         level = float(np.median(ring[inked]))
         if 70.0 <= level <= 190.0:
-            out.append((int(cx), int(cy), int(rad), level))
+            out.append(Seal(int(cx), int(cy), int(rad), level))
     return out
 
 
-def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int, int, float]]]:
-    """The page with grey seals lifted to paper white, and the seals (as ``grey_seals``).
+def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, list[Seal]]:
+    """The page with grey seals lifted to paper white, and the seals lifted.
 
     Stamped over print, a seal darkens the paper to its own grey but cannot lighten
     black print: within the seal's disc, whatever is lighter than most of its ring is
@@ -193,12 +212,15 @@ def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int, 
     if not seals:
         return gray, []
     out = gray.copy()
-    mask = np.zeros_like(gray)
-    for x, y, r, level in seals:
-        mask[:] = 0
-        cv2.circle(mask, (x, y), int(1.08 * r), 255, -1)
-        inside = (mask > 0) & (out > 0.8 * level)
-        out[inside] = 255
+    h, w = gray.shape
+    for s in seals:
+        reach = int(SEAL_REACH * s.r)
+        x0, y0 = max(0, s.x - reach), max(0, s.y - reach)
+        x1, y1 = min(w, s.x + reach + 1), min(h, s.y + reach + 1)
+        roi = out[y0:y1, x0:x1]  # the disc's square only: a page-sized mask per seal is wasted work
+        disc = np.zeros(roi.shape, np.uint8)
+        cv2.circle(disc, (s.x - x0, s.y - y0), reach, 255, -1)
+        roi[(disc > 0) & (roi > 0.8 * s.level)] = 255
     return out, seals
 
 

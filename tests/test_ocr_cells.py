@@ -87,6 +87,7 @@ def test_a_cell_read_blank_under_a_lifted_seal_is_not_surely_blank():
     reported blank at confidence 1.0. Nothing is invented; the blank is only not sure."""
     from ocr.engines import TesseractEngine
     from ocr.page import UNDER_SEAL_BLANK, PageReader
+    from ocr.preprocess import Seal
     from ocr.types import Grid, GridCell
 
     cells = [GridCell(0, 0, 1, 1, (100, 100, 200, 150)), GridCell(0, 1, 1, 1, (200, 100, 300, 150))]
@@ -94,7 +95,7 @@ def test_a_cell_read_blank_under_a_lifted_seal_is_not_surely_blank():
     gray = np.full((400, 600), 255, np.uint8)
     ink = np.zeros_like(gray)
     reader = PageReader(prose=TesseractEngine(), cells=TesseractEngine())
-    seal = (120, 125, 60, 120.0)  # over the first cell only
+    seal = Seal(120, 125, 60, 120.0)  # over the first cell only
     (table,) = reader._read_grids([grid], gray, ink, [[]], [seal])
     assert [c.reading.text for c in table.cells] == ["", ""]
     assert [c.reading.confidence for c in table.cells] == [UNDER_SEAL_BLANK, 1.0]

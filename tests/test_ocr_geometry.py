@@ -230,3 +230,7 @@ def test_degradation_is_deterministic_and_within_its_ranges():
     assert abs(clean.rotation) <= 0.5 and clean.seals == ["signature"]
     assert 0.3 <= abs(hard.rotation) <= 3.0 and 40 <= hard.jpeg <= 70 and hard.blur > 0 and hard.speckle > 0
     assert 0.02 <= photo.perspective <= 0.07 and photo.jpeg >= 70
+
+
+def test_a_tiny_image_has_no_grey_seal():
+    assert grey_seals(np.full((3, 3000), 128, np.uint8)) == []  # a quarter of 3 px rows is none: no crash
