@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extract import Options  # noqa: E402
-from extract.pipeline import extract_bytes  # noqa: E402
+from gongkai import Options  # noqa: E402
+from gongkai.extract.pipeline import extract_bytes  # noqa: E402
 from tests.generator.broken import KINDS, make_broken  # noqa: E402
 
 SHARED = ROOT / "tests" / "corpus" / "shared"

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from extract import Options
+    from gongkai import Options
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -61,7 +61,7 @@ def corpus(only: str | None, limit: int | None) -> list[tuple[str, Path, dict]]:
 
 def _plain_tables(path: Path, system: str):
     """Tables as the library gives them by default, as gridded layout tables (no spans)."""
-    from extract.layout import Cell, Document, Table
+    from gongkai.extract.layout import Cell, Document, Table
 
     doc = Document("pdf")
     if system == "plain-pdfplumber":
@@ -88,7 +88,7 @@ def run_system(system: str, docs: list[tuple[str, Path, dict]]) -> dict:
     reported on its own as ``warmup_cpu``."""
     from dataclasses import replace
 
-    from extract import Options
+    from gongkai import Options
 
     options = Options()
     if system == "gongkai-no-digit-check":
@@ -105,10 +105,10 @@ def run_system(system: str, docs: list[tuple[str, Path, dict]]) -> dict:
 def _one(system: str, doc_id: str, path: Path, truth: dict, options: Options) -> dict | None:
     import pdfplumber
 
-    from extract import read_report
-    from extract.mapping import map_tables
-    from extract.rules import RuleChecker
-    from extract.schema import schema
+    from gongkai import read_report
+    from gongkai.extract.domain.mapping import map_tables
+    from gongkai.extract.domain.rules import RuleChecker
+    from gongkai.extract.domain.schema import schema
 
     is_pdf = path.suffix == ".pdf"
     if not system.startswith("gongkai") and not is_pdf:

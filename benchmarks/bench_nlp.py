@@ -32,9 +32,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extract.narrative import SECTION_LABELS  # noqa: E402
-from nlp.analyse import DEFAULT_MODEL, Analysis, analyse, load  # noqa: E402
-from nlp.evaluate import Score, same_statement, score  # noqa: E402
+from gongkai.extract.domain.narrative import SECTION_LABELS  # noqa: E402
+from gongkai.nlp.analyse import DEFAULT_MODEL, Analysis, analyse, load  # noqa: E402
+from gongkai.nlp.evaluate import Score, same_statement, score  # noqa: E402
 
 TEST = ROOT / "tests" / "nlp_test"
 SETS: dict[str, list[Path]] = {
@@ -113,12 +113,12 @@ def speed(model: Path) -> dict[str, float]:
     code = f"""
 import json, sys, time
 sys.path.insert(0, {str(ROOT)!r})
-from extract import read_report
-from extract.narrative import analyse_narrative
-import extract.pipeline as p
+from gongkai import read_report
+from gongkai.extract.domain.narrative import analyse_narrative
+import gongkai.extract.pipeline as p
 p._narrative = lambda r: None  # extract without NLP, then time the NLP alone
 r = read_report({str(ROOT / "tests/corpus/shared/pdf/huaian_2024.pdf")!r})
-from nlp.analyse import analyse, load
+from gongkai.nlp.analyse import analyse, load
 t0 = time.perf_counter(); nlp = load({str(model)!r}); t1 = time.perf_counter()
 f = lambda text, allowed: analyse(text, allowed, nlp)
 analyse_narrative(r, f); t2 = time.perf_counter()

@@ -83,7 +83,7 @@ def _page_text(blocks) -> dict[int, str]:
     PDF reader (it keeps the text of single-cell rows as lines) and a cell to OCR:
     such rows count as running text on both sides.
     """
-    from extract.layout import Table, TextLine
+    from gongkai.extract.layout import Table, TextLine
 
     out: dict[int, list[str]] = {}
     for b in blocks:
@@ -105,8 +105,8 @@ def reference_text(source_pdf: str) -> dict[int, str]:
     if source_pdf not in _REFERENCE:
         from dataclasses import replace
 
-        from extract import Options
-        from extract.readers.pdf import read_pdf
+        from gongkai import Options
+        from gongkai.extract.input.readers.pdf import read_pdf
 
         opts = replace(Options(), ocr=replace(Options().ocr, enabled=False, check_digits=False))
         doc = read_pdf(Path(source_pdf).read_bytes(), opts)
@@ -130,7 +130,7 @@ def page_images(files: list[Path]) -> list:
     import numpy as np
     import pypdfium2 as pdfium
 
-    from extract.readers.scan import load_images
+    from gongkai.extract.input.readers.scan import load_images
 
     out = []
     for f in files:
@@ -156,9 +156,9 @@ def tesseract_page_document(images: list):
     import cv2
     import pytesseract
 
-    from extract.layout import Cell, Document, Table, TextLine
-    from ocr.grid import find_grids
-    from ocr.preprocess import binarize_inv
+    from gongkai.extract.layout import Cell, Document, Table, TextLine
+    from gongkai.ocr.grid import find_grids
+    from gongkai.ocr.preprocess import binarize_inv
 
     doc = Document("image")
     for number, img in enumerate(images, start=1):
@@ -202,10 +202,10 @@ def tesseract_page_document(images: list):
 
 
 def run_worker(system: str, truths: list[dict], cache: Path) -> list[dict]:
-    from extract import Options
-    from extract.mapping import map_tables
-    from extract.pipeline import analyse_bytes, analyse_pages
-    from extract.schema import schema
+    from gongkai import Options
+    from gongkai.extract.domain.mapping import map_tables
+    from gongkai.extract.domain.schema import schema
+    from gongkai.extract.pipeline import analyse_bytes, analyse_pages
 
     options = Options()
     out = []

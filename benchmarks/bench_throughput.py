@@ -26,7 +26,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extract.batch import RunOptions, run_batch  # noqa: E402
+from gongkai.extract.archive.batch import RunOptions, run_batch  # noqa: E402
 
 CORPORA = [ROOT / "tests/corpus/shared", ROOT / "tests/corpus/generated"]
 

@@ -1,17 +1,7 @@
-"""gongkai: China's government information disclosure annual reports as validated data.
+"""The report pipeline, installed as ``gongkai.extract``; the public face is ``gongkai``.
 
-Public API (everything else is private machinery)::
-
-    from extract import read_report
-    r = read_report("report.pdf")
-    r.status, r.cells_frame(), r.findings
+Layers, each a subpackage: ``input`` (sniffing and format readers: bytes to a layout
+``Document``), ``domain`` (what a report is: data dictionary, mapping, rules, sections,
+metadata, narrative), ``archive`` (whole-archive runs into DuckDB) and ``interfaces``
+(command line, review page, debug drawing). ``pipeline`` joins input to domain.
 """
-
-__version__ = "0.1.0"
-
-from .errors import GongkaiError
-from .model import Report
-from .options import Limits, Options
-from .pipeline import read_report
-
-__all__ = ["GongkaiError", "Limits", "Options", "Report", "__version__", "read_report"]

@@ -12,20 +12,29 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from .errors import GongkaiError, NotAReport, UnsupportedFormat
-from .inputs import display_path, read_file
-from .layout import Document, PageInfo
-from .mapping import Mapping, map_tables
-from .metadata import find_metadata
-from .model import CellValue, ErrorRecord, Finding, PageRecord, Report, SectionText, Source, TableRecord
-from .options import Options
-from .readers import read_document
-from .repair import repair_cells
-from .rules import RuleChecker
-from .schema import Schema, schema
-from .sections import find_sections
-from .sniff import sniff
+from gongkai._version import __version__
+from gongkai.extract.archive.inputs import display_path, read_file
+from gongkai.extract.domain.mapping import Mapping, map_tables
+from gongkai.extract.domain.metadata import find_metadata
+from gongkai.extract.domain.model import (
+    CellValue,
+    ErrorRecord,
+    Finding,
+    PageRecord,
+    Report,
+    SectionText,
+    Source,
+    TableRecord,
+)
+from gongkai.extract.domain.repair import repair_cells
+from gongkai.extract.domain.rules import RuleChecker
+from gongkai.extract.domain.schema import Schema, schema
+from gongkai.extract.domain.sections import find_sections
+from gongkai.extract.errors import GongkaiError, NotAReport, UnsupportedFormat
+from gongkai.extract.input.readers import read_document
+from gongkai.extract.input.sniff import sniff
+from gongkai.extract.layout import Document, PageInfo
+from gongkai.extract.options import Options
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +97,8 @@ def analyse_pages(
     files: list[bytes], options: Options, src: Source | None = None, started: float | None = None
 ) -> tuple[Document | None, Report]:
     """Several page images (PNG/JPEG/TIFF) of one report, in order, as one report."""
-    from .readers.scan import read_images
-    from .sniff import IMAGE
+    from gongkai.extract.input.readers.scan import read_images
+    from gongkai.extract.input.sniff import IMAGE
 
     started = started if started is not None else time.perf_counter()
     src = src or Source()
@@ -217,7 +226,7 @@ def _finish(report: Report, options: Options, started: float, t0: float, t1: flo
 
 def _narrative(report: Report) -> None:
     """Items, sentence sections and stated counts; a failure here costs the narrative, not the report."""
-    from .narrative import analyse_narrative
+    from gongkai.extract.domain.narrative import analyse_narrative
 
     try:
         analyse_narrative(report)

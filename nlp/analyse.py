@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 from . import components as _components  # noqa: F401  (registers the factories when not installed)
 
+# models/ installs beside this package (gongkai/models in the wheel, the repo's models/ in development)
 MODELS = Path(__file__).resolve().parent.parent / "models"
 DEFAULT_MODEL = MODELS / "gongkai_narrative"
 CONFIG = Path(__file__).resolve().parent / "config.cfg"
@@ -74,14 +75,27 @@ def quiet_jieba() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
+class ModelMissing(RuntimeError):
+    """The trained pipeline is not where it should be; a blank one would label every sentence 'overall'."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"no trained narrative model at {path}: reinstall gongkai (its wheel ships the model), "
+            "or train one with `gongkai train` and pass its folder"
+        )
+        self.path = path
+
+
 def load(path: str | Path | None = None) -> Language:
-    """The trained pipeline (cached per path); a blank untrained one from the config if no model is found."""
-    key = str(path or DEFAULT_MODEL)
+    """The trained pipeline (cached per path); ``ModelMissing`` if there is none, never a silent blank."""
+    p = Path(path or DEFAULT_MODEL)
+    key = str(p)
     with _lock:
         if key not in _cache:
+            if not (p / "config.cfg").is_file():
+                raise ModelMissing(p)
             quiet_jieba()
-            p = Path(key)
-            _cache[key] = spacy.load(p) if (p / "config.cfg").exists() else blank()
+            _cache[key] = spacy.load(p)
         return _cache[key]
 
 

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from extract import read_report
+from gongkai import read_report
 from tests.conftest import SHARED
 from tests.pdfmini import tiny_pdf
 

@@ -16,9 +16,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from extract.batch import RunOptions, run_batch
-from extract.export import export_db
-from extract.workers import run_pool
+from gongkai.extract.archive.batch import RunOptions, run_batch
+from gongkai.extract.archive.export import export_db
+from gongkai.extract.archive.workers import run_pool
 from tests.conftest import SHARED
 from tests.poolfuncs import behave
 
@@ -130,7 +130,7 @@ def test_sigkill_then_rerun_gives_the_uninterrupted_result(archive, tmp_path):
             [
                 sys.executable,
                 "-m",
-                "extract.cli",
+                "gongkai",
                 "run",
                 str(archive),
                 "--db",
@@ -185,7 +185,7 @@ def test_export(archive, tmp_path, fmt):
 def test_dask_engine_times_out_crashes_and_goes_on():
     """The Dask engine's outcomes match the local pool's: a hanging task is E_TIMEOUT (its worker
     restarted), an exception E_INTERNAL, a dead worker E_WORKER_CRASHED, and the rest finish."""
-    from extract.cluster import run_dask
+    from gongkai.extract.archive.cluster import run_dask
 
     jobs = ["a", "hang", "b", "raise", "crash", "c"]
     out = {o.job: o for o in run_dask(behave, jobs, workers=2, timeout_s=5, memory_mb=2048)}

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from extract import read_report
+from gongkai import read_report
 from tests.conftest import GENERATED
 from tests.truth import cell_diff, rule_findings, squash, truth_violations
 

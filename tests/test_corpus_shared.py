@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract import read_report
+from gongkai import read_report
 from tests.conftest import shared_docs
 from tests.truth import cell_diff, rule_findings, squash, truth_violations
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from extract import Options
-from extract.debug import draw_page
-from extract.pipeline import analyse_bytes
+from gongkai import Options
+from gongkai.extract.interfaces.debug import draw_page
+from gongkai.extract.pipeline import analyse_bytes
 from tests.conftest import SHARED
 
 

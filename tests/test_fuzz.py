@@ -29,12 +29,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extract.errors import GongkaiError
-from extract.layout import Document
-from extract.options import Limits, OcrOptions, Options
-from extract.pipeline import extract_bytes
-from extract.readers import read_document
-from extract.sniff import sniff
+from gongkai.extract.errors import GongkaiError
+from gongkai.extract.input.readers import read_document
+from gongkai.extract.input.sniff import sniff
+from gongkai.extract.layout import Document
+from gongkai.extract.options import Limits, OcrOptions, Options
+from gongkai.extract.pipeline import extract_bytes
 from tests.conftest import SHARED
 from tests.hostile.make import menu_html, pdf_bytes, text_page
 

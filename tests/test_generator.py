@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.rules import RuleChecker
-from extract.schema import schema
+from gongkai.extract.domain.rules import RuleChecker
+from gongkai.extract.domain.schema import schema
 from tests.conftest import GENERATED
 from tests.generator.__main__ import generate_one
 

@@ -22,12 +22,12 @@ from typing import Any
 import duckdb
 import pytest
 
-from extract import read_report
-from extract.inputs import display_path
+from gongkai import read_report
+from gongkai.extract.archive.inputs import display_path
 from tests.conftest import SHARED
 from tests.hostile.make import CANARY, Case, Expect, make, path_of
 
-GONGKAI = [sys.executable, "-m", "extract.cli"]
+GONGKAI = [sys.executable, "-m", "gongkai"]
 MEMORY_BOUND_MB = 1024
 """Peak RSS of the process extracting any one hostile input (README, Security); measured ~600 MB at most."""
 
@@ -196,9 +196,9 @@ def test_whole_corpus_through_gongkai_run_into_one_database(corpus, listener, tm
     db = tmp_path / "out" / "results.duckdb"
     db.parent.mkdir()
     # a database that already holds good extractions: the hostile run must not lose any of them
-    from extract.batch import _doc_row
-    from extract.inputs import InputFile
-    from extract.store import Store
+    from gongkai.extract.archive.batch import _doc_row
+    from gongkai.extract.archive.inputs import InputFile
+    from gongkai.extract.archive.store import Store
 
     good = [SHARED / "seeds" / "seed001.txt", SHARED / "seeds" / "seed003.txt"]
     with Store(db) as store:
@@ -300,7 +300,7 @@ def test_paths_that_are_not_files_are_e_unreadable(tmp_path):
 
 def test_run_stores_non_utf8_names_pipes_and_missing_paths(tmp_path):
     """Was: a GBK file name crashed the whole run (DuckDB refuses lone surrogates); a pipe blocked a worker."""
-    from extract.batch import RunOptions, run_batch
+    from gongkai.extract.archive.batch import RunOptions, run_batch
 
     root = tmp_path / "in"
     root.mkdir()
@@ -331,8 +331,8 @@ def test_extract_prints_json_for_a_non_utf8_name(tmp_path):
 
 def test_nested_word_tables_are_read_once_each():
     """Was: each table re-read every table below it: 2^depth tables (40 deep never ends)."""
-    from extract.options import Options
-    from extract.readers.docx import read_docx
+    from gongkai.extract.input.readers.docx import read_docx
+    from gongkai.extract.options import Options
     from tests.hostile.make import nested_tables_docx
 
     doc = _within(20, read_docx, nested_tables_docx(40), Options())
@@ -341,8 +341,8 @@ def test_nested_word_tables_are_read_once_each():
 
 def test_word_grid_spans_are_capped():
     """Was: gridSpan="1000000" on 1600 cells built a grid of 1.6 billion slots (MemoryError)."""
-    from extract.options import Options
-    from extract.readers.docx import MAX_SPAN, read_docx
+    from gongkai.extract.input.readers.docx import MAX_SPAN, read_docx
+    from gongkai.extract.options import Options
     from tests.hostile.make import span_bomb_docx
 
     doc = read_docx(span_bomb_docx(), Options())
@@ -353,9 +353,9 @@ def test_lying_zip_member_inflates_in_bounded_memory():
     """Was: python-docx read the member whole, inflating 300 MB for a directory that said 1 kB."""
     import tracemalloc
 
-    from extract.errors import CorruptInput
-    from extract.options import Options
-    from extract.readers.docx import read_docx
+    from gongkai.extract.errors import CorruptInput
+    from gongkai.extract.input.readers.docx import read_docx
+    from gongkai.extract.options import Options
     from tests.hostile.make import lying_zip_bomb_docx
 
     data = lying_zip_bomb_docx()
@@ -373,9 +373,9 @@ def test_word_element_bomb_is_refused_before_parsing():
     """Was: 100 kB of zipped empty paragraphs made lxml build 16 million elements (~2.4 GB)."""
     import tracemalloc
 
-    from extract.errors import TooLarge
-    from extract.options import Limits, Options
-    from extract.readers.docx import read_docx
+    from gongkai.extract.errors import TooLarge
+    from gongkai.extract.input.readers.docx import read_docx
+    from gongkai.extract.options import Limits, Options
     from tests.hostile.make import element_bomb_docx
 
     data = element_bomb_docx(200_000)
@@ -391,9 +391,9 @@ def test_word_element_bomb_is_refused_before_parsing():
 
 def test_web_page_span_bomb_is_refused():
     """Was: rowspan/colspan on a 150 kB page filled a grid of ~10 million slots (gigabytes)."""
-    from extract.errors import TooLarge
-    from extract.options import Options
-    from extract.readers.html import read_html
+    from gongkai.extract.errors import TooLarge
+    from gongkai.extract.input.readers.html import read_html
+    from gongkai.extract.options import Options
     from tests.hostile.make import span_bomb_html
 
     with pytest.raises(TooLarge):
@@ -402,10 +402,10 @@ def test_web_page_span_bomb_is_refused():
 
 def test_text_and_page_element_counts_are_bounded():
     """Was: 10 MB of one-number lines took 76 s and 2.1 GB; now refused before layout."""
-    from extract.errors import TooLarge
-    from extract.options import Limits, Options
-    from extract.readers.html import read_html
-    from extract.readers.text import read_text
+    from gongkai.extract.errors import TooLarge
+    from gongkai.extract.input.readers.html import read_html
+    from gongkai.extract.input.readers.text import read_text
+    from gongkai.extract.options import Limits, Options
 
     small = Options(limits=Limits(max_text_lines=1000))
     with pytest.raises(TooLarge):
@@ -424,8 +424,8 @@ def test_damaged_zip_is_e_corrupt_and_its_mimetype_read_is_bounded():
     import io
     import zipfile
 
-    from extract.errors import CorruptInput
-    from extract.sniff import sniff
+    from gongkai.extract.errors import CorruptInput
+    from gongkai.extract.input.sniff import sniff
 
     with pytest.raises(CorruptInput):
         sniff((SHARED / "docx" / "official_template_2021.docx").read_bytes()[:11000])
@@ -438,11 +438,11 @@ def test_damaged_zip_is_e_corrupt_and_its_mimetype_read_is_bounded():
 def test_outputs_stay_in_their_folder_and_names_are_escaped(tmp_path):
     """Output file names never come from inputs: export writes fixed names inside --out; a review page
     escapes the markup a file name may hold."""
-    from extract.batch import _doc_row
-    from extract.export import export_db
-    from extract.inputs import InputFile
-    from extract.review import render_review
-    from extract.store import Store
+    from gongkai.extract.archive.batch import _doc_row
+    from gongkai.extract.archive.export import export_db
+    from gongkai.extract.archive.inputs import InputFile
+    from gongkai.extract.archive.store import Store
+    from gongkai.extract.interfaces.review import render_review
 
     src = tmp_path / "in" / "<img src=x onerror=alert(1)> ..%2f..%2fescape.txt"
     src.parent.mkdir()
@@ -481,8 +481,8 @@ def test_limits_are_changed_from_the_command_line(tmp_path):
 
 def test_pdf_page_drawing_too_much_costs_only_that_page():
     """Was: 2 million glyphs from 5 kB took 100 s and 4.6 GB; now the page stops at max_page_objects."""
-    from extract.options import Limits, OcrOptions, Options
-    from extract.readers.pdf import read_pdf
+    from gongkai.extract.input.readers.pdf import read_pdf
+    from gongkai.extract.options import Limits, OcrOptions, Options
     from tests.hostile.make import char_bomb_pdf, pdf_bytes, text_page
 
     bomb = char_bomb_pdf(5)  # 5000 glyphs: over a limit of 1000, cheap to test
@@ -495,8 +495,8 @@ def test_pdf_page_drawing_too_much_costs_only_that_page():
 
 def test_pdf_page_box_of_strings_is_repaired():
     """Was: E_INTERNAL (pdfplumber's MalformedPDFException); now pdfium's repaired copy is read."""
-    from extract.options import OcrOptions, Options
-    from extract.readers.pdf import read_pdf
+    from gongkai.extract.input.readers.pdf import read_pdf
+    from gongkai.extract.options import OcrOptions, Options
     from tests.hostile.make import bad_mediabox_pdf
 
     doc = read_pdf(bad_mediabox_pdf(), Options(ocr=OcrOptions(enabled=False)))

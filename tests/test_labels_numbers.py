@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extract.labels import best_match, normalize, similarity, split_label
-from extract.numbers import parse_cell
+from gongkai.extract.domain.labels import best_match, normalize, similarity, split_label
+from gongkai.extract.domain.numbers import parse_cell
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from extract.layout import Cell, Document, Table, TextLine
-from extract.mapping import map_tables
-from extract.schema import schema
+from gongkai.extract.domain.mapping import map_tables
+from gongkai.extract.domain.schema import schema
+from gongkai.extract.layout import Cell, Document, Table, TextLine
 
 S = schema()
 

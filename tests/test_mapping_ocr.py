@@ -6,9 +6,9 @@ bench_ocr): the mapping still places every value it can tell, and guesses nothin
 
 from __future__ import annotations
 
-from extract.layout import Document, TextLine
-from extract.mapping import map_tables
-from extract.schema import schema
+from gongkai.extract.domain.mapping import map_tables
+from gongkai.extract.domain.schema import schema
+from gongkai.extract.layout import Document, TextLine
 from tests.test_mapping import APPS_HEADER, REVIEW_HEADER, _apps_row, grid
 
 S = schema()

@@ -9,14 +9,14 @@ import pytest
 import spacy
 import yaml
 
-from extract import read_report
-from extract.narrative import SECTION_LABELS, table_mismatches
-from nlp.analyse import DEFAULT_MODEL, analyse, load
-from nlp.components import SECTION_LABELS as LABELS
-from nlp.evaluate import Score, same_statement, score
-from nlp.facts import cn_number, find_facts
-from nlp.segment import find_items, find_markers, split_sentences
-from nlp.topics import topic_of
+from gongkai import read_report
+from gongkai.extract.domain.narrative import SECTION_LABELS, table_mismatches
+from gongkai.nlp.analyse import DEFAULT_MODEL, ModelMissing, analyse, load
+from gongkai.nlp.components import SECTION_LABELS as LABELS
+from gongkai.nlp.evaluate import Score, same_statement, score
+from gongkai.nlp.facts import cn_number, find_facts
+from gongkai.nlp.segment import find_items, find_markers, split_sentences
+from gongkai.nlp.topics import topic_of
 from tests.conftest import ROOT, shared_docs
 
 DEV = ROOT / "tests" / "nlp_dev"
@@ -157,6 +157,21 @@ def test_shipped_model_loads_with_spacy_load():
     assert size < 5_000_000
     meta = json.loads((DEFAULT_MODEL / "meta.json").read_text("utf-8"))
     assert meta["performance"]["cats_micro_f"] > 0.9
+
+
+def test_a_missing_model_is_an_error_not_a_blank_pipeline(tmp_path):
+    with pytest.raises(ModelMissing, match="reinstall gongkai"):
+        load(tmp_path / "nowhere")
+
+
+def test_a_report_without_its_model_says_so_in_w_nlp(monkeypatch):
+    """The wheel once lacked the model and every sentence came out 'overall' without a word."""
+    monkeypatch.setattr("gongkai.nlp.analyse.DEFAULT_MODEL", Path("/nonexistent/gongkai_narrative"))
+    r = read_report(ROOT / "tests/corpus/shared/pdf/huaian_2024.pdf")
+    assert r.status == "ok" and r.cells
+    assert not r.sentences and not r.items
+    (w,) = [e for e in r.errors if e.code == "W_NLP"]
+    assert "no trained narrative model at /nonexistent/gongkai_narrative" in w.message
 
 
 def test_classifier_without_headings(nlp):

@@ -9,12 +9,12 @@ import spacy
 from spacy.tokens import DocBin
 from typer.testing import CliRunner
 
-from extract import read_report
-from extract.cli import app
-from extract.narrative import training_examples
-from nlp.analyse import blank
-from nlp.components import SECTION_LABELS
-from nlp.training import Example, read_annotations, split, to_docbin, to_jsonl, to_labelstudio
+from gongkai import read_report
+from gongkai.extract.domain.narrative import training_examples
+from gongkai.extract.interfaces.cli import app
+from gongkai.nlp.analyse import blank
+from gongkai.nlp.components import SECTION_LABELS
+from gongkai.nlp.training import Example, read_annotations, split, to_docbin, to_jsonl, to_labelstudio
 from tests.conftest import SHARED
 
 runner = CliRunner()
@@ -145,7 +145,7 @@ def hand_set(tmp_path):
 
 
 def test_labelled_examples_are_the_labelled_sentences(hand_set):
-    from nlp.training import labelled_examples
+    from gongkai.nlp.training import labelled_examples
 
     exs = labelled_examples(hand_set)
     by_label = {e.section: e for e in exs}
@@ -157,7 +157,7 @@ def test_labelled_examples_are_the_labelled_sentences(hand_set):
 
 
 def test_labelled_examples_reject_a_fragment_not_in_text(tmp_path):
-    from nlp.training import labelled_examples
+    from gongkai.nlp.training import labelled_examples
 
     bad = tmp_path / "bad.yaml"
     bad.write_text("- id: x\n  heading: null\n  text: 甲。\n  items: []\n  sections:\n    - [fees, 乙]\n", encoding="utf-8")

@@ -10,11 +10,11 @@ import numpy as np
 import pypdfium2 as pdfium
 import pytest
 
-from extract import Options, read_report
-from extract.options import OcrOptions
-from ocr.engines import EngineError, TesseractEngine
-from ocr.grid import find_grids
-from ocr.preprocess import binarize_inv, rotate, skew_angle, to_gray_without_red
+from gongkai import Options, read_report
+from gongkai.extract.options import OcrOptions
+from gongkai.ocr.engines import EngineError, TesseractEngine
+from gongkai.ocr.grid import find_grids
+from gongkai.ocr.preprocess import binarize_inv, rotate, skew_angle, to_gray_without_red
 from tests.conftest import SHARED
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ocr.align import find_tables, is_value
-from ocr.types import Line
+from gongkai.ocr.align import find_tables, is_value
+from gongkai.ocr.types import Line
 
 CH = 24  # character height in pixels (a 10.5 pt font at 200 dpi)
 H = 40  # a detected line box's height

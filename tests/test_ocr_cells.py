@@ -8,8 +8,8 @@ import cv2
 import numpy as np
 import pytest
 
-from ocr.page import _combine, _pad, _settle_stroke, stroke_slant
-from ocr.types import Reading
+from gongkai.ocr.page import _combine, _pad, _settle_stroke, stroke_slant
+from gongkai.ocr.types import Reading
 
 REGRESSION = Path(__file__).parent / "corpus" / "regression"
 
@@ -35,7 +35,7 @@ def test_a_cell_crop_for_the_recogniser_is_at_least_as_wide_as_it_is_high():
 def test_a_lone_zero_in_a_narrow_crop_is_read():
     """A clear "0" of a hard scan (gen_009, seed 2) read as nothing by both engines: RapidOCR
     drops a character in a crop narrower than it is high."""
-    from ocr.engines import RapidEngine
+    from gongkai.ocr.engines import RapidEngine
 
     crop = cv2.imread(str(REGRESSION / "lone_zero_dropped_in_narrow_crop.png"), cv2.IMREAD_GRAYSCALE)
     assert RapidEngine().recognize_full([_pad(crop)])[0].text == "0"
@@ -85,10 +85,10 @@ def test_a_printed_slash_read_as_1_by_both_engines_is_a_slash():
 def test_a_cell_read_blank_under_a_lifted_seal_is_not_surely_blank():
     """gen_001 (hard, seed 1): 0s as light as a grey seal went with it, and the empty cells were
     reported blank at confidence 1.0. Nothing is invented; the blank is only not sure."""
-    from ocr.engines import TesseractEngine
-    from ocr.page import UNDER_SEAL_BLANK, PageReader
-    from ocr.preprocess import Seal
-    from ocr.types import Grid, GridCell
+    from gongkai.ocr.engines import TesseractEngine
+    from gongkai.ocr.page import UNDER_SEAL_BLANK, PageReader
+    from gongkai.ocr.preprocess import Seal
+    from gongkai.ocr.types import Grid, GridCell
 
     cells = [GridCell(0, 0, 1, 1, (100, 100, 200, 150)), GridCell(0, 1, 1, 1, (200, 100, 300, 150))]
     grid = Grid((100, 100, 300, 150), 1, 2, cells, [100, 200, 300], [100, 150])

@@ -20,9 +20,9 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
-from extract import Options, read_report
-from extract.batch import RunOptions, run_batch
-from extract.options import OcrOptions
+from gongkai import Options, read_report
+from gongkai.extract.archive.batch import RunOptions, run_batch
+from gongkai.extract.options import OcrOptions
 from tests.conftest import SHARED
 
 SRC = SHARED / "pdf" / "hongze_2024.pdf"

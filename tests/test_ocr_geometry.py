@@ -11,10 +11,10 @@ import cv2
 import numpy as np
 import pytest
 
-from ocr.geometry import Upright, find_page_quad, map_box, upright
-from ocr.grid import find_grids, ruling_ink
-from ocr.page import _cell_lines, _content
-from ocr.preprocess import (
+from gongkai.ocr.geometry import Upright, find_page_quad, map_box, upright
+from gongkai.ocr.grid import find_grids, ruling_ink
+from gongkai.ocr.page import _cell_lines, _content
+from gongkai.ocr.preprocess import (
     binarize_inv,
     grey_seals,
     lift_grey_seals,
@@ -23,7 +23,7 @@ from ocr.preprocess import (
     skew_angle,
     to_gray_without_red,
 )
-from ocr.types import GridCell
+from gongkai.ocr.types import GridCell
 from tests.conftest import SHARED
 from tests.generator.degrade import PageDegradation, degrade_page, render, stamp
 

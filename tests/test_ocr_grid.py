@@ -11,9 +11,9 @@ import random
 import cv2
 import numpy as np
 
-from ocr.geometry import find_page_quad, upright
-from ocr.grid import find_grids, ruling_ink
-from ocr.preprocess import clean, flatten_illumination, to_gray_without_red
+from gongkai.ocr.geometry import find_page_quad, upright
+from gongkai.ocr.grid import find_grids, ruling_ink
+from gongkai.ocr.preprocess import clean, flatten_illumination, to_gray_without_red
 from tests.generator.degrade import stamp
 
 

@@ -17,8 +17,8 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from extract import read_report
-from extract.cli import app
+from gongkai import read_report
+from gongkai.extract.interfaces.cli import app
 from tests.conftest import SHARED
 from tests.generator.degrade import degrade_page, erase_rulings, render, ruling_edges, table_boxes, write_pages
 

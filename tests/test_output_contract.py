@@ -8,14 +8,14 @@ import sys
 
 import jsonschema
 
-from extract.model import Report
+from gongkai.extract.domain.model import Report
 from tests.conftest import ROOT, SHARED
 
 SCHEMA_FILE = ROOT / "schemas" / "report.schema.json"
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "extract.cli", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "gongkai", *args], capture_output=True, text=True, timeout=120)
 
 
 def test_schema_file_matches_models():

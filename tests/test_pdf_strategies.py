@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from extract import Options, read_report
-from extract.layout import Cell, Table
-from extract.readers.pdf import _choose, _quality
+from gongkai import Options, read_report
+from gongkai.extract.input.readers.pdf import _choose, _quality
+from gongkai.extract.layout import Cell, Table
 from tests.conftest import SHARED
 
 

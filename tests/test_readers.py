@@ -8,11 +8,11 @@ import io
 import docx
 import pytest
 
-from extract import Options, read_report
-from extract.layout import Table
-from extract.readers.docx import read_docx
-from extract.readers.html import read_html
-from extract.readers.text import read_text
+from gongkai import Options, read_report
+from gongkai.extract.input.readers.docx import read_docx
+from gongkai.extract.input.readers.html import read_html
+from gongkai.extract.input.readers.text import read_text
+from gongkai.extract.layout import Table
 from tests.conftest import SHARED
 
 OPT = Options()

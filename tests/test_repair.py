@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 
-from extract.layout import Cell
-from extract.mapping import MappedCell, map_tables
-from extract.options import Options
-from extract.pipeline import build_report
-from extract.readers import read_document
-from extract.repair import repair_cells
-from extract.rules import RuleChecker
-from extract.schema import schema
+from gongkai.extract.domain.mapping import MappedCell, map_tables
+from gongkai.extract.domain.repair import repair_cells
+from gongkai.extract.domain.rules import RuleChecker
+from gongkai.extract.domain.schema import schema
+from gongkai.extract.input.readers import read_document
+from gongkai.extract.layout import Cell
+from gongkai.extract.options import Options
+from gongkai.extract.pipeline import build_report
 from tests.conftest import SHARED
 
 
@@ -155,6 +155,6 @@ def test_repair_through_the_pipeline_shows_in_the_report():
 
 
 def _src():
-    from extract.model import Source
+    from gongkai.extract.domain.model import Source
 
     return Source(format="pdf")

@@ -8,8 +8,8 @@ import subprocess
 import pytest
 from PIL import Image
 
-from extract import read_report
-from extract.review import SCALE, render_review
+from gongkai import read_report
+from gongkai.extract.interfaces.review import SCALE, render_review
 from tests.conftest import SHARED
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

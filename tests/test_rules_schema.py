@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.rules import RuleChecker
-from extract.schema import schema
+from gongkai.extract.domain.rules import RuleChecker
+from gongkai.extract.domain.schema import schema
 
 S = schema()
 APPS = S.table("2021", "applications")

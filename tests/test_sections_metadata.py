@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from extract.layout import TextLine
-from extract.metadata import find_metadata, level_of
-from extract.sections import clean_text, find_sections
+from gongkai.extract.domain.metadata import find_metadata, level_of
+from gongkai.extract.domain.sections import clean_text, find_sections
+from gongkai.extract.layout import TextLine
 
 
 def _lines(text: str) -> list[TextLine]:

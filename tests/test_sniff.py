@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
-from extract.errors import EmptyInput, UnsupportedFormat
-from extract.sniff import sniff
+from gongkai.extract.errors import EmptyInput, UnsupportedFormat
+from gongkai.extract.input.sniff import sniff
 from tests.conftest import SHARED
 
 

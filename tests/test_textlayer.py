@@ -17,12 +17,11 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from extract import Options, read_report
-from extract.errors import NoTextLayer
-from extract.options import OcrOptions
-from extract.readers import pdf as pdf_reader
-from extract.readers import read_document
-from extract.readers.textlayer import (
+from gongkai import Options, read_report
+from gongkai.extract.errors import NoTextLayer
+from gongkai.extract.input.readers import pdf as pdf_reader
+from gongkai.extract.input.readers import read_document
+from gongkai.extract.input.readers.textlayer import (
     common_chars,
     cross_check_digits,
     judge_page,
@@ -30,6 +29,7 @@ from extract.readers.textlayer import (
     number_runs,
     uncovered_pictures,
 )
+from gongkai.extract.options import OcrOptions
 from tests.conftest import SHARED, shared_docs
 from tests.generator.broken import make_broken, parse_tounicode, write_tounicode
 
@@ -152,7 +152,7 @@ def test_garbage_text_layers_are_refused_without_ocr(kind, reason):
 
 
 def read_report_bytes(data: bytes, options: Options):
-    from extract.pipeline import extract_bytes
+    from gongkai.extract.pipeline import extract_bytes
 
     return extract_bytes(data, options)
 
@@ -192,7 +192,7 @@ def test_digit_reader_in_process_reads_as_the_tesseract_command(tmp_path):
     """tesserocr (no model load per document) and the command-line tool read the same digits."""
     import shutil
 
-    from extract.readers.textlayer import DigitReader, _library_api, _read_runs
+    from gongkai.extract.input.readers.textlayer import DigitReader, _library_api, _read_runs
 
     assert _library_api() is not None, "tesserocr and tesseract-ocr-eng are installed by the project"
     with pdfplumber.open(SRC) as pdf:
@@ -245,7 +245,7 @@ def test_born_digital_pages_are_text_and_their_digits_agree(doc_id, monkeypatch)
 
 
 def test_tesseract_missing_does_not_stop_a_born_digital_report(monkeypatch):
-    monkeypatch.setattr("ocr.engines.shutil.which", lambda name: None)
+    monkeypatch.setattr("gongkai.ocr.engines.shutil.which", lambda name: None)
     r = read_report(SRC)
     assert r.status == "ok" and not r.errors
     assert {p.decision for p in r.pages} == {"text"}

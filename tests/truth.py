@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from extract.model import Report
+from gongkai.extract.domain.model import Report
 
 
 def squash(text: str) -> str:

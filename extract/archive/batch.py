@@ -1,0 +1,166 @@
+"""Whole archives: parallel, resumable runs into DuckDB.
+
+Workers (local processes or a Dask cluster) only extract and return plain data;
+the parent alone writes the database, one transaction per document, so
+resumability holds whichever engine ran the work.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+
+from gongkai._version import __version__
+from gongkai.extract.archive.inputs import InputFile, display_path, iter_inputs, load_bytes
+from gongkai.extract.archive.store import Store
+from gongkai.extract.archive.workers import Outcome, run_pool
+from gongkai.extract.domain.model import Source
+from gongkai.extract.errors import GongkaiError
+from gongkai.extract.options import Options
+from gongkai.extract.pipeline import extract_bytes, failed_report
+
+Engine = Literal["local", "dask"]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    db: Path
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    timeout_s: float = 300.0
+    """Per document; a document still running then is stopped with E_TIMEOUT (local engine)."""
+    memory_mb: int = 3072
+    """Per worker address-space cap; a document exceeding it gets E_MEMORY (local engine)."""
+    force: bool = False
+    since: float | None = None
+    """Only inputs modified at or after this POSIX time."""
+    engine: Engine = "local"
+    scheduler: str | None = None
+    """Dask scheduler address; None starts a LocalCluster."""
+    extract: Options = field(default_factory=Options)
+
+
+@dataclass
+class RunSummary:
+    seen: int = 0
+    skipped: int = 0
+    processed: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    error_codes: Counter[str] = field(default_factory=Counter)
+    findings: Counter[str] = field(default_factory=Counter)
+    duplicates: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+
+
+Job = tuple[InputFile, Options]
+
+
+def process_job(job: Job) -> dict[str, Any]:
+    """Worker side: one input file to a document row and a report, as plain data."""
+    item, options = job
+    started = time.perf_counter()
+    src = Source(path=item.key, paths=[item.key])
+    try:
+        data = load_bytes(item, options.limits)
+        report = extract_bytes(data, options, src, started)
+    except GongkaiError as exc:
+        report = failed_report(src, exc, started)
+    r = report.model_dump(mode="json")
+    return {"doc": _doc_row(item, r, time.perf_counter() - started), "report": r}
+
+
+def _doc_row(
+    item: InputFile, r: dict[str, Any] | None, seconds: float, code: str | None = None, message: str | None = None
+) -> dict[str, Any]:
+    src = (r or {}).get("source") or {}
+    errors = (r or {}).get("errors") or []
+    first_error = next((e for e in errors if e["code"].startswith("E_")), None)
+    return {
+        "key": item.key,
+        "path": display_path(item.path),
+        "member": item.member,
+        "size": item.size,
+        "mtime": item.mtime,
+        "sha256": src.get("sha256"),
+        "format": src.get("format"),
+        "pages": src.get("pages"),
+        "status": (r or {}).get("status", "failed"),
+        "error_code": code or (first_error or {}).get("code"),
+        "error_message": message or (first_error or {}).get("message"),
+        "seconds": round(seconds, 4),
+        "extractor_version": __version__,
+    }
+
+
+def _local(jobs: Iterable[Job], ro: RunOptions) -> Iterator[Outcome]:
+    yield from run_pool(process_job, jobs, ro.workers, ro.timeout_s, ro.memory_mb)
+
+
+def _dask(jobs: Iterable[Job], ro: RunOptions) -> Iterator[Outcome]:
+    from gongkai.extract.archive.cluster import run_dask
+
+    yield from run_dask(process_job, jobs, ro.workers, ro.timeout_s, ro.memory_mb, ro.scheduler)
+
+
+ENGINES: dict[Engine, Callable[[Iterable[Job], RunOptions], Iterator[Outcome]]] = {"local": _local, "dask": _dask}
+
+Progress = Callable[[str, RunSummary, int], None]
+
+
+def run_batch(sources: list[Path], ro: RunOptions, progress: Progress | None = None) -> RunSummary:
+    """Extract every report under ``sources`` into ``ro.db``; finished documents are skipped."""
+    started = time.perf_counter()
+    summary = RunSummary()
+    with Store(ro.db) as store:
+        done = {} if ro.force else store.finished()
+        todo: list[InputFile] = []
+        for item in iter_inputs(sources, ro.since):
+            summary.seen += 1
+            if done.get(item.key) == (item.size, item.mtime):
+                summary.skipped += 1
+            else:
+                todo.append(item)
+        if progress:
+            progress("start", summary, len(todo))
+        jobs = ((item, ro.extract) for item in todo)
+        try:
+            for outcome in ENGINES[ro.engine](jobs, ro):
+                item: InputFile = outcome.job[0]
+                if outcome.result is not None:
+                    doc, report = outcome.result["doc"], outcome.result["report"]
+                else:
+                    doc, report = _doc_row(item, None, outcome.seconds, outcome.error_code, outcome.error_message), None
+                dup = store.report_for_sha(doc["sha256"]) if doc.get("sha256") else None
+                duplicate_of = dup[0] if dup and dup[0] != item.key else None
+                if duplicate_of:
+                    doc["report_id"] = dup[1]
+                try:
+                    _, duplicate_of = store.write(doc, report, duplicate_of)
+                except duckdb.Error as exc:  # one unstorable report must not stop the batch
+                    doc = {**doc, "status": "failed", "error_code": "E_INTERNAL", "report_id": None,
+                           "error_message": f"the report could not be stored ({type(exc).__name__}); please report it"}
+                    report = None
+                    _, duplicate_of = store.write(doc, None)
+                summary.processed += 1
+                summary.statuses[doc["status"]] += 1
+                if doc.get("error_code"):
+                    summary.error_codes[doc["error_code"]] += 1
+                if duplicate_of:
+                    summary.duplicates += 1
+                for f in (report or {}).get("findings", []):
+                    summary.findings[f["rule"]] += 1
+                if progress:
+                    progress("advance", summary, len(todo))
+        except KeyboardInterrupt:
+            summary.interrupted = True
+    summary.seconds = time.perf_counter() - started
+    if progress:
+        progress("end", summary, len(todo))
+    return summary

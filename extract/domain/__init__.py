@@ -1,0 +1,1 @@
+"""What a report is: the data dictionary, cell mapping, rules, repair, sections, metadata, narrative."""

@@ -1,0 +1,658 @@
+"""Mapping printed table cells to the data dictionary's cell ids.
+
+A value's id comes from its labels, never from its position in the document:
+its row label path (e.g. 三、本年度办理结果 / （三）不予公开 / 1.属于国家秘密) and its
+column header path (申请人情况 / 法人或其他组织 / 商业企业) are matched against the
+official labels. Tables are processed as one stream of rows across fragments, so a
+table that crosses a page continues with the header of its first part.
+
+Ragged tables (text exports, no geometry) keep each row's printed cells in order.
+For them a value's column is its place in the row, checked against the header
+where the header is flat, or the template's printed order where the header is
+nested (nested headers cannot be placed without geometry).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from gongkai.extract.domain.labels import best_match, normalize
+from gongkai.extract.domain.numbers import parse_cell
+from gongkai.extract.domain.schema import TABLES, Schema, TableSpec
+from gongkai.extract.layout import BBox, Cell, Document, Table, TextLine
+
+# Section headings of the table sections: a hint for which table follows.
+_TABLE_HEADINGS = {
+    "二、": "active_disclosure",
+    "三、": "applications",
+    "四、": "review_litigation",
+}
+
+
+@dataclass
+class MappedCell:
+    id: str
+    table: str
+    row: str
+    column: str
+    value: int | float | None
+    text: str
+    page: int | None
+    bbox: BBox | None
+    source: str | None
+    method: str
+    confidence: float
+    alternatives: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass
+class MapIssue:
+    """Something the mapper could not do cleanly; becomes a finding or an error."""
+
+    code: str
+    message: str
+    page: int | None = None
+    cells: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TableRecord:
+    """Geometry and quality of one table fragment, kept for debugging and review pages."""
+
+    kind: str | None
+    page: int | None
+    bbox: BBox | None
+    method: str
+    quality: float
+    n_rows: int
+    n_cols: int
+    cells_mapped: int = 0
+
+
+@dataclass
+class Mapping:
+    cells: dict[str, MappedCell] = field(default_factory=dict)
+    issues: list[MapIssue] = field(default_factory=list)
+    tables: list[TableRecord] = field(default_factory=list)
+    active_template: str | None = None
+    """"2021" or "2019" by the active-disclosure rows/columns found."""
+
+
+@dataclass
+class _Kind:
+    """Label candidates of one table kind, merged over both templates."""
+
+    id: str
+    rows: dict[str, tuple[str, ...]]
+    columns: dict[str, tuple[str, ...]]
+    groups: tuple[str, ...]
+    specs: dict[str, TableSpec]
+
+    def column_applies(self, col: str, row: str) -> bool:
+        return any(col in s.columns and row in s.rows and s.columns[col].applies_to(row) for s in self.specs.values())
+
+    def printed_order(self, row: str | None) -> list[tuple[str, str]]:
+        """(row, column) pairs in the official template's printed order."""
+        spec = self.specs["2021"]
+        rows = [row] if row else list(spec.rows)
+        return [(r, c.id) for r in rows if r in spec.rows for c in spec.columns_for(r)]
+
+
+def _kinds(schema: Schema) -> dict[str, _Kind]:
+    out = {}
+    for tid in TABLES:
+        rows: dict[str, list[str]] = {}
+        cols: dict[str, list[str]] = {}
+        groups: set[str] = set()
+        specs = {name: t.tables[tid] for name, t in schema.templates.items()}
+        for spec in specs.values():
+            for r in spec.rows.values():
+                rows.setdefault(r.id, []).extend([r.label, *r.aliases])
+                if r.group:
+                    groups.add(r.group)
+            for c in spec.columns.values():
+                cols.setdefault(c.id, []).extend([c.label, *c.aliases])
+                if c.group:
+                    groups.add(c.group)
+        out[tid] = _Kind(
+            tid,
+            {k: tuple(dict.fromkeys(v)) for k, v in rows.items()},
+            {k: tuple(dict.fromkeys(v)) for k, v in cols.items()},
+            tuple(sorted(groups)),
+            specs,
+        )
+    return out
+
+
+def _filled(table: Table) -> list[list[Cell | None]]:
+    """Every grid position with the cell that covers it (spans expanded)."""
+    n = table.n_cols
+    grid: list[list[Cell | None]] = [[None] * n for _ in table.rows]
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row):
+            if cell is None:
+                continue
+            for rr in range(r, min(r + max(cell.rowspan, 1), len(grid))):
+                for cc in range(c, min(c + max(cell.colspan, 1), n)):
+                    if grid[rr][cc] is None:
+                        grid[rr][cc] = cell
+    return grid
+
+
+def _is_data_row(cells: list[Cell]) -> bool:
+    return any(parse_cell(c.text).kind == "number" for c in cells)
+
+
+@dataclass
+class _Segment:
+    """A header block and the data rows under it, within one table fragment."""
+
+    table: Table
+    header_rows: list[int]
+    data_rows: list[int]
+
+
+def _segments(table: Table, filled: list[list[Cell | None]], is_row_label: Callable[[str], bool]) -> list[_Segment]:
+    """Split a fragment into header blocks and the data rows under them.
+
+    A data row prints a number, or (a report that left it blank) names a known row
+    and has only blank/null cells after its label; in a gridded table a row of only
+    empty cells right under a header is the blank value row of a header-only table.
+    """
+    segs: list[_Segment] = []
+    cur = _Segment(table, [], [])
+    for r, row in enumerate(table.rows):
+        origin = [c for c in row if c is not None]
+        printed = [c for c in origin if c.text.strip()] if table.gridded else origin
+        data = _is_data_row(printed) or (_is_blank_row(origin, is_row_label) and not _lost_header(r, origin))
+        if not data and table.gridded and len(origin) >= 2 and not printed and cur.header_rows and not cur.data_rows:
+            data = True
+        if data:
+            cur.data_rows.append(r)
+        else:
+            if cur.data_rows:
+                segs.append(cur)
+                cur = _Segment(table, [], [])
+            cur.header_rows.append(r)
+    if cur.header_rows or cur.data_rows:
+        segs.append(cur)
+    return segs
+
+
+def _lost_header(r: int, origin: list[Cell]) -> bool:
+    """A table's first row with a label beside an empty cell spanning several columns: a header
+    whose spanning text was lost (a seal over 行政诉讼), not a row printed blank."""
+    return r == 0 and any(c.colspan > 1 and not c.text.strip() for c in origin[1:])
+
+
+def _is_blank_row(origin: list[Cell], is_row_label: Callable[[str], bool]) -> bool:
+    kinds = [parse_cell(c.text).kind for c in origin]
+    if not 1 <= kinds.count("text") <= 3:
+        return False  # no label, or a header row (many labels)
+    last = max(i for i, k in enumerate(kinds) if k == "text")
+    return last < len(origin) - 1 and all(k == "null" for k in kinds[last + 1 :]) and is_row_label(origin[last].text)
+
+
+class TableMapper:
+    """Consumes a document's blocks in order and collects mapped cells."""
+
+    def __init__(self, schema: Schema):
+        self.kinds = _kinds(schema)
+        self.result = Mapping()
+        self._hint: str | None = None
+        # last header per kind: list of column paths (gridded) + the table it came from
+        self._headers: dict[str, tuple[Table, list[list[str]]]] = {}
+        self._flat_order: dict[str, list[str]] = {}
+        self._last_kind: str | None = None
+        # a kind whose header block ended a fragment without data: its next header block continues it
+        self._open_header: str | None = None
+
+    # -- public -------------------------------------------------------------
+    def run(self, doc: Document) -> Mapping:
+        for block in doc.blocks:
+            if isinstance(block, TextLine):
+                self._see_text(block.text)
+            else:
+                self._table(block)
+        self.result.active_template = self._active_template()
+        return self.result
+
+    # -- kind detection -----------------------------------------------------
+    def _see_text(self, text: str) -> None:
+        t = normalize(text)
+        for prefix, kind in _TABLE_HEADINGS.items():
+            if t.startswith(prefix) and len(t) < 40:
+                self._hint = kind
+                return
+        if t.startswith(("五、", "六、")):
+            self._hint = None
+
+    def _score(self, kind: _Kind, texts: list[str]) -> int:
+        score = 0
+        for t in texts:
+            if len(normalize(t)) < 2:
+                continue
+            if best_match(t, kind.rows, 80) or best_match(t, kind.columns, 80):
+                score += 1
+        return score
+
+    def _pick_kind(self, texts: list[str]) -> str | None:
+        scores = {k: self._score(kind, texts) for k, kind in self.kinds.items()}
+        best = max(scores.values())
+        if best == 0:
+            return self._last_kind or self._hint
+        winners = [k for k, v in scores.items() if v == best]
+        if len(winners) == 1:
+            return winners[0]
+        for prefer in (self._last_kind, self._hint):
+            if prefer in winners:
+                return prefer
+        return winners[0]
+
+    # -- tables -------------------------------------------------------------
+    def _table(self, table: Table) -> None:
+        record = TableRecord(None, table.page, table.bbox, table.method, table.quality, len(table.rows), table.n_cols)
+        self.result.tables.append(record)
+        filled = _filled(table) if table.gridded else [list(r) for r in table.rows]
+        for seg in _segments(table, filled, self._is_row_label):
+            texts = [c.text for r in seg.header_rows + seg.data_rows for c in filled[r] if c is not None]
+            kind_id = self._pick_kind(texts)
+            if kind_id is None:
+                continue
+            if not seg.data_rows:
+                # a header whose values (or the rest of the header) continue on the next page
+                if table.gridded and self._score(self.kinds[kind_id], texts):
+                    self._last_kind = kind_id
+                    self._header_paths(self.kinds[kind_id], seg, filled, header_only=True)
+                    self._open_header = kind_id
+                continue
+            record.kind = record.kind or kind_id
+            self._last_kind = kind_id
+            kind = self.kinds[kind_id]
+            before = len(self.result.cells)
+            if table.gridded:
+                self._gridded_segment(kind, seg, filled)
+            else:
+                self._ragged_segment(kind, seg)
+            self._open_header = None
+            record.cells_mapped += len(self.result.cells) - before
+
+    def _header_paths(
+        self, kind: _Kind, seg: _Segment, filled: list[list[Cell | None]], header_only: bool = False
+    ) -> list[list[str]] | None:
+        """Column header paths for a segment; a header-only segment is remembered whatever it names."""
+        table = seg.table
+        paths: list[list[str]] = []
+        for c in range(table.n_cols):
+            path: list[str] = []
+            seen: list[int] = []
+            for r in seg.header_rows:
+                cell = filled[r][c]
+                if cell is not None and id(cell) not in seen and cell.text.strip():
+                    seen.append(id(cell))
+                    path.append(cell.text)
+            paths.append(path)
+        named = [any(best_match(t, kind.columns) for t in p) for p in paths]
+        inherited = self._headers.get(kind.id)
+        if not any(named) and not header_only:
+            return _align(inherited[0], inherited[1], table) if inherited else None
+        if inherited and self._open_header == kind.id:
+            # the rest of a header begun on the previous page: every column continues its first part's path
+            # (a header repeated in full adds nothing new)
+            before = _align(inherited[0], inherited[1], table)
+            paths = [[t for t in before[c] if t not in p] + p for c, p in enumerate(paths)]
+        elif inherited and not all(named):
+            # a header split over two pages: columns this part leaves unnamed keep the first part's path
+            before = _align(inherited[0], inherited[1], table)
+            paths = [p if named[c] else before[c] + p for c, p in enumerate(paths)]
+        self._headers[kind.id] = (table, paths)
+        return paths
+
+    def _gridded_segment(self, kind: _Kind, seg: _Segment, filled: list[list[Cell | None]]) -> None:
+        header = self._header_paths(kind, seg, filled)
+        table = seg.table
+        col_ids = _fill_column_gaps(kind, [self._match_column(kind, p) for p in header]) if header else []
+        # the first column the header names (a value column, or one whose header names the row: the
+        # review table's) holds values: text there is never a row label, a number left of it never a value
+        by_header = [c for c, p in enumerate(header or []) if self._match_row(kind, p)]
+        value_cols = [c for c, cid in enumerate(col_ids) if cid is not None]
+        first_value = min(by_header[:1] + value_cols[:1], default=None)
+        rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
+        _split_merged_labels(kind, rows)
+        named = _fill_row_gaps(kind, [rid if labels else None for labels, _, rid in rows])
+        for k, r in enumerate(seg.data_rows):
+            labels, last_label_col, row_id = rows[k]
+            origins = table.rows[r]
+            row_id = row_id or named[k]
+            for c in range(last_label_col + 1, table.n_cols):
+                cell = origins[c] if c < len(origins) else None
+                if cell is None:
+                    continue
+                col_path = header[c] if header and c < len(header) else []
+                # a row named only by the header (the review table) has no label cells of its own
+                rid = row_id if labels else self._match_row(kind, col_path)
+                cid = col_ids[c] if c < len(col_ids) else None
+                if rid is None or cid is None:
+                    if parse_cell(cell.text).kind == "number":
+                        self._issue(
+                            "E_UNPLACED_VALUE",
+                            f"value {cell.text!r} in a {kind.id} table has no row/column label that matches",
+                            cell,
+                        )
+                    continue
+                if not kind.column_applies(cid, rid):
+                    if cell.text.strip():
+                        self._issue("E_UNPLACED_VALUE", f"{kind.id}: column {cid} is not printed for row {rid}", cell)
+                    continue
+                self._put(kind.id, rid, cid, cell)
+
+    def _row_labels(
+        self, kind: _Kind, row_cells: list[Cell | None], first_value: int | None
+    ) -> tuple[list[Cell], int, str | None]:
+        """A data row's label cells, the column of its last label, and the row they name.
+
+        Labels stand left of ``first_value`` when the header tells it, else left of the row's
+        first number: text among the values (a seal remnant, a misread digit) is no label.
+        """
+        labels: list[Cell] = []
+        last_label_col = -1
+        if first_value is None:
+            first_value = next(
+                (c for c, cell in enumerate(row_cells) if cell is not None and parse_cell(cell.text).kind == "number"),
+                len(row_cells),
+            )
+        for c, cell in enumerate(row_cells[:first_value]):
+            if cell is not None and parse_cell(cell.text).kind == "text":
+                if not labels or labels[-1] is not cell:
+                    labels.append(cell)
+                last_label_col = c
+        return labels, last_label_col, self._match_row(kind, [c.text for c in labels])
+
+    def _ragged_segment(self, kind: _Kind, seg: _Segment) -> None:
+        table = seg.table
+        for r in seg.header_rows:
+            self._see_flat_header(kind, [c.text for c in table.rows[r] if c is not None])
+        for r in seg.data_rows:
+            cells = [c for c in table.rows[r] if c is not None]
+            last_label = max((i for i, c in enumerate(cells) if parse_cell(c.text).kind == "text"), default=-1)
+            labels = [c.text for c in cells[: last_label + 1]]
+            values = cells[last_label + 1 :]
+            # a one-cell-per-line export may run header cells into the first row
+            self._see_flat_header(kind, labels)
+            row_kind, row_id = kind, self._ragged_row_label(kind, labels)
+            if labels and row_id is None and not any(best_match(t, kind.columns) for t in labels):
+                # not header cells run into a value row: a row of another table, or nothing to place
+                found = self._row_of_other_kind(kind, labels)
+                if found is None:
+                    continue
+                row_kind, row_id = found
+            self._ragged_row(row_kind, row_id, values, cells)
+
+    def _see_flat_header(self, kind: _Kind, texts: list[str]) -> None:
+        order = [m[0] for t in texts if (m := best_match(t, kind.columns))]
+        if order:
+            self._flat_order[kind.id] = order
+
+    def _ragged_row_label(self, kind: _Kind, labels: list[str]) -> str | None:
+        """The row named by the row's last label (or its last two, for a label wrapped over lines).
+
+        Only the end of the label run is a row label: earlier cells may be header
+        cells of the table run into the row (行政复议, 复议后起诉 … are row names there).
+        """
+        if not labels:
+            return None
+        for candidate in (labels[-1], "".join(labels[-2:])):
+            m = best_match(candidate, kind.rows)
+            if m:
+                return m[0]
+        return None
+
+    def _row_of_other_kind(self, kind: _Kind, labels: list[str]) -> tuple[_Kind, str] | None:
+        """A row whose label belongs to another table (tables printed back to back)."""
+        for other in self.kinds.values():
+            if other is not kind:
+                rid = self._ragged_row_label(other, labels)
+                if rid:
+                    self._last_kind = other.id
+                    return other, rid
+        return None
+
+    def _ragged_row(self, kind: _Kind, row_id: str | None, values: list[Cell], cells: list[Cell]) -> None:
+        slots = self._ragged_slots(kind, row_id)
+        # a tab export leaves empty cells where a label spans columns and after the last value
+        while len(values) > len(slots) and not values[0].text.strip():
+            values.pop(0)
+        while len(values) > len(slots) and not values[-1].text.strip():
+            values.pop()
+        if len(values) != len(slots):
+            where = row_id or kind.id
+            self._issue(
+                "E_RAGGED_ROW",
+                f"{kind.id} row {where}: {len(values)} values printed for {len(slots)} columns; "
+                "cannot tell which is which",
+                values[0] if values else (cells[0] if cells else None),
+            )
+            return
+        for (rid, cid), cell in zip(slots, values, strict=True):
+            self._put(kind.id, rid, cid, cell)
+
+    def _ragged_slots(self, kind: _Kind, row_id: str | None) -> list[tuple[str, str]]:
+        if row_id and not kind.specs["2021"].nested_header and kind.id in self._flat_order:
+            cols = [c for c in self._flat_order[kind.id] if kind.column_applies(c, row_id)]
+            if cols:
+                return [(row_id, c) for c in cols]
+        if row_id and row_id not in kind.specs["2021"].rows:
+            # a 2019-only row: printed order of the 2019 template
+            spec = kind.specs["2019"]
+            return [(row_id, c.id) for c in spec.columns_for(row_id)]
+        return kind.printed_order(row_id)
+
+    # -- matching -----------------------------------------------------------
+    def _is_row_label(self, text: str) -> bool:
+        return any(best_match(text, k.rows, 85) for k in self.kinds.values())
+
+    def _match_row(self, kind: _Kind, path: list[str]) -> str | None:
+        for text in reversed(path):
+            m = best_match(text, kind.rows)
+            if m:
+                return m[0]
+        return None
+
+    def _match_column(self, kind: _Kind, path: list[str]) -> str | None:
+        for text in reversed(path):
+            m = best_match(text, kind.columns)
+            if m:
+                return m[0]
+        return None
+
+    def _put(self, table: str, row: str, col: str, cell: Cell) -> None:
+        cid = f"{table}.{row}.{col}"
+        parsed = parse_cell(cell.text)
+        if parsed.kind == "text":
+            self._issue("E_UNREADABLE_CELL", f"{cid}: printed {cell.text!r} is not a number", cell, [cid])
+            return
+        old = self.result.cells.get(cid)
+        if old is not None:
+            if old.value != parsed.value:
+                self._issue(
+                    "E_DUPLICATE_CELL",
+                    f"{cid} printed twice with different values ({old.value} and {parsed.value}); kept the first",
+                    cell,
+                    [cid],
+                )
+            return
+        self.result.cells[cid] = MappedCell(
+            cid,
+            table,
+            row,
+            col,
+            parsed.value,
+            cell.text.strip(),
+            cell.page,
+            cell.bbox,
+            cell.source,
+            cell.method,
+            cell.confidence,
+            cell.alternatives,
+        )
+
+    def _issue(self, code: str, message: str, cell: Cell | None, cells: list[str] | None = None) -> None:
+        self.result.issues.append(MapIssue(code, message, cell.page if cell else None, cells or []))
+
+    def _active_template(self) -> str | None:
+        found = [c for c in self.result.cells.values() if c.table == "active_disclosure"]
+        if not found:
+            return None
+        only_2019 = set(self.kinds["active_disclosure"].specs["2019"].columns) - set(
+            self.kinds["active_disclosure"].specs["2021"].columns
+        )
+        rows_2019 = set(self.kinds["active_disclosure"].specs["2019"].rows) - set(
+            self.kinds["active_disclosure"].specs["2021"].rows
+        )
+        return "2019" if any(c.column in only_2019 or c.row in rows_2019 for c in found) else "2021"
+
+
+def _split_merged_labels(kind: _Kind, rows: list[tuple[list[Cell], int, str | None]]) -> None:
+    """Rows whose labels ran into one cell (a faint ruling between them was lost), named by
+    cutting that cell's lines into as many labels, each naming a row, in printed order."""
+    k = 0
+    while k < len(rows):
+        labels, _, rid = rows[k]
+        j = k + 1
+        if labels and rid is None:
+            last = labels[-1]
+            while j < len(rows) and rows[j][0] and rows[j][0][-1] is last and rows[j][2] is None:
+                j += 1
+        n = j - k
+        if n >= 2:
+            ids = _cut_into_rows(kind, last.text.split(), n)
+            if ids:
+                for i, rid_i in enumerate(ids):
+                    rows[k + i] = (rows[k + i][0], rows[k + i][1], rid_i)
+        k = j
+
+
+def _cut_into_rows(kind: _Kind, pieces: list[str], n: int) -> list[str] | None:
+    """The best way to cut a label's lines into ``n`` consecutive labels that each name a
+    different row, top to bottom in the template's order; None if there is none."""
+    if len(pieces) < n or len(pieces) > 12:
+        return None
+    order = list(kind.specs["2021"].rows) + [r for r in kind.rows if r not in kind.specs["2021"].rows]
+    best: tuple[float, list[str]] | None = None
+    for cuts in itertools.combinations(range(1, len(pieces)), n - 1):
+        bounds = [0, *cuts, len(pieces)]
+        found = [best_match("".join(pieces[a:b]), kind.rows) for a, b in itertools.pairwise(bounds)]
+        if any(m is None for m in found):
+            continue
+        ids = [m[0] for m in found if m]
+        where = [order.index(i) for i in ids if i in order]
+        if len(where) != n or any(b <= a for a, b in itertools.pairwise(where)):
+            continue
+        score = sum(m[1] for m in found if m)
+        if best is None or score > best[0]:
+            best = (score, ids)
+    return best[1] if best else None
+
+
+def _between(
+    orders: list[list[str]], before: str | None, after: str | None, n: int = 1, cyclic: bool = False
+) -> list[str] | None:
+    """The ``n`` ids printed between ``before`` and ``after`` (or last, after ``before``), if the
+    templates that print both ``n`` apart agree on them. ``cyclic``: the order repeats across the
+    table (the review table's groups), so the last may stand before the next group's first."""
+    found: set[tuple[str, ...]] = set()
+    for order in orders:
+        if before not in order:
+            continue
+        i = order.index(before)
+        if i == len(order) - 1 - n and (after is None or (cyclic and after == order[0])):
+            found.add(tuple(order[i + 1 :]))  # the last, at the table's end or before the next group's first
+        elif after is not None and after in order and order.index(after) == i + n + 1:
+            found.add(tuple(order[i + 1 : i + 1 + n]))
+    return list(found.pop()) if len(found) == 1 else None
+
+
+def _runs(ids: list[str | None]) -> list[tuple[int, int]]:
+    """Maximal runs [a, b) of unnamed entries."""
+    out: list[tuple[int, int]] = []
+    k = 0
+    while k < len(ids):
+        if ids[k] is None:
+            j = k
+            while j < len(ids) and ids[j] is None:
+                j += 1
+            out.append((k, j))
+            k = j
+        else:
+            k += 1
+    return out
+
+
+def _fill_row_gaps(kind: _Kind, ids: list[str | None]) -> list[str | None]:
+    """Rows whose labels could not be read (a seal over them), named by the rows above and below:
+    the rows the template prints between them, when there are exactly as many."""
+    orders = [list(spec.rows) for spec in kind.specs.values()]
+    out = list(ids)
+    for a, b in _runs(ids):
+        if a > 0 and b < len(ids):
+            out[a:b] = _between(orders, ids[a - 1], ids[b], b - a) or out[a:b]
+    return out
+
+
+def _fill_column_gaps(kind: _Kind, ids: list[str | None]) -> list[str | None]:
+    """Columns whose headers could not be read (a seal over 总计), named by their neighbours.
+
+    Unnamed columns between two named ones that a template prints exactly that many
+    apart are the columns between them; unnamed last columns after a named one are the
+    template's last, if it prints exactly that many after it.
+    """
+    out = list(ids)
+    orders = [list(spec.columns) for spec in kind.specs.values()]
+    for a, b in _runs(ids):
+        if a > 0:
+            out[a:b] = _between(orders, ids[a - 1], ids[b] if b < len(ids) else None, b - a, cyclic=True) or out[a:b]
+    return out
+
+
+def _align(src: Table, paths: list[list[str]], dst: Table) -> list[list[str]]:
+    """Header paths of ``src``'s columns, re-indexed for ``dst`` (a continuation fragment).
+
+    By the column lines where both have them (two fragments with as many columns may
+    still split them differently: a line through a header's text is one more column).
+    """
+    if src.n_cols == dst.n_cols and not _columns_differ(src, dst):
+        return paths
+    if src.columns and dst.columns:
+        a, b = src.columns, dst.columns
+        wa, wb = a[-1] - a[0], b[-1] - b[0]
+        # the same table on the next page: relative to its own edges (a scan shifts pages a little)
+        same = wa > 0 and wb > 0 and abs(wa - wb) <= 0.05 * max(wa, wb)
+        out: list[list[str]] = []
+        for i in range(dst.n_cols):
+            x = (b[i] + b[i + 1]) / 2 if i + 1 < len(b) else b[i]
+            if same:
+                x = a[0] + (x - b[0]) * wa / wb
+            j = next((k for k in range(len(a) - 1) if a[k] <= x < a[k + 1]), None)
+            out.append(paths[j] if j is not None else [])
+        return out
+    # value columns sit on the right: align the right edges
+    shift = src.n_cols - dst.n_cols
+    return [paths[i + shift] if 0 <= i + shift < len(paths) else [] for i in range(dst.n_cols)]
+
+
+def map_tables(doc: Document, schema: Schema) -> Mapping:
+    return TableMapper(schema).run(doc)
+
+
+def _columns_differ(src: Table, dst: Table, tolerance: float = 0.02) -> bool:
+    """Do two fragments with as many columns draw their inner column lines in different places
+    (relative to their own width, so a page scanned a little shifted or scaled still matches)?"""
+    a, b = src.columns, dst.columns
+    if not a or not b or len(a) != len(b) or len(a) < 3:
+        return False
+    wa, wb = a[-1] - a[0], b[-1] - b[0]
+    if wa <= 0 or wb <= 0:
+        return False
+    return any(abs((x - a[0]) / wa - (y - b[0]) / wb) > tolerance for x, y in zip(a, b, strict=True))

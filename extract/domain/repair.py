@@ -1,0 +1,138 @@
+"""Choosing between OCR readings with the report's own arithmetic.
+
+The rules of the data dictionary (a column balances, a row sums to its total) are
+an error-correcting code: where OCR was unsure of a cell and a rule is broken, the
+combination of the cells' readings that makes the table consistent is taken, and
+the chosen cells say so (method "repaired:<rule ids>").
+
+What this never does:
+- invent a value: only readings an engine produced (a cell's alternatives) are tried;
+- touch text-layer values (born-digital reports keep what they print, findings and all);
+- touch confident cells: a cell is a candidate only when OCR was unsure of it (low
+  confidence, or another reading of some conviction disagrees);
+- guess: when two different choices are equally good, nothing is changed, and the
+  broken rule stays a finding, as it does for a report that really is inconsistent.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from gongkai.extract.domain.mapping import MappedCell
+from gongkai.extract.domain.numbers import parse_cell
+from gongkai.extract.domain.rules import RuleChecker
+
+UNSURE_BELOW = 0.80
+"""OCR confidence under which a reading is doubtful (the OCR library's own threshold)."""
+DISAGREE_MIN = 0.5
+"""An alternative at least this confident makes even a confident reading doubtful."""
+MAX_CHANGES = 3
+"""Cells changed at once in one table: more would fit the rules by coincidence."""
+MAX_CANDIDATES = 12
+MAX_TRIALS = 20_000
+TIE = 1e-6
+
+Value = int | float
+
+
+@dataclass(frozen=True)
+class Option:
+    value: Value
+    text: str
+    confidence: float
+
+
+@dataclass
+class Repair:
+    cell: str
+    old: Value | None
+    new: Value
+    rules: list[str]
+
+
+def _options(c: MappedCell) -> list[Option]:
+    """The cell's other numeric readings, when OCR was unsure of it; [] otherwise."""
+    if not c.method.startswith("ocr"):
+        return []
+    out: dict[Value, Option] = {}
+    for text, conf in c.alternatives:
+        p = parse_cell(text)
+        if p.kind != "number" or p.value == c.value or p.value is None:
+            continue
+        if p.value not in out or conf > out[p.value].confidence:
+            out[p.value] = Option(p.value, text.strip(), float(conf))
+    unsure = c.confidence < UNSURE_BELOW or any(o.confidence >= DISAGREE_MIN for o in out.values())
+    return list(out.values()) if unsure else []
+
+
+def repair_cells(cells: dict[str, MappedCell], checker: RuleChecker) -> list[Repair]:
+    """Change unsure OCR cells to the readings that satisfy broken rules; returns what was changed."""
+    if not any(c.method.startswith("ocr") for c in cells.values()):
+        return []
+    repairs: list[Repair] = []
+    for table in sorted({c.table for c in cells.values()}):
+        sub = {k: c for k, c in cells.items() if c.table == table}
+        repairs.extend(_repair_table(sub, checker))
+    return repairs
+
+
+def _key(v) -> tuple[str, str]:
+    return (v.rule, v.where)
+
+
+def _repair_table(cells: dict[str, MappedCell], checker: RuleChecker) -> list[Repair]:
+    values: dict[str, Value | None] = {k: c.value for k, c in cells.items()}
+    before = checker.check(values)
+    if not before:
+        return []
+    broken = {_key(v): v for v in before}
+    involved = {cid for v in before for cid in v.cells}
+    cands = {cid: opts for cid in sorted(involved) if cid in cells and (opts := _options(cells[cid]))}
+    if not cands:
+        return []
+    ids = sorted(cands, key=lambda k: cells[k].confidence)[:MAX_CANDIDATES]
+    best: tuple[int, int, float] | None = None
+    best_choice: dict[str, Option] | None = None
+    tied = False
+    trials = 0
+    for size in range(1, min(MAX_CHANGES, len(ids)) + 1):
+        for subset in itertools.combinations(ids, size):
+            for picks in itertools.product(*(cands[k] for k in subset)):
+                trials += 1
+                if trials > MAX_TRIALS:
+                    return []  # too many ways to fit the rules: none of them is evidence
+                trial = dict(values)
+                for k, o in zip(subset, picks, strict=True):
+                    trial[k] = o.value
+                after = {_key(v): v for v in checker.check(trial)}
+                if not set(after) <= set(broken):
+                    continue  # the change breaks a rule that held
+                if any(k in v.cells for v in after.values() for k in subset):
+                    continue  # a changed cell is still in a broken rule: not a fix
+                gain = sum(o.confidence - cells[k].confidence for k, o in zip(subset, picks, strict=True))
+                score = (len(broken) - len(after), -size, gain)
+                if best is None or _better(score, best):
+                    best, best_choice, tied = score, dict(zip(subset, picks, strict=True)), False
+                elif _same(score, best):
+                    tied = True
+    if best_choice is None or tied:
+        return []
+    after_keys = {_key(v) for v in checker.check({**values, **{k: o.value for k, o in best_choice.items()}})}
+    out = []
+    for cid, o in best_choice.items():
+        rules = sorted({v.rule for k, v in broken.items() if k not in after_keys and cid in v.cells})
+        c = cells[cid]
+        out.append(Repair(cid, c.value, o.value, rules))
+        c.alternatives = ((c.text, c.confidence), *((t, p) for t, p in c.alternatives if t != o.text))
+        c.value, c.text, c.confidence = o.value, o.text, round(o.confidence, 3)
+        c.method = f"repaired:{','.join(rules)}"
+    return out
+
+
+def _better(a: tuple[int, int, float], b: tuple[int, int, float]) -> bool:
+    return a[:2] > b[:2] or (a[:2] == b[:2] and a[2] > b[2] + TIE)
+
+
+def _same(a: tuple[int, int, float], b: tuple[int, int, float]) -> bool:
+    return a[:2] == b[:2] and abs(a[2] - b[2]) <= TIE

@@ -1,0 +1,122 @@
+"""Checking the report's own arithmetic (勾稽关系) with the data dictionary's rules.
+
+A broken rule is a finding; printed values are never changed. A blank cell counts
+as 0. A rule is checked only where its cells were printed; a term that was not
+printed but that another rule defines as a sum (other_total = the three other_*
+rows) is derived from that sum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from gongkai.extract.domain.schema import RuleSpec, Schema, Term
+
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass
+class RuleViolation:
+    rule: str
+    where: str
+    """"applications.*.total" (checked down a column) or "review_litigation.review.*" (along a row)."""
+    cells: list[str]
+    expected: float
+    printed: float
+    message: str
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+class RuleChecker:
+    def __init__(self, schema: Schema):
+        self.schema = schema
+        # terms defined as sums by some rule: name -> rhs terms
+        self._definitions = {r.lhs[0].name: r for r in schema.rules if len(r.lhs) == 1 and not r.lhs[0].is_glob}
+
+    def check(self, values: dict[str, float | int | None]) -> list[RuleViolation]:
+        out: list[RuleViolation] = []
+        for rule in self.schema.rules:
+            out.extend(self._check_rule(rule, values))
+        return out
+
+    def _check_rule(self, rule: RuleSpec, values: dict[str, float | int | None]) -> list[RuleViolation]:
+        spec = self.schema.templates["2021"].tables[rule.table]
+        found: dict[tuple[str, str], float | int | None] = {}
+        for key, v in values.items():
+            table, row, col = key.split(".")
+            if table == rule.table:
+                found[(row, col)] = v
+        if not found:
+            return []
+        rows = list(dict.fromkeys(r for r, _ in found))
+        cols = list(dict.fromkeys(c for _, c in found))
+        if rule.along == "column":
+            lines, names = cols, list(spec.rows)
+        else:
+            lines, names = rows, list(spec.columns)
+        out = []
+        for line in lines:
+
+            def get(name: str, line: str = line) -> float | int | None:
+                key = (name, line) if rule.along == "column" else (line, name)
+                return found.get(key, _MISSING)  # type: ignore[return-value]
+
+            lhs = self._side(rule.lhs, names, get, rule)
+            rhs = self._side(rule.rhs, names, get, rule)
+            if lhs is None or rhs is None:
+                continue
+            (lv, lcells), (rv, rcells) = lhs, rhs
+            if abs(lv - rv) > 1e-6:
+                where = f"{rule.table}.*.{line}" if rule.along == "column" else f"{rule.table}.{line}.*"
+                cells = [self._cell_id(rule, n, line) for n in lcells + rcells]
+                lhs_text = " + ".join(t.name for t in rule.lhs)
+                rhs_text = " + ".join(t.name for t in rule.rhs)
+                out.append(
+                    RuleViolation(
+                        rule.id,
+                        where,
+                        cells,
+                        float(rv),
+                        float(lv),
+                        f"{lhs_text} = {_fmt(lv)} but {rhs_text} = {_fmt(rv)} ({where})",
+                    )
+                )
+        return out
+
+    def _cell_id(self, rule: RuleSpec, name: str, line: str) -> str:
+        return f"{rule.table}.{name}.{line}" if rule.along == "column" else f"{rule.table}.{line}.{name}"
+
+    def _side(self, terms: tuple[Term, ...], names: list[str], get, rule: RuleSpec, depth: int = 0):
+        """Sum of a rule side, or None when a term was not printed and cannot be derived."""
+        total = 0.0
+        used: list[str] = []
+        for term in terms:
+            expanded = term.expand(names)
+            present = [n for n in expanded if get(n) is not _MISSING]
+            if term.is_glob:
+                if not present:
+                    return None
+                for n in present:
+                    total += get(n) or 0
+                used.extend(present)
+                continue
+            if present:
+                total += get(term.name) or 0
+                used.append(term.name)
+                continue
+            definition = self._definitions.get(term.name)
+            if definition is None or definition is rule or depth > 2:
+                return None
+            sub = self._side(definition.rhs, names, get, definition, depth + 1)
+            if sub is None:
+                return None
+            total += sub[0]
+            used.extend(sub[1])
+        return total, used
+
+
+_MISSING = object()

@@ -1,0 +1,166 @@
+"""The data dictionary (report_tables.yaml) as typed objects.
+
+The yaml is the single source of cell ids, labels, templates and rules; nothing
+else in the code lists them again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+TABLES = ("active_disclosure", "applications", "review_litigation")
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    id: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    id: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    group: str | None = None
+    rows: tuple[str, ...] | None = None
+    """Rows that print this column (active disclosure); None means every row."""
+    decimal: bool = False
+
+    def applies_to(self, row: str) -> bool:
+        return self.rows is None or row in self.rows
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    id: str
+    rows: dict[str, RowSpec]
+    columns: dict[str, ColumnSpec]
+
+    @property
+    def nested_header(self) -> bool:
+        """Grouped column headers: a ragged text export loses where each value sits."""
+        return any(c.group for c in self.columns.values())
+
+    def columns_for(self, row: str) -> list[ColumnSpec]:
+        return [c for c in self.columns.values() if c.applies_to(row)]
+
+    def cell_ids(self, rows: list[str] | None = None) -> list[str]:
+        return [f"{self.id}.{r}.{c.id}" for r in (rows or list(self.rows)) for c in self.columns_for(r)]
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    tables: dict[str, TableSpec]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One side's summand of a rule: a row/column id, or ``sum(prefix_*)``."""
+
+    name: str
+    is_glob: bool = False
+
+    def expand(self, names: list[str]) -> list[str]:
+        if not self.is_glob:
+            return [self.name]
+        prefix = self.name.rstrip("*")
+        return [n for n in names if n.startswith(prefix)]
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A consistency rule ``sum(lhs) == sum(rhs)``, checked along rows or columns."""
+
+    id: str
+    table: str
+    lhs: tuple[Term, ...]
+    rhs: tuple[Term, ...]
+    along: str
+    """"column": terms are row ids, checked in each column; "row": the reverse."""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Schema:
+    templates: dict[str, Template]
+    rules: tuple[RuleSpec, ...] = field(default_factory=tuple)
+
+    def table(self, template: str, table: str) -> TableSpec:
+        return self.templates[template].tables[table]
+
+
+def _row(rid: str, d: dict) -> RowSpec:
+    return RowSpec(rid, d["label"], tuple(d.get("aliases", ())), d.get("group"))
+
+
+def _col(cid: str, d: dict) -> ColumnSpec:
+    rows = tuple(d["rows"]) if "rows" in d else None
+    return ColumnSpec(cid, d["label"], tuple(d.get("aliases", ())), d.get("group"), rows, d.get("type") == "decimal")
+
+
+def _table(tid: str, d: dict) -> TableSpec:
+    rows = {k: _row(k, v) for k, v in d["rows"].items()}
+    cols = {k: _col(k, v) for k, v in d["columns"].items()}
+    return TableSpec(tid, rows, cols)
+
+
+_TERM = re.compile(r"sum\((\w+\*)\)|(\w+)")
+
+
+def _terms(expr: str) -> tuple[Term, ...]:
+    out = []
+    for part in expr.split("+"):
+        m = _TERM.search(part.strip())
+        if not m:
+            raise ValueError(f"cannot parse rule term {part!r}")
+        out.append(Term(m.group(1), True) if m.group(1) else Term(m.group(2)))
+    return tuple(out)
+
+
+def _rule(d: dict, tables: dict[str, TableSpec]) -> RuleSpec:
+    rid = d["id"]
+    table = rid.split(".")[0]
+    lhs, rhs = (_terms(s.strip()) for s in d["check"].split("#")[0].split("=="))
+    along = "row" if lhs[0].name in tables[table].columns else "column"
+    return RuleSpec(rid, table, lhs, rhs, along, d.get("text", ""))
+
+
+def _derive_2019(t2021: Template, raw2019: dict) -> Template:
+    tables = {tid: _table(tid, d) for tid, d in raw2019.items()}
+    apps = t2021.tables["applications"]
+    tables["applications"] = TableSpec(
+        "applications",
+        {k: v for k, v in apps.rows.items() if not (k.startswith("other_") and k != "other_total")},
+        apps.columns,
+    )
+    tables.setdefault("review_litigation", t2021.tables["review_litigation"])
+    return Template("2019", tables)
+
+
+def load_schema(path: Path | None = None) -> Schema:
+    text = (
+        path.read_text("utf-8")
+        if path
+        else resources.files(__package__).joinpath("data/report_tables.yaml").read_text("utf-8")
+    )
+    raw = yaml.safe_load(text)
+    t2021 = Template("2021", {tid: _table(tid, d) for tid, d in raw["templates"]["2021"].items()})
+    t2019 = _derive_2019(t2021, raw["templates"]["2019"])
+    rules = tuple(_rule(r, t2021.tables) for r in raw["rules"])
+    return Schema({"2021": t2021, "2019": t2019}, rules)
+
+
+@cache
+def schema() -> Schema:
+    """The bundled data dictionary, parsed once per process (it is immutable)."""
+    return load_schema()

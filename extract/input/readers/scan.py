@@ -1,0 +1,162 @@
+"""Scanned pages: page images through the OCR library into layout blocks.
+
+Used for image files (PNG/JPEG/TIFF, several files of one report) and for PDF
+pages without a usable text layer. Coordinates are converted to PDF points so a
+scanned value has the same kind of page and box as a born-digital one.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from functools import cache
+from io import BytesIO
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from gongkai.extract.errors import CorruptInput, NoTextLayer, TooLarge
+from gongkai.extract.layout import Block, Cell, Document, PageError, PageInfo, Table, TextLine
+from gongkai.extract.options import OcrOptions, Options
+from gongkai.ocr.engines import Engine, EngineError, RapidEngine, TesseractEngine
+from gongkai.ocr.page import PageReader
+
+log = logging.getLogger(__name__)
+
+A4_WIDTH_IN = 8.27
+MAX_PIXELS = 80_000_000
+"""Larger images are refused (decompression bombs); a 600 dpi A4 page is ~35 Mpx."""
+
+
+def _engine(name: str, timeout_s: float) -> Engine:
+    return TesseractEngine(timeout_s=timeout_s) if name == "tesseract" else _rapid()
+
+
+@cache
+def _rapid() -> RapidEngine:
+    """One RapidOCR per process: loading its models costs ~0.5 s."""
+    return RapidEngine()
+
+
+def page_reader(o: OcrOptions) -> PageReader:
+    return PageReader(
+        prose=_engine(o.prose_engine, o.timeout_s),
+        cells=_engine(o.cell_engine, o.timeout_s),
+        second=_engine(o.second_engine, o.timeout_s) if o.second_engine else None,
+    )
+
+
+# "-3-", "— 3 —", "第3页", "3/5": page furniture, not report text (as in the PDF reader)
+_PAGE_NUMBER = re.compile(
+    r"^[-—–－=~\s]*\d{1,3}[-—–－=~\s]*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$|^\d{1,3}\s*/\s*\d{1,3}$"
+)
+
+
+def ocr_page(
+    image: np.ndarray, page: int, points_per_px: float, reader: PageReader, info: PageInfo | None = None
+) -> list[Block]:
+    """Layout blocks (text lines and tables, top to bottom) of one page image.
+
+    Boxes are in the given image's frame (the OCR library maps them back from the
+    upright page it read), scaled to points; ``info`` gets a note of what was done
+    to the image (turned, deskewed, flattened).
+    """
+    res = reader.read(image)
+    if info is not None and res.note:
+        info.note = f"{info.note}; {res.note}" if info.note else res.note
+    method = f"ocr:{reader.cells.name}"
+    # column lines in points across the upright page: a photographed sheet is taken as A4 wide
+    upright_w = res.upright_size[0] or res.width
+    page_w = A4_WIDTH_IN * 72 if res.perspective else upright_w / res.upright_scale * points_per_px
+    col_scale = page_w / max(upright_w, 1)
+
+    def box(b: tuple[int, int, int, int]) -> tuple[float, float, float, float]:
+        return tuple(round(float(v) * points_per_px, 2) for v in b)  # type: ignore[return-value]
+
+    lines: list[Block | None] = []
+    for ln in res.lines:
+        if _PAGE_NUMBER.match(ln.text.strip()):
+            lines.append(None)
+            continue
+        source = f"ocr:{reader.prose.name} conf={ln.confidence:.2f}"
+        lines.append(TextLine(ln.text, page, box(ln.box), source))
+    tables: list[Block] = []
+    for t in res.tables:
+        rows: list[list[Cell | None]] = [[None] * t.grid.cols for _ in range(t.grid.rows)]
+        for cr in t.cells:
+            c, r = cr.cell, cr.reading
+            rows[c.row][c.col] = Cell(
+                r.text, page, box(c.box), None, f"ocr:{r.engine or reader.cells.name}",
+                round(min(max(r.confidence, 0.0), 1.0), 3), c.rowspan, c.colspan,
+                tuple((a, round(float(p), 3)) for a, p in r.alternatives),
+            )
+        cols = [round(x * col_scale, 2) for x in t.grid.xs]
+        tables.append(Table(rows, method, page, box(t.grid.box), True, t.grid.confidence, cols))
+    # in the upright page's reading order (a page scanned on its side runs across the image)
+    blocks = [lines[i] if kind == "line" else tables[i] for kind, i in res.order]
+    return [b for b in blocks if b is not None]
+
+
+def _frames(data: bytes) -> Iterator[tuple[np.ndarray, float | None]]:
+    """Every frame of an image file (multi-page TIFF too), upright per its EXIF tag, as BGR arrays,
+    with the resolution it declares (None when it declares none or an implausible one)."""
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        im = Image.open(BytesIO(data))
+        for i in range(getattr(im, "n_frames", 1)):
+            im.seek(i)
+            if im.width * im.height > MAX_PIXELS:
+                raise TooLarge(f"image of {im.width}x{im.height} pixels exceeds {MAX_PIXELS}")
+            dpi = im.info.get("dpi")
+            frame = ImageOps.exif_transpose(im.convert("RGB"))
+            yield np.asarray(frame)[:, :, ::-1].copy(), _plausible_dpi(dpi, frame.width, frame.height)
+    except Image.DecompressionBombError:
+        raise TooLarge("the image is a decompression bomb (too many pixels)") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise CorruptInput(f"the image cannot be decoded ({type(exc).__name__})") from None
+
+
+def _plausible_dpi(dpi: object, w: int, h: int) -> float | None:
+    """A declared resolution that makes a page of paper size (4 to 17 inches on the short side)."""
+    try:
+        d = float(dpi[0])  # type: ignore[index]
+    except (TypeError, ValueError, IndexError):
+        return None
+    if not 90 <= d <= 1200:
+        return None  # cameras write 72 (or nothing): meaningless for the page
+    return d if 4.0 <= min(w, h) / d <= 17.0 else None
+
+
+def load_images(data: bytes) -> list[np.ndarray]:
+    """Every frame of an image file as BGR arrays."""
+    return [f for f, _ in _frames(data)]
+
+
+def read_images(images: list[bytes], options: Options) -> Document:
+    """One report from image files (photos of its pages, a multi-page TIFF): every frame is a page, in order."""
+    if not options.ocr.enabled:
+        raise NoTextLayer("an image has no text layer, and OCR is switched off")
+    doc = Document("image")
+    reader = page_reader(options.ocr)
+    number = 0
+    for data in images:
+        for frame, dpi in _frames(data):
+            number += 1
+            if number > options.limits.max_pages:
+                raise TooLarge(f"more than {options.limits.max_pages} pages")
+            h, w = frame.shape[:2]
+            # without a declared resolution the page is taken to be A4 (its short side 8.27 in)
+            points_per_px = 72 / dpi if dpi else (A4_WIDTH_IN * 72) / min(w, h)
+            info = PageInfo(number, w * points_per_px, h * points_per_px, 0, f"ocr:{options.ocr.cell_engine}", "image")
+            doc.pages.append(info)
+            try:
+                doc.blocks.extend(ocr_page(frame, number, points_per_px, reader, info))
+            except EngineError as exc:
+                info.note = f"failed: {exc.code}"
+                doc.errors.append(PageError(exc.code, f"page {number}: {exc}; the other pages were read", number))
+    return doc
+
+
+def read_image(data: bytes, options: Options) -> Document:
+    return read_images([data], options)

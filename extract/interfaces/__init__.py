@@ -1,0 +1,1 @@
+"""How people reach the pipeline: the ``gongkai`` command, the review page, debug drawings."""

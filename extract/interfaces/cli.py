@@ -1,0 +1,349 @@
+"""The ``gongkai`` command."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gongkai._version import __version__
+from gongkai.extract.domain.model import Report
+from gongkai.extract.options import Limits, Options
+from gongkai.extract.pipeline import read_report
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Government information disclosure annual reports as validated data.",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"gongkai {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """gongkai: 政府信息公开工作年度报告 -> clean, validated data."""
+
+
+def _limits(max_pages: int | None, pairs: list[str] | None) -> Limits:
+    """Limits from --max-pages and repeated --limit NAME=VALUE (names as in extract.options.Limits)."""
+    import dataclasses
+
+    values: dict[str, int | float] = {}
+    fields = {f.name: f for f in dataclasses.fields(Limits)}
+    for pair in pairs or []:
+        name, _, raw = pair.partition("=")
+        name = name.strip().replace("-", "_")
+        if name not in fields:
+            raise typer.BadParameter(f"{name!r} is not a limit; use one of {', '.join(fields)}", param_hint="--limit")
+        try:
+            values[name] = float(raw) if fields[name].type in (float, "float") else int(raw)
+        except ValueError:
+            raise typer.BadParameter(f"{pair!r}: the value must be a number", param_hint="--limit") from None
+    if max_pages is not None:
+        values["max_pages"] = max_pages
+    return Limits(**values)  # type: ignore[arg-type]
+
+
+_LIMIT_HELP = "Raise or lower a resource limit, e.g. --limit max_text_lines=500000 (see README, Security)."
+
+# The extraction flags, declared once and shared by `extract` and `run`.
+LimitFlag = Annotated[list[str] | None, typer.Option("--limit", help=_LIMIT_HELP)]
+StrategyFlag = Annotated[str, typer.Option("--table-strategy", help="auto | pdfplumber | camelot")]
+OcrFlag = Annotated[
+    bool, typer.Option("--ocr/--no-ocr", help="OCR pages without a usable text layer (off: E_NO_TEXT).")
+]
+NarrativeFlag = Annotated[
+    bool,
+    typer.Option("--narrative/--no-narrative", help="Tag narrative items, sentences and stated counts (spaCy)."),
+]
+
+
+def _options(limits: Limits, table_strategy: str, ocr: bool, narrative: bool) -> Options:
+    """One Options from the shared flags."""
+    import dataclasses
+
+    if table_strategy not in ("auto", "pdfplumber", "camelot"):
+        raise typer.BadParameter("use auto, pdfplumber or camelot", param_hint="--table-strategy")
+    base = Options()
+    return Options(
+        limits=limits,
+        table_strategy=table_strategy,  # type: ignore[arg-type]
+        ocr=dataclasses.replace(base.ocr, enabled=ocr),
+        narrative=narrative,
+    )
+
+
+@app.command()
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="The report file (PDF, Word, web page or text).")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the JSON here instead of stdout.")] = None,
+    compact: Annotated[bool, typer.Option(help="One-line JSON.")] = False,
+    table_strategy: StrategyFlag = "auto",
+    max_pages: Annotated[
+        int | None, typer.Option(help=f"Refuse PDFs with more pages (E_TOO_LARGE); default {Limits.max_pages}.")
+    ] = None,
+    limit: LimitFlag = None,
+    ocr: OcrFlag = True,
+    narrative: NarrativeFlag = True,
+) -> None:
+    """Extract one report and print it as JSON. Exit 0 for ok/partial, 1 for failed."""
+    options = _options(_limits(max_pages, limit), table_strategy, ocr, narrative)
+    report = read_report(files[0] if len(files) == 1 else files, options)
+    text = report.to_json(indent=None if compact else 2)
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
+    else:
+        sys.stdout.write(text + "\n")
+    for err in report.errors:
+        typer.echo(f"{err.code}: {err.message}", err=True)
+    raise typer.Exit(1 if report.status == "failed" else 0)
+
+
+@app.command()
+def run(
+    sources: Annotated[list[Path], typer.Argument(help="Folders, zip archives or files (recursively).")],
+    db: Annotated[Path, typer.Option(help="DuckDB database to write (created if missing).")] = Path("results.duckdb"),
+    workers: Annotated[int, typer.Option(help="Worker processes (default: all cores).")] = 0,
+    timeout: Annotated[float, typer.Option(help="Seconds per document before E_TIMEOUT.")] = 300.0,
+    memory_mb: Annotated[int, typer.Option(help="Memory cap per worker in MB (E_MEMORY above).")] = 3072,
+    force: Annotated[bool, typer.Option(help="Re-run documents already in the database.")] = False,
+    since: Annotated[str | None, typer.Option(help="Only files modified on/after this date (YYYY-MM-DD).")] = None,
+    from_list: Annotated[Path | None, typer.Option(help="A file listing input paths, one per line.")] = None,
+    engine: Annotated[str, typer.Option(help="local (process pool) or dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")] = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    limit: LimitFlag = None,
+    table_strategy: StrategyFlag = "auto",
+    ocr: OcrFlag = True,
+    narrative: NarrativeFlag = True,
+) -> None:
+    """Extract a whole archive into a DuckDB database; interrupted runs resume where they stopped."""
+    import datetime as dt
+    import os
+
+    from gongkai.extract.archive.batch import RunOptions, run_batch
+    from gongkai.extract.archive.inputs import read_list
+    from gongkai.extract.archive.progress import RichProgress, print_summary
+
+    if engine not in ("local", "dask"):
+        raise typer.BadParameter("use local or dask", param_hint="--engine")
+    paths = list(sources) + (read_list(from_list) if from_list else [])
+    since_ts = dt.datetime.fromisoformat(since).timestamp() if since else None
+    ro = RunOptions(
+        db=db,
+        workers=workers or os.cpu_count() or 1,
+        timeout_s=timeout,
+        memory_mb=memory_mb,
+        force=force,
+        since=since_ts,
+        engine=engine,
+        extract=_options(_limits(None, limit), table_strategy, ocr, narrative),
+        scheduler=scheduler,  # type: ignore[arg-type]
+    )
+    with RichProgress(enabled=progress) as bar:
+        summary = run_batch(paths, ro, bar.update)
+    print_summary(summary, db)
+    raise typer.Exit(130 if summary.interrupted else 0)
+
+
+@app.command()
+def export(
+    db: Annotated[Path, typer.Option(help="The results database.")] = Path("results.duckdb"),
+    to: Annotated[str, typer.Option(help="parquet, csv, xlsx or jsonl.")] = "parquet",
+    out: Annotated[Path, typer.Option(help="Folder to write into.")] = Path("export"),
+) -> None:
+    """Export the database's tables (long) and views (wide) to files."""
+    from gongkai.extract.archive.export import export_db
+
+    if to not in ("parquet", "csv", "xlsx", "jsonl"):
+        raise typer.BadParameter("use parquet, csv, xlsx or jsonl", param_hint="--to")
+    if not db.exists():
+        typer.echo(f"no database at {db}; run `gongkai run ... --db {db}` first", err=True)
+        raise typer.Exit(1)
+    for path in export_db(db, to, out):  # type: ignore[arg-type]
+        typer.echo(str(path))
+
+
+@app.command()
+def debug(
+    file: Annotated[Path, typer.Argument(help="A PDF report.")],
+    page: Annotated[int, typer.Option(help="1-based page to draw.")] = 1,
+    out: Annotated[Path, typer.Option("--out", "-o", help="PNG to write.")] = Path("page.png"),
+) -> None:
+    """Draw the tables, text lines and mapped cells found on one PDF page."""
+    from gongkai.extract.interfaces.debug import draw_page
+    from gongkai.extract.pipeline import analyse_bytes
+
+    doc, report = analyse_bytes(file.read_bytes(), Options())
+    if doc is None or report.source.format != "pdf":
+        typer.echo("debug drawing needs a readable PDF", err=True)
+        raise typer.Exit(1)
+    draw_page(file, page, doc, report).save(out)
+    typer.echo(f"wrote {out}")
+
+
+@app.command()
+def review(
+    file: Annotated[Path, typer.Argument(help="A report file.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML page to write.")] = Path("review.html"),
+) -> None:
+    """Write a self-contained HTML page: page images with the extracted cells drawn, and the tables."""
+    from gongkai.extract.interfaces.review import render_review
+
+    report = read_report(file)
+    out.write_text(render_review(report, file if report.source.format == "pdf" else None), encoding="utf-8")
+    typer.echo(f"wrote {out} ({report.status}, {len(report.cells)} cells, {len(report.findings)} findings)")
+    raise typer.Exit(1 if report.status == "failed" else 0)
+
+
+_TRAINING_SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".odt", ".html", ".htm", ".txt", ".json"}
+
+
+def _reports_for_training(sources: list[Path], db: Path | None):
+    """(doc name, Report) from report files, JSON reports (`gongkai extract` output) or a run database."""
+    if db is not None:
+        import duckdb
+
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            rows = con.execute("SELECT report_id, report_json FROM reports ORDER BY report_id").fetchall()
+        finally:
+            con.close()
+        for rid, js in rows:
+            yield str(rid), Report.model_validate_json(js)
+    files: list[Path] = []
+    for src in sources:
+        files += sorted(p for p in src.rglob("*") if p.suffix.lower() in _TRAINING_SUFFIXES) if src.is_dir() else [src]
+    for f in files:
+        if f.suffix.lower() == ".json":
+            data = json.loads(f.read_text("utf-8"))
+            if "status" not in data or "sections" not in data:
+                continue  # not a report (e.g. a ground-truth file)
+            report = Report.model_validate(data)
+            if not report.sentences:
+                from gongkai.extract.domain.narrative import analyse_narrative
+
+                analyse_narrative(report)
+            yield f.stem, report
+        else:
+            yield f.stem, read_report(f)
+
+
+@app.command("export-training")
+def export_training(
+    sources: Annotated[
+        list[Path] | None, typer.Argument(help="Report files, JSON reports (gongkai extract) or folders of them.")
+    ] = None,
+    db: Annotated[Path | None, typer.Option(help="Or: a run database (gongkai run).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="spacy, jsonl or labelstudio.")] = "spacy",
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = Path("out/training"),
+    dev_fraction: Annotated[float, typer.Option(help="Share of documents held out as dev.")] = 0.2,
+    seed: Annotated[int, typer.Option(help="Seed of the train/dev split.")] = 0,
+    include_predicted: Annotated[
+        bool, typer.Option(help="Also sentences labelled by the classifier (default: structure only).")
+    ] = False,
+    labelled: Annotated[
+        list[Path] | None,
+        typer.Option(help="Also the hand-labelled sentences of this YAML set (tests/nlp_test format); repeatable."),
+    ] = None,
+    labelled_repeat: Annotated[
+        int, typer.Option(help="Copies of each hand-labelled sentence in train (they are few beside generated ones).")
+    ] = 1,
+) -> None:
+    """Labelled sentences (section) and spans (problem / improvement) for training or annotation.
+
+    Writes train/dev splits by document: train.spacy + dev.spacy (DocBin), train.jsonl + dev.jsonl
+    (doccano-style), or train.json + dev.json (Label Studio tasks with pre-annotations, and the
+    labelling config as .xml).
+    """
+    from gongkai.extract.domain.narrative import training_examples
+    from gongkai.nlp.training import labelled_examples, split, to_docbin, to_jsonl, to_labelstudio
+
+    if fmt not in ("spacy", "jsonl", "labelstudio"):
+        raise typer.BadParameter("use spacy, jsonl or labelstudio", param_hint="--format")
+    if not sources and db is None and not labelled:
+        raise typer.BadParameter("give report files/folders, --db or --labelled")
+    examples = []
+    n_docs = 0
+    for name, report in _reports_for_training(list(sources or []), db):
+        if report.status == "failed":
+            typer.echo(f"skipped {name}: {report.errors[0].code if report.errors else 'failed'}", err=True)
+            continue
+        n_docs += 1
+        examples += training_examples(report, name, include_predicted)
+    for path in labelled or []:
+        hand = labelled_examples(path)
+        typer.echo(f"{path}: {len(hand)} hand-labelled sentences")
+        examples += hand
+    train_set, dev_set = split(examples, dev_fraction, seed)
+    if labelled_repeat > 1:  # after the split, so a passage's copies stay on one side
+        train_set += [e for e in train_set if e.meta.get("source") == "hand"] * (labelled_repeat - 1)
+    writer = {"spacy": (to_docbin, ".spacy"), "jsonl": (to_jsonl, ".jsonl"), "labelstudio": (to_labelstudio, ".json")}
+    write, suffix = writer[fmt]
+    for part, exs in (("train", train_set), ("dev", dev_set)):
+        n = write(exs, out / f"{part}{suffix}")
+        typer.echo(f"{out / (part + suffix)}: {n} sentences")
+    typer.echo(f"{n_docs} documents, {len(examples)} sentences")
+
+
+@app.command("import-annotations")
+def import_annotations(
+    files: Annotated[list[Path], typer.Argument(help="Label Studio JSON exports or doccano JSONL exports.")],
+    fmt: Annotated[str, typer.Option("--format", help="spacy or jsonl.")] = "spacy",
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write (.spacy or .jsonl).")] = Path(
+        "out/training/annotated.spacy"
+    ),
+    use_predictions: Annotated[
+        bool, typer.Option(help="Label Studio tasks nobody annotated keep their pre-annotations.")
+    ] = False,
+) -> None:
+    """Bring corrected annotations back as a spaCy DocBin or JSONL for `gongkai train`."""
+    from gongkai.nlp.training import read_annotations, to_docbin, to_jsonl
+
+    if fmt not in ("spacy", "jsonl"):
+        raise typer.BadParameter("use spacy or jsonl", param_hint="--format")
+    examples = [ex for f in files for ex in read_annotations(f, use_predictions)]
+    n = to_docbin(examples, out) if fmt == "spacy" else to_jsonl(examples, out)
+    typer.echo(f"{out}: {n} sentences ({sum(len(e.spans) for e in examples)} spans)")
+
+
+@app.command()
+def train(
+    data: Annotated[Path, typer.Argument(help="Folder with train.spacy and dev.spacy (gongkai export-training).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where the trained pipeline goes.")] = Path(
+        "models/gongkai_narrative"
+    ),
+    seed: Annotated[int, typer.Option(help="Random seed (same data + seed = same model).")] = 0,
+    max_steps: Annotated[int | None, typer.Option(help="Override the config's training.max_steps.")] = None,
+) -> None:
+    """Train the section classifier with nlp/config.cfg, evaluate on dev, write the pipeline."""
+    from gongkai.nlp.training import train as nlp_train
+
+    for part in ("train.spacy", "dev.spacy"):
+        if not (data / part).exists():
+            typer.echo(f"no {data / part}; run `gongkai export-training ... --format spacy --out {data}`", err=True)
+            raise typer.Exit(1)
+    scores = nlp_train(data, out, seed=seed, max_steps=max_steps)
+    typer.echo(json.dumps({"model": str(out), "dev": scores}, ensure_ascii=False, indent=2))
+
+
+@app.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of the report (generated from the models)."""
+    sys.stdout.write(json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    app()
