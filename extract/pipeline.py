@@ -26,6 +26,7 @@ from gongkai.extract.domain.model import (
     Source,
     TableRecord,
 )
+from gongkai.extract.domain.readings import choose_readings
 from gongkai.extract.domain.repair import repair_cells
 from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import Schema, schema
@@ -137,6 +138,7 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
     if not mapping.cells and len(top_sections) < 2:
         raise NotAReport("neither the six sections nor the standard tables were found")
     checker = RuleChecker(sch)
+    choose_readings(mapping, doc, sch, checker)  # scanned tables: the grid's or the labels' reading
     repair_cells(mapping.cells, checker)  # OCR cells only: unsure readings chosen by the rules
 
     cells = {
@@ -206,6 +208,7 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
                 rows=t.n_rows,
                 cols=t.n_cols,
                 cells_mapped=t.cells_mapped,
+                chosen=t.chosen,
             )
             for t in mapping.tables
         ],

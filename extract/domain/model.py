@@ -139,6 +139,8 @@ class TableRecord(BaseModel):
     rows: int
     cols: int
     cells_mapped: int
+    chosen: bool = True
+    """False where another reading of the same table (``method`` "ocr:anchored" or the grid) was taken."""
 
 
 class Report(BaseModel):
