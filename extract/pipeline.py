@@ -188,6 +188,7 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
         organization=meta.organization,
         year=meta.year,
         level=meta.level,
+        body=meta.body,
         publication_date=meta.publication_date,
         title=meta.title,
         cells=cells,

@@ -151,7 +151,17 @@ class Report(BaseModel):
     template_variant: dict[str, str] = Field(default_factory=dict)
     organization: str | None = None
     year: int | None = None
-    level: str | None = Field(None, description="省 / 市 / 县 / 区 / 乡镇 / 街道 / 部门")
+    level: str | None = Field(
+        None,
+        description="Administrative level of the government the body belongs to: 国家级 / 省级 / 地级 / "
+        "县级 / 乡级 (直辖市 are 省级, their districts 县级; extract/domain/data/organisations.yaml); "
+        "null when the name does not say.",
+    )
+    body: str | None = Field(
+        None,
+        description="Kind of body: 人民政府 / 乡镇 / 街道办事处 / 管委会 / 办公厅/室 / 事业单位 / 部门; "
+        "null when the name does not say.",
+    )
     publication_date: date | None = None
     title: str | None = None
     cells: dict[str, CellValue] = Field(default_factory=dict)
