@@ -82,7 +82,7 @@ def vocabulary() -> _Vocabulary:
     stems: dict[str, str | None] = {}
     for name, kind in gazetteer.items():
         if levels.get(kind) in ("省级", "地级") and len(name) >= 3:
-            for suffix in ("特别行政区", "自治区", "自治州", "地区", "省", "市", "盟"):
+            for suffix in raw["stem_suffixes"]:
                 if name.endswith(suffix) and len(name) - len(suffix) >= 2:
                     stem = name[: -len(suffix)]
                     stems[stem] = levels[kind] if stems.get(stem, levels[kind]) == levels[kind] else None

@@ -58,7 +58,9 @@ def progress_bar(total: int, progress: bool | None, desc: str) -> Any:
         from tqdm.notebook import tqdm
     else:  # a text bar: on a terminal, or in a notebook without widgets
         from tqdm import tqdm
-    return tqdm(total=total, desc=desc, unit="file", file=sys.stderr, dynamic_ncols=True)
+    # a text bar in a notebook is saved line by line: redraw it every few seconds there, not ten times a second
+    every = 3.0 if notebook else 0.1
+    return tqdm(total=total, desc=desc, unit="file", file=sys.stderr, dynamic_ncols=True, mininterval=every)
 
 
 def _as_list(sources: Paths) -> list[Path]:
