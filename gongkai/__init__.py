@@ -6,6 +6,10 @@ The public API; everything under ``gongkai.extract``, ``gongkai.ocr`` and
     import gongkai
     r = gongkai.read_report("report.pdf")
     r.status, r.cells_frame(), r.findings
+
+    a = gongkai.Archive("results.duckdb")          # a `gongkai run` database, across reports
+    a.bodies(), a.series(org_key), a.continuity(), a.recurring()
+    gongkai.compare(report_2023, report_2024)      # same_body, findings across years, recurring problems
 """
 
 from gongkai._version import __version__
@@ -14,4 +18,24 @@ from gongkai.extract.errors import GongkaiError
 from gongkai.extract.options import Limits, OcrOptions, Options
 from gongkai.extract.pipeline import read_report
 
-__all__ = ["GongkaiError", "Limits", "OcrOptions", "Options", "Report", "__version__", "read_report"]
+# across reports: imported on first use (DuckDB and pandas are not needed to read one report)
+_LAZY = {
+    "Archive": ("gongkai.extract.archive.across", "Archive"),
+    "Comparison": ("gongkai.extract.domain.across.compare", "Comparison"),
+    "compare": ("gongkai.extract.domain.across.compare", "compare_reports"),
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'gongkai' has no attribute {name!r}")
+
+
+__all__ = [
+    "Archive", "Comparison", "GongkaiError", "Limits", "OcrOptions", "Options", "Report", "__version__", "compare",
+    "read_report",
+]

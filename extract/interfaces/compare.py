@@ -187,7 +187,8 @@ def render_compare(cmp: Comparison) -> str:
     parts.append("<h2>The narrative: what recurs, what was promised</h2>")
     if cmp.recurring:
         names = {"recurring_problem": "problem again", "unmentioned_promise": "promise not mentioned",
-                 "mentioned_promise": "promise mentioned"}
+                 "mentioned_promise": "promise mentioned",
+                 "promise_became_problem": "promise came back as a problem"}
         parts.append(f"<table class='recur'><tr><th>kind</th><th>topic</th><th>{a.year}</th><th>{b.year}</th>"
                      "<th>similarity</th></tr>")
         for r in cmp.recurring:

@@ -2,8 +2,9 @@
 
 A problem of year N recurs in N+1 when a problem of N+1 is a near-duplicate of it (character
 similarity) or has the same topic and shares its wording (character bigrams). An improvement promised
-in N is mentioned in N+1 when some sentence of N+1 holds most of the promise's lead clause ("丰富政策解读
-形式" of "丰富政策解读形式，推出图解…"); otherwise it is an unmentioned promise. Plain string
+in N came back as a problem when a problem of N+1 holds most of the promise's lead clause ("丰富政策解读形式"
+of "丰富政策解读形式，推出图解…"), is mentioned when some other sentence of N+1 does, and is an unmentioned
+promise otherwise. Plain string
 measures, no model: the two sentences are shown side by side for the analyst to judge.
 """
 
@@ -23,7 +24,7 @@ SAME_TOPIC_OVERLAP = 0.3
 MENTION = 0.5
 """Share of a promise's lead-clause bigrams one sentence of the next year must hold to mention it."""
 
-Kind = Literal["recurring_problem", "unmentioned_promise", "mentioned_promise"]
+Kind = Literal["recurring_problem", "promise_became_problem", "mentioned_promise", "unmentioned_promise"]
 
 _NUM = "一二三四五六七八九十"
 _MARKER = re.compile(rf"^\s*(?:[{_NUM}]+是|[（(][{_NUM}\d]+[)）]|\d+[.、．]|第[{_NUM}]+[，,])")
@@ -90,17 +91,30 @@ def compare_narratives(
                 best = (score, q)
         if best:
             out.append(Recurrence("recurring_problem", p.text, best[1].text, round(best[0], 3), p.topic))
-    sentences = [(s, _bigrams(s)) for s in dict.fromkeys(this_sentences) if s.strip()]
-    sentences += [(s.text, _bigrams(s.text)) for s in this if s.text not in dict(sentences)]
+    problems = [(q.text, grams) for q, grams, _ in this_problems]
+    problem_grams = [g for _, g in problems]
+    others = [(s, g) for s in dict.fromkeys(this_sentences) if s.strip() and (g := _bigrams(s))
+              and not any(_overlap(g, pg) >= 0.8 for pg in problem_grams)]
+    others += [(s.text, _bigrams(s.text)) for s in this if s.label != "problem"]
     for i in (s for s in last if s.label == "improvement"):
         head = _bigrams(lead_clause(i.text))
-        score, where = 0.0, None
-        for text, grams in sentences:
-            share = len(head & grams) / len(head) if head else 0.0
-            if share > score:
-                score, where = share, text
-        if score >= MENTION:
-            out.append(Recurrence("mentioned_promise", i.text, where, round(score, 3), i.topic))
+        as_problem = _best(head, problems)
+        mention = _best(head, others)
+        if as_problem[0] >= MENTION:
+            out.append(Recurrence("promise_became_problem", i.text, as_problem[1], round(as_problem[0], 3), i.topic))
+        elif mention[0] >= MENTION:
+            out.append(Recurrence("mentioned_promise", i.text, mention[1], round(mention[0], 3), i.topic))
         else:
-            out.append(Recurrence("unmentioned_promise", i.text, None, round(score, 3), i.topic))
+            out.append(Recurrence("unmentioned_promise", i.text, None, round(max(as_problem[0], mention[0]), 3),
+                                  i.topic))
     return out
+
+
+def _best(head: set[str], candidates: list[tuple[str, set[str]]]) -> tuple[float, str | None]:
+    """The candidate holding the largest share of ``head``'s bigrams, and that share."""
+    score, where = 0.0, None
+    for text, grams in candidates:
+        share = len(head & grams) / len(head) if head else 0.0
+        if share > score:
+            score, where = share, text
+    return score, where
