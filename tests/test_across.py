@@ -282,3 +282,15 @@ def test_compare_command_json_and_page(tmp_path, series_db):
     assert res.exit_code == 1 and "no report of nobody" in res.output
     res = CliRunner().invoke(app, ["compare", paths[0]])
     assert res.exit_code != 0
+
+
+def test_archive_from_reports_in_hand():
+    """`gongkai extract` users: the same tables from a list of reports, no run database."""
+    opts = gongkai.Options(narrative=False)
+    reports = [gongkai.read_report(SHARED / "pdf" / f"hongze_{y}.pdf", opts) for y in (2023, 2024)]
+    reports.append(gongkai.read_report(SHARED / "seeds" / "seed002.txt", opts))
+    with gongkai.Archive.from_reports(reports) as a:
+        years = a.body_years("320813/人民政府")
+        assert list(years.year) == [2023, 2024] and not years.duplicate.any()
+        assert len(a.bodies()) == 2 and a.continuity().empty
+        assert list(a.series("320813/人民政府").new_received) == [21, 95]

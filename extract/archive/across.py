@@ -197,6 +197,25 @@ class Archive:
             if not is_built(self.con):
                 build_across(self.con)
 
+    @classmethod
+    def from_reports(cls, reports: Iterable[Report], db: Path | str = ":memory:") -> Archive:
+        """The same tables from reports in hand (``gongkai extract`` users): no run database needed.
+
+        ``[gongkai.read_report(p) for p in files]`` or JSON reports (``Report.model_validate_json``);
+        ``db`` keeps them in a file instead of memory.
+        """
+        store = Store(db)
+        for i, report in enumerate(reports):
+            key = report.source.path or f"report-{i}"
+            doc = {"key": f"{key}#{i}", "path": key, "sha256": report.source.sha256, "format": report.source.format,
+                   "pages": report.source.pages, "status": report.status,
+                   "extractor_version": report.extractor_version}
+            store.write(doc, json.loads(report.model_dump_json()))
+        build_across(store.con)
+        archive = cls.__new__(cls)
+        archive.path, archive.con = Path(str(db)), store.con
+        return archive
+
     def close(self) -> None:
         self.con.close()
 
