@@ -48,6 +48,7 @@ def truth_cells(doc: str) -> dict:
         ("鼓楼区人民政府", "?鼓楼区/人民政府", "ambiguous"),  # four 鼓楼区 in China
         ("金山镇", "?金山镇/人民政府", "ambiguous"),
         ("城乡一体化示范区党政办公室", "?城乡一体化示范区党政办公室", "none"),  # not a division
+        ("西咸新区北杜街道办事处", "610404010/办事处", "unique"),  # a zone (新区) in front of the division
     ],
 )
 def test_org_key_and_place(name, key, match):

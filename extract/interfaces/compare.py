@@ -2,7 +2,8 @@
 
 Both years' tables side by side with every changed value marked (up, down), the cells of a broken
 rule across years filled red in both, the continuity findings, the problems that recur and the
-promises the next year does not mention, and a small bar chart per table. No script, nothing fetched.
+promises the next year does not mention, and a small bar chart per table. Cells of a warning (documents
+in force that do not follow) are filled orange. No script, nothing fetched.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ td,th{{border:1px solid #bbb;padding:1px 5px;text-align:right}} th{{background:#
 th.row{{text-align:left;max-width:260px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}}
 td.up{{background:#e3f2e3}} td.down{{background:#e3e9f7}} td.new{{background:#fff3c4}}
 td.broken{{background:{BROKEN_FILL};color:#fff;font-weight:bold}}
+td.warned{{background:#ffd59a;font-weight:bold}}
 td.null{{color:#999}}
 li.error{{color:#b00}} li.warning{{color:#a65f00}}
 table.recur td{{text-align:left;max-width:480px;vertical-align:top}}
@@ -67,7 +69,7 @@ def _label(table: str, kind: str, name: str) -> str:
     return name
 
 
-def _table(cmp: Comparison, table: str, which: str, broken: set[str]) -> str:
+def _table(cmp: Comparison, table: str, which: str, broken: set[str], warned: set[str]) -> str:
     e = html.escape
     me = cmp.later if which == "later" else cmp.earlier
     other = cmp.earlier if which == "later" else cmp.later
@@ -87,6 +89,8 @@ def _table(cmp: Comparison, table: str, which: str, broken: set[str]) -> str:
             cls = []
             if f"{me.year}:{cid}" in broken:
                 cls.append("broken")
+            elif f"{me.year}:{cid}" in warned:
+                cls.append("warned")
             elif which == "later" and cid not in other.cells:
                 cls.append("new")
             elif which == "later" and (mine or 0) != (theirs or 0):
@@ -151,6 +155,7 @@ def render_compare(cmp: Comparison) -> str:
     e = html.escape
     a, b = cmp.earlier, cmp.later
     broken = {c for f in cmp.findings if f.severity == "error" for c in f.cells}
+    warned = {c for f in cmp.findings if f.severity != "error" for c in f.cells}
     badge = ("<span class='badge same'>same body</span>" if cmp.same_body
              else "<span class='badge different'>different bodies</span>")
     parts = [
@@ -180,8 +185,8 @@ def render_compare(cmp: Comparison) -> str:
         parts.append("<p class='note'>not checked (see above).</p>")
     for table in TABLES:
         parts.append(f"<h2>{e(table)}</h2><div class='pair'>")
-        parts.append(_table(cmp, table, "earlier", broken))
-        parts.append(_table(cmp, table, "later", broken))
+        parts.append(_table(cmp, table, "earlier", broken, warned))
+        parts.append(_table(cmp, table, "later", broken, warned))
         parts.append("</div>")
         parts.append(_chart(table, cmp))
     parts.append("<h2>The narrative: what recurs, what was promised</h2>")

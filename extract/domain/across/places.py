@@ -131,15 +131,32 @@ class _Segment:
     renamed: bool
 
 
+ZONE_PREFIX = 12
+"""Longest zone name (西咸新区, 经济技术开发区 …) read past to find the division behind it."""
+
+
 def split_place(name: str, gaz: Gazetteer | None = None) -> tuple[list[_Segment], int]:
     """The chain of division names that opens ``name`` (each inside the one before) and where it ends.
 
     Longest name first at each position; a name that does not nest in the chain so far ends it, so
-    in 淮安市公安局 the county 公安县 is never read (and 局 is not 县 anyway).
+    in 淮安市公安局 the county 公安县 is never read (and 局 is not 县 anyway). A name that opens with a
+    zone that is no division (a 新区, 开发区, 示范区: anything up to a 区 the table does not have) is read
+    from behind the zone: 西咸新区底张街道办事处 is the 底张街道 of the table.
     """
     gaz = gaz or gazetteer()
+    segments, end = _chain(name, 0, gaz)
+    if segments:
+        return segments, end
+    for start in range(2, min(len(name), ZONE_PREFIX) + 1):
+        if name[start - 1] == "区":
+            segments, end = _chain(name, start, gaz)
+            if segments:
+                return segments, end
+    return [], 0
+
+
+def _chain(name: str, pos: int, gaz: Gazetteer) -> tuple[list[_Segment], int]:
     segments: list[_Segment] = []
-    pos = 0
     while pos < len(name):
         seg = _next_segment(name, pos, segments, gaz)
         if seg is None:
@@ -187,7 +204,7 @@ def resolve_place(org: str | None, context: str = "", gaz: Gazetteer | None = No
     if not segments:
         return Place(match="none", confidence=0.0), rest
     last = segments[-1]
-    printed = org[: last.end]
+    printed = org[: last.end]  # with the zone in front, if any
     cands = last.candidates
     renamed = any(s.renamed for s in segments)
     if len(cands) == 1:
