@@ -63,6 +63,10 @@ class BuildStats:
     seconds: dict[str, float]
 
 
+Pair = tuple[str, int, str, int, str]
+"""(org_key, previous year, its report, year, its report)."""
+
+
 def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     n, h = con.execute("SELECT count(*), coalesce(bit_xor(hash(report_id)), 0) FROM reports").fetchone()
     return f"{n}:{h}"
@@ -85,7 +89,7 @@ def _key_old_rows(con: duckdb.DuckDBPyConnection) -> int:
     return len(rows)
 
 
-def _pairs(picks: Iterable[tuple[str, int, str]]) -> list[tuple[str, int, str, int, str]]:
+def _pairs(picks: Iterable[tuple[str, int, str]]) -> list[Pair]:
     """(org_key, previous year, its report, year, its report) for every two consecutive years of a body."""
     by_body: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for key, year, rid in picks:
@@ -99,6 +103,55 @@ def _pairs(picks: Iterable[tuple[str, int, str]]) -> list[tuple[str, int, str, i
     return out
 
 
+def _ids(con: duckdb.DuckDBPyConnection, name: str, column: str, ids: Iterable[str]) -> None:
+    """A list of ids the queries below join on (registered as a view of a frame)."""
+    con.register(name, pd.DataFrame({column: sorted(set(ids))}))
+
+
+def _continuity_rows(con: duckdb.DuckDBPyConnection, pairs: list[Pair]) -> list[dict[str, Any]]:
+    """The rules across years of the data dictionary for every pair, from only the cells they read."""
+    checker = ContinuityChecker()
+    _ids(con, "_involved", "report_id", (r for p in pairs for r in (p[2], p[4])))
+    _ids(con, "_wanted", "cell_id", checker.cells)
+    values: dict[str, dict[str, Any]] = defaultdict(dict)
+    for rid, cell, value in con.execute(
+        "SELECT report_id, cell_id, value FROM cells JOIN _involved USING (report_id) JOIN _wanted USING (cell_id)"
+    ).fetchall():
+        values[rid][cell] = value
+    rows = []
+    for key, y0, r0, y1, r1 in pairs:
+        for f in checker.check(values.get(r0, {}), values.get(r1, {}), y0, y1):
+            rows.append({"org_key": key, "year": y1, "report_id": r1, "previous_year": y0,
+                         "previous_report_id": r0, "rule": f.rule, "severity": f.severity, "where_ref": f.where,
+                         "cells": f.cells, "message": f.message, "expected": f.expected, "printed": f.printed})
+    return rows
+
+
+def _narrative_rows(con: duckdb.DuckDBPyConnection, pairs: list[Pair]) -> list[dict[str, Any]]:
+    """Recurring problems and the fate of promises for every pair (items of both, sentences of the later)."""
+    statements: dict[str, list[Statement]] = defaultdict(list)
+    for rid, label, topic, text in con.execute(
+        "SELECT report_id, label, topic, text FROM items JOIN _involved USING (report_id) "
+        "ORDER BY report_id, start_char"
+    ).fetchall():
+        statements[rid].append(Statement(label, text, topic))
+    _ids(con, "_later", "report_id", (p[4] for p in pairs))
+    sentences: dict[str, list[str]] = defaultdict(list)
+    for rid, text in con.execute(
+        "SELECT report_id, text FROM sentences JOIN _later USING (report_id) ORDER BY report_id, start_char"
+    ).fetchall():
+        sentences[rid].append(text)
+    rows = []
+    for key, y0, r0, y1, r1 in pairs:
+        if not statements.get(r0):
+            continue
+        for r in compare_narratives(statements[r0], statements.get(r1, []), sentences.get(r1, [])):
+            rows.append({"org_key": key, "year": y0, "next_year": y1, "kind": r.kind, "topic": r.topic,
+                         "text": r.text, "next_text": r.next_text, "similarity": r.similarity,
+                         "report_id": r0, "next_report_id": r1})
+    return rows
+
+
 def build_across(con: duckdb.DuckDBPyConnection) -> BuildStats:
     """(Re)build the views and the cross-report tables of an open run database, in one transaction."""
     t0 = time.perf_counter()
@@ -109,45 +162,9 @@ def build_across(con: duckdb.DuckDBPyConnection) -> BuildStats:
         t1 = time.perf_counter()
         picks = con.execute("SELECT org_key, year, report_id FROM body_years").fetchall()
         pairs = _pairs(picks)
-        involved = pd.DataFrame({"report_id": sorted({r for p in pairs for r in (p[2], p[4])})})
-        con.register("_involved", involved)
-        checker = ContinuityChecker()
-        wanted = pd.DataFrame({"cell_id": sorted(checker.cells)})
-        con.register("_wanted", wanted)
-        values: dict[str, dict[str, Any]] = defaultdict(dict)
-        for rid, cell, value in con.execute(
-            "SELECT report_id, cell_id, value FROM cells JOIN _involved USING (report_id) JOIN _wanted USING (cell_id)"
-        ).fetchall():
-            values[rid][cell] = value
-        findings = []
-        for key, y0, r0, y1, r1 in pairs:
-            for f in checker.check(values.get(r0, {}), values.get(r1, {}), y0, y1):
-                findings.append({"org_key": key, "year": y1, "report_id": r1, "previous_year": y0,
-                                 "previous_report_id": r0, "rule": f.rule, "severity": f.severity,
-                                 "where_ref": f.where, "cells": f.cells, "message": f.message,
-                                 "expected": f.expected, "printed": f.printed})
+        findings = _continuity_rows(con, pairs)
         t2 = time.perf_counter()
-        statements: dict[str, list[Statement]] = defaultdict(list)
-        for rid, label, topic, text in con.execute(
-            "SELECT report_id, label, topic, text FROM items JOIN _involved USING (report_id) "
-            "ORDER BY report_id, start_char"
-        ).fetchall():
-            statements[rid].append(Statement(label, text, topic))
-        later = pd.DataFrame({"report_id": sorted({p[4] for p in pairs})})
-        con.register("_later", later)
-        sentences: dict[str, list[str]] = defaultdict(list)
-        for rid, text in con.execute(
-            "SELECT report_id, text FROM sentences JOIN _later USING (report_id) ORDER BY report_id, start_char"
-        ).fetchall():
-            sentences[rid].append(text)
-        recurring = []
-        for key, y0, r0, y1, r1 in pairs:
-            if not statements.get(r0):
-                continue
-            for r in compare_narratives(statements[r0], statements.get(r1, []), sentences.get(r1, [])):
-                recurring.append({"org_key": key, "year": y0, "next_year": y1, "kind": r.kind, "topic": r.topic,
-                                  "text": r.text, "next_text": r.next_text, "similarity": r.similarity,
-                                  "report_id": r0, "next_report_id": r1})
+        recurring = _narrative_rows(con, pairs)
         t3 = time.perf_counter()
         for name, columns, rows in (("continuity_findings", CONTINUITY_COLUMNS, findings),
                                     ("recurring_problems", RECURRING_COLUMNS, recurring)):
