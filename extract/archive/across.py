@@ -129,6 +129,7 @@ def _continuity_rows(con: duckdb.DuckDBPyConnection, pairs: list[Pair]) -> list[
 
 def _narrative_rows(con: duckdb.DuckDBPyConnection, pairs: list[Pair]) -> list[dict[str, Any]]:
     """Recurring problems and the fate of promises for every pair (items of both, sentences of the later)."""
+    _ids(con, "_involved", "report_id", (r for p in pairs for r in (p[2], p[4])))
     statements: dict[str, list[Statement]] = defaultdict(list)
     for rid, label, topic, text in con.execute(
         "SELECT report_id, label, topic, text FROM items JOIN _involved USING (report_id) "
