@@ -117,6 +117,8 @@ class PageText:
 
     reader: PageReader
     image: np.ndarray
+    ink: np.ndarray
+    """The text's ink (rulings taken out), for looking where the detector found nothing."""
     boxes: list[Box]
     done: dict[Box, Reading]
     to_source: np.ndarray
@@ -141,6 +143,31 @@ class PageText:
                 self.reader._check_numbers(numeric, readings, singles)
             self.done.update(readings)
         return [(b, self.done[b]) for b in self.boxes if self.done[b].text]
+
+    def read_box(self, box: Box) -> tuple[Box, Reading] | None:
+        """What is printed inside ``box`` where the detector found no line (it drops a lone faint
+        "0"): None when there is no ink there but specks; else the ink's box and its reading."""
+        h, w = self.image.shape[:2]
+        x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), min(w, box[2]), min(h, box[3])
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            return None
+        char_h = _char_height(self.boxes) or 0.012 * max(h, w)
+        parts = _cell_lines(GridCell(0, 0, 1, 1, (x0, y0, x1, y1)), self.ink, char_h)
+        if not parts:
+            return None
+        ink_box = (min(p[0] for p in parts), min(p[1] for p in parts), max(p[2] for p in parts),
+                   max(p[3] for p in parts))
+        crop = _stitch([_pad(self.image[b:d, a:c]) for a, b, c, d in parts])
+        r = self.reader.prose.recognize([crop])[0]
+        squeezed = r.text.strip().replace(" ", "")
+        if not squeezed:
+            return None
+        if not _NUMERICISH.match(squeezed):
+            return ink_box, Reading(r.text.strip(), _line_confidence(r), [], r.engine)
+        readings = {ink_box: _as_number(r, squeezed)}
+        a, b, c, d = ink_box
+        self.reader._check_numbers([ink_box], readings, {ink_box: _pad(self.image[b:d, a:c], share=False)})
+        return ink_box, readings[ink_box]
 
 
 @dataclass
@@ -196,7 +223,7 @@ class PageReader:
         ]
         result.order = [(kind, i) for _, kind, i in sorted(tops)]
         m = up.to_source
-        result.text = PageText(self, blank, list(page.boxes), done, m)
+        result.text = PageText(self, blank, text_ink, list(page.boxes), done, m)
         for ln in lines:
             ln.box = map_box(m, ln.box)
             for wd in ln.words:
