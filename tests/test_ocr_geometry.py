@@ -138,7 +138,7 @@ def test_a_shifted_sheet_cut_by_the_frame_with_the_lid_beside_it_is_levelled_not
     up = upright(scan)
     assert not up.perspective
     assert abs(up.skew + degrees) <= 0.2
-    gray, ink = clean(up.image)
+    gray, _ink = clean(up.image)
     printed, _ = clean(upright(_page()).image)
     assert abs((gray < 128).mean() - (printed < 128).mean()) < 0.01  # the lid is no longer dark: only the print is
     (g,) = find_grids(ruling_ink(gray))
@@ -289,7 +289,7 @@ def test_a_curled_page_is_laid_flat_from_its_own_lines(amp, shape):
     from gongkai.ocr.dewarp import find_bend
 
     gray = cv2.cvtColor(_page(), cv2.COLOR_BGR2GRAY)
-    curled, d = _curled(gray, amp, shape)
+    curled, _d = _curled(gray, amp, shape)
     assert _row_tilt(curled) > 15
     bend = find_bend(binarize_inv(curled))
     assert bend is not None
@@ -307,5 +307,5 @@ def test_a_flat_page_has_no_bend_and_a_bent_box_maps_back_onto_the_curl():
     curled, d = _curled(gray, 0.03, "right")
     up = Upright(curled, np.eye(3), bend=find_bend(binarize_inv(curled)))
     # the table's bottom-right corner, laid flat, maps back to where the curl put it
-    x0, y0, x1, y1 = up.box_to_source((1080, 1150, 1090, 1160))
+    _x0, y0, _x1, y1 = up.box_to_source((1080, 1150, 1090, 1160))
     assert abs((y0 + y1) / 2 - (1155 + d[1155, 1085])) <= 8
