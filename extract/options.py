@@ -64,7 +64,10 @@ class OcrOptions:
 class Options:
     limits: Limits = field(default_factory=Limits)
     table_strategy: TableStrategy = "auto"
-    """"auto": pdfplumber's finder, camelot lattice where a table scores low."""
+    """"auto": pdfium's characters and rulings with pdfplumber's table finder (fast), pdfplumber
+    itself on the pages where that reader is unsure, camelot where a table scores low;
+    "pdfplumber": pdfplumber on every page (camelot where a table scores low); "camelot": camelot's
+    tables. See extract/input/readers/pdf.py."""
     soffice: str | None = None
     """Path to LibreOffice's soffice; None finds it on PATH."""
     ocr: OcrOptions = field(default_factory=OcrOptions)

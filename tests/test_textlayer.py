@@ -284,17 +284,21 @@ def test_broken_page_goes_through_ocr_and_gives_the_right_cells(kind, decision, 
     assert ocr_methods <= ({"ocr", "repaired", "text"} if kind == "partial" else {"ocr", "repaired"})
 
 
-def test_a_page_whose_text_layer_fails_is_one_page_error_not_a_decision(monkeypatch):
-    real = pdf_reader._read_page
+@pytest.mark.parametrize("strategy", ["auto", "pdfplumber"])
+def test_a_page_whose_text_layer_fails_is_one_page_error_not_a_decision(strategy, monkeypatch):
+    from gongkai.extract.input.readers import pdf_plumber
 
-    def flaky(page, number, doc, data, options):
-        blocks = real(page, number, doc, data, options)
-        if number == 2:
+    module, name = (pdf_reader, "_fast_blocks") if strategy == "auto" else (pdf_plumber, "read_page")
+    real = getattr(module, name)
+
+    def flaky(*args):
+        blocks = real(*args)
+        if args[1] == 2:  # the page number, second argument of both readers
             raise ValueError("injected")
         return blocks
 
-    monkeypatch.setattr(pdf_reader, "_read_page", flaky)
-    doc = read_document(SRC.read_bytes(), "pdf", Options())
+    monkeypatch.setattr(module, name, flaky)
+    doc = read_document(SRC.read_bytes(), "pdf", Options(table_strategy=strategy))
     assert [p.number for p in doc.pages] == [1, 2, 3, 4, 5]
     assert [(e.code, e.page) for e in doc.errors] == [("E_PAGE", 2)]
     assert "failed" in (doc.pages[1].note or "")

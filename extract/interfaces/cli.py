@@ -61,7 +61,9 @@ _LIMIT_HELP = "Raise or lower a resource limit, e.g. --limit max_text_lines=5000
 
 # The extraction flags, declared once and shared by `extract` and `run`.
 LimitFlag = Annotated[list[str] | None, typer.Option("--limit", help=_LIMIT_HELP)]
-StrategyFlag = Annotated[str, typer.Option("--table-strategy", help="auto | pdfplumber | camelot")]
+StrategyFlag = Annotated[str, typer.Option(
+    "--table-strategy",
+    help="auto (pdfium, pdfplumber where it is unsure) | pdfplumber (every page) | camelot.")]
 OcrFlag = Annotated[
     bool, typer.Option("--ocr/--no-ocr", help="OCR pages without a usable text layer (off: E_NO_TEXT).")
 ]
