@@ -31,6 +31,7 @@ import pypdfium2.raw as pdfium_c
 
 from gongkai.extract.errors import CorruptInput, EncryptedInput, NoTextLayer, TooLarge
 from gongkai.extract.input.readers import lattice, textflow
+from gongkai.extract.input.readers.digit_glyphs import GlyphVerdict
 from gongkai.extract.input.readers.pdf_tables import (
     PAGE_NUMBER,
     grid_table,
@@ -131,6 +132,8 @@ class _Pages:
         self.verdicts: dict[int, Verdict] = {}
         self.runs: list[NumberRun] = []
         self.origins: dict[int, tuple[float, float]] = {}
+        self.glyphs: dict[str, GlyphVerdict] = {}
+        """Fonts whose digit glyphs were judged (pages read by pdfium)."""
 
 
 def read_pdf(data: bytes, options: Options) -> Document:
@@ -189,6 +192,7 @@ def _read_fast(pdf: pdfium.PdfDocument, number: int, doc: Document, pages: _Page
     pages.blocks[number] = blocks
     pages.origins[number] = (0.0, 0.0)
     pages.runs.extend(number_runs(po.chars, number))
+    pages.glyphs.update(po.digit_fonts)
     return None
 
 
@@ -244,7 +248,7 @@ def _read_plumber(plumber: _Plumber, number: int, doc: Document, pages: _Pages, 
 def _after_pages(data: bytes, doc: Document, pages: _Pages, options: Options) -> None:
     """The digit cross-check, the verdicts on the page records, OCR where the text layer fell short."""
     if pages.runs and options.ocr.enabled and options.ocr.check_digits:
-        _check_digits(data, pages.runs, pages.verdicts, options)
+        _check_digits(data, pages.runs, pages.verdicts, options, pages.glyphs)
     infos = {p.number: p for p in doc.pages}
     for i, v in pages.verdicts.items():
         info = infos[i]
@@ -287,14 +291,25 @@ def _page_failed(doc: Document, number: int, exc: Exception, info: PageInfo | No
     )
 
 
-def _check_digits(data: bytes, runs: list[NumberRun], verdicts: dict[int, Verdict], options: Options) -> None:
-    """Pages whose digits come from a font the rendered glyphs contradict go to OCR."""
-    check = cross_check_digits(data, runs, DigitReader(timeout_s=min(options.ocr.timeout_s, 20.0)))
+def _check_digits(data: bytes, runs: list[NumberRun], verdicts: dict[int, Verdict], options: Options,
+                  glyphs: dict[str, GlyphVerdict]) -> None:
+    """Pages whose digits come from a font the printed glyphs contradict go to OCR.
+
+    A font whose digit glyphs look like its digits (``digit_glyphs``) is trusted as it is;
+    Tesseract reads a few numbers of the others (fonts the glyph check could not tell, or found
+    wrong, and fonts of pages pdfplumber read), and has the last word where it can run.
+    """
+    doubtful = [r for r in runs if r.font not in glyphs or glyphs[r.font].agree is not True]
+    if not doubtful:
+        return
+    check = cross_check_digits(data, doubtful, DigitReader(timeout_s=min(options.ocr.timeout_s, 20.0)))
+    flagged = check.flagged
     if check.skipped:
-        log.warning("text-layer digits not cross-checked (%s)", check.skipped)
-    for number in sorted({r.page for r in runs if r.font in check.flagged}):
-        fonts = sorted({r.font for r in runs if r.page == number and r.font in check.flagged})
-        detail = "; ".join(f"font {f}: {check.flagged[f]}" for f in fonts)
+        log.warning("text-layer digits not cross-checked by Tesseract (%s)", check.skipped)
+        flagged = {f: f"its glyphs: {v.note}" for f, v in glyphs.items() if v.agree is False}
+    for number in sorted({r.page for r in doubtful if r.font in flagged}):
+        fonts = sorted({r.font for r in doubtful if r.page == number and r.font in flagged})
+        detail = "; ".join(f"font {f}: {flagged[f]}" for f in fonts)
         note = f"the text layer's digits disagree with the print: {detail}"
         verdicts[number] = Verdict("ocr", "digit_mismatch", note)
 

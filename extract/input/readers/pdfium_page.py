@@ -23,6 +23,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as R
 
 from gongkai.extract.errors import TooLarge
+from gongkai.extract.input.readers.digit_glyphs import GlyphVerdict, judge_font
 
 Matrix = tuple[float, float, float, float, float, float]
 Edge = tuple[str, float, float, float, float]
@@ -54,6 +55,9 @@ class PageObjects:
     edges: list[Edge] = field(default_factory=list)
     images: list[dict] = field(default_factory=list)
     has_graphics: bool = False
+    digit_fonts: dict[str, GlyphVerdict] = field(default_factory=dict)
+    """Each font printing digits (by the name its characters carry) and whether its digit glyphs
+    look like the digits its text claims (``digit_glyphs``)."""
     unsure: str | None = None
     """Why this page must be read by pdfplumber instead (None: read it here)."""
 
@@ -76,12 +80,12 @@ def load_page(pdf: pdfium.PdfDocument, number: int, limit: int) -> PageObjects:
     page = pdf[number - 1]
     try:
         grown = (_resident_mb() or 0.0) - before if before is not None else 0.0
-        return _read(page, number, limit, grown)
+        return _read(pdf, page, number, limit, grown)
     finally:
         page.close()
 
 
-def _read(page: pdfium.PdfPage, number: int, limit: int, grown_mb: float) -> PageObjects:
+def _read(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, number: int, limit: int, grown_mb: float) -> PageObjects:
     left, bottom, right, top = page.get_mediabox()
     out = PageObjects(number, right - left, top - bottom)
     if page.get_rotation() % 360:
@@ -107,9 +111,30 @@ def _read(page: pdfium.PdfPage, number: int, limit: int, grown_mb: float) -> Pag
         n = R.FPDFText_CountChars(textpage.raw)
         if n + walk.count > limit:
             raise TooLarge(f"the page draws more than {limit} characters, paths and images")
-        out.chars, out.unsure = _chars(textpage.raw, n, out.height)
+        out.chars, digits, out.unsure = _chars(textpage.raw, n, out.height)
+        if not out.unsure:
+            out.digit_fonts = _judge_digits(pdf, page, digits)
     finally:
         textpage.close()
+    return out
+
+
+def _judge_digits(
+    pdf: pdfium.PdfDocument, page: pdfium.PdfPage, digits: list[tuple[dict, int]]
+) -> dict[str, GlyphVerdict]:
+    """Each font's digit glyphs judged; its digits renamed after their glyphs (``name#signature``), so
+    two fonts of one name stay apart and one font keeps one name across pages."""
+    by_font: dict[int, list[dict]] = {}
+    for c, font in digits:
+        by_font.setdefault(font, []).append(c)
+    out: dict[str, GlyphVerdict] = {}
+    for font, chars in by_font.items():
+        handle = ctypes.cast(font, R.FPDF_FONT)
+        signature, verdict = judge_font(pdf.raw, page.raw, handle, "".join(c["text"] for c in chars))
+        name = f"{chars[0]['fontname']}#{signature}"
+        for c in chars:
+            c["fontname"] = name
+        out[name] = verdict
     return out
 
 
@@ -301,8 +326,9 @@ def _all_text(tp, n: int) -> str | None:
     return text if len(text) == n else None
 
 
-def _chars(tp, n: int, height: float) -> tuple[list[dict], str | None]:
-    """pdfplumber-like char dicts, or why the page is not for this reader.
+def _chars(tp, n: int, height: float) -> tuple[list[dict], list[tuple[dict, int]], str | None]:
+    """pdfplumber-like char dicts and the digits among them with their fonts, or why the page is not
+    for this reader.
 
     A box is pdfminer's: from the origin, the advance width wide, the size tall, resting on
     the font's descent below the baseline. pdfium's loose box gives the advance; its height
@@ -314,45 +340,48 @@ def _chars(tp, n: int, height: float) -> tuple[list[dict], str | None]:
     ox, oy = ctypes.c_double(), ctypes.c_double()
     h = ctypes.c_void_p(ctypes.cast(tp, ctypes.c_void_p).value)
     p_loose, p_m, p_ox, p_oy = ctypes.byref(loose), ctypes.byref(m), ctypes.byref(ox), ctypes.byref(oy)
-    name = ctypes.create_string_buffer(256)
-    flags = ctypes.c_int()
-    descents: dict[int | None, float] = {}
+    fonts: dict[int | None, tuple[str, float]] = {}  # handle -> (name, descent per unit of size)
     out: list[dict] = []
+    digits: list[tuple[dict, int]] = []
     append = out.append
     for i in range(n):
         ch = text[i] if text is not None else chr(R.FPDFText_GetUnicode(tp, i))
         if ch in _BLANK and R.FPDFText_IsGenerated(tp, i):
             continue  # pdfium's own spaces and line breaks
         if _UNMAPPED(h, i) == 1:
-            return [], "characters without a Unicode mapping"
+            return [], [], "characters without a Unicode mapping"
         _GET_MATRIX(h, i, p_m)
         if m.b != 0 or m.c != 0 or m.a <= 0 or m.d <= 0:
-            return [], "rotated, slanted or mirrored text"
+            return [], [], "rotated, slanted or mirrored text"
         size = _GET_SIZE(h, i) * m.d
         _GET_ORIGIN(h, i, p_ox, p_oy)
         _GET_LOOSE(h, i, p_loose)
+        font = _GET_FONT(ctypes.c_void_p(_GET_OBJECT(h, i)))
+        known = fonts.get(font)
+        if known is None:
+            known = fonts[font] = _font(font)
         x0, base = ox.value, oy.value
         advance = loose.right - loose.left
         if loose.top - loose.bottom > 3 * size:  # pdfium left the text matrix out of this box
             x1, y0 = x0 + advance * m.a, base
         else:
-            font = _GET_FONT(ctypes.c_void_p(_GET_OBJECT(h, i)))
-            d = descents.get(font)
-            if d is None:
-                d = descents[font] = _descent(font)
-            x1, y0 = x0 + advance, base + d * size
+            x1, y0 = x0 + advance, base + known[1] * size
         c = {"text": ch, "x0": x0, "x1": x1, "top": height - y0 - size, "bottom": height - y0, "upright": True,
-             "size": size, "fontname": ""}
-        if "0" <= ch <= "9":  # the digit cross-check groups numbers by font
-            R.FPDFText_GetFontInfo(tp, i, name, 256, flags)
-            c["fontname"] = name.value.decode("latin-1")
+             "size": size, "fontname": known[0]}
+        if "0" <= ch <= "9" and font:
+            digits.append((c, font))
         append(c)
-    return out, None
+    return out, digits, None
 
 
-def _descent(font: int | None) -> float:
-    """The font's descent per unit of size, between -0.5 and 0 (0 where it states none)."""
+def _font(font: int | None) -> tuple[str, float]:
+    """A font's name and its descent per unit of size (between -0.5 and 0; 0 where it states none)."""
+    if not font:
+        return "", 0.0
+    handle = ctypes.cast(font, R.FPDF_FONT)
+    n = R.FPDFFont_GetBaseFontName(handle, None, 0)
+    buf = ctypes.create_string_buffer(max(n, 1))
+    R.FPDFFont_GetBaseFontName(handle, buf, n)
     value = ctypes.c_float()
-    if not font or not R.FPDFFont_GetDescent(ctypes.cast(font, R.FPDF_FONT), 1.0, value):
-        return 0.0
-    return min(0.0, max(-0.5, value.value))
+    descent = min(0.0, max(-0.5, value.value)) if R.FPDFFont_GetDescent(handle, 1.0, value) else 0.0
+    return buf.value.decode("utf-8", "replace"), descent
