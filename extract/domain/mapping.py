@@ -104,7 +104,21 @@ class _Kind:
         return [(r, c.id) for r in rows if r in spec.rows for c in spec.columns_for(r)]
 
 
+_KINDS: dict[int, tuple[Schema, dict[str, _Kind]]] = {}
+
+
 def _kinds(schema: Schema) -> dict[str, _Kind]:
+    """The label candidates of each table kind, made once per data dictionary (the label matcher
+    remembers its answers per candidate set)."""
+    known = _KINDS.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
+    out = _make_kinds(schema)
+    _KINDS[id(schema)] = (schema, out)
+    return out
+
+
+def _make_kinds(schema: Schema) -> dict[str, _Kind]:
     out = {}
     for tid in TABLES:
         rows: dict[str, list[str]] = {}

@@ -52,22 +52,27 @@ class FoundTable:
         return out
 
     def extract(self, chars: list[dict]) -> list[list[str | None]]:
-        """Each cell's text (pdfplumber's ``Table.extract()`` with its default settings)."""
+        """Each cell's text (pdfplumber's ``Table.extract()`` with its default settings).
+
+        A character belongs to a row, then a cell, when its middle lies inside (left and top
+        edges in, right and bottom out); rows are looked up by the characters' middles, sorted.
+        """
+        mids = sorted((((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, k, c) for k, c in enumerate(chars)),
+                      key=lambda m: m[0])
+        ys = [m[0] for m in mids]
         out: list[list[str | None]] = []
-        mids = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, c) for c in chars]
         for row in self.rows:
             cells = [b for b in row if b is not None]
             x0 = min(b[0] for b in cells)
-            top = min(b[1] for b in cells)
             x1 = max(b[2] for b in cells)
-            bottom = max(b[3] for b in cells)
-            in_row = [m for m in mids if x0 <= m[0] < x1 and top <= m[1] < bottom]
+            lo, hi = bisect_left(ys, min(b[1] for b in cells)), bisect_left(ys, max(b[3] for b in cells))
+            in_row = sorted((m for m in mids[lo:hi] if x0 <= m[1] < x1), key=lambda m: m[2])  # page order
             texts: list[str | None] = []
             for b in row:
                 if b is None:
                     texts.append(None)
                     continue
-                inside = [c for h, v, c in in_row if b[0] <= h < b[2] and b[1] <= v < b[3]]
+                inside = [c for v, h, _, c in in_row if b[0] <= h < b[2] and b[1] <= v < b[3]]
                 texts.append(textflow.extract_text(inside) if inside else "")
             out.append(texts)
         return out

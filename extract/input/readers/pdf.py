@@ -36,9 +36,9 @@ from gongkai.extract.input.readers.pdf_tables import (
     PAGE_NUMBER,
     grid_table,
     in_reading_order,
-    inside,
     multi_cell_rows,
     needs_second_opinion,
+    outside,
 )
 from gongkai.extract.input.readers.pdfium_page import PageObjects, load_page
 from gongkai.extract.input.readers.textlayer import (
@@ -211,9 +211,7 @@ def _fast_blocks(po: PageObjects, number: int) -> list[Block] | None:
 
 def _fast_lines(chars: list[dict], number: int, tables: list[Table]) -> list[TextLine]:
     """Running text: the lines outside the multi-cell rows of real tables, without page numbers."""
-    exclude = [b for t in tables for b in multi_cell_rows(t)]
-    if exclude:
-        chars = [c for c in chars if not inside(c, exclude)]
+    chars = outside(chars, [b for t in tables for b in multi_cell_rows(t)])
     return [
         TextLine(text, number, (x0, top, x1, bottom))
         for text, x0, top, x1, bottom in textflow.text_lines(chars)

@@ -10,6 +10,7 @@ page can be aligned with its header, and a reviewer can draw it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from gongkai.extract.domain.numbers import parse_cell
@@ -119,6 +120,32 @@ def multi_cell_rows(t: Table) -> list[BBox]:
             out.append(
                 (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
             )
+    return out
+
+
+def outside(chars: list[dict], boxes: list[BBox]) -> list[dict]:
+    """The characters whose middle lies in none of ``boxes`` (``inside``, for a page's worth at once)."""
+    if not boxes:
+        return list(chars)
+    boxes = sorted(boxes, key=lambda b: b[1])
+    tops = [b[1] for b in boxes]
+    reach = []  # the lowest bottom among the boxes up to each one
+    low = float("-inf")
+    for b in boxes:
+        low = max(low, b[3])
+        reach.append(low)
+    out = []
+    for c in chars:
+        cx = (c["x0"] + c["x1"]) / 2
+        cy = (c["top"] + c["bottom"]) / 2
+        k = bisect_right(tops, cy) - 1
+        while k >= 0 and reach[k] >= cy:
+            x0, _, x1, bottom = boxes[k]
+            if x0 <= cx <= x1 and cy <= bottom:
+                break
+            k -= 1
+        else:
+            out.append(c)
     return out
 
 

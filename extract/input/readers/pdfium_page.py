@@ -95,7 +95,7 @@ def _read(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, number: int, limit: int
         out.unsure = "the page box does not start at the origin"
         return out
     walk = _Walk(out.height, limit)
-    walk.objects(page.raw, _IDENTITY, 0)
+    walk.objects(ctypes.c_void_p(ctypes.cast(page.raw, ctypes.c_void_p).value), _IDENTITY, 0)
     if walk.unsure:
         out.unsure = walk.unsure
         return out
@@ -138,6 +138,38 @@ def _judge_digits(
     return out
 
 
+def _unchecked(fn, restype: type = ctypes.c_int):
+    """``fn`` called without ctypes converting its arguments: in the per-character loop the
+    bindings' argument checks cost as much as pdfium's work, so the arguments are made once
+    (``c_void_p`` handles, ``byref`` structs, small ints) and passed as they are."""
+    return ctypes.CFUNCTYPE(restype)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+_GET_LOOSE = _unchecked(R.FPDFText_GetLooseCharBox)
+_GET_ORIGIN = _unchecked(R.FPDFText_GetCharOrigin)
+_GET_MATRIX = _unchecked(R.FPDFText_GetMatrix)
+_GET_SIZE = _unchecked(R.FPDFText_GetFontSize, ctypes.c_double)
+_GET_OBJECT = _unchecked(R.FPDFText_GetTextObject, ctypes.c_void_p)
+_GET_FONT = _unchecked(R.FPDFTextObj_GetFont, ctypes.c_void_p)
+_UNMAPPED = _unchecked(R.FPDFText_HasUnicodeMapError)
+
+
+_COUNT_OBJECTS = _unchecked(R.FPDFPage_CountObjects)
+_GET_PAGE_OBJECT = _unchecked(R.FPDFPage_GetObject, ctypes.c_void_p)
+_COUNT_FORM_OBJECTS = _unchecked(R.FPDFFormObj_CountObjects)
+_GET_FORM_OBJECT = _unchecked(R.FPDFFormObj_GetObject, ctypes.c_void_p)
+_GET_TYPE = _unchecked(R.FPDFPageObj_GetType)
+_GET_BOUNDS = _unchecked(R.FPDFPageObj_GetBounds)
+_GET_OBJ_MATRIX = _unchecked(R.FPDFPageObj_GetMatrix)
+_COUNT_SEGMENTS = _unchecked(R.FPDFPath_CountSegments)
+_GET_SEGMENT = _unchecked(R.FPDFPath_GetPathSegment, ctypes.c_void_p)
+_SEGMENT_TYPE = _unchecked(R.FPDFPathSegment_GetType)
+_SEGMENT_POINT = _unchecked(R.FPDFPathSegment_GetPoint)
+_SEGMENT_CLOSES = _unchecked(R.FPDFPathSegment_GetClose)
+_TEXT, _PATH, _IMAGE, _FORM = R.FPDF_PAGEOBJ_TEXT, R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_IMAGE, R.FPDF_PAGEOBJ_FORM
+_MOVETO, _LINETO, _BEZIERTO = R.FPDF_SEGMENT_MOVETO, R.FPDF_SEGMENT_LINETO, R.FPDF_SEGMENT_BEZIERTO
+
+
 class _Walk:
     """Page objects, forms entered, paths turned into pdfplumber's edges, pictures into boxes."""
 
@@ -153,85 +185,90 @@ class _Walk:
         self.images: list[dict] = []
         self.unsure: str | None = None
         self._m = R.FS_MATRIX()
+        self._pm = ctypes.byref(self._m)
         self._box = [ctypes.c_float() for _ in range(4)]
+        self._pbox = [ctypes.byref(v) for v in self._box]
+        self._x, self._y = ctypes.c_float(), ctypes.c_float()
+        self._px, self._py = ctypes.byref(self._x), ctypes.byref(self._y)
 
-    def objects(self, container, matrix: Matrix, depth: int) -> None:
+    def objects(self, container: ctypes.c_void_p, matrix: Matrix, depth: int) -> None:
         if depth > _FORM_DEPTH:
             self.unsure = "forms nested too deep"
             return
         if depth == 0:
-            n, get = R.FPDFPage_CountObjects(container), R.FPDFPage_GetObject
+            n, get = _COUNT_OBJECTS(container), _GET_PAGE_OBJECT
         else:
-            n, get = R.FPDFFormObj_CountObjects(container), R.FPDFFormObj_GetObject
+            n, get = _COUNT_FORM_OBJECTS(container), _GET_FORM_OBJECT
         for k in range(n):
-            obj = get(container, k)
-            kind = R.FPDFPageObj_GetType(obj)
+            obj = ctypes.c_void_p(get(container, k))
+            kind = _GET_TYPE(obj)
+            if kind == _TEXT:
+                self._text(obj)  # its characters are counted instead
+                continue
             self.count += 1
             if self.count > self.limit:
                 raise TooLarge(f"the page draws more than {self.limit} characters, paths and images")
-            if kind == R.FPDF_PAGEOBJ_TEXT:
-                self.count -= 1  # its characters are counted instead
-                self._text(obj)
-            elif kind == R.FPDF_PAGEOBJ_PATH:
+            if kind == _PATH:
                 self.paths += 1
                 self._path(obj, _compose(self._matrix(obj), matrix))
-            elif kind == R.FPDF_PAGEOBJ_IMAGE:
+            elif kind == _IMAGE:
                 self._image(obj, matrix)
-            elif kind == R.FPDF_PAGEOBJ_FORM:
+            elif kind == _FORM:
                 self.objects(obj, _compose(self._matrix(obj), matrix), depth + 1)
             if self.unsure:
                 return
 
-    def _matrix(self, obj) -> Matrix:
+    def _matrix(self, obj: ctypes.c_void_p) -> Matrix:
         m = self._m
-        if not R.FPDFPageObj_GetMatrix(obj, m):
+        if not _GET_OBJ_MATRIX(obj, self._pm):
             return _IDENTITY
         return (m.a, m.b, m.c, m.d, m.e, m.f)
 
-    def _bounds(self, obj) -> tuple[float, float, float, float] | None:
-        b = self._box
-        if not R.FPDFPageObj_GetBounds(obj, b[0], b[1], b[2], b[3]):
+    def _bounds(self, obj: ctypes.c_void_p) -> tuple[float, float, float, float] | None:
+        if not _GET_BOUNDS(obj, *self._pbox):
             return None
+        b = self._box
         return b[0].value, b[1].value, b[2].value, b[3].value
 
-    def _text(self, obj) -> None:
+    def _text(self, obj: ctypes.c_void_p) -> None:
         box = self._bounds(obj)
         if box is None:
             return
         w, h = box[2] - box[0], box[3] - box[1]
         self.glyphs_estimate += 1 + GLYPHS_PER_EM * max(w, h) / max(min(w, h), 1e-3)
 
-    def _image(self, obj, matrix: Matrix) -> None:
+    def _image(self, obj: ctypes.c_void_p, matrix: Matrix) -> None:
         box = self._bounds(obj)
         if box is None:
             return
         x0, y0, x1, y1 = _transform_box(box, matrix)
         self.images.append({"x0": x0, "top": self.height - y1, "x1": x1, "bottom": self.height - y0})
 
-    def _path(self, obj, matrix: Matrix) -> None:
+    def _path(self, obj: ctypes.c_void_p, matrix: Matrix) -> None:
         """The object's subpaths as pdfminer paints them (lines, rectangles, curves) and
         pdfplumber turns them into edges (see pdfminer's ``paint_path``)."""
-        n = R.FPDFPath_CountSegments(obj)
+        n = _COUNT_SEGMENTS(obj)
         if n > self.limit:
             raise TooLarge(f"a path of {n} segments, more than the limit of {self.limit}")
-        x, y = ctypes.c_float(), ctypes.c_float()
+        x, y = self._x, self._y
+        px_, py_ = self._px, self._py
         a, b, c, d, e, f = matrix
         shape: list[str] = []
         pts: list[tuple[float, float]] = []
         pending = 0  # Bézier points still to come in the current curve segment
         for j in range(n):
-            seg = R.FPDFPath_GetPathSegment(obj, j)
-            kind = R.FPDFPathSegment_GetType(seg)
-            R.FPDFPathSegment_GetPoint(seg, x, y)
+            seg = ctypes.c_void_p(_GET_SEGMENT(obj, j))
+            kind = _SEGMENT_TYPE(seg)
+            _SEGMENT_POINT(seg, px_, py_)
             px, py = x.value, y.value
             pt = (a * px + c * py + e, b * px + d * py + f)
-            if kind == R.FPDF_SEGMENT_MOVETO:
+            if kind == _MOVETO:
                 self._subpath(shape, pts)
                 shape, pts, pending = ["m"], [pt], 0
-            elif kind == R.FPDF_SEGMENT_LINETO:
+            elif kind == _LINETO:
                 shape.append("l")
                 pts.append(pt)
-            elif kind == R.FPDF_SEGMENT_BEZIERTO:
+            elif kind == _BEZIERTO:
                 # pdfium lists a curve's two control points and its end as three segments;
                 # pdfminer keeps one point per operator: the end
                 if pending == 0:
@@ -243,7 +280,7 @@ class _Walk:
             else:
                 self.unsure = "a path segment of unknown type"
                 return
-            if R.FPDFPathSegment_GetClose(seg) and pts:
+            if _SEGMENT_CLOSES(seg) and pts:
                 shape.append("h")
                 pts.append(pts[0])
         self._subpath(shape, pts)
@@ -300,22 +337,6 @@ def _transform_box(box: tuple[float, float, float, float], m: Matrix) -> tuple[f
 
 
 _BLANK = frozenset(" \r\n\t")
-
-
-def _unchecked(fn, restype: type = ctypes.c_int):
-    """``fn`` called without ctypes converting its arguments: in the per-character loop the
-    bindings' argument checks cost as much as pdfium's work, so the arguments are made once
-    (``c_void_p`` handles, ``byref`` structs, small ints) and passed as they are."""
-    return ctypes.CFUNCTYPE(restype)(ctypes.cast(fn, ctypes.c_void_p).value)
-
-
-_GET_LOOSE = _unchecked(R.FPDFText_GetLooseCharBox)
-_GET_ORIGIN = _unchecked(R.FPDFText_GetCharOrigin)
-_GET_MATRIX = _unchecked(R.FPDFText_GetMatrix)
-_GET_SIZE = _unchecked(R.FPDFText_GetFontSize, ctypes.c_double)
-_GET_OBJECT = _unchecked(R.FPDFText_GetTextObject, ctypes.c_void_p)
-_GET_FONT = _unchecked(R.FPDFTextObj_GetFont, ctypes.c_void_p)
-_UNMAPPED = _unchecked(R.FPDFText_HasUnicodeMapError)
 
 
 def _all_text(tp, n: int) -> str | None:

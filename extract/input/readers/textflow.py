@@ -24,7 +24,12 @@ Word = tuple[str, float, float, float, float, list[dict]]
 
 def _clusters(items: Sequence, key: Callable, tolerance: float, preserve_order: bool = False) -> list[list]:
     """pdfplumber's ``cluster_objects``: items whose keys chain within ``tolerance``."""
-    values = sorted({key(x) for x in items})
+    keys = [key(x) for x in items]
+    if not keys:
+        return []
+    if max(keys) - min(keys) <= tolerance:  # one line (a cell, mostly): one cluster, in the given order
+        return [list(items)]
+    values = sorted(set(keys))
     ids: dict[float, int] = {}
     last = None
     k = -1
@@ -33,7 +38,7 @@ def _clusters(items: Sequence, key: Callable, tolerance: float, preserve_order: 
             k += 1
         ids[v] = k
         last = v
-    tagged = [(x, ids[key(x)]) for x in items]
+    tagged = [(x, ids[k]) for x, k in zip(items, keys, strict=True)]
     if not preserve_order:
         tagged.sort(key=lambda t: t[1])
     out: list[list] = []
@@ -82,9 +87,21 @@ def words(chars: Sequence[dict]) -> list[Word]:
 
 
 def _word(chars: list[dict]) -> Word:
-    text = "".join(LIGATURES.get(c["text"], c["text"]) for c in chars)
-    return (text, min(c["x0"] for c in chars), min(c["top"] for c in chars), max(c["x1"] for c in chars),
-            max(c["bottom"] for c in chars), chars)
+    first = chars[0]
+    x0, top, x1, bottom = first["x0"], first["top"], first["x1"], first["bottom"]
+    for c in chars[1:]:
+        if c["x0"] < x0:
+            x0 = c["x0"]
+        if c["top"] < top:
+            top = c["top"]
+        if c["x1"] > x1:
+            x1 = c["x1"]
+        if c["bottom"] > bottom:
+            bottom = c["bottom"]
+    text = "".join([c["text"] for c in chars])
+    if not text.isascii() and any(ch in LIGATURES for ch in text):
+        text = "".join(LIGATURES.get(c["text"], c["text"]) for c in chars)
+    return (text, x0, top, x1, bottom, chars)
 
 
 def extract_text(chars: Sequence[dict]) -> str:
