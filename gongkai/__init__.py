@@ -20,23 +20,30 @@ from typing import TYPE_CHECKING
 from gongkai._version import __version__
 from gongkai.extract.domain.model import Report
 from gongkai.extract.errors import GongkaiError
-from gongkai.extract.interfaces.notebook import read_reports, run
 from gongkai.extract.options import Limits, OcrOptions, Options
 from gongkai.extract.pipeline import read_report
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from gongkai.extract.interfaces.notebook import read_reports, run
+
 
 def load_narrative() -> Language:
     """The trained narrative pipeline that ships with gongkai (``spacy.load`` of the packaged model)."""
+    from gongkai.nlp.imports import import_spacy
+
+    import_spacy()
     from gongkai.nlp.analyse import load
 
     return load()
 
 
-# across reports: imported on first use (DuckDB and pandas are not needed to read one report)
+# many reports, and across reports: imported on first use (tqdm, DuckDB and pandas are not needed to
+# read one report)
 _LAZY = {
+    "read_reports": ("gongkai.extract.interfaces.notebook", "read_reports"),
+    "run": ("gongkai.extract.interfaces.notebook", "run"),
     "Archive": ("gongkai.extract.archive.across", "Archive"),
     "Comparison": ("gongkai.extract.domain.across.compare", "Comparison"),
     "compare": ("gongkai.extract.domain.across.compare", "compare_reports"),

@@ -272,8 +272,8 @@ def test_swapped_digit_glyphs_are_seen_without_tesseract(monkeypatch):
 def test_fonts_the_glyph_check_cannot_tell_go_to_tesseract(monkeypatch):
     from gongkai.extract.input.readers import digit_glyphs
 
-    monkeypatch.setattr(digit_glyphs, "_verdicts", {})
-    monkeypatch.setattr(digit_glyphs, "_judge", lambda glyphs: digit_glyphs.GlyphVerdict(None, "cannot tell"))
+    monkeypatch.setattr(digit_glyphs, "_outcomes", {})
+    monkeypatch.setattr(digit_glyphs, "_judge_glyph", lambda ch, v: ("unsure", "cannot tell"))
     checks = []
     real = pdf_reader.cross_check_digits
     monkeypatch.setattr(pdf_reader, "cross_check_digits", lambda *a, **k: checks.append(real(*a, **k)) or checks[-1])

@@ -87,6 +87,9 @@ def _passages(report: Report) -> list[tuple[str, int, int, list[str] | None]]:
 def analyse_narrative(report: Report, analyse: Callable | None = None) -> None:
     """Fill ``items``, ``sentences`` and ``facts`` of ``report`` and add mismatch findings (in place)."""
     if analyse is None:
+        from gongkai.nlp.imports import import_spacy
+
+        import_spacy()  # before the pipeline's modules import it: without spaCy's command line
         from gongkai.nlp.analyse import analyse
     started = time.perf_counter()
     items: list[Item] = []

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
+from gongkai.extract.domain.schema import load_yaml
 
 _MAX_NAME = 16  # the longest division name (莫力达瓦达斡尔族自治旗 …) with room to spare
 _BRACKETS = str.maketrans("", "", "（）()")
@@ -76,7 +76,7 @@ def _load_gazetteer() -> dict[str, str]:
 
 @cache
 def vocabulary() -> _Vocabulary:
-    raw = yaml.safe_load(resources.files(__package__).joinpath("data/organisations.yaml").read_text("utf-8"))
+    raw = load_yaml(resources.files(__package__).joinpath("data/organisations.yaml").read_text("utf-8"))
     gazetteer = _load_gazetteer()
     levels = raw["division_levels"]
     stems: dict[str, str | None] = {}

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
-
 from gongkai.extract.domain.across.places import Gazetteer, resolve_place
 from gongkai.extract.domain.model import Place, Report
+from gongkai.extract.domain.schema import load_yaml
 
 _NOISE = re.compile(r"[\s　·•,，、:：\"“”'‘’《》<>]")
 
@@ -49,7 +48,7 @@ class Bodies:
 @cache
 def bodies() -> Bodies:
     text = resources.files("gongkai.extract.domain").joinpath("data/bodies.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
+    raw = load_yaml(text)
     offices = {name: key for key, names in raw["offices"].items() for name in names}
     departments = {**raw.get("abbreviations", {}), **raw.get("renamed", {})}
     # longest first, so 卫生和计划生育委员会 is replaced before a shorter name inside it

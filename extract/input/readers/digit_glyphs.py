@@ -109,48 +109,55 @@ def _references() -> tuple[tuple[int, Vector], ...]:
     return tuple(out)
 
 
-_verdicts: dict[bytes, GlyphVerdict] = {}
+Outcome = tuple[str, str]
+"""("agree" | "other" | "unsure", a note) for one digit's glyph."""
+
+_outcomes: dict[bytes, Outcome] = {}
 
 
 def judge_font(doc, page, font, digits: str) -> tuple[str, GlyphVerdict]:
     """A signature of ``font``'s glyphs for ``digits`` (the digits it prints on the page) and the verdict.
 
-    The same glyphs give the same verdict: it is kept per process, by signature.
+    A glyph is judged once per process: the same glyph drawn the same way has the same outcome
+    (the fonts of a producer recur on every page and in every report).
     """
-    drawn = {ch: _render(doc, page, font, ch) for ch in sorted(set(digits))}
-    signature = hashlib.blake2b(b"".join(ch.encode() + bm[0] for ch, bm in drawn.items()), digest_size=8).digest()
-    verdict = _verdicts.get(signature)
-    if verdict is None:
-        verdict = _judge({ch: _vector(*bm) for ch, bm in drawn.items()})
-        if len(_verdicts) >= _CACHE_SIZE:
-            _verdicts.clear()
-        _verdicts[signature] = verdict
-    return signature.hex()[:8], verdict
-
-
-def _judge(glyphs: dict[str, Vector | None]) -> GlyphVerdict:
-    references = _references()
-    wrong: list[str] = []
-    unsure: list[str] = []
-    for ch, v in glyphs.items():
-        if v is None:
-            unsure.append(f"no glyph drawn for {ch}")
-            continue
-        best = [-1.0] * 10
-        for d, ref in references:
-            score = sum(map(operator.mul, v, ref))
-            if score > best[d]:
-                best[d] = score
-        claimed = int(ch)
-        top = max(range(10), key=best.__getitem__)
-        if best[claimed] >= AGREE_MIN and best[claimed] >= best[top] - AGREE_SLACK:
-            continue
-        if top != claimed and best[top] - best[claimed] >= OTHER_MARGIN:
-            wrong.append(f"the glyph for {ch} looks like {top}")
-        else:
-            unsure.append(f"the glyph for {ch} is like no digit ({best[claimed]:.2f})")
+    signature = hashlib.blake2b(digest_size=8)
+    outcomes = []
+    for ch in sorted(set(digits)):
+        drawn = _render(doc, page, font, ch)
+        key = ch.encode() + hashlib.blake2b(drawn[0], digest_size=16).digest() + bytes(str(drawn[1:]), "ascii")
+        signature.update(key)
+        outcome = _outcomes.get(key)
+        if outcome is None:
+            outcome = _judge_glyph(ch, _vector(*drawn))
+            if len(_outcomes) >= _CACHE_SIZE:
+                _outcomes.clear()
+            _outcomes[key] = outcome
+        outcomes.append(outcome)
+    wrong = [note for kind, note in outcomes if kind == "other"]
+    unsure = [note for kind, note in outcomes if kind == "unsure"]
     if wrong:
-        return GlyphVerdict(False, "; ".join(wrong + unsure))
-    if unsure:
-        return GlyphVerdict(None, "; ".join(unsure))
-    return GlyphVerdict(True)
+        verdict = GlyphVerdict(False, "; ".join(wrong + unsure))
+    elif unsure:
+        verdict = GlyphVerdict(None, "; ".join(unsure))
+    else:
+        verdict = GlyphVerdict(True)
+    return signature.hexdigest()[:8], verdict
+
+
+def _judge_glyph(ch: str, v: Vector | None) -> Outcome:
+    """Whether glyph ``v`` looks like the digit ``ch`` it is drawn for, like another, or like none."""
+    if v is None:
+        return "unsure", f"no glyph drawn for {ch}"
+    best = [-1.0] * 10
+    for d, ref in _references():
+        score = sum(map(operator.mul, v, ref))
+        if score > best[d]:
+            best[d] = score
+    claimed = int(ch)
+    top = max(range(10), key=best.__getitem__)
+    if best[claimed] >= AGREE_MIN and best[claimed] >= best[top] - AGREE_SLACK:
+        return "agree", ""
+    if top != claimed and best[top] - best[claimed] >= OTHER_MARGIN:
+        return "other", f"the glyph for {ch} looks like {top}"
+    return "unsure", f"the glyph for {ch} is like no digit ({best[claimed]:.2f})"

@@ -261,7 +261,9 @@ class _Walk:
             kind = _SEGMENT_TYPE(seg)
             _SEGMENT_POINT(seg, px_, py_)
             px, py = x.value, y.value
-            pt = (a * px + c * py + e, b * px + d * py + f)
+            # pdfium keeps coordinates in single precision: rounded to a thousandth of a point, they
+            # are the decimals the page wrote (pdfminer's, computed in double precision)
+            pt = (round(a * px + c * py + e, 3), round(b * px + d * py + f, 3))
             if kind == _MOVETO:
                 self._subpath(shape, pts)
                 shape, pts, pending = ["m"], [pt], 0
