@@ -11,6 +11,7 @@ written, each is built in memory for the process, as before.
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import mmap
 import os
@@ -18,7 +19,7 @@ import struct
 import tempfile
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,20 @@ def write_atomic(target: Path, chunks: Iterable[bytes]) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def cached(name: str, version: str, build: Callable[[], Any]) -> Any:
+    """``build()``'s value (built-in types only), kept in the cache folder as ``name-version.marshal``:
+    read when it is there, else built, written and returned (only returned where nothing can be written)."""
+    path = cache_dir() / f"{name}-{version}.marshal"
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    value = build()
+    with contextlib.suppress(OSError):  # no folder to keep it in: built again next time
+        write_atomic(path, [marshal.dumps(value)])
+    return value
 
 
 def _bucket(key: str, buckets: int) -> int:
@@ -99,9 +114,11 @@ class PreparedTable:
 def prepare_all() -> list[Path]:
     """Build every prepared file (``make setup``); returns their paths."""
     from gongkai.extract.domain.across.places import build_prepared
+    from gongkai.extract.domain.organisations import vocabulary
     from gongkai.nlp.dictionary import build
 
-    return [build(), build_prepared()]
+    vocabulary()  # the division kinds, cached as they are first read
+    return [build(), build_prepared(), *sorted(cache_dir().glob("division-kinds-*.marshal"))]
 
 
 if __name__ == "__main__":

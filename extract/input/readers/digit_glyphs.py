@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
-import operator
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as R
 from PIL import Image, ImageFilter
@@ -48,15 +48,15 @@ class GlyphVerdict:
     note: str = ""
 
 
-Vector = list[float]
+Vector = np.ndarray
+_INK = [255 if v >= 96 else 0 for v in range(256)]
 
 
 def _vector(bitmap: bytes, width: int, height: int, stride: int) -> Vector | None:
     """The glyph's ink (alpha of a BGRA rendering), cropped, centred in a square, blurred, normalised."""
     if not width or not height:
         return None
-    ink = Image.frombuffer("RGBA", (width, height), bitmap, "raw", "BGRA", stride, 1).getchannel("A")
-    ink = ink.point(lambda v: 255 if v >= 96 else 0)
+    ink = Image.frombuffer("RGBA", (width, height), bitmap, "raw", "BGRA", stride, 1).getchannel("A").point(_INK)
     box = ink.getbbox()
     if box is None:
         return None
@@ -65,11 +65,11 @@ def _vector(bitmap: bytes, width: int, height: int, stride: int) -> Vector | Non
     side = max(w, h)
     square = Image.new("L", (side, side), 0)
     square.paste(glyph, ((side - w) // 2, (side - h) // 2))
-    values = list(square.resize((GRID, GRID), Image.Resampling.BOX).filter(ImageFilter.GaussianBlur(BLUR)).tobytes())
-    mean = sum(values) / len(values)
-    centred = [v - mean for v in values]
-    norm = sum(v * v for v in centred) ** 0.5
-    return [v / norm for v in centred] if norm else None
+    small = square.resize((GRID, GRID), Image.Resampling.BOX).filter(ImageFilter.GaussianBlur(BLUR))
+    v = np.frombuffer(small.tobytes(), dtype=np.uint8).astype(np.float64)
+    v -= v.mean()
+    norm = float(np.sqrt(v @ v))
+    return v / norm if norm else None
 
 
 def _render(doc, page, font, ch: str) -> tuple[bytes, int, int, int]:
@@ -90,23 +90,25 @@ def _render(doc, page, font, ch: str) -> tuple[bytes, int, int, int]:
 
 
 @cache
-def _references() -> tuple[tuple[int, Vector], ...]:
-    """(digit, ink map) of every digit in pdfium's built-in fonts, drawn as the page's fonts are."""
+def _references() -> tuple[np.ndarray, np.ndarray]:
+    """The ink maps of every digit in pdfium's built-in fonts, drawn as the page's fonts are (one row
+    each), and the digit of each row."""
     doc = pdfium.PdfDocument.new()
     page = doc.new_page(200, 200)
-    out = []
+    rows, digits = [], []
     try:
         for name in _REFERENCE_FONTS:
             font = R.FPDFText_LoadStandardFont(doc.raw, name.encode())
             for d, ch in enumerate(DIGITS):
                 v = _vector(*_render(doc.raw, page.raw, font, ch))
                 if v is not None:
-                    out.append((d, v))
+                    rows.append(v)
+                    digits.append(d)
             R.FPDFFont_Close(font)
     finally:
         page.close()
         doc.close()
-    return tuple(out)
+    return np.vstack(rows), np.array(digits)
 
 
 Outcome = tuple[str, str]
@@ -149,11 +151,9 @@ def _judge_glyph(ch: str, v: Vector | None) -> Outcome:
     """Whether glyph ``v`` looks like the digit ``ch`` it is drawn for, like another, or like none."""
     if v is None:
         return "unsure", f"no glyph drawn for {ch}"
-    best = [-1.0] * 10
-    for d, ref in _references():
-        score = sum(map(operator.mul, v, ref))
-        if score > best[d]:
-            best[d] = score
+    references, digits = _references()
+    scores = references @ v
+    best = [float(scores[digits == d].max(initial=-1.0)) for d in range(10)]
     claimed = int(ch)
     top = max(range(10), key=best.__getitem__)
     if best[claimed] >= AGREE_MIN and best[claimed] >= best[top] - AGREE_SLACK:
