@@ -101,7 +101,8 @@ def _doc_row(
 
 
 def _local(jobs: Iterable[Job], ro: RunOptions) -> Iterator[Outcome]:
-    yield from run_pool(process_job, jobs, ro.workers, ro.timeout_s, ro.memory_mb)
+    preload = "gongkai.extract.archive." + ("preload_narrative" if ro.extract.narrative else "preload")
+    yield from run_pool(process_job, jobs, ro.workers, ro.timeout_s, ro.memory_mb, [preload])
 
 
 def _dask(jobs: Iterable[Job], ro: RunOptions) -> Iterator[Outcome]:
