@@ -1,5 +1,6 @@
 """Each command imports what it needs: `gongkai extract` of a report with a text layer loads no OCR
-engine, no Dask, DuckDB or pandas, no pdfplumber, and spaCy without its command line."""
+engine, no Dask, DuckDB or pandas, no pdfplumber; spaCy (without its command line) loads in a helper
+process while the report is read (nlp/remote.py), not in the command's own."""
 
 from __future__ import annotations
 
@@ -38,9 +39,9 @@ def _modules(tmp_path, *args: str) -> set[str]:
                          ids=["pdf", "docx", "html", "text"])
 def test_extract_imports_only_what_it_needs(tmp_path, path):
     loaded = _modules(tmp_path, "extract", str(path), "--json", "-o", str(tmp_path / "r.json"))
-    assert json.loads((tmp_path / "r.json").read_text())["status"] == "ok"
-    assert not loaded & set(NEVER), sorted(loaded & set(NEVER))
-    assert "spacy" in loaded and "jieba" in loaded  # the narrative ran
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["status"] == "ok" and report["sentences"]  # the narrative ran, in the helper
+    assert not loaded & {"spacy", "thinc", "jieba", *NEVER}, sorted(loaded & {"spacy", "thinc", "jieba", *NEVER})
 
 
 def test_extract_without_the_narrative_loads_no_spacy(tmp_path):

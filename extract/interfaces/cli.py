@@ -6,14 +6,15 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from gongkai._version import __version__
-from gongkai.extract.domain.model import Report
 from gongkai.extract.options import Limits, Options
-from gongkai.extract.pipeline import read_report
+
+if TYPE_CHECKING:
+    from gongkai.extract.domain.model import Report
 
 app = typer.Typer(
     add_completion=False,
@@ -115,7 +116,7 @@ def extract(
     pipes and files, to -o, and to stdout with --json. The JSON is the contract; the view is for reading.
     """
     options = dataclasses.replace(_options(_limits(max_pages, limit), table_strategy, ocr, narrative), strict=strict)
-    report = read_report(files[0] if len(files) == 1 else files, options)
+    report = _read_one(files[0] if len(files) == 1 else files, options)
     text = report.to_json(indent=None if compact else 2)
     if out:
         out.write_text(text + "\n", encoding="utf-8")
@@ -132,6 +133,23 @@ def extract(
         for err in report.errors:
             typer.echo(f"{err.code}: {err.message}", err=True)
     raise typer.Exit(1 if report.status == "failed" else 0)
+
+
+def _read_one(source: Path | list[Path], options: Options) -> Report:
+    """One report; the narrative pipeline loads in a helper process meanwhile (two cores: a one-report
+    command spends about half its time importing spaCy and loading the pipeline, the other half reading)."""
+    if not options.narrative:
+        from gongkai.extract.pipeline import read_report
+
+        return read_report(source, options)
+    from gongkai.nlp.remote import AnalyserProcess
+
+    with AnalyserProcess() as helper:
+        from gongkai.extract.domain.narrative import use_analyser
+        from gongkai.extract.pipeline import read_report
+
+        with use_analyser(helper.analyse):
+            return read_report(source, options)
 
 
 @app.command()
@@ -224,6 +242,7 @@ def review(
 ) -> None:
     """Write a self-contained HTML page: page images with the extracted cells drawn, and the tables."""
     from gongkai.extract.interfaces.review import render_review
+    from gongkai.extract.pipeline import read_report
 
     report = read_report(file)
     out.write_text(render_review(report, file if report.source.format == "pdf" else None), encoding="utf-8")
@@ -232,6 +251,9 @@ def review(
 
 
 def _load_report(path: Path) -> Report:
+    from gongkai.extract.domain.model import Report
+    from gongkai.extract.pipeline import read_report
+
     """A report file, or a JSON report written by `gongkai extract`."""
     if path.suffix.lower() == ".json":
         try:
@@ -304,6 +326,9 @@ _TRAINING_SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".odt", ".html", ".htm", 
 
 def _reports_for_training(sources: list[Path], db: Path | None):
     """(doc name, Report) from report files, JSON reports (`gongkai extract` output) or a run database."""
+    from gongkai.extract.domain.model import Report
+    from gongkai.extract.pipeline import read_report
+
     if db is not None:
         import duckdb
 
@@ -433,6 +458,8 @@ def train(
 @app.command("schema")
 def schema_cmd() -> None:
     """Print the JSON Schema of the report (generated from the models)."""
+    from gongkai.extract.domain.model import Report
+
     sys.stdout.write(json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 

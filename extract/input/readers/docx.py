@@ -36,6 +36,7 @@ _DOCUMENT, _BODY, _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (
 _T, _TAB, _BR, _CR, _TR_PR, _TC_PR, _V_MERGE, _VAL = (
     _W + t for t in ("t", "tab", "br", "cr", "trPr", "tcPr", "vMerge", "val"))
 _GRID_BEFORE, _GRID_SPAN = _W + "gridBefore", _W + "gridSpan"
+_COUNT_PARAGRAPHS_AND_CELLS = etree.XPath("count(.//w:p | .//w:tc)", namespaces={"w": _W[1:-1]})
 
 
 def _parser() -> etree.XMLParser:
@@ -81,7 +82,7 @@ def read_docx(data: bytes, options: Options) -> Document:
     body = root.find(_BODY) if root.tag == _DOCUMENT else None
     if body is None:  # the main part parsed, but its root is not <w:document>
         raise CorruptInput("the .docx main part is not a Word document body")
-    n = sum(1 for _ in body.iter(_P, _TC))
+    n = int(_COUNT_PARAGRAPHS_AND_CELLS(body))
     if n > options.limits.max_text_lines:
         raise TooLarge(f"{n} paragraphs and cells, more than the limit of {options.limits.max_text_lines}")
     doc = Document("docx")
@@ -109,18 +110,27 @@ def _walk(body, doc: Document, counters: dict[str, int]) -> None:
 def _para_text(p) -> str:
     parts = []
     for node in p.iter(_T, _TAB, _BR, _CR):
-        if node.tag == _T:
+        tag = node.tag
+        if tag == _T:
             parts.append(node.text or "")
-        elif node.tag == _TAB:
+        elif tag == _TAB:
             parts.append("\t")
         else:
             parts.append("\n")
-    return _BOOKMARK.sub("", "".join(parts))
+    text = "".join(parts)
+    return _BOOKMARK.sub("", text) if "[bookmark" in text else text
 
 
 def _cell_text(tc) -> str:
-    paras = [_para_text(p) for p in tc.iter(_P) if p.getparent() is tc or p.getparent().tag != _TC]
-    return "\n".join(t for t in paras if t.strip()).strip()
+    """The cell's paragraphs (not those of a table nested in it), one per line."""
+    texts = []
+    for p in tc.iter(_P):
+        parent = p.getparent()
+        if parent is tc or parent.tag != _TC:
+            t = _para_text(p)
+            if t.strip():
+                texts.append(t)
+    return "\n".join(texts).strip()
 
 
 def _table(tbl, doc: Document, counters: dict[str, int]) -> None:
