@@ -755,14 +755,13 @@ class CopySeal:
         return np.ascontiguousarray(gray), params
 
 
-def _curl(img: np.ndarray, bend: float, shape: str, rng: random.Random) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The page bent out of its plane as a photo sees it: each row's baseline displaced by
-    up to ``bend`` (a share of the page height) along a smooth curve across the page, the
-    sloping parts foreshortened and shaded. Returns the image (with a margin above and
-    below for the bend), the mask of the paper in it (its outline bends too) and the
-    displacement per column (px) of the rows at the top of the page."""
+def _curl(img: np.ndarray, bend: tuple[float, float], shape: str, rng: random.Random) -> tuple[np.ndarray, np.ndarray]:
+    """The page bent out of its plane as a photo sees it: each row displaced along a smooth
+    curve across the page, by ``bend`` (shares of the page height: at the top row, at the
+    bottom row, in between in proportion), the sloping parts foreshortened and shaded.
+    Returns the image (with a margin above and below for the bend) and the mask of the
+    paper in it (its outline bends too)."""
     h, w = img.shape[:2]
-    amp = bend * h
     u = np.linspace(0, 1, w, dtype=np.float64)
     if shape == "bow":  # the middle of the sheet lifted (a sheet that was folded)
         curve = 1 - (2 * u - 1) ** 2
@@ -771,26 +770,25 @@ def _curl(img: np.ndarray, bend: float, shape: str, rng: random.Random) -> tuple
         curve = np.clip((u - start) / (1 - start), 0, 1) ** 2
         if shape == "left":
             curve = curve[::-1]
-    dy_mid = amp * curve
-    slope = np.gradient(dy_mid)
+    top, bottom = bend[0] * h, bend[1] * h
+    slope = np.gradient(curve * max(top, bottom))
     # foreshortening: a sloping strip of paper looks narrower
     step = 1 / np.sqrt(1 + slope**2)
     xs = np.concatenate([[0], np.cumsum(step[:-1])])
     xs = xs * (w - 1) / xs[-1]
     src_x = np.interp(np.arange(w), xs, np.arange(w)).astype(np.float32)
-    vary = rng.uniform(0.0, 0.4)  # the curl is stronger towards one end of the sheet
-    pad = int(amp) + 4
+    pad = int(max(top, bottom)) + 4
     ys = np.arange(h + 2 * pad, dtype=np.float32)[:, None]
-    along = 1 - vary + vary * np.clip((ys - pad) / h, 0, 1)
-    dy = np.interp(src_x, np.arange(w), dy_mid).astype(np.float32)[None, :]
-    map_y = (ys - pad + dy * along - amp / 2).astype(np.float32)
+    amp = top + (bottom - top) * np.clip((ys - pad) / h, 0, 1)
+    dy = np.interp(src_x, np.arange(w), curve).astype(np.float32)[None, :]
+    map_y = (ys - pad + dy * amp - max(top, bottom) / 2).astype(np.float32)
     map_x = np.repeat(src_x[None, :], h + 2 * pad, 0)
     out = cv2.remap(img, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=(255, 255, 255))
     sheet = cv2.remap(np.full((h, w), 255, np.uint8), map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                       borderValue=0)
     shade = 1 - 0.25 * np.abs(np.interp(src_x, np.arange(w), slope)) / max(1e-6, float(np.abs(slope).max()))
     out = _gain(out, np.repeat(shade[None, :].astype(np.float32), max(2, out.shape[0] // 16), 0))
-    return out, sheet, dy_mid * (1 - vary)
+    return out, sheet
 
 
 @dataclass(frozen=True)
@@ -807,9 +805,9 @@ class Curl:
         img = page.copy()
         seals: list[str] = []
         _signature(img, rng, ctx, seals)
-        bend = round(rng.uniform(0.02, 0.04), 3)
+        bend = (round(rng.uniform(0.02, 0.04), 3), round(rng.uniform(0.02, 0.04), 3))  # at the top, at the bottom
         shape = rng.choice(["bow", "left", "right"])
-        img, sheet, _ = _curl(img, bend, shape, rng)
+        img, sheet = _curl(img, bend, shape, rng)
         deg = PageDegradation(dpi=ctx.dpi, rotation=round(rng.uniform(-3, 3), 2),
                               perspective=round(rng.uniform(0.02, 0.06), 3), grey=False)
         out = _photo(img, rng, deg, sheet)
@@ -821,7 +819,7 @@ class Curl:
             out = _shadow(out, shadow, rng)
         noise = round(rng.uniform(3, 5), 1)
         out = _noise(out, noise, rng)
-        params = {"dpi": ctx.dpi, "bend": bend, "curl": shape, "rotation": deg.rotation, "perspective": deg.perspective,
+        params = {"dpi": ctx.dpi, "bend": list(bend), "curl": shape, "rotation": deg.rotation, "perspective": deg.perspective,
                   "blur": blur, "light": light, "shadow": shadow, "noise": noise, "seals": seals, "grey": False,
                   "jpeg": rng.randint(75, 88)}
         return out, params
