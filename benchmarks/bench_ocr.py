@@ -58,6 +58,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -300,7 +301,7 @@ class Img2Table:
         if not (venv / ".complete").exists():
             env = {**os.environ, "PYTHON": getattr(sys, "_base_executable", sys.executable)}
             subprocess.run(["bash", str(IMG2TABLE_SETUP), str(venv)], check=True, env=env, stdout=sys.stderr)
-        self.tmp = cache / "img2table-pages"
+        self.tmp = cache / f"img2table-pages-{os.getpid()}"  # workers may run side by side
         self.tmp.mkdir(exist_ok=True)
         self.proc = subprocess.Popen([str(venv / "bin" / "python"), str(IMG2TABLE_READER)], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, text=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
@@ -326,6 +327,7 @@ class Img2Table:
         assert self.proc.stdin is not None
         self.proc.stdin.close()
         self.proc.wait()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def img2table_document(pages: list[list[dict]]):
