@@ -62,4 +62,4 @@ def test_unruled_is_its_own_level_and_leaves_the_others_alone(tmp_path):
 
     assert "unruled" in EXTRA_LEVELS and "unruled" not in LEVELS and DEFAULT_KIND["unruled"] == "pdf"
     pages, degs = degrade_document(GENERATED / "gen_003.pdf", "unruled", 1)
-    assert pages and all(d.dpi in (200, 300) for d in degs)  # scanned as an office scanner does
+    assert pages and all(d["dpi"] in (200, 300) for d in degs)  # scanned as an office scanner does
