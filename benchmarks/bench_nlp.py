@@ -52,6 +52,9 @@ SETS: dict[str, list[Path]] = {
     # issue 14: two sets by writers who never read nlp/, labelled before any run (simplified, traditional)
     "indep_s": [TEST / "indep_simplified.yaml"],
     "indep_t": [TEST / "indep_traditional.yaml"],
+    # issue 14: training passages by writers who never read nlp/ (trained on: not a measure)
+    "train_s": [ROOT / "tests" / "nlp_train" / "train_simplified.yaml"],
+    "train_t": [ROOT / "tests" / "nlp_train" / "train_traditional.yaml"],
 }
 
 
