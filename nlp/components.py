@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .facts import find_facts
+from .learned import ItemCRF, SectionCRF
+from .lexicon import alt
 from .segment import Item, Sentence, find_items, says_plan, split_sentences, strip_lead
 from .topics import topic_of
 
@@ -38,11 +41,8 @@ SECTION_LABELS = (
 ITEM_SECTION = {"problem": "problems", "improvement": "improvements"}
 SECTION_ITEM = {v: k for k, v in ITEM_SECTION.items()}
 # words by which a sentence states a shortcoming or a plan (see _UsesTextcat.scores)
-_SAYS_SO = re.compile(
-    r"不足|不够|有待|欠缺|较少|偏少|单一|滞后|不高|不强|不到位|不完善|不健全|不规范|不及时|薄弱|差距|问题|短板|尚需|仍需|还需"
-    r"|需要进一步|需进一步|亟待|将|下一步|下步|今后|明年|计划|力争|打算|措施|改进"
-)
-_FEE = re.compile(r"信息处理费|收费通知|收取费用|缴纳费用")
+_SAYS_SO = re.compile(alt("shortfall", "problem_words", "plan_words", "next_step", extra=("问题",)))
+_FEE = re.compile(alt("fee_words"))
 
 for _name, _default in (("allowed_sections", None), ("char_sentences", None)):
     if not Doc.has_extension(_name):
@@ -82,6 +82,25 @@ class SentenceSegmenter:
             if idx < len(toks) and idx > 0:
                 toks[idx].is_sent_start = True
         return doc
+
+
+class _StoresCRF:
+    """A component whose trained CRF travels in the model folder (``<component>/<FILE>``)."""
+
+    FILE = ""
+    crf: ItemCRF | SectionCRF
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        p = Path(path)
+        p.mkdir(parents=True, exist_ok=True)
+        if self.crf.data:
+            (p / self.FILE).write_bytes(self.crf.data)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> _StoresCRF:
+        f = Path(path) / self.FILE
+        if f.is_file():
+            self.crf.load(f.read_bytes())
+        return self
 
 
 class _UsesTextcat:
@@ -131,8 +150,19 @@ def make_sections(nlp: Language, name: str, textcat: str) -> SectionTagger:
     return SectionTagger(nlp, textcat)
 
 
-class SectionTagger(_UsesTextcat):
-    """A section for every sentence: the only allowed one, or the classifier's best among the allowed."""
+class SectionTagger(_UsesTextcat, _StoresCRF):
+    """A section for every sentence: the only allowed one, or the classifier's best among the allowed.
+
+    With a trained sentence CRF (``sections.crfsuite``) the passage's sentences are tagged together
+    (their words, their neighbours', the rules' cues, the label transitions); without it, the bag-of-words
+    ``textcat`` labels each sentence alone.
+    """
+
+    FILE = "sections.crfsuite"
+
+    def __init__(self, nlp: Language, textcat: str) -> None:
+        super().__init__(nlp, textcat)
+        self.crf = SectionCRF()
 
     def __call__(self, doc: Doc) -> Doc:
         allowed = doc._.allowed_sections
@@ -151,6 +181,12 @@ class SectionTagger(_UsesTextcat):
             cue_at = {c.start: c.cue for c in (doc._.char_sentences or [])}
             for s in sents:
                 s._.cue = cue_at.get(s.start_char)
+        chars: list[Sentence] = doc._.char_sentences or []
+        if self.crf.tagger is not None and len(chars) == len(sents):
+            words = [[t.text for t in s if not t.is_space and not t.is_punct] for s in sents]
+            for s, (label, p) in zip(sents, self.crf(words, chars, allowed), strict=True):
+                s._.section, s._.section_score, s._.section_source = label, p, "classifier"
+            return doc
         for s, (label, p) in zip(sents, self.scores(sents, allowed, evidence=allowed is None), strict=True):
             s._.section, s._.section_score, s._.section_source = label, p, "classifier"
         return doc
@@ -161,12 +197,20 @@ def make_items(nlp: Language, name: str, textcat: str, min_chars: int) -> ItemFi
     return ItemFinder(nlp, textcat, min_chars)
 
 
-class ItemFinder(_UsesTextcat):
-    """Problem and improvement statements as ``doc.spans["items"]`` (label problem | improvement)."""
+class ItemFinder(_UsesTextcat, _StoresCRF):
+    """Problem and improvement statements as ``doc.spans["items"]`` (label problem | improvement).
+
+    With a trained character CRF (``items.crfsuite``) the CRF decides where statements are and which
+    side they are on, reading the rules' statements as features; without one (``nlp.analyse.blank``,
+    the rules alone) the rules decide and the classifier labels what they leave open.
+    """
+
+    FILE = "items.crfsuite"
 
     def __init__(self, nlp: Language, textcat: str, min_chars: int) -> None:
         super().__init__(nlp, textcat)
         self.min_chars = min_chars
+        self.crf = ItemCRF()
 
     def __call__(self, doc: Doc) -> Doc:
         allowed = doc._.allowed_sections
@@ -177,6 +221,8 @@ class ItemFinder(_UsesTextcat):
         found = doc.user_data.get("gongkai_items")
         if found is None:
             found = find_items(doc.text, sents)
+        if self.crf.tagger is not None:
+            return self._learned(doc, sents, found, allowed)
         found = [it for it in found if it.end - it.start >= self.min_chars]
         if not found:
             return doc
@@ -235,6 +281,35 @@ class ItemFinder(_UsesTextcat):
         doc.spans["items"] = spans
         return doc
 
+    def _learned(self, doc: Doc, sents: list[Sentence], found: list[Item], allowed: list[str] | None) -> Doc:
+        """Statements as the CRF tags them; the sentences holding one take its side."""
+        by_start = {s.start_char: s for s in doc.sents}
+        spans: list[Span] = []
+        for sp in self.crf(doc.text, sents, found, allowed):
+            if sp.end - sp.start < self.min_chars or (allowed is not None and ITEM_SECTION[sp.label] not in allowed):
+                continue
+            span = _char_span(doc, sp.start, sp.end, sp.label)
+            if span is None:
+                continue
+            idx = [i for i, s in enumerate(sents) if s.start < sp.end and sp.start < s.end]
+            text = _flat(doc.text[sp.start : sp.end])
+            context = "".join(sents[i].text for i in idx)
+            rule = next((it for it in found if it.start < sp.end and sp.start < it.end), None)
+            span._.topic, span._.topic_score = topic_of(text, context)
+            span._.section_score = sp.confidence
+            span._.cue = rule.cue if rule is not None else None
+            span._.context = context
+            span._.style = rule.style if rule is not None else "learned"
+            span._.char_start, span._.char_end, span._.char_text = sp.start, sp.end, text
+            spans.append(span)
+            for i in idx:
+                sent = by_start.get(sents[i].start)
+                if sent is not None:
+                    sent._.section, sent._.section_score = ITEM_SECTION[sp.label], sp.confidence
+                    sent._.section_source = "learned"
+        doc.spans["items"] = spans
+        return doc
+
     @staticmethod
     def _sentence_section(by_start: dict[int, Span], s: Sentence) -> str | None:
         span = by_start.get(s.start)
@@ -247,6 +322,10 @@ class ItemFinder(_UsesTextcat):
             if span is not None:
                 span._.section, span._.section_score = ITEM_SECTION[label], conf
                 span._.section_source = "cue" if it.cue else "classifier"
+
+
+def _flat(s: str) -> str:
+    return re.sub(r"\s*\n\s*", "", s)
 
 
 @Language.factory("gongkai_facts")
