@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span
 
 from .facts import find_facts
 from .learned import ItemCRF, SectionCRF
+from .learned import Span as LearnedSpan
 from .lexicon import alt
 from .segment import Item, Sentence, find_items, says_plan, split_sentences, strip_lead
 from .topics import topic_of
@@ -108,6 +109,18 @@ class _UsesTextcat:
         self.nlp = nlp
         self.textcat_name = textcat
 
+    def ranked(self, spans: list[Span]) -> list[list[tuple[str, float]]] | None:
+        """Every label with the classifier's probability, best first, for each span (None: no classifier)."""
+        if self.textcat_name not in self.nlp.pipe_names or not spans:
+            return None
+        pipe = self.nlp.get_pipe(self.textcat_name)
+        labels = list(pipe.labels)
+        if not labels:
+            return None
+        probs = pipe.predict([sp.as_doc() for sp in spans])
+        probs = probs.get() if hasattr(probs, "get") else probs
+        return [sorted(zip(labels, map(float, row), strict=True), key=lambda x: -x[1]) for row in probs]
+
     def scores(
         self, texts_or_spans: Iterable[Span | str], allowed: Iterable[str] | None, evidence: bool = False
     ) -> list[tuple[str, float]]:
@@ -182,9 +195,9 @@ class SectionTagger(_UsesTextcat, _StoresCRF):
             for s in sents:
                 s._.cue = cue_at.get(s.start_char)
         chars: list[Sentence] = doc._.char_sentences or []
-        if self.crf.tagger is not None and len(chars) == len(sents):
+        if allowed is None and self.crf.tagger is not None and len(chars) == len(sents):
             words = [[t.text for t in s if not t.is_space and not t.is_punct] for s in sents]
-            for s, (label, p) in zip(sents, self.crf(words, chars, allowed), strict=True):
+            for s, (label, p) in zip(sents, self.crf(words, chars, allowed, self.ranked(sents)), strict=True):
                 s._.section, s._.section_score, s._.section_source = label, p, "classifier"
             return doc
         for s, (label, p) in zip(sents, self.scores(sents, allowed, evidence=allowed is None), strict=True):
@@ -285,16 +298,19 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
         """Statements as the CRF tags them; the sentences holding one take its side."""
         by_start = {s.start_char: s for s in doc.sents}
         spans: list[Span] = []
-        for sp in self.crf(doc.text, sents, found, allowed):
+        for sp in self._split_lists(self.crf(doc.text, sents, found, allowed), found):
             if sp.end - sp.start < self.min_chars or (allowed is not None and ITEM_SECTION[sp.label] not in allowed):
                 continue
             span = _char_span(doc, sp.start, sp.end, sp.label)
             if span is None:
                 continue
             idx = [i for i, s in enumerate(sents) if s.start < sp.end and sp.start < s.end]
+            rule = next((it for it in found if it.start < sp.end and sp.start < it.end), None)
+            if allowed is None and (rule is None or rule.cue is None) and not any(
+                    (sec := by_start.get(sents[i].start)) is not None and sec._.section in SECTION_ITEM for i in idx):
+                continue  # no heading: a statement needs a sentence the section tagger reads as 五, or a cue
             text = _flat(doc.text[sp.start : sp.end])
             context = "".join(sents[i].text for i in idx)
-            rule = next((it for it in found if it.start < sp.end and sp.start < it.end), None)
             span._.topic, span._.topic_score = topic_of(text, context)
             span._.section_score = sp.confidence
             span._.cue = rule.cue if rule is not None else None
@@ -309,6 +325,19 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
                     sent._.section_source = "learned"
         doc.spans["items"] = spans
         return doc
+
+    @staticmethod
+    def _split_lists(spans: list[LearnedSpan], found: list[Item]) -> list[LearnedSpan]:
+        """A tagged statement that holds two or more of the rules' list entries ("存在A、B、C等问题",
+        "主要表现在：A，B，C") is that list: the entries keep the tagger's side and confidence."""
+        out: list[LearnedSpan] = []
+        for sp in spans:
+            inside = [it for it in found if sp.start <= it.start and it.end <= sp.end and it.style == "list"]
+            if len(inside) >= 2:
+                out += [LearnedSpan(it.start, it.end, sp.label, sp.confidence) for it in inside]
+            else:
+                out.append(sp)
+        return out
 
     @staticmethod
     def _sentence_section(by_start: dict[int, Span], s: Sentence) -> str | None:

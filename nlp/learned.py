@@ -148,12 +148,20 @@ class ItemCRF:
         return decode_items(text, tags, probs)
 
 
-def sentence_features(words: list[list[str]], sents: list[Sentence]) -> list[list[str]]:
-    """One feature list per sentence: its words, its opening, its neighbours' words, the rules' cue."""
+def sentence_features(words: list[list[str]], sents: list[Sentence], bow: list[list[tuple[str, float]]] | None = None
+                      ) -> list[list[str]]:
+    """One feature list per sentence: its words, its opening, its neighbours' words, the rules' cue, and
+    the bag-of-words classifier's two best labels (``bow``: it has read ~14 000 generated sentences)."""
     out: list[list[str]] = []
     for j, (ws, s) in enumerate(zip(words, sents, strict=True)):
         body = s.text[s.body_start - s.start :]
         f = ["b", "cue=" + (s.cue or "none"), "p2=" + body[:2], "p4=" + body[:4]]
+        if bow is not None:
+            (l1, p1), (l2, _) = bow[j][0], bow[j][1]
+            f += ["tc=" + l1, "tc2=" + l2, "tc=" + l1 + ("|hi" if p1 >= 0.8 else "|mid" if p1 >= 0.5 else "|lo")]
+            for k in (j - 1, j + 1):
+                if 0 <= k < len(bow):
+                    f.append(("ptc=" if k < j else "ntc=") + bow[k][0][0])
         f += ["w=" + w for w in ws]
         f += ["w2=" + a + b for a, b in zip(ws, ws[1:], strict=False)]
         if s.marker is not None:
@@ -192,12 +200,12 @@ class SectionCRF:
         self.tagger.open_inmemory(data)
         self.data = data
 
-    def __call__(self, words: list[list[str]], sents: list[Sentence], allowed: Iterable[str] | None = None
-                 ) -> list[tuple[str, float]]:
+    def __call__(self, words: list[list[str]], sents: list[Sentence], allowed: Iterable[str] | None = None,
+                 bow: list[list[tuple[str, float]]] | None = None) -> list[tuple[str, float]]:
         """(label, marginal probability) per sentence; with ``allowed``, the best allowed label."""
         if self.tagger is None or not sents:
             return []
-        self.tagger.set(sentence_features(words, sents))
+        self.tagger.set(sentence_features(words, sents, bow))
         tags = self.tagger.tag()
         labels = set(self.tagger.labels())
         keep = [lab for lab in allowed if lab in labels] if allowed is not None else []

@@ -258,7 +258,7 @@ def _locate(text: str, item: str, start: int = 0) -> tuple[int, int] | None:
     return (m.start(), m.end()) if m else None
 
 
-def crf_sequences(path: Path, nlp: Any = None) -> tuple[list, list, dict[str, int]]:
+def crf_sequences(path: Path, nlp: Any = None, bow: Any = None) -> tuple[list, list, dict[str, int]]:
     """Item and sentence training sequences of one hand-labelled YAML set (texts normalised first).
 
     Items: one character sequence per passage and per heading mode it is read in (under 五's heading and
@@ -308,7 +308,12 @@ def crf_sequences(path: Path, nlp: Any = None) -> tuple[list, list, dict[str, in
             words = [[t.text for t in doc if s.start <= t.idx < s.end and not t.is_space and not t.is_punct]
                      for s in sents]
             keep = sorted(labels)
-            feats = sentence_features([words[i] for i in keep], [sents[i] for i in keep])
+            ranked = None
+            if bow is not None:  # the trained pipeline's bag-of-words classifier, as the tagger will see it
+                sec = bow.get_pipe("gongkai_sections")
+                spans = [doc.char_span(sents[i].start, sents[i].end, alignment_mode="expand") for i in keep]
+                ranked = sec.ranked([sp for sp in spans if sp is not None]) if all(spans) else None
+            feats = sentence_features([words[i] for i in keep], [sents[i] for i in keep], ranked)
             sections.append((feats, [labels[i] for i in keep]))
         stats["passages"] += 1
     return items, sections, stats
@@ -336,13 +341,17 @@ def train_learned(model_dir: Path, labelled: list[Path]) -> dict[str, Any]:
 
     Deterministic (L-BFGS from zero weights): the same sets give the same model files.
     """
-    from .analyse import blank
+    import spacy
+
+    from .analyse import blank, quiet_jieba
 
     nlp = blank()
+    quiet_jieba()
+    bow = spacy.load(model_dir, exclude=["gongkai_items"]) if (model_dir / "textcat").is_dir() else None
     item_seqs, sect_seqs = [], []
     report: dict[str, Any] = {}
     for path in labelled:
-        i, s, stats = crf_sequences(path, nlp)
+        i, s, stats = crf_sequences(path, nlp, bow)
         item_seqs += i
         sect_seqs += s
         report[path.name] = stats
