@@ -27,7 +27,8 @@ from gongkai.nlp.evaluate import Score, score  # noqa: E402
 from gongkai.nlp.training import crf_sequences, train_crf  # noqa: E402
 
 T = ROOT / "tests"
-OTHER = [T / f"nlp_test/{s}.yaml" for s in "five overall free fresh fresh2 fresh3 fresh4 fresh5 fresh6 fresh7 fresh8".split()]
+OTHER = [T / f"nlp_test/{s}.yaml" for s in ("five", "overall", "free", "fresh", "fresh2", "fresh3", "fresh4",
+                                             "fresh5", "fresh6", "fresh7", "fresh8")]
 WRITERS = [T / "nlp_train/train_simplified.yaml", T / "nlp_train/train_traditional.yaml"]
 
 
@@ -39,8 +40,6 @@ def main() -> None:
     if args.no_rule_features:
         orig = learned.item_features
         learned.item_features = lambda text, sents, items, allowed: orig(text, sents, [], allowed)
-        import gongkai.nlp.training as tr
-        tr_feats = tr.crf_sequences  # noqa: F841  (crf_sequences imports item_features at call time)
     recs = [(p, r) for p in WRITERS for r in yaml.safe_load(p.read_text("utf-8"))]
     random.Random(0).shuffle(recs)
     base = load()

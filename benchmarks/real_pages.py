@@ -59,10 +59,11 @@ def record(passages: Path) -> None:
             pos = b
         out.append({"id": r["id"], "url": r["url"], "query": r["query"], "sha256": sha(r["text"]),
                     "chars": len(r["text"]), "held_out": k % 2 == 1, "items": items})
-    header = ("# Real passages of section 五 (search tool, \"pages\" corpus): query, address, SHA-256 of the passage\n"
-              "# text and its hand labels as [start, end, label] offsets. Labelled before any pipeline run; the texts\n"
-              "# are not stored here. held_out: measured, never looked at while fixing. See benchmarks/real_pages.py.\n")
-    RECORD.write_text(header + yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=200, default_flow_style=None), "utf-8")
+    header = ("# Real passages of section 五 (search tool, \"pages\" corpus): query, address, SHA-256 of the\n"
+              "# passage text and its hand labels as [start, end, label] offsets. Labelled before any pipeline run;\n"
+              "# the texts are not stored here. held_out: measured, never looked at while fixing.\n")
+    body = yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=200, default_flow_style=None)
+    RECORD.write_text(header + body, "utf-8")
     print(f"wrote {RECORD.relative_to(ROOT)}: {len(out)} passages, {sum(len(r['items']) for r in out)} items")
 
 
@@ -105,7 +106,8 @@ def score(passages: Path, model: Path | None, errors_dev: bool) -> None:
     print(f"real passages: {n} of {len(recs)} found in {passages} (missing: {', '.join(missing) or 'none'})")
     for name in sorted(groups):
         sc = groups[name]
-        print(f"{name:28s} items P {sc.precision:.3f} R {sc.recall:.3f} F1 {sc.f1:.3f} (tp {sc.tp} fp {sc.fp} fn {sc.fn})")
+        print(f"{name:28s} items P {sc.precision:.3f} R {sc.recall:.3f} F1 {sc.f1:.3f} "
+              f"(tp {sc.tp} fp {sc.fp} fn {sc.fn})")
         if errors_dev and name.startswith("dev"):
             for e in sc.errors:
                 print("   ", e)

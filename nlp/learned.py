@@ -17,6 +17,7 @@ tags a report in milliseconds and is deterministic (measurements: README "The na
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -163,7 +164,7 @@ def sentence_features(words: list[list[str]], sents: list[Sentence], bow: list[l
                 if 0 <= k < len(bow):
                     f.append(("ptc=" if k < j else "ntc=") + bow[k][0][0])
         f += ["w=" + w for w in ws]
-        f += ["w2=" + a + b for a, b in zip(ws, ws[1:], strict=False)]
+        f += ["w2=" + a + b for a, b in itertools.pairwise(ws)]
         if s.marker is not None:
             f.append("marker=" + s.marker.family)
         if len(body) <= 16 and not body.endswith("。"):
