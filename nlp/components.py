@@ -322,7 +322,9 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
                 sent = by_start.get(sents[i].start)
                 if sent is not None:
                     sent._.section, sent._.section_score = ITEM_SECTION[sp.label], sp.confidence
-                    sent._.section_source = "learned"
+                    # a lead-in or heading cue says the side; otherwise it is the model's reading, never a label
+                    # to train on (extract.domain.narrative.training_examples keeps structure only)
+                    sent._.section_source = "cue" if rule is not None and rule.cue else "classifier"
         doc.spans["items"] = spans
         return doc
 
