@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .facts import find_facts
-from .learned import ItemCRF, SectionCRF
+from .learned import Evidence, ItemCRF, SectionCRF
 from .learned import Span as LearnedSpan
 from .lexicon import alt
 from .segment import Item, Sentence, find_items, says_plan, split_sentences, strip_lead
@@ -49,7 +49,7 @@ for _name, _default in (("allowed_sections", None), ("char_sentences", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 for _name in ("section", "section_score", "section_source", "topic", "topic_score", "cue", "value", "approximate",
-              "context", "style", "char_start", "char_end", "char_text"):
+              "context", "style", "char_start", "char_end", "char_text", "sentences"):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)
 
@@ -120,6 +120,15 @@ class _UsesTextcat:
         probs = pipe.predict([sp.as_doc() for sp in spans])
         probs = probs.get() if hasattr(probs, "get") else probs
         return [sorted(zip(labels, map(float, row), strict=True), key=lambda x: -x[1]) for row in probs]
+
+    def evidence(self, spans: list[Span]) -> Evidence | None:
+        """The classifier's ranking of each sentence, of each with its neighbours, and of the whole passage."""
+        if not spans:
+            return None
+        doc, n = spans[0].doc, len(spans)
+        windows = [doc[spans[max(0, j - 1)].start : spans[min(n - 1, j + 1)].end] for j in range(n)]
+        r = self.ranked([*spans, *windows, doc[spans[0].start : spans[-1].end]])
+        return Evidence(r[:n], r[n : 2 * n], r[2 * n]) if r is not None else None
 
     def scores(
         self, texts_or_spans: Iterable[Span | str], allowed: Iterable[str] | None, evidence: bool = False
@@ -197,7 +206,7 @@ class SectionTagger(_UsesTextcat, _StoresCRF):
         chars: list[Sentence] = doc._.char_sentences or []
         if allowed is None and self.crf.tagger is not None and len(chars) == len(sents):
             words = [[t.text for t in s if not t.is_space and not t.is_punct] for s in sents]
-            for s, (label, p) in zip(sents, self.crf(words, chars, allowed, self.ranked(sents)), strict=True):
+            for s, (label, p) in zip(sents, self.crf(words, chars, allowed, self.evidence(sents)), strict=True):
                 s._.section, s._.section_score, s._.section_source = label, p, "classifier"
             return doc
         for s, (label, p) in zip(sents, self.scores(sents, allowed, evidence=allowed is None), strict=True):
@@ -205,9 +214,17 @@ class SectionTagger(_UsesTextcat, _StoresCRF):
         return doc
 
 
-@Language.factory("gongkai_items", default_config={"textcat": "textcat", "min_chars": 4})
-def make_items(nlp: Language, name: str, textcat: str, min_chars: int) -> ItemFinder:
-    return ItemFinder(nlp, textcat, min_chars)
+DECISIONS = ("rules", "crf", "fill", "fill_polarity", "rules_polarity")
+"""Who decides the statements (``ItemFinder``): the rules; the CRF; the rules, and the CRF in the sentences
+the rules' statements leave untouched (``fill``); either of those with the CRF's side for the rules'
+statements it overlaps (``*_polarity``). Chosen by measurement (README "The narrative")."""
+
+
+@Language.factory("gongkai_items", default_config={"textcat": "textcat", "min_chars": 4, "decision": "rules_polarity"})
+def make_items(nlp: Language, name: str, textcat: str, min_chars: int, decision: str) -> ItemFinder:
+    if decision not in DECISIONS:
+        raise ValueError(f"gongkai_items: decision {decision!r} is none of {', '.join(DECISIONS)}: fix config.cfg")
+    return ItemFinder(nlp, textcat, min_chars, decision)
 
 
 class ItemFinder(_UsesTextcat, _StoresCRF):
@@ -220,9 +237,10 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
 
     FILE = "items.crfsuite"
 
-    def __init__(self, nlp: Language, textcat: str, min_chars: int) -> None:
+    def __init__(self, nlp: Language, textcat: str, min_chars: int, decision: str = "rules_polarity") -> None:
         super().__init__(nlp, textcat)
         self.min_chars = min_chars
+        self.decision = decision
         self.crf = ItemCRF()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -234,11 +252,31 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
         found = doc.user_data.get("gongkai_items")
         if found is None:
             found = find_items(doc.text, sents)
-        if self.crf.tagger is not None:
-            return self._learned(doc, sents, found, allowed)
+        if self.crf.tagger is None or self.decision == "rules":
+            doc.spans["items"] = self._rules(doc, sents, found, allowed)
+            return doc
+        if self.decision == "crf":
+            doc.spans["items"] = self._learned(doc, sents, found, allowed, self._crf_spans(doc, sents, found, allowed))
+            return doc
+        tagged = self._crf_spans(doc, sents, found, allowed)
+        spans = self._rules(doc, sents, found, allowed, tagged if self.decision.endswith("_polarity") else None)
+        if self.decision.startswith("fill"):
+            # the rules' statements with their elaborations cover these sentences; the CRF speaks elsewhere
+            taken = {i for sp in spans for i in sp._.sentences}
+            free = [t for t in tagged if not set(t[1]) & taken
+                    and not any(sp._.char_start < t[0].end and t[0].start < sp._.char_end for sp in spans)]
+            spans += self._learned(doc, sents, found, allowed, free)
+            spans.sort(key=lambda sp: sp._.char_start)
+        doc.spans["items"] = spans
+        return doc
+
+    def _rules(self, doc: Doc, sents: list[Sentence], found: list[Item], allowed: list[str] | None,
+               polarity: list[tuple[LearnedSpan, list[int], Item | None]] | None = None) -> list[Span]:
+        """The rules' statements; a statement's side from its cue, else from ``polarity`` (the CRF's spans
+        that overlap it), else from the classifier."""
         found = [it for it in found if it.end - it.start >= self.min_chars]
         if not found:
-            return doc
+            return []
         # sections of the char sentences from the sentence spans (same boundaries, token-aligned)
         sent_spans = list(doc.sents)
         by_start = {s.start_char: s for s in sent_spans}
@@ -274,7 +312,10 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
         guess = {id(it): g for it, g in zip(need, guesses, strict=True)}
         spans: list[Span] = []
         for it in found:
-            if it.cue is not None:
+            side = _side(it, polarity) if polarity is not None else None
+            if side is not None:
+                label, conf = side
+            elif it.cue is not None:
                 label, conf = it.cue, 0.95
             else:
                 sec, conf = guess[id(it)]
@@ -289,26 +330,36 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
             span._.style = it.style
             # the statement's exact characters (a jieba token may straddle its first or last one)
             span._.char_start, span._.char_end, span._.char_text = it.start, it.end, it.text
+            span._.sentences = list(it.sentences)
             spans.append(span)
             self._relabel_sentences(by_start, sents, it, label, conf)
-        doc.spans["items"] = spans
-        return doc
+        return spans
 
-    def _learned(self, doc: Doc, sents: list[Sentence], found: list[Item], allowed: list[str] | None) -> Doc:
-        """Statements as the CRF tags them; the sentences holding one take its side."""
+    def _crf_spans(self, doc: Doc, sents: list[Sentence], found: list[Item], allowed: list[str] | None
+                   ) -> list[tuple[LearnedSpan, list[int], Item | None]]:
+        """The CRF's statements that may stand: each with its sentences and the rules' statement it overlaps."""
         by_start = {s.start_char: s for s in doc.sents}
-        spans: list[Span] = []
+        out = []
         for sp in self._split_lists(self.crf(doc.text, sents, found, allowed), found):
             if sp.end - sp.start < self.min_chars or (allowed is not None and ITEM_SECTION[sp.label] not in allowed):
-                continue
-            span = _char_span(doc, sp.start, sp.end, sp.label)
-            if span is None:
                 continue
             idx = [i for i, s in enumerate(sents) if s.start < sp.end and sp.start < s.end]
             rule = next((it for it in found if it.start < sp.end and sp.start < it.end), None)
             if allowed is None and (rule is None or rule.cue is None) and not any(
                     (sec := by_start.get(sents[i].start)) is not None and sec._.section in SECTION_ITEM for i in idx):
                 continue  # no heading: a statement needs a sentence the section tagger reads as 五, or a cue
+            out.append((sp, idx, rule))
+        return out
+
+    def _learned(self, doc: Doc, sents: list[Sentence], found: list[Item], allowed: list[str] | None,
+                 tagged: list[tuple[LearnedSpan, list[int], Item | None]]) -> list[Span]:
+        """Statements as the CRF tags them; the sentences holding one take its side."""
+        by_start = {s.start_char: s for s in doc.sents}
+        spans: list[Span] = []
+        for sp, idx, rule in tagged:
+            span = _char_span(doc, sp.start, sp.end, sp.label)
+            if span is None:
+                continue
             text = _flat(doc.text[sp.start : sp.end])
             context = "".join(sents[i].text for i in idx)
             span._.topic, span._.topic_score = topic_of(text, context)
@@ -317,6 +368,7 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
             span._.context = context
             span._.style = rule.style if rule is not None else "learned"
             span._.char_start, span._.char_end, span._.char_text = sp.start, sp.end, text
+            span._.sentences = idx
             spans.append(span)
             for i in idx:
                 sent = by_start.get(sents[i].start)
@@ -325,8 +377,7 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
                     # a lead-in or heading cue says the side; otherwise it is the model's reading, never a label
                     # to train on (extract.domain.narrative.training_examples keeps structure only)
                     sent._.section_source = "cue" if rule is not None and rule.cue else "classifier"
-        doc.spans["items"] = spans
-        return doc
+        return spans
 
     @staticmethod
     def _split_lists(spans: list[LearnedSpan], found: list[Item]) -> list[LearnedSpan]:
@@ -353,6 +404,16 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
             if span is not None:
                 span._.section, span._.section_score = ITEM_SECTION[label], conf
                 span._.section_source = "cue" if it.cue else "classifier"
+
+
+def _side(it: Item, tagged: list[tuple[LearnedSpan, list[int], Item | None]]) -> tuple[str, float] | None:
+    """The CRF's side for a rules' statement: that of the tagged characters it overlaps most, if any."""
+    best: tuple[int, LearnedSpan] | None = None
+    for sp, _, _ in tagged:
+        n = min(sp.end, it.end) - max(sp.start, it.start)
+        if n > 0 and (best is None or n > best[0]):
+            best = (n, sp)
+    return (best[1].label, best[1].confidence) if best is not None else None
 
 
 def _flat(s: str) -> str:

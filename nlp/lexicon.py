@@ -26,5 +26,6 @@ def words(*names: str) -> list[str]:
 
 
 def alt(*names: str, extra: tuple[str, ...] = ()) -> str:
-    """A regex alternation of the named vocabularies (longest first, so 下一阶段 wins over 下阶段)."""
-    return "|".join(re.escape(w) for w in sorted({*words(*names), *extra}, key=len, reverse=True))
+    """A regex alternation of the named vocabularies (longest first, so 下一阶段 wins over 下阶段; words of one
+    length in the lexicon's order, so the pattern does not change with the interpreter's string hashing)."""
+    return "|".join(re.escape(w) for w in sorted(dict.fromkeys([*words(*names), *extra]), key=len, reverse=True))

@@ -266,6 +266,11 @@ def crf_sequences(path: Path, nlp: Any = None, bow: Any = None) -> tuple[list, l
     """
     import yaml
 
+    return passage_sequences(yaml.safe_load(path.read_text("utf-8")) or [], nlp, bow)
+
+
+def passage_sequences(recs: list[dict], nlp: Any = None, bow: Any = None) -> tuple[list, list, dict[str, int]]:
+    """``crf_sequences`` of passages already read (``id``, ``heading``, ``text``, ``items``, ``sections``)."""
     from .learned import TAG_OF, item_features, sentence_features
     from .normalise import normalise
     from .segment import find_items, split_sentences
@@ -276,7 +281,7 @@ def crf_sequences(path: Path, nlp: Any = None, bow: Any = None) -> tuple[list, l
         nlp = blank()
     items, sections = [], []
     stats = {"passages": 0, "items": 0, "items_not_found": 0}
-    for rec in yaml.safe_load(path.read_text("utf-8")) or []:
+    for rec in recs:
         text = normalise(rec["text"]).text
         sents = split_sentences(text)
         found = find_items(text, sents)
@@ -312,7 +317,7 @@ def crf_sequences(path: Path, nlp: Any = None, bow: Any = None) -> tuple[list, l
             if bow is not None:  # the trained pipeline's bag-of-words classifier, as the tagger will see it
                 sec = bow.get_pipe("gongkai_sections")
                 spans = [doc.char_span(sents[i].start, sents[i].end, alignment_mode="expand") for i in keep]
-                ranked = sec.ranked([sp for sp in spans if sp is not None]) if all(spans) else None
+                ranked = sec.evidence([sp for sp in spans if sp is not None]) if all(spans) else None
             feats = sentence_features([words[i] for i in keep], [sents[i] for i in keep], ranked)
             sections.append((feats, [labels[i] for i in keep]))
         stats["passages"] += 1
@@ -336,9 +341,12 @@ def train_crf(sequences: list, c1: float = 0.05, c2: float = 0.01, max_iteration
         return f.read_bytes()
 
 
-def train_learned(model_dir: Path, labelled: list[Path]) -> dict[str, Any]:
+def train_learned(model_dir: Path, labelled: list[Path], sections_only: list[Path] | None = None) -> dict[str, Any]:
     """Train the item CRF and the sentence-section CRF on hand-labelled YAML sets into ``model_dir``.
 
+    ``sections_only``: sets whose sentence sections train the section CRF but whose items do not train the
+    item CRF (passages from generated reports: their sections come from headings, their statements from
+    a few templates that would teach the item CRF a generator's wording).
     Deterministic (L-BFGS from zero weights): the same sets give the same model files.
     """
     import spacy
@@ -355,6 +363,10 @@ def train_learned(model_dir: Path, labelled: list[Path]) -> dict[str, Any]:
         item_seqs += i
         sect_seqs += s
         report[path.name] = stats
+    for path in sections_only or []:
+        _, s, stats = crf_sequences(path, nlp, bow)
+        sect_seqs += s
+        report[path.name] = {**stats, "sections_only": True}
     items = train_crf(item_seqs)
     sections = train_crf(sect_seqs, c1=0.1, c2=0.01, max_iterations=200)
     (model_dir / "gongkai_items").mkdir(parents=True, exist_ok=True)

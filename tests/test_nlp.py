@@ -188,8 +188,6 @@ def test_heading_fixes_the_section(nlp):
 # -- the real reports --------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 regression: the item CRF does not reproduce every shared report's truth items "
-                   "exactly (dev set with headings: F1 0.961, README \"The narrative\")")
 def test_truth_problems_and_improvements_found_as_items(shared_reports):
     for doc_id, (report, truth) in shared_reports.items():
         got = [(i.label, i.text) for i in report.items]

@@ -21,22 +21,67 @@ def test_the_shipped_pipeline_carries_both_crfs():
     assert (DEFAULT_MODEL / "gongkai_sections" / "sections.crfsuite").is_file()
 
 
-def test_the_item_crf_decides_not_the_rules():
-    """With the CRF emptied the rules alone run; with it, the spans are the CRF's (style 'learned' or the rule's)."""
-    nlp = load()
-    text = "存在问题：一是政策解读形式单一；二是网站栏目更新不及时。下一步，我局将丰富解读形式，加强栏目日常维护。"
-    res = analyse(text, ["problems", "improvements"], nlp)
-    got = {(it.label, it.text) for it in res.items}
-    assert ("problem", "政策解读形式单一") in got and ("problem", "网站栏目更新不及时") in got
-    assert any(lab == "improvement" for lab, _ in got)
+class _StubCRF:
+    """A CRF that reads the whole passage as one statement of ``label`` (or nothing): it shows who decides what."""
+
+    tagger = object()
+    data = b""
+
+    def __init__(self, label: str | None) -> None:
+        self.label = label
+
+    def __call__(self, text, sents, found, allowed):
+        return [learned.Span(0, len(text), self.label, 0.7)] if self.label else []
+
+
+def _items(nlp, text, crf):
     pipe = nlp.get_pipe("gongkai_items")
-    saved = pipe.crf.tagger
+    saved = pipe.crf
     try:
-        pipe.crf.tagger = None
-        rules = {(it.label, it.text) for it in analyse(text, ["problems", "improvements"], nlp).items}
+        pipe.crf = crf
+        return [(it.label, it.text) for it in analyse(text, ["problems", "improvements"], nlp).items]
     finally:
-        pipe.crf.tagger = saved
-    assert rules  # the rules still work on their own (features for the CRF, and the blank pipeline)
+        pipe.crf = saved
+
+
+def test_the_rules_set_boundaries_and_the_crf_the_side():
+    """The shipped design (chosen by cross-validation, README "The narrative"): the rules' statements, each on
+    the side of the CRF's tagged characters that overlap it; where the CRF tags nothing, the rules' own cue."""
+    nlp = load()
+    pipe = nlp.get_pipe("gongkai_items")
+    assert pipe.decision == "rules_polarity"
+    text = "存在问题：一是政策解读形式单一；二是网站栏目更新不及时。下一步，我局将丰富解读形式，加强栏目日常维护。"
+    shipped = [(it.label, it.text) for it in analyse(text, ["problems", "improvements"], nlp).items]
+    assert ("problem", "政策解读形式单一") in shipped and ("problem", "网站栏目更新不及时") in shipped
+    assert any(lab == "improvement" for lab, _ in shipped)
+    texts = [t for _, t in shipped]
+    assert [t for _, t in _items(nlp, text, _StubCRF("improvement"))] == texts
+    assert {lab for lab, _ in _items(nlp, text, _StubCRF("improvement"))} == {"improvement"}
+    assert _items(nlp, text, _StubCRF(None)) == shipped  # the CRF silent: the rules' cues
+    pipe.decision = "crf"
+    try:  # the CRF alone: its one span is the statement
+        assert _items(nlp, text, _StubCRF("problem")) == [("problem", text)]
+    finally:
+        pipe.decision = "rules_polarity"
+
+
+def test_fill_adds_the_crf_only_where_the_rules_found_nothing():
+    nlp = load()
+    pipe = nlp.get_pipe("gongkai_items")
+    text = "存在问题：一是政策解读形式单一；二是网站栏目更新不及时。"
+    pipe.decision = "fill"
+    try:
+        assert _items(nlp, text, _StubCRF("improvement")) == [("problem", "政策解读形式单一"),
+                                                              ("problem", "网站栏目更新不及时")]
+    finally:
+        pipe.decision = "rules_polarity"
+
+
+def test_an_unknown_decision_says_what_to_fix():
+    from gongkai.nlp.components import make_items
+
+    with pytest.raises(ValueError, match="config.cfg"):
+        make_items(load(), "gongkai_items", "textcat", 4, "majority")
 
 
 def test_decode_trims_and_splits_spans():
