@@ -18,7 +18,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import components as _components  # noqa: F401  (registers the factories when not installed)
+from . import components as _components  # registers the factories when not installed; sentence_spans
 from .normalise import normalise
 
 # models/ installs beside this package (gongkai/models in the wheel, the repo's models/ in development)
@@ -131,7 +131,7 @@ def analyse(text: str, allowed: list[str] | None = None, nlp: Language | None = 
     norm = normalise(text)
     doc = make_doc(nlp, norm.text, allowed)
     out = Analysis()
-    for s in doc.sents:
+    for s in _components.sentence_spans(doc):
         a, b = norm.span(s.start_char, s.end_char)
         while a < b and text[a].isspace():
             a += 1

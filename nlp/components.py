@@ -17,11 +17,13 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .facts import find_facts
-from .learned import Evidence, ItemCRF, SectionCRF
+from .learned import ItemCRF, SectionCRF
 from .learned import Span as LearnedSpan
 from .lexicon import alt
 from .segment import Item, Sentence, find_items, says_plan, split_sentences, strip_lead
@@ -54,6 +56,15 @@ for _name in ("section", "section_score", "section_source", "topic", "topic_scor
         Span.set_extension(_name, default=None)
 
 
+def sentence_spans(doc: Doc) -> list[Span]:
+    """``doc.sents`` as a list; the boundaries are found once per doc (each component reads them, and spaCy
+    scans every token on every read). Span extension values live in the doc, so every copy sees the same
+    section; token offsets are kept, not spans, so the doc holds no reference to itself."""
+    if "gongkai_sents" not in doc.user_data:
+        doc.user_data["gongkai_sents"] = [(s.start, s.end) for s in doc.sents]
+    return [doc[a:b] for a, b in doc.user_data["gongkai_sents"]]
+
+
 def _char_span(doc: Doc, start: int, end: int, label: str = "") -> Span | None:
     return doc.char_span(start, end, label=label, alignment_mode="expand")
 
@@ -71,17 +82,17 @@ class SentenceSegmenter:
         # statements and the context cue of every sentence (a lead-in, a list) are known from the text alone
         doc.user_data["gongkai_items"] = find_items(doc.text, sents)
         doc._.char_sentences = sents
-        starts = {s.start for s in sents}
-        for tok in doc:
-            tok.is_sent_start = tok.i == 0
+        if not len(doc):
+            return doc
+        # one array write, not a Python call per token (a quarter of the pipeline's time before)
+        at = doc.to_array([IDX, LENGTH])
+        ends = at[:, 0] + at[:, 1]
+        flags = numpy.full((len(doc), 1), -1, dtype="int64")
+        flags[0, 0] = 1
         # a boundary inside a jieba token starts the sentence at that token
-        idx = 0
-        toks = list(doc)
-        for b in sorted(starts):
-            while idx < len(toks) and toks[idx].idx + len(toks[idx].text) <= b:
-                idx += 1
-            if idx < len(toks) and idx > 0:
-                toks[idx].is_sent_start = True
+        k = numpy.searchsorted(ends, numpy.array(sorted({s.start for s in sents}), dtype=ends.dtype), side="right")
+        flags[k[(k > 0) & (k < len(doc))], 0] = 1
+        doc.from_array([SENT_START], flags.astype("uint64"))  # spaCy's attribute type: -1 wraps, as to_array gives it
         return doc
 
 
@@ -120,15 +131,6 @@ class _UsesTextcat:
         probs = pipe.predict([sp.as_doc() for sp in spans])
         probs = probs.get() if hasattr(probs, "get") else probs
         return [sorted(zip(labels, map(float, row), strict=True), key=lambda x: -x[1]) for row in probs]
-
-    def evidence(self, spans: list[Span]) -> Evidence | None:
-        """The classifier's ranking of each sentence, of each with its neighbours, and of the whole passage."""
-        if not spans:
-            return None
-        doc, n = spans[0].doc, len(spans)
-        windows = [doc[spans[max(0, j - 1)].start : spans[min(n - 1, j + 1)].end] for j in range(n)]
-        r = self.ranked([*spans, *windows, doc[spans[0].start : spans[-1].end]])
-        return Evidence(r[:n], r[n : 2 * n], r[2 * n]) if r is not None else None
 
     def scores(
         self, texts_or_spans: Iterable[Span | str], allowed: Iterable[str] | None, evidence: bool = False
@@ -188,7 +190,7 @@ class SectionTagger(_UsesTextcat, _StoresCRF):
 
     def __call__(self, doc: Doc) -> Doc:
         allowed = doc._.allowed_sections
-        sents = list(doc.sents)
+        sents = sentence_spans(doc)
         if allowed is not None and len(allowed) == 1:
             for s in sents:
                 s._.section, s._.section_score, s._.section_source = allowed[0], 1.0, "heading"
@@ -206,7 +208,7 @@ class SectionTagger(_UsesTextcat, _StoresCRF):
         chars: list[Sentence] = doc._.char_sentences or []
         if allowed is None and self.crf.tagger is not None and len(chars) == len(sents):
             words = [[t.text for t in s if not t.is_space and not t.is_punct] for s in sents]
-            for s, (label, p) in zip(sents, self.crf(words, chars, allowed, self.evidence(sents)), strict=True):
+            for s, (label, p) in zip(sents, self.crf(words, chars, allowed, self.ranked(sents)), strict=True):
                 s._.section, s._.section_score, s._.section_source = label, p, "classifier"
             return doc
         for s, (label, p) in zip(sents, self.scores(sents, allowed, evidence=allowed is None), strict=True):
@@ -278,7 +280,7 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
         if not found:
             return []
         # sections of the char sentences from the sentence spans (same boundaries, token-aligned)
-        sent_spans = list(doc.sents)
+        sent_spans = sentence_spans(doc)
         by_start = {s.start_char: s for s in sent_spans}
         # the context of a sentence (a lead-in, a list under "主要表现在：") says which side it is on
         prev: Sentence | None = None
@@ -307,12 +309,13 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
             # no heading: keep statements in sentences the classifier puts in problems/improvements
             found = [it for it in found if predicted[it.sentences[0]] in SECTION_ITEM or (it.cue is not None
                      and any(predicted[i] in SECTION_ITEM for i in it.sentences))]
-        need = [it for it in found if it.cue is None]
+        sides = {id(it): _side(it, polarity) for it in found} if polarity is not None else {}
+        need = [it for it in found if it.cue is None and sides.get(id(it)) is None]
         guesses = self.scores([it.context or it.text for it in need], list(SECTION_ITEM))
         guess = {id(it): g for it, g in zip(need, guesses, strict=True)}
         spans: list[Span] = []
         for it in found:
-            side = _side(it, polarity) if polarity is not None else None
+            side = sides.get(id(it))
             if side is not None:
                 label, conf = side
             elif it.cue is not None:
@@ -338,7 +341,7 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
     def _crf_spans(self, doc: Doc, sents: list[Sentence], found: list[Item], allowed: list[str] | None
                    ) -> list[tuple[LearnedSpan, list[int], Item | None]]:
         """The CRF's statements that may stand: each with its sentences and the rules' statement it overlaps."""
-        by_start = {s.start_char: s for s in doc.sents}
+        by_start = {s.start_char: s for s in sentence_spans(doc)}
         out = []
         for sp in self._split_lists(self.crf(doc.text, sents, found, allowed), found):
             if sp.end - sp.start < self.min_chars or (allowed is not None and ITEM_SECTION[sp.label] not in allowed):
@@ -354,7 +357,7 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
     def _learned(self, doc: Doc, sents: list[Sentence], found: list[Item], allowed: list[str] | None,
                  tagged: list[tuple[LearnedSpan, list[int], Item | None]]) -> list[Span]:
         """Statements as the CRF tags them; the sentences holding one take its side."""
-        by_start = {s.start_char: s for s in doc.sents}
+        by_start = {s.start_char: s for s in sentence_spans(doc)}
         spans: list[Span] = []
         for sp, idx, rule in tagged:
             span = _char_span(doc, sp.start, sp.end, sp.label)

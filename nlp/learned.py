@@ -145,44 +145,25 @@ class ItemCRF:
             return []
         self.tagger.set(item_features(text, sents, rule_items, allowed))
         tags = self.tagger.tag()
-        probs = [self.tagger.marginal(t, i) for i, t in enumerate(tags)]
+        # marginals only where a statement is tagged: the rest are never read
+        probs = [self.tagger.marginal(t, i) if t != "O" else 0.0 for i, t in enumerate(tags)]
         return decode_items(text, tags, probs)
 
 
-Ranking = list[tuple[str, float]]
-"""The bag-of-words classifier's labels with their probabilities, best first."""
-CONTEXT: frozenset[str] = frozenset()
-"""Which of the classifier's wider readings the section CRF sees: of a sentence with its neighbours
-(``window``), of the whole passage (``whole``). Chosen by measurement (README "The narrative")."""
-
-
-@dataclass
-class Evidence:
-    """The classifier's readings of a passage's sentences: each alone, each with its neighbours, all together."""
-
-    sentence: list[Ranking]
-    window: list[Ranking]
-    whole: Ranking
-
-
-def sentence_features(words: list[list[str]], sents: list[Sentence], bow: Evidence | None = None
+def sentence_features(words: list[list[str]], sents: list[Sentence], bow: list[list[tuple[str, float]]] | None = None
                       ) -> list[list[str]]:
     """One feature list per sentence: its words, its opening, its neighbours' words, the rules' cue, and
-    the bag-of-words classifier's readings (``bow``: it has read ~14 000 generated sentences)."""
+    the bag-of-words classifier's two best labels (``bow``: it has read ~14 000 generated sentences)."""
     out: list[list[str]] = []
     for j, (ws, s) in enumerate(zip(words, sents, strict=True)):
         body = s.text[s.body_start - s.start :]
         f = ["b", "cue=" + (s.cue or "none"), "p2=" + body[:2], "p4=" + body[:4]]
         if bow is not None:
-            (l1, p1), (l2, _) = bow.sentence[j][0], bow.sentence[j][1]
+            (l1, p1), (l2, _) = bow[j][0], bow[j][1]
             f += ["tc=" + l1, "tc2=" + l2, "tc=" + l1 + ("|hi" if p1 >= 0.8 else "|mid" if p1 >= 0.5 else "|lo")]
             for k in (j - 1, j + 1):
-                if 0 <= k < len(bow.sentence):
-                    f.append(("ptc=" if k < j else "ntc=") + bow.sentence[k][0][0])
-            if "window" in CONTEXT:
-                f += ["wtc=" + bow.window[j][0][0], "wtc2=" + bow.window[j][1][0], "wtc|tc=" + bow.window[j][0][0] + l1]
-            if "whole" in CONTEXT:
-                f += ["dtc=" + bow.whole[0][0], "dtc|tc=" + bow.whole[0][0] + l1]
+                if 0 <= k < len(bow):
+                    f.append(("ptc=" if k < j else "ntc=") + bow[k][0][0])
         f += ["w=" + w for w in ws]
         f += ["w2=" + a + b for a, b in itertools.pairwise(ws)]
         if s.marker is not None:
@@ -222,7 +203,7 @@ class SectionCRF:
         self.data = data
 
     def __call__(self, words: list[list[str]], sents: list[Sentence], allowed: Iterable[str] | None = None,
-                 bow: Evidence | None = None) -> list[tuple[str, float]]:
+                 bow: list[list[tuple[str, float]]] | None = None) -> list[tuple[str, float]]:
         """(label, marginal probability) per sentence; with ``allowed``, the best allowed label."""
         if self.tagger is None or not sents:
             return []
