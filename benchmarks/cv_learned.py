@@ -1,7 +1,8 @@
 """Choose who decides the statements (``gongkai_items`` ``decision``) by cross-validation, never on held-out data.
 
     python benchmarks/cv_learned.py [--folds 4] [--decisions rules crf fill …] [--real PASSAGES.yaml]
-                                    [--no-rule-features] [--section-extra FILE.yaml …]
+                                    [--no-rule-features] [--section-extra FILE.yaml …] [--extra-without-bow]
+                                    [--section-c C1 C2] [--keep-items]
 
 Pool: the writers' training passages (tests/nlp_train: the rules were never fixed on them, the fair
 ground) and the older hand sets (test, fresh … fresh8: the rules were fixed on them, so the rules look
@@ -72,10 +73,13 @@ def measure(nlp, recs: list[tuple[str, dict]], decisions: list[str], table: dict
                     score(res, r["text"], r["items"], r["sections"], r["id"]))
 
 
+SECTION_C = {"c1": 0.1, "c2": 0.01}
+
+
 def train(recs: list[tuple[str, dict]], plain, bow, extra_sections: list, items: bool = True
           ) -> tuple[bytes | None, bytes]:
     it, se, _ = passage_sequences([r for _, r in recs], plain, bow)
-    return (train_crf(it) if items else None), train_crf(se + extra_sections, c1=0.1, c2=0.01, max_iterations=200)
+    return (train_crf(it) if items else None), train_crf(se + extra_sections, max_iterations=200, **SECTION_C)
 
 
 def main() -> None:
@@ -85,18 +89,20 @@ def main() -> None:
     ap.add_argument("--real", type=Path, help="the real passages' texts (benchmarks/real_pages.py)")
     ap.add_argument("--no-rule-features", action="store_true")
     ap.add_argument("--no-cv", action="store_true", help="only the dev set and real passages")
-    ap.add_argument("--context", nargs="*", choices=["window", "whole"],
-                    help="the classifier's wider readings the section CRF sees (default: learned.CONTEXT)")
     ap.add_argument("--keep-items", action="store_true",
                     help="keep the shipped item CRF in every fold (faster; to compare section designs only)")
+    ap.add_argument("--section-c", type=float, nargs=2, metavar=("C1", "C2"),
+                    help="the section CRF's L1 and L2 penalties (default 0.1 0.01, as gongkai train-learned)")
+    ap.add_argument("--extra-without-bow", action="store_true",
+                    help="the extra passages without the classifier's readings (it was trained on such text)")
     ap.add_argument("--section-extra", type=Path, nargs="*", default=[],
                     help="more section-labelled passages for the sentence CRF (e.g. from generated reports)")
     args = ap.parse_args()
     if args.no_rule_features:
         orig = learned.item_features
         learned.item_features = lambda text, sents, items, allowed: orig(text, sents, [], allowed)
-    if args.context is not None:
-        learned.CONTEXT = frozenset(args.context)
+    if args.section_c:
+        SECTION_C.update(c1=args.section_c[0], c2=args.section_c[1])
     pool = read(WRITERS, "writers") + read(OLDER, "older sets")
     random.Random(0).shuffle(pool)
     nlp = load()
@@ -104,7 +110,8 @@ def main() -> None:
     bow = load()  # the textcat's ranking as the section CRF reads it
     extra: list = []
     for p in args.section_extra:
-        extra += passage_sequences(yaml.safe_load(p.read_text("utf-8")), plain, bow)[1]
+        extra += passage_sequences(yaml.safe_load(p.read_text("utf-8")), plain,
+                                   None if args.extra_without_bow else bow)[1]
     table: dict = {}
     items, sections = nlp.get_pipe("gongkai_items"), nlp.get_pipe("gongkai_sections")
     shipped = items.crf.data

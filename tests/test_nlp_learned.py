@@ -80,7 +80,7 @@ def test_fill_adds_the_crf_only_where_the_rules_found_nothing():
 def test_an_unknown_decision_says_what_to_fix():
     from gongkai.nlp.components import make_items
 
-    with pytest.raises(ValueError, match="config.cfg"):
+    with pytest.raises(ValueError, match=r"config\.cfg"):
         make_items(load(), "gongkai_items", "textcat", 4, "majority")
 
 

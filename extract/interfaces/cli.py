@@ -347,6 +347,11 @@ def train_learned_cmd(
     model: Annotated[Path, typer.Option("--model", "-m", help="The pipeline folder to add the CRFs to.")] = Path(
         "models/gongkai_narrative"
     ),
+    sections_only: Annotated[
+        list[Path] | None,
+        typer.Option("--sections-only", help="A set whose sentence sections (not items) train the section CRF "
+                                             "(python -m tests.generator.sections); repeatable."),
+    ] = None,
 ) -> None:
     """Train the item CRF and the sentence-section CRF into a trained pipeline (deterministic)."""
     from gongkai.nlp.training import train_learned
@@ -354,7 +359,7 @@ def train_learned_cmd(
     if not (model / "config.cfg").is_file():
         typer.echo(f"no pipeline at {model}; run `gongkai train` first", err=True)
         raise typer.Exit(1)
-    report = train_learned(model, labelled)
+    report = train_learned(model, labelled, sections_only or [])
     typer.echo(json.dumps({"model": str(model), **report}, ensure_ascii=False, indent=2))
 
 
