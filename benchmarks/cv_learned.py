@@ -73,7 +73,7 @@ def measure(nlp, recs: list[tuple[str, dict]], decisions: list[str], table: dict
                     score(res, r["text"], r["items"], r["sections"], r["id"]))
 
 
-SECTION_C = {"c1": 0.1, "c2": 0.01}
+SECTION_C = {"c1": 0.005, "c2": 0.01}
 
 
 def train(recs: list[tuple[str, dict]], plain, bow, extra_sections: list, items: bool = True
@@ -92,7 +92,7 @@ def main() -> None:
     ap.add_argument("--keep-items", action="store_true",
                     help="keep the shipped item CRF in every fold (faster; to compare section designs only)")
     ap.add_argument("--section-c", type=float, nargs=2, metavar=("C1", "C2"),
-                    help="the section CRF's L1 and L2 penalties (default 0.1 0.01, as gongkai train-learned)")
+                    help="the section CRF's L1 and L2 penalties (default 0.005 0.01, as gongkai train-learned)")
     ap.add_argument("--extra-without-bow", action="store_true",
                     help="the extra passages without the classifier's readings (it was trained on such text)")
     ap.add_argument("--section-extra", type=Path, nargs="*", default=[],
