@@ -232,9 +232,10 @@ def make_items(nlp: Language, name: str, textcat: str, min_chars: int, decision:
 class ItemFinder(_UsesTextcat, _StoresCRF):
     """Problem and improvement statements as ``doc.spans["items"]`` (label problem | improvement).
 
-    With a trained character CRF (``items.crfsuite``) the CRF decides where statements are and which
-    side they are on, reading the rules' statements as features; without one (``nlp.analyse.blank``,
-    the rules alone) the rules decide and the classifier labels what they leave open.
+    ``decision`` (``DECISIONS``) says who decides with a trained character CRF (``items.crfsuite``, which
+    reads the rules' statements as features); the shipped ``rules_polarity``: the rules say where
+    statements are, the CRF which side each is on. Without a CRF (``nlp.analyse.blank``) the rules decide
+    and the classifier labels what they leave open.
     """
 
     FILE = "items.crfsuite"
@@ -274,8 +275,8 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
 
     def _rules(self, doc: Doc, sents: list[Sentence], found: list[Item], allowed: list[str] | None,
                polarity: list[tuple[LearnedSpan, list[int], Item | None]] | None = None) -> list[Span]:
-        """The rules' statements; a statement's side from its cue, else from ``polarity`` (the CRF's spans
-        that overlap it), else from the classifier."""
+        """The rules' statements; a statement's side from ``polarity`` (the CRF's spans that overlap it) when
+        given and one overlaps, else from its cue, else from the classifier."""
         found = [it for it in found if it.end - it.start >= self.min_chars]
         if not found:
             return []
