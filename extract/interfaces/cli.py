@@ -428,6 +428,30 @@ def train(
     typer.echo(json.dumps({"model": str(out), "dev": scores}, ensure_ascii=False, indent=2))
 
 
+@app.command("train-learned")
+def train_learned_cmd(
+    labelled: Annotated[
+        list[Path], typer.Argument(help="Hand-labelled YAML sets (tests/nlp_test format) to train on.")
+    ],
+    model: Annotated[Path, typer.Option("--model", "-m", help="The pipeline folder to add the CRFs to.")] = Path(
+        "models/gongkai_narrative"
+    ),
+    sections_only: Annotated[
+        list[Path] | None,
+        typer.Option("--sections-only", help="A set whose sentence sections (not items) train the section CRF "
+                                             "(python -m tests.generator.sections); repeatable."),
+    ] = None,
+) -> None:
+    """Train the item CRF and the sentence-section CRF into a trained pipeline (deterministic)."""
+    from gongkai.nlp.training import train_learned
+
+    if not (model / "config.cfg").is_file():
+        typer.echo(f"no pipeline at {model}; run `gongkai train` first", err=True)
+        raise typer.Exit(1)
+    report = train_learned(model, labelled, sections_only or [])
+    typer.echo(json.dumps({"model": str(model), **report}, ensure_ascii=False, indent=2))
+
+
 @app.command("schema")
 def schema_cmd() -> None:
     """Print the JSON Schema of the report (generated from the models)."""
