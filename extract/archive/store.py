@@ -16,6 +16,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from gongkai.extract.archive.corrections import DDL as CORRECTIONS_DDL
+from gongkai.extract.archive.corrections import corrected_report
 from gongkai.extract.domain.schema import TABLES, schema
 
 DDL = """
@@ -58,6 +60,8 @@ CREATE TABLE IF NOT EXISTS facts (
 -- added after the first release: databases written before it gain the column
 ALTER TABLE items ADD COLUMN IF NOT EXISTS section_id VARCHAR;
 """
+# a person's corrections: kept apart from the extraction (never deleted by a re-run), re-applied by write()
+DDL += CORRECTIONS_DDL
 
 _CHILD_TABLES = ("cells", "findings", "sections", "items", "sentences", "facts")
 
@@ -157,6 +161,7 @@ class Store:
                 if existing and existing[0] != doc["key"]:
                     duplicate_of = existing[0]
                 else:
+                    report = corrected_report(con, report, doc.get("sha256"), report_id)
                     self._insert_report(report_id, doc, report)
             elif report is not None and report.get("status") == "failed":
                 report_id = None

@@ -196,16 +196,49 @@ def debug(
 
 @app.command()
 def review(
-    file: Annotated[Path, typer.Argument(help="A report file.")],
+    files: Annotated[list[Path], typer.Argument(help="A report file (or the page images of one report, in order).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="HTML page to write.")] = Path("review.html"),
 ) -> None:
-    """Write a self-contained HTML page: page images with the extracted cells drawn, and the tables."""
-    from gongkai.extract.interfaces.review import render_review
+    """Write a self-contained correction page: the pages with the extracted cells drawn, the cells to
+    check first, the tables and the items; corrections are saved from the page as a JSON file for
+    `gongkai import-corrections`."""
+    from gongkai.extract.interfaces.review import render_review, unsure_cells
 
-    report = read_report(file)
-    out.write_text(render_review(report, file if report.source.format == "pdf" else None), encoding="utf-8")
-    typer.echo(f"wrote {out} ({report.status}, {len(report.cells)} cells, {len(report.findings)} findings)")
+    report = read_report(files[0] if len(files) == 1 else files)
+    out.write_text(render_review(report, files), encoding="utf-8")
+    typer.echo(f"wrote {out} ({report.status}, {len(report.cells)} cells, {len(unsure_cells(report))} to check, "
+               f"{len(report.items)} items)")
     raise typer.Exit(1 if report.status == "failed" else 0)
+
+
+@app.command("import-corrections")
+def import_corrections_cmd(
+    file: Annotated[Path, typer.Argument(help="A corrections file saved from a review page.")],
+    db: Annotated[Path, typer.Option(help="The results database (gongkai run) holding the reviewed report.")] = Path(
+        "results.duckdb"
+    ),
+) -> None:
+    """Apply a person's corrections to the database: the values change (method `corrected`), the rules are
+    checked again, the previous values are kept in the `corrections` table, and a re-run keeps them."""
+    from gongkai.extract.archive.corrections import import_corrections, read_corrections
+    from gongkai.extract.errors import GongkaiError
+
+    if not db.exists():
+        typer.echo(f"no database at {db}; run `gongkai run ... --db {db}` first", err=True)
+        raise typer.Exit(1)
+    try:
+        result = import_corrections(db, read_corrections(file))
+    except GongkaiError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    for o in result.outcomes:
+        if o.applied:
+            typer.echo(f"{o.target} {o.id}: {o.previous!r} -> corrected" + (f" ({o.reason})" if o.reason else ""))
+        else:
+            typer.echo(f"{o.target} {o.id}: not applied: {o.reason}", err=True)
+    applied = sum(o.applied for o in result.outcomes)
+    typer.echo(f"{applied} of {len(result.outcomes)} corrections applied to report {', '.join(result.report_ids)}")
+    raise typer.Exit(0 if applied == len(result.outcomes) else 1)
 
 
 _TRAINING_SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".odt", ".html", ".htm", ".txt", ".json"}
