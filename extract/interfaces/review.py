@@ -33,7 +33,9 @@ LOW_CONFIDENCE = 0.9
 
 _CSS = """
 body{font-family:sans-serif;margin:0;display:flex;gap:16px;background:#eee}
-.pages{flex:0 0 auto;padding:8px} .side{flex:1 1 auto;padding:8px;overflow:auto;max-height:100vh;box-sizing:border-box}
+.pages{flex:0 0 auto;padding:8px}
+.side{flex:1 1 auto;padding:8px;overflow:auto;max-height:100vh;box-sizing:border-box;position:sticky;top:0;
+ align-self:flex-start}
 .page{position:relative;margin-bottom:12px;box-shadow:0 0 4px #999;background:#fff}
 .page img{display:block}
 .page svg{position:absolute;left:0;top:0}
