@@ -629,7 +629,8 @@ def export_cells(docs: Iterable[TrainingDoc], out: Path, opts: ExportOptions) ->
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     card.write(out, [
         "`{train,val,test}/*.png` with `{train,val,test}/metadata.jsonl` (the Hugging Face `imagefolder` layout: "
-        "`datasets.load_dataset('imagefolder', data_dir=...)`; a split without documents has no folder): `file_name`, `text` (what the crop shows: the "
+        "`datasets.load_dataset('imagefolder', data_dir=...)`; a split without documents has no folder): "
+        "`file_name`, `text` (what the crop shows: the "
         "printed text, or the value a person corrected), `value` (the number; null for a printed blank), "
         "`cell_id`, `doc`, `page`, `method` (`text` from a born-digital text layer, `corrected` by a person), "
         "`source_format`, `dpi`, `degradation` (null, or the test generator's parameters for a degraded copy, "
