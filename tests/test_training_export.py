@@ -306,3 +306,57 @@ def test_layout_page_numbers_are_at_the_margin(layout):
         for a in data["annotations"]:
             if a["category_id"] == cat:
                 assert a["bbox"][1] > 0.85 * heights[a["image_id"]] or a["bbox"][1] < 0.12 * heights[a["image_id"]]
+
+
+# -- from a run database, corrections flowing in ------------------------------------------
+
+
+def test_from_a_database_corrections_flow_into_cells_narrative_and_tables(tmp_path):
+    import hashlib
+
+    from gongkai.extract.archive.batch import RunOptions, run_batch
+    from gongkai.extract.archive.corrections import import_corrections
+    from gongkai.extract.domain.corrections import (
+        CellCorrection,
+        CorrectionFile,
+        CorrectionSource,
+        ItemCorrection,
+        item_id,
+    )
+    from gongkai.extract.domain.model import Report
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("hongze_2023.pdf", "huaian_2024.pdf"):
+        shutil.copy(SHARED / "pdf" / name, src / name)
+    db = tmp_path / "r.duckdb"
+    run_batch([src], RunOptions(db=db, workers=1))
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    (js,) = con.execute("SELECT report_json FROM reports WHERE organization = '洪泽区人民政府'").fetchone()
+    con.close()
+    item = next(it for it in Report.model_validate_json(js).items if it.label == "problem")
+    sha = hashlib.sha256((src / "hongze_2023.pdf").read_bytes()).hexdigest()
+    import_corrections(db, CorrectionFile(source=CorrectionSource(path="hongze_2023.pdf", sha256=sha), corrections=[
+        CellCorrection(id="review_litigation.review.total", value=11),
+        ItemCorrection(id=item_id(item.section_id, item.start, item.end), label="improvement")]))
+
+    _export(tmp_path / "cells", "--db", str(db), "--kind", "cells")
+    rows = [json.loads(line) for p in (tmp_path / "cells").glob("*/metadata.jsonl")
+            for line in p.read_text("utf-8").splitlines()]
+    hongze = [r for r in rows if r["doc"].startswith("hongze_2023")]
+    assert [(r["cell_id"], r["text"], r["method"]) for r in hongze] == [("review_litigation.review.total", "11",
+                                                                        "corrected")]
+    assert sum(1 for r in rows if r["doc"].startswith("huaian_2024")) > 100
+
+    _export(tmp_path / "narrative", "--db", str(db), "--format", "jsonl", "--dev-fraction", "0")
+    examples = [json.loads(line) for line in (tmp_path / "narrative" / "train.jsonl").read_text("utf-8")
+                .splitlines()]
+    spans = [(ex["text"][s:e], lab) for ex in examples for s, e, lab in ex["label"]]
+    assert (item.text, "improvement") in spans and (item.text, "problem") not in spans
+
+    _export(tmp_path / "tables", "--db", str(db), "--kind", "tables")
+    manifest = json.loads((tmp_path / "tables" / "manifest.json").read_text("utf-8"))
+    assert [s["organization"] for s in manifest["sources"]] == ["淮安市人民政府"]
+    assert sum(c.get("tables", 0) for c in manifest["counts"].values()) >= 4
