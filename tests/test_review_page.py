@@ -49,9 +49,12 @@ def test_cells_to_check_come_first():
     report.cells["applications.new_received.total"].confidence = 0.5
     report.findings.append(report.findings[0].model_copy(update={"rule": "missing.cell",
                                                                  "cells": ["applications.granted.other_org"]}))
+    report.cells["review_litigation.review.pending"].confidence = 0.7
     got = unsure_cells(report)
     assert got[0] == ("applications.granted.other_org", "not read")
-    assert [w.split(" ")[0] for _, w in got[1:11]] == ["in"] * 10  # the broken review rows' cells
+    # the broken review rows' cells, the one read with low confidence first
+    assert got[1] == ("review_litigation.review.pending", "in broken rule review_litigation.row_total, confidence 0.70")
+    assert [w.split(" ")[0] for _, w in got[2:11]] == ["in"] * 9
     assert got[11][0] == "applications.granted.total" and got[11][1].startswith("chosen by the rules")
     assert got[12] == ("applications.new_received.total", "confidence 0.50")
     assert len(got) == 13

@@ -226,37 +226,45 @@ def _css_class(method: str, confidence: float, broken: bool) -> str:
 def unsure_cells(report: Report) -> list[tuple[str, str]]:
     """(cell id, why) for the cells a person should check first, most doubtful first.
 
-    Not read at all, then in a broken rule, then chosen among readings by the repair, then read
-    with low confidence, then contradicted by a count the text states; a cell already corrected
-    is not listed.
+    Not read at all; then in a broken rule and read with low confidence (the likely culprit of the
+    rule); then the rest of a broken rule's cells; then chosen among readings by the repair; then read
+    with low confidence; then contradicted by a count the text states. Within each, lowest confidence
+    first; a cell already corrected is not listed.
     """
     rule_ids = {r.id for r in schema().rules}
-    why: dict[str, tuple[int, float, str]] = {}
-
-    def add(cid: str, rank: int, reason: str) -> None:
-        cell = report.cells.get(cid)
-        if cell is not None and cell.method == CORRECTED:
-            return
-        conf = cell.confidence if cell is not None else 0.0
-        if cid not in why or why[cid][0] > rank:
-            why[cid] = (rank, conf, reason)
-
+    broken: dict[str, str] = {}
+    mismatch: dict[str, str] = {}
+    not_read: set[str] = set()
     for f in report.findings:
         if f.rule in ("missing.cell", "unreadable.cell"):
-            for cid in f.cells:
-                add(cid, 0, "not read")
+            not_read.update(f.cells)
         elif f.rule in rule_ids and f.severity == "error":
             for cid in f.cells:
-                add(cid, 1, f"in broken rule {f.rule}")
+                broken.setdefault(cid, f.rule)
         elif f.rule == "narrative.table_mismatch":
             for cid in f.cells:
-                add(cid, 4, f"the text says {f.printed:g}" if f.printed is not None else "the text disagrees")
-    for cid, c in report.cells.items():
-        if c.method.startswith("repaired"):
-            add(cid, 2, f"chosen by the rules ({c.method.split(':', 1)[-1]})")
-        elif c.confidence < LOW_CONFIDENCE:
-            add(cid, 3, f"confidence {c.confidence:.2f}")
-    return [(cid, w[2]) for cid, w in sorted(why.items(), key=lambda kv: (kv[1][0], kv[1][1], kv[0]))]
+                said = f"the text says {f.printed:g}" if f.printed is not None else "the text differs"
+                mismatch.setdefault(cid, said)
+    out: list[tuple[int, float, str, str]] = []
+    for cid in sorted(not_read | set(broken) | set(mismatch) | set(report.cells)):
+        cell = report.cells.get(cid)
+        if cell is not None and cell.method == CORRECTED:
+            continue
+        conf = cell.confidence if cell is not None else 0.0
+        low = cell is not None and conf < LOW_CONFIDENCE
+        repaired = cell is not None and cell.method.startswith("repaired")
+        if cid in not_read:
+            out.append((0, conf, cid, "not read"))
+        elif cid in broken:
+            why = f"in broken rule {broken[cid]}" + (f", confidence {conf:.2f}" if low else "")
+            out.append((1 if low or repaired else 2, conf, cid, why))
+        elif repaired:
+            out.append((3, conf, cid, f"chosen by the rules ({cell.method.split(':', 1)[-1]})"))  # type: ignore[union-attr]
+        elif low:
+            out.append((4, conf, cid, f"confidence {conf:.2f}"))
+        elif cid in mismatch:
+            out.append((5, conf, cid, mismatch[cid]))
+    return [(cid, why) for _, _, cid, why in sorted(out)]
 
 
 def _labels(report: Report) -> dict[str, str]:
