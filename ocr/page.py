@@ -19,7 +19,7 @@ read confidently; if not, the page is tried upside down and on its sides.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 import cv2
@@ -75,6 +75,8 @@ class PageResult:
     """Upright pixels per source pixel."""
     order: list[tuple[str, int]] = field(default_factory=list)
     """Reading order of the page: ("line", index in lines) and ("table", index in tables)."""
+    text: PageText | None = None
+    """Every detected line of the upright page, read on demand (for readings that do not trust the grid)."""
 
     @property
     def note(self) -> str:
@@ -101,6 +103,44 @@ class _Page:
     """Lines already read while deciding the orientation (reused as prose)."""
     seals: list[Seal] = field(default_factory=list)
     """Grey seals lifted from the page."""
+
+
+@dataclass
+class PageText:
+    """Every detected text line of an upright page with its reading, read when first asked for.
+
+    The page reader reads a table's cells from its ruled grid; a reading that does not trust
+    the grid (a cut or broken table) needs the lines themselves. They are read here only then,
+    from the page with its rulings blanked (a ruling beside a digit is never read as a "1"),
+    numbers twice like cells. Boxes are in the upright page's pixels; ``to_source`` maps them back.
+    """
+
+    reader: PageReader
+    image: np.ndarray
+    boxes: list[Box]
+    done: dict[Box, Reading]
+    to_source: np.ndarray
+
+    def lines(self) -> list[tuple[Box, Reading]]:
+        todo = [b for b in self.boxes if b not in self.done]
+        if todo:
+            got = self.reader.prose.recognize([_line_crop(self.image, b) for b in todo])
+            readings: dict[Box, Reading] = {}
+            numeric: list[Box] = []
+            singles: dict[Box, np.ndarray] = {}
+            for b, r in zip(todo, got, strict=True):
+                squeezed = r.text.strip().replace(" ", "")
+                if squeezed and _NUMERICISH.match(squeezed):
+                    numeric.append(b)
+                    readings[b] = _as_number(r, squeezed)
+                    x0, y0, x1, y1 = b
+                    singles[b] = _pad(self.image[y0:y1, x0:x1], share=False)
+                else:
+                    readings[b] = Reading(r.text.strip(), _line_confidence(r), [], r.engine)
+            if numeric:
+                self.reader._check_numbers(numeric, readings, singles)
+            self.done.update(readings)
+        return [(b, self.done[b]) for b in self.boxes if self.done[b].text]
 
 
 @dataclass
@@ -137,6 +177,7 @@ class PageReader:
             else:
                 in_table[k].append(b)
         lines = self._prose(gray, prose_boxes, page.read)
+        done = {ln.box: Reading(ln.text, ln.confidence, [], self.prose.name) for ln in lines}
         if self.align:
             # tables without rulings: their text, read as prose, stands in columns
             found = find_tables(lines, _char_height(prose_boxes), text_ink)
@@ -155,6 +196,7 @@ class PageReader:
         ]
         result.order = [(kind, i) for _, kind, i in sorted(tops)]
         m = up.to_source
+        result.text = PageText(self, blank, list(page.boxes), done, m)
         for ln in lines:
             ln.box = map_box(m, ln.box)
             for wd in ln.words:
@@ -323,8 +365,7 @@ class PageReader:
 
 
     def _check_numbers(
-        self, numeric: list[tuple[int, int]], readings: dict[tuple[int, int], Reading],
-        singles: dict[tuple[int, int], np.ndarray],
+        self, numeric: Sequence[Hashable], readings: dict, singles: dict,
     ) -> None:
         """A second engine's digits for every number; disagreements keep both readings."""
         other = self.cells.read_cells([singles[k] for k in numeric], digits=True)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from gongkai.extract.domain.anchored import Piece, label_score, read_table
+from gongkai.extract.domain.anchored import label_score, read_table
 from gongkai.extract.domain.schema import TABLES, schema
-from gongkai.extract.layout import Cell
+from gongkai.extract.layout import Cell, Piece
 from tests.conftest import GENERATED, SHARED
 
 SOURCES = sorted((SHARED / "pdf").glob("*.pdf")) + sorted(GENERATED.glob("*.pdf"))

@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE TABLE IF NOT EXISTS reports (
     report_id VARCHAR PRIMARY KEY, key VARCHAR, sha256 VARCHAR, organization VARCHAR, year INTEGER,
     level VARCHAR, template VARCHAR, template_variant JSON, status VARCHAR, publication_date DATE,
-    title VARCHAR, n_cells INTEGER, n_findings INTEGER, report_json JSON
+    title VARCHAR, n_cells INTEGER, n_findings INTEGER, report_json JSON, body VARCHAR
 );
 CREATE TABLE IF NOT EXISTS cells (
     report_id VARCHAR, cell_id VARCHAR, table_name VARCHAR, row_name VARCHAR, column_name VARCHAR,
@@ -59,6 +59,7 @@ CREATE TABLE IF NOT EXISTS facts (
 );
 -- added after the first release: databases written before it gain the column
 ALTER TABLE items ADD COLUMN IF NOT EXISTS section_id VARCHAR;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS body VARCHAR;
 """
 # a person's corrections: kept apart from the extraction (never deleted by a re-run), re-applied by write()
 DDL += CORRECTIONS_DDL
@@ -81,7 +82,7 @@ def _wide_views() -> str:
         )
     totals = """
     CREATE OR REPLACE VIEW report_totals AS
-    SELECT r.report_id, r.organization, r.year, r.level, r.template, r.status,
+    SELECT r.report_id, r.organization, r.year, r.level, r.body, r.template, r.status,
       max(c.value) FILTER (WHERE c.cell_id = 'applications.new_received.total') AS new_received,
       max(c.value) FILTER (WHERE c.cell_id = 'applications.carried_over.total') AS carried_over,
       max(c.value) FILTER (WHERE c.cell_id = 'applications.granted.total') AS granted,
@@ -208,7 +209,7 @@ class Store:
     def _insert_report(self, rid: str, doc: dict[str, Any], r: dict[str, Any]) -> None:
         con = self.con
         con.execute(
-            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 rid,
                 doc["key"],
@@ -224,6 +225,7 @@ class Store:
                 len(r.get("cells", {})),
                 len(r.get("findings", [])),
                 json.dumps(r, ensure_ascii=False),
+                r.get("body"),
             ],
         )
         frames = {

@@ -31,37 +31,13 @@ from rapidfuzz import fuzz
 from gongkai.extract.domain.labels import normalize, split_label
 from gongkai.extract.domain.numbers import parse_cell
 from gongkai.extract.domain.schema import Schema, TableSpec
-from gongkai.extract.layout import BBox, Cell
+from gongkai.extract.layout import Cell, Piece
 
 LABEL_THRESHOLD = 0.62
 """Similarity below which a piece is not taken for a row's label (it pays to skip it)."""
 BY_ORDER = 1.0
 BY_CENTRE = 0.9
 """How sure a value's column is: placed by count and printed order, or by the nearest column centre."""
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A run of text read on a page: ``box`` in the page's reading frame, ``cell`` where it came from."""
-
-    cell: Cell
-    box: BBox
-
-    @property
-    def text(self) -> str:
-        return self.cell.text
-
-    @property
-    def cy(self) -> float:
-        return (self.box[1] + self.box[3]) / 2
-
-    @property
-    def cx(self) -> float:
-        return (self.box[0] + self.box[2]) / 2
-
-    @property
-    def height(self) -> float:
-        return self.box[3] - self.box[1]
 
 
 @dataclass

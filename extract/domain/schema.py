@@ -97,6 +97,8 @@ class RuleSpec:
 class Schema:
     templates: dict[str, Template]
     rules: tuple[RuleSpec, ...] = field(default_factory=tuple)
+    titles: dict[str, str] = field(default_factory=dict)
+    """The official heading of each table (二、主动公开政府信息情况 …)."""
 
     def table(self, template: str, table: str) -> TableSpec:
         return self.templates[template].tables[table]
@@ -160,7 +162,7 @@ def load_schema(path: Path | None = None) -> Schema:
     t2021 = Template("2021", {tid: _table(tid, d) for tid, d in raw["templates"]["2021"].items()})
     t2019 = _derive_2019(t2021, raw["templates"]["2019"])
     rules = tuple(_rule(r, t2021.tables) for r in raw["rules"])
-    return Schema({"2021": t2021, "2019": t2019}, rules)
+    return Schema({"2021": t2021, "2019": t2019}, rules, dict(raw.get("titles", {})))
 
 
 @cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -87,8 +88,13 @@ def _options(limits: Limits, table_strategy: str, ocr: bool, narrative: bool) ->
 
 @app.command()
 def extract(
-    files: Annotated[list[Path], typer.Argument(help="The report file (PDF, Word, web page or text).")],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the JSON here instead of stdout.")] = None,
+    files: Annotated[
+        list[Path], typer.Argument(help="The report file (PDF, Word, web page, text), or the page images of one.")
+    ],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the JSON here.")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the JSON report on stdout even on a terminal.")
+    ] = False,
     compact: Annotated[bool, typer.Option(help="One-line JSON.")] = False,
     table_strategy: StrategyFlag = "auto",
     max_pages: Annotated[
@@ -97,17 +103,32 @@ def extract(
     limit: LimitFlag = None,
     ocr: OcrFlag = True,
     narrative: NarrativeFlag = True,
+    strict: Annotated[
+        bool, typer.Option(help="Raise a bug's real exception and traceback instead of an E_INTERNAL record.")
+    ] = False,
 ) -> None:
-    """Extract one report and print it as JSON. Exit 0 for ok/partial, 1 for failed."""
-    options = _options(_limits(max_pages, limit), table_strategy, ocr, narrative)
+    """Extract one report. Exit 0 for ok/partial, 1 for failed.
+
+    On a terminal, a short view (who, status, the three tables, findings); the JSON report goes to
+    pipes and files, to -o, and to stdout with --json. The JSON is the contract; the view is for reading.
+    """
+    options = dataclasses.replace(_options(_limits(max_pages, limit), table_strategy, ocr, narrative), strict=strict)
     report = read_report(files[0] if len(files) == 1 else files, options)
     text = report.to_json(indent=None if compact else 2)
     if out:
         out.write_text(text + "\n", encoding="utf-8")
-    else:
+    view = not as_json and sys.stdout.isatty()
+    if view:
+        from rich.console import Console
+
+        from gongkai.extract.interfaces.views import print_report
+
+        print_report(report, Console(highlight=False), " ".join(str(f) for f in files), str(out) if out else None)
+    elif as_json or not out:
         sys.stdout.write(text + "\n")
-    for err in report.errors:
-        typer.echo(f"{err.code}: {err.message}", err=True)
+    if not view:  # the view lists them itself
+        for err in report.errors:
+            typer.echo(f"{err.code}: {err.message}", err=True)
     raise typer.Exit(1 if report.status == "failed" else 0)
 
 

@@ -26,6 +26,7 @@ from gongkai.extract.archive.pageimages import PAGED_FORMATS, PageImages, png_by
 from gongkai.extract.domain.corrections import CORRECTED, FORMAT, ITEM_LABELS, NOT_AN_ITEM, item_id
 from gongkai.extract.domain.model import Report
 from gongkai.extract.domain.schema import TABLES, schema
+from gongkai.extract.interfaces.views import printed_table
 
 SCALE = 1.5
 """Pixels per point of the page images (108 dpi)."""
@@ -380,21 +381,18 @@ def _pages(report: Report, source: Path | list[Path] | None, broken: set[str]) -
 def _tables(report: Report, broken: set[str]) -> list[str]:
     e = html.escape
     parts = []
-    tmpl = schema().templates.get(report.template or "2021", schema().templates["2021"])
     for table in TABLES:
-        spec = tmpl.tables[table]
-        rows = [r for r in spec.rows if any(k.startswith(f"{table}.{r}.") for k in report.cells)] or list(spec.rows)
-        cols = list(spec.columns)
+        t = printed_table(report, table)
         parts.append(
-            f"<h3>{e(table)}</h3><table><tr><th></th>"
-            + "".join(f"<th>{e(spec.columns[c].label)}</th>" for c in cols)
+            f"<h3>{e(t.title)}</h3><table><tr><th></th>"
+            + "".join(f"<th>{e(c.label)}</th>" for c in t.columns)
             + "</tr>"
         )
-        for r in rows:
-            parts.append(f"<tr><th style='text-align:left'>{e(spec.rows[r].label)}</th>")
-            for c in cols:
-                cid = f"{table}.{r}.{c}"
-                if not spec.columns[c].applies_to(r):
+        for row in t.rows:
+            parts.append(f"<tr><th style='text-align:left'>{e(row.label)}</th>")
+            for col in t.columns:
+                cid = f"{table}.{row.id}.{col.id}"
+                if not t.applies(row, col):
                     parts.append("<td></td>")
                     continue
                 cell = report.cells.get(cid)

@@ -17,10 +17,12 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from gongkai.extract.errors import CorruptInput, NoTextLayer, TooLarge
-from gongkai.extract.layout import Block, Cell, Document, PageError, PageInfo, Table, TextLine
+from gongkai.extract.layout import Block, Cell, Document, PageError, PageInfo, Piece, Table, TextLine
 from gongkai.extract.options import OcrOptions, Options
 from gongkai.ocr.engines import Engine, EngineError, RapidEngine, TesseractEngine
+from gongkai.ocr.geometry import map_box
 from gongkai.ocr.page import PageReader
+from gongkai.ocr.page import PageText as OcrPageText
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +55,34 @@ _PAGE_NUMBER = re.compile(
 )
 
 
+class ScanPageText:
+    """A scanned page's every detected line as layout pieces: read by OCR when first asked for,
+    boxes upright (the reading frame) and, for provenance, in points of the image as given."""
+
+    def __init__(self, text: OcrPageText, page: int, points_per_px: float, method: str) -> None:
+        self._text = text
+        self._page = page
+        self._scale = points_per_px
+        self._method = method
+        self._pieces: list[Piece] | None = None
+
+    def pieces(self) -> list[Piece]:
+        if self._pieces is None:
+            out = []
+            for box, r in self._text.lines():
+                src = tuple(round(float(v) * self._scale, 2) for v in map_box(self._text.to_source, box))
+                cell = Cell(r.text, self._page, src, None, f"{self._method}:{r.engine}" if r.engine else self._method,
+                            round(min(max(r.confidence, 0.0), 1.0), 3),
+                            alternatives=tuple((a, round(float(c), 3)) for a, c in r.alternatives))
+                out.append(Piece(cell, tuple(float(v) for v in box)))
+            self._pieces = out
+        return self._pieces
+
+
 def ocr_page(
     image: np.ndarray, page: int, points_per_px: float, reader: PageReader, info: PageInfo | None = None
-) -> list[Block]:
-    """Layout blocks (text lines and tables, top to bottom) of one page image.
+) -> tuple[list[Block], ScanPageText | None]:
+    """Layout blocks (text lines and tables, top to bottom) of one page image, and its text as pieces.
 
     Boxes are in the given image's frame (the OCR library maps them back from the
     upright page it read), scaled to points; ``info`` gets a note of what was done
@@ -95,7 +121,8 @@ def ocr_page(
         tables.append(Table(rows, method, page, box(t.grid.box), True, t.grid.confidence, cols))
     # in the upright page's reading order (a page scanned on its side runs across the image)
     blocks = [lines[i] if kind == "line" else tables[i] for kind, i in res.order]
-    return [b for b in blocks if b is not None]
+    text = ScanPageText(res.text, page, points_per_px, "ocr") if res.text is not None else None
+    return [b for b in blocks if b is not None], text
 
 
 def _frames(data: bytes) -> Iterator[tuple[np.ndarray, float | None]]:
@@ -151,7 +178,10 @@ def read_images(images: list[bytes], options: Options) -> Document:
             info = PageInfo(number, w * points_per_px, h * points_per_px, 0, f"ocr:{options.ocr.cell_engine}", "image")
             doc.pages.append(info)
             try:
-                doc.blocks.extend(ocr_page(frame, number, points_per_px, reader, info))
+                blocks, text = ocr_page(frame, number, points_per_px, reader, info)
+                doc.blocks.extend(blocks)
+                if text is not None:
+                    doc.page_text[number] = text
             except EngineError as exc:
                 info.note = f"failed: {exc.code}"
                 doc.errors.append(PageError(exc.code, f"page {number}: {exc}; the other pages were read", number))
