@@ -15,6 +15,7 @@ from pathlib import Path
 
 from gongkai._version import __version__
 from gongkai.extract.archive.inputs import display_path, read_file
+from gongkai.extract.domain.across.orgs import identify_report
 from gongkai.extract.domain.mapping import Mapping, map_tables
 from gongkai.extract.domain.metadata import find_metadata
 from gongkai.extract.domain.model import (
@@ -224,6 +225,7 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
             for t in mapping.tables
         ],
     )
+    identify_report(report)  # org_key and place: the body across years (extract/domain/across)
     return report
 
 

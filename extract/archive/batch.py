@@ -18,6 +18,7 @@ from typing import Any, Literal
 import duckdb
 
 from gongkai._version import __version__
+from gongkai.extract.archive.across import build_across
 from gongkai.extract.archive.inputs import InputFile, display_path, iter_inputs, load_bytes
 from gongkai.extract.archive.store import Store
 from gongkai.extract.archive.workers import Outcome, run_pool
@@ -160,6 +161,8 @@ def run_batch(sources: list[Path], ro: RunOptions, progress: Progress | None = N
                     progress("advance", summary, len(todo))
         except KeyboardInterrupt:
             summary.interrupted = True
+        if not summary.interrupted:
+            build_across(store.con)  # one body over the years: continuity, recurring problems
     summary.seconds = time.perf_counter() - started
     if progress:
         progress("end", summary, len(todo))

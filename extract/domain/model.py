@@ -148,6 +148,31 @@ class TableRecord(BaseModel):
     """False where another reading of the same table (``method`` "ocr:anchored" or the grid) was taken."""
 
 
+PlaceMatch = Literal["exact", "unique", "renamed", "context", "ambiguous", "none"]
+
+
+class Place(BaseModel):
+    """Where the issuing body sits, matched to the national administrative divisions (行政区划代码)."""
+
+    name: str | None = Field(None, description="The place names at the start of the organisation, as printed.")
+    division_code: str | None = Field(
+        None, description="6 digits (province, prefecture, county) or 9 (township); null unless one division fits."
+    )
+    level: str | None = Field(None, description="省级 / 地级 / 县级 / 乡级: the level of that division.")
+    province: str | None = None
+    prefecture: str | None = None
+    county: str | None = None
+    township: str | None = None
+    match: PlaceMatch = Field(
+        "none",
+        description="'exact' (a chain of nested names, e.g. 淮安市洪泽区), 'unique' (one name only one division "
+        "carries), 'renamed' (by its stem: 洪泽县 is now 洪泽区), 'context' (several carry it; the report's text "
+        "names one's county or province), 'ambiguous' (several, the text does not say which), 'none'.",
+    )
+    confidence: float = Field(0.0, ge=0.0, le=1.0, description="How sure the match is (1 / candidates if ambiguous).")
+    candidates: list[str] = Field(default_factory=list, description="Division codes that also fit (up to 20).")
+
+
 class Report(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -171,6 +196,12 @@ class Report(BaseModel):
     )
     publication_date: date | None = None
     title: str | None = None
+    org_key: str | None = Field(
+        None,
+        description="The body across years and name variants: '<division code>/<body>' ('320813/人民政府'); "
+        "'?<place>/<body>' when the place is ambiguous or unknown.",
+    )
+    place: Place = Field(default_factory=Place)
     cells: dict[str, CellValue] = Field(default_factory=dict)
     findings: list[Finding] = Field(default_factory=list)
     sections: dict[str, SectionText] = Field(default_factory=dict)
