@@ -65,7 +65,10 @@ class Body:
     """Printed before ``renamed_in`` (old suffix or pre-reform department name)."""
     renamed_in: int | None = None
     scale: int = 1
-    level: str = "县"
+    level: str = "县级"
+    """The report's administrative level (extract/domain/data/organisations.yaml)."""
+    body: str = "人民政府"
+    """The report's kind of body."""
 
 
 class Table:
@@ -106,25 +109,24 @@ def make_body(rng: random.Random, t: Table, i: int, kind: str, used: set[str], g
         pref = t.prefecture_of(c).name  # type: ignore[union-attr]
         if kind == "county":
             governments.append(c.code)
-            return [Body(bid, kind, c.code, "人民政府", [f"{pref}{c.name}人民政府", f"{c.name}人民政府", f"{c.name}政府"],
-                         level=c.name[-1])]
+            return [Body(bid, kind, c.code, "人民政府", [f"{pref}{c.name}人民政府", f"{c.name}人民政府", f"{c.name}政府"])]
         if kind == "renamed_county":
             old = c.name[:-1] + "县"
             return [Body(bid, kind, c.code, "人民政府", [f"{pref}{c.name}人民政府", f"{c.name}人民政府"],
-                         old_names=[f"{pref}{old}人民政府", f"{old}人民政府"], level=c.name[-1])]
+                         old_names=[f"{pref}{old}人民政府", f"{old}人民政府"])]
         if kind == "office":
             return [Body(bid, kind, c.code, "人民政府办公室",
-                         [f"{c.name}人民政府办公室", f"{pref}{c.name}人民政府办公室", f"{c.name}政府办公室"], level="部门")]
+                         [f"{c.name}人民政府办公室", f"{pref}{c.name}人民政府办公室", f"{c.name}政府办公室"], body="办公厅/室")]
         dept = rng.choice(DEPTS)
         old = DEPTS_RENAMED.get(dept)
-        body = Body(bid, kind, c.code, dept, [f"{pref}{c.name}{dept}", f"{c.name}{dept}"], level="部门")
+        body = Body(bid, kind, c.code, dept, [f"{pref}{c.name}{dept}", f"{c.name}{dept}"], body="部门")
         if old and rng.random() < 0.6:
             body.old_names = [f"{pref}{c.name}{old}", f"{c.name}{old}"]
         return [body]
     if kind == "prefecture":
         p = rng.choice([d for d in t.level(2) if d.code not in used])
         used.add(p.code)
-        return [Body(bid, kind, p.code, "人民政府", [f"{p.name}人民政府"], scale=2, level="市")]
+        return [Body(bid, kind, p.code, "人民政府", [f"{p.name}人民政府"], scale=2, level="地级")]
     if kind in ("town", "street"):
         suffix = "街道" if kind == "street" else "镇"
         towns = [d for d in t.level(4) if d.name.endswith(suffix) and d.code not in used
@@ -136,9 +138,9 @@ def make_body(rng: random.Random, t: Table, i: int, kind: str, used: set[str], g
             names = [f"{county}{d.name}办事处", f"{county}{d.name}办事处"]
             if _unique(t, d):
                 names.append(f"{d.name}办事处")
-            return [Body(bid, kind, d.code, "办事处", names, scale=0, level="街道")]
+            return [Body(bid, kind, d.code, "办事处", names, scale=0, level="乡级", body="街道办事处")]
         names = [f"{county}{d.name}人民政府"] + ([f"{d.name}人民政府", d.name] if _unique(t, d) else [])
-        return [Body(bid, kind, d.code, "人民政府", names, scale=0, level="乡镇")]
+        return [Body(bid, kind, d.code, "人民政府", names, scale=0, level="乡级", body="乡镇")]
     # look-alikes: one township name, two provinces; the title never says which, the text sometimes does
     by_name: dict[str, list[Division]] = defaultdict(list)
     for d in t.level(4):
@@ -159,7 +161,7 @@ def make_body(rng: random.Random, t: Table, i: int, kind: str, used: set[str], g
         with_context = j == 0 or rng.random() < 0.5
         out.append(Body(f"{bid}{'ab'[j]}", kind, d.code if with_context else None, "人民政府",
                         [f"{name}人民政府", name], context=f"{county}{name}" if with_context else "",
-                        scale=0, level="乡镇"))
+                        scale=0, level="乡级", body="乡镇"))
     return out
 
 
@@ -264,7 +266,7 @@ def generate(out: Path, n_bodies: int, seed: int, docs: bool = True) -> dict:
         prev_narr = None
         for year in years:
             template = "2019" if year <= 2020 else "2021"
-            org = Org(body.names[0], body.level, body.scale)
+            org = Org(body.names[0], body.level, body.body, body.scale)
             nums = make_numbers(rng, org, template, template == "2019", False)
             consecutive = prev_year is not None and year - prev_year == 1
             chain(prev_cells if consecutive else None, nums.cells, nums.printed, rng,
