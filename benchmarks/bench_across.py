@@ -146,6 +146,7 @@ def main() -> None:
         for name, m in rows:
             print(f"{name:30} {m['precision']:6.3f} {m['recall']:6.3f} {m['tp']:5} {m['fp']:4} {m['fn']:4}")
         print("division codes:", json.dumps(q["division_code"]))
+        print("level and body:", json.dumps(q["level_body"]))
     if not args.no_speed:
         s = speed(args.reports)
         b = s["build"]

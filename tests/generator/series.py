@@ -11,7 +11,7 @@ carry), whose report sometimes names its county in the text and sometimes does n
 for 3-5 years (now and then a year missing); its printed names vary (淮安市洪泽区人民政府 / 洪泽区人民政府 /
 洪泽区政府). Carried-over requests follow last year's carried-forward and documents in force follow
 issued and repealed, except where the generator breaks them on purpose; a year may carry a second,
-different report. ``truth.json``: per report its body, expected org_key and division code; the
+different report. ``truth.json``: per report its body, expected org_key, division code, level and body; the
 continuity findings (computed here, independently of the product, from the printed values); duplicate
 body-years; problems that recur (same problem subject) and promises the next year does not mention.
 """
@@ -302,6 +302,7 @@ def generate(out: Path, n_bodies: int, seed: int, docs: bool = True) -> dict:
                 truth["reports"].append({
                     "file": f"{stem}.html", "body_id": body.body_id, "year": year, "organization": name,
                     "org_key": f"{body.code}/{body.body_key}" if body.code else None, "division_code": body.code,
+                    "level": body.level, "body": body.body,
                     "cells": dict(nums.cells), "problems": narr.problems, "improvements": narr.improvements,
                     "text": "\n".join([narr.title, narr.intro, *narr.overall, *narr.five, *narr.six]),
                 })
@@ -345,18 +346,22 @@ def score(truth: dict, con) -> dict:
     """Precision and recall of what a run database (after build_across) says against the truth."""
     by_file = {Path(r["file"]).stem: r for r in truth["reports"]}
     rows = con.execute(
-        "SELECT d.path, r.report_id, r.org_key, r.division_code FROM documents d JOIN reports r USING (report_id)"
+        "SELECT d.path, r.report_id, r.org_key, r.division_code, r.level, r.body "
+        "FROM documents d JOIN reports r USING (report_id)"
     ).fetchall()
     rid_body: dict[str, str] = {}
     keys: dict[str, str | None] = {}
     truth_body: dict[str, str] = {}
     codes = {"right": 0, "wrong": 0, "abstained": 0, "abstained_rightly": 0, "claimed_wrongly": 0}
-    for path, rid, key, code in rows:
+    level_body = {"right": 0, "wrong": 0}
+    for path, rid, key, code, level, body in rows:
         t = by_file.get(Path(path).stem)
         if t is None:
             continue
         rid_body[rid] = t["body_id"]
         keys[t["file"]], truth_body[t["file"]] = key, t["body_id"]
+        if "level" in t:  # truth written before level and body has no say
+            level_body["right" if (level, body) == (t["level"], t["body"]) else "wrong"] += 1
         if t["division_code"] is None:
             codes["abstained_rightly" if code is None else "claimed_wrongly"] += 1
         elif code is None:
@@ -390,6 +395,7 @@ def score(truth: dict, con) -> dict:
         "reports": len(keys),
         "org_pairs": _pr(*_pairs_same(keys, truth_body)),
         "division_code": codes,
+        "level_body": level_body,
         "continuity": sets(want, got),
         "continuity_by_rule": {rule: sets({w for w in want if w[2] == rule}, {g for g in got if g[2] == rule})
                                for rule in ("continuity.carried_over", "continuity.in_force")},
