@@ -136,6 +136,10 @@ class PageText(Protocol):
 
     def pieces(self) -> list[Piece]: ...
 
+    def read_at(self, box: BBox) -> Piece | None:
+        """What is printed in ``box`` (reading frame) that no piece covers: None where nothing is."""
+        ...
+
 
 @dataclass
 class Document:

@@ -33,10 +33,24 @@ def _pieces(pdf: Path) -> list[list[Piece]]:
     return out
 
 
+class _Words:
+    """A text layer's page: every word is a piece, and nothing is printed where no word is."""
+
+    def __init__(self, pieces: list[Piece]) -> None:
+        self._pieces = pieces
+
+    def pieces(self) -> list[Piece]:
+        return self._pieces
+
+    def read_at(self, box) -> Piece | None:
+        return None
+
+
 def _read(pages: list[list[Piece]], blank: float = 1.0) -> dict:
     got = {}
+    texts = [_Words(p) for p in pages]
     for t in TABLES:
-        got.update({k: v.value for k, v in read_table(pages, schema(), t, blank).cells.items()})
+        got.update({k: v.value for k, v in read_table(texts, schema(), t, blank).cells.items()})
     return got
 
 

@@ -23,9 +23,9 @@ from gongkai.extract.layout import Document
 
 UNSURE = 0.8
 """A grid cell read with less confidence than this asks for a second reading of its table."""
-BLANK_CONFIDENCE = 0.6
-"""An empty column position in the anchored reading: nothing was detected there, which a faint
-digit can also cause."""
+BLANK_CONFIDENCE = 0.9
+"""A column position of the anchored reading with no ink at all: a blank, unless the print was as
+faint as the paper."""
 RULE_WEIGHT = 3
 """A broken rule costs as much as three cells not read."""
 
@@ -91,7 +91,7 @@ def choose_readings(mapping: Mapping, doc: Document, sch: Schema, checker: RuleC
     """Replace a scanned table's grid reading by its anchored reading where that reads it better."""
     if not doc.page_text:
         return
-    pages = [doc.page_text[n].pieces() for n in sorted(doc.page_text)]
+    pages = [doc.page_text[n] for n in sorted(doc.page_text)]
     for table in TABLES:
         grid = {k: c for k, c in mapping.cells.items() if c.table == table}
         if grid and not _falls_short(mapping, grid, sch, table, checker):

@@ -17,12 +17,12 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from gongkai.extract.errors import CorruptInput, NoTextLayer, TooLarge
-from gongkai.extract.layout import Block, Cell, Document, PageError, PageInfo, Piece, Table, TextLine
+from gongkai.extract.layout import BBox, Block, Cell, Document, PageError, PageInfo, Piece, Table, TextLine
 from gongkai.extract.options import OcrOptions, Options
 from gongkai.ocr.engines import Engine, EngineError, RapidEngine, TesseractEngine
-from gongkai.ocr.geometry import map_box
 from gongkai.ocr.page import PageReader
 from gongkai.ocr.page import PageText as OcrPageText
+from gongkai.ocr.types import Reading
 
 log = logging.getLogger(__name__)
 
@@ -68,15 +68,19 @@ class ScanPageText:
 
     def pieces(self) -> list[Piece]:
         if self._pieces is None:
-            out = []
-            for box, r in self._text.lines():
-                src = tuple(round(float(v) * self._scale, 2) for v in map_box(self._text.to_source, box))
-                cell = Cell(r.text, self._page, src, None, f"{self._method}:{r.engine}" if r.engine else self._method,
-                            round(min(max(r.confidence, 0.0), 1.0), 3),
-                            alternatives=tuple((a, round(float(c), 3)) for a, c in r.alternatives))
-                out.append(Piece(cell, tuple(float(v) for v in box)))
-            self._pieces = out
+            self._pieces = [self._piece(box, r) for box, r in self._text.lines()]
         return self._pieces
+
+    def read_at(self, box: BBox) -> Piece | None:
+        found = self._text.read_box(tuple(round(v) for v in box))  # type: ignore[arg-type]
+        return None if found is None else self._piece(*found)
+
+    def _piece(self, box: tuple[int, int, int, int], r: Reading) -> Piece:
+        src = tuple(round(float(v) * self._scale, 2) for v in self._text.to_source(box))
+        cell = Cell(r.text, self._page, src, None, f"{self._method}:{r.engine}" if r.engine else self._method,
+                    round(min(max(r.confidence, 0.0), 1.0), 3),
+                    alternatives=tuple((a, round(float(c), 3)) for a, c in r.alternatives))
+        return Piece(cell, tuple(float(v) for v in box))
 
 
 def ocr_page(
