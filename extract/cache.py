@@ -113,12 +113,13 @@ class PreparedTable:
 
 def prepare_all() -> list[Path]:
     """Build every prepared file (``make setup``); returns their paths."""
-    from gongkai.extract.domain.across.places import build_prepared
+    from gongkai.extract.domain.gazetteer import build_prepared
     from gongkai.extract.domain.organisations import vocabulary
     from gongkai.nlp.dictionary import build
 
-    vocabulary()  # the division kinds, cached as they are first read
-    return [build(), build_prepared(), *sorted(cache_dir().glob("division-kinds-*.marshal"))]
+    paths = [build(), build_prepared()]
+    vocabulary()  # what the organisation vocabulary derives from the table, prepared as it is first read
+    return paths + sorted(cache_dir().glob("division-vocabulary-*.table"))
 
 
 if __name__ == "__main__":

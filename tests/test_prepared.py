@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gongkai.extract.cache import PreparedTable
-from gongkai.extract.domain.across import places
+from gongkai.extract.domain import gazetteer
 from tests.conftest import SHARED
 
 
@@ -112,18 +112,38 @@ def test_an_unwritable_cache_folder_costs_time_not_answers(tmp_path):
 
 @pytest.fixture(scope="module")
 def gazetteers(tmp_path_factory):
-    path = places.build_prepared(tmp_path_factory.mktemp("cache") / "gazetteer.table")
-    return places._prepared(path), places._load()
+    path = gazetteer.build_prepared(tmp_path_factory.mktemp("cache") / "gazetteer.table")
+    return gazetteer.prepared(path), gazetteer.load()
 
 
-def test_the_prepared_gazetteer_places_names_as_the_whole_one(gazetteers):
+def test_the_prepared_gazetteer_is_the_whole_one(gazetteers):
     prepared, whole = gazetteers
-    names = [d.name for i, d in enumerate(whole.divisions.values()) if i % 97 == 0]
-    for name in [*names, "淮安市洪泽区人民政府", "重庆市大足区宝顶镇人民政府", "金山镇", "洪泽县政府办公室",
-                 "西咸新区底张街道办事处", "江苏省人民政府办公厅", "国务院办公厅"]:
-        assert places.resolve_place(name, "淮安市", gaz=prepared) == places.resolve_place(name, "淮安市", gaz=whole)
     assert len(prepared.divisions) == len(whole.divisions)
-    assert sorted(prepared.by_stem) == sorted(whole.by_stem)
+    for i, (code, d) in enumerate(whole.divisions.items()):
+        if i % 37 == 0:
+            assert prepared.divisions[code] == d
+            assert prepared.by_name[d.name] == whole.by_name[d.name]
+            assert prepared.path(d) == whole.path(d)
+    assert "no such place" not in prepared.by_name and prepared.by_name.get("no such place") is None
+
+
+def test_organisations_read_from_the_prepared_tables_as_from_the_whole_one(gazetteers, monkeypatch):
+    from gongkai.extract.domain import organisations
+
+    names = [d.name + "人民政府" for i, d in enumerate(gazetteers[1].divisions.values()) if i % 211 == 0]
+    names += ["淮安市洪泽区人民政府", "重庆市大足区宝顶镇人民政府", "洪泽县政府办公室", "西咸新区底张街道办事处",
+              "江苏省人民政府办公厅", "苏州工业园区管委会", "城乡一体化示范区党政办公室"]
+    prepared = [organisations.classify(n) for n in names]
+    assert isinstance(organisations.vocabulary().gazetteer.divisions, gazetteer.Divisions)
+    organisations.vocabulary.cache_clear()
+    organisations.classify.cache_clear()
+    monkeypatch.setattr(organisations, "gazetteer", lambda: gazetteers[1])
+    try:
+        assert not isinstance(organisations.vocabulary().gazetteer.divisions, gazetteer.Divisions)
+        assert [organisations.classify(n) for n in names] == prepared
+    finally:
+        organisations.vocabulary.cache_clear()
+        organisations.classify.cache_clear()
 
 
 def test_a_prepared_table_that_is_cut_short_is_refused(tmp_path):

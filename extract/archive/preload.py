@@ -10,7 +10,7 @@ tag the narrative.
 from __future__ import annotations
 
 from gongkai.extract.archive.batch import process_job  # noqa: F401 - the task the workers run
-from gongkai.extract.domain.across.places import gazetteer
+from gongkai.extract.domain.gazetteer import gazetteer
 from gongkai.extract.domain.organisations import vocabulary
 from gongkai.extract.domain.schema import schema
 from gongkai.extract.input.readers import pdf  # noqa: F401 - the born-digital reader and pdfium
