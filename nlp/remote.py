@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import sys
 from multiprocessing.connection import Connection
 from types import SimpleNamespace
 from typing import Any
@@ -58,7 +59,7 @@ class AnalyserProcess:
         self._conn: Connection | None = None
         self._proc: Any = None
         self._ready: bool | None = None
-        if "fork" not in mp.get_all_start_methods():
+        if not sys.platform.startswith("linux"):  # forking is Linux's cheap, safe default; elsewhere: here
             return
         ctx = mp.get_context("fork")
         self._conn, child = ctx.Pipe()
