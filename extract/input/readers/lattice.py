@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import cached_property
 
 from gongkai.extract.input.readers import textflow
 from gongkai.extract.input.readers.pdfium_page import Edge
@@ -36,12 +37,12 @@ class FoundTable:
 
     cells: list[BBox]
 
-    @property
+    @cached_property
     def bbox(self) -> BBox:
         c = self.cells
         return (min(b[0] for b in c), min(b[1] for b in c), max(b[2] for b in c), max(b[3] for b in c))
 
-    @property
+    @cached_property
     def rows(self) -> list[list[BBox | None]]:
         ordered = sorted(self.cells, key=lambda b: (b[1], b[0]))
         xs = sorted({b[0] for b in self.cells})

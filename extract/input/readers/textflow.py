@@ -106,8 +106,35 @@ def _word(chars: list[dict]) -> Word:
 
 def extract_text(chars: Sequence[dict]) -> str:
     """A cell's text: ``pdfplumber.utils.extract_text(chars)`` with its defaults."""
+    tops = [c["top"] for c in chars]
+    if tops and max(tops) - min(tops) <= Y_TOLERANCE:
+        return _one_line(chars)
     lines = _clusters(words(chars), lambda w: w[2], Y_TOLERANCE)
     return "\n".join(" ".join(w[0] for w in line) for line in lines)
+
+
+def _one_line(chars: Sequence[dict]) -> str:
+    """``extract_text`` of characters whose tops all lie within the tolerance (most cells): one line,
+    left to right, split at blanks and at gaps (what ``words`` does, without clustering twice)."""
+    out: list[str] = []
+    word: list[str] = []
+    prev = None
+    for c in sorted(chars, key=_x0):
+        t = c["text"]
+        if t.isspace():
+            if word:
+                out.append("".join(word))
+            word, prev = [], None
+            continue
+        if prev is not None and (c["x0"] < prev["x0"] or c["x0"] > prev["x1"] + X_TOLERANCE
+                                 or abs(c["top"] - prev["top"]) > Y_TOLERANCE):
+            out.append("".join(word))
+            word = []
+        word.append(LIGATURES.get(t, t))
+        prev = c
+    if word:
+        out.append("".join(word))
+    return " ".join(out)
 
 
 def text_lines(chars: Sequence[dict]) -> list[tuple[str, float, float, float, float]]:
