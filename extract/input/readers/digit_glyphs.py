@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import operator
 from dataclasses import dataclass
 from functools import cache
 
-import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as R
 from PIL import Image, ImageFilter
@@ -48,7 +48,7 @@ class GlyphVerdict:
     note: str = ""
 
 
-Vector = np.ndarray
+Vector = list[float]
 _INK = [255 if v >= 96 else 0 for v in range(256)]
 
 
@@ -65,11 +65,11 @@ def _vector(bitmap: bytes, width: int, height: int, stride: int) -> Vector | Non
     side = max(w, h)
     square = Image.new("L", (side, side), 0)
     square.paste(glyph, ((side - w) // 2, (side - h) // 2))
-    small = square.resize((GRID, GRID), Image.Resampling.BOX).filter(ImageFilter.GaussianBlur(BLUR))
-    v = np.frombuffer(small.tobytes(), dtype=np.uint8).astype(np.float64)
-    v -= v.mean()
-    norm = float(np.sqrt(v @ v))
-    return v / norm if norm else None
+    values = square.resize((GRID, GRID), Image.Resampling.BOX).filter(ImageFilter.GaussianBlur(BLUR)).tobytes()
+    mean = sum(values) / len(values)
+    centred = [v - mean for v in values]
+    norm = sum(map(operator.mul, centred, centred)) ** 0.5
+    return [v / norm for v in centred] if norm else None
 
 
 def _render(doc, page, font, ch: str) -> tuple[bytes, int, int, int]:
@@ -90,25 +90,23 @@ def _render(doc, page, font, ch: str) -> tuple[bytes, int, int, int]:
 
 
 @cache
-def _references() -> tuple[np.ndarray, np.ndarray]:
-    """The ink maps of every digit in pdfium's built-in fonts, drawn as the page's fonts are (one row
-    each), and the digit of each row."""
+def _references() -> tuple[tuple[int, Vector], ...]:
+    """(digit, ink map) of every digit in pdfium's built-in fonts, drawn as the page's fonts are."""
     doc = pdfium.PdfDocument.new()
     page = doc.new_page(200, 200)
-    rows, digits = [], []
+    out = []
     try:
         for name in _REFERENCE_FONTS:
             font = R.FPDFText_LoadStandardFont(doc.raw, name.encode())
             for d, ch in enumerate(DIGITS):
                 v = _vector(*_render(doc.raw, page.raw, font, ch))
                 if v is not None:
-                    rows.append(v)
-                    digits.append(d)
+                    out.append((d, v))
             R.FPDFFont_Close(font)
     finally:
         page.close()
         doc.close()
-    return np.vstack(rows), np.array(digits)
+    return tuple(out)
 
 
 Outcome = tuple[str, str]
@@ -151,9 +149,11 @@ def _judge_glyph(ch: str, v: Vector | None) -> Outcome:
     """Whether glyph ``v`` looks like the digit ``ch`` it is drawn for, like another, or like none."""
     if v is None:
         return "unsure", f"no glyph drawn for {ch}"
-    references, digits = _references()
-    scores = references @ v
-    best = [float(scores[digits == d].max(initial=-1.0)) for d in range(10)]
+    best = [-1.0] * 10
+    for d, ref in _references():  # no numpy: a one-report command would import it for this alone
+        score = sum(map(operator.mul, v, ref))
+        if score > best[d]:
+            best[d] = score
     claimed = int(ch)
     top = max(range(10), key=best.__getitem__)
     if best[claimed] >= AGREE_MIN and best[claimed] >= best[top] - AGREE_SLACK:
