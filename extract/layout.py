@@ -136,8 +136,9 @@ class PageText(Protocol):
 
     def pieces(self) -> list[Piece]: ...
 
-    def read_at(self, box: BBox) -> Piece | None:
-        """What is printed in ``box`` (reading frame) that no piece covers: None where nothing is."""
+    def read_at(self, box: BBox, number: bool = False) -> Piece | None:
+        """What is printed in ``box`` (reading frame) that no piece covers: None where nothing is.
+        ``number``: a number is expected there (a short misreading is read for digits too)."""
         ...
 
 

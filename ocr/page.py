@@ -145,9 +145,11 @@ class PageText:
             self.done.update(readings)
         return [(b, self.done[b]) for b in self.boxes if self.done[b].text]
 
-    def read_box(self, box: Box) -> tuple[Box, Reading] | None:
+    def read_box(self, box: Box, number: bool = False) -> tuple[Box, Reading] | None:
         """What is printed inside ``box`` where the detector found no line (it drops a lone faint
-        "0"): None when there is no ink there but specks; else the ink's box and its reading."""
+        "0"): None when there is no ink there but specks; else the ink's box and its reading (empty,
+        confidence 0, where the ink reads as nothing). ``number``: the caller expects a number
+        there, so a short reading that is none ("Q" for a faint "0") is read for digits too."""
         h, w = self.image.shape[:2]
         x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), min(w, box[2]), min(h, box[3])
         if x1 - x0 < 4 or y1 - y0 < 4:
@@ -161,11 +163,13 @@ class PageText:
         crop = _stitch([_pad(self.image[b:d, a:c]) for a, b, c, d in parts])
         r = self.reader.prose.recognize([crop])[0]
         squeezed = r.text.strip().replace(" ", "")
-        if not squeezed:
-            return None
-        if not _NUMERICISH.match(squeezed):
+        if not squeezed:  # ink the engines cannot read: not a blank
+            return ink_box, Reading("", 0.0, [], r.engine)
+        numeric = _NUMERICISH.match(squeezed)
+        if not numeric and not (number and len(squeezed) <= _SHORT):
             return ink_box, Reading(r.text.strip(), _line_confidence(r), [], r.engine)
-        readings = {ink_box: _as_number(r, squeezed)}
+        first = _as_number(r, squeezed) if numeric else Reading(squeezed, _line_confidence(r), [], r.engine)
+        readings = {ink_box: first}
         a, b, c, d = ink_box
         self.reader._check_numbers([ink_box], readings, {ink_box: _pad(self.image[b:d, a:c], share=False)})
         return ink_box, readings[ink_box]
@@ -427,6 +431,8 @@ def _as_number(r: Reading, squeezed: str) -> Reading:
     return Reading(text, conf, list(alts.items()), r.engine)
 
 
+_SHORT = 3
+"""A reading this short where a number is expected may be a number the prose engine misread."""
 _SLASHES = {"/", "／", "\\"}
 """A printed blank some reports use instead of a dash or 0."""
 _DASHES = {"一", "—", "——", "–", "－", "-", "--", "_", "~", "一一"}
