@@ -17,14 +17,12 @@ from gongkai.extract.archive.inputs import display_path, read_file
 from gongkai.extract.domain.mapping import Mapping, map_tables
 from gongkai.extract.domain.metadata import find_metadata
 from gongkai.extract.domain.model import (
-    CellValue,
     ErrorRecord,
     Finding,
     PageRecord,
     Report,
     SectionText,
     Source,
-    TableRecord,
 )
 from gongkai.extract.domain.repair import repair_cells
 from gongkai.extract.domain.rules import RuleChecker
@@ -84,13 +82,7 @@ def analyse_bytes(
         t1 = time.perf_counter()
         return doc, _finish(build_report(doc, schema(), src), options, started, t0, t1)
     except GongkaiError as exc:
-        report = failed_report(src, exc, started)
-        if doc is not None:
-            # what the pages said comes first: it is usually why nothing was found
-            page_errors = [ErrorRecord(code=e.code, message=e.message, page=e.page) for e in doc.errors]
-            report.errors = page_errors + report.errors
-            report.pages = [_page_record(p) for p in doc.pages]
-        return doc, report
+        return doc, _failed_after_reading(src, exc, started, doc)
 
 
 def analyse_pages(
@@ -118,12 +110,7 @@ def analyse_pages(
         t1 = time.perf_counter()
         return doc, _finish(build_report(doc, schema(), src), options, started, t0, t1)
     except GongkaiError as exc:
-        report = failed_report(src, exc, started)
-        if doc is not None:
-            page_errors = [ErrorRecord(code=e.code, message=e.message, page=e.page) for e in doc.errors]
-            report.errors = page_errors + report.errors
-            report.pages = [_page_record(p) for p in doc.pages]
-        return doc, report
+        return doc, _failed_after_reading(src, exc, started, doc)
 
 
 def build_report(doc: Document, sch: Schema, src: Source) -> Report:
@@ -132,28 +119,14 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
     lines = doc.lines()
     sections, preamble = find_sections(lines)
     meta = find_metadata(lines, sections, preamble)
-    errors = [ErrorRecord(code=e.code, message=e.message, page=e.page) for e in doc.errors]
+    errors = _page_errors(doc)
     top_sections = [s for s in sections if "." not in s]
     if not mapping.cells and len(top_sections) < 2:
         raise NotAReport("neither the six sections nor the standard tables were found")
     checker = RuleChecker(sch)
     repair_cells(mapping.cells, checker)  # OCR cells only: unsure readings chosen by the rules
 
-    cells = {
-        k: CellValue(
-            value=c.value,
-            text=c.text,
-            page=c.page,
-            bbox=c.bbox,
-            source=c.source,
-            method=c.method,
-            confidence=c.confidence,
-            table=c.table,
-            row=c.row,
-            column=c.column,
-        )
-        for k, c in mapping.cells.items()
-    }
+    cells = mapping.cells
     findings: list[Finding] = []
     for issue in mapping.issues:
         if issue.code in _EXTRACTION_CODES:
@@ -196,19 +169,7 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
         errors=errors,
         source=src,
         pages=[_page_record(p) for p in doc.pages],
-        tables=[
-            TableRecord(
-                kind=t.kind,
-                page=t.page,
-                bbox=t.bbox,
-                method=t.method,
-                quality=round(t.quality, 3),
-                rows=t.n_rows,
-                cols=t.n_cols,
-                cells_mapped=t.cells_mapped,
-            )
-            for t in mapping.tables
-        ],
+        tables=mapping.tables,
     )
     return report
 
@@ -287,6 +248,19 @@ def _template_and_missing(mapping: Mapping, sch: Schema, year: int | None) -> tu
                         )
                     )
     return template, variant, findings
+
+
+def _failed_after_reading(src: Source, exc: GongkaiError, started: float, doc: Document | None) -> Report:
+    """A failed report that keeps what the pages said: it comes first, as it is usually why nothing was found."""
+    report = failed_report(src, exc, started)
+    if doc is not None:
+        report.errors = _page_errors(doc) + report.errors
+        report.pages = [_page_record(p) for p in doc.pages]
+    return report
+
+
+def _page_errors(doc: Document) -> list[ErrorRecord]:
+    return [ErrorRecord(code=e.code, message=e.message, page=e.page) for e in doc.errors]
 
 
 def _page_record(p: PageInfo) -> PageRecord:
