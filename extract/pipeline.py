@@ -203,9 +203,8 @@ def _template_and_missing(mapping: Mapping, sch: Schema, year: int | None) -> tu
         found_rows.setdefault(c.table, set()).add(c.row)
     template = mapping.active_template or ("2019" if year and year < 2021 else "2021")
     variant: dict[str, str] = {"active_disclosure": mapping.active_template or "not found"}
-    apps = found_rows.get("applications", set())
-    has_three = bool(apps & {"other_no_correction", "other_unpaid_fee", "other_other"})
-    variant["applications_other"] = "three_rows" if has_three else "one_row" if "other_total" in apps else "not found"
+    forms = {name: v.form_printed(found_rows.get(v.table, set())) for name, v in sch.variants.items()}
+    variant.update({name: form or "not found" for name, form in forms.items()})
     findings: list[Finding] = []
     for table, spec in sch.templates[template].tables.items():
         rows = found_rows.get(table)
@@ -220,9 +219,9 @@ def _template_and_missing(mapping: Mapping, sch: Schema, year: int | None) -> tu
             )
             continue
         expected = set(spec.rows)
-        if table == "applications":
-            expected -= {"other_no_correction", "other_unpaid_fee", "other_other", "other_total"}
-            expected |= {"other_no_correction", "other_unpaid_fee", "other_other"} if has_three else {"other_total"}
+        for name, v in sch.variants.items():
+            if v.table == table:  # the rows of the form it prints, not of the others
+                expected = (expected - v.rows) | set(v.forms[forms[name] or v.otherwise])
         labels = {r.id: r.label for t in sch.templates.values() for r in t.tables[table].rows.values()}
         order = {r: i for i, r in enumerate(labels)}
         for row in sorted(expected - rows, key=lambda r: order.get(r, len(order))):

@@ -75,25 +75,18 @@ def _wide_views() -> str:
             f"CREATE OR REPLACE VIEW {table}_wide AS SELECT report_id, row_name, {select} "
             f"FROM cells WHERE table_name = '{table}' GROUP BY report_id, row_name"
         )
-    totals = """
+    columns = []
+    for name, t in sch.totals.items():
+        if t.is_glob:
+            prefix = t.row.rstrip("*").replace("_", "\\_")
+            columns.append(f"sum(c.value) FILTER (WHERE c.table_name = '{t.table}' AND c.column_name = '{t.column}'\n"
+                           f"                           AND c.row_name LIKE '{prefix}%' ESCAPE '\\') AS {name}")
+        else:
+            columns.append(f"max(c.value) FILTER (WHERE c.cell_id = '{t.id}') AS {name}")
+    totals = f"""
     CREATE OR REPLACE VIEW report_totals AS
     SELECT r.report_id, r.organization, r.year, r.level, r.template, r.status,
-      max(c.value) FILTER (WHERE c.cell_id = 'applications.new_received.total') AS new_received,
-      max(c.value) FILTER (WHERE c.cell_id = 'applications.carried_over.total') AS carried_over,
-      max(c.value) FILTER (WHERE c.cell_id = 'applications.granted.total') AS granted,
-      max(c.value) FILTER (WHERE c.cell_id = 'applications.partially_granted.total') AS partially_granted,
-      sum(c.value) FILTER (WHERE c.table_name = 'applications' AND c.column_name = 'total'
-                           AND c.row_name LIKE 'denied\\_%' ESCAPE '\\') AS denied,
-      sum(c.value) FILTER (WHERE c.table_name = 'applications' AND c.column_name = 'total'
-                           AND c.row_name LIKE 'unavailable\\_%' ESCAPE '\\') AS unavailable,
-      max(c.value) FILTER (WHERE c.cell_id = 'applications.unavailable_not_held.total') AS not_held,
-      sum(c.value) FILTER (WHERE c.table_name = 'applications' AND c.column_name = 'total'
-                           AND c.row_name LIKE 'rejected\\_%' ESCAPE '\\') AS rejected,
-      max(c.value) FILTER (WHERE c.cell_id = 'applications.total_processed.total') AS total_processed,
-      max(c.value) FILTER (WHERE c.cell_id = 'applications.carried_forward.total') AS carried_forward,
-      max(c.value) FILTER (WHERE c.cell_id = 'review_litigation.review.total') AS reviews,
-      sum(c.value) FILTER (WHERE c.table_name = 'review_litigation' AND c.column_name = 'total'
-                           AND c.row_name LIKE 'litigation\\_%' ESCAPE '\\') AS lawsuits,
+      {(',' + chr(10) + '      ').join(columns)},
       (SELECT count(*) FROM findings f WHERE f.report_id = r.report_id AND f.severity = 'error'
          AND f.rule NOT LIKE 'missing.%' AND f.rule NOT LIKE 'unreadable.%') AS rule_violations
     FROM reports r LEFT JOIN cells c USING (report_id)
