@@ -113,3 +113,16 @@ def test_level(org, level):
 def test_clean_text_drops_layout_spaces_only():
     assert clean_text("号 ， 邮 编 ： 223100 ， 电 话") == "号，邮编：223100，电话"
     assert clean_text("2023 年 hzzwgk@126.com 和 Word 2019") == "2023年hzzwgk@126.com和Word 2019"
+
+
+def test_one_list_of_organisation_endings_for_signatures_and_body_names():
+    """sections.py and metadata.py once kept their own lists: a signature naming a city or district was
+    section text, and a body named 中心/研究所 in the text was never found (data/organisations.yaml now)."""
+    text = (
+        "一、总体情况\n2024年，某某市公共资源交易中心政府信息公开工作稳步推进。\n"
+        "六、其他需要报告的事项\n本机关无其他需要报告的事项。\n某某市洪泽区\n2025年1月20日\n"
+    )
+    lines = _lines(text)
+    sections, preamble = find_sections(lines)
+    assert sections["other_matters"].text == "本机关无其他需要报告的事项。"
+    assert find_metadata(lines, sections, preamble).organization == "某某市公共资源交易中心"

@@ -22,14 +22,11 @@ from gongkai.extract.domain.labels import best_match, normalize
 from gongkai.extract.domain.model import CellValue, TableRecord
 from gongkai.extract.domain.numbers import parse_cell
 from gongkai.extract.domain.schema import TABLES, Schema, TableSpec
+from gongkai.extract.domain.sections import TOP
 from gongkai.extract.layout import Cell, Document, Table, TextLine
 
-# Section headings of the table sections: a hint for which table follows.
-_TABLE_HEADINGS = {
-    "二、": "active_disclosure",
-    "三、": "applications",
-    "四、": "review_litigation",
-}
+# Section headings of the table sections (二、 三、 四、, sections.TOP): a hint for which table follows.
+_TABLE_HEADINGS = {f"{number}、": sid for sid, number, _ in TOP if sid in TABLES}
 
 
 @dataclass

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from gongkai.extract.domain.sections import Section, clean_text
+from gongkai.extract.domain.vocabulary import org_endings_pattern
 from gongkai.extract.layout import TextLine
 
 _TITLE = re.compile(
@@ -19,10 +20,10 @@ _TITLE = re.compile(
 _TITLE_TAIL = re.compile(r"(政府信息)?公开(工作)?(年度)?报\s*告")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?")
 _ORG_IN_BODY = re.compile(
-    r"(?:^|[，,。；;：:“\s（(])(?:\d{4}年)?([\u4e00-\u9fff]{2,20}?(?:人民政府|街道办事处|街道|镇|乡|区|县|市|局|委员会|办公室|厅))"
+    r"(?:^|[，,。；;：:“\s（(])(?:\d{4}年)?([\u4e00-\u9fff]{2,20}?" + org_endings_pattern() + ")"
     r"(?=政务公开|政府信息公开|信息公开)"
 )
-_ORG_SUFFIX = re.compile(r"(人民政府|街道办事处|街道|镇|乡|区|县|市|局|委员会|办公室|厅)$")
+_ORG_SUFFIX = re.compile(org_endings_pattern() + "$")
 _LEVELS = [
     (re.compile(r"街道(办事处)?$"), "街道"),
     (re.compile(r"[镇乡](人民政府)?$"), "乡镇"),

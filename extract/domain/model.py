@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from gongkai.extract.layout import PageDecision, PageReason
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -128,10 +130,6 @@ class Source(BaseModel):
     bytes: int | None = None
 
 
-PageDecision = Literal["text", "ocr", "mixed"]
-PageReason = Literal[
-    "no_text", "garbage_pua", "garbage_mojibake", "implausible_text", "digit_mismatch", "partial_coverage"
-]
 
 
 class PageRecord(BaseModel):

@@ -74,6 +74,8 @@ def _passages(report: Report) -> list[tuple[str, int, int, list[str] | None]]:
 
 def analyse_narrative(report: Report, analyse: Callable | None = None) -> None:
     """Fill ``items``, ``sentences`` and ``facts`` of ``report`` and add mismatch findings (in place)."""
+    from gongkai.nlp.components import ITEM_SECTION  # an item's label -> its sentences' section label
+
     if analyse is None:
         from gongkai.nlp.analyse import analyse
     started = time.perf_counter()
@@ -87,9 +89,8 @@ def analyse_narrative(report: Report, analyse: Callable | None = None) -> None:
             sentences.append(Sentence(section=s.section, section_id=sid, start=a + s.start, end=a + s.end,
                                       text=s.text, confidence=round(s.confidence, 3), source=s.source))
         for it in res.items:
-            items.append(Item(label=it.label, topic=it.topic, section="problems" if it.label == "problem"
-                              else "improvements", text=it.text, start=a + it.start, end=a + it.end,
-                              confidence=round(it.confidence, 3), section_id=sid))
+            items.append(Item(label=it.label, topic=it.topic, section=ITEM_SECTION[it.label], text=it.text,
+                              start=a + it.start, end=a + it.end, confidence=round(it.confidence, 3), section_id=sid))
         for f in res.facts:
             facts.append(Fact(kind=f.kind, value=f.value, text=f.text, section_id=sid, start=a + f.start,
                               end=a + f.end, approximate=f.approximate))

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from gongkai.extract.domain.labels import normalize
+from gongkai.extract.domain.vocabulary import org_endings_pattern
 from gongkai.extract.layout import TextLine
 
 # (id, numbering, key words any of which identifies it)
@@ -40,7 +41,7 @@ _CHROME = re.compile(
 )
 # what a browser's "copy" leaves of a page's form elements
 _FORM_MARKERS = {"窗体顶端", "窗体底端"}
-_ORG_SUFFIX = re.compile(r"(人民政府|办公室|办事处|委员会|局|厅|镇|乡|街道|中心|院|所|署|公司|政府)$")
+_ORG_SUFFIX = re.compile(org_endings_pattern() + "$")
 
 
 @dataclass
