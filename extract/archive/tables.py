@@ -1,0 +1,319 @@
+"""The results database's tables, derived in this one place from the models they store.
+
+A table's columns are the fields of a pydantic model (``cells`` from ``CellValue``, ``items``
+from ``Item`` …, ``documents`` from ``DocumentRecord``, ``reports`` from the scalar fields of
+``Report``), with the DuckDB and Arrow types their annotations say. A field added to a model
+is a column of the next database, and a database written before it gains the column when a
+run opens it (``migrate``); a column whose type no longer fits stops the run with
+``E_DB_SCHEMA`` and what to do. Rows go in by column name, as Arrow tables, never by position.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Union
+
+import duckdb
+import pyarrow as pa
+from pydantic import BaseModel, Field
+
+from gongkai.extract.domain.model import ErrorRecord, Report, Status
+from gongkai.extract.domain.schema import TABLES, schema
+from gongkai.extract.errors import GongkaiError
+
+SQL_NAMES = {
+    "table": "table_name",
+    "row": "row_name",
+    "column": "column_name",
+    "where": "where_ref",
+    "start": "start_char",
+    "end": "end_char",
+}
+"""Fields named by SQL key words (or by words that read badly in SQL) get these column names."""
+
+
+class DocumentRecord(BaseModel):
+    """One input file of a run: the ``documents`` table's row (the worker makes it beside the report)."""
+
+    key: str = Field(description="The input's identity: its path, or archive!member.")
+    path: str
+    member: str | None = None
+    sha256: str | None = None
+    size: int | None = None
+    mtime: float | None = None
+    format: str | None = None
+    pages: int | None = None
+    status: Status = "failed"
+    error_code: str | None = None
+    error_message: str | None = None
+    report_id: str | None = None
+    duplicate_of: str | None = Field(None, description="Key of the document whose report this one repeats.")
+    seconds: float | None = None
+    extractor_version: str | None = None
+    processed_at: dt.datetime | None = None
+
+
+class SchemaMismatch(GongkaiError):
+    code = "E_DB_SCHEMA"
+    hint = (
+        "the database was written by a gongkai whose tables differ in a way it cannot migrate: "
+        "write this run to a new file (--db new.duckdb), or export the old one (gongkai export) and start anew"
+    )
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    field: str | None
+    """The model field it stores; None for a column the writer fills (report_id, key …)."""
+    sql: str
+    arrow: pa.DataType
+    json: bool = False
+    """A dict field, stored as JSON text."""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    primary_key: str | None = None
+
+    def ddl(self) -> str:
+        cols = ", ".join(f"{c.name} {c.sql}" for c in self.columns)
+        pk = f", PRIMARY KEY ({self.primary_key})" if self.primary_key else ""
+        return f"CREATE TABLE IF NOT EXISTS {self.name} ({cols}{pk})"
+
+    @property
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema([(c.name, c.arrow) for c in self.columns])
+
+    def data(self, records: Sequence[BaseModel], **given: Any) -> dict[str, list[Any]]:
+        """The records' rows, column by column: the writer's own columns from ``given`` (one value
+        for every row, or a list of one per row), the rest from the records' fields."""
+        out: dict[str, list[Any]] = {}
+        n = len(records)
+        for c in self.columns:
+            if c.field is None:
+                v = given[c.name]
+                out[c.name] = v if isinstance(v, list) else [v] * n
+            elif c.json:
+                out[c.name] = [None if (x := getattr(r, c.field)) is None else json.dumps(x, ensure_ascii=False)
+                               for r in records]
+            else:
+                out[c.name] = [getattr(r, c.field) for r in records]
+        return out
+
+    def arrow(self, parts: Iterable[dict[str, list[Any]]]) -> pa.Table:
+        """Column data (as ``data`` gives it) of several documents as one Arrow table."""
+        parts = list(parts)
+        return pa.Table.from_arrays(
+            [pa.array([v for p in parts for v in p[c.name]], type=c.arrow) for c in self.columns],
+            schema=self.arrow_schema,
+        )
+
+
+_SCALARS: dict[type, tuple[str, pa.DataType]] = {
+    str: ("VARCHAR", pa.string()),
+    bool: ("BOOLEAN", pa.bool_()),
+    int: ("BIGINT", pa.int64()),
+    float: ("DOUBLE", pa.float64()),
+    dt.date: ("DATE", pa.date32()),
+    dt.datetime: ("TIMESTAMP", pa.timestamp("us")),
+}
+
+
+def _types(annotation: Any) -> tuple[str, pa.DataType, bool] | None:
+    """(DuckDB type, Arrow type, stored as JSON) of a field's annotation; None when it is no column
+    (a nested model, or a list or dict of them: those are tables of their own or stay in the JSON)."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        if set(inner) == {int, float}:
+            return "DOUBLE", pa.float64(), False
+        return _types(inner[0]) if len(inner) == 1 else None
+    if origin is Literal:
+        return _types(type(args[0]))
+    if origin in (tuple, list):
+        item = _types(args[0]) if args else None
+        if item is None or item[2] or item[0].endswith("[]"):
+            return None
+        return f"{item[0]}[]", pa.list_(item[1]), False
+    if origin is dict:
+        value = args[1] if len(args) > 1 else None
+        return None if _is_model(value) else ("JSON", pa.string(), True)
+    if _is_model(annotation):
+        return None
+    if annotation in _SCALARS:
+        return (*_SCALARS[annotation], False)
+    raise TypeError(f"no DuckDB type for {annotation!r}: say in tables.py how it is stored")
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def fields(model: type[BaseModel], first: Iterable[str] = ()) -> list[Column]:
+    """The columns of a model's fields (``first`` leading), each under its SQL name."""
+    names = [n for n, f in model.model_fields.items() if not f.exclude]
+    lead = [n for n in first if n in names]
+    out = []
+    for name in lead + [n for n in names if n not in lead]:
+        t = _types(model.model_fields[name].annotation)
+        if t is not None:
+            out.append(Column(SQL_NAMES.get(name, name), name, t[0], t[1], t[2]))
+    return out
+
+
+def given(name: str, annotation: type) -> Column:
+    """A column the writer fills (a parent's key, a dict's key, a count)."""
+    sql, arrow, is_json = _types(annotation) or ("VARCHAR", pa.string(), False)
+    return Column(name, None, sql, arrow, is_json)
+
+
+def _child(field: str, key_column: str | None = None, first: Iterable[str] = ()) -> tuple[Table, str | None]:
+    """The table of a list or dict field of ``Report``: named after it, its columns the fields of the
+    model it holds, after report_id (and, for a dict, the column of its keys)."""
+    model = typing.get_args(Report.model_fields[field].annotation)[-1]
+    lead = (REPORT_ID, given(key_column, str)) if key_column else (REPORT_ID,)
+    return Table(field, (*lead, *fields(model, first))), key_column
+
+
+REPORT_ID = given("report_id", str)
+
+DOCUMENTS = Table("documents", tuple(fields(DocumentRecord)), primary_key="key")
+REPORTS = Table(
+    "reports",
+    (
+        REPORT_ID,
+        given("key", str),
+        given("sha256", str),
+        *fields(Report),  # its scalar fields: the lists and dicts of records are the tables below
+        given("n_cells", int),
+        given("n_findings", int),
+        Column("report_json", None, "JSON", pa.string()),
+    ),
+    primary_key="report_id",
+)
+CHILDREN: dict[str, tuple[Table, str | None]] = {
+    "cells": _child("cells", "cell_id", first=("table", "row", "column")),
+    "findings": _child("findings"),
+    "sections": _child("sections", "section_id"),
+    "items": _child("items"),
+    "sentences": _child("sentences"),
+    "facts": _child("facts"),
+}
+"""Report field -> its table, and the column of a dict field's keys."""
+ERRORS = Table("errors", (given("key", str), *fields(ErrorRecord)))
+"""A document's errors (a failed document has no report: they hang on its key)."""
+
+ALL: tuple[Table, ...] = (DOCUMENTS, REPORTS, *(t for t, _ in CHILDREN.values()), ERRORS)
+"""Every table, in the order a document's rows are deleted before it is written anew: children last."""
+
+
+def report_data(report_id: str, key: str, sha256: str | None, report: Report) -> dict[str, dict[str, list[Any]]]:
+    """The column data of every row one report gives, per table (its ``reports`` row and its children)."""
+    out = {
+        "reports": REPORTS.data(
+            [report],
+            report_id=report_id,
+            key=key,
+            sha256=sha256,
+            n_cells=len(report.cells),
+            n_findings=len(report.findings),
+            report_json=report.model_dump_json(),
+        )
+    }
+    for field, (table, key_column) in CHILDREN.items():
+        records = getattr(report, field)
+        if key_column is None:
+            out[table.name] = table.data(records, report_id=report_id)
+        else:
+            out[table.name] = table.data(list(records.values()), report_id=report_id, **{key_column: list(records)})
+    return out
+
+
+# -- creating and migrating -------------------------------------------------------
+
+_INTEGERS = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"}
+
+
+def _fits(have: str, want: str) -> bool:
+    """Whether a column written as ``have`` takes the values of a ``want`` column (INTEGER takes counts)."""
+    return have == want or (have in _INTEGERS and want in _INTEGERS)
+
+
+def migrate(con: duckdb.DuckDBPyConnection, where: str = "the database") -> list[str]:
+    """Create the tables a database lacks and add the columns its tables lack; returns what was added.
+
+    A column of an earlier version's type that cannot take this version's values raises
+    ``SchemaMismatch`` (nothing is changed then)."""
+    have: dict[str, dict[str, str]] = {}
+    for table, column, dtype in con.execute(
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'main' AND table_catalog = current_database()"
+    ).fetchall():
+        have.setdefault(table, {})[column] = dtype
+    bad = [
+        f"{t.name}.{c.name} is {have[t.name][c.name]}, not {c.sql}"
+        for t in ALL
+        if t.name in have
+        for c in t.columns
+        if c.name in have[t.name] and not _fits(have[t.name][c.name], c.sql)
+    ]
+    if bad:
+        raise SchemaMismatch(f"{where}: " + "; ".join(bad))
+    added = []
+    for t in ALL:
+        if t.name not in have:
+            con.execute(t.ddl())
+            added.append(t.name)
+            continue
+        for c in t.columns:
+            if c.name not in have[t.name]:
+                con.execute(f"ALTER TABLE {t.name} ADD COLUMN IF NOT EXISTS {c.name} {c.sql}")
+                added.append(f"{t.name}.{c.name}")
+    return added
+
+
+# -- views ------------------------------------------------------------------------
+
+
+def views() -> str:
+    """The views analysts query: each standard table wide (columns from the data dictionary), and
+    one row of totals per report (columns from the dictionary's ``totals``)."""
+    out = []
+    sch = schema()
+    for table in TABLES:
+        cols: dict[str, None] = {}
+        for t in sch.templates.values():
+            cols.update(dict.fromkeys(t.tables[table].columns))
+        select = ", ".join(f"max(value) FILTER (WHERE column_name = '{c}') AS {c}" for c in cols)
+        out.append(
+            f"CREATE OR REPLACE VIEW {table}_wide AS SELECT report_id, row_name, {select} "
+            f"FROM cells WHERE table_name = '{table}' GROUP BY report_id, row_name"
+        )
+    columns = []
+    for name, t in sch.totals.items():
+        if t.is_glob:
+            prefix = t.row.rstrip("*").replace("_", "\\_")
+            columns.append(f"sum(c.value) FILTER (WHERE c.table_name = '{t.table}' AND c.column_name = '{t.column}'\n"
+                           f"                           AND c.row_name LIKE '{prefix}%' ESCAPE '\\') AS {name}")
+        else:
+            columns.append(f"max(c.value) FILTER (WHERE c.cell_id = '{t.id}') AS {name}")
+    totals = f"""
+    CREATE OR REPLACE VIEW report_totals AS
+    SELECT r.report_id, r.organization, r.year, r.level, r.template, r.status,
+      {(',' + chr(10) + '      ').join(columns)},
+      (SELECT count(*) FROM findings f WHERE f.report_id = r.report_id AND f.severity = 'error'
+         AND f.rule NOT LIKE 'missing.%' AND f.rule NOT LIKE 'unreadable.%') AS rule_violations
+    FROM reports r LEFT JOIN cells c USING (report_id)
+    GROUP BY ALL
+    """
+    out.append(totals)
+    return ";\n".join(out) + ";"
