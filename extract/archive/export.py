@@ -7,11 +7,12 @@ from typing import Literal
 
 import duckdb
 
+from gongkai.extract.archive.tables import ALL
 from gongkai.extract.domain.schema import TABLES
 
 Format = Literal["parquet", "csv", "xlsx", "jsonl"]
 
-LONG = ("documents", "reports", "cells", "findings", "sections", "items", "sentences", "facts", "errors")
+LONG = tuple(t.name for t in ALL)
 WIDE = (*(f"{t}_wide" for t in TABLES), "report_totals")
 
 
