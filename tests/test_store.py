@@ -53,8 +53,8 @@ CREATE TABLE facts (
     start_char INTEGER, end_char INTEGER, cells VARCHAR[]);
 INSERT INTO documents VALUES ('old.pdf', 'old.pdf', NULL, 'abc', 10, 1.0, 'pdf', 3, 'ok', NULL, NULL, 'r_old',
     NULL, 0.5, '0.0.9', '2025-01-01 00:00:00');
-INSERT INTO reports VALUES ('r_old', 'old.pdf', 'abc', '旧县人民政府', 2022, '县', '2021', '{}', 'ok', NULL, '旧报告',
-    1, 0, '{}');
+INSERT INTO reports VALUES ('r_old', 'old.pdf', 'abc', '淮安市洪泽区人民政府', 2022, '区', '2021', '{}', 'ok', NULL,
+    '旧报告', 1, 0, '{"status": "ok", "organization": "淮安市洪泽区人民政府", "year": 2022}');
 INSERT INTO cells VALUES ('r_old', 'applications.new_received.total', 'applications', 'new_received', 'total',
     7, '7', 1, [1.0, 2.0, 3.0, 4.0], NULL, 'text', 1.0);
 INSERT INTO items VALUES ('r_old', 'problem', NULL, 'problems', '旧的问题', 0, 4, 0.9);
@@ -136,7 +136,9 @@ def test_database_of_the_previous_version_opens_gains_the_new_columns_and_keeps_
     con = duckdb.connect(str(db), read_only=True)
     try:
         assert _rows(con, "SELECT count(*) FROM documents") == [(2,)]
-        assert _rows(con, "SELECT organization, year FROM reports WHERE report_id = 'r_old'") == [("旧县人民政府", 2022)]
+        assert _rows(con, "SELECT organization, year FROM reports WHERE report_id = 'r_old'") == [("淮安市洪泽区人民政府", 2022)]
+        # the body across years is filled for the old row too (archive/across.py, from its report_json)
+        assert _rows(con, "SELECT org_key FROM reports WHERE report_id = 'r_old'") == [("320813/人民政府",)]
         assert _rows(con, "SELECT count(*) FROM items WHERE report_id = 'r_old' AND section_id IS NULL") == [(1,)]
         assert _rows(con, "SELECT count(*) FROM sentences WHERE report_id <> 'r_old' AND source IS NULL") == [(0,)]
         # the views analysts query cover the old report and the new one alike

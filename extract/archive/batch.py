@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from gongkai._version import __version__
+from gongkai.extract.archive.across import build_across
 from gongkai.extract.archive.inputs import InputFile, display_path, iter_inputs, load_bytes
 from gongkai.extract.archive.store import Store
 from gongkai.extract.archive.tables import DocumentRecord
@@ -169,6 +170,8 @@ def run_batch(sources: list[Path], ro: RunOptions, progress: Progress | None = N
             summary.statuses["failed"] += 1
             summary.error_codes["E_INTERNAL"] += 1
         summary.statuses, summary.error_codes = +summary.statuses, +summary.error_codes  # no zero counts
+        if not summary.interrupted:
+            build_across(store.con)  # one body over the years: continuity, recurring problems
     summary.seconds = time.perf_counter() - started
     if progress:
         progress("end", summary, len(todo))

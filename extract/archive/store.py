@@ -24,6 +24,7 @@ import duckdb
 import pyarrow as pa
 
 from gongkai.extract.archive.tables import (
+    ACROSS_VIEWS,
     ALL,
     CHILDREN,
     DOCUMENTS,
@@ -68,6 +69,7 @@ class Store:
         try:
             added = migrate(self.con, self.path)
             self.con.execute(views())
+            self.con.execute(ACROSS_VIEWS)
             self._load_index()
         except BaseException:
             self.con.close()

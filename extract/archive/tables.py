@@ -104,6 +104,8 @@ class Table:
             elif c.json:
                 out[c.name] = [None if (x := getattr(r, c.field)) is None else json.dumps(x, ensure_ascii=False)
                                for r in records]
+            elif "." in c.field:
+                out[c.name] = [_get(r, c.field) for r in records]
             else:
                 out[c.name] = [getattr(r, c.field) for r in records]
         return out
@@ -158,16 +160,37 @@ def _is_model(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
+FLATTENED: dict[str, dict[str, str]] = {
+    "place": {"division_code": "division_code", "province": "province", "prefecture": "prefecture",
+              "county": "county", "township": "township", "match": "place_match", "confidence": "place_confidence"},
+}
+"""A nested model a row stores flat: field -> {its field: column}. The rest of it stays in report_json."""
+
+
 def fields(model: type[BaseModel], first: Iterable[str] = ()) -> list[Column]:
-    """The columns of a model's fields (``first`` leading), each under its SQL name."""
+    """The columns of a model's fields (``first`` leading), each under its SQL name; a nested model
+    named in ``FLATTENED`` gives the columns named there."""
     names = [n for n, f in model.model_fields.items() if not f.exclude]
     lead = [n for n in first if n in names]
     out = []
     for name in lead + [n for n in names if n not in lead]:
-        t = _types(model.model_fields[name].annotation)
+        annotation = model.model_fields[name].annotation
+        if name in FLATTENED and _is_model(annotation):
+            for sub, column in FLATTENED[name].items():
+                t = _types(annotation.model_fields[sub].annotation)
+                assert t is not None, f"{name}.{sub}"
+                out.append(Column(column, f"{name}.{sub}", t[0], t[1], t[2]))
+            continue
+        t = _types(annotation)
         if t is not None:
             out.append(Column(SQL_NAMES.get(name, name), name, t[0], t[1], t[2]))
     return out
+
+
+def _get(record: Any, path: str) -> Any:
+    for part in path.split("."):
+        record = getattr(record, part)
+    return record
 
 
 def given(name: str, annotation: type) -> Column:
@@ -308,7 +331,7 @@ def views() -> str:
             columns.append(f"max(c.value) FILTER (WHERE c.cell_id = '{t.id}') AS {name}")
     totals = f"""
     CREATE OR REPLACE VIEW report_totals AS
-    SELECT r.report_id, r.organization, r.year, r.level, r.template, r.status,
+    SELECT r.report_id, r.organization, r.year, r.level, r.body, r.template, r.status,
       {(',' + chr(10) + '      ').join(columns)},
       (SELECT count(*) FROM findings f WHERE f.report_id = r.report_id AND f.severity = 'error'
          AND f.rule NOT LIKE 'missing.%' AND f.rule NOT LIKE 'unreadable.%') AS rule_violations
@@ -317,3 +340,40 @@ def views() -> str:
     """
     out.append(totals)
     return ";\n".join(out) + ";"
+
+
+ACROSS_VIEWS = """
+-- one body over the years (extract/archive/across.py builds the tables that go with them)
+CREATE OR REPLACE VIEW body_years AS
+WITH ranked AS (
+    SELECT *, row_number() OVER (
+        PARTITION BY org_key, year
+        ORDER BY n_cells DESC, n_findings, publication_date DESC NULLS LAST, report_id) AS pick
+    FROM reports WHERE org_key IS NOT NULL AND year IS NOT NULL AND status <> 'failed'
+)
+SELECT org_key, year,
+    any_value(report_id) FILTER (WHERE pick = 1) AS report_id,
+    count(*) AS n_reports,
+    count(*) > 1 AS duplicate,
+    list(report_id ORDER BY pick) AS report_ids,
+    list(DISTINCT organization) AS names,
+    any_value(division_code) FILTER (WHERE pick = 1) AS division_code,
+    any_value(province) FILTER (WHERE pick = 1) AS province,
+    any_value(prefecture) FILTER (WHERE pick = 1) AS prefecture,
+    any_value(county) FILTER (WHERE pick = 1) AS county,
+    any_value(township) FILTER (WHERE pick = 1) AS township,
+    any_value(place_match) FILTER (WHERE pick = 1) AS place_match,
+    any_value(place_confidence) FILTER (WHERE pick = 1) AS place_confidence
+FROM ranked GROUP BY org_key, year;
+
+CREATE OR REPLACE VIEW bodies AS
+SELECT org_key,
+    list(DISTINCT n ORDER BY n) AS names,
+    any_value(division_code) AS division_code,
+    any_value(province) AS province, any_value(prefecture) AS prefecture, any_value(county) AS county,
+    any_value(township) AS township,
+    min(place_confidence) AS place_confidence,
+    list(year ORDER BY year) AS years, count(*) AS n_years, bool_or(duplicate) AS has_duplicates
+FROM body_years, unnest(names) AS t(n)
+GROUP BY org_key;
+"""

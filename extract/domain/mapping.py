@@ -37,6 +37,8 @@ class MapIssue:
     message: str
     page: int | None = None
     cells: list[str] = field(default_factory=list)
+    table: str | None = None
+    """The table kind being read when it happened."""
 
 
 @dataclass
@@ -455,7 +457,7 @@ class TableMapper:
         self.result.cells[cid] = CellValue.printed(cell, parsed.value, table, row, col)
 
     def _issue(self, code: str, message: str, cell: Cell | None, cells: list[str] | None = None) -> None:
-        self.result.issues.append(MapIssue(code, message, cell.page if cell else None, cells or []))
+        self.result.issues.append(MapIssue(code, message, cell.page if cell else None, cells or [], self._last_kind))
 
     def _active_template(self) -> str | None:
         found = [c for c in self.result.cells.values() if c.table == "active_disclosure"]

@@ -42,6 +42,9 @@ class TableSpec:
     id: str
     rows: dict[str, RowSpec]
     columns: dict[str, ColumnSpec]
+    one_line: bool = False
+    """The rows are printed as column groups in the header over a single line of values
+    (the review and litigation table), not each on a line of its own."""
 
     @property
     def nested_header(self) -> bool:
@@ -125,6 +128,39 @@ class CellSum:
 
 
 @dataclass(frozen=True)
+class CellTerm:
+    """One summand of a rule across years: ``this.`` or ``last.`` report, a cell id with one ``*``."""
+
+    report: str
+    """"this" (the later year) or "last"."""
+    cell: str
+    """"applications.carried_over.*": the ``*`` is the line the rule is checked along."""
+    sign: int = 1
+
+    def at(self, line: str) -> str:
+        return self.cell.replace("*", line)
+
+
+@dataclass(frozen=True)
+class ContinuityRuleSpec:
+    """``sum(lhs) == sum(rhs)`` between a body's reports of two consecutive years."""
+
+    id: str
+    severity: str
+    table: str
+    lhs: tuple[CellTerm, ...]
+    rhs: tuple[CellTerm, ...]
+    lines: tuple[str, ...]
+    """What ``*`` stands for: every row (or column) of the table that prints all the rule's cells."""
+    text: str = ""
+
+    @property
+    def along(self) -> str:
+        """"column" when ``*`` is a column (applications.carried_over.*), else "row"."""
+        return "column" if self.lhs[0].cell.endswith(".*") else "row"
+
+
+@dataclass(frozen=True)
 class Schema:
     templates: dict[str, Template]
     rules: tuple[RuleSpec, ...] = field(default_factory=tuple)
@@ -133,6 +169,9 @@ class Schema:
     """The report_totals view: column name -> what it sums."""
     narrative_facts: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     """A count the prose states (nlp fact kind) -> the lists of cells any one of which sums to it."""
+    titles: dict[str, str] = field(default_factory=dict)
+    """The official heading of each table (二、主动公开政府信息情况 …)."""
+    continuity: tuple[ContinuityRuleSpec, ...] = field(default_factory=tuple)
 
     def table(self, template: str, table: str) -> TableSpec:
         return self.templates[template].tables[table]
@@ -163,7 +202,7 @@ def _col(cid: str, d: dict) -> ColumnSpec:
 def _table(tid: str, d: dict) -> TableSpec:
     rows = {k: _row(k, v) for k, v in d["rows"].items()}
     cols = {k: _col(k, v) for k, v in d["columns"].items()}
-    return TableSpec(tid, rows, cols)
+    return TableSpec(tid, rows, cols, d.get("print") == "one_line")
 
 
 _TERM = re.compile(r"sum\((\w+\*)\)|(\w+)")
@@ -187,13 +226,39 @@ def _rule(d: dict, tables: dict[str, TableSpec]) -> RuleSpec:
     return RuleSpec(rid, table, lhs, rhs, along, d.get("text", ""))
 
 
+_CELL_TERM = re.compile(r"([+-]?)\s*(this|last)\.(\w+\.(?:\w+|\*)\.(?:\w+|\*))")
+
+
+def _cell_terms(expr: str) -> tuple[CellTerm, ...]:
+    terms = tuple(
+        CellTerm(m.group(2), m.group(3), -1 if m.group(1) == "-" else 1) for m in _CELL_TERM.finditer(expr)
+    )
+    if not terms or re.sub(_CELL_TERM, "", expr).strip(" +-"):
+        raise ValueError(f"cannot parse continuity rule side {expr!r}")
+    return terms
+
+
+def _continuity_rule(d: dict, tables: dict[str, TableSpec]) -> ContinuityRuleSpec:
+    lhs, rhs = (_cell_terms(s.strip()) for s in d["check"].split("#")[0].split("=="))
+    table = lhs[0].cell.split(".")[0]
+    spec = tables[table]
+    cells = [t.cell for t in lhs + rhs]
+    if any(c.split(".")[0] != table or c.count("*") != 1 for c in cells):
+        raise ValueError(f"{d['id']}: every cell of a continuity rule is in one table with one '*'")
+    if cells[0].endswith(".*"):  # along a column: * is the column, each term names a row
+        lines = tuple(c for c in spec.columns if all(spec.columns[c].applies_to(x.split(".")[1]) for x in cells))
+    else:
+        lines = tuple(r for r in spec.rows if all(spec.columns[x.split(".")[2]].applies_to(r) for x in cells))
+    return ContinuityRuleSpec(d["id"], d.get("severity", "error"), table, lhs, rhs, lines, d.get("text", ""))
+
+
 def _derived(tid: str, d: dict, templates: dict[str, Template], variants: dict[str, Variant]) -> TableSpec:
     """A table ``same_as`` another template's, printing only the ``forms`` named of its variants."""
     base = templates[d["same_as"]].tables[tid]
     drop: set[str] = set()
     for name, form in d.get("forms", {}).items():
         drop |= variants[name].rows - set(variants[name].forms[form])
-    return TableSpec(tid, {k: v for k, v in base.rows.items() if k not in drop}, base.columns)
+    return TableSpec(tid, {k: v for k, v in base.rows.items() if k not in drop}, base.columns, base.one_line)
 
 
 def _template(name: str, raw: dict, templates: dict[str, Template], variants: dict[str, Variant]) -> Template:
@@ -252,6 +317,8 @@ def load_schema(path: Path | None = None) -> Schema:
         variants,
         {k: _cell_sum(v) for k, v in raw.get("totals", {}).items()},
         {k: tuple(tuple(cells) for cells in v) for k, v in raw.get("narrative_facts", {}).items()},
+        dict(raw.get("titles", {})),
+        tuple(_continuity_rule(r, first.tables) for r in raw.get("continuity", [])),
     )
     _check_ids(sch)
     return sch
