@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +19,20 @@ from gongkai.extract.archive import store as store_module
 from gongkai.extract.archive.batch import RunOptions, document_record, run_batch
 from gongkai.extract.archive.inputs import InputFile
 from gongkai.extract.archive.store import Store
-from gongkai.extract.archive.tables import ALL, CHILDREN, REPORTS, SQL_NAMES, SchemaMismatch, fields
-from gongkai.extract.domain.model import CellValue, Report
+from gongkai.extract.archive.tables import (
+    ALL,
+    CHILDREN,
+    CONTINUITY,
+    CORRECTIONS,
+    RECURRING,
+    REPORTS,
+    SQL_NAMES,
+    CorrectionRecord,
+    SchemaMismatch,
+    fields,
+)
+from gongkai.extract.domain.across.recurring import Recurrence
+from gongkai.extract.domain.model import CellValue, Finding, Report
 from tests.conftest import SHARED
 
 SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
@@ -95,6 +109,45 @@ def test_a_field_of_a_model_is_a_column_of_its_table():
     reports = {c.field for c in REPORTS.columns if c.field}
     assert {"status", "organization", "year", "level", "template", "template_variant", "title"} <= reports
     assert not reports & {"cells", "findings", "sections", "items", "sentences", "facts", "errors", "source"}
+
+
+def test_corrections_and_the_across_tables_come_from_their_models_too():
+    """The corrections a person made (CorrectionRecord), the rules across years (Finding with the body and
+    both years), the narrative across years (the Recurrence dataclass): no column list kept by hand."""
+    assert [c.field for c in CORRECTIONS.columns] == list(CorrectionRecord.model_fields)
+    assert {c.field for c in CONTINUITY.columns if c.field} == set(Finding.model_fields)
+    assert {c.field for c in RECURRING.columns if c.field} == {f.name for f in dataclasses.fields(Recurrence)}
+    assert [c.name for c in CONTINUITY.columns if c.field is None] == [
+        "org_key", "year", "report_id", "previous_year", "previous_report_id"]
+    assert [c.name for c in RECURRING.columns] == [  # the order analysts saw before the columns were derived
+        "org_key", "year", "next_year", "kind", "topic", "text", "next_text", "similarity", "report_id",
+        "next_report_id"]
+    assert {c.name: c.sql for c in CORRECTIONS.columns}["correction"] == "JSON"
+
+
+def test_a_correction_in_a_database_of_the_previous_version_is_applied_when_the_file_is_extracted_again(tmp_path):
+    """The corrections table as the version before wrote it by hand, holding a correction of a file not
+    yet in the database: the run keeps the table as it is and stores that file's report corrected."""
+    db = tmp_path / "old.duckdb"
+    sha = hashlib.sha256(SEEDS[0].read_bytes()).hexdigest()
+    con = duckdb.connect(str(db))
+    con.execute("""CREATE TABLE corrections (
+        sha256 VARCHAR, report_id VARCHAR, target VARCHAR, target_id VARCHAR,
+        value DOUBLE, previous DOUBLE, label VARCHAR, previous_label VARCHAR, topic VARCHAR, note VARCHAR,
+        corrected_at TIMESTAMP, imported_at TIMESTAMP, source_path VARCHAR, correction JSON)""")
+    con.execute("INSERT INTO corrections VALUES (?, NULL, 'cell', 'applications.new_received.total', 4321, 7, "
+                "NULL, NULL, NULL, '', NULL, now(), 'seed.txt', ?)",
+                [sha, '{"target": "cell", "id": "applications.new_received.total", "value": 4321}'])
+    con.close()
+    assert run_batch([SEEDS[0]], RunOptions(db=db, workers=1)).statuses == {"ok": 1}
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert _rows(con, "SELECT value, method FROM cells WHERE cell_id = 'applications.new_received.total'") == [
+            (4321.0, "corrected")]
+        assert _rows(con, "SELECT count(*) FROM corrections") == [(1,)]
+    finally:
+        con.close()
+    assert _columns(db)["corrections"] == {c.name: c.sql for c in CORRECTIONS.columns}
 
 
 def test_types_come_from_the_annotations():

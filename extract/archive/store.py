@@ -1,7 +1,8 @@
 """The embedded DuckDB database a batch run writes: whole documents per transaction, in batches.
 
 A document's rows (documents, reports, cells, findings, sections, items, sentences, facts, errors)
-are written together or not at all. Finished documents wait in memory, already turned into
+are written together or not at all; a report someone corrected (``corrections``, never touched
+by a re-run) is stored with the corrections applied. Finished documents wait in memory, already turned into
 Arrow tables, and go in as one transaction per batch (``batch_docs`` documents, or whatever has
 waited ``batch_seconds``): one INSERT per table instead of one per table and document, so the
 writer keeps ahead of the workers. A run killed at any point leaves only whole documents behind
@@ -23,6 +24,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from gongkai.extract.archive.corrections import corrected_report, corrected_targets
 from gongkai.extract.archive.tables import (
     ACROSS_VIEWS,
     ALL,
@@ -30,6 +32,7 @@ from gongkai.extract.archive.tables import (
     DOCUMENTS,
     ERRORS,
     REPORTS,
+    WRITTEN,
     DocumentRecord,
     migrate,
     report_data,
@@ -40,6 +43,7 @@ from gongkai.extract.domain.model import Report
 log = logging.getLogger(__name__)
 
 _CHILD_TABLES = tuple(t.name for t, _ in CHILDREN.values())
+_WRITTEN = {t.name: t for t in WRITTEN}
 
 
 def report_identity(report: Report) -> str:
@@ -88,6 +92,8 @@ class Store:
         self._by_sha: dict[str, list[str]] = {}
         self._owner: dict[str, str] = {}
         """report_id -> key of the document that stored it."""
+        self.corrected = corrected_targets(self.con)
+        """sha256s and report_ids someone corrected (the only documents whose write asks the corrections table)."""
         owners = dict(self.con.execute("SELECT report_id, key FROM reports").fetchall())
         for key, sha, dup in self.con.execute("SELECT key, sha256, duplicate_of FROM documents").fetchall():
             self._index(key, sha if dup is None else None, None)
@@ -160,6 +166,8 @@ class Store:
                 duplicate_of = owner
             else:
                 try:
+                    if doc.sha256 in self.corrected or report_id in self.corrected:
+                        report = corrected_report(self.con, report, doc.sha256, report_id)
                     data = report_data(report_id, doc.key, doc.sha256, report)
                     stored = report_id
                 except _REFUSED:  # e.g. text no encoding can write: one unstorable report must not stop the run
@@ -206,23 +214,29 @@ class Store:
 
     def _commit(self, pending: list[_Pending]) -> None:
         con = self.con
-        incoming = {t.name: t.arrow(p.data[t.name] for p in pending if t.name in p.data) for t in ALL}
+        incoming = {t.name: t.arrow(p.data[t.name] for p in pending if t.name in p.data) for t in WRITTEN}
         keys = [p.doc.key for p in pending]
         con.begin()
         try:
             con.register("_keys", pa.table({"key": pa.array(keys, pa.string())}))
             if con.execute("SELECT count(*) FROM documents WHERE key IN (SELECT key FROM _keys)").fetchall()[0][0]:
                 self._delete(con)  # documents written before (a re-run with --force, a changed file)
-            for t in ALL:
-                if incoming[t.name].num_rows:
-                    con.register("_incoming", incoming[t.name])
-                    con.execute(f"INSERT INTO {t.name} BY NAME SELECT * FROM _incoming")
-                    con.unregister("_incoming")
+            for t in WRITTEN:
+                t.insert(con, incoming[t.name])
             con.unregister("_keys")
             con.commit()
         except BaseException:
             con.rollback()
             raise
+
+    def replace_report(self, report_id: str, key: str, sha256: str | None, report: Report) -> None:
+        """Rewrite one stored report's rows (a corrected report: same identity, same document), inside
+        the caller's transaction."""
+        for t in _CHILD_TABLES:
+            self.con.execute(f"DELETE FROM {t} WHERE report_id = ?", [report_id])
+        self.con.execute("DELETE FROM reports WHERE report_id = ?", [report_id])
+        for name, data in report_data(report_id, key, sha256, report).items():
+            _WRITTEN[name].insert(self.con, _WRITTEN[name].arrow([data]))
 
     @staticmethod
     def _delete(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,8 +1,10 @@
 """The results database's tables, derived in this one place from the models they store.
 
-A table's columns are the fields of a pydantic model (``cells`` from ``CellValue``, ``items``
-from ``Item`` …, ``documents`` from ``DocumentRecord``, ``reports`` from the scalar fields of
-``Report``), with the DuckDB and Arrow types their annotations say. A field added to a model
+A table's columns are the fields of a model (``cells`` from ``CellValue``, ``items`` from
+``Item`` …, ``documents`` from ``DocumentRecord``, ``reports`` from the scalar fields of
+``Report``, ``corrections`` from ``CorrectionRecord``, ``continuity_findings`` from ``Finding``
+and ``recurring_problems`` from ``Recurrence`` with the body and years they are about), with the
+DuckDB and Arrow types their annotations say. A field added to a model
 is a column of the next database, and a database written before it gains the column when a
 run opens it (``migrate``); a column whose type no longer fits stops the run with
 ``E_DB_SCHEMA`` and what to do. Rows go in by column name, as Arrow tables, never by position.
@@ -10,6 +12,7 @@ run opens it (``migrate``); a column whose type no longer fits stops the run wit
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import types
@@ -22,7 +25,8 @@ import duckdb
 import pyarrow as pa
 from pydantic import BaseModel, Field
 
-from gongkai.extract.domain.model import ErrorRecord, Report, Status
+from gongkai.extract.domain.across.recurring import Recurrence
+from gongkai.extract.domain.model import ErrorRecord, Finding, Report, Status
 from gongkai.extract.domain.schema import TABLES, schema
 from gongkai.extract.errors import GongkaiError
 
@@ -58,6 +62,26 @@ class DocumentRecord(BaseModel):
     processed_at: dt.datetime | None = None
 
 
+class CorrectionRecord(BaseModel):
+    """One correction as the database keeps it: the ``corrections`` table's row (archive/corrections.py
+    makes it from the review page's correction; a re-extraction never deletes it)."""
+
+    sha256: str = Field(description="The reviewed input's content hash: how the correction finds its report again.")
+    report_id: str | None = None
+    target: Literal["cell", "item"]
+    target_id: str = Field(description="The cell id, or '<section_id>:<start>-<end>' of an item.")
+    value: float | None = None
+    previous: float | None = Field(None, description="The cell's value before its first correction.")
+    label: str | None = None
+    previous_label: str | None = Field(None, description="The item's label before its first correction.")
+    topic: str | None = None
+    note: str | None = None
+    corrected_at: dt.datetime | None = None
+    imported_at: dt.datetime | None = None
+    source_path: str | None = None
+    correction: dict[str, Any] = Field(description="The correction as the review page saved it.")
+
+
 class SchemaMismatch(GongkaiError):
     code = "E_DB_SCHEMA"
     hint = (
@@ -83,10 +107,12 @@ class Table:
     columns: tuple[Column, ...]
     primary_key: str | None = None
 
-    def ddl(self) -> str:
+    def ddl(self, replace: bool = False) -> str:
+        """CREATE TABLE (IF NOT EXISTS, or OR REPLACE for a table rebuilt whole)."""
         cols = ", ".join(f"{c.name} {c.sql}" for c in self.columns)
         pk = f", PRIMARY KEY ({self.primary_key})" if self.primary_key else ""
-        return f"CREATE TABLE IF NOT EXISTS {self.name} ({cols}{pk})"
+        head = f"CREATE OR REPLACE TABLE {self.name}" if replace else f"CREATE TABLE IF NOT EXISTS {self.name}"
+        return f"{head} ({cols}{pk})"
 
     @property
     def arrow_schema(self) -> pa.Schema:
@@ -109,6 +135,15 @@ class Table:
             else:
                 out[c.name] = [getattr(r, c.field) for r in records]
         return out
+
+    def insert(self, con: duckdb.DuckDBPyConnection, table: pa.Table) -> None:
+        """Insert an Arrow table (``arrow``) by column name."""
+        if table.num_rows:
+            con.register("_incoming", table)
+            try:
+                con.execute(f"INSERT INTO {self.name} BY NAME SELECT * FROM _incoming")
+            finally:
+                con.unregister("_incoming")
 
     def arrow(self, parts: Iterable[dict[str, list[Any]]]) -> pa.Table:
         """Column data (as ``data`` gives it) of several documents as one Arrow table."""
@@ -157,7 +192,15 @@ def _types(annotation: Any) -> tuple[str, pa.DataType, bool] | None:
 
 
 def _is_model(annotation: Any) -> bool:
-    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+    return isinstance(annotation, type) and (issubclass(annotation, BaseModel) or dataclasses.is_dataclass(annotation))
+
+
+def _annotations(model: type) -> dict[str, Any]:
+    """Field -> annotation of a pydantic model (its excluded fields left out) or a dataclass."""
+    if issubclass(model, BaseModel):
+        return {n: f.annotation for n, f in model.model_fields.items() if not f.exclude}
+    hints = typing.get_type_hints(model)
+    return {f.name: hints[f.name] for f in dataclasses.fields(model)}
 
 
 FLATTENED: dict[str, dict[str, str]] = {
@@ -167,17 +210,17 @@ FLATTENED: dict[str, dict[str, str]] = {
 """A nested model a row stores flat: field -> {its field: column}. The rest of it stays in report_json."""
 
 
-def fields(model: type[BaseModel], first: Iterable[str] = ()) -> list[Column]:
-    """The columns of a model's fields (``first`` leading), each under its SQL name; a nested model
-    named in ``FLATTENED`` gives the columns named there."""
-    names = [n for n, f in model.model_fields.items() if not f.exclude]
-    lead = [n for n in first if n in names]
+def fields(model: type, first: Iterable[str] = ()) -> list[Column]:
+    """The columns of a model's fields (a pydantic model's or a dataclass's; ``first`` leading), each
+    under its SQL name; a nested model named in ``FLATTENED`` gives the columns named there."""
+    annotations = _annotations(model)
+    lead = [n for n in first if n in annotations]
     out = []
-    for name in lead + [n for n in names if n not in lead]:
-        annotation = model.model_fields[name].annotation
+    for name in lead + [n for n in annotations if n not in lead]:
+        annotation = annotations[name]
         if name in FLATTENED and _is_model(annotation):
             for sub, column in FLATTENED[name].items():
-                t = _types(annotation.model_fields[sub].annotation)
+                t = _types(_annotations(annotation)[sub])
                 assert t is not None, f"{name}.{sub}"
                 out.append(Column(column, f"{name}.{sub}", t[0], t[1], t[2]))
             continue
@@ -234,9 +277,32 @@ CHILDREN: dict[str, tuple[Table, str | None]] = {
 """Report field -> its table, and the column of a dict field's keys."""
 ERRORS = Table("errors", (given("key", str), *fields(ErrorRecord)))
 """A document's errors (a failed document has no report: they hang on its key)."""
+WRITTEN: tuple[Table, ...] = (DOCUMENTS, REPORTS, *(t for t, _ in CHILDREN.values()), ERRORS)
+"""The tables a document's rows go in (deleted and written anew when it is extracted again)."""
 
-ALL: tuple[Table, ...] = (DOCUMENTS, REPORTS, *(t for t, _ in CHILDREN.values()), ERRORS)
-"""Every table, in the order a document's rows are deleted before it is written anew: children last."""
+CORRECTIONS = Table("corrections", tuple(fields(CorrectionRecord)))
+"""What a person corrected: kept apart from the extraction, applied to it (archive/corrections.py)."""
+
+ALL: tuple[Table, ...] = (*WRITTEN, CORRECTIONS)
+"""Every table a run database keeps (a run creates them, and the columns an older one lacks)."""
+
+CONTINUITY = Table(
+    "continuity_findings",
+    (given("org_key", str), given("year", int), REPORT_ID, given("previous_year", int),
+     given("previous_report_id", str), *fields(Finding)),
+)
+"""A rule across years broken between a body's report of a year and of the year before."""
+RECURRING = Table(
+    "recurring_problems",
+    (given("org_key", str), given("year", int), given("next_year", int),
+     *fields(Recurrence, first=("kind", "topic", "text", "next_text", "similarity")),
+     REPORT_ID, given("next_report_id", str)),
+)
+"""A problem or promise of one year against the statements of the next."""
+ACROSS_STATE = Table("across_state", (given("fingerprint", str), given("built_at", dt.datetime)))
+"""Which reports the two tables above were built from (one row): bookkeeping of the build, no model's record."""
+ACROSS: tuple[Table, ...] = (CONTINUITY, RECURRING, ACROSS_STATE)
+"""Tables rebuilt whole from the others (extract/archive/across.py), never migrated."""
 
 
 def report_data(report_id: str, key: str, sha256: str | None, report: Report) -> dict[str, dict[str, list[Any]]]:
