@@ -24,6 +24,8 @@ from gongkai.extract.archive.tables import (
     CHILDREN,
     CONTINUITY,
     CORRECTIONS,
+    FLATTENED,
+    PLACE,
     RECURRING,
     REPORTS,
     SQL_NAMES,
@@ -123,6 +125,15 @@ def test_corrections_and_the_across_tables_come_from_their_models_too():
         "org_key", "year", "next_year", "kind", "topic", "text", "next_text", "similarity", "report_id",
         "next_report_id"]
     assert {c.name: c.sql for c in CORRECTIONS.columns}["correction"] == "JSON"
+
+
+def test_the_across_views_carry_every_column_of_the_flattened_place():
+    assert tuple(FLATTENED["place"].values()) == PLACE and "place_match" in PLACE
+    with Store(":memory:") as store:
+        for view in ("body_years", "bodies"):
+            cols = [r[0] for r in store.con.execute(f"DESCRIBE {view}").fetchall()]
+            assert set(PLACE) <= set(cols), view
+            assert set(PLACE) <= {c.name for c in REPORTS.columns}
 
 
 def test_a_correction_in_a_database_of_the_previous_version_is_applied_when_the_file_is_extracted_again(tmp_path):

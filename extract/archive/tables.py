@@ -408,7 +408,12 @@ def views() -> str:
     return ";\n".join(out) + ";"
 
 
-ACROSS_VIEWS = """
+PLACE = tuple(FLATTENED["place"].values())
+"""The reports columns of the body's place, as the across views carry them."""
+_LEAST_SURE = {"place_confidence": "min"}
+"""How ``bodies`` folds a place column over a body's years (any one year's value otherwise: they agree)."""
+
+ACROSS_VIEWS = f"""
 -- one body over the years (extract/archive/across.py builds the tables that go with them)
 CREATE OR REPLACE VIEW body_years AS
 WITH ranked AS (
@@ -423,22 +428,13 @@ SELECT org_key, year,
     count(*) > 1 AS duplicate,
     list(report_id ORDER BY pick) AS report_ids,
     list(DISTINCT organization) AS names,
-    any_value(division_code) FILTER (WHERE pick = 1) AS division_code,
-    any_value(province) FILTER (WHERE pick = 1) AS province,
-    any_value(prefecture) FILTER (WHERE pick = 1) AS prefecture,
-    any_value(county) FILTER (WHERE pick = 1) AS county,
-    any_value(township) FILTER (WHERE pick = 1) AS township,
-    any_value(place_match) FILTER (WHERE pick = 1) AS place_match,
-    any_value(place_confidence) FILTER (WHERE pick = 1) AS place_confidence
+    {", ".join(f"any_value({c}) FILTER (WHERE pick = 1) AS {c}" for c in PLACE)}
 FROM ranked GROUP BY org_key, year;
 
 CREATE OR REPLACE VIEW bodies AS
 SELECT org_key,
     list(DISTINCT n ORDER BY n) AS names,
-    any_value(division_code) AS division_code,
-    any_value(province) AS province, any_value(prefecture) AS prefecture, any_value(county) AS county,
-    any_value(township) AS township,
-    min(place_confidence) AS place_confidence,
+    {", ".join(f"{_LEAST_SURE.get(c, 'any_value')}({c}) AS {c}" for c in PLACE)},
     list(year ORDER BY year) AS years, count(*) AS n_years, bool_or(duplicate) AS has_duplicates
 FROM body_years, unnest(names) AS t(n)
 GROUP BY org_key;
