@@ -30,6 +30,7 @@ from .dewarp import find_bend
 from .engines import Engine
 from .geometry import STANDARD_SHORT_SIDE, Upright, upright
 from .grid import find_grids, line_masks, ruling_ink
+from .marks import DASH_READINGS, SLASHES
 from .preprocess import Seal, binarize_inv, clean, lift_grey_seals, normalise_crop
 from .types import Box, Grid, GridCell, Line, Reading
 
@@ -379,7 +380,7 @@ class PageReader:
                     readings[(t, k)] = Reading("", UNDER_SEAL_BLANK if under_seal else 1.0, [], "blank")
                     continue
                 squeezed = r.text.strip().replace(" ", "")
-                if squeezed in _DASHES:  # a printed blank: "—" read as 一 would pass for a label
+                if squeezed in DASH_READINGS:  # a printed blank: "—" read as 一 would pass for a label
                     readings[(t, k)] = Reading("—", r.confidence, [], r.engine)
                     continue
                 # a lone "0" read as "()" by one engine is still a number to check with the other
@@ -433,10 +434,6 @@ def _as_number(r: Reading, squeezed: str) -> Reading:
 
 _SHORT = 3
 """A reading this short where a number is expected may be a number the prose engine misread."""
-_SLASHES = {"/", "／", "\\"}
-"""A printed blank some reports use instead of a dash or 0."""
-_DASHES = {"一", "—", "——", "–", "－", "-", "--", "_", "~", "一一"}
-"""What a cell holding only a dash (a printed blank) reads as."""
 _EDGE_SPECKS = "·.,:;'`‘’\"“”、。，"
 
 
@@ -466,7 +463,7 @@ def _combine(first: Reading, other: Reading) -> Reading:
     if other.text and not _NUMERICISH.match(first.text):
         # the first reading is not a number at all ("()" for a blurred "0"): the digits reading stands
         return Reading(other.text, other.confidence * 0.8, [], other.engine)
-    if first.text in _SLASHES and other.text == "1":
+    if first.text in SLASHES and other.text == "1":
         # a printed "/" (a blank) is a thin stroke the digits-only engine can only call 1
         alts[other.text] = max(alts.get(other.text, 0.0), 0.5 * other.confidence)
         return Reading(first.text, first.confidence * (1.0 - 0.3 * other.confidence),
@@ -487,7 +484,7 @@ def _combine(first: Reading, other: Reading) -> Reading:
     return Reading(a.text, conf, sorted(alts.items(), key=lambda x: -x[1]), a.engine)
 
 
-_STROKES = {"1", "/", "l", "I", "L", "|", "\\", "／"}
+_STROKES = SLASHES | {"1", "l", "I", "L", "|"}
 """What one straight stroke reads as: a 1 or a slash (a printed blank), told apart by its slant."""
 
 

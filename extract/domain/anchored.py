@@ -29,7 +29,7 @@ from statistics import median
 from rapidfuzz import fuzz
 
 from gongkai.extract.domain.labels import normalize, split_label
-from gongkai.extract.domain.numbers import parse_cell
+from gongkai.extract.domain.numbers import is_value, parse_cell
 from gongkai.extract.domain.schema import Schema, TableSpec
 from gongkai.extract.layout import Cell, PageText, Piece
 
@@ -77,10 +77,6 @@ class AnchoredTable:
 
 
 # -- pieces -------------------------------------------------------------------
-
-
-def _is_value(text: str) -> bool:
-    return parse_cell(text).kind != "text"
 
 
 def _cjk(text: str) -> int:
@@ -328,12 +324,12 @@ class _Reader:
     def page(self, text: PageText) -> None:
         self.text = text
         pieces = text.pieces()
-        values = [p for p in pieces if p.text.strip() and _is_value(p.text)]
+        values = [p for p in pieces if p.text.strip() and is_value(p.text)]
         if not values:
             return
         unit = median(p.height for p in values)
         rows_at = [
-            p.cy for p in pieces if not _is_value(p.text) and _best_row_score(p.text, self.spec) > LABEL_THRESHOLD
+            p.cy for p in pieces if not is_value(p.text) and _best_row_score(p.text, self.spec) > LABEL_THRESHOLD
         ]
         bands = _bands(values, unit, rows_at)
         if self.spec.one_line:
@@ -344,7 +340,7 @@ class _Reader:
     # -- tables printed a row per line ------------------------------------------
     def _rows(self, pieces: list[Piece], bands: list[_Band], unit: float) -> None:
         spec = self.spec
-        labels = [p for p in pieces if not _is_value(p.text) and _cjk(p.text) >= 1]
+        labels = [p for p in pieces if not is_value(p.text) and _cjk(p.text) >= 1]
         assigned = _align_labels(_blocks(labels, _all_row_labels(spec)), spec, bands, unit)
         rows = [r for r in spec.rows if r in assigned]
         if not rows:
@@ -377,7 +373,7 @@ class _Reader:
         """The line of values under the header that names the row groups and their columns; the
         header may end a page and its values (or the rest of it) begin the next."""
         slots = [(r, c.id) for r in self.spec.rows for c in self.spec.columns_for(r)]
-        words = [p for p in pieces if not _is_value(p.text) and _cjk(p.text) >= 1]
+        words = [p for p in pieces if not is_value(p.text) and _cjk(p.text) >= 1]
         groups = [p for p in words if _best_row_score(p.text, self.spec) > LABEL_THRESHOLD]
         if len({_best_row(p.text, self.spec) for p in groups}) >= 2:
             top = min(p.box[1] for p in groups) - 0.5 * median(p.height for p in groups)
@@ -430,7 +426,7 @@ class _Reader:
             if p is None:  # nothing detected there: look (a faint lone "0" escapes the detector)
                 y = band.y_at(x)
                 p = self.text.read_at((x - 0.4 * spacing, y - 0.7 * unit, x + 0.4 * spacing, y + 0.7 * unit), True)
-                if p is not None and not _is_value(p.text):
+                if p is not None and not is_value(p.text):
                     self._put(row, col, p.cell, UNREAD, "unread")
                     continue
             if p is not None:
