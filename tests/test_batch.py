@@ -173,9 +173,11 @@ def test_export(archive, tmp_path, fmt):
     if fmt == "xlsx":
         sheets = pd.read_excel(files[0], sheet_name=None)
         assert len(sheets["cells"]) == 186 and "applications_wide" in sheets
+        assert "corrections" in sheets and sheets["corrections"].empty  # every table, the empty ones too
     else:
         names = {p.stem for p in files}
-        assert {"documents", "reports", "cells", "findings", "applications_wide", "report_totals"} <= names
+        assert {"documents", "reports", "cells", "findings", "corrections", "applications_wide",
+                "report_totals"} <= names
         cells = next(p for p in files if p.stem == "cells")
         df = {"parquet": pd.read_parquet, "csv": pd.read_csv}.get(fmt, lambda p: pd.read_json(p, lines=True))(cells)
         assert len(df) == 186

@@ -13,16 +13,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-
-import duckdb
+from typing import Literal
 
 from gongkai._version import __version__
 from gongkai.extract.archive.across import build_across
 from gongkai.extract.archive.inputs import InputFile, display_path, iter_inputs, load_bytes
 from gongkai.extract.archive.store import Store
+from gongkai.extract.archive.tables import DocumentRecord
 from gongkai.extract.archive.workers import Outcome, run_pool
-from gongkai.extract.domain.model import Source
+from gongkai.extract.domain.model import Report, Source
 from gongkai.extract.errors import GongkaiError
 from gongkai.extract.options import Options
 from gongkai.extract.pipeline import extract_bytes, failed_report
@@ -63,8 +62,16 @@ class RunSummary:
 Job = tuple[InputFile, Options]
 
 
-def process_job(job: Job) -> dict[str, Any]:
-    """Worker side: one input file to a document row and a report, as plain data."""
+@dataclass
+class Extracted:
+    """What a worker hands back for one input: its documents row and its report (models, pickled as they are)."""
+
+    doc: DocumentRecord
+    report: Report
+
+
+def process_job(job: Job) -> Extracted:
+    """Worker side: one input file to a document record and a report."""
     item, options = job
     started = time.perf_counter()
     src = Source(path=item.key, paths=[item.key])
@@ -73,31 +80,30 @@ def process_job(job: Job) -> dict[str, Any]:
         report = extract_bytes(data, options, src, started)
     except GongkaiError as exc:
         report = failed_report(src, exc, started)
-    r = report.model_dump(mode="json")
-    return {"doc": _doc_row(item, r, time.perf_counter() - started), "report": r}
+    return Extracted(document_record(item, report, time.perf_counter() - started), report)
 
 
-def _doc_row(
-    item: InputFile, r: dict[str, Any] | None, seconds: float, code: str | None = None, message: str | None = None
-) -> dict[str, Any]:
-    src = (r or {}).get("source") or {}
-    errors = (r or {}).get("errors") or []
-    first_error = next((e for e in errors if e["code"].startswith("E_")), None)
-    return {
-        "key": item.key,
-        "path": display_path(item.path),
-        "member": item.member,
-        "size": item.size,
-        "mtime": item.mtime,
-        "sha256": src.get("sha256"),
-        "format": src.get("format"),
-        "pages": src.get("pages"),
-        "status": (r or {}).get("status", "failed"),
-        "error_code": code or (first_error or {}).get("code"),
-        "error_message": message or (first_error or {}).get("message"),
-        "seconds": round(seconds, 4),
-        "extractor_version": __version__,
-    }
+def document_record(
+    item: InputFile, report: Report | None, seconds: float, code: str | None = None, message: str | None = None
+) -> DocumentRecord:
+    """The documents row of an input: from its report, or from the pool's error when it has none."""
+    src = report.source if report is not None else Source()
+    first_error = next((e for e in report.errors if e.code.startswith("E_")), None) if report else None
+    return DocumentRecord(
+        key=item.key,
+        path=display_path(item.path),
+        member=item.member,
+        size=item.size,
+        mtime=item.mtime,
+        sha256=src.sha256,
+        format=src.format,
+        pages=src.pages,
+        status=report.status if report is not None else "failed",
+        error_code=code or (first_error.code if first_error else None),
+        error_message=message or (first_error.message if first_error else None),
+        seconds=round(seconds, 4),
+        extractor_version=__version__,
+    )
 
 
 def _local(jobs: Iterable[Job], ro: RunOptions) -> Iterator[Outcome]:
@@ -136,32 +142,35 @@ def run_batch(sources: list[Path], ro: RunOptions, progress: Progress | None = N
             for outcome in ENGINES[ro.engine](jobs, ro):
                 item: InputFile = outcome.job[0]
                 if outcome.result is not None:
-                    doc, report = outcome.result["doc"], outcome.result["report"]
+                    doc, report = outcome.result.doc, outcome.result.report
                 else:
-                    doc, report = _doc_row(item, None, outcome.seconds, outcome.error_code, outcome.error_message), None
-                dup = store.report_for_sha(doc["sha256"]) if doc.get("sha256") else None
+                    doc = document_record(item, None, outcome.seconds, outcome.error_code, outcome.error_message)
+                    report = None
+                dup = store.report_for_sha(doc.sha256) if doc.sha256 else None
                 duplicate_of = dup[0] if dup and dup[0] != item.key else None
                 if duplicate_of:
-                    doc["report_id"] = dup[1]
-                try:
-                    _, duplicate_of = store.write(doc, report, duplicate_of)
-                except duckdb.Error as exc:  # one unstorable report must not stop the batch
-                    doc = {**doc, "status": "failed", "error_code": "E_INTERNAL", "report_id": None,
-                           "error_message": f"the report could not be stored ({type(exc).__name__}); please report it"}
-                    report = None
-                    _, duplicate_of = store.write(doc, None)
+                    doc.report_id = dup[1]
+                _, duplicate_of = store.write(doc, report, duplicate_of)
                 summary.processed += 1
-                summary.statuses[doc["status"]] += 1
-                if doc.get("error_code"):
-                    summary.error_codes[doc["error_code"]] += 1
+                summary.statuses[doc.status] += 1
+                if doc.error_code:
+                    summary.error_codes[doc.error_code] += 1
                 if duplicate_of:
                     summary.duplicates += 1
-                for f in (report or {}).get("findings", []):
-                    summary.findings[f["rule"]] += 1
+                for f in report.findings if report is not None else []:
+                    summary.findings[f.rule] += 1
                 if progress:
                     progress("advance", summary, len(todo))
         except KeyboardInterrupt:
             summary.interrupted = True
+        store.flush()
+        for doc in store.demoted:  # one unstorable report must not stop the batch: it is stored as failed
+            summary.statuses[doc.status] -= 1
+            if doc.error_code:
+                summary.error_codes[doc.error_code] -= 1
+            summary.statuses["failed"] += 1
+            summary.error_codes["E_INTERNAL"] += 1
+        summary.statuses, summary.error_codes = +summary.statuses, +summary.error_codes  # no zero counts
         if not summary.interrupted:
             build_across(store.con)  # one body over the years: continuity, recurring problems
     summary.seconds = time.perf_counter() - started

@@ -177,6 +177,7 @@ def run(
     from gongkai.extract.archive.batch import RunOptions, run_batch
     from gongkai.extract.archive.inputs import read_list
     from gongkai.extract.archive.progress import RichProgress, print_summary
+    from gongkai.extract.archive.tables import SchemaMismatch
 
     if engine not in ("local", "dask"):
         raise typer.BadParameter("use local or dask", param_hint="--engine")
@@ -193,8 +194,12 @@ def run(
         extract=_options(_limits(None, limit), table_strategy, ocr, narrative),
         scheduler=scheduler,  # type: ignore[arg-type]
     )
-    with RichProgress(enabled=progress) as bar:
-        summary = run_batch(paths, ro, bar.update)
+    try:
+        with RichProgress(enabled=progress) as bar:
+            summary = run_batch(paths, ro, bar.update)
+    except SchemaMismatch as err:  # a database this version cannot write into: say what to do, no traceback
+        typer.echo(f"{err.code}: {err.message}", err=True)
+        raise typer.Exit(3) from None
     print_summary(summary, db)
     raise typer.Exit(130 if summary.interrupted else 0)
 
