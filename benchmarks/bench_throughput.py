@@ -20,6 +20,7 @@ extraction side of a run. Each configuration runs ``--repeat`` times; the best w
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -43,7 +44,7 @@ CORPORA = [ROOT / "tests/corpus/shared", ROOT / "tests/corpus/generated"]
 
 
 class TreeWatch:
-    """Peak RSS and last seen CPU time per descendant process of this one, sampled in a thread."""
+    """Peak RSS and CPU time spent while watched per descendant process of this one, sampled in a thread."""
 
     def __init__(self, every: float = 0.05):
         self.every = every
@@ -57,6 +58,11 @@ class TreeWatch:
 
     def _loop(self) -> None:
         me = psutil.Process()
+        before: dict[int, float] = {}  # processes already there (a fork server kept from an earlier run)
+        for p in me.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                t = p.cpu_times()
+                before[p.pid] = t.user + t.system
         while not self._stop.is_set():
             for p in me.children(recursive=True):
                 try:
@@ -66,7 +72,7 @@ class TreeWatch:
                 except psutil.Error:
                     continue
                 self.peaks[p.pid] = max(self.peaks.get(p.pid, 0), rss)
-                self.cpu[p.pid] = t.user + t.system
+                self.cpu[p.pid] = t.user + t.system - before.get(p.pid, 0.0)
             self.sampler_cpu = time.thread_time()
             self._stop.wait(self.every)
 
