@@ -159,3 +159,19 @@ def _src():
     from gongkai.extract.domain.model import Source
 
     return Source(format="pdf")
+
+
+def test_a_sure_cell_of_a_broken_rule_that_a_second_reading_disagrees_with_is_doubted():
+    """huaian_2024 (copyseal, seed 1): 1 read where 3 is printed, at 0.83, with 3 at 0.90 from the other
+    reading; no single change fixed its row, so the repair left it, and it stayed sure."""
+    truth = _truth("huaian_2024")["cells"]
+    cells = _ocr_cells(truth)
+    doubted = "applications.granted.other_org"  # printed 3
+    _misread(cells, doubted, 1, 0.83, [("3", 0.9)])
+    lone = "applications.granted.commercial_enterprise"  # a confident reading no other reading doubts
+    _misread(cells, lone, 22, 0.95, [("28", 0.2)])
+    checker = _checker()
+    repair_cells(cells, checker)
+    assert cells[doubted].value == 1 and cells[doubted].confidence < 0.8  # kept, not sure
+    assert cells[lone].value == 22 and cells[lone].confidence == 0.95
+    assert any(doubted in v.cells for v in checker.check({k: c.value for k, c in cells.items()}))

@@ -12,6 +12,11 @@ What this never does:
   confidence, or another reading of some conviction disagrees);
 - guess: when two different choices are equally good, nothing is changed, and the
   broken rule stays a finding, as it does for a report that really is inconsistent.
+
+What it does besides: a rule still broken after the repair names the cells it may be wrong in.
+An OCR cell there that another reading of some conviction disagrees with (the two engines,
+the grid and the labels' reading) is not sure any more, whatever its own confidence said: the
+arithmetic and a second reading both doubt it (``doubt_broken``).
 """
 
 from __future__ import annotations
@@ -66,15 +71,47 @@ def _options(c: CellValue) -> list[Option]:
     return list(out.values()) if unsure else []
 
 
+DOUBTED = 0.6
+"""Confidence of a cell left in a broken rule that another reading disagrees with."""
+
+
 def repair_cells(cells: dict[str, CellValue], checker: RuleChecker) -> list[Repair]:
-    """Change unsure OCR cells to the readings that satisfy broken rules; returns what was changed."""
+    """Change unsure OCR cells to the readings that satisfy broken rules; returns what was changed.
+    The cells of rules still broken that a second reading disagrees with are then doubted."""
     if not any(c.method.startswith("ocr") for c in cells.values()):
         return []
     repairs: list[Repair] = []
     for table in sorted({c.table for c in cells.values()}):
         sub = {k: c for k, c in cells.items() if c.table == table}
         repairs.extend(_repair_table(sub, checker))
+    doubt_broken(cells, checker)
     return repairs
+
+
+def doubt_broken(cells: dict[str, CellValue], checker: RuleChecker) -> list[str]:
+    """Lower to ``DOUBTED`` the OCR cells of broken rules that a disagreeing reading (another value at
+    confidence ``DISAGREE_MIN`` or more) doubts; returns their ids. The value stays: nothing is chosen."""
+    out = []
+    for v in checker.check({k: c.value for k, c in cells.items()}):
+        for cid in v.cells:
+            c = cells.get(cid)
+            if c is None or not c.method.startswith("ocr") or c.confidence <= DOUBTED:
+                continue
+            if any(conf >= DISAGREE_MIN for conf in _other_readings(c)):
+                c.confidence = DOUBTED
+                out.append(cid)
+    return out
+
+
+def _other_readings(c: CellValue) -> list[float]:
+    """Confidences of the cell's other readings that are a number or a printed blank ("/", "—")
+    and differ from its value."""
+    out = []
+    for text, conf in c.alternatives:
+        p = parse_cell(text)
+        if text.strip() and p.kind != "text" and p.value != c.value:
+            out.append(float(conf))
+    return out
 
 
 def _key(v) -> tuple[str, str]:
