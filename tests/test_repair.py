@@ -6,7 +6,7 @@ import json
 
 from gongkai.extract.domain.mapping import map_tables
 from gongkai.extract.domain.model import CellValue
-from gongkai.extract.domain.repair import repair_cells
+from gongkai.extract.domain.repair import doubt_contradicted, repair_cells
 from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import schema
 from gongkai.extract.input.readers import read_document
@@ -161,17 +161,25 @@ def _src():
     return Source(format="pdf")
 
 
-def test_a_sure_cell_of_a_broken_rule_that_a_second_reading_disagrees_with_is_doubted():
-    """huaian_2024 (copyseal, seed 1): 1 read where 3 is printed, at 0.83, with 3 at 0.90 from the other
-    reading; no single change fixed its row, so the repair left it, and it stayed sure."""
+def test_cells_the_arithmetic_still_contradicts_are_not_sure():
+    """A confident misreading no alternative can fix: every OCR cell of the broken rules loses its
+    sureness, the cell where the row's and the column's rules cross most; the rest keep theirs."""
     truth = _truth("huaian_2024")["cells"]
     cells = _ocr_cells(truth)
-    doubted = "applications.granted.other_org"  # printed 3
-    _misread(cells, doubted, 1, 0.83, [("3", 0.9)])
-    lone = "applications.granted.commercial_enterprise"  # a confident reading no other reading doubts
-    _misread(cells, lone, 22, 0.95, [("28", 0.2)])
+    cid = "applications.new_received.commercial_enterprise"
+    _misread(cells, cid, 58, 0.97, [])
     checker = _checker()
-    repair_cells(cells, checker)
-    assert cells[doubted].value == 1 and cells[doubted].confidence < 0.8  # kept, not sure
-    assert cells[lone].value == 22 and cells[lone].confidence == 0.95
-    assert any(doubted in v.cells for v in checker.check({k: c.value for k, c in cells.items()}))
+    assert repair_cells(cells, checker) == []
+    doubt_contradicted(cells, checker)
+    broken = checker.check({k: c.value for k, c in cells.items()})
+    involved = {k for v in broken for k in v.cells}
+    assert cid in involved and cells[cid].confidence <= 0.4
+    assert all(cells[k].confidence < 0.8 for k in involved)
+    assert all(c.confidence == 0.95 for k, c in cells.items() if k not in involved)
+
+
+def test_a_text_layer_that_does_not_add_up_keeps_its_confidence():
+    truth = _truth("hongze_2023")["cells"]  # prints a total that its row does not sum to
+    cells = _ocr_cells(truth, method="text", confidence=1.0)
+    doubt_contradicted(cells, _checker())
+    assert all(c.confidence == 1.0 for c in cells.values())

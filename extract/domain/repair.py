@@ -12,11 +12,6 @@ What this never does:
   confidence, or another reading of some conviction disagrees);
 - guess: when two different choices are equally good, nothing is changed, and the
   broken rule stays a finding, as it does for a report that really is inconsistent.
-
-What it does besides: a rule still broken after the repair names the cells it may be wrong in.
-An OCR cell there that another reading of some conviction disagrees with (the two engines,
-the grid and the labels' reading) is not sure any more, whatever its own confidence said: the
-arithmetic and a second reading both doubt it (``doubt_broken``).
 """
 
 from __future__ import annotations
@@ -71,47 +66,38 @@ def _options(c: CellValue) -> list[Option]:
     return list(out.values()) if unsure else []
 
 
-DOUBTED = 0.6
-"""Confidence of a cell left in a broken rule that another reading disagrees with."""
-
-
 def repair_cells(cells: dict[str, CellValue], checker: RuleChecker) -> list[Repair]:
-    """Change unsure OCR cells to the readings that satisfy broken rules; returns what was changed.
-    The cells of rules still broken that a second reading disagrees with are then doubted."""
+    """Change unsure OCR cells to the readings that satisfy broken rules; returns what was changed."""
     if not any(c.method.startswith("ocr") for c in cells.values()):
         return []
     repairs: list[Repair] = []
     for table in sorted({c.table for c in cells.values()}):
         sub = {k: c for k, c in cells.items() if c.table == table}
         repairs.extend(_repair_table(sub, checker))
-    doubt_broken(cells, checker)
     return repairs
 
 
-def doubt_broken(cells: dict[str, CellValue], checker: RuleChecker) -> list[str]:
-    """Lower to ``DOUBTED`` the OCR cells of broken rules that a disagreeing reading (another value at
-    confidence ``DISAGREE_MIN`` or more) doubts; returns their ids. The value stays: nothing is chosen."""
-    out = []
+CONTRADICTED = 0.7
+"""The most an OCR cell in a rule the report still breaks may claim: one of the rule's cells is wrong."""
+CONTRADICTED_TWICE = 0.4
+"""The most an OCR cell in two or more broken rules may claim (a row's and a column's sum meet there)."""
+
+
+def doubt_contradicted(cells: dict[str, CellValue], checker: RuleChecker) -> None:
+    """Cap the confidence of OCR cells the report's arithmetic still contradicts after repair.
+
+    A broken rule says one of its cells is wrong without saying which: none of them is sure. A
+    cell where two broken rules cross is the likeliest culprit. Text-layer values keep theirs (a
+    born-digital report that does not add up printed what it printed)."""
+    count: dict[str, int] = {}
     for v in checker.check({k: c.value for k, c in cells.items()}):
         for cid in v.cells:
-            c = cells.get(cid)
-            if c is None or not c.method.startswith("ocr") or c.confidence <= DOUBTED:
-                continue
-            if any(conf >= DISAGREE_MIN for conf in _other_readings(c)):
-                c.confidence = DOUBTED
-                out.append(cid)
-    return out
-
-
-def _other_readings(c: CellValue) -> list[float]:
-    """Confidences of the cell's other readings that are a number or a printed blank ("/", "—")
-    and differ from its value."""
-    out = []
-    for text, conf in c.alternatives:
-        p = parse_cell(text)
-        if text.strip() and p.kind != "text" and p.value != c.value:
-            out.append(float(conf))
-    return out
+            count[cid] = count.get(cid, 0) + 1
+    for cid, n in count.items():
+        c = cells.get(cid)
+        if c is None or not c.method.startswith(("ocr", "repaired")):
+            continue
+        c.confidence = min(c.confidence, CONTRADICTED if n == 1 else CONTRADICTED_TWICE)
 
 
 def _key(v) -> tuple[str, str]:
