@@ -199,7 +199,7 @@ class PageReader:
     def read(self, image: np.ndarray) -> PageResult:
         page = self._oriented(image)
         up, gray, grids = page.up, page.gray, list(page.grids)
-        rulings = _grid_rulings(page.lines, grids)
+        rulings = _grid_rulings(page.lines, grids, _char_height(page.boxes))
         text_ink = cv2.bitwise_and(page.ink, cv2.bitwise_not(rulings))
         blank = gray.copy()
         blank[rulings > 0] = 255  # a border is never read as a "1"
@@ -264,7 +264,7 @@ class PageReader:
         if seals:
             ink = binarize_inv(gray)
         boxes = self.prose.detect(gray)
-        return _Page(up, gray, ink, lines, boxes, find_grids(lines), seals=seals)
+        return _Page(up, gray, ink, lines, boxes, find_grids(lines, char_h=_char_height(boxes)), seals=seals)
 
     def _oriented(self, image: np.ndarray) -> _Page:
         """The page the right way up: the orientation whose sample lines read most confidently.
@@ -312,7 +312,8 @@ class PageReader:
         lines = np.ascontiguousarray(base.lines[::-1, ::-1])
         boxes = sorted((_flip_box(b, bw, bh) for b in base.boxes), key=lambda b: (b[1], b[0]))
         seals = [s._replace(x=bw - s.x, y=bh - s.y) for s in base.seals]
-        return _Page(base.up.turned(2), gray, ink, lines, boxes, find_grids(lines), seals=seals)
+        grids = find_grids(lines, char_h=_char_height(boxes))
+        return _Page(base.up.turned(2), gray, ink, lines, boxes, grids, seals=seals)
 
     def _sample_score(self, gray: np.ndarray, boxes: list[Box]) -> tuple[float, dict[Box, Reading]]:
         """Chinese characters read confidently: upright text has them, text on its side or upside
@@ -557,7 +558,7 @@ def _flip_box(b: Box, w: int, h: int) -> Box:
     return (w - b[2], h - b[3], w - b[0], h - b[1])
 
 
-def _grid_rulings(ink: np.ndarray, grids: list[Grid], reach: int = 6) -> np.ndarray:
+def _grid_rulings(ink: np.ndarray, grids: list[Grid], char_h: float | None = None, reach: int = 6) -> np.ndarray:
     """The ruling pixels of the tables: line-shaped ink near the grid's own line positions.
 
     Morphology alone also takes the long strokes of big bold characters (the vertical
@@ -567,7 +568,7 @@ def _grid_rulings(ink: np.ndarray, grids: list[Grid], reach: int = 6) -> np.ndar
     out = np.zeros_like(ink)
     if not grids:
         return out
-    horiz, vert = line_masks(ink)
+    horiz, vert = line_masks(ink, char_h)
     for g in grids:
         for c in g.cells:  # a cell's own borders: no line runs through a merged cell
             x0, y0, x1, y1 = c.box
