@@ -343,7 +343,8 @@ class PageReader:
         """Every cell of every table: one batched recognition pass, one Tesseract call for the numbers.
 
         A cell with no ink under a lifted grey seal is not surely blank: print as light as the
-        seal went with it.
+        seal went with it. Pieces of a ruling left inside the cells (``ruling_stubs``) are blanked in
+        ``gray`` and ``ink`` themselves: whatever reads the page after the grid must not see them either.
         """
         owner: list[tuple[int, int]] = []  # (table, cell) of each strip
         strips: list[np.ndarray] = []
@@ -354,6 +355,13 @@ class PageReader:
             stats = cv2.connectedComponentsWithStats(ink[gy0:gy1, gx0:gx1], connectivity=8)[2][1:].copy()
             stats[:, 0] += gx0  # one labelling for the table, not one per cell
             stats[:, 1] += gy0
+            if g.ruled:  # pieces of the rulings left in the cells are no text: out of the crops and the page
+                stub = ruling_stubs(stats, g, char_h)
+                for sx, sy, sw, sh, _ in stats[stub].tolist():
+                    piece = ink[sy : sy + sh, sx : sx + sw] > 0
+                    gray[sy : sy + sh, sx : sx + sw][piece] = 255
+                    ink[sy : sy + sh, sx : sx + sw][piece] = 0
+                stats = stats[~stub]
             for k, c in enumerate(g.cells):
                 parts = _cell_lines(c, ink, char_h, stats)
                 crops = [_pad(gray[y0:y1, x0:x1]) for x0, y0, x1, y1 in parts]
@@ -579,6 +587,27 @@ def _grid_rulings(ink: np.ndarray, grids: list[Grid], char_h: float | None = Non
                 a, b = max(0, x - reach), x + reach + 1
                 out[y0 : y1 + 1, a:b] |= vert[y0 : y1 + 1, a:b]
     return out
+
+
+def ruling_stubs(stats: np.ndarray, grid: Grid, char_h: float, near: int = 4) -> np.ndarray:
+    """Which ink components (x, y, w, h, area rows, page pixels) are pieces of the grid's column lines.
+
+    A ruling broken by gaps, or running on through a cell merged over it, leaves thin strokes the
+    ruling mask did not take; in a cell's crop such a stroke beside a digit reads as a "1"
+    (``0｜0`` read as 10, sure). A stroke is a ruling's when it is a thin line (no wider across than
+    a ruling, at least half a character long) lying on one of the grid's line positions: a printed
+    "1" stands inside its cell, clear of the lines, and a character's stroke over a line is joined
+    to the rest of the character (a wider component). Flat pieces on row lines are left alone: the
+    strokes of 一, 二 and 三 in a label merged over rows are flat lines of their own.
+    """
+    if stats.size == 0:
+        return np.zeros(0, bool)
+    x, w, h = (stats[:, i].astype(np.float64) for i in (0, 2, 3))
+    xs = np.asarray(grid.xs, np.float64)
+    if xs.size == 0:
+        return np.zeros(len(x), bool)
+    on_line = np.abs((x + w / 2)[:, None] - xs[None, :]).min(axis=1) <= near
+    return (w <= max(4.0, 0.15 * char_h)) & (h >= 0.5 * char_h) & on_line
 
 
 def _char_height(boxes: list[Box]) -> float | None:
