@@ -107,7 +107,8 @@ def document_record(
 
 
 def _local(jobs: Iterable[Job], ro: RunOptions) -> Iterator[Outcome]:
-    yield from run_pool(process_job, jobs, ro.workers, ro.timeout_s, ro.memory_mb)
+    preload = "gongkai.extract.archive." + ("preload_narrative" if ro.extract.narrative else "preload")
+    yield from run_pool(process_job, jobs, ro.workers, ro.timeout_s, ro.memory_mb, [preload])
 
 
 def _dask(jobs: Iterable[Job], ro: RunOptions) -> Iterator[Outcome]:

@@ -82,9 +82,16 @@ def run_pool(
     workers: int,
     timeout_s: float | None,
     memory_mb: int | None,
+    preload: list[str] | None = None,
 ) -> Iterator[Outcome]:
-    """Run ``task`` on each job in worker processes; yield outcomes as they finish."""
+    """Run ``task`` on each job in worker processes; yield outcomes as they finish.
+
+    ``preload``: modules the fork server imports before it forks the first worker, so that every
+    worker starts with them (effective when this process starts its fork server; later runs reuse it).
+    """
     ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
+    if preload and ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload(preload)
     pending = iter(jobs)
     pool = [_Worker(ctx, task, memory_mb) for _ in range(max(1, workers))]
     exhausted = False
