@@ -152,8 +152,9 @@ def test_a_scan_whose_tables_lost_their_rulings_is_read_from_the_alignment(tmp_p
 
 FAX_SRC = Path(__file__).parent / "corpus" / "generated" / "gen_010.pdf"
 """A generated report outside the benchmark's sources (it reads the first seven generated PDFs)."""
-FAX_RIGHT = 0.9
-"""Share of the truth cells read right on the fax (measured FAX_MEASURED); a floor, not a target."""
+FAX_RIGHT = 0.22
+"""Share of the truth cells read right on this fax (measured 45/190 with gapped rulings read, 41/190
+before): a floor, not a target. The threshold of this seed leaves many digits in pieces."""
 
 
 @pytest.fixture(scope="module")
@@ -180,8 +181,8 @@ def test_a_fax_with_dotted_gapped_rulings_reads_its_tables(fax_read):
     assert len(right) >= FAX_RIGHT * len(want), (len(right), len(want))
 
 
-@pytest.mark.xfail(strict=True, reason="a 0 whose arcs the fax threshold broke reads as a sure 11 (the digit "
-                   "checks, not the grid: issue 13)")
+@pytest.mark.xfail(strict=True, reason="a 0 whose arcs the fax threshold broke reads as a sure 11 once its cell is "
+                   "found (the digit checks, not the grid: issue 13)")
 def test_nothing_wrong_on_a_fax_is_sure(fax_read):
     want, r = fax_read
     got = r.values()
