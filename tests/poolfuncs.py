@@ -16,3 +16,17 @@ def behave(job: str) -> str:
     if job == "raise":
         raise ValueError("boom")
     return job.upper()
+
+
+
+def ocr_models(job: str) -> tuple[int, int]:
+    """This worker's process id and the RapidOCR models its page reader uses (loaded on first use)."""
+    from gongkai.extract.input.readers.scan import page_reader
+    from gongkai.extract.options import OcrOptions
+
+    models = page_reader(OcrOptions()).prose._engine()
+    _KEPT.append(models)  # kept alive: models built anew would not reuse this one's id
+    return os.getpid(), id(models)
+
+
+_KEPT: list[object] = []

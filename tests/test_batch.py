@@ -20,7 +20,7 @@ from gongkai.extract.archive.batch import RunOptions, run_batch
 from gongkai.extract.archive.export import export_db
 from gongkai.extract.archive.workers import run_pool
 from tests.conftest import SHARED
-from tests.poolfuncs import behave
+from tests.poolfuncs import behave, ocr_models
 
 PDFS = sorted((SHARED / "pdf").glob("*.pdf"))
 
@@ -116,6 +116,12 @@ def test_pool_times_out_crashes_and_caps_memory():
     assert out["crash"].error_code == "E_WORKER_CRASHED"
     assert out["memory"].error_code == "E_MEMORY"
     assert out["raise"].error_code == "E_INTERNAL" and "boom" in out["raise"].error_message
+
+
+def test_ocr_models_are_loaded_once_per_worker_not_per_document():
+    """RapidOCR's models cost ~0.3 s and ~0.2 GB to load: a worker keeps them for every document it reads."""
+    got = [o.result for o in run_pool(ocr_models, ["a", "b", "c", "d"], workers=1, timeout_s=60, memory_mb=None)]
+    assert len(got) == 4 and len(set(got)) == 1  # one worker process, one set of models
 
 
 @pytest.mark.slow
