@@ -48,6 +48,11 @@ AT_EDGE = 0.5
 SEEN = 0.8
 """A column position whose box the picture shows less than this share of (beyond its edge, under a
 lid) is not seen: no blank is read there."""
+NOT_READ = {
+    "unread": "ink where the value is printed reads as no number",
+    "unseen": "the picture does not show where the value is printed (beyond its edge, a lid, a seal)",
+}
+"""Placements that hold no value but are no blank either (they become unreadable.cell findings)."""
 SPACING_TOLERANCE = 0.3
 """How far from a whole number of steps a gap between values may be for the steps to be counted."""
 
@@ -467,8 +472,8 @@ class _Reader:
         cid = f"{self.spec.id}.{row}.{col}"
         if cid in self.out.cells:
             return  # the first page that printed the row keeps it
-        value = parse_cell(cell.text).value if cell.text and how not in ("unread", "unseen") else None
-        conf = sure if how in ("blank", "unread", "unseen") else cell.confidence * sure
+        value = parse_cell(cell.text).value if cell.text and how not in NOT_READ else None
+        conf = sure if how == "blank" or how in NOT_READ else cell.confidence * sure
         self.out.cells[cid] = Placed(row, col, cell, value, conf, how)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gongkai.extract.domain.anchored import AnchoredTable, read_table
+from gongkai.extract.domain.anchored import NOT_READ, AnchoredTable, read_table
 from gongkai.extract.domain.mapping import MapIssue, Mapping
 from gongkai.extract.domain.model import CellValue, TableRecord
 from gongkai.extract.domain.rules import RuleChecker
@@ -27,11 +27,6 @@ UNSURE = 0.8
 BLANK_CONFIDENCE = 0.9
 """A column position of the anchored reading with no ink at all: a blank, unless the print was as
 faint as the paper."""
-_NOT_READ = {
-    "unread": "ink where the value is printed reads as no number",
-    "unseen": "the picture does not show where the value is printed (beyond its edge, a lid, a seal)",
-}
-"""Slots of the anchored reading that hold no value but are no blank: they become unreadable.cell."""
 DISAGREE_MIN = 0.5
 """A reading at least this sure of another value (or of a blank) puts the chosen reading in doubt."""
 DISAGREED = 0.6
@@ -127,9 +122,9 @@ def choose_readings(mapping: Mapping, doc: Document, sch: Schema, checker: RuleC
         if won or _expected(sch, table, set(cells)) <= set(cells):  # what the grid left unplaced is placed now
             mapping.issues = [i for i in mapping.issues if i.table != table]
         for cid, p in anchored.cells.items():
-            if p.how in _NOT_READ and cells.get(cid) is not None and cells[cid].value is None:
+            if p.how in NOT_READ and cells.get(cid) is not None and cells[cid].value is None:
                 mapping.issues.append(
-                    MapIssue("E_UNREADABLE_CELL", f"{cid}: {_NOT_READ[p.how]}", p.cell.page, [cid], table)
+                    MapIssue("E_UNREADABLE_CELL", f"{cid}: {NOT_READ[p.how]}", p.cell.page, [cid], table)
                 )
         if won:
             for t in mapping.tables:
