@@ -8,6 +8,7 @@ the next page can be aligned with its header, and a reviewer can draw it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from io import BytesIO
@@ -22,7 +23,8 @@ from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from gongkai.extract.domain.numbers import parse_cell
-from gongkai.extract.errors import CorruptInput, EncryptedInput, NoTextLayer, TooLarge
+from gongkai.extract.errors import REPAIRED, TRUNCATED, CorruptInput, EncryptedInput, NoTextLayer, TooLarge
+from gongkai.extract.input.readers import pdf_repair
 from gongkai.extract.input.readers.pdf_camelot import camelot_tables
 from gongkai.extract.input.readers.textlayer import (
     DigitReader,
@@ -53,39 +55,23 @@ MAX_RENDER_PIXELS = 16_000_000
 """A page is rendered for OCR at the OCR dpi, or smaller if that would exceed this (A2 at 200 dpi)."""
 
 
-def _preflight(data: bytes) -> int:
-    """Page count from pdfium, which is fast and tells a password from damage by error code."""
+def _preflight(data: bytes) -> int | None:
+    """Page count from pdfium, which is fast and tells a password from damage by error code;
+    None when it cannot open the file (damaged: the repair ladder may still recover it)."""
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) == _PDFIUM_PASSWORD:
             raise EncryptedInput("the PDF is protected by a user password") from None
-        raise CorruptInput("the PDF is damaged beyond what pdfium can repair (truncated or not a PDF)") from None
+        return None
     try:
         return len(pdf)
     finally:
         pdf.close()
 
 
-def _repair(data: bytes) -> bytes:
-    """pdfium opens files whose xref pdfminer rejects; saving them rewrites a clean xref.
-
-    A page box pdfminer cannot read (strings, too few numbers) is written back as the size
-    pdfium read it as, so one bad box costs nothing instead of the document.
-    """
-    pdf = pdfium.PdfDocument(data)
-    try:
-        for i in range(len(pdf)):
-            page = pdf[i]
-            left, bottom, right, top = page.get_mediabox()
-            if right <= left or top <= bottom:
-                page.set_mediabox(0, 0, *page.get_size())
-            page.close()
-        buf = BytesIO()
-        pdf.save(buf)
-        return buf.getvalue()
-    finally:
-        pdf.close()
+_PDFMINER_ERRORS = (PdfminerException, MalformedPDFException, PDFSyntaxError, ValueError, KeyError, TypeError,
+                    AttributeError)
 
 
 def _open(data: bytes) -> pdfplumber.PDF:
@@ -95,9 +81,53 @@ def _open(data: bytes) -> pdfplumber.PDF:
         return pdf
     except PDFPasswordIncorrect:
         raise EncryptedInput("the PDF is protected by a user password") from None
-    except (PdfminerException, MalformedPDFException, PDFSyntaxError, ValueError, KeyError, TypeError,
-            AttributeError) as exc:
+    except _PDFMINER_ERRORS as exc:
         raise CorruptInput(f"the PDF cannot be parsed ({type(exc).__name__})") from None
+
+
+def _walk(data: bytes) -> int | None:
+    """Pages pdfminer finds walking the file, or None when it cannot."""
+    try:
+        with _open(data) as pdf:
+            return len(pdf.pages)
+    except (CorruptInput, EncryptedInput):
+        return None
+
+
+def _open_or_repair(data: bytes, doc: Document, max_pages: int) -> tuple[pdfplumber.PDF, bytes]:
+    """pdfplumber on the file, or on a repaired copy when pdfminer cannot walk it or finds other
+    pages than pdfium (``pdf_repair``), and the bytes it reads; what was done is said on the document."""
+    if pdf_repair.ends_early(data):
+        doc.errors.append(PageError(TRUNCATED, f"the PDF is cut off ({len(data)} bytes, no end-of-file marker "
+                                               "after its last object): what came before the cut was read; "
+                                               "re-download it for the rest"))
+    n = _preflight(data)
+    if n is not None and n > max_pages:
+        raise TooLarge(f"{n} pages, more than the limit of {max_pages}")
+    pdf: pdfplumber.PDF | None = None
+    with contextlib.suppress(CorruptInput):
+        pdf = _open(data)
+    found = None if pdf is None else len(pdf.pages)
+    bad_lengths = pdf_repair.wrong_lengths(data) if found else 0
+    if pdf is not None and found == n and not bad_lengths:
+        return pdf, data
+    fixed = pdf_repair.repair(data, n, _walk)
+    if fixed is None or (found is not None and fixed.pages < found) or (fixed.pages == found and not bad_lengths):
+        if pdf is not None and found:
+            return pdf, data  # no reader does better than pdfminer itself
+        tools = "pdfium" + (" and qpdf" if pdf_repair.qpdf_available() else "")
+        what = "cut off before any whole page" if pdf_repair.ends_early(data) else "damaged"
+        raise CorruptInput(f"the PDF is {what}: no page could be recovered (tried {tools} and a salvage)")
+    if pdf is not None:
+        pdf.close()
+    if fixed.pages > max_pages:
+        raise TooLarge(f"{fixed.pages} pages, more than the limit of {max_pages}")
+    seen = ("could not walk it" if found is None else f"found {found} page(s)" if not bad_lengths
+            else f"would read {bad_lengths} stream(s) short: their /Length is wrong")
+    doc.errors.append(PageError(REPAIRED, f"the PDF's structure is damaged (pdfminer {seen}, pdfium "
+                                          f"{'could not open it' if n is None else f'found {n}'}); read the "
+                                          f"{fixed.pages} page(s) of the copy repaired by {fixed.how}"))
+    return _open(fixed.data), fixed.data
 
 
 class _BoundedLayout(PDFPageAggregatorWithMarkedContent):
@@ -134,18 +164,8 @@ def _bounded_layout(page: pdfplumber.page.Page, limit: int) -> None:
 
 
 def read_pdf(data: bytes, options: Options) -> Document:
-    n = _preflight(data)
-    if n > options.limits.max_pages:
-        raise TooLarge(f"{n} pages, more than the limit of {options.limits.max_pages}")
     doc = Document("pdf")
-    try:
-        pdf = _open(data)
-    except CorruptInput:
-        try:
-            pdf = _open(_repair(data))
-        except pdfium.PdfiumError:
-            raise CorruptInput("the PDF cannot be parsed, and pdfium could not rewrite it") from None
-        doc.errors.append(PageError("W_REPAIRED", "the PDF's structure was damaged; read from pdfium's repaired copy"))
+    pdf, data = _open_or_repair(data, doc, options.limits.max_pages)  # pages render from the copy read
     page_blocks: dict[int, list[Block]] = {}
     verdicts: dict[int, Verdict] = {}
     runs: list[NumberRun] = []
