@@ -2,7 +2,9 @@
 
 Workers (local processes or a Dask cluster) only extract and return plain data;
 the parent alone writes the database, one transaction per document, so
-resumability holds whichever engine ran the work.
+resumability holds whichever engine ran the work. It holds the file only while it
+commits a batch (``writer``), and the whole run holds ``<db>.lock`` (``dblock``): a
+second run on the same database is refused, readers get in between commits.
 """
 
 from __future__ import annotations
@@ -15,12 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import duckdb
-
 from gongkai._version import __version__
+from gongkai.extract.archive.dblock import RunLock
 from gongkai.extract.archive.inputs import InputFile, display_path, iter_inputs, load_bytes
-from gongkai.extract.archive.store import Store
-from gongkai.extract.archive.workers import Outcome, run_pool
+from gongkai.extract.archive.workers import Idle, Outcome, run_pool
+from gongkai.extract.archive.writer import BatchWriter
 from gongkai.extract.domain.model import Source
 from gongkai.extract.errors import GongkaiError
 from gongkai.extract.options import Options
@@ -43,6 +44,9 @@ class RunOptions:
     engine: Engine = "local"
     scheduler: str | None = None
     """Dask scheduler address; None starts a LocalCluster."""
+    commit_every_s: float = 2.0
+    """Results wait in memory at most this long before they are committed; between commits the
+    database is free for readers (and a kill loses at most these)."""
     extract: Options = field(default_factory=Options)
 
 
@@ -57,6 +61,9 @@ class RunSummary:
     duplicates: int = 0
     seconds: float = 0.0
     interrupted: bool = False
+    commits: int = 0
+    hold_s: float = 0.0
+    """Seconds the database was held by the writer (open, write, checkpoint, close) in all."""
 
 
 Job = tuple[InputFile, Options]
@@ -99,27 +106,45 @@ def _doc_row(
     }
 
 
-def _local(jobs: Iterable[Job], ro: RunOptions) -> Iterator[Outcome]:
-    yield from run_pool(process_job, jobs, ro.workers, ro.timeout_s, ro.memory_mb)
+def _local(jobs: Iterable[Job], ro: RunOptions, idle: Idle | None = None) -> Iterator[Outcome]:
+    yield from run_pool(process_job, jobs, ro.workers, ro.timeout_s, ro.memory_mb, idle)
 
 
-def _dask(jobs: Iterable[Job], ro: RunOptions) -> Iterator[Outcome]:
+def _dask(jobs: Iterable[Job], ro: RunOptions, idle: Idle | None = None) -> Iterator[Outcome]:
     from gongkai.extract.archive.cluster import run_dask
 
-    yield from run_dask(process_job, jobs, ro.workers, ro.timeout_s, ro.memory_mb, ro.scheduler)
+    yield from run_dask(process_job, jobs, ro.workers, ro.timeout_s, ro.memory_mb, ro.scheduler, idle)
 
 
-ENGINES: dict[Engine, Callable[[Iterable[Job], RunOptions], Iterator[Outcome]]] = {"local": _local, "dask": _dask}
+ENGINES: dict[Engine, Callable[[Iterable[Job], RunOptions, Idle | None], Iterator[Outcome]]] = {
+    "local": _local, "dask": _dask}
 
 Progress = Callable[[str, RunSummary, int], None]
+Notice = Callable[[str], None]
 
 
-def run_batch(sources: list[Path], ro: RunOptions, progress: Progress | None = None) -> RunSummary:
-    """Extract every report under ``sources`` into ``ro.db``; finished documents are skipped."""
+def run_batch(
+    sources: list[Path], ro: RunOptions, progress: Progress | None = None, notice: Notice | None = None
+) -> RunSummary:
+    """Extract every report under ``sources`` into ``ro.db``; finished documents are skipped.
+
+    Raises ``DatabaseBusy`` when another run (or a read-write connection) has the database.
+    """
     started = time.perf_counter()
     summary = RunSummary()
-    with Store(ro.db) as store:
-        done = {} if ro.force else store.finished()
+
+    def written(doc: dict[str, Any], report: dict[str, Any] | None, duplicate_of: str | None) -> None:
+        summary.statuses[doc["status"]] += 1
+        if doc.get("error_code"):
+            summary.error_codes[doc["error_code"]] += 1
+        if duplicate_of:
+            summary.duplicates += 1
+        for f in (report or {}).get("findings", []):
+            summary.findings[f["rule"]] += 1
+
+    with RunLock(ro.db):
+        writer = BatchWriter(ro.db, ro.commit_every_s, written=written, notice=notice)
+        done = {} if ro.force else writer.finished()
         todo: list[InputFile] = []
         for item in iter_inputs(sources, ro.since):
             summary.seen += 1
@@ -131,35 +156,24 @@ def run_batch(sources: list[Path], ro: RunOptions, progress: Progress | None = N
             progress("start", summary, len(todo))
         jobs = ((item, ro.extract) for item in todo)
         try:
-            for outcome in ENGINES[ro.engine](jobs, ro):
+            for outcome in ENGINES[ro.engine](jobs, ro, writer.maybe_commit):
                 item: InputFile = outcome.job[0]
                 if outcome.result is not None:
                     doc, report = outcome.result["doc"], outcome.result["report"]
                 else:
                     doc, report = _doc_row(item, None, outcome.seconds, outcome.error_code, outcome.error_message), None
-                dup = store.report_for_sha(doc["sha256"]) if doc.get("sha256") else None
-                duplicate_of = dup[0] if dup and dup[0] != item.key else None
-                if duplicate_of:
-                    doc["report_id"] = dup[1]
-                try:
-                    _, duplicate_of = store.write(doc, report, duplicate_of)
-                except duckdb.Error as exc:  # one unstorable report must not stop the batch
-                    doc = {**doc, "status": "failed", "error_code": "E_INTERNAL", "report_id": None,
-                           "error_message": f"the report could not be stored ({type(exc).__name__}); please report it"}
-                    report = None
-                    _, duplicate_of = store.write(doc, None)
                 summary.processed += 1
-                summary.statuses[doc["status"]] += 1
-                if doc.get("error_code"):
-                    summary.error_codes[doc["error_code"]] += 1
-                if duplicate_of:
-                    summary.duplicates += 1
-                for f in (report or {}).get("findings", []):
-                    summary.findings[f["rule"]] += 1
+                writer.add(item.key, doc, report)
                 if progress:
                     progress("advance", summary, len(todo))
         except KeyboardInterrupt:
             summary.interrupted = True
+        finally:
+            try:
+                writer.commit()  # what finished before the end (or the interruption) is kept
+            except KeyboardInterrupt:
+                summary.interrupted = True
+            summary.commits, summary.hold_s = writer.commits, writer.hold_s
     summary.seconds = time.perf_counter() - started
     if progress:
         progress("end", summary, len(todo))

@@ -111,11 +111,14 @@ def report_identity(report: dict[str, Any]) -> str:
 
 
 class Store:
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, con: duckdb.DuckDBPyConnection | None = None, create: bool = True):
+        """``con``: a connection already open on ``path`` (the run's writer opens it, waiting for
+        readers); ``create``: make the tables and views if need be (once per run is enough)."""
         self.path = str(path)
-        self.con = duckdb.connect(self.path)
-        self.con.execute(DDL)
-        self.con.execute(_wide_views())
+        self.con = con if con is not None else duckdb.connect(self.path)
+        if create:
+            self.con.execute(DDL)
+            self.con.execute(_wide_views())
 
     def close(self) -> None:
         self.con.close()

@@ -23,6 +23,8 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 Task = Callable[[Any], Any]
+Idle = Callable[[], None]
+"""Called when a wait for results ends with none (the writer commits what is due meanwhile)."""
 
 
 @dataclass
@@ -82,6 +84,7 @@ def run_pool(
     workers: int,
     timeout_s: float | None,
     memory_mb: int | None,
+    idle: Idle | None = None,
 ) -> Iterator[Outcome]:
     """Run ``task`` on each job in worker processes; yield outcomes as they finish."""
     ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
@@ -105,6 +108,8 @@ def run_pool(
             if timeout_s:
                 wait_s = max(0.01, min(wait_s, min(w.started + timeout_s - now for w in busy)))
             ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=wait_s)
+            if not ready and idle is not None:
+                idle()
             for i, w in enumerate(pool):
                 if w.job is None:
                     continue

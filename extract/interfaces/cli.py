@@ -56,6 +56,9 @@ def _limits(max_pages: int | None, pairs: list[str] | None) -> Limits:
     return Limits(**values)  # type: ignore[arg-type]
 
 
+EXIT_DB_BUSY = 75
+"""``gongkai run`` on a database another process has (sysexits' EX_TEMPFAIL: try again later)."""
+
 _LIMIT_HELP = "Raise or lower a resource limit, e.g. --limit max_text_lines=500000 (see README, Security)."
 
 # The extraction flags, declared once and shared by `extract` and `run`.
@@ -124,16 +127,24 @@ def run(
     engine: Annotated[str, typer.Option(help="local (process pool) or dask.")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    commit_every: Annotated[
+        float, typer.Option(help="Seconds results wait before they are committed; the database is free for "
+                                 "readers in between.")
+    ] = 2.0,
     limit: LimitFlag = None,
     table_strategy: StrategyFlag = "auto",
     ocr: OcrFlag = True,
     narrative: NarrativeFlag = True,
 ) -> None:
-    """Extract a whole archive into a DuckDB database; interrupted runs resume where they stopped."""
+    """Extract a whole archive into a DuckDB database; interrupted runs resume where they stopped.
+
+    Exit 0 when done, 130 when interrupted, 75 when another process has the database.
+    """
     import datetime as dt
     import os
 
     from gongkai.extract.archive.batch import RunOptions, run_batch
+    from gongkai.extract.archive.dblock import DatabaseBusy
     from gongkai.extract.archive.inputs import read_list
     from gongkai.extract.archive.progress import RichProgress, print_summary
 
@@ -151,9 +162,14 @@ def run(
         engine=engine,
         extract=_options(_limits(None, limit), table_strategy, ocr, narrative),
         scheduler=scheduler,  # type: ignore[arg-type]
+        commit_every_s=commit_every,
     )
-    with RichProgress(enabled=progress) as bar:
-        summary = run_batch(paths, ro, bar.update)
+    try:
+        with RichProgress(enabled=progress) as bar:
+            summary = run_batch(paths, ro, bar.update, bar.notice)
+    except DatabaseBusy as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(EXIT_DB_BUSY) from None
     print_summary(summary, db)
     raise typer.Exit(130 if summary.interrupted else 0)
 
@@ -214,9 +230,9 @@ _TRAINING_SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".odt", ".html", ".htm", 
 def _reports_for_training(sources: list[Path], db: Path | None):
     """(doc name, Report) from report files, JSON reports (`gongkai extract` output) or a run database."""
     if db is not None:
-        import duckdb
+        from gongkai.extract.archive.dblock import open_results
 
-        con = duckdb.connect(str(db), read_only=True)
+        con = open_results(db)
         try:
             rows = con.execute("SELECT report_id, report_json FROM reports ORDER BY report_id").fetchall()
         finally:
