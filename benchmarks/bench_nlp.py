@@ -49,6 +49,9 @@ SETS: dict[str, list[Path]] = {
     "fresh7": [TEST / "fresh7.yaml"],
     "fresh8": [TEST / "fresh8.yaml"],
     "fresh9": [TEST / "fresh9.yaml"],
+    # issue 14: two sets by writers who never read nlp/, labelled before any run (simplified, traditional)
+    "indep_s": [TEST / "indep_simplified.yaml"],
+    "indep_t": [TEST / "indep_traditional.yaml"],
 }
 
 

@@ -1,5 +1,9 @@
 """Recognition engines behind one interface: Tesseract and RapidOCR.
 
+An engine finds text lines in a page (``detect``), reads single-line crops
+(``recognize``) and reads table cells, digits only if asked (``read_cells``). The page
+reader uses any engine through these three calls alone; an engine is a plugin.
+
 Whole-page OCR drops lone "0" cells and confuses 9 with 6 on table pages, so
 numeric cells are read one by one from tight crops. Tesseract reads many cells
 in one call when they are stacked into one image (one process per cell costs
@@ -31,11 +35,21 @@ class EngineError(RuntimeError):
 
 
 class Engine(Protocol):
+    """What the page reader asks of an engine; boxes are (x0, top, x1, bottom) in image pixels."""
+
     name: str
 
-    def read_lines(self, image: np.ndarray, lang: str = "chi_sim") -> list[Line]: ...
+    def detect(self, image: np.ndarray) -> list[Box]:
+        """Text line boxes, top to bottom."""
+        ...
 
-    def read_cells(self, crops: Sequence[np.ndarray], digits: bool) -> list[Reading]: ...
+    def recognize(self, crops: Sequence[np.ndarray]) -> list[Reading]:
+        """Each single-line crop read, with alternatives where the engine gives them."""
+        ...
+
+    def read_cells(self, crops: Sequence[np.ndarray], digits: bool) -> list[Reading]:
+        """Table cells; ``digits`` restricts the reading to numbers and printed blanks."""
+        ...
 
 
 @dataclass
@@ -74,8 +88,15 @@ class TesseractEngine:
         except RuntimeError as exc:  # pytesseract raises a bare RuntimeError on its own timeout
             raise EngineError("E_OCR_TIMEOUT", f"tesseract took longer than {self.timeout_s:.0f} s") from exc
 
-    def read_lines(self, image: np.ndarray, lang: str = "chi_sim") -> list[Line]:
-        d = self._data(image, lang, "--psm 6")
+    def detect(self, image: np.ndarray) -> list[Box]:
+        """Tesseract's own line boxes (its page segmentation, psm 3)."""
+        return [ln.box for ln in self._lines(image, "chi_sim", "--psm 3")]
+
+    def recognize(self, crops: Sequence[np.ndarray]) -> list[Reading]:
+        return self.read_cells(crops, digits=False)
+
+    def _lines(self, image: np.ndarray, lang: str, config: str) -> list[Line]:
+        d = self._data(image, lang, config)
         lines: dict[tuple[int, int, int], Line] = {}
         for i, text in enumerate(d["text"]):
             if not str(text).strip():
@@ -157,25 +178,17 @@ class RapidEngine:
     """A character read with less probability than this gets its runner-up as an alternative."""
 
     def __post_init__(self) -> None:
-        self._ocr = None
+        self._models = None
 
     def _engine(self):
-        if self._ocr is None:
-            import logging
+        if self._models is None:
+            from ._rapidocr import RapidModels
 
             try:
-                from rapidocr import RapidOCR
+                self._models = RapidModels(self.threads)
             except ImportError as exc:
                 raise EngineError("E_OCR_MISSING", f"rapidocr is not installed ({exc})") from exc
-            logging.getLogger("RapidOCR").setLevel(logging.WARNING)
-            self._ocr = RapidOCR(
-                params={
-                    "Global.log_level": "warning",
-                    "EngineConfig.onnxruntime.intra_op_num_threads": self.threads,
-                    "EngineConfig.onnxruntime.inter_op_num_threads": 1,
-                }
-            )
-        return self._ocr
+        return self._models
 
     def detect(self, image: np.ndarray) -> list[Box]:
         """Text line boxes (x0, top, x1, bottom) in ``image`` pixels, top to bottom."""
@@ -186,12 +199,9 @@ class RapidEngine:
         if s != 1:
             small = cv2.resize(image, (max(1, int(w * s)), max(1, int(h * s))), interpolation=cv2.INTER_AREA)
         try:
-            res = eng(_bgr(small), use_det=True, use_cls=False, use_rec=False)
+            boxes = eng.detect(_bgr(small))
         except Exception as exc:  # onnxruntime raises its own types
             raise EngineError("E_OCR_FAILED", f"rapidocr detection failed: {exc}") from exc
-        boxes = getattr(res, "boxes", None)
-        if boxes is None or len(boxes) == 0:
-            return []
         out = []
         for quad in boxes:
             xs = [p[0] / s for p in quad]
@@ -199,11 +209,7 @@ class RapidEngine:
             out.append((max(0, int(min(xs))), max(0, int(min(ys))), min(w, int(max(xs)) + 1), min(h, int(max(ys)) + 1)))
         return sorted(out, key=lambda b: (b[1], b[0]))
 
-    def recognize(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
-        """(text, confidence) of each single-line crop; confidence is the least sure character's."""
-        return [(r.text, r.confidence) for r in self.recognize_full(crops)]
-
-    def recognize_full(self, crops: Sequence[np.ndarray], max_batch: int = 16) -> list[Reading]:
+    def recognize(self, crops: Sequence[np.ndarray], max_batch: int = 16) -> list[Reading]:
         """Each single-line crop read, with per-character alternatives for unsure characters.
 
         RapidOCR's own batching pads every crop to at least 320 px (~7 characters): a
@@ -214,7 +220,7 @@ class RapidEngine:
         """
         if not crops:
             return []
-        rec = self._recognizer()
+        models, charset = self._recognizer()
         h = self.rec_height
         imgs = [_bgr(c) for c in crops]
         ratios = np.array([max(1, c.shape[1]) / max(1, c.shape[0]) for c in imgs])
@@ -235,29 +241,25 @@ class RapidEngine:
                 im = cv2.resize(imgs[i], (w, h), interpolation=interp)
                 batch[j, :, :, :w] = (im.astype(np.float32).transpose(2, 0, 1) / 255.0 - 0.5) / 0.5
             try:
-                preds = rec.session(batch)
+                preds = models.recognise(batch)
             except Exception as exc:  # onnxruntime raises its own types
                 raise EngineError("E_OCR_FAILED", f"rapidocr recognition failed: {exc}") from exc
             for j, i in enumerate(idx):
-                out[i] = self._decode(preds[j], rec.postprocess_op.character)
+                out[i] = self._decode(preds[j], charset)
         return [r if r is not None else Reading("", 0.0, [], self.name) for r in out]
 
     def _recognizer(self):
-        rec = self._load_recognizer()
-        charset = rec.postprocess_op.character
+        """The loaded models and the recogniser's character list (look-alike groups indexed once)."""
+        models = self._engine()
+        try:
+            charset = models.charset
+        except Exception as exc:  # model files missing or unreadable
+            raise EngineError("E_OCR_FAILED", f"rapidocr could not load its recogniser: {exc}") from exc
         if id(charset) not in _LOOKALIKE_IDS:
             index = {c: i for i, c in enumerate(charset)}
             groups = [[index[c] for c in g if c in index] for g in _LOOKALIKES]
             _LOOKALIKE_IDS[id(charset)] = {i: g for g in groups for i in g}
-        return rec
-
-    def _load_recognizer(self):
-        try:
-            return self._engine()._load_rec_model()
-        except EngineError:
-            raise
-        except Exception as exc:  # model files missing or unreadable
-            raise EngineError("E_OCR_FAILED", f"rapidocr could not load its recogniser: {exc}") from exc
+        return models, charset
 
     def _decode(self, probs: np.ndarray, charset: Sequence[str]) -> Reading:
         """Greedy CTC decoding, keeping the runner-up of each character the model was unsure of."""
@@ -290,21 +292,8 @@ class RapidEngine:
         alternatives.sort(key=lambda a: -a[1])
         return Reading(text, float(conf.min()), alternatives[:3], self.name, [round(float(c), 4) for c in conf])
 
-    def read_lines(self, image: np.ndarray, lang: str = "chi_sim") -> list[Line]:
-        boxes = self.detect(image)
-        crops = []
-        h, w = image.shape[:2]
-        for x0, y0, x1, y1 in boxes:
-            m = max(2, (y1 - y0) // 8)
-            crops.append(image[max(0, y0 - m) : min(h, y1 + m), max(0, x0 - m) : min(w, x1 + m)])
-        out = []
-        for b, (text, score) in zip(boxes, self.recognize(crops), strict=True):
-            if text.strip():
-                out.append(Line(text, b, score, [Word(text, b, score)]))
-        return out
-
     def read_cells(self, crops: Sequence[np.ndarray], digits: bool) -> list[Reading]:
-        out = self.recognize_full(crops)
+        out = self.recognize(crops)
         if digits:
             for r in out:
                 r.text = _digits(r.text)

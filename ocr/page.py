@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 
 from .align import find_tables
-from .engines import Engine, RapidEngine
+from .engines import Engine
 from .geometry import STANDARD_SHORT_SIDE, Upright, map_box, upright
 from .grid import find_grids, line_masks, ruling_ink
 from .preprocess import Seal, binarize_inv, clean, lift_grey_seals, normalise_crop
@@ -107,9 +107,9 @@ class _Page:
 class PageReader:
     """Reads a page: detection once, prose lines and cell strips with the prose engine, digits twice.
 
-    ``prose`` must be able to detect and recognise lines (RapidOCR); ``cells`` reads
-    the numbers a second time (Tesseract, stacked crops); ``second``, when given and
-    different from both, is asked about the numbers they disagree on.
+    Any ``Engine`` serves in any role. ``prose`` detects and recognises the lines (RapidOCR
+    by default); ``cells`` reads the numbers a second time (Tesseract, stacked crops);
+    ``second``, when given and different from both, is asked about the numbers they disagree on.
     """
 
     prose: Engine
@@ -136,8 +136,8 @@ class PageReader:
                 prose_boxes.append(b)
             else:
                 in_table[k].append(b)
-        lines = self._prose(gray, prose_boxes, page.read, grids)
-        if self.align and isinstance(self.prose, RapidEngine):
+        lines = self._prose(gray, prose_boxes, page.read)
+        if self.align:
             # tables without rulings: their text, read as prose, stands in columns
             found = find_tables(lines, _char_height(prose_boxes), text_ink)
             taken = {i for t in found for i in t.lines}
@@ -181,7 +181,7 @@ class PageReader:
         gray, seals = lift_grey_seals(gray)
         if seals:
             ink = binarize_inv(gray)
-        boxes = self.prose.detect(gray) if isinstance(self.prose, RapidEngine) else []
+        boxes = self.prose.detect(gray)
         return _Page(up, gray, ink, lines, boxes, find_grids(lines), seals=seals)
 
     def _oriented(self, image: np.ndarray) -> _Page:
@@ -190,8 +190,6 @@ class PageReader:
         An upright page costs nothing extra: its sample lines are prose read anyway.
         """
         page = self._prepared(image, 0)
-        if not isinstance(self.prose, RapidEngine):
-            return page
         if not page.boxes:
             return page  # nothing to read either way
         sample = _sample(page.boxes, page.grids)
@@ -239,20 +237,13 @@ class PageReader:
         down reads as a few unsure characters (digits, which read alike upside down, do not count)."""
         if not boxes:
             return 0.0, {}
-        assert isinstance(self.prose, RapidEngine)
-        got = self.prose.recognize_full([_line_crop(gray, b) for b in boxes])
+        got = self.prose.recognize([_line_crop(gray, b) for b in boxes])
         return float(sum(r.sure_cjk() for r in got)), dict(zip(boxes, got, strict=True))
 
     # -- prose ----------------------------------------------------------------
-    def _prose(self, gray: np.ndarray, boxes: list[Box], done: dict[Box, Reading], grids: list[Grid]) -> list[Line]:
-        if not isinstance(self.prose, RapidEngine):  # an engine that reads whole pages: tables blanked
-            page = gray.copy()
-            for g in grids:
-                x0, y0, x1, y1 = g.box
-                page[y0 : y1 + 1, x0 : x1 + 1] = 255
-            return self.prose.read_lines(page)
+    def _prose(self, gray: np.ndarray, boxes: list[Box], done: dict[Box, Reading]) -> list[Line]:
         todo = [b for b in boxes if b not in done]
-        got = dict(zip(todo, self.prose.recognize_full([_line_crop(gray, b) for b in todo]), strict=True))
+        got = dict(zip(todo, self.prose.recognize([_line_crop(gray, b) for b in todo]), strict=True))
         got.update({b: done[b] for b in boxes if b in done})
         out = []
         for b in boxes:
@@ -290,7 +281,7 @@ class PageReader:
                     x0, y0, x1, y1 = parts[0]
                     singles[(t, k)] = _pad(gray[y0:y1, x0:x1], share=False)
         first: dict[tuple[int, int], Reading] = {}
-        for key, r in zip(owner, self._recognize(strips), strict=True):
+        for key, r in zip(owner, self.prose.recognize(strips), strict=True):
             if key in first:  # a long cell read in chunks: the text joined, the least sure chunk's confidence
                 prev = first[key]
                 first[key] = Reading(prev.text + r.text, min(prev.confidence, r.confidence), [], prev.engine,
@@ -330,10 +321,6 @@ class PageReader:
             for t, g in enumerate(grids)
         ]
 
-    def _recognize(self, crops: Sequence[np.ndarray]) -> list[Reading]:
-        if isinstance(self.prose, RapidEngine):
-            return self.prose.recognize_full(crops)
-        return self.prose.read_cells(crops, digits=False)
 
     def _check_numbers(
         self, numeric: list[tuple[int, int]], readings: dict[tuple[int, int], Reading],

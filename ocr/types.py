@@ -38,10 +38,13 @@ class Reading:
     """Per character of ``text``, when the engine gives them (RapidOCR)."""
 
     def sure_cjk(self, threshold: float = 0.8) -> int:
-        """Chinese characters read with at least ``threshold``: what upright text has and rotated text lacks."""
-        if len(self.char_confidences) != len(self.text):
-            return 0
-        pairs = zip(self.text, self.char_confidences, strict=True)
+        """Chinese characters read with at least ``threshold``: what upright text has and rotated text lacks.
+
+        An engine without per-character confidences lends each character the line's."""
+        confs = self.char_confidences
+        if len(confs) != len(self.text):
+            confs = [self.confidence] * len(self.text)
+        pairs = zip(self.text, confs, strict=True)
         return sum(1 for ch, c in pairs if "\u4e00" <= ch <= "\u9fff" and c >= threshold)
 
 

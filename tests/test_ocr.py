@@ -62,6 +62,54 @@ def test_missing_tesseract_is_a_coded_engine_error():
     assert exc.value.code == "E_OCR_MISSING"
 
 
+def test_rapidocr_adapter_is_the_pinned_version_with_its_private_parts():
+    """ocr/_rapidocr.py reaches into RapidOCR's recogniser; a new release must fail here, loudly."""
+    from gongkai.ocr._rapidocr import PINNED, RapidModels, installed_version
+
+    assert installed_version() == PINNED, "RapidOCR changed: re-check ocr/_rapidocr.py, re-measure, then move PINNED"
+    models = RapidModels(threads=1)
+    assert len(models.charset) > 6000 and "0" in models.charset and "政" in models.charset
+    probs = models.recognise(np.zeros((1, 3, 48, 96), np.float32))
+    assert probs.ndim == 3 and probs.shape[0] == 1 and probs.shape[2] == len(models.charset)
+
+
+class _Mirror:
+    """An engine that is not one of ours: the page reader must use it through the interface alone."""
+
+    name = "mirror"
+
+    def __init__(self) -> None:
+        from gongkai.ocr.engines import TesseractEngine
+
+        self.inner = TesseractEngine()
+        self.calls: list[str] = []
+
+    def detect(self, image):
+        self.calls.append("detect")
+        return self.inner.detect(image)
+
+    def recognize(self, crops):
+        self.calls.append("recognize")
+        return self.inner.recognize(crops)
+
+    def read_cells(self, crops, digits):
+        self.calls.append("read_cells")
+        return self.inner.read_cells(crops, digits)
+
+
+@pytest.mark.slow
+def test_any_engine_plugs_into_the_page_reader():
+    from gongkai.ocr.page import PageReader
+
+    truth = json.loads((SHARED / "truth" / "hongze_2024.json").read_text("utf-8"))
+    page = pdfium.PdfDocument(str(SHARED / truth["source"]))[2].render(scale=200 / 72).to_numpy()[:, :, :3]
+    engine = _Mirror()
+    res = PageReader(prose=engine, cells=engine).read(np.ascontiguousarray(page))
+    assert {"detect", "recognize", "read_cells"} <= set(engine.calls)
+    assert res.tables and sum(len(t.cells) for t in res.tables) > 50
+    assert any("公开" in ln.text for ln in res.lines)
+
+
 def _scan(tmp_path, doc_id: str, pages: list[int]) -> tuple:
     truth = json.loads((SHARED / "truth" / f"{doc_id}.json").read_text("utf-8"))
     pdf = pdfium.PdfDocument(str(SHARED / truth["source"]))

@@ -38,7 +38,7 @@ def test_a_lone_zero_in_a_narrow_crop_is_read():
     from gongkai.ocr.engines import RapidEngine
 
     crop = cv2.imread(str(REGRESSION / "lone_zero_dropped_in_narrow_crop.png"), cv2.IMREAD_GRAYSCALE)
-    assert RapidEngine().recognize_full([_pad(crop)])[0].text == "0"
+    assert RapidEngine().recognize([_pad(crop)])[0].text == "0"
 
 
 def test_a_printed_slash_read_as_1_by_the_digits_engine_stays_a_slash():

@@ -44,6 +44,9 @@ class TableSpec:
     id: str
     rows: dict[str, RowSpec]
     columns: dict[str, ColumnSpec]
+    one_line: bool = False
+    """The rows are printed as column groups in the header over a single line of values
+    (the review and litigation table), not each on a line of its own."""
 
     @property
     def nested_header(self) -> bool:
@@ -111,7 +114,7 @@ def _col(cid: str, d: dict) -> ColumnSpec:
 def _table(tid: str, d: dict) -> TableSpec:
     rows = {k: _row(k, v) for k, v in d["rows"].items()}
     cols = {k: _col(k, v) for k, v in d["columns"].items()}
-    return TableSpec(tid, rows, cols)
+    return TableSpec(tid, rows, cols, d.get("print") == "one_line")
 
 
 _TERM = re.compile(r"sum\((\w+\*)\)|(\w+)")

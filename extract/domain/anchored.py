@@ -1,0 +1,552 @@
+"""Reading a table by what the data dictionary says it holds: rows found by their printed labels.
+
+A scan's ruled grid fails in many ways (an edge cut off by the scanner's frame, broken or
+faded rulings, a seal, a curled page); the labels stay. The applications table prints its
+rows in a fixed order, and a person reads a row by finding its label and following the line
+to the right. This reading does the same with the recognised text pieces of the pages:
+
+1. numbers and printed blanks are chained left to right into value bands (a band may drift
+   a little in height along the page: it follows its pieces, not a straight line);
+2. text pieces are aligned with the template's rows in printed order by dynamic programming,
+   fuzzily and partially (a label that lost its first characters to the frame is still its
+   row; a label wrapped over three lines is three pieces of one row);
+3. each labelled row takes the band beside its label; rows whose label was not read take
+   the bands between their labelled neighbours when the count fits;
+4. a band's values go to the row's columns in printed order when there are as many values
+   as columns, otherwise to the nearest column centre learnt from the complete bands of the
+   page (or from the column labels of the header).
+
+Pieces are text with boxes in the page's reading frame (upright and level); this module
+knows nothing of OCR or of file formats.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from statistics import median
+
+from rapidfuzz import fuzz
+
+from gongkai.extract.domain.labels import normalize, split_label
+from gongkai.extract.domain.numbers import parse_cell
+from gongkai.extract.domain.schema import Schema, TableSpec
+from gongkai.extract.layout import BBox, Cell
+
+LABEL_THRESHOLD = 0.62
+"""Similarity below which a piece is not taken for a row's label (it pays to skip it)."""
+BY_ORDER = 1.0
+BY_CENTRE = 0.9
+"""How sure a value's column is: placed by count and printed order, or by the nearest column centre."""
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of text read on a page: ``box`` in the page's reading frame, ``cell`` where it came from."""
+
+    cell: Cell
+    box: BBox
+
+    @property
+    def text(self) -> str:
+        return self.cell.text
+
+    @property
+    def cy(self) -> float:
+        return (self.box[1] + self.box[3]) / 2
+
+    @property
+    def cx(self) -> float:
+        return (self.box[0] + self.box[2]) / 2
+
+    @property
+    def height(self) -> float:
+        return self.box[3] - self.box[1]
+
+
+@dataclass
+class Placed:
+    """A value placed in a cell of the table, with how it was placed."""
+
+    row: str
+    column: str
+    cell: Cell
+    """The text read there (with its page, box and method), or an empty cell where nothing was."""
+    value: int | float | None
+    confidence: float
+    how: str
+    """"order" (count and printed order), "centre" (nearest column centre) or "blank" (nothing
+    read at a column's centre on a band that has values)."""
+
+
+@dataclass
+class AnchoredTable:
+    """What the anchored reading found for one table kind."""
+
+    table: str
+    template: str
+    cells: dict[str, Placed] = field(default_factory=dict)
+    rows_found: int = 0
+    """Template rows whose label (or place between labelled rows) was found."""
+    columns_seen: set[str] = field(default_factory=set)
+    """Columns whose label is printed among the rows found (which template the header follows)."""
+    unplaced: list[Piece] = field(default_factory=list)
+
+
+# -- pieces -------------------------------------------------------------------
+
+
+def _is_value(text: str) -> bool:
+    return parse_cell(text).kind != "text"
+
+
+def _cjk(text: str) -> int:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+
+
+@dataclass
+class _Band:
+    pieces: list[Piece]
+
+    def y_at(self, x: float) -> float:
+        """The band's height at ``x``: its nearest piece's centre (bands drift on curled pages)."""
+        return min(self.pieces, key=lambda p: abs(p.cx - x)).cy
+
+    @property
+    def x0(self) -> float:
+        return self.pieces[0].box[0]
+
+
+def _unwrap(values: list[Piece], unit: float, rows_at: list[float]) -> list[Piece]:
+    """A number wrapped in a narrow cell ("101" over "1") joined again: a value right under
+    another, closer than a line's leading, continues it, unless another value or a row's label
+    stands at its height (``rows_at``: where labels are): then it is the next row's."""
+    out = sorted(values, key=lambda p: p.cy)
+    k = 0
+    while k < len(out):
+        p = out[k]
+        under = [
+            q
+            for q in out
+            if q is not p
+            and 0 <= q.box[1] - p.box[3] <= 0.5 * unit
+            and min(q.box[2], p.box[2]) - max(q.box[0], p.box[0]) >= 0.5 * min(q.box[2] - q.box[0], p.box[2] - p.box[0])
+        ]
+        alone = (
+            len(under) == 1
+            and not any(r is not under[0] and abs(r.cy - under[0].cy) < 0.45 * unit for r in out)
+            and not any(abs(y - under[0].cy) < 0.45 * unit for y in rows_at)
+        )
+        if alone and parse_cell(p.text + under[0].text).kind == "number":
+            q = under[0]
+            box = (min(p.box[0], q.box[0]), p.box[1], max(p.box[2], q.box[2]), p.box[3])  # the first line's height
+            c = p.cell
+            bbox = c.bbox
+            if bbox is not None and q.cell.bbox is not None:
+                qb = q.cell.bbox
+                bbox = (min(bbox[0], qb[0]), min(bbox[1], qb[1]), max(bbox[2], qb[2]), max(bbox[3], qb[3]))
+            cell = Cell(p.text + q.text, c.page, bbox, c.source, c.method, min(c.confidence, q.cell.confidence))
+            out[k] = Piece(cell, box)
+            out.remove(q)
+            continue
+        k += 1
+    return out
+
+
+def _bands(values: list[Piece], unit: float, rows_at: list[float]) -> list[_Band]:
+    """Values chained left to right: each takes the nearest piece on its left at its height."""
+    ordered = sorted(_unwrap(values, unit, rows_at), key=lambda p: p.box[0])
+    succ: dict[int, int] = {}
+    pred: dict[int, int] = {}
+    links = []
+    for i, p in enumerate(ordered):
+        for j in range(i):
+            q = ordered[j]
+            gap = p.box[0] - q.box[2]
+            dy = abs(p.cy - q.cy)
+            if gap > -0.3 * unit and dy < 0.45 * unit + 0.02 * max(gap, 0.0) and gap < 40 * unit:
+                links.append((gap + 6 * dy, j, i))
+    for _, j, i in sorted(links):
+        if j not in succ and i not in pred:
+            succ[j], pred[i] = i, j
+    out = []
+    for i in range(len(ordered)):
+        if i in pred:
+            continue
+        chain = [i]
+        while chain[-1] in succ:
+            chain.append(succ[chain[-1]])
+        out.append(_Band([ordered[k] for k in chain]))
+    return sorted(out, key=lambda b: b.pieces[0].cy)
+
+
+# -- labels -------------------------------------------------------------------
+
+
+def label_score(text: str, label: str) -> float:
+    """How well a printed piece reads as (part of) an official label, in [0, 1].
+
+    A whole label compares by ratio; a part (cut by the frame, or one line of a wrapped
+    label) by partial ratio, weighed by how much of the label it covers. A numbering
+    printed on both sides must agree.
+    """
+    a, b = split_label(text), split_label(label)
+    if not a.body or not b.body or _cjk(a.body) < 2:
+        return 0.0
+    whole = fuzz.ratio(a.body, b.body) / 100
+    part = 0.0
+    if len(a.body) >= 3 and len(a.body) < len(b.body):
+        cover = len(a.body) / len(b.body)
+        part = fuzz.partial_ratio(a.body, b.body) / 100 * (0.75 + 0.25 * cover) if cover >= 0.3 else 0.0
+    score = max(whole, part)
+    if a.numbering and b.numbering and a.numbering != b.numbering:
+        score -= 0.4
+    elif b.numbering and not a.numbering and whole >= part:
+        score -= 0.05  # "其他" is more likely a column's "其他" than the row "3.其他"
+    return max(score, 0.0)
+
+
+def _row_labels(spec: TableSpec, row: str) -> list[str]:
+    r = spec.rows[row]
+    return [r.label, *r.aliases]
+
+
+def _all_row_labels(spec: TableSpec) -> list[str]:
+    return [lab for r in spec.rows for lab in _row_labels(spec, r)]
+
+
+def _best_row_score(text: str, spec: TableSpec) -> float:
+    return max((label_score(text, lab) for lab in _all_row_labels(spec)), default=0.0)
+
+
+def _inside(text: str, labels: list[str]) -> float:
+    """How well ``text`` reads as a stretch of one of ``labels`` (no credit for covering it all)."""
+    a = split_label(text)
+    if not a.body:
+        return 0.0
+    best = 0.0
+    for lab in labels:
+        b = split_label(lab)
+        if len(a.body) <= len(b.body) + 1 and (not a.numbering or not b.numbering or a.numbering == b.numbering):
+            best = max(best, fuzz.partial_ratio(a.body, b.body) / 100)
+    return best
+
+
+def _blocks(pieces: list[Piece], labels: list[str]) -> list[list[Piece]]:
+    """Label pieces joined into labels: a line goes on with the line below it (a label wrapped in
+    its cell) when together they still read as a stretch of one label, never across a numbering."""
+    blocks = [[p] for p in sorted(pieces, key=lambda p: (p.cy, p.box[0]))]
+    joined = True
+    while joined:
+        joined = False
+        for a in blocks:
+            last = a[-1]
+            h = max(last.height, 1.0)
+            below = [
+                b
+                for b in blocks
+                if b is not a
+                and 0 <= b[0].box[1] - last.box[3] <= 0.9 * h
+                and min(b[0].box[2], last.box[2]) - max(b[0].box[0], last.box[0])
+                >= 0.5 * min(b[0].box[2] - b[0].box[0], last.box[2] - last.box[0])
+            ]
+            if len(below) != 1 or split_label(below[0][0].text).numbering:
+                continue
+            b = below[0]
+            if _inside(text_of(a + b), labels) >= 0.9:
+                a.extend(b)
+                blocks.remove(b)
+                joined = True
+                break
+    return sorted(blocks, key=lambda b: (b[0].cy, b[0].box[0]))
+
+
+def _align_labels(
+    blocks: list[list[Piece]], spec: TableSpec, bands: list[_Band], unit: float
+) -> dict[str, list[Piece]]:
+    """Label blocks assigned to the template's rows in printed order (dynamic programming).
+
+    Each block is skipped or given to a row after the previous block's row; it earns its
+    similarity minus ``LABEL_THRESHOLD``, so weak matches are skipped. A row label has
+    values beside it: a block with none (a column header "其他" or "总计") counts half.
+    """
+    rows = list(spec.rows)
+    if not blocks or not rows:
+        return {}
+    score = []
+    for b in blocks:
+        weight = 1.0 if _bands_beside(b, bands, unit) else 0.5
+        score.append(
+            [weight * max(label_score(text_of(b), lab) for lab in _row_labels(spec, r)) - LABEL_THRESHOLD for r in rows]
+        )
+    n, m = len(blocks), len(rows)
+    neg = float("-inf")
+    # best[i][j]: best total over the first i blocks with row j the last one taken (m: none yet)
+    best = [[neg] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, bool] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    best[0][m] = 0.0
+    for i in range(1, n + 1):
+        s = score[i - 1]
+        for j in range(m + 1):  # block i skipped
+            if best[i - 1][j] > best[i][j]:
+                best[i][j], back[i][j] = best[i - 1][j], (j, False)
+        prefix, prefix_j = best[i - 1][m], m  # the best state whose row comes before j
+        for j in range(m):
+            if s[j] > 0 and prefix + s[j] > best[i][j]:
+                best[i][j], back[i][j] = prefix + s[j], (prefix_j, True)
+            if best[i - 1][j] > prefix:
+                prefix, prefix_j = best[i - 1][j], j
+    j = max(range(m + 1), key=lambda k: best[n][k])
+    out: dict[str, list[Piece]] = {}
+    for i in range(n, 0, -1):
+        step = back[i][j]
+        if step is None:
+            break
+        prev, took = step
+        if took:
+            out[rows[j]] = blocks[i - 1]
+        j = prev
+    return out
+
+
+# -- columns ------------------------------------------------------------------
+
+
+def _header_centres(pieces: list[Piece], spec: TableSpec, above: float) -> dict[str, float]:
+    """Column centres from column labels printed above ``above`` (the first row's top)."""
+    found: dict[str, list[float]] = {}
+    for p in pieces:
+        if p.box[3] > above:
+            continue
+        for c in spec.columns.values():
+            if max(label_score(p.text, lab) for lab in (c.label, *c.aliases)) >= 0.85:
+                found.setdefault(c.id, []).append(p.cx)
+    return {c: median(xs) for c, xs in found.items() if len(xs) == 1}
+
+
+# -- the reading --------------------------------------------------------------
+
+
+@dataclass
+class _Reader:
+    """One table kind read page after page (a table may continue on the next page)."""
+
+    spec: TableSpec
+    blank_confidence: float
+    out: AnchoredTable
+    header_slots: list[float] | None = None
+    """A one-line table's value positions from a header whose values were not on its page."""
+
+    def page(self, pieces: list[Piece]) -> None:
+        values = [p for p in pieces if p.text.strip() and _is_value(p.text)]
+        if not values:
+            return
+        unit = median(p.height for p in values)
+        rows_at = [
+            p.cy for p in pieces if not _is_value(p.text) and _best_row_score(p.text, self.spec) > LABEL_THRESHOLD
+        ]
+        bands = _bands(values, unit, rows_at)
+        if self.spec.one_line:
+            self._one_line(pieces, bands)
+        else:
+            self._rows(pieces, bands, unit)
+
+    # -- tables printed a row per line ------------------------------------------
+    def _rows(self, pieces: list[Piece], bands: list[_Band], unit: float) -> None:
+        spec = self.spec
+        labels = [p for p in pieces if not _is_value(p.text) and _cjk(p.text) >= 1]
+        assigned = _align_labels(_blocks(labels, _all_row_labels(spec)), spec, bands, unit)
+        rows = [r for r in spec.rows if r in assigned]
+        if not rows:
+            return
+        row_band = _beside_labels(rows, assigned, bands, unit)
+        used = {id(b) for b in row_band.values()}
+        _fill_unlabelled(spec, row_band, [b for b in bands if id(b) not in used])
+        self.out.rows_found += len(row_band)
+        slots_of = {r: [(r, c.id) for c in spec.columns_for(r)] for r in row_band}
+        # column centres: from the bands holding one value per column, else the header's labels
+        complete: dict[str, list[float]] = {}
+        for r, b in row_band.items():
+            if len(b.pieces) == len(slots_of[r]):
+                for (_, c), p in zip(slots_of[r], b.pieces, strict=True):
+                    complete.setdefault(c, []).append(p.cx)
+        centres = {c: median(xs) for c, xs in complete.items()}
+        first_top = min(min(p.box[1] for p in assigned[r]) for r in rows)
+        for c, x in _header_centres(pieces, spec, first_top).items():
+            centres.setdefault(c, x)
+        last = max(max(p.box[3] for p in assigned[r]) for r in rows)
+        span = [p for p in labels if first_top - 3 * unit <= p.cy <= last]
+        self.out.columns_seen.update(_best_column(text_of(b), spec) for b in _column_blocks(span, spec))
+        for r, b in row_band.items():
+            slots = slots_of[r]
+            xs = [centres.get(c) for _, c in slots]
+            self._place(b, slots, xs)
+
+    # -- a table printed as one line under its header ---------------------------
+    def _one_line(self, pieces: list[Piece], bands: list[_Band]) -> None:
+        """The line of values under the header that names the row groups and their columns; the
+        header may end a page and its values (or the rest of it) begin the next."""
+        slots = [(r, c.id) for r in self.spec.rows for c in self.spec.columns_for(r)]
+        words = [p for p in pieces if not _is_value(p.text) and _cjk(p.text) >= 1]
+        groups = [p for p in words if _best_row_score(p.text, self.spec) >= 0.85]
+        if len({_best_row(p.text, self.spec) for p in groups}) >= 2:
+            top = min(p.box[1] for p in groups) - 0.5 * median(p.height for p in groups)
+            self.header_slots = []
+        elif self.header_slots is not None:
+            top = float("-inf")  # the header began on the page before
+        else:
+            return
+        cols = _column_blocks([p for p in words if p.box[1] >= top and p not in groups], self.spec)
+        if len(cols) == len(slots):
+            self.header_slots = sorted(median(p.cx for p in b) for b in cols)
+        bottom = max((p.box[3] for p in [*groups, *(p for b in cols for p in b)]), default=top)
+        below = [b for b in bands if len(b.pieces) >= min(5, len(slots)) and b.pieces[0].cy > bottom]
+        if not below:
+            return  # the values are on the next page
+        band = min(below, key=lambda b: b.pieces[0].cy)
+        xs: list[float | None] = (
+            list(self.header_slots) if len(self.header_slots) == len(slots) else [None] * len(slots)
+        )
+        self.header_slots = None
+        self.out.rows_found += len(self.spec.rows)
+        self._place(band, slots, xs)
+
+    # -- values to cells ---------------------------------------------------------
+    def _place(self, band: _Band, slots: list[tuple[str, str]], xs: list[float | None]) -> None:
+        """Count and printed order when they agree; else the nearest column centre; blanks between."""
+        if len(band.pieces) == len(slots):
+            for (row, col), p in zip(slots, band.pieces, strict=True):
+                self._put(row, col, p.cell, BY_ORDER, "order")
+            return
+        known = sorted((x, slot) for x, slot in zip(xs, slots, strict=True) if x is not None)
+        if len(known) < 2:
+            self.out.unplaced.extend(band.pieces)
+            return
+        spacing = min(b[0] - a[0] for a, b in itertools.pairwise(known))
+        taken: dict[tuple[str, str], Piece] = {}
+        for p in band.pieces:
+            x, slot = min(known, key=lambda k: abs(k[0] - p.cx))
+            if abs(x - p.cx) <= 0.5 * spacing and slot not in taken:
+                taken[slot] = p
+            else:
+                self.out.unplaced.append(p)
+        for x, (row, col) in known:
+            p = taken.get((row, col))
+            if p is not None:
+                self._put(row, col, p.cell, BY_CENTRE, "centre")
+            else:
+                self._put(row, col, _blank_at(band, x), self.blank_confidence, "blank")
+
+    def _put(self, row: str, col: str, cell: Cell, sure: float, how: str) -> None:
+        cid = f"{self.spec.id}.{row}.{col}"
+        if cid in self.out.cells:
+            return  # the first page that printed the row keeps it
+        value = parse_cell(cell.text).value if cell.text else None
+        conf = sure if how == "blank" else cell.confidence * sure
+        self.out.cells[cid] = Placed(row, col, cell, value, conf, how)
+
+
+def _blank_at(band: _Band, x: float) -> Cell:
+    """An empty cell on ``band`` at ``x``: the box of the band's nearest piece, moved there."""
+    near = min(band.pieces, key=lambda p: abs(p.cx - x))
+    c = near.cell
+    bbox = c.bbox
+    if bbox is not None:
+        scale = (bbox[2] - bbox[0]) / max(near.box[2] - near.box[0], 1e-6)
+        dx = (x - near.cx) * scale
+        bbox = (bbox[0] + dx, bbox[1], bbox[2] + dx, bbox[3])
+    return Cell("", c.page, bbox, c.source, c.method, 1.0)
+
+
+def _bands_beside(label: list[Piece], bands: list[_Band], unit: float) -> list[tuple[float, int]]:
+    """(distance, index) of the bands right of a label at its height: centred on it, or on its
+    first line when the cell's text sits at the top."""
+    top, bottom = min(p.box[1] for p in label), max(p.box[3] for p in label)
+    cy, right = (top + bottom) / 2, max(p.box[2] for p in label)
+    out = []
+    for k, b in enumerate(bands):
+        if b.pieces[-1].box[2] <= right:
+            continue
+        y = b.y_at(right)
+        if top - 0.5 * unit <= y <= bottom + 0.5 * unit:
+            out.append((abs(y - cy), k))
+    return out
+
+
+def _beside_labels(
+    rows: list[str], assigned: dict[str, list[Piece]], bands: list[_Band], unit: float
+) -> dict[str, _Band]:
+    """Each labelled row's band: the nearest one beside its label, no band twice."""
+    pairs = [(d, r, k) for r in rows for d, k in _bands_beside(assigned[r], bands, unit)]
+    out: dict[str, _Band] = {}
+    used: set[int] = set()
+    for _, r, k in sorted(pairs):
+        if r not in out and k not in used:
+            out[r] = bands[k]
+            used.add(k)
+    return out
+
+
+def _best_row(text: str, spec: TableSpec) -> str:
+    return max(spec.rows, key=lambda r: max(label_score(text, lab) for lab in _row_labels(spec, r)))
+
+
+def _best_column(text: str, spec: TableSpec) -> str:
+    return max(
+        spec.columns,
+        key=lambda c: max(label_score(text, lab) for lab in (spec.columns[c].label, *spec.columns[c].aliases)),
+    )
+
+
+def _column_blocks(words: list[Piece], spec: TableSpec) -> list[list[Piece]]:
+    """The header's column labels (wrapped ones joined), left to right."""
+    labels = [lab for c in spec.columns.values() for lab in (c.label, *c.aliases)]
+    found = [b for b in _blocks(words, labels) if _best_column_score(text_of(b), spec) >= 0.85]
+    return sorted(found, key=lambda b: median(p.cx for p in b))
+
+
+def _best_column_score(text: str, spec: TableSpec) -> float:
+    return max((label_score(text, lab) for c in spec.columns.values() for lab in (c.label, *c.aliases)), default=0.0)
+
+
+def read_rows(pages: list[list[Piece]], spec: TableSpec, template: str, blank_confidence: float) -> AnchoredTable:
+    """Rows found by their labels, values by their bands, over the pages in order."""
+    reader = _Reader(spec, blank_confidence, AnchoredTable(spec.id, template))
+    for pieces in pages:
+        reader.page(pieces)
+    return reader.out
+
+
+def _fill_unlabelled(spec: TableSpec, row_band: dict[str, _Band], free: list[_Band]) -> None:
+    """Rows whose labels were not read take the free bands between their labelled neighbours, when as many."""
+    order = list(spec.rows)
+    found = sorted((order.index(r), r) for r in row_band)
+    for (i, a), (j, b) in itertools.pairwise(found):
+        missing = order[i + 1 : j]
+        if not missing:
+            continue
+        top, bottom = row_band[a].pieces[-1].cy, row_band[b].pieces[-1].cy
+        between = sorted((band for band in free if top < band.pieces[-1].cy < bottom), key=lambda b: b.pieces[-1].cy)
+        if len(between) == len(missing):
+            for r, band in zip(missing, between, strict=True):
+                row_band[r] = band
+                free.remove(band)
+
+
+def read_table(pages: list[list[Piece]], schema: Schema, table: str, blank_confidence: float = 0.6) -> AnchoredTable:
+    """The better of the templates' readings of ``table`` (more of its rows and column labels found,
+    then more cells).
+
+    ``blank_confidence``: how sure an empty column position is a printed blank (1.0 for a text
+    layer, where nothing is missed; less for OCR, whose detector may miss a faint digit).
+    """
+    readings = [
+        read_rows(pages, t.tables[table], name, blank_confidence)
+        for name, t in schema.templates.items()
+        if table in t.tables
+    ]
+    return max(readings, key=lambda a: (a.rows_found + len(a.columns_seen), len(a.cells)))
+
+
+def text_of(pieces: list[Piece]) -> str:
+    return normalize("".join(p.text for p in pieces))

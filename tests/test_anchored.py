@@ -1,0 +1,141 @@
+"""The template-anchored table reading, on the words of born-digital reports and on the same words
+disturbed the way scans disturb them (an edge cut off, rows drifting, labels and headers unread)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from gongkai.extract.domain.anchored import Piece, label_score, read_table
+from gongkai.extract.domain.schema import TABLES, schema
+from gongkai.extract.layout import Cell
+from tests.conftest import GENERATED, SHARED
+
+SOURCES = sorted((SHARED / "pdf").glob("*.pdf")) + sorted(GENERATED.glob("*.pdf"))
+
+
+def _truth(pdf: Path) -> dict:
+    path = pdf.with_suffix(".json") if pdf.with_suffix(".json").exists() else SHARED / "truth" / f"{pdf.stem}.json"
+    return json.loads(path.read_text("utf-8"))["cells"]
+
+
+def _pieces(pdf: Path) -> list[list[Piece]]:
+    out = []
+    with pdfplumber.open(pdf) as doc:
+        for n, page in enumerate(doc.pages, start=1):
+            words = page.extract_words()
+            out.append([Piece(Cell(w["text"], n, b, method="text"), b)
+                        for w in words for b in [(w["x0"], w["top"], w["x1"], w["bottom"])]])
+    return out
+
+
+def _read(pages: list[list[Piece]], blank: float = 1.0) -> dict:
+    got = {}
+    for t in TABLES:
+        got.update({k: v.value for k, v in read_table(pages, schema(), t, blank).cells.items()})
+    return got
+
+
+def _score(got: dict, truth: dict) -> tuple[int, list]:
+    right = sum(1 for k, v in truth.items() if k in got and got[k] == v and type(got[k]) is type(v))
+    wrong = [(k, got[k], truth[k]) for k in got if k in truth and got[k] != truth[k]]
+    return right, wrong
+
+
+@pytest.mark.parametrize("pdf", SOURCES, ids=lambda p: p.stem)
+def test_every_cell_of_a_born_digital_report_from_its_words_alone(pdf):
+    truth = _truth(pdf)
+    right, wrong = _score(_read(_pieces(pdf)), truth)
+    assert not wrong
+    assert right == len(truth)
+
+
+def _cut_left(pages: list[list[Piece]], share: float) -> list[list[Piece]]:
+    """The page's left edge outside the scan: pieces there lost, labels crossing it lose their first characters."""
+    out = []
+    for pieces in pages:
+        xs = [p.box[0] for p in pieces]
+        x_cut = min(xs) + share * (max(p.box[2] for p in pieces) - min(xs))
+        kept = []
+        for p in pieces:
+            x0, top, x1, bottom = p.box
+            if x1 <= x_cut:
+                continue
+            if x0 < x_cut:
+                keep = max(1, round(len(p.text) * (x1 - x_cut) / (x1 - x0)))
+                text = p.text[len(p.text) - keep :]
+                box = (x_cut, top, x1, bottom)
+                p = Piece(Cell(text, p.cell.page, box, method=p.cell.method), box)
+            kept.append(p)
+        out.append(kept)
+    return out
+
+
+def _bend(pages: list[list[Piece]], depth: float) -> list[list[Piece]]:
+    """Rows bent like a curled page: the middle of each line stands ``depth`` of the page lower."""
+    out = []
+    for pieces in pages:
+        width = max(p.box[2] for p in pieces)
+        height = max(p.box[3] for p in pieces)
+
+        def dy(x: float, width: float = width, height: float = height) -> float:
+            return depth * height * math.sin(math.pi * x / width)
+
+        out.append([Piece(p.cell, (p.box[0], p.box[1] + dy(p.cx), p.box[2], p.box[3] + dy(p.cx))) for p in pieces])
+    return out
+
+
+def _without(pages: list[list[Piece]], texts: tuple[str, ...]) -> list[list[Piece]]:
+    return [[p for p in pieces if not any(t in p.text for t in texts)] for pieces in pages]
+
+
+FEW = [s for s in SOURCES if s.stem in ("hongze_2024", "huaian_2024", "gen_000", "gen_010", "gen_021", "gen_040")]
+
+
+@pytest.mark.parametrize("pdf", FEW, ids=lambda p: p.stem)
+def test_an_edge_cut_off_by_the_frame_loses_no_row(pdf):
+    """A flatbed scan with the page shifted: the table's first column and the labels' first characters
+    fall outside the image (a cut "本年新收…申请数量" is still that row)."""
+    truth = _truth(pdf)
+    apps = {k: v for k, v in truth.items() if k.startswith("applications.")}
+    right, wrong = _score(_read(_cut_left(_pieces(pdf), 0.1), 0.6), apps)
+    assert not wrong
+    assert right == len(apps)
+
+
+@pytest.mark.parametrize("pdf", FEW, ids=lambda p: p.stem)
+def test_rows_bent_by_a_curled_page_are_followed(pdf):
+    truth = _truth(pdf)
+    right, wrong = _score(_read(_bend(_pieces(pdf), 0.012)), truth)
+    assert not wrong
+    assert right >= 0.98 * len(truth)
+
+
+@pytest.mark.parametrize("pdf", FEW, ids=lambda p: p.stem)
+def test_unread_labels_and_header_are_placed_by_their_neighbours_and_by_count(pdf):
+    """A seal over a few row labels and over the header: the rows between read labels are placed by
+    count, the columns by the complete rows."""
+    truth = _truth(pdf)
+    apps = {k: v for k, v in truth.items() if k.startswith("applications.")}
+    hidden = ("重复申请", "属于国家秘密", "自然人", "商业", "科研", "总计")
+    right, wrong = _score(_read(_without(_pieces(pdf), hidden)), apps)
+    assert not wrong
+    assert right >= 0.9 * len(apps)
+
+
+@pytest.mark.parametrize(
+    ("printed", "official", "low", "high"),
+    [
+        ("新收政府信息公开申请数量", "一、本年新收政府信息公开申请数量", 0.9, 1.0),  # cut at the left
+        ("1.属于国家秘密", "1.属于国家秘密", 1.0, 1.0),
+        ("2.属于国家秘密", "1.属于国家秘密", 0.0, 0.65),  # another row's numbering
+        ("总计", "（七）总计", 0.9, 0.97),  # a column's 总计 is less likely the row
+        ("属于", "1.属于国家秘密", 0.0, 0.6),  # two characters of a long label say little (under the threshold)
+    ],
+)
+def test_label_score(printed, official, low, high):
+    assert low <= label_score(printed, official) <= high
