@@ -63,3 +63,15 @@ def test_unruled_is_its_own_level_and_leaves_the_others_alone(tmp_path):
     assert "unruled" in EXTRA_LEVELS and "unruled" not in LEVELS and DEFAULT_KIND["unruled"] == "pdf"
     pages, degs = degrade_document(GENERATED / "gen_003.pdf", "unruled", 1)
     assert pages and all(d.dpi in (200, 300) for d in degs)  # scanned as an office scanner does
+
+
+def test_text_exports_read_back_every_cell(tmp_path):
+    """Word's "save as text" (every cell ended by a tab, merged cells once or empty): read back whole,
+    blanks printed last in a row included (was E_RAGGED_ROW: the reader dropped every trailing empty cell)."""
+    from gongkai import read_report
+    from gongkai.extract.options import Options
+
+    for i in range(4):
+        truth, _ = generate_one(i, 78, tmp_path, want_pdf=False, want_html=False, want_text=True)
+        r = read_report(tmp_path / f"gen_{i:03d}.txt", Options(narrative=False))
+        assert r.status == "ok" and {k: c.value for k, c in r.cells.items()} == truth["cells"], r.errors

@@ -86,8 +86,12 @@ def _tables(region: list[tuple[int, str]]) -> list[Table]:
             cells = [c.strip() for c in raw.split("\t")]
             while cells and not cells[0]:
                 cells.pop(0)
-            while cells and not cells[-1]:
-                cells.pop()
+            if raw.rstrip("\r\n ").endswith("\t"):
+                cells.pop()  # Word ends every cell with a tab: the last one ends the row
+            if all(not c for c in cells):
+                cells = []
+            # other empty cells at the end stay: a blank printed last in its row is one of them
+            # (the mapping drops those beyond the row's columns)
             rows.append([_cell(c, no) for c in cells])
         return [Table(rows, "text-tsv", gridded=False)]
     # one cell per line: blank lines separate rows unless they separate every line
