@@ -44,6 +44,13 @@ class DatabaseBusy(GongkaiError):
     hint = "wait for it to finish, stop it, or give this run another --db"
 
 
+class DatabasePath(GongkaiError):
+    """The database (or its lock file) cannot be created where it was asked for."""
+
+    code = "E_DB_PATH"
+    hint = "check that the database's folder can be written"
+
+
 @dataclass(frozen=True)
 class Holder:
     pid: int
@@ -142,7 +149,11 @@ class RunLock:
         self._file: TextIO | None = None
 
     def acquire(self) -> None:
-        f = self.path.open("a+", encoding="utf-8")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            f = self.path.open("a+", encoding="utf-8")
+        except OSError as exc:
+            raise DatabasePath(f"cannot create {self.path} ({exc.strerror})") from None
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -11,6 +11,7 @@ import typer
 
 from gongkai._version import __version__
 from gongkai.extract.domain.model import Report
+from gongkai.extract.errors import GongkaiError
 from gongkai.extract.options import Limits, Options
 from gongkai.extract.pipeline import read_report
 
@@ -167,9 +168,9 @@ def run(
     try:
         with RichProgress(enabled=progress) as bar:
             summary = run_batch(paths, ro, bar.update, bar.notice)
-    except DatabaseBusy as exc:
+    except GongkaiError as exc:  # another process has the database, or it cannot be made
         typer.echo(str(exc), err=True)
-        raise typer.Exit(EXIT_DB_BUSY) from None
+        raise typer.Exit(EXIT_DB_BUSY if isinstance(exc, DatabaseBusy) else 1) from None
     print_summary(summary, db)
     raise typer.Exit(130 if summary.interrupted else 0)
 
