@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import psutil
 import pytest
 
 from gongkai.extract.archive.batch import RunOptions, run_batch
@@ -158,9 +159,12 @@ def test_sigkill_then_rerun_gives_the_uninterrupted_result(archive, tmp_path):
         proc = _start_run(archive, db, "--commit-every", "0.2")
         if i % 2:
             inside += _kill_mid_commit(proc, db)
-        else:
+        else:  # the writer alone: its workers must not compute on for nobody
             time.sleep(rng.uniform(1.0, 4.0))
-            os.killpg(proc.pid, signal.SIGKILL)
+            children = psutil.Process(proc.pid).children(recursive=True)
+            os.kill(proc.pid, signal.SIGKILL)
+            _, alive = psutil.wait_procs(children, timeout=30)
+            assert not alive, [(p.pid, p.cmdline()) for p in alive]
         proc.wait()
     assert inside >= 2, "the runs never got to commit before they ended: the test killed nothing mid-commit"
     with RunLock(db):  # the killed runs' locks died with them

@@ -9,10 +9,12 @@ one bad file never stops the batch.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import multiprocessing as mp
 import os
 import resource
+import signal
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -36,7 +38,25 @@ class Outcome:
     seconds: float = 0.0
 
 
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when its parent goes. The parent is the forkserver, which
+    exits when the run does, so a run killed with kill -9 leaves no worker computing on a document
+    whose result nobody will take (without it a worker lives until its document is done)."""
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the worker ends when it next reads its pipe
+        return
+    if os.getppid() != parent:  # the parent went before the request took hold
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 def _worker_main(conn: Connection, task: Task, memory_mb: int | None) -> None:
+    _die_with_parent()
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
