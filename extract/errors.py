@@ -70,6 +70,15 @@ class ConversionFailed(InputError):
     hint = "open the file in LibreOffice or Word and save it as .docx or PDF"
 
 
+class NotPageImages(InputError):
+    code = "E_NOT_PAGE_IMAGES"
+    hint = (
+        "several files are read as one report only when each is a photo or scan of one page (PNG/JPEG/TIFF), "
+        "in page order; to read several reports, give one file per call, or use gongkai.read_reports([...]) "
+        "or `gongkai run`"
+    )
+
+
 class TooLarge(InputError):
     code = "E_TOO_LARGE"
     hint = "the input exceeds a configured limit; raise the limit (see README, Security) if you trust the file"

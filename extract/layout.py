@@ -9,6 +9,7 @@ extractor saw and lets every value carry its provenance.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 BBox = tuple[float, float, float, float]
 """x0, top, x1, bottom in PDF points from the page's top-left corner."""
@@ -104,6 +105,42 @@ class PageInfo:
             self.reason = "no_text"  # an image input: there never was a text layer
 
 
+@dataclass(frozen=True)
+class Piece:
+    """A run of text read on a page: ``box`` in the page's reading frame (upright and level, in
+    the reader's own units), ``cell`` the text with where it came from (page, box in points, method,
+    confidence, alternatives)."""
+
+    cell: Cell
+    box: BBox
+
+    @property
+    def text(self) -> str:
+        return self.cell.text
+
+    @property
+    def cy(self) -> float:
+        return (self.box[1] + self.box[3]) / 2
+
+    @property
+    def cx(self) -> float:
+        return (self.box[0] + self.box[2]) / 2
+
+    @property
+    def height(self) -> float:
+        return self.box[3] - self.box[1]
+
+
+class PageText(Protocol):
+    """Every run of text of one page as pieces, produced when first asked for (it may cost OCR)."""
+
+    def pieces(self) -> list[Piece]: ...
+
+    def read_at(self, box: BBox) -> Piece | None:
+        """What is printed in ``box`` (reading frame) that no piece covers: None where nothing is."""
+        ...
+
+
 @dataclass
 class Document:
     """A whole input in reading order."""
@@ -112,6 +149,8 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     pages: list[PageInfo] = field(default_factory=list)
     errors: list[PageError] = field(default_factory=list)
+    page_text: dict[int, PageText] = field(default_factory=dict)
+    """Scanned pages' text, by page number, for readings that do not trust the table grids."""
 
     @property
     def n_pages(self) -> int:

@@ -71,3 +71,7 @@ class Options:
     narrative: bool = True
     """Items, sentence sections and stated counts (spaCy; ~1 s to load once per process, ~0.02 s
     per report). False leaves ``items``/``sentences``/``facts`` empty, for table-only runs."""
+    strict: bool = False
+    """A bug in gongkai (E_INTERNAL, or a W_NLP narrative failure) raises the real exception with its
+    traceback instead of being recorded on the report: for debugging and for tests. Bad input is
+    never a bug: it is still a coded error on the report."""

@@ -6,6 +6,7 @@ fails makes the report ``partial``; nothing raises out of ``read_report``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import time
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from gongkai._version import __version__
 from gongkai.extract.archive.inputs import display_path, read_file
+from gongkai.extract.domain.across.orgs import identify_report
 from gongkai.extract.domain.mapping import Mapping, map_tables
 from gongkai.extract.domain.metadata import find_metadata
 from gongkai.extract.domain.model import (
@@ -26,11 +28,12 @@ from gongkai.extract.domain.model import (
     Source,
     TableRecord,
 )
+from gongkai.extract.domain.readings import choose_readings
 from gongkai.extract.domain.repair import repair_cells
 from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import Schema, schema
 from gongkai.extract.domain.sections import find_sections
-from gongkai.extract.errors import TRUNCATED, GongkaiError, NotAReport, UnsupportedFormat
+from gongkai.extract.errors import TRUNCATED, GongkaiError, NotAReport, NotPageImages
 from gongkai.extract.input.readers import read_document
 from gongkai.extract.input.sniff import sniff
 from gongkai.extract.layout import Document, PageInfo
@@ -42,9 +45,16 @@ log = logging.getLogger(__name__)
 _EXTRACTION_CODES = {"E_RAGGED_ROW", "E_UNPLACED_VALUE", "E_DUPLICATE_CELL"}
 
 
-def read_report(source: str | Path | Sequence[str | Path], options: Options | None = None) -> Report:
-    """Extract one report from a file (or the files of one report); never raises for bad input."""
+def read_report(
+    source: str | Path | Sequence[str | Path], options: Options | None = None, *, strict: bool | None = None
+) -> Report:
+    """Extract one report from a file (or the page images of one report); never raises for bad input.
+
+    ``strict=True`` (or ``Options(strict=True)``) raises a bug's real exception instead of E_INTERNAL.
+    """
     options = options or Options()
+    if strict is not None:
+        options = dataclasses.replace(options, strict=strict)
     paths = [Path(source)] if isinstance(source, (str, Path)) else [Path(p) for p in source]
     started = time.perf_counter()
     src = Source(path=display_path(paths[0]) if paths else None, paths=[display_path(p) for p in paths])
@@ -58,7 +68,9 @@ def read_report(source: str | Path | Sequence[str | Path], options: Options | No
     except GongkaiError as exc:
         return failed_report(src, exc, started)
     except Exception as exc:
-        log.debug("internal error on %s", src.path, exc_info=True)
+        if options.strict:
+            raise
+        log.warning("E_INTERNAL on %s (a bug: please report it with the file)", src.path, exc_info=True)
         return failed_report(src, GongkaiError(f"unexpected {type(exc).__name__}: {exc}"), started)
 
 
@@ -108,9 +120,9 @@ def analyse_pages(
     try:
         formats = [sniff(f) for f in files]
         if any(f != IMAGE for f in formats):
-            raise UnsupportedFormat(
-                f"several files make one report only when each is a page image (PNG/JPEG/TIFF), not {formats}"
-            )
+            names = [Path(p).name for p in src.paths] or [str(i + 1) for i in range(len(files))]
+            others = ", ".join(f"{n} is {f}" for n, f in zip(names, formats, strict=False) if f != IMAGE)
+            raise NotPageImages(f"{len(files)} files were given as the pages of one report, but {others}")
         src.format = IMAGE
         t0 = time.perf_counter()
         doc = read_images(files, options)
@@ -139,6 +151,7 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
     if not mapping.cells and len(top_sections) < 2 and not cut_report:
         raise NotAReport("neither the six sections nor the standard tables were found")
     checker = RuleChecker(sch)
+    choose_readings(mapping, doc, sch, checker)  # scanned tables: the grid's or the labels' reading
     repair_cells(mapping.cells, checker)  # OCR cells only: unsure readings chosen by the rules
 
     cells = {
@@ -190,6 +203,7 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
         organization=meta.organization,
         year=meta.year,
         level=meta.level,
+        body=meta.body,
         publication_date=meta.publication_date,
         title=meta.title,
         cells=cells,
@@ -208,10 +222,12 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
                 rows=t.n_rows,
                 cols=t.n_cols,
                 cells_mapped=t.cells_mapped,
+                chosen=t.chosen,
             )
             for t in mapping.tables
         ],
     )
+    identify_report(report)  # org_key and place: the body across years (extract/domain/across)
     return report
 
 
@@ -219,20 +235,22 @@ def _finish(report: Report, options: Options, started: float, t0: float, t1: flo
     """The narrative (unless switched off) and the timings: reading t0-t1, then analysis."""
     t2 = time.perf_counter()
     if options.narrative:
-        _narrative(report)
+        _narrative(report, options.strict)
     t3 = time.perf_counter()
     report.timings = {"read": round(t1 - t0, 4), "analyse": round(t2 - t1, 4), "narrative": round(t3 - t2, 4),
                       "total": round(t3 - started, 4)}
     return report
 
 
-def _narrative(report: Report) -> None:
+def _narrative(report: Report, strict: bool = False) -> None:
     """Items, sentence sections and stated counts; a failure here costs the narrative, not the report."""
     from gongkai.extract.domain.narrative import analyse_narrative
 
     try:
         analyse_narrative(report)
     except Exception as exc:
+        if strict:
+            raise
         log.warning("narrative analysis failed: %s", exc, exc_info=log.isEnabledFor(logging.DEBUG))
         report.errors.append(ErrorRecord(code="W_NLP", message=f"narrative analysis failed: {exc}"))
 

@@ -4,17 +4,70 @@ The public API; everything under ``gongkai.extract``, ``gongkai.ocr`` and
 ``gongkai.nlp`` is machinery that may change::
 
     import gongkai
-    r = gongkai.read_report("report.pdf")
-    r.status, r.cells_frame(), r.findings
-    with gongkai.open_results("results.duckdb") as con:   # also while `gongkai run` writes it
+    r = gongkai.read_report("report.pdf")          # one report (a Report: shows itself in a notebook)
+    r.status, r.table_frame("applications", labels=True), r.findings_frame()
+    cells = gongkai.read_reports("archive/")       # many: one row per cell; .attrs["documents"]
+    gongkai.run("archive/", db="results.duckdb")   # an archive into DuckDB, parallel and resumable
+    a = gongkai.Archive("results.duckdb")          # a `gongkai run` database, across reports
+    a.bodies(), a.series(org_key), a.continuity(), a.recurring()
+    gongkai.compare(report_2023, report_2024)      # same_body, findings across years, recurring problems
+    with gongkai.open_results("results.duckdb") as con:   # read-only, also while `gongkai run` writes it
         con.sql("SELECT status, count(*) FROM documents GROUP BY ALL").df()
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from gongkai._version import __version__
 from gongkai.extract.archive.dblock import open_results
 from gongkai.extract.domain.model import Report
 from gongkai.extract.errors import GongkaiError
+from gongkai.extract.interfaces.notebook import read_reports, run
 from gongkai.extract.options import Limits, OcrOptions, Options
 from gongkai.extract.pipeline import read_report
 
-__all__ = ["GongkaiError", "Limits", "OcrOptions", "Options", "Report", "__version__", "open_results", "read_report"]
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+
+def load_narrative() -> Language:
+    """The trained narrative pipeline that ships with gongkai (``spacy.load`` of the packaged model)."""
+    from gongkai.nlp.analyse import load
+
+    return load()
+
+
+# across reports: imported on first use (DuckDB and pandas are not needed to read one report)
+_LAZY = {
+    "Archive": ("gongkai.extract.archive.across", "Archive"),
+    "Comparison": ("gongkai.extract.domain.across.compare", "Comparison"),
+    "compare": ("gongkai.extract.domain.across.compare", "compare_reports"),
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'gongkai' has no attribute {name!r}")
+
+
+__all__ = [
+    "Archive",
+    "Comparison",
+    "GongkaiError",
+    "Limits",
+    "OcrOptions",
+    "Options",
+    "Report",
+    "__version__",
+    "compare",
+    "load_narrative",
+    "open_results",
+    "read_report",
+    "read_reports",
+    "run",
+]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .dewarp import Bend
 from .preprocess import flatten_illumination, skew_angle, to_gray_without_red
 from .types import Box
 
@@ -35,6 +36,19 @@ class Upright:
     skew: float = 0.0
     perspective: bool = False
     scale: float = 1.0
+    bend: Bend | None = None
+    """A curled page's bend, undone after the transform (``dewarp``)."""
+
+    def box_to_source(self, box: Box) -> Box:
+        """A box of this image in the source image's pixels (the bend, then the transform, undone)."""
+        if self.bend is None:
+            return map_box(self.to_source, box)
+        x0, y0, x1, y1 = box
+        corners = [(x, y + self.bend.at(x, y)) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
+        pts = np.array([[x, y, 1.0] for x, y in corners]) @ self.to_source.T
+        pts = pts[:, :2] / pts[:, 2:3]
+        return (round(float(pts[:, 0].min())), round(float(pts[:, 1].min())), round(float(pts[:, 0].max())),
+                round(float(pts[:, 1].max())))
 
     def turned(self, quarter_turns: int) -> Upright:
         """The same page turned by more clockwise quarter turns (a 180° check after reading)."""
@@ -45,7 +59,10 @@ class Upright:
         turn = _quarter_turn_matrix(k, w, h)
         image = np.ascontiguousarray(np.rot90(self.image, -k))
         to_source = self.to_source @ np.linalg.inv(turn)
-        return Upright(image, to_source, (self.quarter_turns + k) % 4, self.skew, self.perspective, self.scale)
+        if self.bend is not None and k != 2:
+            raise ValueError("a bent page is turned half round only (its bend was measured upright or upside down)")
+        bend = self.bend.turned_half() if self.bend is not None else None
+        return Upright(image, to_source, (self.quarter_turns + k) % 4, self.skew, self.perspective, self.scale, bend)
 
 
 def map_box(m: np.ndarray, box: Box) -> Box:
@@ -129,72 +146,20 @@ def _bright_quad(gray: np.ndarray, threshold: float, min_area: float) -> np.ndar
         return None
     if cv2.contourArea(quad) < 0.85 * area:
         return None  # not a quadrilateral sheet
-    quad = _beyond_frame(_order(quad), c.reshape(-1, 2).astype(np.float32), sw, sh)
+    quad = _order(quad)
+    if not _inside_frame(quad, sw, sh):
+        # a sheet cut by the frame (a flatbed scan of a shifted page, its lid dark beside it) has no
+        # corners to flatten from: guessing them bends a straight page; levelling it is enough
+        return None
     if not _sheet_edges(gray, quad):
         return None  # paper to the edges (a scan), or a shadow's soft edge rather than a sheet's
     return quad
 
 
-def _beyond_frame(quad: np.ndarray, outline: np.ndarray, w: int, h: int, margin: float = 2.0) -> np.ndarray:
-    """Corners of a sheet that runs out of the frame, where its sides meet outside the picture.
-
-    A corner cut off by the frame makes the outline a pentagon; its best quadrilateral
-    puts a corner on the frame's edge, and flattening with it leaves the page's lines
-    slanting. Each side is fitted again to the outline's points along it that are not on
-    the frame's edge, and neighbouring sides are intersected.
-    """
-    on_frame = (quad[:, 0] <= margin) | (quad[:, 1] <= margin) | (quad[:, 0] >= w - 1 - margin) | (
-        quad[:, 1] >= h - 1 - margin)
-    if not on_frame.any():
-        return quad
-    dense = _densify(outline)
-    inside = dense[(dense[:, 0] > margin) & (dense[:, 1] > margin) & (dense[:, 0] < w - 1 - margin)
-                   & (dense[:, 1] < h - 1 - margin)]
-    tol = 0.02 * max(w, h)
-    lines = []
-    for i in range(4):
-        a, b = quad[i], quad[(i + 1) % 4]
-        for _ in range(3):  # fit, take the points near the fitted line, fit again
-            d = b - a
-            n = np.array([-d[1], d[0]], np.float32) / max(float(np.linalg.norm(d)), 1e-6)
-            near = inside[np.abs((inside - a) @ n) < tol]
-            if len(near) < 10:
-                return quad
-            vx, vy, x0, y0 = cv2.fitLine(near, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
-            a = np.array([x0, y0], np.float32)
-            b = a + np.array([vx, vy], np.float32) * 100.0
-        lines.append((a, b))
-    corners = []
-    for i in range(4):
-        p = _intersect(lines[i - 1], lines[i])
-        if p is None:
-            return quad
-        corners.append(p)
-    out = np.array(corners, np.float32)
-    # a refit that moves a corner inside the picture by much is not the sheet's corner
-    if np.abs(out - quad).max() > 0.25 * max(w, h):
-        return quad
-    return _order(out)
-
-
-def _densify(points: np.ndarray, step: float = 2.0) -> np.ndarray:
-    """Points every ``step`` pixels along a closed outline given by its vertices."""
-    out = []
-    for a, b in zip(points, np.roll(points, -1, axis=0), strict=True):
-        n = max(1, int(np.linalg.norm(b - a) / step))
-        t = np.linspace(0.0, 1.0, n, endpoint=False, dtype=np.float32)[:, None]
-        out.append(a + t * (b - a))
-    return np.concatenate(out).astype(np.float32)
-
-
-def _intersect(l1: tuple[np.ndarray, np.ndarray], l2: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
-    (p, p2), (q, q2) = l1, l2
-    r, s = p2 - p, q2 - q
-    den = float(r[0] * s[1] - r[1] * s[0])
-    if abs(den) < 1e-6:
-        return None
-    t = float((q - p)[0] * s[1] - (q - p)[1] * s[0]) / den
-    return p + t * r
+def _inside_frame(quad: np.ndarray, w: int, h: int, margin: float = 0.01) -> bool:
+    """All four corners inside the picture, clear of its edges."""
+    m = margin * max(w, h)
+    return bool(((quad[:, 0] > m) & (quad[:, 1] > m) & (quad[:, 0] < w - 1 - m) & (quad[:, 1] < h - 1 - m)).all())
 
 
 def _sheet_edges(gray: np.ndarray, quad: np.ndarray, step: float = 6.0, contrast: float = 30.0) -> bool:
@@ -260,7 +225,7 @@ def upright(
     turns: int = 0,
     short_side: int = STANDARD_SHORT_SIDE,
     correct_perspective: bool = True,
-    max_skew: float = 5.0,
+    max_skew: float = 8.0,
 ) -> Upright:
     """The page flat, turned clockwise by ``turns`` quarter turns, levelled and at the standard resolution.
 

@@ -19,15 +19,16 @@ read confidently; if not, the page is tried upside down and on its sides.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
 from .align import find_tables
+from .dewarp import find_bend
 from .engines import Engine
-from .geometry import STANDARD_SHORT_SIDE, Upright, map_box, upright
+from .geometry import STANDARD_SHORT_SIDE, Upright, upright
 from .grid import find_grids, line_masks, ruling_ink
 from .preprocess import Seal, binarize_inv, clean, lift_grey_seals, normalise_crop
 from .types import Box, Grid, GridCell, Line, Reading
@@ -75,6 +76,8 @@ class PageResult:
     """Upright pixels per source pixel."""
     order: list[tuple[str, int]] = field(default_factory=list)
     """Reading order of the page: ("line", index in lines) and ("table", index in tables)."""
+    text: PageText | None = None
+    """Every detected line of the upright page, read on demand (for readings that do not trust the grid)."""
 
     @property
     def note(self) -> str:
@@ -104,6 +107,71 @@ class _Page:
 
 
 @dataclass
+class PageText:
+    """Every detected text line of an upright page with its reading, read when first asked for.
+
+    The page reader reads a table's cells from its ruled grid; a reading that does not trust
+    the grid (a cut or broken table) needs the lines themselves. They are read here only then,
+    from the page with its rulings blanked (a ruling beside a digit is never read as a "1"),
+    numbers twice like cells. Boxes are in the upright page's pixels; ``to_source`` maps them back.
+    """
+
+    reader: PageReader
+    image: np.ndarray
+    ink: np.ndarray
+    """The text's ink (rulings taken out), for looking where the detector found nothing."""
+    boxes: list[Box]
+    done: dict[Box, Reading]
+    to_source: Callable[[Box], Box]
+
+    def lines(self) -> list[tuple[Box, Reading]]:
+        todo = [b for b in self.boxes if b not in self.done]
+        if todo:
+            got = self.reader.prose.recognize([_line_crop(self.image, b) for b in todo])
+            readings: dict[Box, Reading] = {}
+            numeric: list[Box] = []
+            singles: dict[Box, np.ndarray] = {}
+            for b, r in zip(todo, got, strict=True):
+                squeezed = r.text.strip().replace(" ", "")
+                if squeezed and _NUMERICISH.match(squeezed):
+                    numeric.append(b)
+                    readings[b] = _as_number(r, squeezed)
+                    x0, y0, x1, y1 = b
+                    singles[b] = _pad(self.image[y0:y1, x0:x1], share=False)
+                else:
+                    readings[b] = Reading(r.text.strip(), _line_confidence(r), [], r.engine)
+            if numeric:
+                self.reader._check_numbers(numeric, readings, singles)
+            self.done.update(readings)
+        return [(b, self.done[b]) for b in self.boxes if self.done[b].text]
+
+    def read_box(self, box: Box) -> tuple[Box, Reading] | None:
+        """What is printed inside ``box`` where the detector found no line (it drops a lone faint
+        "0"): None when there is no ink there but specks; else the ink's box and its reading."""
+        h, w = self.image.shape[:2]
+        x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), min(w, box[2]), min(h, box[3])
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            return None
+        char_h = _char_height(self.boxes) or 0.012 * max(h, w)
+        parts = _cell_lines(GridCell(0, 0, 1, 1, (x0, y0, x1, y1)), self.ink, char_h)
+        if not parts:
+            return None
+        ink_box = (min(p[0] for p in parts), min(p[1] for p in parts), max(p[2] for p in parts),
+                   max(p[3] for p in parts))
+        crop = _stitch([_pad(self.image[b:d, a:c]) for a, b, c, d in parts])
+        r = self.reader.prose.recognize([crop])[0]
+        squeezed = r.text.strip().replace(" ", "")
+        if not squeezed:
+            return None
+        if not _NUMERICISH.match(squeezed):
+            return ink_box, Reading(r.text.strip(), _line_confidence(r), [], r.engine)
+        readings = {ink_box: _as_number(r, squeezed)}
+        a, b, c, d = ink_box
+        self.reader._check_numbers([ink_box], readings, {ink_box: _pad(self.image[b:d, a:c], share=False)})
+        return ink_box, readings[ink_box]
+
+
+@dataclass
 class PageReader:
     """Reads a page: detection once, prose lines and cell strips with the prose engine, digits twice.
 
@@ -120,6 +188,8 @@ class PageReader:
     correct_perspective: bool = True
     align: bool = True
     """Look for tables without rulings in the text outside the ruled ones (``align``)."""
+    dewarp: bool = True
+    """Lay a curled page's lines straight (``dewarp``) when its print shows a bend."""
 
     def read(self, image: np.ndarray) -> PageResult:
         page = self._oriented(image)
@@ -137,6 +207,7 @@ class PageReader:
             else:
                 in_table[k].append(b)
         lines = self._prose(gray, prose_boxes, page.read)
+        done = {ln.box: Reading(ln.text, ln.confidence, [], self.prose.name) for ln in lines}
         if self.align:
             # tables without rulings: their text, read as prose, stands in columns
             found = find_tables(lines, _char_height(prose_boxes), text_ink)
@@ -154,16 +225,17 @@ class PageReader:
             (t.grid.box[1], "table", j) for j, t in enumerate(tables)
         ]
         result.order = [(kind, i) for _, kind, i in sorted(tops)]
-        m = up.to_source
+        m = up.box_to_source
+        result.text = PageText(self, blank, text_ink, list(page.boxes), done, m)
         for ln in lines:
-            ln.box = map_box(m, ln.box)
+            ln.box = m(ln.box)
             for wd in ln.words:
-                wd.box = map_box(m, wd.box)
+                wd.box = m(wd.box)
         result.lines = lines
         for t in tables:
             g = t.grid
-            cells = [GridCell(c.row, c.col, c.rowspan, c.colspan, map_box(m, c.box)) for c in g.cells]
-            grid = Grid(map_box(m, g.box), g.rows, g.cols, cells, list(g.xs), list(g.ys), g.confidence, g.ruled)
+            cells = [GridCell(c.row, c.col, c.rowspan, c.colspan, m(c.box)) for c in g.cells]
+            grid = Grid(m(g.box), g.rows, g.cols, cells, list(g.xs), list(g.ys), g.confidence, g.ruled)
             result.tables.append(
                 TableResult(grid, [CellReading(c, cr.reading) for c, cr in zip(cells, t.cells, strict=True)])
             )
@@ -177,6 +249,11 @@ class PageReader:
             m = max(2, round(0.006 * min(gray.shape)))
             gray[:m], gray[-m:], gray[:, :m], gray[:, -m:] = 255, 255, 255, 255
             ink[:m], ink[-m:], ink[:, :m], ink[:, -m:] = 0, 0, 0, 0
+        bend = find_bend(ink) if self.dewarp else None
+        if bend is not None:  # a curled sheet: its lines laid straight before anything is looked for
+            up.bend = bend
+            gray = bend.apply(gray)
+            ink = binarize_inv(gray)
         lines = ruling_ink(gray)  # before a grey seal is lifted: the lifting breaks the rulings under it
         gray, seals = lift_grey_seals(gray)
         if seals:
@@ -323,8 +400,7 @@ class PageReader:
 
 
     def _check_numbers(
-        self, numeric: list[tuple[int, int]], readings: dict[tuple[int, int], Reading],
-        singles: dict[tuple[int, int], np.ndarray],
+        self, numeric: Sequence[Hashable], readings: dict, singles: dict,
     ) -> None:
         """A second engine's digits for every number; disagreements keep both readings."""
         other = self.cells.read_cells([singles[k] for k in numeric], digits=True)

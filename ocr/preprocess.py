@@ -65,6 +65,32 @@ def paper_level(gray: np.ndarray) -> np.ndarray:
     return np.maximum(cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR), 1)
 
 
+def outside_paper(image: np.ndarray) -> np.ndarray:
+    """Where the picture shows no paper: a scanner's dark lid or a desk beside a shifted or cut sheet.
+
+    Such a region is far darker than the paper, wide (no stroke of print is), and reaches the
+    picture's edge. Left in, the light is flattened against it and its edge along the sheet reads
+    as a table's outer ruling. Found on a 1/8 copy; a boolean mask at full size.
+    """
+    gray = image if image.ndim == 2 else cv2.cvtColor(image[:, :, :3], cv2.COLOR_BGR2GRAY)
+    h, w = gray.shape
+    f = 8 if min(h, w) >= 400 else 1
+    small = cv2.resize(gray, (max(1, w // f), max(1, h // f)), interpolation=cv2.INTER_AREA)
+    paper = float(np.percentile(small, 90))
+    dark = (small < 0.45 * paper).astype(np.uint8)
+    k = max(3, (min(small.shape) // 60) | 1)  # ~1 cm: wider than any printed stroke
+    dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=4)
+    sh, sw = dark.shape
+    keep = np.zeros(n, bool)
+    for i in range(1, n):
+        x, y, bw, bh, _ = stats[i]
+        keep[i] = x == 0 or y == 0 or x + bw >= sw or y + bh >= sh
+    mask = keep[labels].astype(np.uint8)
+    mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))  # the blurred rim with it
+    return cv2.resize(mask, (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+
+
 def flatten_illumination(image: np.ndarray) -> np.ndarray:
     """Divide by the paper's brightness so shadows and uneven light become white paper
     (every channel of a colour image by the same level, so colours keep their hue)."""
@@ -226,6 +252,11 @@ def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, list[Seal]]:
 
 def clean(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(grey, binary ink mask) of an upright, level page: seals dropped, light flattened, speckle removed."""
+    # no paper, no print: a dark lid or desk beside the sheet becomes white before anything else
+    outside = outside_paper(image)
+    if outside.any():
+        image = image.copy()
+        image[outside] = 255
     # light first, then seals: a seal lifted to white before the light is flattened would
     # be taken for the paper's level and darken the paper around it
     gray = to_gray_without_red(flatten_illumination(image))

@@ -10,9 +10,9 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from gongkai.extract.domain.anchored import Piece, label_score, read_table
+from gongkai.extract.domain.anchored import label_score, read_table
 from gongkai.extract.domain.schema import TABLES, schema
-from gongkai.extract.layout import Cell
+from gongkai.extract.layout import Cell, Piece
 from tests.conftest import GENERATED, SHARED
 
 SOURCES = sorted((SHARED / "pdf").glob("*.pdf")) + sorted(GENERATED.glob("*.pdf"))
@@ -33,10 +33,24 @@ def _pieces(pdf: Path) -> list[list[Piece]]:
     return out
 
 
+class _Words:
+    """A text layer's page: every word is a piece, and nothing is printed where no word is."""
+
+    def __init__(self, pieces: list[Piece]) -> None:
+        self._pieces = pieces
+
+    def pieces(self) -> list[Piece]:
+        return self._pieces
+
+    def read_at(self, box) -> Piece | None:
+        return None
+
+
 def _read(pages: list[list[Piece]], blank: float = 1.0) -> dict:
     got = {}
+    texts = [_Words(p) for p in pages]
     for t in TABLES:
-        got.update({k: v.value for k, v in read_table(pages, schema(), t, blank).cells.items()})
+        got.update({k: v.value for k, v in read_table(texts, schema(), t, blank).cells.items()})
     return got
 
 

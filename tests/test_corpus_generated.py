@@ -52,7 +52,8 @@ def test_status_template_metadata(extracted):
     report, truth = extracted
     assert report.status == "ok", (report.errors, [f.message for f in report.findings if f.rule.startswith("missing")])
     assert report.template == truth["template"]
-    assert (report.organization, report.year, report.level) == (truth["organization"], truth["year"], truth["level"])
+    assert (report.organization, report.year, report.level, report.body) == (
+        truth["organization"], truth["year"], truth["level"], truth["body"])
     assert str(report.publication_date) == truth["publication_date"]
 
 

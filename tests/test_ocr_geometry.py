@@ -16,6 +16,7 @@ from gongkai.ocr.grid import find_grids, ruling_ink
 from gongkai.ocr.page import _cell_lines, _content
 from gongkai.ocr.preprocess import (
     binarize_inv,
+    clean,
     grey_seals,
     lift_grey_seals,
     normalise_crop,
@@ -114,6 +115,34 @@ def test_upright_turned_composes_with_the_transform():
 def test_skew_is_measured_to_a_tenth_of_a_degree(angle):
     gray = cv2.cvtColor(rotate(_page(), angle), cv2.COLOR_BGR2GRAY)
     assert abs(skew_angle(binarize_inv(gray)) + angle) <= 0.1
+
+
+def _flatbed_with_lid(page: np.ndarray, degrees: float, shift: int, lid: int = 60) -> np.ndarray:
+    """A flatbed scan of a sheet placed askew and shifted left, so its left edge is outside the scan;
+    the lid, dark grey, fills what the sheet does not cover."""
+    h, w = page.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    m[0, 2] -= shift
+    m[1, 2] += shift // 3
+    sheet = cv2.warpAffine(page, m, (w, h), borderValue=(0, 0, 0))
+    cover = cv2.warpAffine(np.full((h, w), 255, np.uint8), m, (w, h))
+    return np.where(cover[:, :, None] > 127, sheet, np.full_like(page, lid))
+
+
+@pytest.mark.parametrize("degrees", [-5.5, -2.5, 3.0, 6.0])
+def test_a_shifted_sheet_cut_by_the_frame_with_the_lid_beside_it_is_levelled_not_flattened(degrees):
+    """The scanner's dark lid around a sheet cut by the frame once made a wrong quadrilateral: the page
+    was "flattened" from corners that were not the sheet's and the applications table lost every cell."""
+    scan = _flatbed_with_lid(_page(), degrees, shift=60)
+    assert find_page_quad(scan) is None
+    up = upright(scan)
+    assert not up.perspective
+    assert abs(up.skew + degrees) <= 0.2
+    gray, _ink = clean(up.image)
+    printed, _ = clean(upright(_page()).image)
+    assert abs((gray < 128).mean() - (printed < 128).mean()) < 0.01  # the lid is no longer dark: only the print is
+    (g,) = find_grids(ruling_ink(gray))
+    assert (g.rows, g.cols) == (6, 4)  # the sheet's edge was not taken for a ruling
 
 
 def test_a_level_page_is_not_rotated():
@@ -234,3 +263,49 @@ def test_degradation_is_deterministic_and_within_its_ranges():
 
 def test_a_tiny_image_has_no_grey_seal():
     assert grey_seals(np.full((3, 3000), 128, np.uint8)) == []  # a quarter of 3 px rows is none: no crash
+
+
+def _curled(page: np.ndarray, amp: float, shape: str) -> tuple[np.ndarray, np.ndarray]:
+    """The page bent like a curled sheet: rows displaced by up to ``amp`` of the height, more at the bottom."""
+    h, w = page.shape[:2]
+    u = np.linspace(0, 1, w)
+    curve = 1 - (2 * u - 1) ** 2 if shape == "bow" else np.clip((u - 0.3) / 0.7, 0, 1) ** 2
+    ys = np.arange(h)[:, None]
+    d = (amp * h * curve[None, :] * (0.7 + 0.6 * ys / h)).astype(np.float32)
+    mx, my = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    return cv2.remap(page, mx, my - d, cv2.INTER_LINEAR, borderValue=255), d
+
+
+def _row_tilt(gray: np.ndarray) -> float:
+    """How far the table's bottom ruling rises or falls between its left and right ends (pixels)."""
+    ink = gray < 128
+    bottoms = [float(len(c) - np.argmax(c[::-1])) for c in (ink[:, a:b].any(axis=1) for a, b in
+                                                            ((160, 190), (600, 640), (1060, 1085)))]
+    return max(bottoms) - min(bottoms)
+
+
+@pytest.mark.parametrize(("amp", "shape"), [(0.03, "bow"), (0.04, "right"), (0.02, "right")])
+def test_a_curled_page_is_laid_flat_from_its_own_lines(amp, shape):
+    from gongkai.ocr.dewarp import find_bend
+
+    gray = cv2.cvtColor(_page(), cv2.COLOR_BGR2GRAY)
+    curled, _d = _curled(gray, amp, shape)
+    assert _row_tilt(curled) > 15
+    bend = find_bend(binarize_inv(curled))
+    assert bend is not None
+    flat = bend.apply(curled)
+    assert _row_tilt(flat) <= 4
+    (g,) = find_grids(ruling_ink(flat))
+    assert (g.rows, g.cols) == (6, 4)
+
+
+def test_a_flat_page_has_no_bend_and_a_bent_box_maps_back_onto_the_curl():
+    from gongkai.ocr.dewarp import find_bend
+
+    gray = cv2.cvtColor(_page(), cv2.COLOR_BGR2GRAY)
+    assert find_bend(binarize_inv(gray)) is None
+    curled, d = _curled(gray, 0.03, "right")
+    up = Upright(curled, np.eye(3), bend=find_bend(binarize_inv(curled)))
+    # the table's bottom-right corner, laid flat, maps back to where the curl put it
+    _x0, y0, _x1, y1 = up.box_to_source((1080, 1150, 1090, 1160))
+    assert abs((y0 + y1) / 2 - (1155 + d[1155, 1085])) <= 8

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from gongkai._version import __version__
+from gongkai.extract.archive.across import build_across
 from gongkai.extract.archive.dblock import RunLock
 from gongkai.extract.archive.inputs import InputFile, display_path, iter_inputs, load_bytes
 from gongkai.extract.archive.workers import Idle, Outcome, run_pool
@@ -171,6 +172,8 @@ def run_batch(
         finally:
             try:
                 writer.commit()  # what finished before the end (or the interruption) is kept
+                if not summary.interrupted:
+                    writer.apply(build_across)  # one body over the years: continuity, recurring problems
             except KeyboardInterrupt:
                 summary.interrupted = True
             summary.commits, summary.hold_s = writer.commits, writer.hold_s

@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE TABLE IF NOT EXISTS reports (
     report_id VARCHAR PRIMARY KEY, key VARCHAR, sha256 VARCHAR, organization VARCHAR, year INTEGER,
     level VARCHAR, template VARCHAR, template_variant JSON, status VARCHAR, publication_date DATE,
-    title VARCHAR, n_cells INTEGER, n_findings INTEGER, report_json JSON
+    title VARCHAR, n_cells INTEGER, n_findings INTEGER, report_json JSON, body VARCHAR
 );
 CREATE TABLE IF NOT EXISTS cells (
     report_id VARCHAR, cell_id VARCHAR, table_name VARCHAR, row_name VARCHAR, column_name VARCHAR,
@@ -57,7 +57,24 @@ CREATE TABLE IF NOT EXISTS facts (
 );
 -- added after the first release: databases written before it gain the column
 ALTER TABLE items ADD COLUMN IF NOT EXISTS section_id VARCHAR;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS body VARCHAR;
+-- the body across years and its place (行政区划代码); filled for older rows by `build_across`
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS org_key VARCHAR;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS division_code VARCHAR;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS province VARCHAR;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS prefecture VARCHAR;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS county VARCHAR;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS township VARCHAR;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS place_match VARCHAR;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS place_confidence DOUBLE;
 """
+
+REPORT_COLUMNS = (
+    "report_id", "key", "sha256", "organization", "year", "level", "template", "template_variant", "status",
+    "publication_date", "title", "n_cells", "n_findings", "report_json",
+    "org_key", "division_code", "province", "prefecture", "county", "township", "place_match", "place_confidence",
+    "body",
+)
 
 _CHILD_TABLES = ("cells", "findings", "sections", "items", "sentences", "facts")
 
@@ -77,7 +94,7 @@ def _wide_views() -> str:
         )
     totals = """
     CREATE OR REPLACE VIEW report_totals AS
-    SELECT r.report_id, r.organization, r.year, r.level, r.template, r.status,
+    SELECT r.report_id, r.organization, r.year, r.level, r.body, r.template, r.status,
       max(c.value) FILTER (WHERE c.cell_id = 'applications.new_received.total') AS new_received,
       max(c.value) FILTER (WHERE c.cell_id = 'applications.carried_over.total') AS carried_over,
       max(c.value) FILTER (WHERE c.cell_id = 'applications.granted.total') AS granted,
@@ -103,6 +120,43 @@ def _wide_views() -> str:
     return ";\n".join(out) + ";"
 
 
+ACROSS_VIEWS = """
+-- one body over the years (extract/archive/across.py builds the tables that go with them)
+CREATE OR REPLACE VIEW body_years AS
+WITH ranked AS (
+    SELECT *, row_number() OVER (
+        PARTITION BY org_key, year
+        ORDER BY n_cells DESC, n_findings, publication_date DESC NULLS LAST, report_id) AS pick
+    FROM reports WHERE org_key IS NOT NULL AND year IS NOT NULL AND status <> 'failed'
+)
+SELECT org_key, year,
+    any_value(report_id) FILTER (WHERE pick = 1) AS report_id,
+    count(*) AS n_reports,
+    count(*) > 1 AS duplicate,
+    list(report_id ORDER BY pick) AS report_ids,
+    list(DISTINCT organization) AS names,
+    any_value(division_code) FILTER (WHERE pick = 1) AS division_code,
+    any_value(province) FILTER (WHERE pick = 1) AS province,
+    any_value(prefecture) FILTER (WHERE pick = 1) AS prefecture,
+    any_value(county) FILTER (WHERE pick = 1) AS county,
+    any_value(township) FILTER (WHERE pick = 1) AS township,
+    any_value(place_match) FILTER (WHERE pick = 1) AS place_match,
+    any_value(place_confidence) FILTER (WHERE pick = 1) AS place_confidence
+FROM ranked GROUP BY org_key, year;
+
+CREATE OR REPLACE VIEW bodies AS
+SELECT org_key,
+    list(DISTINCT n ORDER BY n) AS names,
+    any_value(division_code) AS division_code,
+    any_value(province) AS province, any_value(prefecture) AS prefecture, any_value(county) AS county,
+    any_value(township) AS township,
+    min(place_confidence) AS place_confidence,
+    list(year ORDER BY year) AS years, count(*) AS n_years, bool_or(duplicate) AS has_duplicates
+FROM body_years, unnest(names) AS t(n)
+GROUP BY org_key;
+"""
+
+
 def report_identity(report: dict[str, Any]) -> str:
     """The same report as PDF and as web page gives the same identity: its content, not its bytes."""
     cells = sorted((k, v.get("value")) for k, v in report.get("cells", {}).items())
@@ -119,6 +173,7 @@ class Store:
         if create:
             self.con.execute(DDL)
             self.con.execute(_wide_views())
+            self.con.execute(ACROSS_VIEWS)
 
     def close(self) -> None:
         self.con.close()
@@ -205,8 +260,9 @@ class Store:
 
     def _insert_report(self, rid: str, doc: dict[str, Any], r: dict[str, Any]) -> None:
         con = self.con
+        place = r.get("place") or {}
         con.execute(
-            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO reports ({', '.join(REPORT_COLUMNS)}) VALUES ({', '.join('?' * len(REPORT_COLUMNS))})",
             [
                 rid,
                 doc["key"],
@@ -222,6 +278,15 @@ class Store:
                 len(r.get("cells", {})),
                 len(r.get("findings", [])),
                 json.dumps(r, ensure_ascii=False),
+                r.get("org_key"),
+                place.get("division_code"),
+                place.get("province"),
+                place.get("prefecture"),
+                place.get("county"),
+                place.get("township"),
+                place.get("match"),
+                place.get("confidence"),
+                r.get("body"),
             ],
         )
         frames = {

@@ -84,6 +84,17 @@ class BatchWriter:
                              or time.monotonic() - self.oldest >= self.commit_every_s):
             self.commit()
 
+    def apply(self, step: Callable[[duckdb.DuckDBPyConnection], object]) -> None:
+        """Run ``step`` on the database, held as for a commit (the cross-report tables at the end)."""
+        t0 = time.monotonic()
+        store = self._open()
+        try:
+            step(store.con)
+        finally:
+            store.close()
+            self.commits += 1
+            self.hold_s += time.monotonic() - t0
+
     def commit(self) -> None:
         """Write every waiting document, each in its own transaction, and let go of the file."""
         if not self.pending:

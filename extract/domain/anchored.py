@@ -31,37 +31,13 @@ from rapidfuzz import fuzz
 from gongkai.extract.domain.labels import normalize, split_label
 from gongkai.extract.domain.numbers import parse_cell
 from gongkai.extract.domain.schema import Schema, TableSpec
-from gongkai.extract.layout import BBox, Cell
+from gongkai.extract.layout import Cell, PageText, Piece
 
 LABEL_THRESHOLD = 0.62
 """Similarity below which a piece is not taken for a row's label (it pays to skip it)."""
 BY_ORDER = 1.0
 BY_CENTRE = 0.9
 """How sure a value's column is: placed by count and printed order, or by the nearest column centre."""
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A run of text read on a page: ``box`` in the page's reading frame, ``cell`` where it came from."""
-
-    cell: Cell
-    box: BBox
-
-    @property
-    def text(self) -> str:
-        return self.cell.text
-
-    @property
-    def cy(self) -> float:
-        return (self.box[1] + self.box[3]) / 2
-
-    @property
-    def cx(self) -> float:
-        return (self.box[0] + self.box[2]) / 2
-
-    @property
-    def height(self) -> float:
-        return self.box[3] - self.box[1]
 
 
 @dataclass
@@ -246,10 +222,12 @@ def _blocks(pieces: list[Piece], labels: list[str]) -> list[list[Piece]]:
                 b
                 for b in blocks
                 if b is not a
-                and 0 <= b[0].box[1] - last.box[3] <= 0.9 * h
+                and -0.35 * h <= b[0].box[1] - last.box[3] <= 0.9 * h
                 and min(b[0].box[2], last.box[2]) - max(b[0].box[0], last.box[0])
                 >= 0.5 * min(b[0].box[2] - b[0].box[0], last.box[2] - last.box[0])
             ]
+            nearest = min((b[0].box[1] for b in below), default=0.0)
+            below = [b for b in below if b[0].box[1] <= nearest + 0.3 * h]  # the next line, not the one after
             if len(below) != 1 or split_label(below[0][0].text).numbering:
                 continue
             b = below[0]
@@ -334,10 +312,15 @@ class _Reader:
     spec: TableSpec
     blank_confidence: float
     out: AnchoredTable
-    header_slots: list[float] | None = None
-    """A one-line table's value positions from a header whose values were not on its page."""
+    header_slots: list[list[float]] | None = None
+    """A one-line table's value positions (each way its header's labels fit) from a header whose
+    values were not on its page; [] for a header begun whose labels were not read yet."""
+    text: PageText | None = None
+    """The page being read."""
 
-    def page(self, pieces: list[Piece]) -> None:
+    def page(self, text: PageText) -> None:
+        self.text = text
+        pieces = text.pieces()
         values = [p for p in pieces if p.text.strip() and _is_value(p.text)]
         if not values:
             return
@@ -397,16 +380,16 @@ class _Reader:
         else:
             return
         cols = _column_blocks([p for p in words if p.box[1] >= top and p not in groups], self.spec)
-        if len(cols) == len(slots):
-            self.header_slots = sorted(median(p.cx for p in b) for b in cols)
+        ways = _slot_xs(cols, [c for _, c in slots], self.spec)
+        if ways:
+            self.header_slots = ways
         bottom = max((p.box[3] for p in [*groups, *(p for b in cols for p in b)]), default=top)
         below = [b for b in bands if len(b.pieces) >= min(5, len(slots)) and b.pieces[0].cy > bottom]
         if not below:
             return  # the values are on the next page
         band = min(below, key=lambda b: b.pieces[0].cy)
-        xs: list[float | None] = (
-            list(self.header_slots) if len(self.header_slots) == len(slots) else [None] * len(slots)
-        )
+        ways = self.header_slots
+        xs: list[float | None] = list(min(ways, key=lambda w: _fit(w, band))) if ways else [None] * len(slots)
         self.header_slots = None
         self.out.rows_found += len(self.spec.rows)
         self._place(band, slots, xs)
@@ -430,8 +413,14 @@ class _Reader:
                 taken[slot] = p
             else:
                 self.out.unplaced.append(p)
+        unit = median(p.height for p in band.pieces)
         for x, (row, col) in known:
             p = taken.get((row, col))
+            if p is None:  # nothing detected there: look (a faint lone "0" escapes the detector)
+                y = band.y_at(x)
+                p = self.text.read_at((x - 0.4 * spacing, y - 0.7 * unit, x + 0.4 * spacing, y + 0.7 * unit))
+                if p is not None and not _is_value(p.text):
+                    p = None
             if p is not None:
                 self._put(row, col, p.cell, BY_CENTRE, "centre")
             else:
@@ -487,6 +476,63 @@ def _beside_labels(
     return out
 
 
+def _slot_xs(blocks: list[list[Piece]], columns: list[str], spec: TableSpec) -> list[list[float]]:
+    """The x of every value slot under a header whose column labels were read in part: the labels
+    read are matched to the slots in order (by their names), the slots between them interpolated,
+    those beyond the ends extrapolated by the spacing found. A header repeating its labels for each
+    row group matches in more than one way: every way is returned, for the values to choose."""
+    if len(blocks) < 2:
+        return []
+    names = [_best_column(text_of(b), spec) for b in blocks]
+    xs = [median(p.cx for p in b) for b in blocks]
+    n, m = len(blocks), len(columns)
+    # best[i][j]: most labels matched with the first i blocks and the first j slots
+    best = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            hit = best[i - 1][j - 1] + 1 if names[i - 1] == columns[j - 1] else -1
+            best[i][j] = max(best[i - 1][j], best[i][j - 1], hit)
+    out = []
+    for late in (True, False):  # matches taken as late, or as early, as the labels allow
+        pairs: list[tuple[int, float]] = []
+        i, j = n, m
+        while i and j:
+            hit = names[i - 1] == columns[j - 1] and best[i][j] == best[i - 1][j - 1] + 1
+            skip_slot = best[i][j] == best[i][j - 1]
+            if hit and not (skip_slot and not late):
+                pairs.append((j - 1, xs[i - 1]))
+                i, j = i - 1, j - 1
+            elif skip_slot:
+                j -= 1
+            else:
+                i -= 1
+        pairs.sort()
+        if len(pairs) >= 2:
+            out.append(_interpolate(pairs, m))
+    return out
+
+
+def _interpolate(pairs: list[tuple[int, float]], m: int) -> list[float]:
+    step = median((b[1] - a[1]) / (b[0] - a[0]) for a, b in itertools.pairwise(pairs))
+    out = []
+    for k in range(m):
+        left = [p for p in pairs if p[0] <= k]
+        right = [p for p in pairs if p[0] >= k]
+        if left and right:
+            (a, xa), (b, xb) = left[-1], right[0]
+            out.append(xa if a == b else xa + (xb - xa) * (k - a) / (b - a))
+        elif left:
+            out.append(left[-1][1] + step * (k - left[-1][0]))
+        else:
+            out.append(right[0][1] - step * (right[0][0] - k))
+    return out
+
+
+def _fit(xs: list[float], band: _Band) -> float:
+    """How far a band's values stand from the nearest of the slots, on average (less is better)."""
+    return sum(min(abs(x - p.cx) for x in xs) for p in band.pieces) / len(band.pieces)
+
+
 def _best_row(text: str, spec: TableSpec) -> str:
     return max(spec.rows, key=lambda r: max(label_score(text, lab) for lab in _row_labels(spec, r)))
 
@@ -509,11 +555,11 @@ def _best_column_score(text: str, spec: TableSpec) -> float:
     return max((label_score(text, lab) for c in spec.columns.values() for lab in (c.label, *c.aliases)), default=0.0)
 
 
-def read_rows(pages: list[list[Piece]], spec: TableSpec, template: str, blank_confidence: float) -> AnchoredTable:
+def read_rows(pages: list[PageText], spec: TableSpec, template: str, blank_confidence: float) -> AnchoredTable:
     """Rows found by their labels, values by their bands, over the pages in order."""
     reader = _Reader(spec, blank_confidence, AnchoredTable(spec.id, template))
-    for pieces in pages:
-        reader.page(pieces)
+    for text in pages:
+        reader.page(text)
     return reader.out
 
 
@@ -533,12 +579,12 @@ def _fill_unlabelled(spec: TableSpec, row_band: dict[str, _Band], free: list[_Ba
                 free.remove(band)
 
 
-def read_table(pages: list[list[Piece]], schema: Schema, table: str, blank_confidence: float = 0.6) -> AnchoredTable:
+def read_table(pages: list[PageText], schema: Schema, table: str, blank_confidence: float) -> AnchoredTable:
     """The better of the templates' readings of ``table`` (more of its rows and column labels found,
     then more cells).
 
-    ``blank_confidence``: how sure an empty column position is a printed blank (1.0 for a text
-    layer, where nothing is missed; less for OCR, whose detector may miss a faint digit).
+    ``blank_confidence``: how sure a column position is a printed blank where the page shows
+    nothing there (1.0 for a text layer; less for a scan, where ink as faint as the paper is lost).
     """
     readings = [
         read_rows(pages, t.tables[table], name, blank_confidence)

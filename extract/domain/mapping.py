@@ -55,6 +55,8 @@ class MapIssue:
     message: str
     page: int | None = None
     cells: list[str] = field(default_factory=list)
+    table: str | None = None
+    """The table kind being read when it happened."""
 
 
 @dataclass
@@ -69,6 +71,8 @@ class TableRecord:
     n_rows: int
     n_cols: int
     cells_mapped: int = 0
+    chosen: bool = True
+    """False for a reading of its table that another reading replaced (extract/domain/readings.py)."""
 
 
 @dataclass
@@ -499,7 +503,7 @@ class TableMapper:
         )
 
     def _issue(self, code: str, message: str, cell: Cell | None, cells: list[str] | None = None) -> None:
-        self.result.issues.append(MapIssue(code, message, cell.page if cell else None, cells or []))
+        self.result.issues.append(MapIssue(code, message, cell.page if cell else None, cells or [], self._last_kind))
 
     def _active_template(self) -> str | None:
         found = [c for c in self.result.cells.values() if c.table == "active_disclosure"]

@@ -1,6 +1,7 @@
-"""Issuing organisation, report year, administrative level and publication date.
+"""Issuing organisation, report year, administrative level, kind of body and publication date.
 
-Taken from the content (title, body, signature), never from the file name.
+Taken from the content (title, body, signature), never from the file name. Level and body come
+from the organisation's name (``organisations.classify``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from gongkai.extract.domain.organisations import classify, name_start
 from gongkai.extract.domain.sections import Section, clean_text
 from gongkai.extract.layout import TextLine
 
@@ -18,21 +20,14 @@ _TITLE = re.compile(
 )
 _TITLE_TAIL = re.compile(r"(政府信息)?公开(工作)?(年度)?报\s*告")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?")
-_ORG_IN_BODY = re.compile(
-    r"(?:^|[，,。；;：:“\s（(])(?:\d{4}年)?([\u4e00-\u9fff]{2,20}?(?:人民政府|街道办事处|街道|镇|乡|区|县|市|局|委员会|办公室|厅))"
-    r"(?=政务公开|政府信息公开|信息公开)"
+# "2023年上海市人民政府办公厅政府信息公开工作年度报告": the year before the name
+_TITLE_YEAR_FIRST = re.compile(
+    r"(?P<year>(19|20)\d{2})\s*年(度)?(?P<org>[\u4e00-\u9fff（）()]{2,40}?)(政府信息公开|政务公开|信息公开)(工作)?(年度)?报\s*告"
 )
-_ORG_SUFFIX = re.compile(r"(人民政府|街道办事处|街道|镇|乡|区|县|市|局|委员会|办公室|厅)$")
-_LEVELS = [
-    (re.compile(r"街道(办事处)?$"), "街道"),
-    (re.compile(r"[镇乡](人民政府)?$"), "乡镇"),
-    (re.compile(r"(局|厅|委员会|委|办公室|办|中心|院|署|所|站|队|公司|管委会)$"), "部门"),
-    (re.compile(r"省(人民政府)?$"), "省"),
-    (re.compile(r"(自治区)(人民政府)?$"), "省"),
-    (re.compile(r"区(人民政府)?$"), "区"),
-    (re.compile(r"(县|旗)(人民政府)?$"), "县"),
-    (re.compile(r"(市|州|盟)(人民政府)?$"), "市"),
-]
+# up to 20 characters before "政务公开/政府信息公开…" in the body: a name, after trimming
+_ORG_IN_BODY = re.compile(
+    r"(?:^|[，,。；;：:“\s（(])(?:\d{4}年)?([\u4e00-\u9fff]{2,20}?)(?=政务公开|政府信息公开|信息公开)"
+)
 
 
 @dataclass
@@ -40,17 +35,19 @@ class Metadata:
     organization: str | None = None
     year: int | None = None
     level: str | None = None
+    body: str | None = None
     publication_date: date | None = None
     title: str | None = None
 
 
-def level_of(org: str | None) -> str | None:
-    if not org:
+def organisation_name(text: str | None) -> str | None:
+    """``text`` without the words before the name (a page's button, a verb): "启用上海市" is 上海市."""
+    if not text:
         return None
-    for rx, level in _LEVELS:
-        if rx.search(org):
-            return level
-    return None
+    if text.endswith("人民"):  # "某市人民政府信息公开…": the 政府 was read as part of 政府信息公开
+        text += "政府"
+    start = name_start(text)
+    return text[start:] if start else text
 
 
 def _title(preamble: list[TextLine]) -> tuple[str | None, str | None, int | None]:
@@ -63,14 +60,18 @@ def _title(preamble: list[TextLine]) -> tuple[str | None, str | None, int | None
         [t + (texts[i + 1] if i + 1 < len(texts) else "") for i, t in enumerate(texts)],
         [(texts[i - 1] if i else "") + t for i, t in enumerate(texts)],
     ]
-    for candidates in passes:
+    for joined, candidates in enumerate(passes):
         for candidate in candidates:
             if not _TITLE_TAIL.search(candidate):
                 continue
             m = _TITLE.search(candidate)
+            if not m or not m.group("org"):
+                m = _TITLE_YEAR_FIRST.search(candidate) or m
             if m:
-                org = re.split(r"[>》]", m.group("org"))[-1].strip(" ：:《") or None
-                if org:
+                org = organisation_name(re.split(r"[>》]", m.group("org"))[-1].strip(" ：:《"))
+                # a name joined from the next or previous line, or after the year, must read as a name
+                # ("启用" is a button, "2020年度政府信息公开…" names nobody)
+                if org and ((not joined and m.re is _TITLE) or name_start(org) is not None):
                     return m.group(0), org, int(m.group("year"))
                 if fallback[2] is None:
                     fallback = (m.group(0), None, int(m.group("year")))
@@ -84,8 +85,8 @@ def _org_from_body(sections: dict[str, Section]) -> str | None:
     for s in sections.values():
         for m in _ORG_IN_BODY.finditer(s.text):
             # "成立了以镇长为组长的召都巴镇": the name is what follows the last function word
-            name = re.split(r"[的了以为在由是对将把从向]", m.group(1))[-1]
-            if len(name) < 2 or not _ORG_SUFFIX.search(name):
+            name = organisation_name(re.split(r"[的了以为在由是对将把从向]", m.group(1))[-1])
+            if not name or len(name) < 2 or name_start(name) is None:
                 continue
             # "将政府门户网站作为全区…": a clause, not a name
             if not name.startswith(tuple("我本全各该将对在为把从向与及其")) and "作为" not in name:
@@ -130,4 +131,5 @@ def find_metadata(lines: list[TextLine], sections: dict[str, Section], preamble:
         org = _org_from_body(sections)
     if not year:
         year = _year_from_body(sections, preamble)
-    return Metadata(org, year, level_of(org), _publication_date(lines), title)
+    who = classify(org)
+    return Metadata(org, year, who.level, who.body, _publication_date(lines), title)

@@ -16,6 +16,11 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = "1.0"
 
+# cells_frame(): the long format's columns and their dtypes (nullable: a blank is <NA>, never NaN)
+CELL_COLUMNS = ["cell", "table", "row", "column", "value", "amount", "text", "page", "bbox", "source", "method",
+                "confidence"]
+CELL_DTYPES = {"value": "Int64", "amount": "Float64", "page": "Int64", "confidence": "Float64"}
+
 Status = Literal["ok", "partial", "failed"]
 Severity = Literal["error", "warning", "info"]
 
@@ -139,6 +144,33 @@ class TableRecord(BaseModel):
     rows: int
     cols: int
     cells_mapped: int
+    chosen: bool = True
+    """False where another reading of the same table (``method`` "ocr:anchored" or the grid) was taken."""
+
+
+PlaceMatch = Literal["exact", "unique", "renamed", "context", "ambiguous", "none"]
+
+
+class Place(BaseModel):
+    """Where the issuing body sits, matched to the national administrative divisions (行政区划代码)."""
+
+    name: str | None = Field(None, description="The place names at the start of the organisation, as printed.")
+    division_code: str | None = Field(
+        None, description="6 digits (province, prefecture, county) or 9 (township); null unless one division fits."
+    )
+    level: str | None = Field(None, description="省级 / 地级 / 县级 / 乡级: the level of that division.")
+    province: str | None = None
+    prefecture: str | None = None
+    county: str | None = None
+    township: str | None = None
+    match: PlaceMatch = Field(
+        "none",
+        description="'exact' (a chain of nested names, e.g. 淮安市洪泽区), 'unique' (one name only one division "
+        "carries), 'renamed' (by its stem: 洪泽县 is now 洪泽区), 'context' (several carry it; the report's text "
+        "names one's county or province), 'ambiguous' (several, the text does not say which), 'none'.",
+    )
+    confidence: float = Field(0.0, ge=0.0, le=1.0, description="How sure the match is (1 / candidates if ambiguous).")
+    candidates: list[str] = Field(default_factory=list, description="Division codes that also fit (up to 20).")
 
 
 class Report(BaseModel):
@@ -151,9 +183,25 @@ class Report(BaseModel):
     template_variant: dict[str, str] = Field(default_factory=dict)
     organization: str | None = None
     year: int | None = None
-    level: str | None = Field(None, description="省 / 市 / 县 / 区 / 乡镇 / 街道 / 部门")
+    level: str | None = Field(
+        None,
+        description="Administrative level of the government the body belongs to: 国家级 / 省级 / 地级 / "
+        "县级 / 乡级 (直辖市 are 省级, their districts 县级; extract/domain/data/organisations.yaml); "
+        "null when the name does not say.",
+    )
+    body: str | None = Field(
+        None,
+        description="Kind of body: 人民政府 / 乡镇 / 街道办事处 / 管委会 / 办公厅/室 / 事业单位 / 部门; "
+        "null when the name does not say.",
+    )
     publication_date: date | None = None
     title: str | None = None
+    org_key: str | None = Field(
+        None,
+        description="The body across years and name variants: '<division code>/<body>' ('320813/人民政府'); "
+        "'?<place>/<body>' when the place is ambiguous or unknown.",
+    )
+    place: Place = Field(default_factory=Place)
     cells: dict[str, CellValue] = Field(default_factory=dict)
     findings: list[Finding] = Field(default_factory=list)
     sections: dict[str, SectionText] = Field(default_factory=dict)
@@ -167,30 +215,91 @@ class Report(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)
 
     # -- notebook helpers ---------------------------------------------------
+    def __repr__(self) -> str:
+        from gongkai.extract.interfaces.views import short_repr
+
+        return short_repr(self)
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: title, status, template, the three tables as printed, findings highlighted."""
+        from gongkai.extract.interfaces.views import report_html
+
+        return report_html(self)
+
     def values(self) -> dict[str, int | float | None]:
         return {k: c.value for k, c in self.cells.items()}
 
     def cells_frame(self) -> pd.DataFrame:
-        """Long format: one row per cell with its provenance."""
+        """Long format: one row per cell with its provenance.
+
+        ``value`` holds the counts (nullable ``Int64``); the money cells the data dictionary marks
+        decimal (fees, procurement amounts) are in ``amount`` (``Float64``) instead, so neither
+        column turns counts into floats.
+        """
         import pandas as pd
 
-        rows = [{"cell": k, **c.model_dump()} for k, c in self.cells.items()]
-        cols = ["cell", "table", "row", "column", "value", "text", "page", "bbox", "source", "method", "confidence"]
-        return pd.DataFrame(rows, columns=cols)
+        decimal = _decimal_cells()
+        rows = []
+        for k, c in self.cells.items():
+            d = c.model_dump()
+            is_amount = (c.table, c.column) in decimal
+            d["amount"] = d["value"] if is_amount else None
+            d["value"] = None if is_amount else d["value"]
+            rows.append({"cell": k, **d})
+        df = pd.DataFrame(rows, columns=CELL_COLUMNS)
+        return df.astype(CELL_DTYPES)
 
-    def table_frame(self, table: str) -> pd.DataFrame:
-        """One standard table in wide form (rows x columns), as printed."""
-        df = self.cells_frame()
-        df = df[df["table"] == table]
-        wide = df.pivot(index="row", columns="column", values="value")
-        order_r = list(dict.fromkeys(df["row"]))
-        order_c = list(dict.fromkeys(df["column"]))
-        return wide.reindex(index=order_r, columns=order_c)
+    def table_frame(self, table: str, labels: bool = False) -> pd.DataFrame:
+        """One standard table in wide form, rows and columns as the template prints them.
+
+        Counts are ``Int64`` (a blank is <NA>), money columns ``Float64``; a row of the template the
+        report lacks is all <NA>. ``labels=True`` puts the official Chinese labels on rows and
+        columns (a (group, label) MultiIndex where the table groups them) instead of the cell ids.
+        """
+        import pandas as pd
+
+        from gongkai.extract.interfaces.views import printed_table
+
+        t = printed_table(self, table)
+        data = {}
+        for col in t.columns:
+            dtype = "Float64" if col.decimal else "Int64"
+            values = []
+            for row in t.rows:
+                cell = self.cells.get(f"{table}.{row.id}.{col.id}")
+                values.append(None if cell is None or not col.applies_to(row.id) else cell.value)
+            data[col.id] = pd.array(values, dtype=dtype)
+        df = pd.DataFrame(data, index=pd.Index([r.id for r in t.rows], name="row"))
+        df.columns.name = "column"
+        if labels:
+            def index(specs: list) -> pd.Index:
+                if any(s.group for s in specs):
+                    return pd.MultiIndex.from_tuples([(s.group or "", s.label) for s in specs])
+                return pd.Index([s.label for s in specs])
+
+            df.index, df.columns = index(t.rows), index(t.columns)
+        return df
 
     def findings_frame(self) -> pd.DataFrame:
+        """One row per finding; ``expected``/``printed`` are Int64 unless a money amount is involved."""
         import pandas as pd
 
-        return pd.DataFrame([f.model_dump() for f in self.findings], columns=list(Finding.model_fields))
+        df = pd.DataFrame([f.model_dump() for f in self.findings], columns=list(Finding.model_fields))
+        for col in ("expected", "printed"):
+            nums = df[col].dropna()
+            whole = all(float(v).is_integer() for v in nums)
+            df[col] = df[col].astype("Float64").round(0).astype("Int64") if whole else df[col].astype("Float64")
+        return df
 
     def to_json(self, indent: int | None = 2) -> str:
         return self.model_dump_json(indent=indent)
+
+
+def _decimal_cells() -> set[tuple[str, str]]:
+    """(table, column) pairs the data dictionary marks decimal (money), in any template."""
+    from gongkai.extract.domain.schema import schema
+
+    return {(tid, cid) for t in schema().templates.values() for tid, spec in t.tables.items()
+            for cid, col in spec.columns.items() if col.decimal}

@@ -94,9 +94,45 @@ class RuleSpec:
 
 
 @dataclass(frozen=True)
+class CellTerm:
+    """One summand of a rule across years: ``this.`` or ``last.`` report, a cell id with one ``*``."""
+
+    report: str
+    """"this" (the later year) or "last"."""
+    cell: str
+    """"applications.carried_over.*": the ``*`` is the line the rule is checked along."""
+    sign: int = 1
+
+    def at(self, line: str) -> str:
+        return self.cell.replace("*", line)
+
+
+@dataclass(frozen=True)
+class ContinuityRuleSpec:
+    """``sum(lhs) == sum(rhs)`` between a body's reports of two consecutive years."""
+
+    id: str
+    severity: str
+    table: str
+    lhs: tuple[CellTerm, ...]
+    rhs: tuple[CellTerm, ...]
+    lines: tuple[str, ...]
+    """What ``*`` stands for: every row (or column) of the table that prints all the rule's cells."""
+    text: str = ""
+
+    @property
+    def along(self) -> str:
+        """"column" when ``*`` is a column (applications.carried_over.*), else "row"."""
+        return "column" if self.lhs[0].cell.endswith(".*") else "row"
+
+
+@dataclass(frozen=True)
 class Schema:
     templates: dict[str, Template]
     rules: tuple[RuleSpec, ...] = field(default_factory=tuple)
+    titles: dict[str, str] = field(default_factory=dict)
+    """The official heading of each table (二、主动公开政府信息情况 …)."""
+    continuity: tuple[ContinuityRuleSpec, ...] = field(default_factory=tuple)
 
     def table(self, template: str, table: str) -> TableSpec:
         return self.templates[template].tables[table]
@@ -138,6 +174,32 @@ def _rule(d: dict, tables: dict[str, TableSpec]) -> RuleSpec:
     return RuleSpec(rid, table, lhs, rhs, along, d.get("text", ""))
 
 
+_CELL_TERM = re.compile(r"([+-]?)\s*(this|last)\.(\w+\.(?:\w+|\*)\.(?:\w+|\*))")
+
+
+def _cell_terms(expr: str) -> tuple[CellTerm, ...]:
+    terms = tuple(
+        CellTerm(m.group(2), m.group(3), -1 if m.group(1) == "-" else 1) for m in _CELL_TERM.finditer(expr)
+    )
+    if not terms or re.sub(_CELL_TERM, "", expr).strip(" +-"):
+        raise ValueError(f"cannot parse continuity rule side {expr!r}")
+    return terms
+
+
+def _continuity_rule(d: dict, tables: dict[str, TableSpec]) -> ContinuityRuleSpec:
+    lhs, rhs = (_cell_terms(s.strip()) for s in d["check"].split("#")[0].split("=="))
+    table = lhs[0].cell.split(".")[0]
+    spec = tables[table]
+    cells = [t.cell for t in lhs + rhs]
+    if any(c.split(".")[0] != table or c.count("*") != 1 for c in cells):
+        raise ValueError(f"{d['id']}: every cell of a continuity rule is in one table with one '*'")
+    if cells[0].endswith(".*"):  # along a column: * is the column, each term names a row
+        lines = tuple(c for c in spec.columns if all(spec.columns[c].applies_to(x.split(".")[1]) for x in cells))
+    else:
+        lines = tuple(r for r in spec.rows if all(spec.columns[x.split(".")[2]].applies_to(r) for x in cells))
+    return ContinuityRuleSpec(d["id"], d.get("severity", "error"), table, lhs, rhs, lines, d.get("text", ""))
+
+
 def _derive_2019(t2021: Template, raw2019: dict) -> Template:
     tables = {tid: _table(tid, d) for tid, d in raw2019.items()}
     apps = t2021.tables["applications"]
@@ -160,7 +222,8 @@ def load_schema(path: Path | None = None) -> Schema:
     t2021 = Template("2021", {tid: _table(tid, d) for tid, d in raw["templates"]["2021"].items()})
     t2019 = _derive_2019(t2021, raw["templates"]["2019"])
     rules = tuple(_rule(r, t2021.tables) for r in raw["rules"])
-    return Schema({"2021": t2021, "2019": t2019}, rules)
+    continuity = tuple(_continuity_rule(r, t2021.tables) for r in raw.get("continuity", []))
+    return Schema({"2021": t2021, "2019": t2019}, rules, dict(raw.get("titles", {})), continuity)
 
 
 @cache

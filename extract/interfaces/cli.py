@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -91,8 +92,13 @@ def _options(limits: Limits, table_strategy: str, ocr: bool, narrative: bool) ->
 
 @app.command()
 def extract(
-    files: Annotated[list[Path], typer.Argument(help="The report file (PDF, Word, web page or text).")],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the JSON here instead of stdout.")] = None,
+    files: Annotated[
+        list[Path], typer.Argument(help="The report file (PDF, Word, web page, text), or the page images of one.")
+    ],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the JSON here.")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the JSON report on stdout even on a terminal.")
+    ] = False,
     compact: Annotated[bool, typer.Option(help="One-line JSON.")] = False,
     table_strategy: StrategyFlag = "auto",
     max_pages: Annotated[
@@ -101,17 +107,32 @@ def extract(
     limit: LimitFlag = None,
     ocr: OcrFlag = True,
     narrative: NarrativeFlag = True,
+    strict: Annotated[
+        bool, typer.Option(help="Raise a bug's real exception and traceback instead of an E_INTERNAL record.")
+    ] = False,
 ) -> None:
-    """Extract one report and print it as JSON. Exit 0 for ok/partial, 1 for failed."""
-    options = _options(_limits(max_pages, limit), table_strategy, ocr, narrative)
+    """Extract one report. Exit 0 for ok/partial, 1 for failed.
+
+    On a terminal, a short view (who, status, the three tables, findings); the JSON report goes to
+    pipes and files, to -o, and to stdout with --json. The JSON is the contract; the view is for reading.
+    """
+    options = dataclasses.replace(_options(_limits(max_pages, limit), table_strategy, ocr, narrative), strict=strict)
     report = read_report(files[0] if len(files) == 1 else files, options)
     text = report.to_json(indent=None if compact else 2)
     if out:
         out.write_text(text + "\n", encoding="utf-8")
-    else:
+    view = not as_json and sys.stdout.isatty()
+    if view:
+        from rich.console import Console
+
+        from gongkai.extract.interfaces.views import print_report
+
+        print_report(report, Console(highlight=False), " ".join(str(f) for f in files), str(out) if out else None)
+    elif as_json or not out:
         sys.stdout.write(text + "\n")
-    for err in report.errors:
-        typer.echo(f"{err.code}: {err.message}", err=True)
+    if not view:  # the view lists them itself
+        for err in report.errors:
+            typer.echo(f"{err.code}: {err.message}", err=True)
     raise typer.Exit(1 if report.status == "failed" else 0)
 
 
@@ -223,6 +244,74 @@ def review(
     out.write_text(render_review(report, file if report.source.format == "pdf" else None), encoding="utf-8")
     typer.echo(f"wrote {out} ({report.status}, {len(report.cells)} cells, {len(report.findings)} findings)")
     raise typer.Exit(1 if report.status == "failed" else 0)
+
+
+def _load_report(path: Path) -> Report:
+    """A report file, or a JSON report written by `gongkai extract`."""
+    if path.suffix.lower() == ".json":
+        try:
+            return Report.model_validate_json(path.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            typer.echo(f"{path}: not a JSON report of `gongkai extract` ({type(exc).__name__})", err=True)
+            raise typer.Exit(1) from None
+    return read_report(path)
+
+
+@app.command()
+def compare(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Two report files, or JSON reports written by `gongkai extract`.")
+    ] = None,
+    db: Annotated[Path | None, typer.Option(help="Or: a run database (gongkai run), with --org and --years.")] = None,
+    org: Annotated[str | None, typer.Option(help="The body's org_key (see the `bodies` view), with --db.")] = None,
+    years: Annotated[str | None, typer.Option(help="Two years, e.g. 2022,2023, with --db.")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML page to write.")] = Path("compare.html"),
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object (same_body, org_keys, findings …), no page.")
+    ] = False,
+) -> None:
+    """Compare two reports of a body: tables side by side, rules across years, recurring problems."""
+    from gongkai.extract.domain.across.compare import compare_reports
+    from gongkai.extract.interfaces.compare import render_compare
+
+    if db is not None:
+        from gongkai.extract.archive.across import Archive
+
+        if files:
+            raise typer.BadParameter("give two files or --db, not both")
+        if not org or not years:
+            raise typer.BadParameter("--db needs --org KEY and --years YEAR,YEAR", param_hint="--org/--years")
+        try:
+            y = [int(x) for x in years.split(",")]
+        except ValueError:
+            raise typer.BadParameter(f"{years!r}: two years, e.g. 2022,2023", param_hint="--years") from None
+        if len(y) != 2:
+            raise typer.BadParameter(f"{years!r}: two years, e.g. 2022,2023", param_hint="--years")
+        if not db.exists():
+            typer.echo(f"no database at {db}; run `gongkai run ARCHIVE --db {db}` first", err=True)
+            raise typer.Exit(1)
+        with Archive(db) as archive:
+            try:
+                cmp = archive.compare(org, y[0], y[1])
+            except KeyError as exc:
+                typer.echo(str(exc.args[0]), err=True)
+                raise typer.Exit(1) from None
+    else:
+        if not files or len(files) != 2:
+            raise typer.BadParameter("give two report files (or JSON reports), or --db with --org and --years")
+        a, b = (_load_report(f) for f in files)
+        for path, rep in zip(files, (a, b), strict=True):
+            if rep.status == "failed":
+                code = rep.errors[0].code if rep.errors else "failed"
+                typer.echo(f"{path}: {code}: {rep.errors[0].message if rep.errors else ''}", err=True)
+                raise typer.Exit(1)
+        cmp = compare_reports(a, b)
+    if as_json:
+        sys.stdout.write(json.dumps(cmp.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    out.write_text(render_compare(cmp), encoding="utf-8")
+    same = "same body" if cmp.same_body else "different bodies"
+    typer.echo(f"wrote {out} ({same}, {len(cmp.findings)} findings across years, {len(cmp.recurring)} narrative rows)")
 
 
 _TRAINING_SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".odt", ".html", ".htm", ".txt", ".json"}

@@ -16,7 +16,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from gongkai.extract.domain.model import Report
-from gongkai.extract.domain.schema import TABLES, schema
+from gongkai.extract.domain.schema import TABLES
+from gongkai.extract.interfaces.views import printed_table
 
 SCALE = 1.5
 
@@ -96,21 +97,18 @@ def render_review(report: Report, pdf_path: Path | None = None) -> str:
         for err in report.errors:
             parts.append(f"<li class='error'><b>{e(err.code)}</b> {e(err.message)}</li>")
         parts.append("</ul>")
-    tmpl = schema().templates.get(report.template or "2021", schema().templates["2021"])
     for table in TABLES:
-        spec = tmpl.tables[table]
-        rows = [r for r in spec.rows if any(k.startswith(f"{table}.{r}.") for k in report.cells)] or list(spec.rows)
-        cols = list(spec.columns)
+        t = printed_table(report, table)
         parts.append(
-            f"<h3>{e(table)}</h3><table><tr><th></th>"
-            + "".join(f"<th>{e(spec.columns[c].label)}</th>" for c in cols)
+            f"<h3>{e(t.title)}</h3><table><tr><th></th>"
+            + "".join(f"<th>{e(c.label)}</th>" for c in t.columns)
             + "</tr>"
         )
-        for r in rows:
-            parts.append(f"<tr><th style='text-align:left'>{e(spec.rows[r].label)}</th>")
-            for c in cols:
-                cid = f"{table}.{r}.{c}"
-                if not spec.columns[c].applies_to(r):
+        for row in t.rows:
+            parts.append(f"<tr><th style='text-align:left'>{e(row.label)}</th>")
+            for col in t.columns:
+                cid = f"{table}.{row.id}.{col.id}"
+                if not t.applies(row, col):
                     parts.append("<td></td>")
                     continue
                 cell = report.cells.get(cid)

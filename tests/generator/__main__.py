@@ -57,6 +57,7 @@ def generate_one(
         "organization": org.name,
         "year": year,
         "level": org.level,
+        "body": org.body,
         "publication_date": pub.isoformat(),
         "template": template,
         "cells": nums.cells,

@@ -28,6 +28,9 @@ DEPTS = ["生态环境局", "自然资源和规划局", "市场监督管理局",
 class Org:
     name: str
     level: str
+    """Administrative level (extract/domain/data/organisations.yaml): 省级 / 地级 / 县级 / 乡级."""
+    body: str
+    """Kind of body: 人民政府 / 乡镇 / 街道办事处 / 办公厅/室 / 部门."""
     scale: int
     """Rough size of the body: 0 small (town), 1 county/department, 2 city, 3 province."""
 
@@ -37,20 +40,20 @@ def pick_org(rng: random.Random) -> Org:
     city, county = rng.choice(CITIES), rng.choice(COUNTIES)
     if kind == "town":
         t = rng.choice([x for x in TOWNS if not x.endswith("街道")])
-        return Org(f"{county}{t}人民政府" if rng.random() < 0.6 else t, "乡镇", 0)
+        return Org(f"{county}{t}人民政府" if rng.random() < 0.6 else t, "乡级", "乡镇", 0)
     if kind == "street":
         t = rng.choice([x for x in TOWNS if x.endswith("街道")])
-        return Org(f"{county}{t}办事处", "街道", 0)
-    if kind == "county":
-        level = "区" if county.endswith("区") else "县" if county.endswith("县") else "市"
-        return Org(f"{city}{county}人民政府" if rng.random() < 0.5 else f"{county}人民政府", level, 1)
-    if kind == "city":
-        return Org(f"{city}人民政府", "市", 2)
+        return Org(f"{county}{t}办事处", "乡级", "街道办事处", 0)
+    if kind == "county":  # districts, counties and county-level cities (寿光市) alike
+        return Org(f"{city}{county}人民政府" if rng.random() < 0.5 else f"{county}人民政府", "县级", "人民政府", 1)
+    if kind == "city":  # every name of CITIES is a prefecture-level city
+        return Org(f"{city}人民政府", "地级", "人民政府", 2)
     if kind == "dept":
-        return Org(f"{city}{rng.choice(DEPTS)}", "部门", 1)
+        dept = rng.choice(DEPTS)
+        return Org(f"{city}{dept}", "地级", "办公厅/室" if dept == "人民政府办公室" else "部门", 1)
     if kind == "province_dept":
-        return Org(f"{rng.choice(PROVINCES)}{rng.choice(DEPTS).replace('人民政府办公室', '发展和改革委员会')}", "部门", 2)
-    return Org(f"{rng.choice(PROVINCES)}人民政府", "省", 3)
+        return Org(f"{rng.choice(PROVINCES)}{rng.choice(DEPTS).replace('人民政府办公室', '发展和改革委员会')}", "省级", "部门", 2)
+    return Org(f"{rng.choice(PROVINCES)}人民政府", "省级", "人民政府", 3)
 
 
 def count(rng: random.Random, scale: int, zero_p: float = 0.6) -> int:

@@ -288,12 +288,14 @@ def _ocr_page(
             keep[max(0, int(top - m)) : int(bottom + m), max(0, int(x0 - m)) : int(x1 + m)] = True
         bgr[~keep] = 255
     try:
-        ocred = ocr_page(bgr, number, 1 / scale, page_reader(options.ocr), info)
+        ocred, text = ocr_page(bgr, number, 1 / scale, page_reader(options.ocr), info)
     except EngineError as exc:
         info.note = f"{info.note}; OCR failed: {exc.code}" if info.note else f"OCR failed: {exc.code}"
         doc.errors.append(PageError(exc.code, f"page {number}: {exc}; the other pages were read", number))
         return list(text_blocks) if v.decision == "mixed" else []
     if v.decision == "ocr":
+        if text is not None:
+            doc.page_text[number] = text
         return ocred
     ocred = [_shift(b, dx, dy) for b in ocred]  # into the text layer's frame
     inside = [b for b in ocred if b.bbox and any(_contains(r, b.bbox) for r in v.regions)]

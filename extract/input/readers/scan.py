@@ -17,10 +17,12 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from gongkai.extract.errors import CorruptInput, NoTextLayer, TooLarge
-from gongkai.extract.layout import Block, Cell, Document, PageError, PageInfo, Table, TextLine
+from gongkai.extract.layout import BBox, Block, Cell, Document, PageError, PageInfo, Piece, Table, TextLine
 from gongkai.extract.options import OcrOptions, Options
 from gongkai.ocr.engines import Engine, EngineError, RapidEngine, TesseractEngine
 from gongkai.ocr.page import PageReader
+from gongkai.ocr.page import PageText as OcrPageText
+from gongkai.ocr.types import Reading
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +55,38 @@ _PAGE_NUMBER = re.compile(
 )
 
 
+class ScanPageText:
+    """A scanned page's every detected line as layout pieces: read by OCR when first asked for,
+    boxes upright (the reading frame) and, for provenance, in points of the image as given."""
+
+    def __init__(self, text: OcrPageText, page: int, points_per_px: float, method: str) -> None:
+        self._text = text
+        self._page = page
+        self._scale = points_per_px
+        self._method = method
+        self._pieces: list[Piece] | None = None
+
+    def pieces(self) -> list[Piece]:
+        if self._pieces is None:
+            self._pieces = [self._piece(box, r) for box, r in self._text.lines()]
+        return self._pieces
+
+    def read_at(self, box: BBox) -> Piece | None:
+        found = self._text.read_box(tuple(round(v) for v in box))  # type: ignore[arg-type]
+        return None if found is None else self._piece(*found)
+
+    def _piece(self, box: tuple[int, int, int, int], r: Reading) -> Piece:
+        src = tuple(round(float(v) * self._scale, 2) for v in self._text.to_source(box))
+        cell = Cell(r.text, self._page, src, None, f"{self._method}:{r.engine}" if r.engine else self._method,
+                    round(min(max(r.confidence, 0.0), 1.0), 3),
+                    alternatives=tuple((a, round(float(c), 3)) for a, c in r.alternatives))
+        return Piece(cell, tuple(float(v) for v in box))
+
+
 def ocr_page(
     image: np.ndarray, page: int, points_per_px: float, reader: PageReader, info: PageInfo | None = None
-) -> list[Block]:
-    """Layout blocks (text lines and tables, top to bottom) of one page image.
+) -> tuple[list[Block], ScanPageText | None]:
+    """Layout blocks (text lines and tables, top to bottom) of one page image, and its text as pieces.
 
     Boxes are in the given image's frame (the OCR library maps them back from the
     upright page it read), scaled to points; ``info`` gets a note of what was done
@@ -95,7 +125,8 @@ def ocr_page(
         tables.append(Table(rows, method, page, box(t.grid.box), True, t.grid.confidence, cols))
     # in the upright page's reading order (a page scanned on its side runs across the image)
     blocks = [lines[i] if kind == "line" else tables[i] for kind, i in res.order]
-    return [b for b in blocks if b is not None]
+    text = ScanPageText(res.text, page, points_per_px, "ocr") if res.text is not None else None
+    return [b for b in blocks if b is not None], text
 
 
 def _frames(data: bytes) -> Iterator[tuple[np.ndarray, float | None]]:
@@ -151,7 +182,10 @@ def read_images(images: list[bytes], options: Options) -> Document:
             info = PageInfo(number, w * points_per_px, h * points_per_px, 0, f"ocr:{options.ocr.cell_engine}", "image")
             doc.pages.append(info)
             try:
-                doc.blocks.extend(ocr_page(frame, number, points_per_px, reader, info))
+                blocks, text = ocr_page(frame, number, points_per_px, reader, info)
+                doc.blocks.extend(blocks)
+                if text is not None:
+                    doc.page_text[number] = text
             except EngineError as exc:
                 info.note = f"failed: {exc.code}"
                 doc.errors.append(PageError(exc.code, f"page {number}: {exc}; the other pages were read", number))

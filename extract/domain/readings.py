@@ -1,0 +1,120 @@
+"""Choosing between readings of a scanned report's tables by what the report says of itself.
+
+A scanned table has more than one reading. The ruled grid (the page reader's cells, mapped
+by their labels) is exact when the grid is right; the anchored reading (rows found by their
+printed labels, ``anchored``) holds when the grid is cut, broken or bent. The anchored
+reading costs a second OCR pass over the table's lines, so it is made only for a table whose
+grid reading falls short: cells of its template missing, values left unplaced, a rule
+broken, or a cell read unsurely. Then the reading that fills more of the template, less its
+broken rules, wins (ties go to the grid); the other reading's values stay as alternatives
+of the winner's cells, for the repair step to weigh where a rule is broken, and fill the
+cells the winner lacks. Which reading won is recorded with the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gongkai.extract.domain.anchored import AnchoredTable, read_table
+from gongkai.extract.domain.mapping import MappedCell, Mapping, TableRecord
+from gongkai.extract.domain.rules import RuleChecker
+from gongkai.extract.domain.schema import TABLES, Schema
+from gongkai.extract.layout import Document
+
+UNSURE = 0.8
+"""A grid cell read with less confidence than this asks for a second reading of its table."""
+BLANK_CONFIDENCE = 0.9
+"""A column position of the anchored reading with no ink at all: a blank, unless the print was as
+faint as the paper."""
+RULE_WEIGHT = 3
+"""A broken rule costs as much as three cells not read."""
+
+
+@dataclass
+class _Score:
+    filled: int
+    broken: int
+
+    @property
+    def value(self) -> int:
+        return self.filled - RULE_WEIGHT * self.broken
+
+
+def _expected(sch: Schema, table: str, got: set[str]) -> set[str]:
+    """The table's cell ids in the template its reading fits best."""
+    options = [set(t.tables[table].cell_ids()) for t in sch.templates.values() if table in t.tables]
+    return max(options, key=lambda ids: (len(ids & got), -len(ids)))
+
+
+def _score(cells: dict[str, MappedCell], sch: Schema, table: str, checker: RuleChecker) -> _Score:
+    ids = _expected(sch, table, set(cells))
+    broken = [v for v in checker.check({k: c.value for k, c in cells.items()}) if v.rule.startswith(f"{table}.")]
+    return _Score(len(ids & set(cells)), len(broken))
+
+
+def _falls_short(mapping: Mapping, cells: dict[str, MappedCell], sch: Schema, table: str,
+                 checker: RuleChecker) -> bool:
+    ids = _expected(sch, table, set(cells))
+    return (
+        not ids <= set(cells)
+        or any(i.table == table for i in mapping.issues)
+        or any(c.confidence < UNSURE for c in cells.values())
+        or _score(cells, sch, table, checker).broken > 0
+    )
+
+
+def _as_mapped(table: AnchoredTable) -> dict[str, MappedCell]:
+    out = {}
+    for cid, p in table.cells.items():
+        c = p.cell
+        out[cid] = MappedCell(cid, table.table, p.row, p.column, p.value, c.text.strip(), c.page, c.bbox, c.source,
+                              c.method, round(p.confidence, 3), c.alternatives)
+    return out
+
+
+def _merge(winner: dict[str, MappedCell], loser: dict[str, MappedCell]) -> dict[str, MappedCell]:
+    """The winner's cells; the loser's different values as their alternatives; the loser's cells where
+    the winner has none."""
+    out = dict(winner)
+    for cid, other in loser.items():
+        mine = out.get(cid)
+        if mine is None:
+            out[cid] = other
+        elif other.value != mine.value and other.text:
+            alts = dict(mine.alternatives)
+            alts[other.text] = max(alts.get(other.text, 0.0), other.confidence)
+            mine.alternatives = tuple(sorted(alts.items(), key=lambda a: -a[1]))
+    return out
+
+
+def choose_readings(mapping: Mapping, doc: Document, sch: Schema, checker: RuleChecker) -> None:
+    """Replace a scanned table's grid reading by its anchored reading where that reads it better."""
+    if not doc.page_text:
+        return
+    pages = [doc.page_text[n] for n in sorted(doc.page_text)]
+    for table in TABLES:
+        grid = {k: c for k, c in mapping.cells.items() if c.table == table}
+        if grid and not _falls_short(mapping, grid, sch, table, checker):
+            continue
+        anchored = read_table(pages, sch, table, BLANK_CONFIDENCE)
+        other = _as_mapped(anchored)
+        if not other:
+            continue
+        won = _score(other, sch, table, checker).value > _score(grid, sch, table, checker).value
+        cells = _merge(other, grid) if won else _merge(grid, other)
+        for k in list(mapping.cells):
+            if mapping.cells[k].table == table:
+                del mapping.cells[k]
+        mapping.cells.update(cells)
+        if won or _expected(sch, table, set(cells)) <= set(cells):  # what the grid left unplaced is placed now
+            mapping.issues = [i for i in mapping.issues if i.table != table]
+        if won:
+            for t in mapping.tables:
+                if t.kind == table:
+                    t.chosen = False
+        pages_read = sorted({c.page for c in other.values() if c.page is not None})
+        mapping.tables.append(
+            TableRecord(table, pages_read[0] if pages_read else None, None, "ocr:anchored",
+                        round(anchored.rows_found / max(len(sch.templates["2021"].tables[table].rows), 1), 3),
+                        anchored.rows_found, 0, len(other), chosen=won)
+        )
