@@ -116,7 +116,7 @@ def connect(
         except duckdb.IOException:
             who = holder(db)
             now = time.monotonic()
-            if who is None and now - started > 2.0:
+            if who is None and (now - started > 2.0 or not Path(db).exists()):
                 raise  # not a lock another process holds (it would show): a real I/O error
         if who is not None and refuse_writers and who.writes:
             raise DatabaseBusy(f"{db} is open for writing in {who.describe()}",
