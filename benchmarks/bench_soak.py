@@ -13,7 +13,7 @@ while the run writes it), the writer process alone gets ``kill -9``, three times
 same command is started again and resumes. Printed:
 
 - documents per minute over the whole soak (restarts included) and per segment;
-- the resident memory of every worker over time (peak per 5-minute window) and whether it grew;
+- the resident memory of every worker over time (peak per 2-minute window) and whether it grew;
 - whether the workers of a killed writer went away on their own;
 - the check: every input exactly one ``documents`` row; every generated report (in whichever
   format) has every cell of its truth with the truth's value (the scans: cells right, counted);
@@ -49,6 +49,8 @@ DOCS = 2000
 HOSTILE_SHARE = 0.05
 SCANS = 10
 OFFICE = 15  # .doc and .odt each
+SCAN = f"_clean_{SEED}"
+"""In the name of a scan (tests.generator.degrade's clean level) of a generated PDF."""
 
 
 # -- the corpus -------------------------------------------------------------------------------------
@@ -66,8 +68,8 @@ def build(corpus: Path, docs: int = DOCS) -> None:
     """Generate the documents (two processes), convert, scan and damage; write corpus.json."""
     from tests.generator.__main__ import convert_to_pdf
 
-    gen, office, scans, hostile = (corpus / "inputs" / d for d in ("generated", "office", "scans", "hostile"))
-    for d in (gen, office, scans, hostile):
+    gen, office, hostile = (corpus / "inputs" / d for d in ("generated", "office", "hostile"))
+    for d in (gen, office, hostile):
         d.mkdir(parents=True, exist_ok=True)
     n_hostile = round(docs * HOSTILE_SHARE)
     n_scans, n_office = max(1, SCANS * docs // DOCS), max(1, OFFICE * docs // DOCS)
@@ -79,8 +81,12 @@ def build(corpus: Path, docs: int = DOCS) -> None:
         made = pool.starmap(_one, [(i, str(gen)) for i in range(reports)])
     print(f"generated {reports} reports in {time.time() - t0:.0f} s", flush=True)
     to_pdf = [Path(p) for _, p in made if p]
-    convert_to_pdf(to_pdf, gen)
-    print(f"{len(to_pdf)} PDFs by LibreOffice after {time.time() - t0:.0f} s", flush=True)
+    for _ in range(4):  # LibreOffice may stop part-way through a long list and still exit 0
+        missing = [p for p in to_pdf if not p.with_suffix(".pdf").exists()]
+        for k in range(0, len(missing), 50):
+            convert_to_pdf(missing[k : k + 50], gen)
+    made_pdf = sum(p.with_suffix(".pdf").exists() for p in to_pdf)
+    print(f"{made_pdf} of {len(to_pdf)} PDFs by LibreOffice after {time.time() - t0:.0f} s", flush=True)
     files = sorted(p for p in gen.iterdir() if p.suffix in (".docx", ".pdf", ".html", ".txt"))
     drop = len(files) - good
     if drop > 0:  # keep every format: drop text exports of the last reports
@@ -92,7 +98,8 @@ def build(corpus: Path, docs: int = DOCS) -> None:
     from tests.generator import degrade
 
     for pdf in rng.sample(sorted(gen.glob("*.pdf")), n_scans):
-        degrade.make(pdf, scans, "clean", SEED)
+        # beside their source: the walk meets them throughout the run, so every segment's workers load OCR
+        degrade.make(pdf, gen, "clean", SEED)
     from tests.hostile import damage
     from tests.hostile.make import make as make_hostile
 
@@ -103,9 +110,21 @@ def build(corpus: Path, docs: int = DOCS) -> None:
     pool_ = sorted(p for p in gen.iterdir() if p.suffix in (".docx", ".pdf", ".html", ".txt"))
     for k, src in enumerate(rng.sample(pool_, max(0, extra))):
         (cut_dir / f"cut{k:03d}_{src.name}").write_bytes(damage.cut(src.read_bytes(), rng.uniform(0.2, 0.97)))
+    _trim(corpus, docs)
     (corpus / "corpus.json").write_text(json.dumps({"seed": SEED, "documents": docs, "reports": reports,
                                                     "built_s": round(time.time() - t0)}))
     print(f"corpus ready in {time.time() - t0:.0f} s", flush=True)
+
+
+def _trim(corpus: Path, docs: int) -> None:
+    """Exactly ``docs`` inputs as the run counts them (a zip's members each, a folder none): text
+    exports of the last reports go."""
+    from gongkai.extract.archive.inputs import iter_inputs
+
+    extra = sum(1 for _ in iter_inputs([corpus / "inputs"])) - docs
+    texts = sorted((corpus / "inputs" / "generated").glob("*.txt"), reverse=True)
+    for p in texts[: max(0, extra)]:
+        p.unlink()
 
 
 def _office(docx: list[Path], out: Path) -> None:
@@ -262,10 +281,11 @@ def check(corpus: Path, db: Path) -> dict:
     # generated documents: every cell of the truth, with its value
     bad_good: list[tuple[str, str, int]] = []
     per_format: Counter[str] = Counter()
-    truths = {p.stem: json.loads(p.read_text("utf-8")) for p in (inputs / "generated").glob("gen_*.json")}
+    truths = {p.stem: json.loads(p.read_text("utf-8")) for p in (inputs / "generated").glob("gen_*.json")
+              if SCAN not in p.stem}
     for k in keys:
         path = Path(k.split("!", 1)[0])
-        if path.parent.name not in ("generated", "office"):
+        if path.parent.name not in ("generated", "office") or SCAN in path.stem:
             continue
         want = truths[path.stem]["cells"]
         status, code, rid, _ = docs.get(k, (None, None, None, None))
@@ -279,9 +299,9 @@ def check(corpus: Path, db: Path) -> dict:
     out["good_incomplete"] = bad_good
     # scans: OCR cells right
     right = total = 0
-    for truth_path in (inputs / "scans").glob("*.json"):
+    for truth_path in (inputs / "generated").glob(f"*{SCAN}*.json"):
         t = json.loads(truth_path.read_text("utf-8"))
-        key = display_path(inputs / "scans" / t["files"][0])
+        key = display_path(inputs / "generated" / t["files"][0])
         got = cells.get(docs.get(key, (None, None, None))[2], {})
         total += len(t["cells"])
         right += sum(1 for c, v in t["cells"].items() if got.get(c, "missing") == v)
@@ -305,9 +325,10 @@ def check(corpus: Path, db: Path) -> dict:
 # -- report -----------------------------------------------------------------------------------------
 
 
-def memory_table(mem: Memory, window_s: float = 300.0) -> tuple[list[str], list[tuple[int, float, float, float]]]:
-    """Lines: per process, its peak RSS (MB) per window; and per long-lived worker
-    (pid, lifetime s, median RSS in its second quarter, in its last quarter)."""
+def memory_table(mem: Memory, window_s: float = 120.0) -> tuple[list[str], list[tuple[int, float, float, float]]]:
+    """Lines: per process, its peak RSS (MB) per window; and per worker that lived four windows or more
+    (pid, lifetime s, peak in its second window, peak in its last full window): growth shows as the
+    second number above the first."""
     lines, growth = [], []
     for pid, samples in sorted(mem.samples.items(), key=lambda kv: kv[1][0][0]):
         if mem.role.get(pid) not in ("worker", "writer") or len(samples) < 5:
@@ -318,13 +339,11 @@ def memory_table(mem: Memory, window_s: float = 300.0) -> tuple[list[str], list[
             w = int((t - t0) // window_s)
             windows[w] = max(windows[w], rss)
         life = samples[-1][0] - t0
-        peaks = " ".join(f"{windows[w] / 2**20:5.0f}" for w in sorted(windows))
+        peaks = " ".join(f"{windows[w] / 2**20:4.0f}" for w in sorted(windows))
         lines.append(f"  segment {mem.segment[pid]} {mem.role[pid]:6s} pid {pid:7d} {life / 60:5.1f} min: {peaks}")
-        if mem.role[pid] == "worker" and life > 300:
-            q = max(1, len(samples) // 4)
-            first = statistics.median(r for _, r in samples[q : 2 * q]) / 2**20  # after warm-up
-            last = statistics.median(r for _, r in samples[-q:]) / 2**20
-            growth.append((pid, life, first, last))
+        full = int(life // window_s)  # windows the process lived through whole
+        if mem.role[pid] == "worker" and full >= 4:
+            growth.append((pid, life, windows[1] / 2**20, windows[full - 1] / 2**20))
     return lines, growth
 
 
@@ -357,11 +376,12 @@ def main() -> None:
     print(f"load average (1 min) during the runs: median {statistics.median(loads):.1f}, max {max(loads):.1f} "
           f"on {os.cpu_count()} cores")
     lines, growth = memory_table(res["memory"])
-    print("peak RSS (MB) per 5-minute window, per process:")
+    print("peak RSS (MB) per 2-minute window, per process (workers that lived a few seconds: replaced after a "
+          "timeout or crash):")
     print("\n".join(lines))
     for pid, life, first, last in growth:
-        print(f"  worker {pid} ({life / 60:.0f} min): median RSS {first:.0f} MB early, {last:.0f} MB late "
-              f"({last - first:+.0f} MB)")
+        print(f"  worker {pid} ({life / 60:.0f} min): peak {first:.0f} MB in its second window, {last:.0f} MB in its "
+              f"last full one ({last - first:+.0f} MB)")
     c = check(a.corpus, res["db"])
     print(f"\ncheck: {c['inputs']} inputs, {c['rows']} documents rows; missing {len(c['missing'])}, not inputs "
           f"{len(c['extra'])}, more than one row {len(c['twice'])}; E_INTERNAL {c['e_internal']}")

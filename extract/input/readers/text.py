@@ -84,14 +84,12 @@ def _tables(region: list[tuple[int, str]]) -> list[Table]:
         rows = []
         for no, raw in filled:
             cells = [c.strip() for c in raw.split("\t")]
-            while cells and not cells[0]:
-                cells.pop(0)
             if raw.rstrip("\r\n ").endswith("\t"):
                 cells.pop()  # Word ends every cell with a tab: the last one ends the row
             if all(not c for c in cells):
                 cells = []
-            # other empty cells at the end stay: a blank printed last in its row is one of them
-            # (the mapping drops those beyond the row's columns)
+            # other empty cells stay, first and last ones too: a blank printed first or last in its row
+            # is one of them (the mapping drops those beyond the row's columns, merged labels' first)
             rows.append([_cell(c, no) for c in cells])
         return [Table(rows, "text-tsv", gridded=False)]
     # one cell per line: blank lines separate rows unless they separate every line
