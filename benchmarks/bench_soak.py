@@ -147,6 +147,8 @@ class Memory:
 
     def __init__(self) -> None:
         self.samples: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        self.vms: dict[int, int] = defaultdict(int)
+        """Peak address space per process: what --memory-mb caps (RLIMIT_AS), not RSS."""
         self.role: dict[int, str] = {}
         self.segment: dict[int, int] = {}
         self.proc: psutil.Process | None = None
@@ -170,12 +172,16 @@ class Memory:
             now = time.monotonic() - self.started
             for p in tree:
                 try:
-                    rss = p.memory_info().rss
+                    info = p.memory_info()
+                    rss = info.rss
+                    self.vms[p.pid] = max(self.vms[p.pid], info.vms)
                     if p.pid not in self.role:
-                        cmd = " ".join(p.cmdline())
-                        self.role[p.pid] = ("writer" if p.pid == proc.pid else "forkserver" if
-                                            p.ppid() == proc.pid and "forkserver" in cmd else
-                                            "helper" if p.ppid() == proc.pid else "worker")
+                        cmd, parent = " ".join(p.cmdline()), p.ppid()
+                        self.role[p.pid] = ("writer" if p.pid == proc.pid else
+                                            ("forkserver" if "forkserver" in cmd else "helper")
+                                            if parent == proc.pid else
+                                            "worker" if self.role.get(parent) == "forkserver" else
+                                            "tool")  # a worker's LibreOffice, qpdf
                         self.segment[p.pid] = self.seg
                 except psutil.Error:
                     continue
@@ -340,7 +346,8 @@ def memory_table(mem: Memory, window_s: float = 120.0) -> tuple[list[str], list[
             windows[w] = max(windows[w], rss)
         life = samples[-1][0] - t0
         peaks = " ".join(f"{windows[w] / 2**20:4.0f}" for w in sorted(windows))
-        lines.append(f"  segment {mem.segment[pid]} {mem.role[pid]:6s} pid {pid:7d} {life / 60:5.1f} min: {peaks}")
+        lines.append(f"  segment {mem.segment[pid]} {mem.role[pid]:6s} pid {pid:7d} {life / 60:5.1f} min: {peaks}"
+                     f"   (address space at most {mem.vms[pid] / 2**20:.0f} MB)")
         full = int(life // window_s)  # windows the process lived through whole
         if mem.role[pid] == "worker" and full >= 4:
             growth.append((pid, life, windows[1] / 2**20, windows[full - 1] / 2**20))
@@ -376,8 +383,8 @@ def main() -> None:
     print(f"load average (1 min) during the runs: median {statistics.median(loads):.1f}, max {max(loads):.1f} "
           f"on {os.cpu_count()} cores")
     lines, growth = memory_table(res["memory"])
-    print("peak RSS (MB) per 2-minute window, per process (workers that lived a few seconds: replaced after a "
-          "timeout or crash):")
+    print("peak RSS (MB) per 2-minute window, per process (a worker that lived seconds replaced one stopped "
+          "after a timeout or crash):")
     print("\n".join(lines))
     for pid, life, first, last in growth:
         print(f"  worker {pid} ({life / 60:.0f} min): peak {first:.0f} MB in its second window, {last:.0f} MB in its "

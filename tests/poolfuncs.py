@@ -5,8 +5,14 @@ from __future__ import annotations
 import os
 import time
 
+_HELD: list[bytearray] = []
+
 
 def behave(job: str) -> str:
+    if job == "leak":  # a document that leaves memory behind in its worker
+        _HELD.append(bytearray(600 * 1024**2))
+    if job == "big":  # needs 500 MB: fits a fresh worker under a 1 GB cap, not one that leaked 600
+        _ = bytearray(500 * 1024**2)
     if job == "hang":
         time.sleep(60)
     if job == "crash":

@@ -141,6 +141,16 @@ def _kill_mid_commit(proc: subprocess.Popen, db: Path, within_s: float = 120.0) 
     return False
 
 
+def test_memory_verdict_is_the_documents_own():
+    """A document that runs out of memory in a worker earlier documents left memory in is run again in a
+    fresh one (was E_MEMORY in the soak for two PDFs after a thousand documents); one that needs too much
+    even there stays E_MEMORY."""
+    out = list(run_pool(behave, ["leak", "big", "memory"], workers=1, timeout_s=120, memory_mb=1024))
+    got = {o.job: (o.result, o.error_code) for o in out}
+    assert got == {"leak": ("LEAK", None), "big": ("BIG", None), "memory": (None, "E_MEMORY")}
+    assert [o.job for o in out] == ["leak", "big", "memory"]
+
+
 @pytest.mark.slow
 def test_sigkill_then_rerun_gives_the_uninterrupted_result(archive, tmp_path):
     """kill -9 at random moments and inside commits (seen from the kernel's lock table), then resume:

@@ -17,6 +17,7 @@ import resource
 import signal
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -86,6 +87,8 @@ class _Worker:
         child.close()
         self.job: Any = None
         self.started = 0.0
+        self.done = 0
+        """Documents this worker finished: memory it holds from them may be why the next one fails."""
 
     def give(self, job: Any) -> None:
         self.job = job
@@ -98,6 +101,9 @@ class _Worker:
         self.conn.close()
 
 
+_RETRIED = ("E_MEMORY", "E_WORKER_CRASHED")
+
+
 def run_pool(
     task: Task,
     jobs: Iterable[Any],
@@ -106,15 +112,42 @@ def run_pool(
     memory_mb: int | None,
     idle: Idle | None = None,
 ) -> Iterator[Outcome]:
-    """Run ``task`` on each job in worker processes; yield outcomes as they finish."""
+    """Run ``task`` on each job in worker processes; yield outcomes as they finish.
+
+    A job that runs out of memory or kills a worker that had done other jobs before is run once
+    more in a fresh worker: what the earlier jobs left in that process (a grown heap, loaded
+    models) counts against the cap too, and the verdict must be the document's own.
+    """
     ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
     pending = iter(jobs)
+    again: deque[Any] = deque()  # jobs to run once more in a fresh worker
+    retried: set[int] = set()
     pool = [_Worker(ctx, task, memory_mb) for _ in range(max(1, workers))]
     exhausted = False
+
+    def renew(i: int) -> None:
+        pool[i].kill()
+        pool[i] = _Worker(ctx, task, memory_mb)
+
+    def verdict(i: int, w: _Worker, code: str, message: str, elapsed: float) -> Outcome | None:
+        """The job's failed outcome, or None when it goes to a fresh worker first; the worker is replaced."""
+        job, w.job = w.job, None
+        renew(i)
+        if code in _RETRIED and w.done and id(job) not in retried:
+            retried.add(id(job))
+            again.append(job)
+            return None
+        return Outcome(job, error_code=code, error_message=message, seconds=elapsed)
+
     try:
         while True:
-            for w in pool:
-                if w.job is None and not exhausted:
+            for i, w in enumerate(pool):
+                if w.job is None and again and w.done:
+                    renew(i)  # a retried job gets a worker that has done nothing else
+                    w = pool[i]
+                if w.job is None and again:
+                    w.give(again.popleft())
+                elif w.job is None and not exhausted:
                     job = next(pending, None)
                     if job is None:
                         exhausted = True
@@ -134,38 +167,29 @@ def run_pool(
                 if w.job is None:
                     continue
                 elapsed = time.monotonic() - w.started
+                out: Outcome | None
                 if w.conn in ready:
                     try:
                         status, payload = w.conn.recv()
                     except (EOFError, OSError):
                         status, payload = "E_WORKER_CRASHED", "the worker process died on this document"
-                    if status == "ok":
-                        yield Outcome(w.job, result=payload, seconds=elapsed)
+                    if status in ("ok", "E_INTERNAL"):
+                        out = (Outcome(w.job, result=payload, seconds=elapsed) if status == "ok" else
+                               Outcome(w.job, error_code=status, error_message=payload, seconds=elapsed))
+                        w.job = None
+                        w.done += 1
                     else:
-                        yield Outcome(w.job, error_code=status, error_message=payload, seconds=elapsed)
-                    w.job = None
-                    if status not in ("ok", "E_INTERNAL"):
-                        w.kill()
-                        pool[i] = _Worker(ctx, task, memory_mb)
+                        out = verdict(i, w, status, payload, elapsed)
                 elif w.proc.sentinel in ready or not w.proc.is_alive():
-                    code = w.proc.exitcode
-                    yield Outcome(
-                        w.job,
-                        error_code="E_WORKER_CRASHED",
-                        error_message=f"the worker died on this document (exit code {code}; out of memory?)",
-                        seconds=elapsed,
-                    )
-                    w.kill()
-                    pool[i] = _Worker(ctx, task, memory_mb)
+                    out = verdict(i, w, "E_WORKER_CRASHED", f"the worker died on this document (exit code "
+                                  f"{w.proc.exitcode}; out of memory?)", elapsed)
                 elif timeout_s and elapsed > timeout_s:
-                    yield Outcome(
-                        w.job,
-                        error_code="E_TIMEOUT",
-                        error_message=f"no result after {timeout_s:.0f} s; raise --timeout or check the file",
-                        seconds=elapsed,
-                    )
-                    w.kill()
-                    pool[i] = _Worker(ctx, task, memory_mb)
+                    out = verdict(i, w, "E_TIMEOUT", f"no result after {timeout_s:.0f} s; raise --timeout or "
+                                  "check the file", elapsed)
+                else:
+                    continue
+                if out is not None:
+                    yield out
     finally:
         for w in pool:
             if w.proc.is_alive():
