@@ -79,7 +79,7 @@ def _load(db: Path, n_reports: int) -> int:
         con = store.con
         frame = pd.DataFrame(reports).reindex(columns=list(REPORT_COLUMNS))
         con.register("_r", frame)
-        con.execute("INSERT INTO reports SELECT * FROM _r")
+        con.execute("INSERT INTO reports BY NAME SELECT * FROM _r")
         con.register("_c", pd.DataFrame(cells, columns=["report_id", "cell_id", "table_name", "row_name",
                                                         "column_name", "value"]))
         con.execute("INSERT INTO cells (report_id, cell_id, table_name, row_name, column_name, value) SELECT * FROM _c")
@@ -146,6 +146,7 @@ def main() -> None:
         for name, m in rows:
             print(f"{name:30} {m['precision']:6.3f} {m['recall']:6.3f} {m['tp']:5} {m['fp']:4} {m['fn']:4}")
         print("division codes:", json.dumps(q["division_code"]))
+        print("level and body:", json.dumps(q["level_body"]))
     if not args.no_speed:
         s = speed(args.reports)
         b = s["build"]

@@ -9,6 +9,7 @@ classifier choose among them, ``None`` lets it choose among all.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import components as _components  # noqa: F401  (registers the factories when not installed)
+from . import components as _components  # registers the factories when not installed; sentence_spans
+from .normalise import normalise
 
 # models/ installs beside this package (gongkai/models in the wheel, the repo's models/ in development)
 MODELS = Path(__file__).resolve().parent.parent / "models"
@@ -118,14 +120,19 @@ def make_doc(nlp: Language, text: str, allowed: list[str] | None = None) -> Doc:
 
 
 def analyse(text: str, allowed: list[str] | None = None, nlp: Language | None = None) -> Analysis:
-    """Sentences with sections, problem/improvement statements with topics, and numeric facts of ``text``."""
+    """Sentences with sections, problem/improvement statements with topics, and numeric facts of ``text``.
+
+    The pipeline reads the normalised text (simplified script, folded forms: ``nlp.normalise``); every
+    offset and text returned points into ``text`` as given.
+    """
     nlp = nlp or load()
     if not text.strip():
         return Analysis()
-    doc = make_doc(nlp, text, allowed)
+    norm = normalise(text)
+    doc = make_doc(nlp, norm.text, allowed)
     out = Analysis()
-    for s in doc.sents:
-        a, b = s.start_char, s.end_char
+    for s in _components.sentence_spans(doc):
+        a, b = norm.span(s.start_char, s.end_char)
         while a < b and text[a].isspace():
             a += 1
         while b > a and text[b - 1].isspace():
@@ -137,12 +144,17 @@ def analyse(text: str, allowed: list[str] | None = None, nlp: Language | None = 
                         s._.section_source or "classifier")
         )
     for sp in doc.spans.get("items", []):
+        a, b = norm.span(sp._.char_start, sp._.char_end)
         out.items.append(
-            ItemTag(sp.label_, sp._.topic or "other", sp._.char_start, sp._.char_end, sp._.char_text,
+            ItemTag(sp.label_, sp._.topic or "other", a, b, _flat(text[a:b]),
                     float(sp._.section_score or 0.0), sp._.cue, sp._.style or "")
         )
     for e in doc.ents:
-        out.facts.append(
-            FactTag(e.label_, e._.value, e._.char_start, e._.char_end, e._.char_text, bool(e._.approximate))
-        )
+        a, b = norm.span(e._.char_start, e._.char_end)
+        out.facts.append(FactTag(e.label_, e._.value, a, b, text[a:b], bool(e._.approximate)))
     return out
+
+
+def _flat(s: str) -> str:
+    """A statement's text without the line breaks of a wrapped line."""
+    return re.sub(r"\s*\n\s*", "", s)

@@ -15,11 +15,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
+import numpy
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .facts import find_facts
+from .learned import ItemCRF, SectionCRF
+from .learned import Span as LearnedSpan
+from .lexicon import alt
 from .segment import Item, Sentence, find_items, says_plan, split_sentences, strip_lead
 from .topics import topic_of
 
@@ -38,19 +44,25 @@ SECTION_LABELS = (
 ITEM_SECTION = {"problem": "problems", "improvement": "improvements"}
 SECTION_ITEM = {v: k for k, v in ITEM_SECTION.items()}
 # words by which a sentence states a shortcoming or a plan (see _UsesTextcat.scores)
-_SAYS_SO = re.compile(
-    r"不足|不够|有待|欠缺|较少|偏少|单一|滞后|不高|不强|不到位|不完善|不健全|不规范|不及时|薄弱|差距|问题|短板|尚需|仍需|还需"
-    r"|需要进一步|需进一步|亟待|将|下一步|下步|今后|明年|计划|力争|打算|措施|改进"
-)
-_FEE = re.compile(r"信息处理费|收费通知|收取费用|缴纳费用")
+_SAYS_SO = re.compile(alt("shortfall", "problem_words", "plan_words", "next_step", extra=("问题",)))
+_FEE = re.compile(alt("fee_words"))
 
 for _name, _default in (("allowed_sections", None), ("char_sentences", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 for _name in ("section", "section_score", "section_source", "topic", "topic_score", "cue", "value", "approximate",
-              "context", "style", "char_start", "char_end", "char_text"):
+              "context", "style", "char_start", "char_end", "char_text", "sentences"):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)
+
+
+def sentence_spans(doc: Doc) -> list[Span]:
+    """``doc.sents`` as a list; the boundaries are found once per doc (each component reads them, and spaCy
+    scans every token on every read). Span extension values live in the doc, so every copy sees the same
+    section; token offsets are kept, not spans, so the doc holds no reference to itself."""
+    if "gongkai_sents" not in doc.user_data:
+        doc.user_data["gongkai_sents"] = [(s.start, s.end) for s in doc.sents]
+    return [doc[a:b] for a, b in doc.user_data["gongkai_sents"]]
 
 
 def _char_span(doc: Doc, start: int, end: int, label: str = "") -> Span | None:
@@ -70,24 +82,55 @@ class SentenceSegmenter:
         # statements and the context cue of every sentence (a lead-in, a list) are known from the text alone
         doc.user_data["gongkai_items"] = find_items(doc.text, sents)
         doc._.char_sentences = sents
-        starts = {s.start for s in sents}
-        for tok in doc:
-            tok.is_sent_start = tok.i == 0
+        if not len(doc):
+            return doc
+        # one array write, not a Python call per token (a quarter of the pipeline's time before)
+        at = doc.to_array([IDX, LENGTH])
+        ends = at[:, 0] + at[:, 1]
+        flags = numpy.full((len(doc), 1), -1, dtype="int64")
+        flags[0, 0] = 1
         # a boundary inside a jieba token starts the sentence at that token
-        idx = 0
-        toks = list(doc)
-        for b in sorted(starts):
-            while idx < len(toks) and toks[idx].idx + len(toks[idx].text) <= b:
-                idx += 1
-            if idx < len(toks) and idx > 0:
-                toks[idx].is_sent_start = True
+        k = numpy.searchsorted(ends, numpy.array(sorted({s.start for s in sents}), dtype=ends.dtype), side="right")
+        flags[k[(k > 0) & (k < len(doc))], 0] = 1
+        doc.from_array([SENT_START], flags.astype("uint64"))  # spaCy's attribute type: -1 wraps, as to_array gives it
         return doc
+
+
+class _StoresCRF:
+    """A component whose trained CRF travels in the model folder (``<component>/<FILE>``)."""
+
+    FILE = ""
+    crf: ItemCRF | SectionCRF
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        p = Path(path)
+        p.mkdir(parents=True, exist_ok=True)
+        if self.crf.data:
+            (p / self.FILE).write_bytes(self.crf.data)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> _StoresCRF:
+        f = Path(path) / self.FILE
+        if f.is_file():
+            self.crf.load(f.read_bytes())
+        return self
 
 
 class _UsesTextcat:
     def __init__(self, nlp: Language, textcat: str) -> None:
         self.nlp = nlp
         self.textcat_name = textcat
+
+    def ranked(self, spans: list[Span]) -> list[list[tuple[str, float]]] | None:
+        """Every label with the classifier's probability, best first, for each span (None: no classifier)."""
+        if self.textcat_name not in self.nlp.pipe_names or not spans:
+            return None
+        pipe = self.nlp.get_pipe(self.textcat_name)
+        labels = list(pipe.labels)
+        if not labels:
+            return None
+        probs = pipe.predict([sp.as_doc() for sp in spans])
+        probs = probs.get() if hasattr(probs, "get") else probs
+        return [sorted(zip(labels, map(float, row), strict=True), key=lambda x: -x[1]) for row in probs]
 
     def scores(
         self, texts_or_spans: Iterable[Span | str], allowed: Iterable[str] | None, evidence: bool = False
@@ -131,12 +174,23 @@ def make_sections(nlp: Language, name: str, textcat: str) -> SectionTagger:
     return SectionTagger(nlp, textcat)
 
 
-class SectionTagger(_UsesTextcat):
-    """A section for every sentence: the only allowed one, or the classifier's best among the allowed."""
+class SectionTagger(_UsesTextcat, _StoresCRF):
+    """A section for every sentence: the only allowed one, or the classifier's best among the allowed.
+
+    With a trained sentence CRF (``sections.crfsuite``) the passage's sentences are tagged together
+    (their words, their neighbours', the rules' cues, the label transitions); without it, the bag-of-words
+    ``textcat`` labels each sentence alone.
+    """
+
+    FILE = "sections.crfsuite"
+
+    def __init__(self, nlp: Language, textcat: str) -> None:
+        super().__init__(nlp, textcat)
+        self.crf = SectionCRF()
 
     def __call__(self, doc: Doc) -> Doc:
         allowed = doc._.allowed_sections
-        sents = list(doc.sents)
+        sents = sentence_spans(doc)
         if allowed is not None and len(allowed) == 1:
             for s in sents:
                 s._.section, s._.section_score, s._.section_source = allowed[0], 1.0, "heading"
@@ -151,22 +205,46 @@ class SectionTagger(_UsesTextcat):
             cue_at = {c.start: c.cue for c in (doc._.char_sentences or [])}
             for s in sents:
                 s._.cue = cue_at.get(s.start_char)
+        chars: list[Sentence] = doc._.char_sentences or []
+        if allowed is None and self.crf.tagger is not None and len(chars) == len(sents):
+            words = [[t.text for t in s if not t.is_space and not t.is_punct] for s in sents]
+            for s, (label, p) in zip(sents, self.crf(words, chars, allowed, self.ranked(sents)), strict=True):
+                s._.section, s._.section_score, s._.section_source = label, p, "classifier"
+            return doc
         for s, (label, p) in zip(sents, self.scores(sents, allowed, evidence=allowed is None), strict=True):
             s._.section, s._.section_score, s._.section_source = label, p, "classifier"
         return doc
 
 
-@Language.factory("gongkai_items", default_config={"textcat": "textcat", "min_chars": 4})
-def make_items(nlp: Language, name: str, textcat: str, min_chars: int) -> ItemFinder:
-    return ItemFinder(nlp, textcat, min_chars)
+DECISIONS = ("rules", "crf", "fill", "fill_polarity", "rules_polarity")
+"""Who decides the statements (``ItemFinder``): the rules; the CRF; the rules, and the CRF in the sentences
+the rules' statements leave untouched (``fill``); either of those with the CRF's side for the rules'
+statements it overlaps (``*_polarity``). Chosen by measurement (README "The narrative")."""
 
 
-class ItemFinder(_UsesTextcat):
-    """Problem and improvement statements as ``doc.spans["items"]`` (label problem | improvement)."""
+@Language.factory("gongkai_items", default_config={"textcat": "textcat", "min_chars": 4, "decision": "rules_polarity"})
+def make_items(nlp: Language, name: str, textcat: str, min_chars: int, decision: str) -> ItemFinder:
+    if decision not in DECISIONS:
+        raise ValueError(f"gongkai_items: decision {decision!r} is none of {', '.join(DECISIONS)}: fix config.cfg")
+    return ItemFinder(nlp, textcat, min_chars, decision)
 
-    def __init__(self, nlp: Language, textcat: str, min_chars: int) -> None:
+
+class ItemFinder(_UsesTextcat, _StoresCRF):
+    """Problem and improvement statements as ``doc.spans["items"]`` (label problem | improvement).
+
+    ``decision`` (``DECISIONS``) says who decides with a trained character CRF (``items.crfsuite``, which
+    reads the rules' statements as features); the shipped ``rules_polarity``: the rules say where
+    statements are, the CRF which side each is on. Without a CRF (``nlp.analyse.blank``) the rules decide
+    and the classifier labels what they leave open.
+    """
+
+    FILE = "items.crfsuite"
+
+    def __init__(self, nlp: Language, textcat: str, min_chars: int, decision: str = "rules_polarity") -> None:
         super().__init__(nlp, textcat)
         self.min_chars = min_chars
+        self.decision = decision
+        self.crf = ItemCRF()
 
     def __call__(self, doc: Doc) -> Doc:
         allowed = doc._.allowed_sections
@@ -177,11 +255,33 @@ class ItemFinder(_UsesTextcat):
         found = doc.user_data.get("gongkai_items")
         if found is None:
             found = find_items(doc.text, sents)
+        if self.crf.tagger is None or self.decision == "rules":
+            doc.spans["items"] = self._rules(doc, sents, found, allowed)
+            return doc
+        if self.decision == "crf":
+            doc.spans["items"] = self._learned(doc, sents, found, allowed, self._crf_spans(doc, sents, found, allowed))
+            return doc
+        tagged = self._crf_spans(doc, sents, found, allowed)
+        spans = self._rules(doc, sents, found, allowed, tagged if self.decision.endswith("_polarity") else None)
+        if self.decision.startswith("fill"):
+            # the rules' statements with their elaborations cover these sentences; the CRF speaks elsewhere
+            taken = {i for sp in spans for i in sp._.sentences}
+            free = [t for t in tagged if not set(t[1]) & taken
+                    and not any(sp._.char_start < t[0].end and t[0].start < sp._.char_end for sp in spans)]
+            spans += self._learned(doc, sents, found, allowed, free)
+            spans.sort(key=lambda sp: sp._.char_start)
+        doc.spans["items"] = spans
+        return doc
+
+    def _rules(self, doc: Doc, sents: list[Sentence], found: list[Item], allowed: list[str] | None,
+               polarity: list[tuple[LearnedSpan, list[int], Item | None]] | None = None) -> list[Span]:
+        """The rules' statements; a statement's side from ``polarity`` (the CRF's spans that overlap it) when
+        given and one overlaps, else from its cue, else from the classifier."""
         found = [it for it in found if it.end - it.start >= self.min_chars]
         if not found:
-            return doc
+            return []
         # sections of the char sentences from the sentence spans (same boundaries, token-aligned)
-        sent_spans = list(doc.sents)
+        sent_spans = sentence_spans(doc)
         by_start = {s.start_char: s for s in sent_spans}
         # the context of a sentence (a lead-in, a list under "主要表现在：") says which side it is on
         prev: Sentence | None = None
@@ -210,12 +310,16 @@ class ItemFinder(_UsesTextcat):
             # no heading: keep statements in sentences the classifier puts in problems/improvements
             found = [it for it in found if predicted[it.sentences[0]] in SECTION_ITEM or (it.cue is not None
                      and any(predicted[i] in SECTION_ITEM for i in it.sentences))]
-        need = [it for it in found if it.cue is None]
+        sides = {id(it): _side(it, polarity) for it in found} if polarity is not None else {}
+        need = [it for it in found if it.cue is None and sides.get(id(it)) is None]
         guesses = self.scores([it.context or it.text for it in need], list(SECTION_ITEM))
         guess = {id(it): g for it, g in zip(need, guesses, strict=True)}
         spans: list[Span] = []
         for it in found:
-            if it.cue is not None:
+            side = sides.get(id(it))
+            if side is not None:
+                label, conf = side
+            elif it.cue is not None:
                 label, conf = it.cue, 0.95
             else:
                 sec, conf = guess[id(it)]
@@ -230,10 +334,67 @@ class ItemFinder(_UsesTextcat):
             span._.style = it.style
             # the statement's exact characters (a jieba token may straddle its first or last one)
             span._.char_start, span._.char_end, span._.char_text = it.start, it.end, it.text
+            span._.sentences = list(it.sentences)
             spans.append(span)
             self._relabel_sentences(by_start, sents, it, label, conf)
-        doc.spans["items"] = spans
-        return doc
+        return spans
+
+    def _crf_spans(self, doc: Doc, sents: list[Sentence], found: list[Item], allowed: list[str] | None
+                   ) -> list[tuple[LearnedSpan, list[int], Item | None]]:
+        """The CRF's statements that may stand: each with its sentences and the rules' statement it overlaps."""
+        by_start = {s.start_char: s for s in sentence_spans(doc)}
+        out = []
+        for sp in self._split_lists(self.crf(doc.text, sents, found, allowed), found):
+            if sp.end - sp.start < self.min_chars or (allowed is not None and ITEM_SECTION[sp.label] not in allowed):
+                continue
+            idx = [i for i, s in enumerate(sents) if s.start < sp.end and sp.start < s.end]
+            rule = next((it for it in found if it.start < sp.end and sp.start < it.end), None)
+            if allowed is None and (rule is None or rule.cue is None) and not any(
+                    (sec := by_start.get(sents[i].start)) is not None and sec._.section in SECTION_ITEM for i in idx):
+                continue  # no heading: a statement needs a sentence the section tagger reads as 五, or a cue
+            out.append((sp, idx, rule))
+        return out
+
+    def _learned(self, doc: Doc, sents: list[Sentence], found: list[Item], allowed: list[str] | None,
+                 tagged: list[tuple[LearnedSpan, list[int], Item | None]]) -> list[Span]:
+        """Statements as the CRF tags them; the sentences holding one take its side."""
+        by_start = {s.start_char: s for s in sentence_spans(doc)}
+        spans: list[Span] = []
+        for sp, idx, rule in tagged:
+            span = _char_span(doc, sp.start, sp.end, sp.label)
+            if span is None:
+                continue
+            text = _flat(doc.text[sp.start : sp.end])
+            context = "".join(sents[i].text for i in idx)
+            span._.topic, span._.topic_score = topic_of(text, context)
+            span._.section_score = sp.confidence
+            span._.cue = rule.cue if rule is not None else None
+            span._.context = context
+            span._.style = rule.style if rule is not None else "learned"
+            span._.char_start, span._.char_end, span._.char_text = sp.start, sp.end, text
+            span._.sentences = idx
+            spans.append(span)
+            for i in idx:
+                sent = by_start.get(sents[i].start)
+                if sent is not None:
+                    sent._.section, sent._.section_score = ITEM_SECTION[sp.label], sp.confidence
+                    # a lead-in or heading cue says the side; otherwise it is the model's reading, never a label
+                    # to train on (extract.domain.narrative.training_examples keeps structure only)
+                    sent._.section_source = "cue" if rule is not None and rule.cue else "classifier"
+        return spans
+
+    @staticmethod
+    def _split_lists(spans: list[LearnedSpan], found: list[Item]) -> list[LearnedSpan]:
+        """A tagged statement that holds two or more of the rules' list entries ("存在A、B、C等问题",
+        "主要表现在：A，B，C") is that list: the entries keep the tagger's side and confidence."""
+        out: list[LearnedSpan] = []
+        for sp in spans:
+            inside = [it for it in found if sp.start <= it.start and it.end <= sp.end and it.style == "list"]
+            if len(inside) >= 2:
+                out += [LearnedSpan(it.start, it.end, sp.label, sp.confidence) for it in inside]
+            else:
+                out.append(sp)
+        return out
 
     @staticmethod
     def _sentence_section(by_start: dict[int, Span], s: Sentence) -> str | None:
@@ -247,6 +408,20 @@ class ItemFinder(_UsesTextcat):
             if span is not None:
                 span._.section, span._.section_score = ITEM_SECTION[label], conf
                 span._.section_source = "cue" if it.cue else "classifier"
+
+
+def _side(it: Item, tagged: list[tuple[LearnedSpan, list[int], Item | None]]) -> tuple[str, float] | None:
+    """The CRF's side for a rules' statement: that of the tagged characters it overlaps most, if any."""
+    best: tuple[int, LearnedSpan] | None = None
+    for sp, _, _ in tagged:
+        n = min(sp.end, it.end) - max(sp.start, it.start)
+        if n > 0 and (best is None or n > best[0]):
+            best = (n, sp)
+    return (best[1].label, best[1].confidence) if best is not None else None
+
+
+def _flat(s: str) -> str:
+    return re.sub(r"\s*\n\s*", "", s)
 
 
 @Language.factory("gongkai_facts")

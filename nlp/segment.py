@@ -15,6 +15,10 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from .lexicon import alt
+
+NEXT = alt("next_step")  # 下一步 | 下步 | 今后 | 明年 …: the one "what comes next" vocabulary
+
 CN_DIGITS = "一二三四五六七八九十"
 _CN_VALUE = {c: i + 1 for i, c in enumerate(CN_DIGITS)}
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
@@ -234,21 +238,21 @@ def split_sentences(text: str) -> list[Sentence]:
 # -- problem / improvement statements ---------------------------------------
 
 _IMPROVE_CUE = re.compile(
-    r"下一步|下步|今后|接下来|下阶段|下一阶段|明年|改进|整改|措施|举措|对策|打算|努力|计划|针对|为此|对此"
-    r"|将(?:从|重点|着力|切实|继续|进一步|采取|持续|抓好|做好|以)"
+    alt("next_step", "measures", "refers_back") + r"|将(?:从|重点|着力|切实|继续|进一步|采取|持续|抓好|做好|以)"
 )
-_PROBLEM_CUE = re.compile(r"问题|不足|差距|距离|短板|薄弱|表现在|主要是|主要有|弱项|欠缺|困难|提升空间|改进空间")
+_PROBLEM_CUE = re.compile(alt("problem_words"))
 # a lead-in naming both halves ("存在问题及改进措施：") sets neither: the statements' own wording decides
 _BOTH_CUE = re.compile(r"(?:问题|不足)(?:及|和|与|以及)(?:其)?(?:改进|整改)")
 # a lead-in clause that opens an improvement statement: "针对存在问题，下一步，我市将…"
 _LEAD_CLAUSE = re.compile(
-    r"^(?:(?:针对|对照|结合|围绕|按照)[^，,。；]{0,20}[，,]|(?:下一步|下步|今后|接下来|为此|对此|同时|此外|另外)(?:工作中)?[，,]?"
-    r"|20\d\d年(?:度)?[，,]?|(?:明年|今年|来年|下阶段|下一阶段|下一年度?|新的一年(?:里|中)?|新一年)[，,]?|(?:工作中|经检查|自查中?|检查中)发现[，,]|[^，,。；：:]{0,10}(?:评估|检查|督查|测评|调查)(?:中)?(?:指出|发现|显示|反映)[，,]|在[^，,。；：:]{2,10}(?:上|方面)[，,])"
+    r"^(?:(?:针对|对照|结合|围绕|按照)[^，,。；]{0,20}[，,]"
+    r"|(?:" + NEXT + r"|为此|对此|同时|此外|另外|今年|下一年度?)(?:工作中|里|中)?[，,]?"
+    r"|20\d\d年(?:度)?[，,]?|(?:工作中|经检查|自查中?|检查中)发现[，,]|[^，,。；：:]{0,10}(?:评估|检查|督查|测评|调查)(?:中)?(?:指出|发现|显示|反映)[，,]|在[^，,。；：:]{2,10}(?:上|方面)[，,])"
 )
 # the subject of a plan: 我们 / 我局 / 本机关, or any body named by its kind ("区政府", "省政府办公厅", "街道")
-_BODY = r"(?:政府|办公室|办公厅|办事处|管委会|委员会|办|局|厅|委|署|关|所|中心|院|队|镇|乡|街道)"
+_BODY = "(?:" + alt("bodies") + ")"
 _SUBJECT_ONLY = re.compile(
-    rf"(?:下一步|下步|今后|明年)?(?:我们|我[\u4e00-\u9fff]|本(?:单位|机关|部门|局|委|镇|街道)|[\u4e00-\u9fff]{{0,8}}?{_BODY})(?:还|仍|将)?"
+    rf"(?:{NEXT})?(?:我们|我[\u4e00-\u9fff]|本(?:单位|机关|部门|局|委|镇|街道)|[\u4e00-\u9fff]{{0,8}}?{_BODY})(?:还|仍|将)?"
 )
 _SUBJECT_WILL = re.compile(
     rf"^(?:我们|我[\u4e00-\u9fff]|本(?:单位|机关|部门|局|委|镇|街道)|[\u4e00-\u9fff]{{0,8}}?{_BODY})?"
@@ -260,13 +264,10 @@ _CONTEXT_WORDS = re.compile(r"问题|不足|短板|要求|部署|精神|规定|�
 # the lead of a sentence ends in "将 / 拟 / 要": it says what will be done
 _WILL_END = re.compile(r"(?:将|拟|要|计划)(?:于(?:20\d\d年|明年|新的一年)(?:内|里|中)?)?(?:继续)?[：:]?$")
 # words that put a plan in the future whatever the report's year
-_FUTURE = re.compile(r"拟|计划|将于|下一步|下步|今后|明年|来年|新的一年|新一年|下阶段|下一阶段|接下来")
+_FUTURE = re.compile(r"拟|计划|将于|" + NEXT)
 # "将X纳入Y": 将 marks the object (what was done), it does not say "will"
 _BA = re.compile(r"^[^，,。；;]{1,30}?(?:纳入|列入|列为|作为|融入|摆在|放在|确定为|当作|落实到|贯穿)")
-_SHORTFALL = re.compile(
-    r"不足|不够|有待|欠缺|缺乏|较少|偏少|单一|滞后|不高|不强|不到位|不完善|不健全|不规范|不及时|不畅|薄弱|频繁|为主|差距|短板"
-    r"|不一致|不符|不全|不准|缺失|的问题|过于|不明白|看不懂|不便|难以|受限|有所下降|不理想|不充分|不紧"
-)
+_SHORTFALL = re.compile(alt("shortfall"))
 _INLINE_LIST = re.compile(
     r"(?:主要(?:是|有|表现为|表现在|体现在)|具体(?:是|表现为|表现在)|包括"
     r"|(?:存在的|主要的?)(?:问题|不足|困难)(?:是|为|有)|不足之处(?:是|为|在于|主要是)"
@@ -300,10 +301,10 @@ _TRIM = "。；;，,：: \t\n\u3000"
 _HEAD_TRIM = _TRIM + "—-•●■◆▪·"
 _HEADING_CUE_ONLY = re.compile(
     r"^(?:(?:存在|主要|面临)(?:的)?(?:主要)?(?:问题|不足)(?:及|和|与)?(?:改进(?:情况|措施|方向)?)?(?:方面)?"
-    r"|(?:下一步|下步|今后)?(?:工作)?(?:改进|整改)(?:情况|措施|方向|计划)?|(?:下一步|下步|今后)(?:工作)?(?:打算|计划|安排|思路)|(?:下一步|下步|下阶段|下一阶段)工作(?:重点)?"
+    rf"|(?:{NEXT})?(?:工作)?(?:改进|整改)(?:情况|措施|方向|计划)?|(?:{NEXT})(?:工作)?(?:打算|计划|安排|思路|重点)?"
     r"|(?:问题|不足)(?:和|及)(?:改进|建议)(?:情况|措施)?"
     # any short title made only of these words: "工作中的不足", "上年度问题整改情况", "努力方向"
-    r"|(?:存在|的|主要|工作中|工作|下一步|下步|今后|上年度|上一年度|本年度|今年|本年|20\d\d年度?|年度|问题|不足|改进|整改"
+    rf"|(?:{NEXT}|存在|的|主要|工作中|工作|上年度|上一年度|本年度|今年|本年|20\d\d年度?|年度|问题|不足|改进|整改"
     r"|及|和|与|方面|中"
     r"|落实|努力|面临|困难|差距|短板|弱项|存在的)*(?:问题|不足|困难|短板|差距|改进|整改|措施|举措|对策|打算|计划|方向|安排|思路|情况))[：:。]?$"
 )
@@ -312,7 +313,7 @@ _LABEL_COLON = re.compile(r"^(?P<label>[^，,。；;：:]{1,10})[：:]")
 _LABEL_WORD = re.compile(r"(?:问题|不足|措施|举措|对策|整改|改进|打算|方向)[^，,]{0,4}")
 # "将重点做好三方面工作：A；B": a lead ending in a colon before the statement
 _LIST_LEAD = re.compile(r"[^，,。；;：:]{0,24}?(?:以下|如下|方面|几点|工作|措施|改进)[^，,。；;：:]{0,6}[：:]")
-_MIXED_TURN = re.compile(r"[，,](?=(?:今后|下一步|下步|接下来|明年)[，,]?(?:我们|我[市区县镇乡局委厅办])?(?:将|拟|要))")
+_MIXED_TURN = re.compile(r"[，,](?=(?:" + NEXT + r")[，,]?(?:我们|我[市区县镇乡局委厅办])?(?:将|拟|要))")
 # "针对…指出的X问题，…": a rectification naming last year's problem, then what was done
 # "…中我局存在的X问题，今年已整改，Y" (in a rectification block): last year's problem X, then what was done
 _RECTIFY_DONE = re.compile(
@@ -344,7 +345,7 @@ def cue_of(text: str) -> str | None:
     if text.rstrip().endswith(("：", ":")) and _WILL_END.search(text.rstrip()) \
             and _SUBJECT_WILL.search(text[strip_lead(text) :].rstrip()):
         return "improvement"  # "2023年，市政府办公室将：（一）…"
-    if _SHORTCOMING.search(text) and not re.search(r"下一步|下步|今后|针对|将", text):
+    if _SHORTCOMING.search(text) and not re.search(NEXT + r"|针对|将", text):
         return "problem"
     if _IMPROVE_CUE.search(text):
         return "improvement"
@@ -456,7 +457,7 @@ def inline_list(text: str, sent: Sentence) -> list[tuple[int, int]]:
     if m:
         return _split_list(text, sent.start + m.start("body"), sent.start + m.end("body"))
     m = _EXIST_ONE.search(s)
-    if m and not s.startswith("针对") and not re.search(r"下一步|下步|今后|将", s[: m.start()]) \
+    if m and not s.startswith("针对") and not re.search(NEXT + r"|将", s[: m.start()]) \
             and not _MIXED_TURN.search(s):
         return [_clean_span(text, sent.start + m.start("body"), sent.start + m.end("body"))]
     m = re.search(r"[：:]", s)

@@ -148,18 +148,114 @@ def _bright_quad(gray: np.ndarray, threshold: float, min_area: float) -> np.ndar
         return None  # not a quadrilateral sheet
     quad = _order(quad)
     if not _inside_frame(quad, sw, sh):
-        # a sheet cut by the frame (a flatbed scan of a shifted page, its lid dark beside it) has no
-        # corners to flatten from: guessing them bends a straight page; levelling it is enough
-        return None
+        # a sheet cut by the frame: only one lost corner, between two sides seen along most of their
+        # length, is found where they meet beyond the frame; a sheet that lost an edge (a flatbed scan
+        # of a shifted page, the lid dark beside it) has no corners to flatten from, and is levelled
+        outline = c.reshape(-1, 2).astype(np.float32)
+        out = ~_corners_inside(quad, sw, sh)
+        if out.sum() != 1:
+            return None
+        quad = _beyond_frame(quad, outline, sw, sh)
+        if not _sides_seen(quad, outline, int(np.flatnonzero(out)[0]), sw, sh):
+            return None
     if not _sheet_edges(gray, quad):
         return None  # paper to the edges (a scan), or a shadow's soft edge rather than a sheet's
     return quad
 
 
-def _inside_frame(quad: np.ndarray, w: int, h: int, margin: float = 0.01) -> bool:
-    """All four corners inside the picture, clear of its edges."""
+def _corners_inside(quad: np.ndarray, w: int, h: int, margin: float = 0.01) -> np.ndarray:
+    """Which corners lie inside the picture, clear of its edges."""
     m = margin * max(w, h)
-    return bool(((quad[:, 0] > m) & (quad[:, 1] > m) & (quad[:, 0] < w - 1 - m) & (quad[:, 1] < h - 1 - m)).all())
+    return (quad[:, 0] > m) & (quad[:, 1] > m) & (quad[:, 0] < w - 1 - m) & (quad[:, 1] < h - 1 - m)
+
+
+def _inside_frame(quad: np.ndarray, w: int, h: int) -> bool:
+    return bool(_corners_inside(quad, w, h).all())
+
+
+def _sides_seen(quad: np.ndarray, outline: np.ndarray, lost: int, w: int, h: int, share: float = 0.45) -> bool:
+    """Are both sides that meet at the lost corner seen inside the picture along ``share`` of their length?
+    A side seen along less is extended with its angle error multiplied: the corner found is not the sheet's."""
+    dense = _densify(outline)
+    m = 2.0
+    inside = dense[(dense[:, 0] > m) & (dense[:, 1] > m) & (dense[:, 0] < w - 1 - m) & (dense[:, 1] < h - 1 - m)]
+    tol = 0.02 * max(w, h)
+    for a, b in ((quad[lost - 1], quad[lost]), (quad[lost], quad[(lost + 1) % 4])):
+        d = b - a
+        length = float(np.linalg.norm(d))
+        n = np.array([-d[1], d[0]], np.float32) / max(length, 1e-6)
+        t = (inside - a) @ (d / max(length, 1e-6))
+        near = inside[(np.abs((inside - a) @ n) < tol) & (t >= 0) & (t <= length)]
+        if len(near) < 2:
+            return False
+        along = (near - a) @ (d / length)
+        if float(along.max() - along.min()) < share * length:
+            return False
+    return True
+
+
+def _beyond_frame(quad: np.ndarray, outline: np.ndarray, w: int, h: int, margin: float = 2.0) -> np.ndarray:
+    """Corners of a sheet that runs out of the frame, where its sides meet outside the picture.
+
+    A corner cut off by the frame makes the outline a pentagon; its best quadrilateral
+    puts a corner on the frame's edge, and flattening with it leaves the page's lines
+    slanting. Each side is fitted again to the outline's points along it that are not on
+    the frame's edge, and neighbouring sides are intersected.
+    """
+    on_frame = (quad[:, 0] <= margin) | (quad[:, 1] <= margin) | (quad[:, 0] >= w - 1 - margin) | (
+        quad[:, 1] >= h - 1 - margin)
+    if not on_frame.any():
+        return quad
+    dense = _densify(outline)
+    inside = dense[(dense[:, 0] > margin) & (dense[:, 1] > margin) & (dense[:, 0] < w - 1 - margin)
+                   & (dense[:, 1] < h - 1 - margin)]
+    tol = 0.02 * max(w, h)
+    lines = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        for _ in range(3):  # fit, take the points near the fitted line, fit again
+            d = b - a
+            n = np.array([-d[1], d[0]], np.float32) / max(float(np.linalg.norm(d)), 1e-6)
+            near = inside[np.abs((inside - a) @ n) < tol]
+            if len(near) < 10:
+                return quad
+            vx, vy, x0, y0 = cv2.fitLine(near, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+            a = np.array([x0, y0], np.float32)
+            b = a + np.array([vx, vy], np.float32) * 100.0
+        lines.append((a, b))
+    corners = []
+    for i in range(4):
+        p = _intersect(lines[i - 1], lines[i])
+        if p is None:
+            return quad
+        corners.append(p)
+    out = np.array(corners, np.float32)
+    # a refit that moves a corner inside the picture by much is not the sheet's corner
+    if np.abs(out - quad).max() > 0.25 * max(w, h):
+        return quad
+    return _order(out)
+
+
+def _densify(points: np.ndarray, step: float = 2.0) -> np.ndarray:
+    """Points every ``step`` pixels along a closed outline given by its vertices."""
+    out = []
+    for a, b in zip(points, np.roll(points, -1, axis=0), strict=True):
+        n = max(1, int(np.linalg.norm(b - a) / step))
+        t = np.linspace(0.0, 1.0, n, endpoint=False, dtype=np.float32)[:, None]
+        out.append(a + t * (b - a))
+    return np.concatenate(out).astype(np.float32)
+
+
+def _intersect(l1: tuple[np.ndarray, np.ndarray], l2: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
+    (p, p2), (q, q2) = l1, l2
+    r, s = p2 - p, q2 - q
+    den = float(r[0] * s[1] - r[1] * s[0])
+    if abs(den) < 1e-6:
+        return None
+    t = float((q - p)[0] * s[1] - (q - p)[1] * s[0]) / den
+    return p + t * r
+
+
 
 
 def _sheet_edges(gray: np.ndarray, quad: np.ndarray, step: float = 6.0, contrast: float = 30.0) -> bool:

@@ -14,11 +14,14 @@ from gongkai.extract.archive.store import Store
 from gongkai.extract.domain.across.continuity import ContinuityChecker
 from gongkai.extract.domain.across.orgs import identify
 from gongkai.extract.domain.across.recurring import Statement, compare_narratives
+from gongkai.extract.domain.gazetteer import gazetteer
 from gongkai.extract.domain.model import Item, Report, SectionText
+from gongkai.extract.domain.organisations import classify, vocabulary
 from gongkai.extract.domain.schema import load_schema
 from gongkai.extract.interfaces.cli import app
 from tests.conftest import CORPUS, ROOT, SHARED
 from tests.generator.series import score
+from tests.test_sections_metadata import ORGS
 
 SERIES = CORPUS / "series"
 
@@ -49,6 +52,13 @@ def truth_cells(doc: str) -> dict:
         ("金山镇", "?金山镇/人民政府", "ambiguous"),
         ("城乡一体化示范区党政办公室", "?城乡一体化示范区党政办公室", "none"),  # not a division
         ("西咸新区北杜街道办事处", "610404010/办事处", "unique"),  # a zone (新区) in front of the division
+        # one reading for the key and the report's level and body (organisations.classify)
+        ("北京市海淀区学院路街道办事处", "110108010/办事处", "exact"),  # three 学院路街道; one in 海淀区
+        ("锡林郭勒盟行政公署", "152500/人民政府", "unique"),  # the 盟's government: body 人民政府
+        ("国家税务总局淮安市税务局", "320800/税务局", "unique"),  # a vertically managed branch
+        ("平江县某某乡人民政府", "430626/某某乡人民政府", "unique"),  # a township the table lacks
+        ("淮安市高新技术产业开发区管委会", "320800/高新技术产业开发区管理委员会", "unique"),
+        ("苏州工业园区管理委员会", "?苏州工业园区管理委员会", "none"),
     ],
 )
 def test_org_key_and_place(name, key, match):
@@ -66,6 +76,62 @@ def test_place_names_and_levels():
     p = identify("重庆市大足区宝顶镇人民政府").place
     assert (p.province, p.prefecture, p.county, p.township, p.level) == ("重庆市", None, "大足区", "宝顶镇", "乡级")
     assert identify("城南街道办事处").key == identify("城南街道").key == "?城南街道/办事处"
+
+
+# names whose level or body the county-level gazetteer missed: a township with 城/园/厅 in its own name,
+# a county printed under its suffix before a 撤县设市/设区, a township the reading took for a department
+ONE_READING = [
+    ("东城街道办事处", "乡级", "街道办事处", "?东城街道/办事处"),
+    ("广西壮族自治区柳州市城中区公园街道人民政府", "乡级", "街道办事处", "450202002/办事处"),
+    ("云南省红河哈尼族彝族自治州建水县官厅镇人民政府", "乡级", "乡镇", "532524101/人民政府"),
+    ("七星关市人民政府", "县级", "人民政府", "520502/人民政府"),
+    ("威海市荣成县人民政府", "县级", "人民政府", "371082/人民政府"),
+    ("丰城市杜市镇党政办公室", "乡级", "办公厅/室", "360981120/党政办公室"),
+    ("丹阳市吕城镇政府办", "乡级", "办公厅/室", "321181112/人民政府办公室"),
+]
+
+
+@pytest.mark.parametrize(("name", "level", "body", "key"), ONE_READING, ids=[n[0] for n in ONE_READING])
+def test_level_body_and_key_from_one_reading(name, level, body, key):
+    who = identify(name)
+    assert (who.reading.level, who.reading.body, who.key) == (level, body, key)
+    assert (classify(name).level, classify(name).body) == (level, body)
+
+
+@pytest.mark.parametrize("name", [n[0] for n in ORGS + ONE_READING if n[0]])
+def test_the_keys_body_part_is_the_reports_body(name):
+    """A report's ``body`` and its ``org_key``'s body part are one reading of the name."""
+    v = vocabulary()
+    who = identify(name)
+    r = who.reading
+    if r.placed is None:
+        assert who.key == f"?{r.name}"
+        return
+    below = "".join(d.name for d in r.divisions[r.placed + 1 :])
+    assert who.key.split("/", 1)[1] == below + r.key_words
+    if r.body in v.body_keys:  # a government: its key (人民政府, 办事处, 管理委员会)
+        assert r.key_words == v.body_keys[r.body]
+    elif r.body == "办公厅/室":
+        assert r.key_words in set(v.offices.values())
+    else:  # a department or institution: its own (full, current) name
+        assert r.key_words and r.key_words not in v.body_keys.values()
+    # and the place is the reading's: the division code is one of its last placed division's candidates
+    if who.place.division_code:
+        assert who.place.division_code in {c.code for c in r.divisions[r.placed].candidates}
+
+
+def test_every_township_of_the_table_has_a_kind_and_a_government():
+    """The kinds come from the names' suffixes (data/organisations.yaml); the table changing shape fails here."""
+    v = vocabulary()
+    gaz = gazetteer()
+    assert gaz.as_of >= "2025-12-31" and gaz.source
+    towns = [d for d in gaz.divisions.values() if d.level == 4]
+    assert len(towns) > 38000
+    kinds = {v.kind(d.name) for d in towns}
+    assert "" not in kinds and kinds <= set(v.division_levels)
+    assert {v.division_levels[k] for k in kinds} == {"乡级"}
+    assert {v.government_of.get(k) for k in kinds} == {"乡镇", "街道办事处"}
+    assert v.table_levels == {1: "省级", 2: "地级", 3: "县级", 4: "乡级"}
 
 
 def test_an_ambiguous_name_is_settled_only_by_the_reports_own_text():
@@ -209,6 +275,7 @@ def test_series_keys_continuity_and_duplicates_match_the_truth(series_db):
     assert s["org_pairs"]["precision"] == s["org_pairs"]["recall"] == 1.0, s["org_pairs"]
     assert s["division_code"]["wrong"] == s["division_code"]["claimed_wrongly"] == 0
     assert s["division_code"]["abstained_rightly"] > 0  # the look-alike whose report does not say where it is
+    assert s["level_body"] == {"right": s["reports"], "wrong": 0}
     assert s["continuity"]["fp"] == s["continuity"]["fn"] == 0 and s["continuity"]["tp"] > 10
     assert s["duplicates"]["fp"] == s["duplicates"]["fn"] == 0
     # the view: one row per body and year, duplicates flagged with every report id
@@ -238,10 +305,12 @@ def test_archive_api_and_rebuild(series_db, tmp_path):
         with pytest.raises(KeyError, match="its years"):
             a.report(key, 1999)
         # a database written before keys existed gets them, and the tables, when opened
-        a.con.execute("UPDATE reports SET org_key = NULL, division_code = NULL")
+        a.con.execute("UPDATE reports SET org_key = NULL, division_code = NULL, level = NULL, body = NULL")
         a.con.execute("DELETE FROM across_state")
     with Archive(copy) as a:
         assert a.sql("SELECT count(*) AS n FROM reports WHERE org_key IS NULL AND organization IS NOT NULL").n[0] == 0
+        # level and body come back from the same reading as the key
+        assert a.sql("SELECT count(*) AS n FROM reports WHERE body IS NULL OR level IS NULL").n[0] == 0
         assert len(a.continuity()) == len(truth["continuity"])
 
 

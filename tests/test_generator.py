@@ -62,7 +62,7 @@ def test_unruled_is_its_own_level_and_leaves_the_others_alone(tmp_path):
 
     assert "unruled" in EXTRA_LEVELS and "unruled" not in LEVELS and DEFAULT_KIND["unruled"] == "pdf"
     pages, degs = degrade_document(GENERATED / "gen_003.pdf", "unruled", 1)
-    assert pages and all(d.dpi in (200, 300) for d in degs)  # scanned as an office scanner does
+    assert pages and all(d["dpi"] in (200, 300) for d in degs)  # scanned as an office scanner does
 
 
 def test_text_exports_read_back_every_cell(tmp_path):
@@ -87,3 +87,23 @@ def test_text_export_with_a_blank_first_value_reads_whole(tmp_path):
     assert truth["cells"]["review_litigation.review.upheld"] is None
     r = read_report(tmp_path / "gen_062.txt", Options(narrative=False))
     assert r.status == "ok" and {k: c.value for k, c in r.cells.items()} == truth["cells"], r.errors
+
+
+def test_section_passages_take_their_labels_from_the_headings():
+    """tests.generator.sections: each subsection of 一 alone, 五 split at its 改进 half, 六's fee sentence, the
+    whole narrative; every labelled fragment is in its passage, and the 五 passage's statements are the truth's."""
+    from tests.generator.sections import passages
+
+    recs = passages(3, 5)
+    assert len(recs) == 3 * 8
+    for r in recs:
+        assert r["sections"] and all(frag in r["text"] for _, frag in r["sections"])
+    sub = [r for r in recs if ".sub." in r["id"]]
+    assert all({lab for lab, _ in r["sections"]} == {r["heading"].split(".")[1]} for r in sub)
+    for r in (r for r in recs if r["id"].endswith(".five")):
+        labels = [lab for lab, _ in r["sections"]]
+        assert labels[0] == "problems" and labels[-1] == "improvements"
+        assert labels == sorted(labels, key=["problems", "improvements"].index)  # one turn, problems first
+    six = [lab for r in recs if r["id"].endswith(".six") for lab, frag in r["sections"] if "处理费" in frag]
+    assert six and set(six) == {"fees"}
+    assert passages(3, 5) == recs  # deterministic

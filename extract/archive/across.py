@@ -80,11 +80,11 @@ def _key_old_rows(con: duckdb.DuckDBPyConnection) -> int:
         report = Report.model_validate_json(js)
         identify_report(report)
         p = report.place
-        con.execute(
+        con.execute(  # level and body too: the key's reading of the name is the one they come from
             "UPDATE reports SET org_key = ?, division_code = ?, province = ?, prefecture = ?, county = ?, "
-            "township = ?, place_match = ?, place_confidence = ? WHERE report_id = ?",
+            "township = ?, place_match = ?, place_confidence = ?, level = ?, body = ? WHERE report_id = ?",
             [report.org_key, p.division_code, p.province, p.prefecture, p.county, p.township, p.match,
-             p.confidence, rid],
+             p.confidence, report.level, report.body, rid],
         )
     return len(rows)
 

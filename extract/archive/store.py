@@ -16,6 +16,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from gongkai.extract.archive.corrections import DDL as CORRECTIONS_DDL
+from gongkai.extract.archive.corrections import corrected_report
 from gongkai.extract.domain.schema import TABLES, schema
 
 DDL = """
@@ -68,6 +70,8 @@ ALTER TABLE reports ADD COLUMN IF NOT EXISTS township VARCHAR;
 ALTER TABLE reports ADD COLUMN IF NOT EXISTS place_match VARCHAR;
 ALTER TABLE reports ADD COLUMN IF NOT EXISTS place_confidence DOUBLE;
 """
+# a person's corrections: kept apart from the extraction (never deleted by a re-run), re-applied by write()
+DDL += CORRECTIONS_DDL
 
 REPORT_COLUMNS = (
     "report_id", "key", "sha256", "organization", "year", "level", "template", "template_variant", "status",
@@ -215,6 +219,7 @@ class Store:
                 if existing and existing[0] != doc["key"]:
                     duplicate_of = existing[0]
                 else:
+                    report = corrected_report(con, report, doc.get("sha256"), report_id)
                     self._insert_report(report_id, doc, report)
             elif report is not None and report.get("status") == "failed":
                 report_id = None

@@ -50,6 +50,8 @@ class Section:
     text: str = ""
     page: int | None = None
     lines: list[TextLine] = field(default_factory=list, repr=False)
+    heading: TextLine | None = field(default=None, repr=False)
+    """The line the heading was printed on (its text may run on into the section's first sentence)."""
 
 
 def clean_text(text: str) -> str:
@@ -139,7 +141,7 @@ def find_sections(lines: list[TextLine]) -> tuple[dict[str, Section], list[TextL
         h = _heading(ln.text, TOP, _TOP_RE, top_pos)
         if h:
             top_pos, title, body = h
-            current = Section(TOP[top_pos][0], title, page=ln.page)
+            current = Section(TOP[top_pos][0], title, page=ln.page, heading=ln)
             sections[current.id] = current
             current_sub = None
             if body:
@@ -152,7 +154,7 @@ def find_sections(lines: list[TextLine]) -> tuple[dict[str, Section], list[TextL
             s = _heading(ln.text, SUB, _SUB_RE, sub_pos)
             if s:
                 sub_pos, title, body = s
-                current_sub = Section(SUB[sub_pos][0], title, page=ln.page)
+                current_sub = Section(SUB[sub_pos][0], title, page=ln.page, heading=ln)
                 sections[current_sub.id] = current_sub
                 if body:
                     current_sub.lines.append(TextLine(body, ln.page, ln.bbox, ln.source))

@@ -234,16 +234,49 @@ def debug(
 
 @app.command()
 def review(
-    file: Annotated[Path, typer.Argument(help="A report file.")],
+    files: Annotated[list[Path], typer.Argument(help="A report file (or the page images of one report, in order).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="HTML page to write.")] = Path("review.html"),
 ) -> None:
-    """Write a self-contained HTML page: page images with the extracted cells drawn, and the tables."""
-    from gongkai.extract.interfaces.review import render_review
+    """Write a self-contained correction page: the pages with the extracted cells drawn, the cells to
+    check first, the tables and the items; corrections are saved from the page as a JSON file for
+    `gongkai import-corrections`."""
+    from gongkai.extract.interfaces.review import render_review, unsure_cells
 
-    report = read_report(file)
-    out.write_text(render_review(report, file if report.source.format == "pdf" else None), encoding="utf-8")
-    typer.echo(f"wrote {out} ({report.status}, {len(report.cells)} cells, {len(report.findings)} findings)")
+    report = read_report(files[0] if len(files) == 1 else files)
+    out.write_text(render_review(report, files), encoding="utf-8")
+    typer.echo(f"wrote {out} ({report.status}, {len(report.cells)} cells, {len(unsure_cells(report))} to check, "
+               f"{len(report.items)} items)")
     raise typer.Exit(1 if report.status == "failed" else 0)
+
+
+@app.command("import-corrections")
+def import_corrections_cmd(
+    file: Annotated[Path, typer.Argument(help="A corrections file saved from a review page.")],
+    db: Annotated[Path, typer.Option(help="The results database (gongkai run) holding the reviewed report.")] = Path(
+        "results.duckdb"
+    ),
+) -> None:
+    """Apply a person's corrections to the database: the values change (method `corrected`), the rules are
+    checked again, the previous values are kept in the `corrections` table, and a re-run keeps them."""
+    from gongkai.extract.archive.corrections import import_corrections, read_corrections
+    from gongkai.extract.errors import GongkaiError
+
+    if not db.exists():
+        typer.echo(f"no database at {db}; run `gongkai run ... --db {db}` first", err=True)
+        raise typer.Exit(1)
+    try:
+        result = import_corrections(db, read_corrections(file))
+    except GongkaiError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    for o in result.outcomes:
+        if o.applied:
+            typer.echo(f"{o.target} {o.id}: {o.previous!r} -> corrected" + (f" ({o.reason})" if o.reason else ""))
+        else:
+            typer.echo(f"{o.target} {o.id}: not applied: {o.reason}", err=True)
+    applied = sum(o.applied for o in result.outcomes)
+    typer.echo(f"{applied} of {len(result.outcomes)} corrections applied to report {', '.join(result.report_ids)}")
+    raise typer.Exit(0 if applied == len(result.outcomes) else 1)
 
 
 def _load_report(path: Path) -> Report:
@@ -347,16 +380,21 @@ def _reports_for_training(sources: list[Path], db: Path | None):
             yield f.stem, read_report(f)
 
 
+_PAGE_SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".odt", ".html", ".htm", ".txt", ".png", ".jpg", ".jpeg", ".tif",
+                  ".tiff"}
+
+
 @app.command("export-training")
 def export_training(
     sources: Annotated[
         list[Path] | None, typer.Argument(help="Report files, JSON reports (gongkai extract) or folders of them.")
     ] = None,
-    db: Annotated[Path | None, typer.Option(help="Or: a run database (gongkai run).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="spacy, jsonl or labelstudio.")] = "spacy",
+    db: Annotated[Path | None, typer.Option(help="Or: a run database (gongkai run), corrections applied.")] = None,
+    kind: Annotated[str, typer.Option(help="narrative, tables, cells or layout.")] = "narrative",
+    fmt: Annotated[str, typer.Option("--format", help="narrative: spacy, jsonl or labelstudio.")] = "spacy",
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = Path("out/training"),
-    dev_fraction: Annotated[float, typer.Option(help="Share of documents held out as dev.")] = 0.2,
-    seed: Annotated[int, typer.Option(help="Seed of the train/dev split.")] = 0,
+    dev_fraction: Annotated[float, typer.Option(help="narrative: share of documents held out as dev.")] = 0.2,
+    seed: Annotated[int, typer.Option(help="Seed of the split.")] = 0,
     include_predicted: Annotated[
         bool, typer.Option(help="Also sentences labelled by the classifier (default: structure only).")
     ] = False,
@@ -367,13 +405,42 @@ def export_training(
     labelled_repeat: Annotated[
         int, typer.Option(help="Copies of each hand-labelled sentence in train (they are few beside generated ones).")
     ] = 1,
+    corrections: Annotated[
+        list[Path] | None,
+        typer.Option(help="Corrections files (gongkai review) to apply to the reports read from files; repeatable."),
+    ] = None,
+    dpi: Annotated[float, typer.Option(help="tables, cells, layout: resolution of the page images.")] = 150.0,
+    val_fraction: Annotated[float, typer.Option(help="tables, cells, layout: share of documents in val.")] = 0.1,
+    test_fraction: Annotated[float, typer.Option(help="tables, cells, layout: share of documents in test.")] = 0.1,
+    licence: Annotated[str | None, typer.Option(help="The licence field of the data card (README.md).")] = None,
+    degrade: Annotated[
+        str | None,
+        typer.Option(help="cells: also each crop degraded as a scan at this level (clean, hard; source checkout)."),
+    ] = None,
 ) -> None:
-    """Labelled sentences (section) and spans (problem / improvement) for training or annotation.
+    """Training data from extracted reports, split by document.
 
-    Writes train/dev splits by document: train.spacy + dev.spacy (DocBin), train.jsonl + dev.jsonl
-    (doccano-style), or train.json + dev.json (Label Studio tasks with pre-annotations, and the
-    labelling config as .xml).
+    narrative: labelled sentences (section) and spans (problem / improvement): train.spacy + dev.spacy
+    (DocBin), train.jsonl + dev.jsonl (doccano-style), or train.json + dev.json (Label Studio tasks).
+    tables: page images with table and cell boxes (COCO) and table crops with their structure (PubTabNet
+    JSONL), from reports whose cells are certain. cells: numeric cell crops with their text and value
+    (Hugging Face imagefolder). layout: page regions as COCO boxes. Each with a data card (README.md).
     """
+    from gongkai.extract.archive.corrections import read_corrections
+    from gongkai.extract.errors import GongkaiError
+
+    if kind not in ("narrative", "tables", "cells", "layout"):
+        raise typer.BadParameter("use narrative, tables, cells or layout", param_hint="--kind")
+    try:
+        fixes = [read_corrections(p) for p in corrections or []]
+    except GongkaiError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    if kind != "narrative":
+        _export_pages(kind, list(sources or []), db, out, fixes, dpi, seed, val_fraction, test_fraction, licence,
+                      degrade)
+        return
+    from gongkai.extract.domain.corrections import apply_corrections
     from gongkai.extract.domain.narrative import training_examples
     from gongkai.nlp.training import labelled_examples, split, to_docbin, to_jsonl, to_labelstudio
 
@@ -381,12 +448,15 @@ def export_training(
         raise typer.BadParameter("use spacy, jsonl or labelstudio", param_hint="--format")
     if not sources and db is None and not labelled:
         raise typer.BadParameter("give report files/folders, --db or --labelled")
+    by_sha = {cf.source.sha256: cf.corrections for cf in fixes}
     examples = []
     n_docs = 0
     for name, report in _reports_for_training(list(sources or []), db):
         if report.status == "failed":
             typer.echo(f"skipped {name}: {report.errors[0].code if report.errors else 'failed'}", err=True)
             continue
+        if report.source.sha256 in by_sha:
+            apply_corrections(report, by_sha[report.source.sha256])
         n_docs += 1
         examples += training_examples(report, name, include_predicted)
     for path in labelled or []:
@@ -402,6 +472,49 @@ def export_training(
         n = write(exs, out / f"{part}{suffix}")
         typer.echo(f"{out / (part + suffix)}: {n} sentences")
     typer.echo(f"{n_docs} documents, {len(examples)} sentences")
+
+
+def _export_pages(kind: str, sources: list[Path], db: Path | None, out: Path, fixes: list, dpi: float, seed: int,
+                  val_fraction: float, test_fraction: float, licence: str | None, degrade: str | None) -> None:
+    """The tables, cells and layout kinds: images and boxes, checked, with a data card."""
+    import shlex
+
+    from gongkai.extract.archive import training
+    from gongkai.extract.errors import GongkaiError
+
+    if not sources and db is None:
+        raise typer.BadParameter("give report files/folders or --db")
+    if degrade is not None:
+        if kind != "cells":
+            raise typer.BadParameter("only the cells kind is degraded", param_hint="--degrade")
+        from gongkai.extract.archive.degradation import check_level
+
+        try:
+            check_level(degrade)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--degrade") from None
+        except GongkaiError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1) from None
+    if not 0 <= val_fraction + test_fraction < 1:
+        raise typer.BadParameter("val and test fractions must add up to less than 1", param_hint="--val-fraction")
+    files: list[Path] = []
+    for src in sources:
+        files += sorted(p for p in src.rglob("*") if p.suffix.lower() in _PAGE_SUFFIXES) if src.is_dir() else [src]
+    docs = training.docs_from_db(db) if db is not None else training.docs_from_files(files, fixes)
+    opts = training.ExportOptions(dpi=dpi, seed=seed, val_fraction=val_fraction, test_fraction=test_fraction,
+                                  licence=licence or training.DEFAULT_LICENCE, degrade=degrade,
+                                  command=shlex.join(["gongkai", *sys.argv[1:]]))
+    out.mkdir(parents=True, exist_ok=True)
+    card = training.EXPORTERS[kind](docs, out, opts)
+    problems = training.check_export(out)
+    totals = card.totals()
+    typer.echo(f"{out}: " + ", ".join(f"{v} {k}" for k, v in sorted(totals.items())))
+    for why, n in sorted(card.skipped.items()):
+        typer.echo(f"  left out: {why}: {n}")
+    for p in problems:
+        typer.echo(f"box check: {p}", err=True)
+    raise typer.Exit(1 if problems else 0)
 
 
 @app.command("import-annotations")
@@ -443,6 +556,30 @@ def train(
             raise typer.Exit(1)
     scores = nlp_train(data, out, seed=seed, max_steps=max_steps)
     typer.echo(json.dumps({"model": str(out), "dev": scores}, ensure_ascii=False, indent=2))
+
+
+@app.command("train-learned")
+def train_learned_cmd(
+    labelled: Annotated[
+        list[Path], typer.Argument(help="Hand-labelled YAML sets (tests/nlp_test format) to train on.")
+    ],
+    model: Annotated[Path, typer.Option("--model", "-m", help="The pipeline folder to add the CRFs to.")] = Path(
+        "models/gongkai_narrative"
+    ),
+    sections_only: Annotated[
+        list[Path] | None,
+        typer.Option("--sections-only", help="A set whose sentence sections (not items) train the section CRF "
+                                             "(python -m tests.generator.sections); repeatable."),
+    ] = None,
+) -> None:
+    """Train the item CRF and the sentence-section CRF into a trained pipeline (deterministic)."""
+    from gongkai.nlp.training import train_learned
+
+    if not (model / "config.cfg").is_file():
+        typer.echo(f"no pipeline at {model}; run `gongkai train` first", err=True)
+        raise typer.Exit(1)
+    report = train_learned(model, labelled, sections_only or [])
+    typer.echo(json.dumps({"model": str(model), **report}, ensure_ascii=False, indent=2))
 
 
 @app.command("schema")

@@ -46,6 +46,8 @@ class Narrative:
     problems: list[str] = field(default_factory=list)
     improvements: list[str] = field(default_factory=list)
     signature: list[str] = field(default_factory=list)
+    five_turn: int = 0
+    """Index of the first paragraph of ``five`` about improvements (those before it are about problems)."""
 
 
 def _enumerate(rng: random.Random, items: list[str], style: str) -> list[str]:
@@ -273,6 +275,7 @@ def make_rich_narrative(rng: random.Random, org: str, year: int, applications: i
     if form == "headings":
         five.append(rng.choice(["（一）存在的问题", "（一）存在的主要问题", "（一）主要问题"]))
         five += _rich_enumerate(rng, p_printed, rng.choice(["1.", "一是", "一是/段"]))
+        turn = len(five)
         five.append(rng.choice(["（二）改进情况", "（二）改进措施", "（二）下一步工作打算"]))
         five += _rich_enumerate(rng, i_printed, rng.choice(["1.", "一是", "一是/段"]))
     else:
@@ -285,11 +288,13 @@ def make_rich_narrative(rng: random.Random, org: str, year: int, applications: i
             five.append(rng.choice(P_LEADS).format(year=year, unit=unit))
             five += _rich_enumerate(rng, p_printed, rng.choice(["一是", "一是/段", "（一）", "1.", "第一"]))
         year_next = year + 1
+        turn = len(five)
         five.append(rng.choice(I_LEADS).format(year_next=year_next, unit=unit))
         five += _rich_enumerate(rng, i_printed, rng.choice(["一是", "一是/段", "（一）", "1.", "第一", "bare"]))
     fee = rng.choice(FEE_SENTS).format(fee=rng.randint(0, 800), x=rng.randint(0, 5))
     six = rng.sample([fee, *[s.format(year=year) for s in rng.sample(OTHER_SENTS, 2)]], rng.randint(1, 3))
-    return Narrative(title, intro, overall, rng.choice(R_FIVE_TITLES), five, six, problems, improvements, [org, pub])
+    return Narrative(title, intro, overall, rng.choice(R_FIVE_TITLES), five, six, problems, improvements, [org, pub],
+                     turn)
 
 # sentences built from parts, so the classifier learns each section's words rather than a few templates
 R_PARTS = {

@@ -11,7 +11,7 @@ carry), whose report sometimes names its county in the text and sometimes does n
 for 3-5 years (now and then a year missing); its printed names vary (淮安市洪泽区人民政府 / 洪泽区人民政府 /
 洪泽区政府). Carried-over requests follow last year's carried-forward and documents in force follow
 issued and repealed, except where the generator breaks them on purpose; a year may carry a second,
-different report. ``truth.json``: per report its body, expected org_key and division code; the
+different report. ``truth.json``: per report its body, expected org_key, division code, level and body; the
 continuity findings (computed here, independently of the product, from the printed values); duplicate
 body-years; problems that recur (same problem subject) and promises the next year does not mention.
 """
@@ -65,7 +65,10 @@ class Body:
     """Printed before ``renamed_in`` (old suffix or pre-reform department name)."""
     renamed_in: int | None = None
     scale: int = 1
-    level: str = "县"
+    level: str = "县级"
+    """The report's administrative level (extract/domain/data/organisations.yaml)."""
+    body: str = "人民政府"
+    """The report's kind of body."""
 
 
 class Table:
@@ -106,25 +109,24 @@ def make_body(rng: random.Random, t: Table, i: int, kind: str, used: set[str], g
         pref = t.prefecture_of(c).name  # type: ignore[union-attr]
         if kind == "county":
             governments.append(c.code)
-            return [Body(bid, kind, c.code, "人民政府", [f"{pref}{c.name}人民政府", f"{c.name}人民政府", f"{c.name}政府"],
-                         level=c.name[-1])]
+            return [Body(bid, kind, c.code, "人民政府", [f"{pref}{c.name}人民政府", f"{c.name}人民政府", f"{c.name}政府"])]
         if kind == "renamed_county":
             old = c.name[:-1] + "县"
             return [Body(bid, kind, c.code, "人民政府", [f"{pref}{c.name}人民政府", f"{c.name}人民政府"],
-                         old_names=[f"{pref}{old}人民政府", f"{old}人民政府"], level=c.name[-1])]
+                         old_names=[f"{pref}{old}人民政府", f"{old}人民政府"])]
         if kind == "office":
             return [Body(bid, kind, c.code, "人民政府办公室",
-                         [f"{c.name}人民政府办公室", f"{pref}{c.name}人民政府办公室", f"{c.name}政府办公室"], level="部门")]
+                         [f"{c.name}人民政府办公室", f"{pref}{c.name}人民政府办公室", f"{c.name}政府办公室"], body="办公厅/室")]
         dept = rng.choice(DEPTS)
         old = DEPTS_RENAMED.get(dept)
-        body = Body(bid, kind, c.code, dept, [f"{pref}{c.name}{dept}", f"{c.name}{dept}"], level="部门")
+        body = Body(bid, kind, c.code, dept, [f"{pref}{c.name}{dept}", f"{c.name}{dept}"], body="部门")
         if old and rng.random() < 0.6:
             body.old_names = [f"{pref}{c.name}{old}", f"{c.name}{old}"]
         return [body]
     if kind == "prefecture":
         p = rng.choice([d for d in t.level(2) if d.code not in used])
         used.add(p.code)
-        return [Body(bid, kind, p.code, "人民政府", [f"{p.name}人民政府"], scale=2, level="市")]
+        return [Body(bid, kind, p.code, "人民政府", [f"{p.name}人民政府"], scale=2, level="地级")]
     if kind in ("town", "street"):
         suffix = "街道" if kind == "street" else "镇"
         towns = [d for d in t.level(4) if d.name.endswith(suffix) and d.code not in used
@@ -136,9 +138,9 @@ def make_body(rng: random.Random, t: Table, i: int, kind: str, used: set[str], g
             names = [f"{county}{d.name}办事处", f"{county}{d.name}办事处"]
             if _unique(t, d):
                 names.append(f"{d.name}办事处")
-            return [Body(bid, kind, d.code, "办事处", names, scale=0, level="街道")]
+            return [Body(bid, kind, d.code, "办事处", names, scale=0, level="乡级", body="街道办事处")]
         names = [f"{county}{d.name}人民政府"] + ([f"{d.name}人民政府", d.name] if _unique(t, d) else [])
-        return [Body(bid, kind, d.code, "人民政府", names, scale=0, level="乡镇")]
+        return [Body(bid, kind, d.code, "人民政府", names, scale=0, level="乡级", body="乡镇")]
     # look-alikes: one township name, two provinces; the title never says which, the text sometimes does
     by_name: dict[str, list[Division]] = defaultdict(list)
     for d in t.level(4):
@@ -159,7 +161,7 @@ def make_body(rng: random.Random, t: Table, i: int, kind: str, used: set[str], g
         with_context = j == 0 or rng.random() < 0.5
         out.append(Body(f"{bid}{'ab'[j]}", kind, d.code if with_context else None, "人民政府",
                         [f"{name}人民政府", name], context=f"{county}{name}" if with_context else "",
-                        scale=0, level="乡镇"))
+                        scale=0, level="乡级", body="乡镇"))
     return out
 
 
@@ -264,7 +266,7 @@ def generate(out: Path, n_bodies: int, seed: int, docs: bool = True) -> dict:
         prev_narr = None
         for year in years:
             template = "2019" if year <= 2020 else "2021"
-            org = Org(body.names[0], body.level, body.scale)
+            org = Org(body.names[0], body.level, body.body, body.scale)
             nums = make_numbers(rng, org, template, template == "2019", False)
             consecutive = prev_year is not None and year - prev_year == 1
             chain(prev_cells if consecutive else None, nums.cells, nums.printed, rng,
@@ -300,6 +302,7 @@ def generate(out: Path, n_bodies: int, seed: int, docs: bool = True) -> dict:
                 truth["reports"].append({
                     "file": f"{stem}.html", "body_id": body.body_id, "year": year, "organization": name,
                     "org_key": f"{body.code}/{body.body_key}" if body.code else None, "division_code": body.code,
+                    "level": body.level, "body": body.body,
                     "cells": dict(nums.cells), "problems": narr.problems, "improvements": narr.improvements,
                     "text": "\n".join([narr.title, narr.intro, *narr.overall, *narr.five, *narr.six]),
                 })
@@ -343,18 +346,22 @@ def score(truth: dict, con) -> dict:
     """Precision and recall of what a run database (after build_across) says against the truth."""
     by_file = {Path(r["file"]).stem: r for r in truth["reports"]}
     rows = con.execute(
-        "SELECT d.path, r.report_id, r.org_key, r.division_code FROM documents d JOIN reports r USING (report_id)"
+        "SELECT d.path, r.report_id, r.org_key, r.division_code, r.level, r.body "
+        "FROM documents d JOIN reports r USING (report_id)"
     ).fetchall()
     rid_body: dict[str, str] = {}
     keys: dict[str, str | None] = {}
     truth_body: dict[str, str] = {}
     codes = {"right": 0, "wrong": 0, "abstained": 0, "abstained_rightly": 0, "claimed_wrongly": 0}
-    for path, rid, key, code in rows:
+    level_body = {"right": 0, "wrong": 0}
+    for path, rid, key, code, level, body in rows:
         t = by_file.get(Path(path).stem)
         if t is None:
             continue
         rid_body[rid] = t["body_id"]
         keys[t["file"]], truth_body[t["file"]] = key, t["body_id"]
+        if "level" in t:  # truth written before level and body has no say
+            level_body["right" if (level, body) == (t["level"], t["body"]) else "wrong"] += 1
         if t["division_code"] is None:
             codes["abstained_rightly" if code is None else "claimed_wrongly"] += 1
         elif code is None:
@@ -388,6 +395,7 @@ def score(truth: dict, con) -> dict:
         "reports": len(keys),
         "org_pairs": _pr(*_pairs_same(keys, truth_body)),
         "division_code": codes,
+        "level_body": level_body,
         "continuity": sets(want, got),
         "continuity_by_rule": {rule: sets({w for w in want if w[2] == rule}, {g for g in got if g[2] == rule})
                                for rule in ("continuity.carried_over", "continuity.in_force")},

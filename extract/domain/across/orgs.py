@@ -2,92 +2,49 @@
 
 ``<division code>/<body>``: 淮安市洪泽区人民政府, 洪泽区人民政府, 洪泽区政府 and (before 2016)
 洪泽县人民政府 are all ``320813/人民政府``; 洪泽区政府办公室 is ``320813/人民政府办公室``, a
-different body of the same place. When the place is ambiguous or not a division (a development
-zone), the key is the printed place and body behind a ``?`` (``?金山镇/人民政府``), so it never
-claims a code it does not have. The body vocabulary is data (``data/bodies.yaml``).
+different body of the same place. When the place is ambiguous, the key is the printed place and body
+behind a ``?`` (``?金山镇/人民政府``), so it never claims a code it does not have; a name with no
+division of the table is its own key (``?城乡一体化示范区党政办公室``). The key is made from the same
+reading of the name as the report's ``level`` and ``body`` (``organisations.classify``): its body part
+is the reading's key words, after the divisions below the place the table does not have
+(``430626/某某乡人民政府``).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
-import yaml
-
-from gongkai.extract.domain.across.places import Gazetteer, resolve_place
+from gongkai.extract.domain.across.places import resolve_place
 from gongkai.extract.domain.model import Place, Report
-
-_NOISE = re.compile(r"[\s　·•,，、:：\"“”'‘’《》<>]")
-
-
-@dataclass(frozen=True)
-class Bodies:
-    government: str
-    government_names: frozenset[str]
-    street_office: str
-    street_names: frozenset[str]
-    offices: dict[str, str]
-    """Printed name -> office key."""
-    departments: dict[str, str]
-    """Abbreviated or superseded department name -> current full name."""
-
-    def key(self, body: str, street: bool) -> str:
-        if street and (body in self.street_names or not body):
-            return self.street_office
-        if not body or body in self.government_names:
-            return self.government
-        if body in self.offices:
-            return self.offices[body]
-        for old, new in self.departments.items():
-            if body.endswith(old):
-                return body[: -len(old)] + new
-        return body
-
-
-@cache
-def bodies() -> Bodies:
-    text = resources.files("gongkai.extract.domain").joinpath("data/bodies.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
-    offices = {name: key for key, names in raw["offices"].items() for name in names}
-    departments = {**raw.get("abbreviations", {}), **raw.get("renamed", {})}
-    # longest first, so 卫生和计划生育委员会 is replaced before a shorter name inside it
-    departments = dict(sorted(departments.items(), key=lambda kv: -len(kv[0])))
-    return Bodies(
-        raw["government"]["key"],
-        frozenset(raw["government"]["names"]),
-        raw["street_office"]["key"],
-        frozenset(raw["street_office"]["names"]),
-        offices,
-        departments,
-    )
-
-
-def normalise_name(org: str) -> str:
-    return _NOISE.sub("", org or "").replace("（", "(").replace("）", ")")
+from gongkai.extract.domain.organisations import Organisation, classify
 
 
 @dataclass(frozen=True)
-class Organisation:
+class Identity:
+    """An organisation's key and place, with the reading of its name they and its level and body come from."""
+
     key: str | None
-    body: str
+    reading: Organisation
     place: Place
 
 
-def identify(org: str | None, context: str = "", gaz: Gazetteer | None = None) -> Organisation:
-    """Key, body and place of an organisation name; ``context`` is the report's text (see resolve_place)."""
-    name = normalise_name(org or "")
-    if not name:
-        return Organisation(None, "", Place())
-    place, rest = resolve_place(name, context, gaz)
-    street = (place.township or place.name or "").endswith("街道")
-    body = bodies().key(rest, street)
-    if place.division_code:
-        return Organisation(f"{place.division_code}/{body}", body, place)
-    if place.name:
-        return Organisation(f"?{place.name}/{body}", body, place)
-    return Organisation(f"?{name}", body, place)
+def org_key(reading: Organisation, place: Place) -> str | None:
+    """``<code>/<body>``, ``?<place>/<body>`` or ``?<name>`` for a reading and its settled place."""
+    if not reading.name:
+        return None
+    last = reading.placed
+    if last is None:
+        return f"?{reading.name}"
+    below = "".join(d.name for d in reading.divisions[last + 1 :])
+    body = below + (reading.key_words or "")
+    return f"{place.division_code}/{body}" if place.division_code else f"?{place.name}/{body}"
+
+
+def identify(org: str | None, context: str = "") -> Identity:
+    """Key, reading and place of an organisation name; ``context`` is the report's text (see resolve_place)."""
+    reading = classify(org)
+    place = resolve_place(reading, context)
+    return Identity(org_key(reading, place), reading, place)
 
 
 def report_context(report: Report) -> str:
@@ -97,7 +54,8 @@ def report_context(report: Report) -> str:
     return "\n".join(parts)
 
 
-def identify_report(report: Report, gaz: Gazetteer | None = None) -> None:
-    """Fill ``report.org_key`` and ``report.place`` from its organisation and its own text."""
-    who = identify(report.organization, report_context(report), gaz)
+def identify_report(report: Report) -> None:
+    """Fill ``report.org_key`` and ``report.place``, and its ``level`` and ``body``, from one reading of its name."""
+    who = identify(report.organization, report_context(report))
     report.org_key, report.place = who.key, who.place
+    report.level, report.body = who.reading.level, who.reading.body

@@ -1,0 +1,116 @@
+"""Script normalisation before analysis: one written form for the rules and the models to learn.
+
+Reports reach us in traditional characters (Hong Kong and Macao bodies, converted web copies), with
+Kangxi radicals where a PDF font maps 一 to ⼀ (U+2F00), with full-width digits and letters, and with
+half-width punctuation where a web page or converter folded it. Everything downstream is trained on
+simplified text with Chinese punctuation, so ``normalise`` folds:
+
+- traditional → simplified with OpenCC (``t2s``, its dictionaries ship inside the wheel, no download);
+- Kangxi radicals and CJK compatibility ideographs → the unified ideograph (NFKC of that one character);
+- full-width ASCII letters and digits → ASCII (numbers parse as numbers);
+- half-width ``, ; : ( ) ! ?`` between Chinese text → the full-width forms the reports print (never
+  between digits: "1,136" and "10:30" stay as they are).
+
+Every character maps to one character except where OpenCC changes a phrase's length (rare); ``Normalised``
+keeps an offset map so spans found in the normalised text point back into the original.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
+
+
+def _fold_char(c: str) -> str:
+    o = ord(c)
+    if 0x2F00 <= o <= 0x2FDF or 0xF900 <= o <= 0xFAFF or 0x2F800 <= o <= 0x2FA1F or o in (0x2E9F, 0x2EF3):
+        n = unicodedata.normalize("NFKC", c)
+        return n if len(n) == 1 else c
+    if 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A:
+        return chr(o - 0xFEE0)
+    if c == "\u3000":
+        return " "
+    return c
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _is_han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" or c in "，。；：、“”（）《》"
+
+
+@dataclass
+class Normalised:
+    text: str
+    """The normalised text."""
+    original: str
+    _starts: list[int] | None = None
+    """Original offset of each normalised character when lengths differ (None: the same offsets)."""
+
+    def to_original(self, pos: int) -> int:
+        """Original offset of normalised offset ``pos`` (an end offset maps to the end of its character)."""
+        if self._starts is None:
+            return pos
+        if pos >= len(self._starts):
+            return len(self.original)
+        return self._starts[pos]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if self._starts is None:
+            return start, end
+        a = self.to_original(start)
+        b = self.to_original(end) if end < len(self._starts) else len(self.original)
+        return a, max(a, b)
+
+
+def normalise(text: str) -> Normalised:
+    """``text`` in one script and one set of forms, with the map back to ``text``'s offsets."""
+    chars = [_fold_char(c) for c in text]
+    for i, c in enumerate(chars):
+        full = _HALF_TO_FULL.get(c)
+        if full is None:
+            continue
+        prev = chars[i - 1] if i else ""
+        nxt = chars[i + 1] if i + 1 < len(chars) else ""
+        if prev.isdigit() and nxt.isdigit():
+            continue  # 1,136 / 10:30
+        if (prev and _is_han(prev)) or (nxt and _is_han(nxt)) or c in "()":
+            chars[i] = full
+    folded = "".join(chars)
+    if folded.isascii():
+        return Normalised(folded, text)
+    conv = _converter().convert(folded)
+    if len(conv) == len(folded):
+        return Normalised(conv, text)
+    # a phrase changed length: convert line by line and clause by clause, mapping each piece linearly
+    starts: list[int] = []
+    out: list[str] = []
+    pos = 0
+    for piece in _pieces(folded):
+        c = _converter().convert(piece)
+        n, m = len(piece), len(c)
+        starts += [pos + (k * n) // max(m, 1) for k in range(m)]
+        out.append(c)
+        pos += n
+    return Normalised("".join(out), text, starts)
+
+
+def _pieces(text: str) -> list[str]:
+    out, cur = [], []
+    for c in text:
+        cur.append(c)
+        if c in "，。；：、\n":
+            out.append("".join(cur))
+            cur = []
+    if cur:
+        out.append("".join(cur))
+    return out
+

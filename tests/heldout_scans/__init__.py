@@ -1,0 +1,18 @@
+"""Held-out scan degradations: archive conditions the OCR developers measure but never look at.
+
+``FAMILIES`` maps a family name to an object with ``kind``, ``choose_dpi(rng)`` and
+``degrade_page(page, rng, ctx)`` (see ``base.Family``).
+"""
+
+from __future__ import annotations
+
+from .base import Family, PageContext
+from .bitonal import Bitonal
+from .flatbed import Flatbed
+from .marked import Marked
+from .phone import Phone
+from .photocopy import Photocopy
+
+FAMILIES: dict[str, Family] = {f.name: f for f in (Flatbed(), Bitonal(), Photocopy(), Phone(), Marked())}
+
+__all__ = ["FAMILIES", "Family", "PageContext"]

@@ -1,0 +1,282 @@
+"""Issue 13's degradation families: each deterministic for a seed, keeping the source's truth,
+and showing what it claims (on small synthetic pages: these tests run no OCR)."""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import types
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.conftest import GENERATED
+from tests.generator import degrade
+from tests.generator.degrade import (
+    EXTRA_LEVELS,
+    OWN_FAMILIES,
+    PageContext,
+    _break_rulings,
+    _curl,
+    family,
+    make,
+    write_images,
+)
+
+ORG = "某某区人民政府"
+TABLE = (60, 150, 560, 700)
+ROWS = list(range(175, 700, 25))
+COLS = [260, 320, 380, 440, 500]
+
+
+def _page(dpi: int, scale: int = 1) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """A 600x800 page (times ``scale``) with a ruled table: labels left, numbers right;
+    rulings as thin as 0.5 pt at ``dpi``, digits with strokes as thick as print's."""
+    s = scale
+    img = np.full((800 * s, 600 * s, 3), 255, np.uint8)
+    rule = max(1, round(dpi / 144))
+    x0, y0, x1, y1 = (v * s for v in TABLE)
+    cv2.rectangle(img, (x0, y0), (x1, y1), (0, 0, 0), rule)
+    for y in ROWS:
+        cv2.line(img, (x0, y * s), (x1, y * s), (0, 0, 0), rule)
+    for x in COLS:
+        cv2.line(img, (x * s, y0), (x * s, y1), (0, 0, 0), rule)
+    stroke = max(1, round(dpi / 75))
+    for y in ROWS:
+        cv2.putText(img, "Row label", (x0 + 4 * s, (y - 5) * s), cv2.FONT_HERSHEY_SIMPLEX, 0.5 * s, (0, 0, 0), max(1, s))
+        for x in COLS:
+            cv2.putText(img, "95", ((x + 12) * s, (y - 4) * s), cv2.FONT_HERSHEY_SIMPLEX, 0.55 * s, (0, 0, 0), stroke)
+    cv2.putText(img, "Some running text above the table", (60 * s, 100 * s), cv2.FONT_HERSHEY_SIMPLEX, 0.6 * s,
+                (0, 0, 0), max(1, s))
+    return img, (x0, y0, x1, y1)
+
+
+def _ctx(dpi: int, table, last: bool = False) -> PageContext:
+    return PageContext(dpi, [table], last, ORG)
+
+
+def test_the_families_are_levels_of_their_own():
+    assert set(OWN_FAMILIES) == {"lid", "rot6", "fax", "toner", "copyseal", "curl", "jpeg", "colour150"}
+    assert set(OWN_FAMILIES) <= set(EXTRA_LEVELS) and not set(OWN_FAMILIES) & set(degrade.LEVELS)
+    assert {degrade.DEFAULT_KIND[k] for k in OWN_FAMILIES} <= {"pdf", "tiff", "jpg", "png"}
+    assert degrade.DEFAULT_KIND["fax"] == "tiff" and degrade.DEFAULT_KIND["curl"] == "jpg"
+
+
+@pytest.mark.parametrize("level", sorted(OWN_FAMILIES))
+def test_a_family_is_deterministic_for_a_seed(level):
+    fam = family(level)
+    dpi = fam.choose_dpi(random.Random(1))
+    assert isinstance(dpi, int) and dpi == fam.choose_dpi(random.Random(1))
+    page, table = _page(dpi)
+    a, pa = fam.degrade_page(page, random.Random(7), _ctx(dpi, table, last=True))
+    b, pb = fam.degrade_page(page, random.Random(7), _ctx(dpi, table, last=True))
+    c, _ = fam.degrade_page(page, random.Random(8), _ctx(dpi, table, last=True))
+    assert np.array_equal(a, b) and pa == pb
+    assert not np.array_equal(a, c) or a.shape != c.shape
+    assert json.loads(json.dumps(pa)) == pa  # recorded in the truth as it is
+    assert a.dtype == np.uint8 and a.ndim in (2, 3)
+
+
+def test_lid_cuts_the_page_edge_and_fills_the_wedges_with_the_dark_lid():
+    for seed in range(5):
+        page, table = _page(72)
+        out, p = family("lid").degrade_page(page, random.Random(seed), _ctx(72, table))
+        g = out if out.ndim == 2 else cv2.cvtColor(out, cv2.COLOR_BGR2GRAY)
+        h, w = g.shape
+        assert 2.0 <= abs(p["rotation"]) <= 6.0
+        # the table's outer (left) ruling leaves the image at least at one end
+        assert min(x for x, _ in p["table_left_ruling_ends"]) < 0
+        # the page runs on past the left edge: paper in most of the first column
+        assert (g[:, 0] > 150).mean() > 0.3
+        # the page was pushed left: the lid fills the right, grey 50-70 (darker in a band of shade)
+        right = g[:, int(w * 0.92) :]
+        assert (right < 90).mean() > 0.5
+        assert 25 <= np.median(right) <= 80 and 50 <= p["lid"] <= 70
+        # and the number columns are all on the image (the table's right edge, both ends)
+        a, (tx, ty) = np.radians(p["rotation"]), p["shift"]
+        for y in (table[1], table[3]):
+            x = np.cos(a) * (table[2] - w / 2) + np.sin(a) * (y - h / 2) + w / 2 + tx
+            yy = -np.sin(a) * (table[2] - w / 2) + np.cos(a) * (y - h / 2) + h / 2 + ty
+            assert 0 < x < w and 0 < yy < h
+
+
+def test_rot6_turns_the_page_up_to_6_degrees_and_cuts_nothing():
+    frame = np.full((800, 600, 3), 255, np.uint8)
+    cv2.rectangle(frame, (40, 40), (560, 760), (0, 0, 0), 3)
+    ink_in = int((frame[:, :, 0] < 128).sum())
+    seen = []
+    for seed in range(6):
+        out, p = family("rot6").degrade_page(frame, random.Random(seed), _ctx(72, TABLE))
+        g = out if out.ndim == 2 else cv2.cvtColor(out, cv2.COLOR_BGR2GRAY)
+        assert 0.5 <= abs(p["rotation"]) <= 6.0
+        assert g.shape[0] > 800 and g.shape[1] > 600
+        border = np.concatenate([g[:3].ravel(), g[-3:].ravel(), g[:, :3].ravel(), g[:, -3:].ravel()])
+        assert border.min() > 200  # white all round
+        ink = np.column_stack(np.nonzero(g < 128)[::-1]).astype(np.float32)
+        assert 0.8 < len(ink) / ink_in < 1.25  # all of the frame is there
+        (_, _), (_, _), angle = cv2.minAreaRect(ink)
+        angle = (angle + 45) % 90 - 45  # the rectangle's tilt, whatever convention OpenCV uses
+        assert abs(abs(angle) - abs(p["rotation"])) < 0.3
+        seen.append(p["rotation"])
+    assert min(seen) < 0 < max(seen)
+
+
+def test_fax_is_bitonal_at_150_dpi_and_written_as_group4(tmp_path):
+    fam = family("fax")
+    assert fam.choose_dpi(random.Random(3)) == 150
+    page, table = _page(150)
+    out, p = fam.degrade_page(page, random.Random(2), _ctx(150, table))
+    assert out.ndim == 2 and set(np.unique(out)) <= {0, 255}
+    assert p["ruling_gaps"] > 0 and 110 <= p["threshold"] <= 170
+    (name,) = write_images([out, out], 150, [90, 90], tmp_path, "fax", fam.kind)
+    im = Image.open(tmp_path / name)
+    assert im.mode == "1" and im.n_frames == 2 and im.info["compression"] == "group4"
+    assert round(im.info["dpi"][0]) == 150
+
+
+def test_fax_gaps_in_rulings_are_short():
+    page, _ = _page(150)
+    gray = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)
+    out, gaps = _break_rulings(gray, 150, 0.5, random.Random(4))
+    assert gaps > 3
+    runs = []
+    for y in ROWS:
+        row = out[y, TABLE[0] + 1 : TABLE[2]] > 128
+        n = 0
+        for white in row:
+            if white:
+                n += 1
+            elif n:
+                runs.append(n)
+                n = 0
+    assert runs and all(2 <= r <= 14 for r in runs)  # 2-7 px, two gaps may touch
+    assert (out < 128).sum() > 0.97 * (gray < 128).sum()  # only bits of rulings went
+
+
+def test_thin_toner_thins_strokes_fades_rulings_in_patches_and_lightens_headers():
+    fam = family("toner")
+    assert fam.choose_dpi(random.Random(1)) == 300
+    page, table = _page(300, scale=2)
+    ink_in = 255.0 - cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)
+    out, p = fam.degrade_page(page, random.Random(3), _ctx(300, table))
+    assert out.ndim == 2
+    ink = 255.0 - out.astype(np.float32)
+    assert ink.sum() < 0.8 * ink_in.sum()  # strokes thinner
+    # along the rulings (away from the rotation's drift: a band of +-4 px), some stretches gone, others kept
+    kept = []
+    for y in ROWS[4:]:
+        band = out[2 * y - 4 : 2 * y + 5, 2 * COLS[0] + 6 : 2 * COLS[1] - 6]
+        kept.extend(band.min(axis=0) < 170)
+    kept = np.array(kept)
+    assert 0.05 < kept.mean() < 0.98
+    # the digits stay: most of the number columns' ink survives somewhere
+    digits = ink[2 * ROWS[4] : 2 * ROWS[-1], 2 * COLS[0] : 2 * COLS[-1]]
+    assert digits.sum() > 0.3 * ink_in[2 * ROWS[4] : 2 * ROWS[-1], 2 * COLS[0] : 2 * COLS[-1]].sum()
+    share, light = p["light_headers"][0]
+    assert 0.1 <= share <= 0.3 and 0.35 <= light <= 0.55
+
+
+def test_copyseal_stamps_grey_seals_over_the_number_columns():
+    fam = family("copyseal")
+    for seed in range(20):
+        page, table = _page(72)
+        out, p = fam.degrade_page(page, random.Random(seed), _ctx(72, table))
+        if any(s["where"] == "table" for s in p["seals"]):
+            break
+    else:
+        pytest.fail("no seal over a table in 20 draws")
+    assert out.ndim == 2  # a grey copy: no red left
+    assert all(90 <= s["darkest"] <= 150 for s in p["seals"] if s["where"] == "table")
+    x0, y0, x1, y1 = table
+    mid = (x0 + x1) // 2
+    numbers, labels = out[y0:y1, mid:x1], out[y0:y1, x0:mid]
+    grey = lambda a: ((a > 70) & (a < 200)).mean()  # noqa: E731 - the seal's mid grey
+    assert grey(numbers) > grey(labels) + 0.02
+
+
+@pytest.mark.parametrize("shape", ["bow", "left", "right"])
+def test_curl_bends_every_row_by_its_share_of_the_page_height(shape):
+    h, w = 800, 600
+    page = np.full((h, w, 3), 255, np.uint8)
+    lines = list(range(60, 760, 70))
+    for y in lines:
+        cv2.line(page, (0, y), (w - 1, y), (0, 0, 0), 2)
+    out, sheet = _curl(page, (0.02, 0.04), shape, random.Random(1))
+    g = cv2.cvtColor(out, cv2.COLOR_BGR2GRAY)
+    assert sheet.shape == g.shape and sheet[:, w // 2].min() == 0 < sheet.max()  # the outline bends too
+    bends = []
+    for k in range(len(lines)):
+        # the k-th line in every column (its dark runs, top to bottom)
+        ys = []
+        for x in range(5, w - 5, 10):
+            dark = np.flatnonzero(g[:, x] < 128)
+            starts = dark[np.r_[True, np.diff(dark) > 3]]
+            ys.append(starts[k])
+        bends.append((max(ys) - min(ys)) / h)
+    # 2 % of the height at the top row, 4 % at the bottom row, in proportion between
+    for y, bend in zip(lines, bends, strict=True):
+        assert abs(bend - (0.02 + 0.02 * y / h)) < 0.004
+
+
+def test_curl_photos_record_their_bend():
+    page, table = _page(72)
+    out, p = family("curl").degrade_page(page, random.Random(5), _ctx(72, table))
+    assert out.ndim == 3 and all(0.02 <= b <= 0.04 for b in p["bend"]) and p["curl"] in ("bow", "left", "right")
+
+
+def test_jpeg_quality_35_to_50_and_colour150(tmp_path):
+    page, table = _page(72)
+    qs = {family("jpeg").degrade_page(page, random.Random(s), _ctx(72, table))[1]["jpeg"] for s in range(8)}
+    assert qs and all(35 <= q <= 50 for q in qs)
+    # each page of a PDF keeps its own quality
+    small = write_images([page], 72, [35], tmp_path, "q35", "pdf")[0]
+    big = write_images([page], 72, [95], tmp_path, "q95", "pdf")[0]
+    assert (tmp_path / small).stat().st_size < (tmp_path / big).stat().st_size
+    fam = family("colour150")
+    assert fam.choose_dpi(random.Random(2)) == 150
+    out, p = fam.degrade_page(page, random.Random(2), _ctx(150, table))
+    assert out.ndim == 3 and not p["grey"]
+    assert np.abs(out[:, :, 0].astype(int) - out[:, :, 2].astype(int)).mean() > 3  # tinted: not grey
+
+
+class _HeldOut:
+    kind = "png"
+
+    def choose_dpi(self, rng: random.Random) -> int:
+        return 40
+
+    def degrade_page(self, page, rng, ctx):
+        return cv2.cvtColor(page, cv2.COLOR_BGR2GRAY), {"tables": len(ctx.tables_px), "last": ctx.last}
+
+
+def test_make_takes_a_held_out_family_and_keeps_the_truth(tmp_path, monkeypatch):
+    mod = types.ModuleType("tests.heldout_scans")
+    mod.FAMILIES = {"ho_test": _HeldOut()}
+    monkeypatch.setitem(sys.modules, "tests.heldout_scans", mod)
+    truth = make(GENERATED / "gen_001.pdf", tmp_path, "ho_test", 3)
+    source = json.loads((GENERATED / "gen_001.json").read_text("utf-8"))
+    assert truth["cells"] == source["cells"]
+    d = truth["degradation"]
+    assert d["level"] == "ho_test" and d["held_out"] and d["kind"] == "png"
+    assert [p["last"] for p in d["pages"]] == [False] * (len(d["pages"]) - 1) + [True]
+    assert all(p["dpi"] == 40 for p in d["pages"])
+    assert len(truth["files"]) == len(d["pages"]) and all((tmp_path / f).exists() for f in truth["files"])
+    assert json.loads((tmp_path / f"{truth['doc_id']}.json").read_text("utf-8")) == truth
+
+
+def test_own_levels_never_import_the_held_out_families(monkeypatch):
+    mod = types.ModuleType("tests.heldout_scans")
+
+    def boom(name):
+        raise AssertionError(f"tests.heldout_scans.{name} read for an own level")
+
+    mod.__getattr__ = boom  # type: ignore[method-assign]
+    monkeypatch.setitem(sys.modules, "tests.heldout_scans", mod)
+    for level in [*degrade.LEVELS, *EXTRA_LEVELS]:
+        assert family(level).kind in ("pdf", "tiff", "jpg", "png")
+    monkeypatch.setitem(sys.modules, "tests.heldout_scans", None)  # the package is not there
+    with pytest.raises(ValueError, match="unknown level"):
+        family("no_such_family")

@@ -1,0 +1,111 @@
+"""The learned item finder and sentence-section tagger: shipped, loaded by spacy.load, deciding, reproducible."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from gongkai.nlp import learned
+from gongkai.nlp.analyse import DEFAULT_MODEL, analyse, load
+from gongkai.nlp.lexicon import alt, words
+from gongkai.nlp.training import crf_sequences, train_crf
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_shipped_pipeline_carries_both_crfs():
+    nlp = load()
+    assert nlp.get_pipe("gongkai_items").crf.tagger is not None
+    assert nlp.get_pipe("gongkai_sections").crf.tagger is not None
+    assert (DEFAULT_MODEL / "gongkai_items" / "items.crfsuite").is_file()
+    assert (DEFAULT_MODEL / "gongkai_sections" / "sections.crfsuite").is_file()
+
+
+class _StubCRF:
+    """A CRF that reads the whole passage as one statement of ``label`` (or nothing): it shows who decides what."""
+
+    tagger = object()
+    data = b""
+
+    def __init__(self, label: str | None) -> None:
+        self.label = label
+
+    def __call__(self, text, sents, found, allowed):
+        return [learned.Span(0, len(text), self.label, 0.7)] if self.label else []
+
+
+def _items(nlp, text, crf):
+    pipe = nlp.get_pipe("gongkai_items")
+    saved = pipe.crf
+    try:
+        pipe.crf = crf
+        return [(it.label, it.text) for it in analyse(text, ["problems", "improvements"], nlp).items]
+    finally:
+        pipe.crf = saved
+
+
+def test_the_rules_set_boundaries_and_the_crf_the_side():
+    """The shipped design (chosen by cross-validation, README "The narrative"): the rules' statements, each on
+    the side of the CRF's tagged characters that overlap it; where the CRF tags nothing, the rules' own cue."""
+    nlp = load()
+    pipe = nlp.get_pipe("gongkai_items")
+    assert pipe.decision == "rules_polarity"
+    text = "存在问题：一是政策解读形式单一；二是网站栏目更新不及时。下一步，我局将丰富解读形式，加强栏目日常维护。"
+    shipped = [(it.label, it.text) for it in analyse(text, ["problems", "improvements"], nlp).items]
+    assert ("problem", "政策解读形式单一") in shipped and ("problem", "网站栏目更新不及时") in shipped
+    assert any(lab == "improvement" for lab, _ in shipped)
+    texts = [t for _, t in shipped]
+    assert [t for _, t in _items(nlp, text, _StubCRF("improvement"))] == texts
+    assert {lab for lab, _ in _items(nlp, text, _StubCRF("improvement"))} == {"improvement"}
+    assert _items(nlp, text, _StubCRF(None)) == shipped  # the CRF silent: the rules' cues
+    pipe.decision = "crf"
+    try:  # the CRF alone: its one span is the statement
+        assert _items(nlp, text, _StubCRF("problem")) == [("problem", text)]
+    finally:
+        pipe.decision = "rules_polarity"
+
+
+def test_fill_adds_the_crf_only_where_the_rules_found_nothing():
+    nlp = load()
+    pipe = nlp.get_pipe("gongkai_items")
+    text = "存在问题：一是政策解读形式单一；二是网站栏目更新不及时。"
+    pipe.decision = "fill"
+    try:
+        assert _items(nlp, text, _StubCRF("improvement")) == [("problem", "政策解读形式单一"),
+                                                              ("problem", "网站栏目更新不及时")]
+    finally:
+        pipe.decision = "rules_polarity"
+
+
+def test_an_unknown_decision_says_what_to_fix():
+    from gongkai.nlp.components import make_items
+
+    with pytest.raises(ValueError, match=r"config\.cfg"):
+        make_items(load(), "gongkai_items", "textcat", 4, "majority")
+
+
+def test_decode_trims_and_splits_spans():
+    text = "一是A不够；二是B不足。"
+    tags = ["O", "O", "B-P", "I-P", "I-P", "I-P", "O", "O", "B-P", "I-P", "I-P", "I-P"]
+    spans = learned.decode_items(text, tags, [1.0] * len(tags))
+    assert [(text[s.start : s.end], s.label) for s in spans] == [("A不够", "problem"), ("B不足", "problem")]
+
+
+def test_crf_training_is_deterministic(tmp_path):
+    recs = yaml.safe_load((ROOT / "tests/nlp_test/fresh8.yaml").read_text("utf-8"))[:6]
+    f = tmp_path / "small.yaml"
+    f.write_text(yaml.safe_dump(recs, allow_unicode=True), "utf-8")
+    items, sections, stats = crf_sequences(f)
+    assert stats["items_not_found"] == 0 and items and sections
+    assert train_crf(items, max_iterations=20) == train_crf(items, max_iterations=20)
+
+
+def test_each_vocabulary_is_written_once():
+    assert "下一步" in words("next_step") and alt("next_step").startswith("下一阶段")
+    src = "".join(p.read_text("utf-8") for p in (ROOT / "nlp").glob("*.py"))
+    assert "下一步|下步" not in src and "下步|今后" not in src
+
+
+@pytest.mark.parametrize("text", ["", "   \n"])
+def test_empty_text(text):
+    assert analyse(text).items == []

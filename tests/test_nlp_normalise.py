@@ -1,0 +1,35 @@
+"""Script normalisation before the narrative analysis: traditional, Kangxi radicals, widths, offsets."""
+
+from gongkai.nlp.analyse import analyse
+from gongkai.nlp.normalise import normalise
+
+
+def test_traditional_to_simplified_keeps_offsets():
+    n = normalise("二是政策解讀多為文字稿，老年群體閱讀理解存在困難")
+    assert n.text == "二是政策解读多为文字稿，老年群体阅读理解存在困难"
+    assert n.span(2, 6) == (2, 6)
+
+
+def test_kangxi_radicals_and_full_width_digits_fold():
+    assert normalise("⼀是政策解读形式单⼀；受理申请１２件").text == "一是政策解读形式单一；受理申请12件"
+
+
+def test_half_width_punctuation_folds_between_chinese_but_not_in_numbers():
+    n = normalise("下一步,我局将(一)加强培训;共1,136条,10:30发布")
+    assert n.text == "下一步，我局将（一）加强培训；共1,136条，10:30发布"
+
+
+def test_length_changing_conversion_maps_back():
+    n = normalise("甲乙")
+    n2 = type(n)("ab", "abc", [0, 2])  # a two-character result of a three-character original
+    assert n2.span(0, 2) == (0, 3) and n2.span(1, 2) == (2, 3)
+
+
+def test_traditional_items_come_back_in_the_original_script():
+    text = "（一）存在的問題\n一是政策解讀形式單一；二是網站欄目更新不及時。\n（二）改進措施\n一是豐富解讀形式；二是加強欄目日常維護。"
+    res = analyse(text, ["problems", "improvements"])
+    got = {(it.label, it.text) for it in res.items}
+    assert ("problem", "政策解讀形式單一") in got
+    assert ("improvement", "加強欄目日常維護") in got
+    for it in res.items:
+        assert text[it.start : it.end] == it.text
