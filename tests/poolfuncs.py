@@ -19,6 +19,10 @@ def behave(job: str) -> str:
         os._exit(3)
     if job == "memory":
         _ = bytearray(4 * 1024**3)
+    if job == "native":  # a native library that cannot allocate where an earlier document left memory
+        return "FAILED" if _HELD else "NATIVE"
+    if job == "always":  # fails whatever the worker
+        return "FAILED"
     if job == "raise":
         raise ValueError("boom")
     return job.upper()

@@ -151,6 +151,25 @@ def test_memory_verdict_is_the_documents_own():
     assert [o.job for o in out] == ["leak", "big", "memory"]
 
 
+def test_a_doubtful_result_is_checked_in_a_fresh_worker():
+    """A result ``suspect`` doubts (an OCR engine's own error for a failed allocation, seen once in the soak)
+    from a worker that had done other documents is run once more in a fresh worker, whose verdict stands."""
+    out = list(run_pool(behave, ["leak", "native", "always"], workers=1, timeout_s=120, memory_mb=2048,
+                        suspect=lambda r: r == "FAILED"))
+    assert {o.job: o.result for o in out} == {"leak": "LEAK", "native": "NATIVE", "always": "FAILED"}
+    assert len(out) == 3
+
+
+def test_an_ocr_engine_failure_is_doubtful():
+    from gongkai.extract.archive.batch import doubtful
+
+    ok = {"doc": {"error_code": None}, "report": {"errors": []}}
+    assert not doubtful(ok)
+    assert doubtful({"doc": {"error_code": "E_OCR_FAILED"}, "report": {"errors": []}})
+    assert doubtful({"doc": {"error_code": "E_PAGE"}, "report": {"errors": [{"code": "E_OCR_FAILED"}]}})
+    assert not doubtful({"doc": {"error_code": "E_NOT_A_REPORT"}, "report": None})
+
+
 @pytest.mark.slow
 def test_sigkill_then_rerun_gives_the_uninterrupted_result(archive, tmp_path):
     """kill -9 at random moments and inside commits (seen from the kernel's lock table), then resume:

@@ -176,3 +176,39 @@ def test_readers_get_in_between_commits(tmp_path):
     with dblock.open_results(db) as con:
         assert con.execute("SELECT count(*), count(DISTINCT key) FROM documents").fetchone() == (8, 8)
         assert con.execute("SELECT count(*) FROM cells").fetchone() == (8 * 200 - 3 * 200,)  # 3 are duplicates
+
+
+def test_archive_during_a_run_reads_it_as_it_is_and_holds_nothing_up(tmp_path):
+    """``gongkai.Archive(db)`` in a notebook while a run goes: read-only (the run builds the cross-report
+    tables when it ends), so the run's commits are not held up by an open Archive."""
+    import gongkai
+
+    db = tmp_path / "r.duckdb"
+    run_batch([SEED], RunOptions(db=db, workers=1, extract=FAST))
+    code = (f"from gongkai.extract.archive.dblock import RunLock; import time; l = RunLock({str(db)!r}); "
+            "l.acquire(); print('held', flush=True); time.sleep(60)")
+    run = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert run.stdout is not None and run.stdout.readline().strip() == "held"
+        assert f"process {run.pid}" in (dblock.running(db) or "")
+        with gongkai.Archive(db) as archive:
+            assert archive.running and archive.bodies() is not None
+            with pytest.raises(duckdb.Error):  # read-only: the run's writer is not shut out
+                archive.con.execute("CREATE TABLE x (a INT)")
+    finally:
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait()
+    assert dblock.running(db) is None
+    with gongkai.Archive(db) as archive:  # no run: read-write, the tables brought up to date
+        assert not archive.running
+
+
+def test_export_waits_for_a_commit_to_end(db, tmp_path):
+    """`gongkai export` (and every command on a results database) gets in once the writer lets go."""
+    run_batch([SEED], RunOptions(db=db, workers=1, extract=FAST))
+    proc = _hold(db, read_only=False, seconds=2)
+    out = subprocess.run([*GONGKAI, "export", "--db", str(db), "--to", "csv", "--out", str(tmp_path / "x")],
+                         capture_output=True, text=True, timeout=120)
+    proc.wait()
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "x").is_dir() and any((tmp_path / "x").iterdir())

@@ -107,8 +107,20 @@ def _doc_row(
     }
 
 
+_ENGINE_FAILED = "E_OCR_FAILED"
+"""An OCR engine that failed while it ran (onnxruntime's ``std::bad_alloc`` under the memory cap
+comes as its own error, not ``MemoryError``): the soak saw it once in a worker that had read ~1,000
+documents, and the same scan read in a fresh worker."""
+
+
+def doubtful(result: dict[str, Any]) -> bool:
+    """A result that may be the worker's fault rather than the document's (``run_pool``'s ``suspect``)."""
+    codes = {result["doc"].get("error_code")} | {e["code"] for e in (result.get("report") or {}).get("errors", [])}
+    return _ENGINE_FAILED in codes
+
+
 def _local(jobs: Iterable[Job], ro: RunOptions, idle: Idle | None = None) -> Iterator[Outcome]:
-    yield from run_pool(process_job, jobs, ro.workers, ro.timeout_s, ro.memory_mb, idle)
+    yield from run_pool(process_job, jobs, ro.workers, ro.timeout_s, ro.memory_mb, idle, suspect=doubtful)
 
 
 def _dask(jobs: Iterable[Job], ro: RunOptions, idle: Idle | None = None) -> Iterator[Outcome]:

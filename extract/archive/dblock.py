@@ -183,6 +183,22 @@ class RunLock:
         self.release()
 
 
+def running(db: Path | str) -> str | None:
+    """"another gongkai run (process 1234, …)" while a run holds ``db``'s ``RunLock``, else None."""
+    path = Path(f"{os.fspath(db)}.lock")
+    try:
+        f = path.open("r", encoding="utf-8")
+    except OSError:
+        return None
+    with f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _read_owner(f)
+        fcntl.flock(f, fcntl.LOCK_UN)
+        return None
+
+
 def _read_owner(f: TextIO) -> str:
     """"gongkai run (process 1234, started 2026-01-05T10:00:00)" from the lock file, as far as it says."""
     f.seek(0)

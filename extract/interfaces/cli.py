@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
@@ -59,7 +61,34 @@ def _limits(max_pages: int | None, pairs: list[str] | None) -> Limits:
 
 
 EXIT_DB_BUSY = 75
-"""``gongkai run`` on a database another process has (sysexits' EX_TEMPFAIL: try again later)."""
+"""A command on a database another process has (sysexits' EX_TEMPFAIL: try again later)."""
+
+
+def _fail(exc: GongkaiError) -> NoReturn:
+    """One line, no traceback; exit 75 when another process has the database, else 1."""
+    from gongkai.extract.archive.dblock import DatabaseBusy
+
+    typer.echo(str(exc), err=True)
+    raise typer.Exit(EXIT_DB_BUSY if isinstance(exc, DatabaseBusy) else 1) from None
+
+
+_Command = TypeVar("_Command", bound=Callable[..., None])
+
+
+def _opens_db(command: _Command) -> _Command:
+    """A command that opens a results database: another process holding it past the wait is one line
+    and exit 75 (``DatabaseBusy``), as for ``gongkai run``."""
+
+    @functools.wraps(command)
+    def wrapped(*args: object, **kwargs: object) -> None:
+        from gongkai.extract.archive.dblock import DatabaseBusy
+
+        try:
+            command(*args, **kwargs)
+        except DatabaseBusy as exc:
+            _fail(exc)
+
+    return wrapped  # type: ignore[return-value]
 
 _LIMIT_HELP = "Raise or lower a resource limit, e.g. --limit max_text_lines=500000 (see README, Security)."
 
@@ -166,7 +195,6 @@ def run(
     import os
 
     from gongkai.extract.archive.batch import RunOptions, run_batch
-    from gongkai.extract.archive.dblock import DatabaseBusy
     from gongkai.extract.archive.inputs import read_list
     from gongkai.extract.archive.progress import RichProgress, print_summary
 
@@ -190,13 +218,13 @@ def run(
         with RichProgress(enabled=progress) as bar:
             summary = run_batch(paths, ro, bar.update, bar.notice)
     except GongkaiError as exc:  # another process has the database, or it cannot be made
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(EXIT_DB_BUSY if isinstance(exc, DatabaseBusy) else 1) from None
+        _fail(exc)
     print_summary(summary, db)
     raise typer.Exit(130 if summary.interrupted else 0)
 
 
 @app.command()
+@_opens_db
 def export(
     db: Annotated[Path, typer.Option(help="The results database.")] = Path("results.duckdb"),
     to: Annotated[str, typer.Option(help="parquet, csv, xlsx or jsonl.")] = "parquet",
@@ -266,9 +294,8 @@ def import_corrections_cmd(
         raise typer.Exit(1)
     try:
         result = import_corrections(db, read_corrections(file))
-    except GongkaiError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
+    except GongkaiError as exc:  # not a corrections file, no such report, or the database busy past 30 s
+        _fail(exc)
     for o in result.outcomes:
         if o.applied:
             typer.echo(f"{o.target} {o.id}: {o.previous!r} -> corrected" + (f" ({o.reason})" if o.reason else ""))
@@ -291,6 +318,7 @@ def _load_report(path: Path) -> Report:
 
 
 @app.command()
+@_opens_db
 def compare(
     files: Annotated[
         list[Path] | None, typer.Argument(help="Two report files, or JSON reports written by `gongkai extract`.")
@@ -385,6 +413,7 @@ _PAGE_SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".odt", ".html", ".htm", ".tx
 
 
 @app.command("export-training")
+@_opens_db
 def export_training(
     sources: Annotated[
         list[Path] | None, typer.Argument(help="Report files, JSON reports (gongkai extract) or folders of them.")
