@@ -212,3 +212,26 @@ def test_export_waits_for_a_commit_to_end(db, tmp_path):
     proc.wait()
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "x").is_dir() and any((tmp_path / "x").iterdir())
+
+
+def test_a_lock_let_go_between_the_error_and_the_probe_is_retried(db, monkeypatch):
+    """The holder may exit after DuckDB refused and before the kernel is asked: nobody holds the file
+    then, and the next attempt gets in (was raised as DuckDB's error once the wait had passed 2 s)."""
+    real = duckdb.connect
+    calls = {"connect": 0, "holder": 0}
+
+    def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+        calls["connect"] += 1
+        if calls["connect"] <= 3:
+            raise duckdb.IOException("refused")  # held, held, and held when the holder is already gone
+        return real(path, read_only=read_only)
+
+    def holder(path: object) -> dblock.Holder | None:
+        calls["holder"] += 1
+        time.sleep(1.0)  # a wait of 3 s in all
+        return dblock.Holder(4242, writes=False) if calls["holder"] <= 2 else None
+
+    monkeypatch.setattr(dblock.duckdb, "connect", connect)
+    monkeypatch.setattr(dblock, "holder", holder)
+    dblock.connect(db, read_only=False, timeout_s=None).close()
+    assert calls["connect"] == 4

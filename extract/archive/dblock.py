@@ -108,7 +108,7 @@ def connect(
     as DuckDB raised it; past the timeout, ``DatabaseBusy`` names the holder.
     """
     started = time.monotonic()
-    told = started
+    told = seen = started
     pause = 0.02
     while True:
         try:
@@ -116,8 +116,12 @@ def connect(
         except duckdb.IOException:
             who = holder(db)
             now = time.monotonic()
-            if who is None and (now - started > 2.0 or not Path(db).exists()):
-                raise  # not a lock another process holds (it would show): a real I/O error
+            if who is not None:
+                seen = now
+            # nobody holds it: either the holder let go between the two calls (retry), or, when nobody has
+            # for 2 s of failures, a real I/O error
+            elif now - seen > 2.0 or not Path(db).exists():
+                raise
         if who is not None and refuse_writers and who.writes:
             raise DatabaseBusy(f"{db} is open for writing in {who.describe()}",
                                hint="close that connection (read with duckdb.connect(..., read_only=True) "
