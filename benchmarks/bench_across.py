@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from gongkai.extract.archive.across import build_across
 from gongkai.extract.archive.batch import RunOptions, run_batch
-from gongkai.extract.archive.store import REPORT_COLUMNS, Store
+from gongkai.extract.archive.store import Store
 from gongkai.extract.domain.across.orgs import identify
 from tests.generator.series import generate, score
 
@@ -77,8 +77,7 @@ def _load(db: Path, n_reports: int) -> int:
         copy += 1
     with Store(db) as store:
         con = store.con
-        frame = pd.DataFrame(reports).reindex(columns=list(REPORT_COLUMNS))
-        con.register("_r", frame)
+        con.register("_r", pd.DataFrame(reports))  # by name: the columns not given stay NULL
         con.execute("INSERT INTO reports BY NAME SELECT * FROM _r")
         con.register("_c", pd.DataFrame(cells, columns=["report_id", "cell_id", "table_name", "row_name",
                                                         "column_name", "value"]))

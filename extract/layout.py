@@ -9,10 +9,17 @@ extractor saw and lets every value carry its provenance.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Literal, Protocol
 
 BBox = tuple[float, float, float, float]
 """x0, top, x1, bottom in PDF points from the page's top-left corner."""
+
+PageDecision = Literal["text", "ocr", "mixed"]
+"""How a page was read: its text layer (or markup), its image by OCR, or both."""
+PageReason = Literal[
+    "no_text", "garbage_pua", "garbage_mojibake", "implausible_text", "digit_mismatch", "partial_coverage"
+]
+"""Why a page was not read from its text layer alone (extract/input/readers/textlayer.py decides)."""
 
 
 @dataclass
@@ -91,10 +98,10 @@ class PageInfo:
     n_chars: int = 0
     method: str = "text"
     note: str | None = None
-    decision: str | None = None
+    decision: PageDecision | None = None
     """"text" (text layer or markup), "ocr" (the page image was read) or "mixed" (text layer
     plus OCR of pictures it does not cover); None means: as the method says."""
-    reason: str | None = None
+    reason: PageReason | None = None
     """Why not "text": no_text, garbage_pua, garbage_mojibake, implausible_text,
     digit_mismatch, partial_coverage (extract/readers/textlayer.py)."""
 
@@ -136,8 +143,9 @@ class PageText(Protocol):
 
     def pieces(self) -> list[Piece]: ...
 
-    def read_at(self, box: BBox) -> Piece | None:
-        """What is printed in ``box`` (reading frame) that no piece covers: None where nothing is."""
+    def read_at(self, box: BBox, number: bool = False) -> Piece | None:
+        """What is printed in ``box`` (reading frame) that no piece covers: None where nothing is.
+        ``number``: a number is expected there (a short misreading is read for digits too)."""
         ...
 
 

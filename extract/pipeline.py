@@ -19,14 +19,12 @@ from gongkai.extract.domain.across.orgs import identify_report
 from gongkai.extract.domain.mapping import Mapping, map_tables
 from gongkai.extract.domain.metadata import find_metadata
 from gongkai.extract.domain.model import (
-    CellValue,
     ErrorRecord,
     Finding,
     PageRecord,
     Report,
     SectionText,
     Source,
-    TableRecord,
 )
 from gongkai.extract.domain.readings import choose_readings
 from gongkai.extract.domain.repair import repair_cells
@@ -96,13 +94,7 @@ def analyse_bytes(
         t1 = time.perf_counter()
         return doc, _finish(build_report(doc, schema(), src), options, started, t0, t1)
     except GongkaiError as exc:
-        report = failed_report(src, exc, started)
-        if doc is not None:
-            # what the pages said comes first: it is usually why nothing was found
-            page_errors = [ErrorRecord(code=e.code, message=e.message, page=e.page) for e in doc.errors]
-            report.errors = page_errors + report.errors
-            report.pages = [_page_record(p) for p in doc.pages]
-        return doc, report
+        return doc, _failed_after_reading(src, exc, started, doc)
 
 
 def analyse_pages(
@@ -130,12 +122,7 @@ def analyse_pages(
         t1 = time.perf_counter()
         return doc, _finish(build_report(doc, schema(), src), options, started, t0, t1)
     except GongkaiError as exc:
-        report = failed_report(src, exc, started)
-        if doc is not None:
-            page_errors = [ErrorRecord(code=e.code, message=e.message, page=e.page) for e in doc.errors]
-            report.errors = page_errors + report.errors
-            report.pages = [_page_record(p) for p in doc.pages]
-        return doc, report
+        return doc, _failed_after_reading(src, exc, started, doc)
 
 
 def build_report(doc: Document, sch: Schema, src: Source) -> Report:
@@ -144,7 +131,7 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
     lines = doc.lines()
     sections, preamble = find_sections(lines)
     meta = find_metadata(lines, sections, preamble)
-    errors = [ErrorRecord(code=e.code, message=e.message, page=e.page) for e in doc.errors]
+    errors = _page_errors(doc)
     top_sections = [s for s in sections if "." not in s]
     # a file cut off after its title is still that report: partial, with every table missing
     cut_report = meta.title is not None and any(e.code == TRUNCATED for e in doc.errors)
@@ -154,21 +141,7 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
     choose_readings(mapping, doc, sch, checker)  # scanned tables: the grid's or the labels' reading
     repair_cells(mapping.cells, checker)  # OCR cells only: unsure readings chosen by the rules
 
-    cells = {
-        k: CellValue(
-            value=c.value,
-            text=c.text,
-            page=c.page,
-            bbox=c.bbox,
-            source=c.source,
-            method=c.method,
-            confidence=c.confidence,
-            table=c.table,
-            row=c.row,
-            column=c.column,
-        )
-        for k, c in mapping.cells.items()
-    }
+    cells = mapping.cells
     findings: list[Finding] = []
     for issue in mapping.issues:
         if issue.code in _EXTRACTION_CODES:
@@ -212,20 +185,7 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
         errors=errors,
         source=src,
         pages=[_page_record(p) for p in doc.pages],
-        tables=[
-            TableRecord(
-                kind=t.kind,
-                page=t.page,
-                bbox=t.bbox,
-                method=t.method,
-                quality=round(t.quality, 3),
-                rows=t.n_rows,
-                cols=t.n_cols,
-                cells_mapped=t.cells_mapped,
-                chosen=t.chosen,
-            )
-            for t in mapping.tables
-        ],
+        tables=mapping.tables,
     )
     identify_report(report)  # org_key and place: the body across years (extract/domain/across)
     return report
@@ -262,9 +222,8 @@ def _template_and_missing(mapping: Mapping, sch: Schema, year: int | None) -> tu
         found_rows.setdefault(c.table, set()).add(c.row)
     template = mapping.active_template or ("2019" if year and year < 2021 else "2021")
     variant: dict[str, str] = {"active_disclosure": mapping.active_template or "not found"}
-    apps = found_rows.get("applications", set())
-    has_three = bool(apps & {"other_no_correction", "other_unpaid_fee", "other_other"})
-    variant["applications_other"] = "three_rows" if has_three else "one_row" if "other_total" in apps else "not found"
+    forms = {name: v.form_printed(found_rows.get(v.table, set())) for name, v in sch.variants.items()}
+    variant.update({name: form or "not found" for name, form in forms.items()})
     findings: list[Finding] = []
     for table, spec in sch.templates[template].tables.items():
         rows = found_rows.get(table)
@@ -279,9 +238,9 @@ def _template_and_missing(mapping: Mapping, sch: Schema, year: int | None) -> tu
             )
             continue
         expected = set(spec.rows)
-        if table == "applications":
-            expected -= {"other_no_correction", "other_unpaid_fee", "other_other", "other_total"}
-            expected |= {"other_no_correction", "other_unpaid_fee", "other_other"} if has_three else {"other_total"}
+        for name, v in sch.variants.items():
+            if v.table == table:  # the rows of the form it prints, not of the others
+                expected = (expected - v.rows) | set(v.forms[forms[name] or v.otherwise])
         labels = {r.id: r.label for t in sch.templates.values() for r in t.tables[table].rows.values()}
         order = {r: i for i, r in enumerate(labels)}
         for row in sorted(expected - rows, key=lambda r: order.get(r, len(order))):
@@ -307,6 +266,19 @@ def _template_and_missing(mapping: Mapping, sch: Schema, year: int | None) -> tu
                         )
                     )
     return template, variant, findings
+
+
+def _failed_after_reading(src: Source, exc: GongkaiError, started: float, doc: Document | None) -> Report:
+    """A failed report that keeps what the pages said: it comes first, as it is usually why nothing was found."""
+    report = failed_report(src, exc, started)
+    if doc is not None:
+        report.errors = _page_errors(doc) + report.errors
+        report.pages = [_page_record(p) for p in doc.pages]
+    return report
+
+
+def _page_errors(doc: Document) -> list[ErrorRecord]:
+    return [ErrorRecord(code=e.code, message=e.message, page=e.page) for e in doc.errors]
 
 
 def _page_record(p: PageInfo) -> PageRecord:

@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .marks import BLANK_MARKS, DASH_READINGS
 from .types import Box, Grid, GridCell, Line
 
 _VALUE = re.compile(r"^[\dOoIl〇.,，%\-—–/／]+$")
-_DASHES = {"一", "—", "——", "–", "－", "-", "--", "/", "／", "一一", "无"}
+_BLANKS = BLANK_MARKS | DASH_READINGS
 """A cell holding only a dash, a slash or 无 ("none") is a printed blank: a value, not a label."""
 
 STRUCTURE_CONFIDENCE = 0.7
@@ -64,7 +65,7 @@ def is_value(text: str) -> bool:
     t = text.strip().replace(" ", "")
     if not t:
         return False
-    if t in _DASHES:
+    if t in _BLANKS:
         return True
     return bool(_VALUE.match(t)) and any(ch.isdigit() or ch in "Oo〇" for ch in t)
 

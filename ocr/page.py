@@ -30,6 +30,7 @@ from .dewarp import find_bend
 from .engines import Engine
 from .geometry import STANDARD_SHORT_SIDE, Upright, upright
 from .grid import find_grids, line_masks, ruling_ink
+from .marks import DASH_READINGS, SLASHES
 from .preprocess import Seal, binarize_inv, clean, lift_grey_seals, normalise_crop
 from .types import Box, Grid, GridCell, Line, Reading
 
@@ -145,9 +146,11 @@ class PageText:
             self.done.update(readings)
         return [(b, self.done[b]) for b in self.boxes if self.done[b].text]
 
-    def read_box(self, box: Box) -> tuple[Box, Reading] | None:
+    def read_box(self, box: Box, number: bool = False) -> tuple[Box, Reading] | None:
         """What is printed inside ``box`` where the detector found no line (it drops a lone faint
-        "0"): None when there is no ink there but specks; else the ink's box and its reading."""
+        "0"): None when there is no ink there but specks; else the ink's box and its reading (empty,
+        confidence 0, where the ink reads as nothing). ``number``: the caller expects a number
+        there, so a short reading that is none ("Q" for a faint "0") is read for digits too."""
         h, w = self.image.shape[:2]
         x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), min(w, box[2]), min(h, box[3])
         if x1 - x0 < 4 or y1 - y0 < 4:
@@ -161,11 +164,13 @@ class PageText:
         crop = _stitch([_pad(self.image[b:d, a:c]) for a, b, c, d in parts])
         r = self.reader.prose.recognize([crop])[0]
         squeezed = r.text.strip().replace(" ", "")
-        if not squeezed:
-            return None
-        if not _NUMERICISH.match(squeezed):
+        if not squeezed:  # ink the engines cannot read: not a blank
+            return ink_box, Reading("", 0.0, [], r.engine)
+        numeric = _NUMERICISH.match(squeezed)
+        if not numeric and not (number and len(squeezed) <= _SHORT):
             return ink_box, Reading(r.text.strip(), _line_confidence(r), [], r.engine)
-        readings = {ink_box: _as_number(r, squeezed)}
+        first = _as_number(r, squeezed) if numeric else Reading(squeezed, _line_confidence(r), [], r.engine)
+        readings = {ink_box: first}
         a, b, c, d = ink_box
         self.reader._check_numbers([ink_box], readings, {ink_box: _pad(self.image[b:d, a:c], share=False)})
         return ink_box, readings[ink_box]
@@ -375,7 +380,7 @@ class PageReader:
                     readings[(t, k)] = Reading("", UNDER_SEAL_BLANK if under_seal else 1.0, [], "blank")
                     continue
                 squeezed = r.text.strip().replace(" ", "")
-                if squeezed in _DASHES:  # a printed blank: "—" read as 一 would pass for a label
+                if squeezed in DASH_READINGS:  # a printed blank: "—" read as 一 would pass for a label
                     readings[(t, k)] = Reading("—", r.confidence, [], r.engine)
                     continue
                 # a lone "0" read as "()" by one engine is still a number to check with the other
@@ -427,10 +432,8 @@ def _as_number(r: Reading, squeezed: str) -> Reading:
     return Reading(text, conf, list(alts.items()), r.engine)
 
 
-_SLASHES = {"/", "／", "\\"}
-"""A printed blank some reports use instead of a dash or 0."""
-_DASHES = {"一", "—", "——", "–", "－", "-", "--", "_", "~", "一一"}
-"""What a cell holding only a dash (a printed blank) reads as."""
+_SHORT = 3
+"""A reading this short where a number is expected may be a number the prose engine misread."""
 _EDGE_SPECKS = "·.,:;'`‘’\"“”、。，"
 
 
@@ -460,7 +463,7 @@ def _combine(first: Reading, other: Reading) -> Reading:
     if other.text and not _NUMERICISH.match(first.text):
         # the first reading is not a number at all ("()" for a blurred "0"): the digits reading stands
         return Reading(other.text, other.confidence * 0.8, [], other.engine)
-    if first.text in _SLASHES and other.text == "1":
+    if first.text in SLASHES and other.text == "1":
         # a printed "/" (a blank) is a thin stroke the digits-only engine can only call 1
         alts[other.text] = max(alts.get(other.text, 0.0), 0.5 * other.confidence)
         return Reading(first.text, first.confidence * (1.0 - 0.3 * other.confidence),
@@ -481,7 +484,7 @@ def _combine(first: Reading, other: Reading) -> Reading:
     return Reading(a.text, conf, sorted(alts.items(), key=lambda x: -x[1]), a.engine)
 
 
-_STROKES = {"1", "/", "l", "I", "L", "|", "\\", "／"}
+_STROKES = SLASHES | {"1", "l", "I", "L", "|"}
 """What one straight stroke reads as: a 1 or a slash (a printed blank), told apart by its slant."""
 
 

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 import gongkai
 from gongkai.extract.archive.across import Archive, build_across
 from gongkai.extract.archive.store import Store
+from gongkai.extract.archive.tables import DocumentRecord
 from gongkai.extract.domain.across.continuity import ContinuityChecker
 from gongkai.extract.domain.across.orgs import identify
 from gongkai.extract.domain.across.recurring import Statement, compare_narratives
@@ -239,7 +240,7 @@ def test_recurring_problems_and_promises():
 # -- the archive ----------------------------------------------------------------------------------------
 
 
-def _truth_report(t: dict) -> dict:
+def _truth_report(t: dict) -> Report:
     """A report as `gongkai run` would store it, straight from the series truth (no extraction)."""
     cells = {k: {"value": v, "table": k.split(".")[0], "row": k.split(".")[1], "column": k.split(".")[2]}
              for k, v in t["cells"].items()}
@@ -251,7 +252,7 @@ def _truth_report(t: dict) -> dict:
     from gongkai.extract.domain.across.orgs import identify_report
 
     identify_report(gongkai_report)
-    return json.loads(gongkai_report.model_dump_json())
+    return gongkai_report
 
 
 @pytest.fixture(scope="module")
@@ -261,8 +262,9 @@ def series_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("series") / "series.duckdb"
     with Store(db) as store:
         for t in truth["reports"]:
-            doc = {"key": t["file"], "path": str(SERIES / t["file"]), "status": "ok", "sha256": t["file"]}
+            doc = DocumentRecord(key=t["file"], path=str(SERIES / t["file"]), status="ok", sha256=t["file"])
             store.write(doc, _truth_report(t))
+        store.flush()
         stats = build_across(store.con)
     assert stats.reports == len({(t["body_id"], t["year"]) for t in truth["reports"]})
     return db, truth
@@ -325,10 +327,10 @@ def test_compare_command_json_and_page(tmp_path, series_db):
     for t in reps:
         r = _truth_report(t)
         if t["year"] == body["years"][1]:
-            r["cells"]["applications.carried_over.total"]["value"] = (
-                (r["cells"]["applications.carried_over.total"]["value"] or 0) + 100)
+            cell = r.cells["applications.carried_over.total"]
+            cell.value = (cell.value or 0) + 100
         path = tmp_path / f"{t['year']}.json"
-        path.write_text(json.dumps(r, ensure_ascii=False), encoding="utf-8")
+        path.write_text(r.model_dump_json(), encoding="utf-8")
         paths.append(str(path))
     res = CliRunner().invoke(app, ["compare", paths[1], paths[0], "--json"])
     assert res.exit_code == 0, res.output

@@ -161,13 +161,18 @@ def test_a_doubtful_result_is_checked_in_a_fresh_worker():
 
 
 def test_an_ocr_engine_failure_is_doubtful():
-    from gongkai.extract.archive.batch import doubtful
+    from gongkai.extract.archive.batch import Extracted, doubtful
+    from gongkai.extract.archive.tables import DocumentRecord
+    from gongkai.extract.domain.model import ErrorRecord, Report
 
-    ok = {"doc": {"error_code": None}, "report": {"errors": []}}
-    assert not doubtful(ok)
-    assert doubtful({"doc": {"error_code": "E_OCR_FAILED"}, "report": {"errors": []}})
-    assert doubtful({"doc": {"error_code": "E_PAGE"}, "report": {"errors": [{"code": "E_OCR_FAILED"}]}})
-    assert not doubtful({"doc": {"error_code": "E_NOT_A_REPORT"}, "report": None})
+    def result(code: str | None, *errors: str) -> Extracted:
+        report = Report(status="partial" if errors else "ok", errors=[ErrorRecord(code=c, message="") for c in errors])
+        return Extracted(DocumentRecord(key="k", path="p", error_code=code), report)
+
+    assert not doubtful(result(None))
+    assert doubtful(result("E_OCR_FAILED", "E_OCR_FAILED"))
+    assert doubtful(result("E_PAGE", "E_PAGE", "E_OCR_FAILED"))
+    assert not doubtful(result("E_NOT_A_REPORT", "E_NOT_A_REPORT"))
 
 
 @pytest.mark.slow
@@ -231,9 +236,11 @@ def test_export(archive, tmp_path, fmt):
     if fmt == "xlsx":
         sheets = pd.read_excel(files[0], sheet_name=None)
         assert len(sheets["cells"]) == 186 and "applications_wide" in sheets
+        assert "corrections" in sheets and sheets["corrections"].empty  # every table, the empty ones too
     else:
         names = {p.stem for p in files}
-        assert {"documents", "reports", "cells", "findings", "applications_wide", "report_totals"} <= names
+        assert {"documents", "reports", "cells", "findings", "corrections", "applications_wide",
+                "report_totals"} <= names
         cells = next(p for p in files if p.stem == "cells")
         df = {"parquet": pd.read_parquet, "csv": pd.read_csv}.get(fmt, lambda p: pd.read_json(p, lines=True))(cells)
         assert len(df) == 186

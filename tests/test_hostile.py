@@ -219,15 +219,15 @@ def test_whole_corpus_through_gongkai_run_into_one_database(corpus, listener, tm
     db = tmp_path / "out" / "results.duckdb"
     db.parent.mkdir()
     # a database that already holds good extractions: the hostile run must not lose any of them
-    from gongkai.extract.archive.batch import _doc_row
+    from gongkai.extract.archive.batch import document_record
     from gongkai.extract.archive.inputs import InputFile
     from gongkai.extract.archive.store import Store
 
     good = [SHARED / "seeds" / "seed001.txt", SHARED / "seeds" / "seed003.txt"]
     with Store(db) as store:
         for p in good:
-            r = json.loads(read_report(p).to_json())
-            store.write(_doc_row(InputFile(str(p), str(p), None, p.stat().st_size, p.stat().st_mtime), r, 0.1), r)
+            r = read_report(p)
+            store.write(document_record(InputFile(str(p), str(p), None, p.stat().st_size, p.stat().st_mtime), r, 0.1), r)
     docs_before, cells_before = _snapshot(db)
     assert len(docs_before) == len(good) and all(s == "ok" for _, s, _, _ in docs_before) and len(cells_before) == 400
     watched = folder.parent.parent  # pytest's base folder: the corpus, this test's database, the others' files
@@ -464,7 +464,7 @@ def test_damaged_zip_is_sniffed_and_its_mimetype_read_is_bounded():
 def test_outputs_stay_in_their_folder_and_names_are_escaped(tmp_path):
     """Output file names never come from inputs: export writes fixed names inside --out; a review page
     escapes the markup a file name may hold."""
-    from gongkai.extract.archive.batch import _doc_row
+    from gongkai.extract.archive.batch import document_record
     from gongkai.extract.archive.export import export_db
     from gongkai.extract.archive.inputs import InputFile
     from gongkai.extract.archive.store import Store
@@ -481,9 +481,9 @@ def test_outputs_stay_in_their_folder_and_names_are_escaped(tmp_path):
     db, out = tmp_path / "db" / "r.duckdb", tmp_path / "db" / "export"
     db.parent.mkdir()
     key = display_path(src)
-    r = json.loads(report.to_json())
     with Store(db) as store:
-        store.write(_doc_row(InputFile(key, str(src), None, src.stat().st_size, src.stat().st_mtime), r, 0.1), r)
+        store.write(document_record(InputFile(key, str(src), None, src.stat().st_size, src.stat().st_mtime), report, 0.1),
+                    report)
     before = _tree(tmp_path)
     for fmt in ("csv", "jsonl"):
         written = export_db(db, fmt, out)

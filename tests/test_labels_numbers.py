@@ -101,3 +101,16 @@ def test_normalize_is_idempotent(t):
 def test_whitespace_anywhere_is_ignored(label, ws):
     for i in range(1, len(label)):
         assert similarity(label[:i] + ws + label[i:], label) == 100
+
+
+def test_one_blank_vocabulary_for_the_numbers_and_the_ocr():
+    """numbers.py, ocr/page.py and ocr/align.py once kept three lists of blank marks ("空" was a
+    null to one and a label to another); ocr/marks.py holds the one list."""
+    from gongkai.ocr.align import is_value as ocr_value
+    from gongkai.ocr.marks import BLANK_MARKS, DASH_READINGS
+
+    for mark in BLANK_MARKS:
+        assert parse_cell(mark).kind == "null", mark
+        assert ocr_value(mark), mark
+    assert all(ocr_value(m) for m in DASH_READINGS)
+    assert parse_cell("——").kind == parse_cell("___").kind == parse_cell("／／").kind == "null"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from gongkai.extract.domain.mapping import MappedCell, map_tables
+from gongkai.extract.domain.mapping import map_tables
+from gongkai.extract.domain.model import CellValue
 from gongkai.extract.domain.repair import repair_cells
 from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import schema
@@ -19,17 +20,17 @@ def _truth(doc_id: str) -> dict:
     return json.loads((SHARED / "truth" / f"{doc_id}.json").read_text("utf-8"))
 
 
-def _ocr_cells(values: dict, method: str = "ocr:tesseract", confidence: float = 0.95) -> dict[str, MappedCell]:
+def _ocr_cells(values: dict, method: str = "ocr:tesseract", confidence: float = 0.95) -> dict[str, CellValue]:
     """A table as OCR would give it when every reading is sure (and right)."""
     out = {}
     for cid, v in values.items():
         table, row, col = cid.split(".")
         text = "" if v is None else str(v)
-        out[cid] = MappedCell(cid, table, row, col, v, text, 1, None, None, method, confidence)
+        out[cid] = CellValue(value=v, text=text, page=1, method=method, confidence=confidence, table=table, row=row, column=col)
     return out
 
 
-def _misread(cells: dict[str, MappedCell], cid: str, value: int, conf: float, alts: list[tuple[str, float]]) -> None:
+def _misread(cells: dict[str, CellValue], cid: str, value: int, conf: float, alts: list[tuple[str, float]]) -> None:
     c = cells[cid]
     c.value, c.text, c.confidence, c.alternatives = value, str(value), conf, tuple(alts)
 

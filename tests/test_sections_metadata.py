@@ -228,3 +228,13 @@ def test_saved_page_organisation_is_not_启用上海市(tmp_path, title, org, le
     page.write_text(SAVED_PAGE.format(title=title), encoding="utf-8")
     report = read_report(page, Options(narrative=False))
     assert (report.organization, report.level, report.body) == (org, level, body)
+
+
+@pytest.mark.parametrize("signature", ["淮安市洪泽区", "淮安市洪泽区人民政府办公室", "岔河镇人民政府", "淮安市数据中心"])
+def test_a_signature_is_no_section_text_whatever_body_it_names(signature):
+    """sections.py kept its own list of name endings beside metadata's (区 and 县 were missing, so a
+    district's signature stayed in the last section's text); it now asks organisations.classify,
+    whose words are the one list in data/organisations.yaml."""
+    text = f"一、总体情况\n全年公开。\n六、其他需要报告的事项\n本机关无其他需要报告的事项。\n{signature}\n2025年1月20日\n"
+    sections, _ = find_sections(_lines(text))
+    assert sections["other_matters"].text == "本机关无其他需要报告的事项。"

@@ -14,6 +14,7 @@ import json
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,16 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pandas as pd
 
-from gongkai.extract.archive.store import ACROSS_VIEWS, Store
+from gongkai.extract.archive.store import Store
+from gongkai.extract.archive.tables import (
+    ACROSS_STATE,
+    ACROSS_VIEWS,
+    CONTINUITY,
+    RECURRING,
+    REPORTS,
+    DocumentRecord,
+    Table,
+)
 from gongkai.extract.domain.across.compare import Comparison, compare_reports
 from gongkai.extract.domain.across.continuity import ContinuityChecker
 from gongkai.extract.domain.across.orgs import identify_report
@@ -31,24 +41,14 @@ from gongkai.extract.domain.model import Report
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-CONTINUITY_COLUMNS = {
-    "org_key": "VARCHAR", "year": "INTEGER", "report_id": "VARCHAR", "previous_year": "INTEGER",
-    "previous_report_id": "VARCHAR", "rule": "VARCHAR", "severity": "VARCHAR", "where_ref": "VARCHAR",
-    "cells": "VARCHAR[]", "message": "VARCHAR", "expected": "DOUBLE", "printed": "DOUBLE",
-}
-RECURRING_COLUMNS = {
-    "org_key": "VARCHAR", "year": "INTEGER", "next_year": "INTEGER", "kind": "VARCHAR", "topic": "VARCHAR",
-    "text": "VARCHAR", "next_text": "VARCHAR", "similarity": "DOUBLE", "report_id": "VARCHAR",
-    "next_report_id": "VARCHAR",
-}
+Columns = dict[str, list[Any]]
+"""A table's column data (``Table.data``)."""
 
 
-def _create(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str], frame: pd.DataFrame) -> None:
-    con.execute(f"CREATE OR REPLACE TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns.items())})")
-    if len(frame):
-        con.register("_across", frame[list(columns)])
-        con.execute(f"INSERT INTO {name} SELECT * FROM _across")
-        con.unregister("_across")
+def _rebuild(con: duckdb.DuckDBPyConnection, table: Table, parts: list[Columns]) -> None:
+    """Create ``table`` anew (its columns from tables.py) and insert the rows by column name."""
+    con.execute(table.ddl(replace=True))
+    table.insert(con, table.arrow(parts))
 
 
 @dataclass
@@ -72,6 +72,12 @@ def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     return f"{n}:{h}"
 
 
+_IDENTITY_COLUMNS = [c for c in REPORTS.columns
+                     if c.field and c.field.split(".")[0] in ("org_key", "place", "level", "body")]
+"""The reports columns identify_report fills (tables.py derives them from Report.org_key, .place, .level and
+.body: level and body too, the key's reading of the name is the one they come from)."""
+
+
 def _key_old_rows(con: duckdb.DuckDBPyConnection) -> int:
     rows = con.execute(
         "SELECT report_id, report_json FROM reports WHERE org_key IS NULL AND organization IS NOT NULL"
@@ -79,13 +85,10 @@ def _key_old_rows(con: duckdb.DuckDBPyConnection) -> int:
     for rid, js in rows:
         report = Report.model_validate_json(js)
         identify_report(report)
-        p = report.place
-        con.execute(  # level and body too: the key's reading of the name is the one they come from
-            "UPDATE reports SET org_key = ?, division_code = ?, province = ?, prefecture = ?, county = ?, "
-            "township = ?, place_match = ?, place_confidence = ?, level = ?, body = ? WHERE report_id = ?",
-            [report.org_key, p.division_code, p.province, p.prefecture, p.county, p.township, p.match,
-             p.confidence, report.level, report.body, rid],
-        )
+        data = REPORTS.data([report], **{c.name: None for c in REPORTS.columns if c.field is None})
+        names = [c.name for c in _IDENTITY_COLUMNS]
+        con.execute(f"UPDATE reports SET {', '.join(f'{n} = ?' for n in names)} WHERE report_id = ?",
+                    [data[n][0] for n in names] + [rid])
     return len(rows)
 
 
@@ -108,7 +111,7 @@ def _ids(con: duckdb.DuckDBPyConnection, name: str, column: str, ids: Iterable[s
     con.register(name, pd.DataFrame({column: sorted(set(ids))}))
 
 
-def _continuity_rows(con: duckdb.DuckDBPyConnection, pairs: list[Pair]) -> list[dict[str, Any]]:
+def _continuity_rows(con: duckdb.DuckDBPyConnection, pairs: list[Pair]) -> list[Columns]:
     """The rules across years of the data dictionary for every pair, from only the cells they read."""
     checker = ContinuityChecker()
     _ids(con, "_involved", "report_id", (r for p in pairs for r in (p[2], p[4])))
@@ -118,16 +121,16 @@ def _continuity_rows(con: duckdb.DuckDBPyConnection, pairs: list[Pair]) -> list[
         "SELECT report_id, cell_id, value FROM cells JOIN _involved USING (report_id) JOIN _wanted USING (cell_id)"
     ).fetchall():
         values[rid][cell] = value
-    rows = []
+    parts = []
     for key, y0, r0, y1, r1 in pairs:
-        for f in checker.check(values.get(r0, {}), values.get(r1, {}), y0, y1):
-            rows.append({"org_key": key, "year": y1, "report_id": r1, "previous_year": y0,
-                         "previous_report_id": r0, "rule": f.rule, "severity": f.severity, "where_ref": f.where,
-                         "cells": f.cells, "message": f.message, "expected": f.expected, "printed": f.printed})
-    return rows
+        found = checker.check(values.get(r0, {}), values.get(r1, {}), y0, y1)
+        if found:
+            parts.append(CONTINUITY.data(found, org_key=key, year=y1, report_id=r1, previous_year=y0,
+                                         previous_report_id=r0))
+    return parts
 
 
-def _narrative_rows(con: duckdb.DuckDBPyConnection, pairs: list[Pair]) -> list[dict[str, Any]]:
+def _narrative_rows(con: duckdb.DuckDBPyConnection, pairs: list[Pair]) -> list[Columns]:
     """Recurring problems and the fate of promises for every pair (items of both, sentences of the later)."""
     _ids(con, "_involved", "report_id", (r for p in pairs for r in (p[2], p[4])))
     statements: dict[str, list[Statement]] = defaultdict(list)
@@ -142,15 +145,14 @@ def _narrative_rows(con: duckdb.DuckDBPyConnection, pairs: list[Pair]) -> list[d
         "SELECT report_id, text FROM sentences JOIN _later USING (report_id) ORDER BY report_id, start_char"
     ).fetchall():
         sentences[rid].append(text)
-    rows = []
+    parts = []
     for key, y0, r0, y1, r1 in pairs:
         if not statements.get(r0):
             continue
-        for r in compare_narratives(statements[r0], statements.get(r1, []), sentences.get(r1, [])):
-            rows.append({"org_key": key, "year": y0, "next_year": y1, "kind": r.kind, "topic": r.topic,
-                         "text": r.text, "next_text": r.next_text, "similarity": r.similarity,
-                         "report_id": r0, "next_report_id": r1})
-    return rows
+        found = compare_narratives(statements[r0], statements.get(r1, []), sentences.get(r1, []))
+        if found:
+            parts.append(RECURRING.data(found, org_key=key, year=y0, next_year=y1, report_id=r0, next_report_id=r1))
+    return parts
 
 
 def build_across(con: duckdb.DuckDBPyConnection) -> BuildStats:
@@ -167,11 +169,9 @@ def build_across(con: duckdb.DuckDBPyConnection) -> BuildStats:
         t2 = time.perf_counter()
         recurring = _narrative_rows(con, pairs)
         t3 = time.perf_counter()
-        for name, columns, rows in (("continuity_findings", CONTINUITY_COLUMNS, findings),
-                                    ("recurring_problems", RECURRING_COLUMNS, recurring)):
-            _create(con, name, columns, pd.DataFrame(rows, columns=list(columns)))
-        con.execute("CREATE OR REPLACE TABLE across_state (fingerprint VARCHAR, built_at TIMESTAMP)")
-        con.execute("INSERT INTO across_state VALUES (?, now())", [_fingerprint(con)])
+        _rebuild(con, CONTINUITY, findings)
+        _rebuild(con, RECURRING, recurring)
+        _rebuild(con, ACROSS_STATE, [ACROSS_STATE.data([], fingerprint=[_fingerprint(con)], built_at=[datetime.now()])])
         for name in ("_involved", "_wanted", "_later"):
             con.unregister(name)
         con.commit()
@@ -181,7 +181,8 @@ def build_across(con: duckdb.DuckDBPyConnection) -> BuildStats:
     t4 = time.perf_counter()
     return BuildStats(
         reports=len(picks), bodies=len({p[0] for p in picks}), pairs=len(pairs),
-        continuity_findings=len(findings), recurring_rows=len(recurring), keyed=keyed,
+        continuity_findings=sum(len(p["rule"]) for p in findings),
+        recurring_rows=sum(len(p["kind"]) for p in recurring), keyed=keyed,
         seconds={"keys_and_views": round(t1 - t0, 3), "continuity": round(t2 - t1, 3),
                  "narrative": round(t3 - t2, 3), "write": round(t4 - t3, 3), "total": round(t4 - t0, 3)},
     )
@@ -234,10 +235,11 @@ class Archive:
         store = Store(db)
         for i, report in enumerate(reports):
             key = report.source.path or f"report-{i}"
-            doc = {"key": f"{key}#{i}", "path": key, "sha256": report.source.sha256, "format": report.source.format,
-                   "pages": report.source.pages, "status": report.status,
-                   "extractor_version": report.extractor_version}
-            store.write(doc, json.loads(report.model_dump_json()))
+            doc = DocumentRecord(key=f"{key}#{i}", path=key, sha256=report.source.sha256, format=report.source.format,
+                                 pages=report.source.pages, status=report.status,
+                                 extractor_version=report.extractor_version)
+            store.write(doc, report)
+        store.flush()
         build_across(store.con)
         archive = cls.__new__(cls)
         archive.path, archive.con = Path(str(db)), store.con

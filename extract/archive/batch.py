@@ -15,15 +15,16 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from gongkai._version import __version__
 from gongkai.extract.archive.across import build_across
 from gongkai.extract.archive.dblock import RunLock
 from gongkai.extract.archive.inputs import InputFile, display_path, iter_inputs, load_bytes
+from gongkai.extract.archive.tables import DocumentRecord
 from gongkai.extract.archive.workers import Idle, Outcome, run_pool
 from gongkai.extract.archive.writer import BatchWriter
-from gongkai.extract.domain.model import Source
+from gongkai.extract.domain.model import Report, Source
 from gongkai.extract.errors import GongkaiError
 from gongkai.extract.options import Options
 from gongkai.extract.pipeline import extract_bytes, failed_report
@@ -70,8 +71,16 @@ class RunSummary:
 Job = tuple[InputFile, Options]
 
 
-def process_job(job: Job) -> dict[str, Any]:
-    """Worker side: one input file to a document row and a report, as plain data."""
+@dataclass
+class Extracted:
+    """What a worker hands back for one input: its documents row and its report (models, pickled as they are)."""
+
+    doc: DocumentRecord
+    report: Report
+
+
+def process_job(job: Job) -> Extracted:
+    """Worker side: one input file to a document record and a report."""
     item, options = job
     started = time.perf_counter()
     src = Source(path=item.key, paths=[item.key])
@@ -80,31 +89,30 @@ def process_job(job: Job) -> dict[str, Any]:
         report = extract_bytes(data, options, src, started)
     except GongkaiError as exc:
         report = failed_report(src, exc, started)
-    r = report.model_dump(mode="json")
-    return {"doc": _doc_row(item, r, time.perf_counter() - started), "report": r}
+    return Extracted(document_record(item, report, time.perf_counter() - started), report)
 
 
-def _doc_row(
-    item: InputFile, r: dict[str, Any] | None, seconds: float, code: str | None = None, message: str | None = None
-) -> dict[str, Any]:
-    src = (r or {}).get("source") or {}
-    errors = (r or {}).get("errors") or []
-    first_error = next((e for e in errors if e["code"].startswith("E_")), None)
-    return {
-        "key": item.key,
-        "path": display_path(item.path),
-        "member": item.member,
-        "size": item.size,
-        "mtime": item.mtime,
-        "sha256": src.get("sha256"),
-        "format": src.get("format"),
-        "pages": src.get("pages"),
-        "status": (r or {}).get("status", "failed"),
-        "error_code": code or (first_error or {}).get("code"),
-        "error_message": message or (first_error or {}).get("message"),
-        "seconds": round(seconds, 4),
-        "extractor_version": __version__,
-    }
+def document_record(
+    item: InputFile, report: Report | None, seconds: float, code: str | None = None, message: str | None = None
+) -> DocumentRecord:
+    """The documents row of an input: from its report, or from the pool's error when it has none."""
+    src = report.source if report is not None else Source()
+    first_error = next((e for e in report.errors if e.code.startswith("E_")), None) if report else None
+    return DocumentRecord(
+        key=item.key,
+        path=display_path(item.path),
+        member=item.member,
+        size=item.size,
+        mtime=item.mtime,
+        sha256=src.sha256,
+        format=src.format,
+        pages=src.pages,
+        status=report.status if report is not None else "failed",
+        error_code=code or (first_error.code if first_error else None),
+        error_message=message or (first_error.message if first_error else None),
+        seconds=round(seconds, 4),
+        extractor_version=__version__,
+    )
 
 
 _ENGINE_FAILED = "E_OCR_FAILED"
@@ -113,10 +121,9 @@ comes as its own error, not ``MemoryError``): the soak saw it once in a worker t
 documents, and the same scan read in a fresh worker."""
 
 
-def doubtful(result: dict[str, Any]) -> bool:
+def doubtful(result: Extracted) -> bool:
     """A result that may be the worker's fault rather than the document's (``run_pool``'s ``suspect``)."""
-    codes = {result["doc"].get("error_code")} | {e["code"] for e in (result.get("report") or {}).get("errors", [])}
-    return _ENGINE_FAILED in codes
+    return result.doc.error_code == _ENGINE_FAILED or any(e.code == _ENGINE_FAILED for e in result.report.errors)
 
 
 def _local(jobs: Iterable[Job], ro: RunOptions, idle: Idle | None = None) -> Iterator[Outcome]:
@@ -146,18 +153,20 @@ def run_batch(
     started = time.perf_counter()
     summary = RunSummary()
 
-    def written(doc: dict[str, Any], report: dict[str, Any] | None, duplicate_of: str | None) -> None:
-        summary.statuses[doc["status"]] += 1
-        if doc.get("error_code"):
-            summary.error_codes[doc["error_code"]] += 1
+    def written(doc: DocumentRecord, report: Report | None, duplicate_of: str | None) -> None:
+        summary.statuses[doc.status] += 1
+        if doc.error_code:
+            summary.error_codes[doc.error_code] += 1
         if duplicate_of:
             summary.duplicates += 1
-        for f in (report or {}).get("findings", []):
-            summary.findings[f["rule"]] += 1
+        for f in report.findings if report is not None else []:
+            summary.findings[f.rule] += 1
 
     with RunLock(ro.db):
         writer = BatchWriter(ro.db, ro.commit_every_s, written=written, notice=notice)
-        done = {} if ro.force else writer.finished()
+        done = writer.finished()  # also with --force: a database another program writes is refused now
+        if ro.force:
+            done = {}
         todo: list[InputFile] = []
         for item in iter_inputs(sources, ro.since):
             summary.seen += 1
@@ -172,11 +181,12 @@ def run_batch(
             for outcome in ENGINES[ro.engine](jobs, ro, writer.maybe_commit):
                 item: InputFile = outcome.job[0]
                 if outcome.result is not None:
-                    doc, report = outcome.result["doc"], outcome.result["report"]
+                    doc, report = outcome.result.doc, outcome.result.report
                 else:
-                    doc, report = _doc_row(item, None, outcome.seconds, outcome.error_code, outcome.error_message), None
+                    doc = document_record(item, None, outcome.seconds, outcome.error_code, outcome.error_message)
+                    report = None
                 summary.processed += 1
-                writer.add(item.key, doc, report)
+                writer.add(doc, report)
                 if progress:
                     progress("advance", summary, len(todo))
         except KeyboardInterrupt:
@@ -189,6 +199,13 @@ def run_batch(
             except KeyboardInterrupt:
                 summary.interrupted = True
             summary.commits, summary.hold_s = writer.commits, writer.hold_s
+        for doc in writer.demoted:  # one unstorable report must not stop the batch: it is stored as failed
+            summary.statuses[doc.status] -= 1
+            if doc.error_code:
+                summary.error_codes[doc.error_code] -= 1
+            summary.statuses["failed"] += 1
+            summary.error_codes["E_INTERNAL"] += 1
+        summary.statuses, summary.error_codes = +summary.statuses, +summary.error_codes  # no zero counts
     summary.seconds = time.perf_counter() - started
     if progress:
         progress("end", summary, len(todo))

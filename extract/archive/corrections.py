@@ -9,15 +9,15 @@ report's rows with the corrected values. The table is never touched by a re-extr
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 from pydantic import TypeAdapter, ValidationError
 
+from gongkai.extract.archive.tables import CORRECTIONS, CorrectionRecord
 from gongkai.extract.domain.corrections import (
     CellCorrection,
     Correction,
@@ -25,17 +25,13 @@ from gongkai.extract.domain.corrections import (
     ItemCorrection,
     Outcome,
     apply_corrections,
+    item_id,
 )
 from gongkai.extract.domain.model import Report
 from gongkai.extract.errors import GongkaiError
 
-DDL = """
-CREATE TABLE IF NOT EXISTS corrections (
-    sha256 VARCHAR, report_id VARCHAR, target VARCHAR, target_id VARCHAR,
-    value DOUBLE, previous DOUBLE, label VARCHAR, previous_label VARCHAR, topic VARCHAR, note VARCHAR,
-    corrected_at TIMESTAMP, imported_at TIMESTAMP, source_path VARCHAR, correction JSON
-);
-"""
+if TYPE_CHECKING:
+    from gongkai.extract.archive.store import Store
 
 _ADAPTER: TypeAdapter[CellCorrection | ItemCorrection] = TypeAdapter(Correction)
 
@@ -92,9 +88,9 @@ def import_corrections(db: Path, cf: CorrectionFile) -> ImportResult:
                 key, report_sha, js = con.execute(
                     "SELECT key, sha256, report_json FROM reports WHERE report_id = ?", [rid]).fetchone()
                 report = Report.model_validate_json(js)
-                _store(con, cf, rid, report)
+                _store(store, cf, rid, report)
                 outcomes = apply_corrections(report, [c for _, c in stored(con, sha, rid)])
-                _rewrite(store, rid, key, report_sha, report)
+                store.replace_report(rid, key, report_sha, report)
                 con.commit()
             except BaseException:
                 con.rollback()
@@ -121,15 +117,25 @@ def stored(con: duckdb.DuckDBPyConnection, sha256: str | None, report_id: str | 
     return list(out.values())
 
 
-def corrected_report(con: duckdb.DuckDBPyConnection, report: dict[str, Any], sha256: str | None,
-                     report_id: str | None) -> dict[str, Any]:
-    """``report`` (a freshly extracted report's dict) with the stored corrections applied."""
+def corrected_targets(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Every content hash and report identity the corrections table holds corrections for (what
+    ``Store`` keeps in memory so that only those documents ask the table)."""
+    if not _has_table(con):
+        return set()
+    return {v for row in con.execute("SELECT DISTINCT sha256, report_id FROM corrections").fetchall()
+            for v in row if v is not None}
+
+
+def corrected_report(con: duckdb.DuckDBPyConnection, report: Report, sha256: str | None,
+                     report_id: str | None) -> Report:
+    """A freshly extracted ``report`` with the stored corrections applied (a copy; the same report
+    when there are none)."""
     found = stored(con, sha256, report_id)
     if not found:
         return report
-    r = Report.model_validate(report)
-    apply_corrections(r, [c for _, c in found])
-    return r.model_dump(mode="json")
+    report = report.model_copy(deep=True)
+    apply_corrections(report, [c for _, c in found])
+    return report
 
 
 def _has_table(con: duckdb.DuckDBPyConnection) -> bool:
@@ -138,36 +144,26 @@ def _has_table(con: duckdb.DuckDBPyConnection) -> bool:
     ).fetchone())
 
 
-def _store(con: duckdb.DuckDBPyConnection, cf: CorrectionFile, rid: str, report: Report) -> None:
+def _store(store: Store, cf: CorrectionFile, rid: str, report: Report) -> None:
     """Upsert the file's corrections; the value before the first correction of a target is kept."""
-    now = datetime.now()
-    for c in cf.corrections:
+    con, now, sha = store.con, datetime.now(), cf.source.sha256
+    for c in cf.corrections:  # one at a time: a file correcting a target twice keeps the later, with the first previous
         old = con.execute(
             "SELECT previous, previous_label FROM corrections WHERE sha256 = ? AND target = ? AND target_id = ?",
-            [cf.source.sha256, c.target, c.id],
+            [sha, c.target, c.id],
         ).fetchone()
-        con.execute("DELETE FROM corrections WHERE sha256 = ? AND target = ? AND target_id = ?",
-                    [cf.source.sha256, c.target, c.id])
+        con.execute("DELETE FROM corrections WHERE sha256 = ? AND target = ? AND target_id = ?", [sha, c.target, c.id])
         if isinstance(c, CellCorrection):
             cell = report.cells.get(c.id)
-            previous = old[0] if old else (cell.value if cell is not None else None)
-            values = [c.value, previous, None, None, None]
+            given: dict[str, Any] = {"value": c.value,
+                                     "previous": old[0] if old else (cell.value if cell is not None else None)}
         else:
-            item = next((it for it in report.items if f"{it.section_id or ''}:{it.start}-{it.end}" == c.id), None)
-            previous_label = old[1] if old else (item.label if item is not None else None)
-            values = [None, None, c.label, previous_label, c.topic]
-        con.execute(
-            "INSERT INTO corrections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [cf.source.sha256, rid, c.target, c.id, *values, c.note, c.at, now, cf.source.path,
-             json.dumps(c.model_dump(mode="json"), ensure_ascii=False)],
+            item = next((it for it in report.items if item_id(it.section_id, it.start, it.end) == c.id), None)
+            given = {"label": c.label, "topic": c.topic,
+                     "previous_label": old[1] if old else (item.label if item is not None else None)}
+        row = CorrectionRecord(
+            sha256=sha, report_id=rid, target=c.target, target_id=c.id, note=c.note, corrected_at=c.at,
+            imported_at=now, source_path=cf.source.path, correction=c.model_dump(mode="json"), **given,
         )
-
-
-def _rewrite(store: Any, rid: str, key: str, sha: str | None, report: Report) -> None:
-    """Replace the report's rows with the corrected report's (same identity, same document)."""
-    from gongkai.extract.archive.store import _CHILD_TABLES
-
-    for t in _CHILD_TABLES:
-        store.con.execute(f"DELETE FROM {t} WHERE report_id = ?", [rid])
-    store.con.execute("DELETE FROM reports WHERE report_id = ?", [rid])
-    store._insert_report(rid, {"key": key, "sha256": sha}, report.model_dump(mode="json"))
+        CORRECTIONS.insert(con, CORRECTIONS.arrow([CORRECTIONS.data([row])]))
+    store.corrected |= {sha, rid}

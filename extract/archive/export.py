@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import Literal
 
 from gongkai.extract.archive.dblock import open_results
+from gongkai.extract.archive.tables import ALL
 from gongkai.extract.domain.schema import TABLES
 
 Format = Literal["parquet", "csv", "xlsx", "jsonl"]
 
-LONG = ("documents", "reports", "cells", "findings", "sections", "items", "sentences", "facts", "errors")
+LONG = tuple(t.name for t in ALL)
 WIDE = (*(f"{t}_wide" for t in TABLES), "report_totals")
 
 
@@ -37,7 +38,8 @@ def export_db(db: Path, fmt: Format, out: Path) -> list[Path]:
         with pd.ExcelWriter(path) as xl:
             for name, df in frames.items():
                 for col in df.columns:
-                    if df[col].map(lambda v: isinstance(v, (list, tuple))).any():
+                    # lists sit in object columns; an empty column keeps its own dtype, whose any() may not exist
+                    if df[col].dtype == object and df[col].map(lambda v: isinstance(v, (list, tuple))).any():
                         df[col] = df[col].map(lambda v: ",".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
                 df.to_excel(xl, sheet_name=name[:31], index=False)
         return [path]

@@ -1,186 +1,138 @@
-"""The embedded DuckDB database a batch run writes: one transaction per document.
+"""The embedded DuckDB database a batch run writes: whole documents per transaction, in batches.
 
 A document's rows (documents, reports, cells, findings, sections, items, sentences, facts, errors)
-are written together or not at all, so a run killed at any point leaves only
-finished documents behind and a re-run picks up exactly the rest.
+are written together or not at all; a report someone corrected (``corrections``, never touched
+by a re-run) is stored with the corrections applied. Finished documents wait in memory, already turned into
+Arrow tables, and go in as one transaction per batch (``batch_docs`` documents, or whatever has
+waited ``batch_seconds``): one INSERT per table instead of one per table and document, so the
+writer keeps ahead of the workers. A run killed at any point leaves only whole documents behind
+(it loses at most the waiting batch, which a re-run extracts again) and a re-run picks up exactly
+the rest. The tables themselves are derived from the models in ``tables.py``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import time
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
-from gongkai.extract.archive.corrections import DDL as CORRECTIONS_DDL
-from gongkai.extract.archive.corrections import corrected_report
-from gongkai.extract.domain.schema import TABLES, schema
-
-DDL = """
-CREATE TABLE IF NOT EXISTS documents (
-    key VARCHAR PRIMARY KEY, path VARCHAR, member VARCHAR, sha256 VARCHAR, size BIGINT, mtime DOUBLE,
-    format VARCHAR, pages INTEGER, status VARCHAR, error_code VARCHAR, error_message VARCHAR,
-    report_id VARCHAR, duplicate_of VARCHAR, seconds DOUBLE, extractor_version VARCHAR, processed_at TIMESTAMP
-);
-CREATE TABLE IF NOT EXISTS reports (
-    report_id VARCHAR PRIMARY KEY, key VARCHAR, sha256 VARCHAR, organization VARCHAR, year INTEGER,
-    level VARCHAR, template VARCHAR, template_variant JSON, status VARCHAR, publication_date DATE,
-    title VARCHAR, n_cells INTEGER, n_findings INTEGER, report_json JSON, body VARCHAR
-);
-CREATE TABLE IF NOT EXISTS cells (
-    report_id VARCHAR, cell_id VARCHAR, table_name VARCHAR, row_name VARCHAR, column_name VARCHAR,
-    value DOUBLE, text VARCHAR, page INTEGER, bbox DOUBLE[], source VARCHAR, method VARCHAR, confidence DOUBLE
-);
-CREATE TABLE IF NOT EXISTS findings (
-    report_id VARCHAR, rule VARCHAR, severity VARCHAR, where_ref VARCHAR, cells VARCHAR[], message VARCHAR,
-    expected DOUBLE, printed DOUBLE
-);
-CREATE TABLE IF NOT EXISTS sections (
-    report_id VARCHAR, section_id VARCHAR, title VARCHAR, text VARCHAR, page INTEGER
-);
-CREATE TABLE IF NOT EXISTS items (
-    report_id VARCHAR, label VARCHAR, topic VARCHAR, section VARCHAR, text VARCHAR,
-    start_char INTEGER, end_char INTEGER, confidence DOUBLE
-);
-CREATE TABLE IF NOT EXISTS errors (
-    key VARCHAR, code VARCHAR, message VARCHAR, page INTEGER
-);
-CREATE TABLE IF NOT EXISTS sentences (
-    report_id VARCHAR, section VARCHAR, section_id VARCHAR, start_char INTEGER, end_char INTEGER, text VARCHAR,
-    confidence DOUBLE
-);
-CREATE TABLE IF NOT EXISTS facts (
-    report_id VARCHAR, kind VARCHAR, value DOUBLE, approximate BOOLEAN, text VARCHAR, section_id VARCHAR,
-    start_char INTEGER, end_char INTEGER, cells VARCHAR[]
-);
--- added after the first release: databases written before it gain the column
-ALTER TABLE items ADD COLUMN IF NOT EXISTS section_id VARCHAR;
-ALTER TABLE reports ADD COLUMN IF NOT EXISTS body VARCHAR;
--- the body across years and its place (行政区划代码); filled for older rows by `build_across`
-ALTER TABLE reports ADD COLUMN IF NOT EXISTS org_key VARCHAR;
-ALTER TABLE reports ADD COLUMN IF NOT EXISTS division_code VARCHAR;
-ALTER TABLE reports ADD COLUMN IF NOT EXISTS province VARCHAR;
-ALTER TABLE reports ADD COLUMN IF NOT EXISTS prefecture VARCHAR;
-ALTER TABLE reports ADD COLUMN IF NOT EXISTS county VARCHAR;
-ALTER TABLE reports ADD COLUMN IF NOT EXISTS township VARCHAR;
-ALTER TABLE reports ADD COLUMN IF NOT EXISTS place_match VARCHAR;
-ALTER TABLE reports ADD COLUMN IF NOT EXISTS place_confidence DOUBLE;
-"""
-# a person's corrections: kept apart from the extraction (never deleted by a re-run), re-applied by write()
-DDL += CORRECTIONS_DDL
-
-REPORT_COLUMNS = (
-    "report_id", "key", "sha256", "organization", "year", "level", "template", "template_variant", "status",
-    "publication_date", "title", "n_cells", "n_findings", "report_json",
-    "org_key", "division_code", "province", "prefecture", "county", "township", "place_match", "place_confidence",
-    "body",
+from gongkai.extract.archive.corrections import corrected_report, corrected_targets
+from gongkai.extract.archive.tables import (
+    ACROSS_VIEWS,
+    ALL,
+    CHILDREN,
+    DOCUMENTS,
+    ERRORS,
+    REPORTS,
+    WRITTEN,
+    DocumentRecord,
+    migrate,
+    report_data,
+    views,
 )
+from gongkai.extract.domain.model import Report
 
-_CHILD_TABLES = ("cells", "findings", "sections", "items", "sentences", "facts")
+log = logging.getLogger(__name__)
 
-
-def _wide_views() -> str:
-    """One view per standard table in wide form; columns come from the data dictionary."""
-    out = []
-    sch = schema()
-    for table in TABLES:
-        cols: dict[str, None] = {}
-        for t in sch.templates.values():
-            cols.update(dict.fromkeys(t.tables[table].columns))
-        select = ", ".join(f"max(value) FILTER (WHERE column_name = '{c}') AS {c}" for c in cols)
-        out.append(
-            f"CREATE OR REPLACE VIEW {table}_wide AS SELECT report_id, row_name, {select} "
-            f"FROM cells WHERE table_name = '{table}' GROUP BY report_id, row_name"
-        )
-    totals = """
-    CREATE OR REPLACE VIEW report_totals AS
-    SELECT r.report_id, r.organization, r.year, r.level, r.body, r.template, r.status,
-      max(c.value) FILTER (WHERE c.cell_id = 'applications.new_received.total') AS new_received,
-      max(c.value) FILTER (WHERE c.cell_id = 'applications.carried_over.total') AS carried_over,
-      max(c.value) FILTER (WHERE c.cell_id = 'applications.granted.total') AS granted,
-      max(c.value) FILTER (WHERE c.cell_id = 'applications.partially_granted.total') AS partially_granted,
-      sum(c.value) FILTER (WHERE c.table_name = 'applications' AND c.column_name = 'total'
-                           AND c.row_name LIKE 'denied\\_%' ESCAPE '\\') AS denied,
-      sum(c.value) FILTER (WHERE c.table_name = 'applications' AND c.column_name = 'total'
-                           AND c.row_name LIKE 'unavailable\\_%' ESCAPE '\\') AS unavailable,
-      max(c.value) FILTER (WHERE c.cell_id = 'applications.unavailable_not_held.total') AS not_held,
-      sum(c.value) FILTER (WHERE c.table_name = 'applications' AND c.column_name = 'total'
-                           AND c.row_name LIKE 'rejected\\_%' ESCAPE '\\') AS rejected,
-      max(c.value) FILTER (WHERE c.cell_id = 'applications.total_processed.total') AS total_processed,
-      max(c.value) FILTER (WHERE c.cell_id = 'applications.carried_forward.total') AS carried_forward,
-      max(c.value) FILTER (WHERE c.cell_id = 'review_litigation.review.total') AS reviews,
-      sum(c.value) FILTER (WHERE c.table_name = 'review_litigation' AND c.column_name = 'total'
-                           AND c.row_name LIKE 'litigation\\_%' ESCAPE '\\') AS lawsuits,
-      (SELECT count(*) FROM findings f WHERE f.report_id = r.report_id AND f.severity = 'error'
-         AND f.rule NOT LIKE 'missing.%' AND f.rule NOT LIKE 'unreadable.%') AS rule_violations
-    FROM reports r LEFT JOIN cells c USING (report_id)
-    GROUP BY ALL
-    """
-    out.append(totals)
-    return ";\n".join(out) + ";"
+_CHILD_TABLES = tuple(t.name for t, _ in CHILDREN.values())
+_WRITTEN = {t.name: t for t in WRITTEN}
 
 
-ACROSS_VIEWS = """
--- one body over the years (extract/archive/across.py builds the tables that go with them)
-CREATE OR REPLACE VIEW body_years AS
-WITH ranked AS (
-    SELECT *, row_number() OVER (
-        PARTITION BY org_key, year
-        ORDER BY n_cells DESC, n_findings, publication_date DESC NULLS LAST, report_id) AS pick
-    FROM reports WHERE org_key IS NOT NULL AND year IS NOT NULL AND status <> 'failed'
-)
-SELECT org_key, year,
-    any_value(report_id) FILTER (WHERE pick = 1) AS report_id,
-    count(*) AS n_reports,
-    count(*) > 1 AS duplicate,
-    list(report_id ORDER BY pick) AS report_ids,
-    list(DISTINCT organization) AS names,
-    any_value(division_code) FILTER (WHERE pick = 1) AS division_code,
-    any_value(province) FILTER (WHERE pick = 1) AS province,
-    any_value(prefecture) FILTER (WHERE pick = 1) AS prefecture,
-    any_value(county) FILTER (WHERE pick = 1) AS county,
-    any_value(township) FILTER (WHERE pick = 1) AS township,
-    any_value(place_match) FILTER (WHERE pick = 1) AS place_match,
-    any_value(place_confidence) FILTER (WHERE pick = 1) AS place_confidence
-FROM ranked GROUP BY org_key, year;
-
-CREATE OR REPLACE VIEW bodies AS
-SELECT org_key,
-    list(DISTINCT n ORDER BY n) AS names,
-    any_value(division_code) AS division_code,
-    any_value(province) AS province, any_value(prefecture) AS prefecture, any_value(county) AS county,
-    any_value(township) AS township,
-    min(place_confidence) AS place_confidence,
-    list(year ORDER BY year) AS years, count(*) AS n_years, bool_or(duplicate) AS has_duplicates
-FROM body_years, unnest(names) AS t(n)
-GROUP BY org_key;
-"""
-
-
-def report_identity(report: dict[str, Any]) -> str:
+def report_identity(report: Report) -> str:
     """The same report as PDF and as web page gives the same identity: its content, not its bytes."""
-    cells = sorted((k, v.get("value")) for k, v in report.get("cells", {}).items())
-    basis = json.dumps([report.get("organization"), report.get("year"), cells], ensure_ascii=False)
+    cells = sorted((k, c.value) for k, c in report.cells.items())
+    basis = json.dumps([report.organization, report.year, cells], ensure_ascii=False)
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
 
 
+@dataclass
+class _Pending:
+    """One written document waiting for its batch, with its rows per table."""
+
+    doc: DocumentRecord
+    report_id: str | None
+    """The report it stored (not one it duplicates)."""
+    data: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
+    """Table -> its column data (``Table.data``)."""
+
+
 class Store:
-    def __init__(self, path: Path | str, con: duckdb.DuckDBPyConnection | None = None, create: bool = True):
-        """``con``: a connection already open on ``path`` (the run's writer opens it, waiting for
-        readers); ``create``: make the tables and views if need be (once per run is enough)."""
+    def __init__(self, path: Path | str, batch_docs: int = 200, batch_seconds: float = 1.0,
+                 con: duckdb.DuckDBPyConnection | None = None):
+        """``con``: a connection already open on ``path`` (opened by ``dblock``, which waits for
+        other processes that hold the file)."""
         self.path = str(path)
+        self.batch_docs = batch_docs
+        self.batch_seconds = batch_seconds
         self.con = con if con is not None else duckdb.connect(self.path)
-        if create:
-            self.con.execute(DDL)
-            self.con.execute(_wide_views())
+        try:
+            added = migrate(self.con, self.path)
+            self.con.execute(views())
             self.con.execute(ACROSS_VIEWS)
+            self._load_index()
+        except BaseException:
+            self.con.close()
+            raise
+        if added and len(added) < len(ALL):
+            log.info("%s: added %s", self.path, ", ".join(added))
+        self._pending: dict[str, _Pending] = {}
+        self._since: float | None = None
+        self.demoted: list[DocumentRecord] = []
+        """Documents (as they were given) whose report could not be stored: written as failed (E_INTERNAL)."""
+
+    def _load_index(self) -> None:
+        """What the duplicate checks ask of every document, held in memory (one query per run, not per document)."""
+        self._stored: dict[str, tuple[str | None, str | None]] = {}
+        """key -> (sha256 when it is no duplicate, report it stored) of every written document."""
+        self._by_sha: dict[str, list[str]] = {}
+        self._owner: dict[str, str] = {}
+        """report_id -> key of the document that stored it."""
+        self.corrected = corrected_targets(self.con)
+        """sha256s and report_ids someone corrected (the only documents whose write asks the corrections table)."""
+        owners = dict(self.con.execute("SELECT report_id, key FROM reports").fetchall())
+        for key, sha, dup in self.con.execute("SELECT key, sha256, duplicate_of FROM documents").fetchall():
+            self._index(key, sha if dup is None else None, None)
+        for rid, key in owners.items():
+            self._index(key, self._stored.get(key, (None, None))[0], rid)
+
+    def _index(self, key: str, sha: str | None, report_id: str | None) -> None:
+        self._unindex(key)
+        self._stored[key] = (sha, report_id)
+        if sha:
+            self._by_sha.setdefault(sha, []).append(key)
+        if report_id:
+            self._owner[report_id] = key
+
+    def _unindex(self, key: str) -> None:
+        sha, rid = self._stored.pop(key, (None, None))
+        if sha and key in self._by_sha.get(sha, ()):
+            self._by_sha[sha].remove(key)
+        if rid and self._owner.get(rid) == key:
+            del self._owner[rid]
 
     def close(self) -> None:
-        self.con.close()
+        """Commit what waits and let go of the file (closing checkpoints it: whole and free for readers).
+
+        What the run knows of the database stays in memory: ``reopen`` takes the file again."""
+        try:
+            self.flush()
+        finally:
+            self.con.close()
+
+    def reopen(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Write through ``con`` (the same file, opened again) after ``close``: the run's writer holds the
+        database only while it commits a batch (``writer``). Only a run writes documents, so the index
+        stands; corrections may have been imported in between, so those are read again."""
+        self.con = con
+        self.corrected = corrected_targets(con)
 
     def __enter__(self) -> Store:
         return self
@@ -191,195 +143,130 @@ class Store:
     # -- resumability -------------------------------------------------------
     def finished(self) -> dict[str, tuple[int, float]]:
         """key -> (size, mtime) of every document already written."""
+        self.flush()
         return {k: (s, m) for k, s, m in self.con.execute("SELECT key, size, mtime FROM documents").fetchall()}
 
     def report_for_sha(self, sha256: str) -> tuple[str, str | None] | None:
-        """(key, report_id) of a document with these exact bytes, if one was processed."""
-        row = self.con.execute(
-            "SELECT key, report_id FROM documents WHERE sha256 = ? AND duplicate_of IS NULL LIMIT 1", [sha256]
-        ).fetchone()
-        return (row[0], row[1]) if row else None
+        """(key, report_id) of a document with these exact bytes that is no duplicate, if one was written."""
+        keys = self._by_sha.get(sha256)
+        if not keys:
+            return None
+        key = keys[0]
+        p = self._pending.get(key)
+        return key, p.doc.report_id if p is not None else self._report_of(key)
+
+    def _report_of(self, key: str) -> str | None:
+        rows = self.con.execute("SELECT report_id FROM documents WHERE key = ?", [key]).fetchall()
+        return rows[0][0] if rows else None
 
     # -- writing --------------------------------------------------------------
     def write(
-        self, doc: dict[str, Any], report: dict[str, Any] | None, duplicate_of: str | None = None
+        self, doc: DocumentRecord, report: Report | None, duplicate_of: str | None = None
     ) -> tuple[str | None, str | None]:
-        """Write one document (and its report unless it duplicates one) in one transaction.
+        """Queue one document (and its report unless it duplicates one); its batch commits it.
 
         Returns (report_id, key of the document it duplicates or None).
         """
+        self._pending.pop(doc.key, None)  # the same input twice in a batch: the later one stands
+        self._unindex(doc.key)
+        report_id = doc.report_id
+        stored: str | None = None
+        data: dict[str, dict[str, list[Any]]] = {}
+        if report is not None and report.status != "failed" and duplicate_of is None:
+            report_id = report_identity(report)
+            owner = self._owner.get(report_id)
+            if owner is not None and owner != doc.key:
+                duplicate_of = owner
+            else:
+                try:
+                    if doc.sha256 in self.corrected or report_id in self.corrected:
+                        report = corrected_report(self.con, report, doc.sha256, report_id)
+                    data = report_data(report_id, doc.key, doc.sha256, report)
+                    stored = report_id
+                except _REFUSED:  # e.g. text no encoding can write: one unstorable report must not stop the run
+                    log.warning("could not store the report of %s", doc.key, exc_info=True)
+                    self.demoted.append(doc)
+                    doc, report, report_id = _failed(doc), None, None
+        elif report is not None and report.status == "failed":
+            report_id = None
+        doc = doc.model_copy(update={"report_id": report_id, "duplicate_of": duplicate_of,
+                                     "processed_at": datetime.now()})
+        data["errors"] = ERRORS.data(report.errors if report else [], key=doc.key)
+        data["documents"] = DOCUMENTS.data([doc])
+        self._pending[doc.key] = _Pending(doc, stored, data)
+        self._index(doc.key, doc.sha256 if duplicate_of is None else None, stored)
+        self._since = self._since or time.monotonic()
+        if len(self._pending) >= self.batch_docs or time.monotonic() - self._since >= self.batch_seconds:
+            self.flush()
+        return report_id, duplicate_of
+
+    def flush(self) -> None:
+        """Commit the waiting documents in one transaction. A batch the database (or Arrow) refuses is
+        written document by document, and a document refused alone is stored as failed (E_INTERNAL)."""
+        pending, self._pending, self._since = list(self._pending.values()), {}, None
+        if not pending:
+            return
+        try:
+            self._commit(pending)
+        except _REFUSED:
+            if len(pending) > 1:
+                log.warning("a batch of %d documents was refused; writing them one by one", len(pending))
+            for p in pending:
+                try:
+                    self._commit([p])
+                except _REFUSED:
+                    self._demote(p)
+
+    def _demote(self, p: _Pending) -> None:
+        """A document whose rows the database refused: its document row alone, failed with E_INTERNAL."""
+        log.warning("could not store the report of %s", p.doc.key, exc_info=True)
+        doc = _failed(p.doc)
+        self._index(doc.key, None, None)
+        self._commit([_Pending(doc, None, {"documents": DOCUMENTS.data([doc])})])
+        self.demoted.append(p.doc)
+
+    def _commit(self, pending: list[_Pending]) -> None:
         con = self.con
-        report_id = doc.get("report_id")
+        incoming = {t.name: t.arrow(p.data[t.name] for p in pending if t.name in p.data) for t in WRITTEN}
+        keys = [p.doc.key for p in pending]
         con.begin()
         try:
-            self._delete_key(doc["key"])
-            if report is not None and report.get("status") != "failed" and duplicate_of is None:
-                report_id = report_identity(report)
-                existing = con.execute("SELECT key FROM reports WHERE report_id = ?", [report_id]).fetchone()
-                if existing and existing[0] != doc["key"]:
-                    duplicate_of = existing[0]
-                else:
-                    report = corrected_report(con, report, doc.get("sha256"), report_id)
-                    self._insert_report(report_id, doc, report)
-            elif report is not None and report.get("status") == "failed":
-                report_id = None
-            for err in (report or {}).get("errors", []):
-                con.execute(
-                    "INSERT INTO errors VALUES (?, ?, ?, ?)", [doc["key"], err["code"], err["message"], err.get("page")]
-                )
-            con.execute(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    doc["key"],
-                    doc["path"],
-                    doc.get("member"),
-                    doc.get("sha256"),
-                    doc.get("size"),
-                    doc.get("mtime"),
-                    doc.get("format"),
-                    doc.get("pages"),
-                    doc["status"],
-                    doc.get("error_code"),
-                    doc.get("error_message"),
-                    report_id,
-                    duplicate_of,
-                    doc.get("seconds"),
-                    doc.get("extractor_version"),
-                    datetime.now(),
-                ],
-            )
+            con.register("_keys", pa.table({"key": pa.array(keys, pa.string())}))
+            if con.execute("SELECT count(*) FROM documents WHERE key IN (SELECT key FROM _keys)").fetchall()[0][0]:
+                self._delete(con)  # documents written before (a re-run with --force, a changed file)
+            for t in WRITTEN:
+                t.insert(con, incoming[t.name])
+            con.unregister("_keys")
             con.commit()
         except BaseException:
             con.rollback()
             raise
-        return report_id, duplicate_of
 
-    def _delete_key(self, key: str) -> None:
-        old = self.con.execute("SELECT report_id FROM reports WHERE key = ?", [key]).fetchall()
-        for (rid,) in old:
-            for t in _CHILD_TABLES:
-                self.con.execute(f"DELETE FROM {t} WHERE report_id = ?", [rid])
-            self.con.execute("DELETE FROM reports WHERE report_id = ?", [rid])
-        self.con.execute("DELETE FROM errors WHERE key = ?", [key])
-        self.con.execute("DELETE FROM documents WHERE key = ?", [key])
+    def replace_report(self, report_id: str, key: str, sha256: str | None, report: Report) -> None:
+        """Rewrite one stored report's rows (a corrected report: same identity, same document), inside
+        the caller's transaction."""
+        for t in _CHILD_TABLES:
+            self.con.execute(f"DELETE FROM {t} WHERE report_id = ?", [report_id])
+        self.con.execute("DELETE FROM reports WHERE report_id = ?", [report_id])
+        for name, data in report_data(report_id, key, sha256, report).items():
+            _WRITTEN[name].insert(self.con, _WRITTEN[name].arrow([data]))
 
-    def _insert_report(self, rid: str, doc: dict[str, Any], r: dict[str, Any]) -> None:
-        con = self.con
-        place = r.get("place") or {}
-        con.execute(
-            f"INSERT INTO reports ({', '.join(REPORT_COLUMNS)}) VALUES ({', '.join('?' * len(REPORT_COLUMNS))})",
-            [
-                rid,
-                doc["key"],
-                doc.get("sha256"),
-                r.get("organization"),
-                r.get("year"),
-                r.get("level"),
-                r.get("template"),
-                json.dumps(r.get("template_variant", {}), ensure_ascii=False),
-                r.get("status"),
-                r.get("publication_date"),
-                r.get("title"),
-                len(r.get("cells", {})),
-                len(r.get("findings", [])),
-                json.dumps(r, ensure_ascii=False),
-                r.get("org_key"),
-                place.get("division_code"),
-                place.get("province"),
-                place.get("prefecture"),
-                place.get("county"),
-                place.get("township"),
-                place.get("match"),
-                place.get("confidence"),
-                r.get("body"),
-            ],
-        )
-        frames = {
-            "cells": pd.DataFrame(
-                [
-                    (
-                        rid,
-                        k,
-                        c["table"],
-                        c["row"],
-                        c["column"],
-                        c["value"],
-                        c.get("text"),
-                        c.get("page"),
-                        list(c["bbox"]) if c.get("bbox") else None,
-                        c.get("source"),
-                        c.get("method"),
-                        c.get("confidence"),
-                    )
-                    for k, c in r.get("cells", {}).items()
-                ],
-                columns=[
-                    "report_id",
-                    "cell_id",
-                    "table_name",
-                    "row_name",
-                    "column_name",
-                    "value",
-                    "text",
-                    "page",
-                    "bbox",
-                    "source",
-                    "method",
-                    "confidence",
-                ],
-            ),
-            "findings": pd.DataFrame(
-                [
-                    (
-                        rid,
-                        f["rule"],
-                        f["severity"],
-                        f.get("where"),
-                        f.get("cells", []),
-                        f["message"],
-                        f.get("expected"),
-                        f.get("printed"),
-                    )
-                    for f in r.get("findings", [])
-                ],
-                columns=["report_id", "rule", "severity", "where_ref", "cells", "message", "expected", "printed"],
-            ),
-            "sections": pd.DataFrame(
-                [(rid, k, s["title"], s["text"], s.get("page")) for k, s in r.get("sections", {}).items()],
-                columns=["report_id", "section_id", "title", "text", "page"],
-            ),
-            "items": pd.DataFrame(
-                [
-                    (
-                        rid,
-                        i["label"],
-                        i.get("topic"),
-                        i.get("section"),
-                        i["text"],
-                        i.get("start"),
-                        i.get("end"),
-                        i.get("confidence"),
-                        i.get("section_id"),
-                    )
-                    for i in r.get("items", [])
-                ],
-                columns=["report_id", "label", "topic", "section", "text", "start_char", "end_char", "confidence",
-                         "section_id"],
-            ),
-            "sentences": pd.DataFrame(
-                [(rid, x["section"], x["section_id"], x["start"], x["end"], x["text"], x["confidence"])
-                 for x in r.get("sentences", [])],
-                columns=["report_id", "section", "section_id", "start_char", "end_char", "text", "confidence"],
-            ),
-            "facts": pd.DataFrame(
-                [(rid, f["kind"], f["value"], f.get("approximate", False), f["text"], f["section_id"], f["start"],
-                  f["end"], f.get("cells", [])) for f in r.get("facts", [])],
-                columns=["report_id", "kind", "value", "approximate", "text", "section_id", "start_char", "end_char",
-                         "cells"],
-            ),
-        }
-        for table, frame in frames.items():
-            if len(frame):
-                con.register("_incoming", frame)
-                con.execute(f"INSERT INTO {table} SELECT * FROM _incoming")
-                con.unregister("_incoming")
+    @staticmethod
+    def _delete(con: duckdb.DuckDBPyConnection) -> None:
+        """Every row of the documents in ``_keys``: their reports' children, reports, errors, documents."""
+        for t in _CHILD_TABLES:
+            con.execute(f"DELETE FROM {t} WHERE report_id IN "
+                        "(SELECT report_id FROM reports WHERE key IN (SELECT key FROM _keys))")
+        for t in (REPORTS.name, ERRORS.name, DOCUMENTS.name):
+            con.execute(f"DELETE FROM {t} WHERE key IN (SELECT key FROM _keys)")
+
+
+def _failed(doc: DocumentRecord) -> DocumentRecord:
+    return doc.model_copy(update={
+        "status": "failed", "error_code": "E_INTERNAL", "report_id": None, "duplicate_of": None,
+        "error_message": "the report could not be stored; please report it with the input file",
+    })
+
+
+_REFUSED = (duckdb.Error, pa.ArrowException, ValueError, TypeError, OverflowError)
+"""What a database or Arrow raises for rows it will not take (a UnicodeError is a ValueError)."""

@@ -29,7 +29,7 @@ from statistics import median
 from rapidfuzz import fuzz
 
 from gongkai.extract.domain.labels import normalize, split_label
-from gongkai.extract.domain.numbers import parse_cell
+from gongkai.extract.domain.numbers import is_value, parse_cell
 from gongkai.extract.domain.schema import Schema, TableSpec
 from gongkai.extract.layout import Cell, PageText, Piece
 
@@ -37,7 +37,13 @@ LABEL_THRESHOLD = 0.62
 """Similarity below which a piece is not taken for a row's label (it pays to skip it)."""
 BY_ORDER = 1.0
 BY_CENTRE = 0.9
-"""How sure a value's column is: placed by count and printed order, or by the nearest column centre."""
+BY_SPACING = 0.75
+"""How sure a value's column is: placed by count and printed order, by the nearest column centre,
+or by the gaps between the values themselves (no column centres known)."""
+UNREAD = 0.3
+"""Ink at a column position that reads as no number: not a blank, and no value to stand on."""
+SPACING_TOLERANCE = 0.3
+"""How far from a whole number of steps a gap between values may be for the steps to be counted."""
 
 
 @dataclass
@@ -51,8 +57,9 @@ class Placed:
     value: int | float | None
     confidence: float
     how: str
-    """"order" (count and printed order), "centre" (nearest column centre) or "blank" (nothing
-    read at a column's centre on a band that has values)."""
+    """"order" (count and printed order), "centre" (nearest column centre), "spacing" (the values'
+    own gaps counted in steps), "blank" (no ink at a column's centre on a band that has values) or
+    "unread" (ink there that reads as no number)."""
 
 
 @dataclass
@@ -70,10 +77,6 @@ class AnchoredTable:
 
 
 # -- pieces -------------------------------------------------------------------
-
-
-def _is_value(text: str) -> bool:
-    return parse_cell(text).kind != "text"
 
 
 def _cjk(text: str) -> int:
@@ -321,12 +324,12 @@ class _Reader:
     def page(self, text: PageText) -> None:
         self.text = text
         pieces = text.pieces()
-        values = [p for p in pieces if p.text.strip() and _is_value(p.text)]
+        values = [p for p in pieces if p.text.strip() and is_value(p.text)]
         if not values:
             return
         unit = median(p.height for p in values)
         rows_at = [
-            p.cy for p in pieces if not _is_value(p.text) and _best_row_score(p.text, self.spec) > LABEL_THRESHOLD
+            p.cy for p in pieces if not is_value(p.text) and _best_row_score(p.text, self.spec) > LABEL_THRESHOLD
         ]
         bands = _bands(values, unit, rows_at)
         if self.spec.one_line:
@@ -337,7 +340,7 @@ class _Reader:
     # -- tables printed a row per line ------------------------------------------
     def _rows(self, pieces: list[Piece], bands: list[_Band], unit: float) -> None:
         spec = self.spec
-        labels = [p for p in pieces if not _is_value(p.text) and _cjk(p.text) >= 1]
+        labels = [p for p in pieces if not is_value(p.text) and _cjk(p.text) >= 1]
         assigned = _align_labels(_blocks(labels, _all_row_labels(spec)), spec, bands, unit)
         rows = [r for r in spec.rows if r in assigned]
         if not rows:
@@ -370,8 +373,8 @@ class _Reader:
         """The line of values under the header that names the row groups and their columns; the
         header may end a page and its values (or the rest of it) begin the next."""
         slots = [(r, c.id) for r in self.spec.rows for c in self.spec.columns_for(r)]
-        words = [p for p in pieces if not _is_value(p.text) and _cjk(p.text) >= 1]
-        groups = [p for p in words if _best_row_score(p.text, self.spec) >= 0.85]
+        words = [p for p in pieces if not is_value(p.text) and _cjk(p.text) >= 1]
+        groups = [p for p in words if _best_row_score(p.text, self.spec) > LABEL_THRESHOLD]
         if len({_best_row(p.text, self.spec) for p in groups}) >= 2:
             top = min(p.box[1] for p in groups) - 0.5 * median(p.height for p in groups)
             self.header_slots = []
@@ -402,9 +405,13 @@ class _Reader:
                 self._put(row, col, p.cell, BY_ORDER, "order")
             return
         known = sorted((x, slot) for x, slot in zip(xs, slots, strict=True) if x is not None)
+        by = BY_CENTRE
         if len(known) < 2:
-            self.out.unplaced.extend(band.pieces)
-            return
+            stepped = _xs_by_spacing([p.cx for p in band.pieces], len(slots))
+            if stepped is None:
+                self.out.unplaced.extend(band.pieces)
+                return
+            known, by = list(zip(stepped, slots, strict=True)), BY_SPACING
         spacing = min(b[0] - a[0] for a, b in itertools.pairwise(known))
         taken: dict[tuple[str, str], Piece] = {}
         for p in band.pieces:
@@ -418,11 +425,12 @@ class _Reader:
             p = taken.get((row, col))
             if p is None:  # nothing detected there: look (a faint lone "0" escapes the detector)
                 y = band.y_at(x)
-                p = self.text.read_at((x - 0.4 * spacing, y - 0.7 * unit, x + 0.4 * spacing, y + 0.7 * unit))
-                if p is not None and not _is_value(p.text):
-                    p = None
+                p = self.text.read_at((x - 0.4 * spacing, y - 0.7 * unit, x + 0.4 * spacing, y + 0.7 * unit), True)
+                if p is not None and not is_value(p.text):
+                    self._put(row, col, p.cell, UNREAD, "unread")
+                    continue
             if p is not None:
-                self._put(row, col, p.cell, BY_CENTRE, "centre")
+                self._put(row, col, p.cell, by, "centre" if by == BY_CENTRE else "spacing")
             else:
                 self._put(row, col, _blank_at(band, x), self.blank_confidence, "blank")
 
@@ -430,9 +438,30 @@ class _Reader:
         cid = f"{self.spec.id}.{row}.{col}"
         if cid in self.out.cells:
             return  # the first page that printed the row keeps it
-        value = parse_cell(cell.text).value if cell.text else None
-        conf = sure if how == "blank" else cell.confidence * sure
+        value = parse_cell(cell.text).value if cell.text and how != "unread" else None
+        conf = sure if how in ("blank", "unread") else cell.confidence * sure
         self.out.cells[cid] = Placed(row, col, cell, value, conf, how)
+
+
+def _xs_by_spacing(xs: list[float], slots: int) -> list[float] | None:
+    """Every slot's x from values that lost some of theirs, when the gaps between the values read
+    count exactly the slots as whole steps of the smallest gaps' width (the slots between two
+    values spread evenly). None when they do not: the values cannot tell their columns."""
+    if len(xs) < 3 or len(xs) >= slots:
+        return None
+    gaps = [b - a for a, b in itertools.pairwise(sorted(xs))]
+    if min(gaps) <= 0:
+        return None
+    step = median(g for g in gaps if g < 1.5 * min(gaps))
+    counts = [round(g / step) for g in gaps]
+    off = any(abs(g / step - k) > SPACING_TOLERANCE * k for g, k in zip(gaps, counts, strict=True))
+    if sum(counts) + 1 != slots or off:
+        return None
+    out = [sorted(xs)[0]]
+    for g, k in zip(gaps, counts, strict=True):
+        start = out[-1]
+        out.extend(start + g * (i + 1) / k for i in range(k))
+    return out
 
 
 def _blank_at(band: _Band, x: float) -> Cell:

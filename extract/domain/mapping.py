@@ -19,32 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gongkai.extract.domain.labels import best_match, normalize
+from gongkai.extract.domain.model import CellValue, TableRecord
 from gongkai.extract.domain.numbers import parse_cell
 from gongkai.extract.domain.schema import TABLES, Schema, TableSpec
-from gongkai.extract.layout import BBox, Cell, Document, Table, TextLine
+from gongkai.extract.domain.sections import TOP
+from gongkai.extract.layout import Cell, Document, Table, TextLine
 
-# Section headings of the table sections: a hint for which table follows.
-_TABLE_HEADINGS = {
-    "二、": "active_disclosure",
-    "三、": "applications",
-    "四、": "review_litigation",
-}
-
-
-@dataclass
-class MappedCell:
-    id: str
-    table: str
-    row: str
-    column: str
-    value: int | float | None
-    text: str
-    page: int | None
-    bbox: BBox | None
-    source: str | None
-    method: str
-    confidence: float
-    alternatives: tuple[tuple[str, float], ...] = ()
+# Section headings of the table sections (二、 三、 四、, sections.TOP): a hint for which table follows.
+_TABLE_HEADINGS = {f"{number}、": sid for sid, number, _ in TOP if sid in TABLES}
 
 
 @dataclass
@@ -60,24 +42,8 @@ class MapIssue:
 
 
 @dataclass
-class TableRecord:
-    """Geometry and quality of one table fragment, kept for debugging and review pages."""
-
-    kind: str | None
-    page: int | None
-    bbox: BBox | None
-    method: str
-    quality: float
-    n_rows: int
-    n_cols: int
-    cells_mapped: int = 0
-    chosen: bool = True
-    """False for a reading of its table that another reading replaced (extract/domain/readings.py)."""
-
-
-@dataclass
 class Mapping:
-    cells: dict[str, MappedCell] = field(default_factory=dict)
+    cells: dict[str, CellValue] = field(default_factory=dict)
     issues: list[MapIssue] = field(default_factory=list)
     tables: list[TableRecord] = field(default_factory=list)
     active_template: str | None = None
@@ -257,7 +223,8 @@ class TableMapper:
 
     # -- tables -------------------------------------------------------------
     def _table(self, table: Table) -> None:
-        record = TableRecord(None, table.page, table.bbox, table.method, table.quality, len(table.rows), table.n_cols)
+        record = TableRecord(kind=None, page=table.page, bbox=table.bbox, method=table.method,
+                             quality=round(table.quality, 3), rows=len(table.rows), cols=table.n_cols, cells_mapped=0)
         self.result.tables.append(record)
         filled = _filled(table) if table.gridded else [list(r) for r in table.rows]
         for seg in _segments(table, filled, self._is_row_label):
@@ -487,20 +454,7 @@ class TableMapper:
                     [cid],
                 )
             return
-        self.result.cells[cid] = MappedCell(
-            cid,
-            table,
-            row,
-            col,
-            parsed.value,
-            cell.text.strip(),
-            cell.page,
-            cell.bbox,
-            cell.source,
-            cell.method,
-            cell.confidence,
-            cell.alternatives,
-        )
+        self.result.cells[cid] = CellValue.printed(cell, parsed.value, table, row, col)
 
     def _issue(self, code: str, message: str, cell: Cell | None, cells: list[str] | None = None) -> None:
         self.result.issues.append(MapIssue(code, message, cell.page if cell else None, cells or [], self._last_kind))

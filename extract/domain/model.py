@@ -10,9 +10,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
+
+from gongkai.extract.layout import PageDecision, PageReason
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from gongkai.extract.layout import Cell
 
 SCHEMA_VERSION = "1.0"
 
@@ -25,6 +30,9 @@ Status = Literal["ok", "partial", "failed"]
 Severity = Literal["error", "warning", "info"]
 
 
+# The one type of a table value from the mapping on: the mapping makes it from the printed
+# ``layout.Cell`` (``CellValue.printed``), the repair changes it in place, and the report, the
+# JSON and the database's ``cells`` table carry it. (Model docstrings are schema descriptions.)
 class CellValue(BaseModel):
     """One printed table value with its provenance."""
 
@@ -40,6 +48,15 @@ class CellValue(BaseModel):
     table: str
     row: str
     column: str
+    alternatives: SkipJsonSchema[tuple[tuple[str, float], ...]] = Field((), exclude=True, repr=False)
+    """Other readings OCR gave (text, confidence), for the repair to choose among; not in the JSON."""
+
+    @classmethod
+    def printed(cls, cell: Cell, value: int | float | None, table: str, row: str, column: str) -> CellValue:
+        """The report's cell for a printed one: its provenance is carried over here, and only here."""
+        return cls(value=value, text=cell.text.strip(), page=cell.page, bbox=cell.bbox, source=cell.source,
+                   method=cell.method, confidence=cell.confidence, table=table, row=row, column=column,
+                   alternatives=cell.alternatives)
 
 
 class Finding(BaseModel):
@@ -118,10 +135,6 @@ class Source(BaseModel):
     bytes: int | None = None
 
 
-PageDecision = Literal["text", "ocr", "mixed"]
-PageReason = Literal[
-    "no_text", "garbage_pua", "garbage_mojibake", "implausible_text", "digit_mismatch", "partial_coverage"
-]
 
 
 class PageRecord(BaseModel):
@@ -135,6 +148,7 @@ class PageRecord(BaseModel):
     reason: PageReason | None = Field(None, description="Why the page was not read from its text layer alone.")
 
 
+# geometry and quality of one table fragment, made by the mapping, for debugging and review pages
 class TableRecord(BaseModel):
     kind: str | None
     page: int | None

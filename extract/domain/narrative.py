@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 
 from gongkai.extract.domain.model import Fact, Finding, Item, Report, Sentence
+from gongkai.extract.domain.schema import schema
 
 log = logging.getLogger(__name__)
 
@@ -35,19 +36,6 @@ SECTION_LABELS: dict[str, list[str]] = {
 _SUBSECTIONS = [k for k in SECTION_LABELS if k.startswith("overall.")]
 # sections 二 to 四 hold the tables; their "text" is table crumbs unless it reads as prose
 _TABLE_SECTIONS = {"active_disclosure", "applications", "review_litigation"}
-
-# narrative fact kind -> table cells it may be compared with (any one agreeing is agreement)
-FACT_CELLS: dict[str, list[list[str]]] = {
-    "applications_received": [
-        ["applications.new_received.total"],
-        ["applications.new_received.total", "applications.carried_over.total"],
-    ],
-    "admin_review": [["review_litigation.review.total"]],
-    "admin_litigation": [
-        ["review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total"]
-    ],
-}
-
 
 def _passages(report: Report) -> list[tuple[str, int, int, list[str] | None]]:
     """(section id, start, end, allowed labels) for each stretch of section text to analyse once.
@@ -86,6 +74,8 @@ def _passages(report: Report) -> list[tuple[str, int, int, list[str] | None]]:
 
 def analyse_narrative(report: Report, analyse: Callable | None = None) -> None:
     """Fill ``items``, ``sentences`` and ``facts`` of ``report`` and add mismatch findings (in place)."""
+    from gongkai.nlp.components import ITEM_SECTION  # an item's label -> its sentences' section label
+
     if analyse is None:
         from gongkai.nlp.analyse import analyse
     started = time.perf_counter()
@@ -99,9 +89,8 @@ def analyse_narrative(report: Report, analyse: Callable | None = None) -> None:
             sentences.append(Sentence(section=s.section, section_id=sid, start=a + s.start, end=a + s.end,
                                       text=s.text, confidence=round(s.confidence, 3), source=s.source))
         for it in res.items:
-            items.append(Item(label=it.label, topic=it.topic, section="problems" if it.label == "problem"
-                              else "improvements", text=it.text, start=a + it.start, end=a + it.end,
-                              confidence=round(it.confidence, 3), section_id=sid))
+            items.append(Item(label=it.label, topic=it.topic, section=ITEM_SECTION[it.label], text=it.text,
+                              start=a + it.start, end=a + it.end, confidence=round(it.confidence, 3), section_id=sid))
         for f in res.facts:
             facts.append(Fact(kind=f.kind, value=f.value, text=f.text, section_id=sid, start=a + f.start,
                               end=a + f.end, approximate=f.approximate))
@@ -117,7 +106,7 @@ def table_mismatches(report: Report) -> list[Finding]:
     out: list[Finding] = []
     seen: set[tuple[str, float]] = set()
     for f in report.facts:
-        options = FACT_CELLS.get(f.kind)
+        options = schema().narrative_facts.get(f.kind)
         if not options or f.approximate or (f.kind, f.value) in seen:
             continue
         seen.add((f.kind, f.value))
@@ -126,7 +115,7 @@ def table_mismatches(report: Report) -> list[Finding]:
             if not all(c in report.cells for c in cells):
                 continue
             values = [report.cells[c].value for c in cells]
-            sums.append((cells, float(sum(v or 0 for v in values))))
+            sums.append((list(cells), float(sum(v or 0 for v in values))))
         if not sums or any(abs(total - f.value) < 1e-6 for _, total in sums):
             continue
         cells, total = sums[0]

@@ -7,8 +7,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from gongkai.ocr.marks import BLANK_MARKS, BLANK_STROKES
+
 # Printed in place of a number to mean "nothing here": kept as null, counted as 0 by rules.
-NULL_MARKERS = frozenset({"", "/", "\\", "-", "--", "—", "——", "–", "无", "空", "/ ", "×", "－"})
+NULL_MARKERS = BLANK_MARKS | {""}
 
 _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$")
 _UNITS = re.compile(r"(件|条|个|项|次|元|万元|篇|家)$")
@@ -28,7 +30,7 @@ def parse_cell(text: str | None) -> Parsed:
         return Parsed("null")
     t = unicodedata.normalize("NFKC", text)
     t = re.sub(r"\s+", "", t).replace("—", "—")
-    if t in NULL_MARKERS or set(t) <= set("-—–_/\\"):
+    if t in NULL_MARKERS or set(t) <= BLANK_STROKES:
         return Parsed("null")
     t = _UNITS.sub("", t)
     m = _NUMBER.match(t)

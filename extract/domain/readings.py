@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gongkai.extract.domain.anchored import AnchoredTable, read_table
-from gongkai.extract.domain.mapping import MappedCell, Mapping, TableRecord
+from gongkai.extract.domain.mapping import Mapping
+from gongkai.extract.domain.model import CellValue, TableRecord
 from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import TABLES, Schema
 from gongkai.extract.layout import Document
@@ -46,13 +47,13 @@ def _expected(sch: Schema, table: str, got: set[str]) -> set[str]:
     return max(options, key=lambda ids: (len(ids & got), -len(ids)))
 
 
-def _score(cells: dict[str, MappedCell], sch: Schema, table: str, checker: RuleChecker) -> _Score:
+def _score(cells: dict[str, CellValue], sch: Schema, table: str, checker: RuleChecker) -> _Score:
     ids = _expected(sch, table, set(cells))
     broken = [v for v in checker.check({k: c.value for k, c in cells.items()}) if v.rule.startswith(f"{table}.")]
     return _Score(len(ids & set(cells)), len(broken))
 
 
-def _falls_short(mapping: Mapping, cells: dict[str, MappedCell], sch: Schema, table: str,
+def _falls_short(mapping: Mapping, cells: dict[str, CellValue], sch: Schema, table: str,
                  checker: RuleChecker) -> bool:
     ids = _expected(sch, table, set(cells))
     return (
@@ -63,16 +64,15 @@ def _falls_short(mapping: Mapping, cells: dict[str, MappedCell], sch: Schema, ta
     )
 
 
-def _as_mapped(table: AnchoredTable) -> dict[str, MappedCell]:
+def _as_mapped(table: AnchoredTable) -> dict[str, CellValue]:
     out = {}
     for cid, p in table.cells.items():
-        c = p.cell
-        out[cid] = MappedCell(cid, table.table, p.row, p.column, p.value, c.text.strip(), c.page, c.bbox, c.source,
-                              c.method, round(p.confidence, 3), c.alternatives)
+        out[cid] = CellValue.printed(p.cell, p.value, table.table, p.row, p.column)
+        out[cid].confidence = round(p.confidence, 3)  # the anchored reading's own, not the crop's
     return out
 
 
-def _merge(winner: dict[str, MappedCell], loser: dict[str, MappedCell]) -> dict[str, MappedCell]:
+def _merge(winner: dict[str, CellValue], loser: dict[str, CellValue]) -> dict[str, CellValue]:
     """The winner's cells; the loser's different values as their alternatives; the loser's cells where
     the winner has none."""
     out = dict(winner)
@@ -114,7 +114,7 @@ def choose_readings(mapping: Mapping, doc: Document, sch: Schema, checker: RuleC
                     t.chosen = False
         pages_read = sorted({c.page for c in other.values() if c.page is not None})
         mapping.tables.append(
-            TableRecord(table, pages_read[0] if pages_read else None, None, "ocr:anchored",
-                        round(anchored.rows_found / max(len(sch.templates["2021"].tables[table].rows), 1), 3),
-                        anchored.rows_found, 0, len(other), chosen=won)
+            TableRecord(kind=table, page=pages_read[0] if pages_read else None, bbox=None, method="ocr:anchored",
+                        quality=round(anchored.rows_found / max(len(sch.templates["2021"].tables[table].rows), 1), 3),
+                        rows=anchored.rows_found, cols=0, cells_mapped=len(other), chosen=won)
         )

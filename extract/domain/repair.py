@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from gongkai.extract.domain.mapping import MappedCell
+from gongkai.extract.domain.model import CellValue
 from gongkai.extract.domain.numbers import parse_cell
 from gongkai.extract.domain.rules import RuleChecker
 
@@ -51,7 +51,7 @@ class Repair:
     rules: list[str]
 
 
-def _options(c: MappedCell) -> list[Option]:
+def _options(c: CellValue) -> list[Option]:
     """The cell's other numeric readings, when OCR was unsure of it; [] otherwise."""
     if not c.method.startswith("ocr"):
         return []
@@ -66,7 +66,7 @@ def _options(c: MappedCell) -> list[Option]:
     return list(out.values()) if unsure else []
 
 
-def repair_cells(cells: dict[str, MappedCell], checker: RuleChecker) -> list[Repair]:
+def repair_cells(cells: dict[str, CellValue], checker: RuleChecker) -> list[Repair]:
     """Change unsure OCR cells to the readings that satisfy broken rules; returns what was changed."""
     if not any(c.method.startswith("ocr") for c in cells.values()):
         return []
@@ -81,7 +81,7 @@ def _key(v) -> tuple[str, str]:
     return (v.rule, v.where)
 
 
-def _repair_table(cells: dict[str, MappedCell], checker: RuleChecker) -> list[Repair]:
+def _repair_table(cells: dict[str, CellValue], checker: RuleChecker) -> list[Repair]:
     values: dict[str, Value | None] = {k: c.value for k, c in cells.items()}
     before = checker.check(values)
     if not before:

@@ -14,8 +14,6 @@ from pathlib import Path
 
 import yaml
 
-TABLES = ("active_disclosure", "applications", "review_litigation")
-
 
 @dataclass(frozen=True)
 class RowSpec:
@@ -94,6 +92,42 @@ class RuleSpec:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """Rows a report prints in one of several forms (（六）其他处理 as three rows or as one)."""
+
+    name: str
+    table: str
+    forms: dict[str, tuple[str, ...]]
+    otherwise: str
+    """The form a report that prints none of them is expected to print."""
+
+    @property
+    def rows(self) -> set[str]:
+        return {r for rows in self.forms.values() for r in rows}
+
+    def form_printed(self, rows: set[str]) -> str | None:
+        """The first form (in the dictionary's order) with a row among ``rows``."""
+        return next((name for name, form in self.forms.items() if rows & set(form)), None)
+
+
+@dataclass(frozen=True)
+class CellSum:
+    """One cell, or the sum of the rows a ``prefix*`` names, in one column of one table."""
+
+    table: str
+    row: str
+    column: str
+
+    @property
+    def is_glob(self) -> bool:
+        return self.row.endswith("*")
+
+    @property
+    def id(self) -> str:
+        return f"{self.table}.{self.row}.{self.column}"
+
+
+@dataclass(frozen=True)
 class CellTerm:
     """One summand of a rule across years: ``this.`` or ``last.`` report, a cell id with one ``*``."""
 
@@ -130,12 +164,30 @@ class ContinuityRuleSpec:
 class Schema:
     templates: dict[str, Template]
     rules: tuple[RuleSpec, ...] = field(default_factory=tuple)
+    variants: dict[str, Variant] = field(default_factory=dict)
+    totals: dict[str, CellSum] = field(default_factory=dict)
+    """The report_totals view: column name -> what it sums."""
+    narrative_facts: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    """A count the prose states (nlp fact kind) -> the lists of cells any one of which sums to it."""
     titles: dict[str, str] = field(default_factory=dict)
     """The official heading of each table (二、主动公开政府信息情况 …)."""
     continuity: tuple[ContinuityRuleSpec, ...] = field(default_factory=tuple)
 
     def table(self, template: str, table: str) -> TableSpec:
         return self.templates[template].tables[table]
+
+    def row_ids(self, table: str) -> list[str]:
+        """Every row id of ``table`` over both templates, in printed order."""
+        return list(dict.fromkeys(r for t in self.templates.values() for r in t.tables[table].rows))
+
+    def is_cell(self, cid: str) -> bool:
+        table, _, rest = cid.partition(".")
+        row, _, col = rest.partition(".")
+        return any(
+            table in t.tables and row in t.tables[table].rows and col in t.tables[table].columns
+            and t.tables[table].columns[col].applies_to(row)
+            for t in self.templates.values()
+        )
 
 
 def _row(rid: str, d: dict) -> RowSpec:
@@ -200,16 +252,50 @@ def _continuity_rule(d: dict, tables: dict[str, TableSpec]) -> ContinuityRuleSpe
     return ContinuityRuleSpec(d["id"], d.get("severity", "error"), table, lhs, rhs, lines, d.get("text", ""))
 
 
-def _derive_2019(t2021: Template, raw2019: dict) -> Template:
-    tables = {tid: _table(tid, d) for tid, d in raw2019.items()}
-    apps = t2021.tables["applications"]
-    tables["applications"] = TableSpec(
-        "applications",
-        {k: v for k, v in apps.rows.items() if not (k.startswith("other_") and k != "other_total")},
-        apps.columns,
-    )
-    tables.setdefault("review_litigation", t2021.tables["review_litigation"])
-    return Template("2019", tables)
+def _derived(tid: str, d: dict, templates: dict[str, Template], variants: dict[str, Variant]) -> TableSpec:
+    """A table ``same_as`` another template's, printing only the ``forms`` named of its variants."""
+    base = templates[d["same_as"]].tables[tid]
+    drop: set[str] = set()
+    for name, form in d.get("forms", {}).items():
+        drop |= variants[name].rows - set(variants[name].forms[form])
+    return TableSpec(tid, {k: v for k, v in base.rows.items() if k not in drop}, base.columns, base.one_line)
+
+
+def _template(name: str, raw: dict, templates: dict[str, Template], variants: dict[str, Variant]) -> Template:
+    tables = {
+        tid: _derived(tid, d, templates, variants) if "same_as" in d else _table(tid, d) for tid, d in raw.items()
+    }
+    order = list(next(iter(templates.values())).tables) if templates else list(tables)
+    return Template(name, {tid: tables[tid] for tid in sorted(tables, key=lambda t: order.index(t))})
+
+
+def _variant(name: str, d: dict) -> Variant:
+    forms = {k: tuple(v) for k, v in d["forms"].items()}
+    if d["otherwise"] not in forms:
+        raise ValueError(f"variant {name}: otherwise {d['otherwise']!r} is not one of its forms")
+    return Variant(name, d["table"], forms, d["otherwise"])
+
+
+def _cell_sum(text: str) -> CellSum:
+    table, row, column = text.split(".")
+    return CellSum(table, row, column)
+
+
+def _check_ids(sch: Schema) -> None:
+    """Every id the dictionary's own sections name exists in a template: a typo fails at load."""
+    for v in sch.variants.values():
+        unknown = v.rows - set(sch.row_ids(v.table))
+        if unknown:
+            raise ValueError(f"variant {v.name}: unknown rows {sorted(unknown)}")
+    for name, s in sch.totals.items():
+        rows = [r for r in sch.row_ids(s.table) if r.startswith(s.row.rstrip("*"))] if s.is_glob else [s.row]
+        bad = [f"{s.table}.{r}.{s.column}" for r in rows if not sch.is_cell(f"{s.table}.{r}.{s.column}")]
+        if not rows or bad:
+            raise ValueError(f"totals.{name}: {s.id} names no cell {bad}")
+    for kind, options in sch.narrative_facts.items():
+        bad = [c for cells in options for c in cells if not sch.is_cell(c)]
+        if bad:
+            raise ValueError(f"narrative_facts.{kind}: unknown cells {bad}")
 
 
 def load_schema(path: Path | None = None) -> Schema:
@@ -218,15 +304,31 @@ def load_schema(path: Path | None = None) -> Schema:
         if path
         else resources.files(__package__).joinpath("data/report_tables.yaml").read_text("utf-8")
     )
-    raw = yaml.safe_load(text)
-    t2021 = Template("2021", {tid: _table(tid, d) for tid, d in raw["templates"]["2021"].items()})
-    t2019 = _derive_2019(t2021, raw["templates"]["2019"])
-    rules = tuple(_rule(r, t2021.tables) for r in raw["rules"])
-    continuity = tuple(_continuity_rule(r, t2021.tables) for r in raw.get("continuity", []))
-    return Schema({"2021": t2021, "2019": t2019}, rules, dict(raw.get("titles", {})), continuity)
+    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    variants = {k: _variant(k, v) for k, v in raw.get("variants", {}).items()}
+    templates: dict[str, Template] = {}
+    for name, tables in raw["templates"].items():
+        templates[name] = _template(name, tables, templates, variants)
+    first = next(iter(templates.values()))
+    rules = tuple(_rule(r, first.tables) for r in raw["rules"])
+    sch = Schema(
+        templates,
+        rules,
+        variants,
+        {k: _cell_sum(v) for k, v in raw.get("totals", {}).items()},
+        {k: tuple(tuple(cells) for cells in v) for k, v in raw.get("narrative_facts", {}).items()},
+        dict(raw.get("titles", {})),
+        tuple(_continuity_rule(r, first.tables) for r in raw.get("continuity", [])),
+    )
+    _check_ids(sch)
+    return sch
 
 
 @cache
 def schema() -> Schema:
     """The bundled data dictionary, parsed once per process (it is immutable)."""
     return load_schema()
+
+
+TABLES: tuple[str, ...] = tuple(next(iter(schema().templates.values())).tables)
+"""The standard tables' ids, in printed order (the first template's)."""

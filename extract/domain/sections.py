@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from gongkai.extract.domain.labels import normalize
+from gongkai.extract.domain.organisations import classify
 from gongkai.extract.layout import TextLine
 
 # (id, numbering, key words any of which identifies it)
@@ -40,7 +41,6 @@ _CHROME = re.compile(
 )
 # what a browser's "copy" leaves of a page's form elements
 _FORM_MARKERS = {"窗体顶端", "窗体底端"}
-_ORG_SUFFIX = re.compile(r"(人民政府|办公室|办事处|委员会|局|厅|镇|乡|街道|中心|院|所|署|公司|政府)$")
 
 
 @dataclass
@@ -116,12 +116,17 @@ def paragraphs(lines: list[TextLine]) -> str:
     return "\n".join(out)
 
 
+def _names_a_body(text: str) -> bool:
+    """A line that is an organisation's name (a signature): the one vocabulary of organisations.py."""
+    return classify(text).body is not None
+
+
 def _strip_tail(lines: list[TextLine]) -> list[TextLine]:
     """Drop a signature, a date and page chrome after the last paragraph."""
     out = list(lines)
     while out:
         t = clean_text(out[-1].text)
-        if not t or _DATE.match(t) or _CHROME.match(t) or (len(t) <= 25 and _ORG_SUFFIX.search(t) and "。" not in t):
+        if not t or _DATE.match(t) or _CHROME.match(t) or (len(t) <= 25 and "。" not in t and _names_a_body(t)):
             out.pop()
             continue
         break

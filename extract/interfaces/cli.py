@@ -197,6 +197,7 @@ def run(
     from gongkai.extract.archive.batch import RunOptions, run_batch
     from gongkai.extract.archive.inputs import read_list
     from gongkai.extract.archive.progress import RichProgress, print_summary
+    from gongkai.extract.archive.tables import SchemaMismatch
 
     if engine not in ("local", "dask"):
         raise typer.BadParameter("use local or dask", param_hint="--engine")
@@ -217,6 +218,9 @@ def run(
     try:
         with RichProgress(enabled=progress) as bar:
             summary = run_batch(paths, ro, bar.update, bar.notice)
+    except SchemaMismatch as err:  # a database this version cannot write into: say what to do, no traceback
+        typer.echo(f"{err.code}: {err.message}", err=True)
+        raise typer.Exit(3) from None
     except GongkaiError as exc:  # another process has the database, or it cannot be made
         _fail(exc)
     print_summary(summary, db)

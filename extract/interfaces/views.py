@@ -19,9 +19,6 @@ if TYPE_CHECKING:
 
     from gongkai.extract.domain.model import CellValue, Report
 
-# the (六) rows: one row in the 2019 template and in some 2021 reports, three in the others
-_OTHER_THREE = ("other_no_correction", "other_unpaid_fee", "other_other")
-_OTHER_ONE = "other_total"
 MAX_FINDINGS = 12
 
 
@@ -59,12 +56,13 @@ def printed_table(report: Report, table: str) -> PrintedTable:
     spec = sch.templates.get(report.template or "2021", sch.templates["2021"]).tables[table]
     found = {c.row for c in report.cells.values() if c.table == table}
     expected = list(spec.rows)
-    if table == "applications":
-        variant = report.template_variant.get("applications_other")
-        one_row = variant == "one_row" or (variant != "three_rows" and _OTHER_ONE in found) or (
-            report.template == "2019")
-        drop = set(_OTHER_THREE) if one_row else {_OTHER_ONE}
-        expected = [r for r in expected if r not in drop]
+    for v in sch.variants.values():  # rows printed in one of several forms (（六）: three rows or one)
+        if v.table != table:
+            continue
+        form = report.template_variant.get(v.name)
+        if form not in v.forms or not set(v.forms[form]) <= set(spec.rows):  # the template's own form
+            form = next(f for f, rows in v.forms.items() if set(rows) <= set(spec.rows))
+        expected = [r for r in expected if r not in v.rows - set(v.forms[form])]
     all_rows = {r.id: r for t in sch.templates.values() for r in t.tables[table].rows.values()}
     extra = [r for r in all_rows if r in found and r not in expected]
     rows = [spec.rows.get(r) or all_rows[r] for r in expected + extra]

@@ -83,7 +83,7 @@ def docs_from_files(paths: Iterable[Path], corrections: Iterable[CorrectionFile]
             data, layout, report = None, None, read_report(path, options)  # the coded failure, as extract gives it
         if report.source.sha256 in by_sha:
             apply_corrections(report, by_sha[report.source.sha256])
-        key = report_identity(report.model_dump(mode="json")) if report.status != "failed" else str(path)
+        key = report_identity(report) if report.status != "failed" else str(path)
         yield TrainingDoc(key, safe_name(path.stem), report, [data] if data else None, str(path), layout)
 
 

@@ -71,8 +71,8 @@ class ScanPageText:
             self._pieces = [self._piece(box, r) for box, r in self._text.lines()]
         return self._pieces
 
-    def read_at(self, box: BBox) -> Piece | None:
-        found = self._text.read_box(tuple(round(v) for v in box))  # type: ignore[arg-type]
+    def read_at(self, box: BBox, number: bool = False) -> Piece | None:
+        found = self._text.read_box(tuple(round(v) for v in box), number)  # type: ignore[arg-type]
         return None if found is None else self._piece(*found)
 
     def _piece(self, box: tuple[int, int, int, int], r: Reading) -> Piece:

@@ -13,14 +13,17 @@ import itertools
 import re
 
 from gongkai.extract.domain.numbers import parse_cell
+from gongkai.extract.domain.schema import TABLES
+from gongkai.extract.domain.sections import TOP
 from gongkai.extract.errors import EmptyInput, TooLarge
 from gongkai.extract.input import decoding
 from gongkai.extract.layout import Cell, Document, Table, TextLine
 from gongkai.extract.options import Options
 
 _HEADING = re.compile(r"^\s*([一二三四五六])[、.．]\s*(.*)$")
-_TABLE_SECTIONS = {"二": ("主动公开",), "三": ("收到和处理", "申请情况"), "四": ("行政复议", "行政诉讼")}
-_SECTION_KEYS = {"一": ("总体",), "五": ("问题", "改进"), "六": ("其他",), **_TABLE_SECTIONS}
+# the six headings' numerals and key words are the section finder's (sections.TOP)
+_SECTION_KEYS = {number: keys for _, number, keys in TOP}
+_TABLE_SECTIONS = {number for sid, number, _ in TOP if sid in TABLES}
 
 
 # Word's "copy as text" keeps bookmarks as "[bookmark: _GoBack]"

@@ -27,18 +27,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from typing import Literal
 
 from PIL import Image
 
 from gongkai.extract.layout import BBox
+from gongkai.extract.layout import PageDecision as Decision
+from gongkai.extract.layout import PageReason as Reason
 
 log = logging.getLogger(__name__)
 
-Decision = Literal["text", "ocr", "mixed"]
-Reason = Literal[
-    "no_text", "garbage_pua", "garbage_mojibake", "implausible_text", "digit_mismatch", "partial_coverage"
-]
 
 # -- thresholds (why each: see the docstrings of the checks) ------------------
 MIN_DISTINCT_GARBAGE = 8
