@@ -235,3 +235,45 @@ def test_a_lock_let_go_between_the_error_and_the_probe_is_retried(db, monkeypatc
     monkeypatch.setattr(dblock, "holder", holder)
     dblock.connect(db, read_only=False, timeout_s=None).close()
     assert calls["connect"] == 4
+
+
+def test_a_commit_cut_short_is_done_again_whole_and_the_file_is_free_after_it(tmp_path, monkeypatch):
+    """The writer's batch leaves its queue only once committed: a commit interrupted after the
+    database took it (the worst moment) is done again by the next one, which replaces what is there,
+    so nothing is lost or doubled; and the file is free for a reader after each commit, failed or not."""
+    from gongkai import read_report
+    from gongkai.extract.archive.batch import document_record
+    from gongkai.extract.archive.inputs import InputFile
+    from gongkai.extract.archive.store import Store
+    from gongkai.extract.archive.writer import BatchWriter
+
+    seeds = sorted((SHARED / "seeds").glob("*.txt"))[:3]
+    reports = [read_report(p, FAST) for p in seeds]
+    db = tmp_path / "w.duckdb"
+    told: list[str] = []
+    writer = BatchWriter(db, commit_every_s=3600, written=lambda doc, report, dup: told.append(doc.key))
+    assert writer.finished() == {}
+    real = Store._commit
+    calls = 0
+
+    def commit_then_interrupt(self, pending):
+        nonlocal calls
+        calls += 1
+        real(self, pending)
+        if calls == 1:
+            raise KeyboardInterrupt  # Ctrl-C after the database took the batch, before the writer knew
+
+    monkeypatch.setattr(Store, "_commit", commit_then_interrupt)
+    for p, r in zip(seeds, reports, strict=True):
+        st = p.stat()
+        writer.add(document_record(InputFile(str(p), str(p), None, st.st_size, st.st_mtime), r, 0.1), r)
+    with pytest.raises(KeyboardInterrupt):
+        writer.commit()
+    assert len(writer.pending) == 3 and told == []
+    duckdb.connect(str(db), read_only=True).close()  # let go even so
+    writer.commit()
+    assert not writer.pending and told == [str(p) for p in seeds]
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT key) FROM documents").fetchone() == (3, 3)
+        assert con.execute("SELECT count(*) FROM cells").fetchone() == (sum(len(r.cells) for r in reports),)
+    assert writer.commits == 2
