@@ -160,6 +160,17 @@ def test_a_doubtful_result_is_checked_in_a_fresh_worker():
     assert len(out) == 3
 
 
+def test_a_worker_whose_run_is_gone_ends_quietly():
+    """A run killed while its workers read: a worker that finishes its document finds the pipe closed and
+    ends without a traceback (the soak's killed runs printed two per kill into the user's terminal)."""
+    code = ("from multiprocessing import Pipe; from gongkai.extract.archive.workers import _worker_main; "
+            "from tests.poolfuncs import behave; run, worker = Pipe(); run.send('doc'); run.close(); "
+            "_worker_main(worker, behave, None); print('ended')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert (out.returncode, out.stdout.strip(), out.stderr) == (0, "ended", "")
+
+
 def test_an_ocr_engine_failure_is_doubtful():
     from gongkai.extract.archive.batch import Extracted, doubtful
     from gongkai.extract.archive.tables import DocumentRecord

@@ -81,17 +81,41 @@ def _worker_main(conn: Connection, task: Task, memory_mb: int | None) -> None:
     while True:
         try:
             job = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the run is gone (killed): nobody to work for
             return
         if job is None:
             return
         try:
-            conn.send(("ok", task(job)))
+            outcome: tuple[str, Any] = ("ok", task(job))
         except MemoryError:
-            conn.send(("E_MEMORY", "the document needed more memory than the per-document cap; raise --memory-mb"))
+            outcome = _OUT_OF_MEMORY
         except Exception as exc:  # noqa: BLE001 - reported as the job's outcome
             log.debug("worker error: %s", traceback.format_exc())
+            outcome = ("E_INTERNAL", f"unexpected {type(exc).__name__}: {exc}")
+        sent = _send(conn, outcome)
+        del outcome  # not held while the next document is read
+        if not sent:
+            return
+
+
+_OUT_OF_MEMORY = ("E_MEMORY", "the document needed more memory than the per-document cap; raise --memory-mb")
+
+
+def _send(conn: Connection, outcome: tuple[str, Any]) -> bool:
+    """Hand the outcome back; False when the run is gone (killed while this document was read): the
+    worker ends quietly instead of printing a traceback into the killed run's terminal."""
+    try:
+        try:
+            conn.send(outcome)
+        except (BrokenPipeError, ConnectionResetError):
+            raise
+        except MemoryError:
+            conn.send(_OUT_OF_MEMORY)
+        except Exception as exc:  # noqa: BLE001 - a result that cannot be sent is the job's outcome too
             conn.send(("E_INTERNAL", f"unexpected {type(exc).__name__}: {exc}"))
+    except (BrokenPipeError, ConnectionResetError):
+        return False
+    return True
 
 
 class _Worker:
