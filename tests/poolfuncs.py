@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 _HELD: list[bytearray] = []
+
+SLOW_START = Path(__file__).with_name(".slow_start")
+"""While this file exists, a worker process takes as many seconds as it says to start (importing this)."""
+if SLOW_START.exists():
+    time.sleep(float(SLOW_START.read_text()))
 
 
 def behave(job: str) -> str:
@@ -13,6 +19,8 @@ def behave(job: str) -> str:
         _HELD.append(bytearray(600 * 1024**2))
     if job == "big":  # needs 500 MB: fits a fresh worker under a 1 GB cap, not one that leaked 600
         _ = bytearray(500 * 1024**2)
+    if job == "slow":
+        time.sleep(1)
     if job == "hang":
         time.sleep(60)
     if job == "crash":

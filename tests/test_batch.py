@@ -21,7 +21,7 @@ from gongkai.extract.archive.batch import RunOptions, run_batch
 from gongkai.extract.archive.export import export_db
 from gongkai.extract.archive.workers import run_pool
 from tests.conftest import SHARED
-from tests.poolfuncs import behave
+from tests.poolfuncs import SLOW_START, behave
 
 PDFS = sorted((SHARED / "pdf").glob("*.pdf"))
 
@@ -163,12 +163,27 @@ def test_a_doubtful_result_is_checked_in_a_fresh_worker():
 def test_a_worker_whose_run_is_gone_ends_quietly():
     """A run killed while its workers read: a worker that finishes its document finds the pipe closed and
     ends without a traceback (the soak's killed runs printed two per kill into the user's terminal)."""
-    code = ("from multiprocessing import Pipe; from gongkai.extract.archive.workers import _worker_main; "
-            "from tests.poolfuncs import behave; run, worker = Pipe(); run.send('doc'); run.close(); "
+    code = ("import threading; from multiprocessing import Pipe; "
+            "from gongkai.extract.archive.workers import _worker_main; from tests.poolfuncs import behave; "
+            "run, worker = Pipe(); run.send('slow'); "
+            "threading.Thread(target=lambda: (run.recv(), run.close())).start(); "  # the run dies once it is up
             "_worker_main(worker, behave, None); print('ended')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          cwd=Path(__file__).resolve().parent.parent)
     assert (out.returncode, out.stdout.strip(), out.stderr) == (0, "ended", "")
+
+
+def test_a_workers_start_up_is_not_its_documents_time():
+    """A fresh worker that takes longer to start than the timeout (imports on a machine at load 20 took
+    more than 3 s) still reads its document; a document that hangs once the worker is up still times out."""
+    SLOW_START.write_text("4")
+    try:
+        out = list(run_pool(behave, ["a", "hang", "b"], workers=1, timeout_s=2, memory_mb=None))
+    finally:
+        SLOW_START.unlink()
+    got = {o.job: (o.result, o.error_code) for o in out}
+    assert got == {"a": ("A", None), "hang": (None, "E_TIMEOUT"), "b": ("B", None)}
+    assert all(o.seconds < 2 for o in out if o.job != "hang")
 
 
 def test_an_ocr_engine_failure_is_doubtful():

@@ -78,6 +78,8 @@ def _worker_main(conn: Connection, task: Task, memory_mb: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     # tesseract & friends must not start a thread per core in every worker
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    if not _send(conn, _READY):
+        return
     while True:
         try:
             job = conn.recv()
@@ -98,6 +100,9 @@ def _worker_main(conn: Connection, task: Task, memory_mb: int | None) -> None:
             return
 
 
+_READY = ("ready", None)
+"""Sent once the worker has started: a document's clock starts there, not at the fork (a fresh
+worker's start-up took more than a 3 s timeout on a machine at load 20)."""
 _OUT_OF_MEMORY = ("E_MEMORY", "the document needed more memory than the per-document cap; raise --memory-mb")
 
 
@@ -125,6 +130,8 @@ class _Worker:
         self.proc.start()
         child.close()
         self.job: Any = None
+        self.ready = False
+        self.born = time.monotonic()
         self.started = 0.0
         self.done = 0
         """Documents this worker finished: memory it holds from them may be why the next one fails."""
@@ -134,12 +141,18 @@ class _Worker:
         self.started = time.monotonic()
         self.conn.send(job)
 
+    def clock(self) -> float:
+        """When the job's time started: once the worker is up. Its start-up (imports, under load) is not
+        the document's; a worker not up ``_START_UP_S`` after its fork is stuck, and its job times out."""
+        return self.started if self.ready else self.born + _START_UP_S
+
     def kill(self) -> None:
         self.proc.kill()
         self.proc.join(5)
         self.conn.close()
 
 
+_START_UP_S = 60.0
 _RETRIED = ("E_MEMORY", "E_WORKER_CRASHED")
 
 
@@ -200,20 +213,24 @@ def run_pool(
             now = time.monotonic()
             wait_s = 1.0
             if timeout_s:
-                wait_s = max(0.01, min(wait_s, min(w.started + timeout_s - now for w in busy)))
+                wait_s = max(0.01, min(wait_s, min(w.clock() + timeout_s - now for w in busy)))
             ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=wait_s)
             if not ready and idle is not None:
                 idle()
             for i, w in enumerate(pool):
                 if w.job is None:
                     continue
-                elapsed = time.monotonic() - w.started
                 out: Outcome | None
                 if w.conn in ready:
                     try:
                         status, payload = w.conn.recv()
                     except (EOFError, OSError):
                         status, payload = "E_WORKER_CRASHED", "the worker process died on this document"
+                    if status == _READY[0]:
+                        w.ready, w.started = True, time.monotonic()
+                        continue
+                elapsed = time.monotonic() - w.clock()
+                if w.conn in ready:
                     if status == "ok" and suspect is not None and w.done and id(w.job) not in retried \
                             and suspect(payload):
                         retried.add(id(w.job))
