@@ -148,6 +148,11 @@ class PageText(Protocol):
         ``number``: a number is expected there (a short misreading is read for digits too)."""
         ...
 
+    def seen(self, box: BBox) -> float:
+        """The share of ``box`` (reading frame) the page shows: less where it lies beyond the
+        picture's edge or under a scanner's lid (nothing there can be called blank)."""
+        ...
+
 
 @dataclass
 class Document:

@@ -27,7 +27,7 @@ from gongkai.extract.domain.model import (
     Source,
 )
 from gongkai.extract.domain.readings import choose_readings
-from gongkai.extract.domain.repair import repair_cells
+from gongkai.extract.domain.repair import doubt_contradicted, repair_cells
 from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import Schema, schema
 from gongkai.extract.domain.sections import find_sections
@@ -40,6 +40,8 @@ from gongkai.extract.options import Options
 log = logging.getLogger(__name__)
 
 # Map-stage problems that are errors of extraction (not of the report's content)
+UNSURE_BLANK = 0.5
+"""An OCR cell read empty with less confidence than this is not taken for a printed blank."""
 _EXTRACTION_CODES = {"E_RAGGED_ROW", "E_UNPLACED_VALUE", "E_DUPLICATE_CELL"}
 
 
@@ -140,6 +142,7 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
     checker = RuleChecker(sch)
     choose_readings(mapping, doc, sch, checker)  # scanned tables: the grid's or the labels' reading
     repair_cells(mapping.cells, checker)  # OCR cells only: unsure readings chosen by the rules
+    doubt_contradicted(mapping.cells, checker)  # and none is sure where the arithmetic still fails
 
     cells = mapping.cells
     findings: list[Finding] = []
@@ -148,6 +151,11 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
             errors.append(ErrorRecord(code=issue.code, message=issue.message, page=issue.page))
         else:
             findings.append(Finding(rule="unreadable.cell", severity="error", cells=issue.cells, message=issue.message))
+    named = {cid for f in findings for cid in f.cells}
+    for cid, c in cells.items():  # an empty OCR cell nobody is sure is blank is no value: say so
+        if c.value is None and c.method.startswith("ocr") and c.confidence < UNSURE_BLANK and cid not in named:
+            findings.append(Finding(rule="unreadable.cell", severity="error", cells=[cid],
+                                    message=f"{cid}: read as empty with confidence {c.confidence:.2f}"))
     template, variant, missing = _template_and_missing(mapping, sch, meta.year)
     findings.extend(missing)
     for v in checker.check({k: c.value for k, c in cells.items()}):

@@ -31,7 +31,16 @@ from .engines import Engine
 from .geometry import STANDARD_SHORT_SIDE, Upright, upright
 from .grid import find_grids, line_masks, ruling_ink
 from .marks import DASH_READINGS, SLASHES
-from .preprocess import Seal, binarize_inv, clean, lift_grey_seals, normalise_crop
+from .preprocess import (
+    SEAL_REACH,
+    Seal,
+    binarize_inv,
+    clean,
+    lift_grey_seals,
+    normalise_crop,
+    outside_paper,
+    seal_ink,
+)
 from .types import Box, Grid, GridCell, Line, Reading
 
 _NUMERICISH = re.compile(r"^[\dOoIl|〇.,，\-—/]{1,14}$")
@@ -105,6 +114,9 @@ class _Page:
     """Lines already read while deciding the orientation (reused as prose)."""
     seals: list[Seal] = field(default_factory=list)
     """Grey seals lifted from the page."""
+    unseen: np.ndarray | None = None
+    """Where the upright page does not show its print: beyond the picture's edge, a lid or desk, a
+    seal's ink or lifted grey ring (255 there)."""
 
 
 @dataclass
@@ -124,6 +136,20 @@ class PageText:
     boxes: list[Box]
     done: dict[Box, Reading]
     to_source: Callable[[Box], Box]
+    unseen: np.ndarray | None = None
+    """255 where the page does not show its print (``_Page.unseen``)."""
+
+    def seen(self, box: Box) -> float:
+        """The share of ``box`` that shows the print: a slot beyond the picture's edge, under the
+        scanner's lid or under a seal is not seen, and no blank may be read there."""
+        h, w = self.image.shape[:2]
+        x0, y0, x1, y1 = (round(v) for v in box)
+        area = max(x1 - x0, 1) * max(y1 - y0, 1)
+        a, b, c, d = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+        inside = max(c - a, 0) * max(d - b, 0)
+        if self.unseen is None or inside == 0:
+            return inside / area
+        return float((self.unseen[b:d, a:c] == 0).sum()) / area
 
     def lines(self) -> list[tuple[Box, Reading]]:
         todo = [b for b in self.boxes if b not in self.done]
@@ -231,7 +257,7 @@ class PageReader:
         ]
         result.order = [(kind, i) for _, kind, i in sorted(tops)]
         m = up.box_to_source
-        result.text = PageText(self, blank, text_ink, list(page.boxes), done, m)
+        result.text = PageText(self, blank, text_ink, list(page.boxes), done, m, page.unseen)
         for ln in lines:
             ln.box = m(ln.box)
             for wd in ln.words:
@@ -249,7 +275,9 @@ class PageReader:
     # -- orientation ----------------------------------------------------------
     def _prepared(self, image: np.ndarray, turns: int) -> _Page:
         up = upright(image, turns, self.short_side, self.correct_perspective)
-        gray, ink = clean(up.image)
+        outside = outside_paper(up.image)
+        gray, ink = clean(up.image, outside)
+        unseen = _beyond_picture(up, image.shape[:2]) | ((outside | seal_ink(up.image)).astype(np.uint8) * 255)
         if up.perspective:  # whatever is left of the desk at the sheet's edge is not ink
             m = max(2, round(0.006 * min(gray.shape)))
             gray[:m], gray[-m:], gray[:, :m], gray[:, -m:] = 255, 255, 255, 255
@@ -259,12 +287,15 @@ class PageReader:
             up.bend = bend
             gray = bend.apply(gray)
             ink = binarize_inv(gray)
+            unseen = bend.apply(unseen)
         lines = ruling_ink(gray)  # before a grey seal is lifted: the lifting breaks the rulings under it
         gray, seals = lift_grey_seals(gray)
         if seals:
             ink = binarize_inv(gray)
+            for sl in seals:  # print under a lifted grey ring may have gone with it
+                cv2.circle(unseen, (sl.x, sl.y), round(SEAL_REACH * sl.r), 255, -1)
         boxes = self.prose.detect(gray)
-        return _Page(up, gray, ink, lines, boxes, find_grids(lines), seals=seals)
+        return _Page(up, gray, ink, lines, boxes, find_grids(lines), seals=seals, unseen=unseen)
 
     def _oriented(self, image: np.ndarray) -> _Page:
         """The page the right way up: the orientation whose sample lines read most confidently.
@@ -312,7 +343,8 @@ class PageReader:
         lines = np.ascontiguousarray(base.lines[::-1, ::-1])
         boxes = sorted((_flip_box(b, bw, bh) for b in base.boxes), key=lambda b: (b[1], b[0]))
         seals = [s._replace(x=bw - s.x, y=bh - s.y) for s in base.seals]
-        return _Page(base.up.turned(2), gray, ink, lines, boxes, find_grids(lines), seals=seals)
+        unseen = None if base.unseen is None else np.ascontiguousarray(base.unseen[::-1, ::-1])
+        return _Page(base.up.turned(2), gray, ink, lines, boxes, find_grids(lines), seals=seals, unseen=unseen)
 
     def _sample_score(self, gray: np.ndarray, boxes: list[Box]) -> tuple[float, dict[Box, Reading]]:
         """Chinese characters read confidently: upright text has them, text on its side or upside
@@ -551,6 +583,21 @@ def _vote(cur: Reading, extra: Reading) -> Reading:
 UNDER_SEAL_BLANK = 0.4
 """Confidence of a cell read blank under a lifted grey seal: on hard scans some such cells held
 a 0 printed as light as the seal, lifted with it."""
+
+
+def _beyond_picture(up: Upright, source_shape: tuple[int, int], f: int = 8) -> np.ndarray:
+    """255 where the upright page's pixels come from beyond the source picture (a sheet shifted or
+    turned past the scanner's frame: the corners the turn fills in), on a 1/``f`` copy scaled back."""
+    h, w = up.image.shape[:2]
+    sh, sw = source_shape
+    scale = np.diag([f, f, 1.0])
+    m = up.to_source @ scale  # small upright pixels -> source pixels
+    small = np.full((-(-sh // f), -(-sw // f)), 255, np.uint8)
+    to_small = np.diag([1 / f, 1 / f, 1.0]) @ m
+    seen = cv2.warpPerspective(small, to_small, (-(-w // f), -(-h // f)),
+                               flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0)
+    big = cv2.resize(seen, (w, h), interpolation=cv2.INTER_NEAREST)
+    return np.where(big > 0, 0, 255).astype(np.uint8)
 
 
 def _flip_box(b: Box, w: int, h: int) -> Box:

@@ -12,6 +12,23 @@ import cv2
 import numpy as np
 
 
+def _red(r: np.ndarray, excess: np.ndarray) -> np.ndarray:
+    """A seal's red ink: clearly redder than green or blue, and bright in red."""
+    return (excess > 28) & (r > 90)
+
+
+def seal_ink(image: np.ndarray) -> np.ndarray:
+    """Where a red seal's ink lies (grown by a stroke): print under it may have been lifted with it."""
+    if image.ndim == 2:
+        return np.zeros(image.shape, bool)
+    b, g, r = cv2.split(image[:, :, :3])
+    red = _red(r, cv2.subtract(r, cv2.max(g, b))).astype(np.uint8)
+    if not red.any():
+        return red.astype(bool)
+    k = max(3, (min(red.shape) // 300) | 1)
+    return cv2.dilate(red, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+
+
 def to_gray_without_red(image: np.ndarray) -> np.ndarray:
     """Grey image with red ink (official seals) removed.
 
@@ -26,7 +43,7 @@ def to_gray_without_red(image: np.ndarray) -> np.ndarray:
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     b, g, r = cv2.split(bgr)
     excess = cv2.subtract(r, cv2.max(g, b))
-    red = (excess > 28) & (r > 90)
+    red = _red(r, excess)
     if not red.any():
         return gray
     out = gray.copy()
@@ -250,10 +267,11 @@ def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, list[Seal]]:
     return out, seals
 
 
-def clean(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(grey, binary ink mask) of an upright, level page: seals dropped, light flattened, speckle removed."""
+def clean(image: np.ndarray, outside: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(grey, binary ink mask) of an upright, level page: seals dropped, light flattened, speckle removed.
+    ``outside``: the page's ``outside_paper`` mask when the caller has it already."""
     # no paper, no print: a dark lid or desk beside the sheet becomes white before anything else
-    outside = outside_paper(image)
+    outside = outside_paper(image) if outside is None else outside
     if outside.any():
         image = image.copy()
         image[outside] = 255

@@ -45,6 +45,9 @@ class _Words:
     def read_at(self, box, number: bool = False) -> Piece | None:
         return None
 
+    def seen(self, box) -> float:
+        return 1.0
+
 
 def _read(pages: list[list[Piece]], blank: float = 1.0) -> dict:
     got = {}
@@ -155,9 +158,8 @@ def test_label_score(printed, official, low, high):
     assert low <= label_score(printed, official) <= high
 
 
-def _drop_review_values(pages: list[list[Piece]], drop: tuple[int, ...]) -> tuple[list[list[Piece]], int]:
-    """The review/litigation table's line of values with the values at ``drop`` (left to right) gone,
-    as a seal or faint print loses them; the page index of that line."""
+def _review_line(pages: list[list[Piece]]) -> tuple[int, list[Piece]]:
+    """The page index and the line of values (left to right) of the review/litigation table."""
     for n, pieces in enumerate(pages):
         heads = [p for p in pieces if p.text.strip() == "行政复议"]
         if not heads:
@@ -167,10 +169,16 @@ def _drop_review_values(pages: list[list[Piece]], drop: tuple[int, ...]) -> tupl
         for p in below:
             lines.setdefault(round(p.cy / 4), []).append(p)
         y = max(lines.values(), key=len)[0].cy
-        line = [p for p in below if abs(p.cy - y) < 4]
-        gone = {id(p) for i, p in enumerate(sorted(line, key=lambda p: p.cx)) if i in drop}
-        return [ps if k != n else [p for p in ps if id(p) not in gone] for k, ps in enumerate(pages)], n
+        return n, sorted((p for p in below if abs(p.cy - y) < 4), key=lambda p: p.cx)
     raise AssertionError("no review table")
+
+
+def _drop_review_values(pages: list[list[Piece]], drop: tuple[int, ...]) -> tuple[list[list[Piece]], int]:
+    """The review/litigation table's line of values with the values at ``drop`` (left to right) gone,
+    as a seal or faint print loses them; the page index of that line."""
+    n, line = _review_line(pages)
+    gone = {id(p) for i, p in enumerate(line) if i in drop}
+    return [ps if k != n else [p for p in ps if id(p) not in gone] for k, ps in enumerate(pages)], n
 
 
 @pytest.mark.parametrize("pdf", FEW, ids=lambda p: p.stem)
@@ -211,3 +219,51 @@ def test_ink_that_reads_as_no_number_is_no_blank(pdf):
     got = read_table([_Smudged(p) for p in pages], schema(), "review_litigation", 0.9).cells
     lost = [got[f"review_litigation.{g}.corrected"] for g in ("review", "litigation_direct", "litigation_after_review")]
     assert all(c.value is None and c.how == "unread" and c.confidence < 0.5 for c in lost)
+
+
+class _Framed(_Words):
+    """A page whose picture ends at ``edge`` (x): the scanner saw nothing left of it."""
+
+    def __init__(self, pieces: list[Piece], edge: float) -> None:
+        kept = []
+        for p in pieces:
+            x0, top, x1, bottom = p.box
+            if x1 <= edge:
+                continue
+            if x0 < edge:  # a piece crossing the edge keeps the characters inside it
+                keep = max(1, round(len(p.text) * (x1 - edge) / (x1 - x0)))
+                p = Piece(Cell(p.text[len(p.text) - keep :], p.cell.page, (edge, top, x1, bottom), method="text"),
+                          (edge, top, x1, bottom))
+            kept.append(p)
+        super().__init__(kept)
+        self.edge = edge
+
+    def seen(self, box) -> float:
+        x0, _, x1, _ = box
+        return max(0.0, min(1.0, (x1 - max(x0, self.edge)) / max(x1 - x0, 1e-6)))
+
+
+@pytest.mark.parametrize("pdf", FEW[:3], ids=lambda p: p.stem)
+def test_a_column_beyond_the_picture_is_unseen_not_blank(pdf):
+    """The review table's first column lies beyond the picture's edge: its cells are unseen (no value,
+    no confidence), never blanks; the value the edge cuts through may have lost digits and is not sure."""
+    pages = _pieces(pdf)
+    n, line = _review_line(pages)
+    edge = line[1].cx  # through the second value
+    texts = [_Words(p) if k != n else _Framed(p, edge) for k, p in enumerate(pages)]
+    got = read_table(texts, schema(), "review_litigation", 0.9).cells
+    lost = got["review_litigation.review.upheld"]
+    assert lost.value is None and lost.how == "unseen" and lost.confidence == 0.0
+    assert got["review_litigation.review.corrected"].confidence < 0.8  # the value cut by the edge
+
+
+@pytest.mark.parametrize("pdf", FEW[:3], ids=lambda p: p.stem)
+def test_two_rows_labels_one_under_the_other_are_not_one_label(pdf):
+    """"规章" above a "规范性文件" cut to "政规范性文件": each is its own row's label, not one wrapped label."""
+    truth = _truth(pdf)
+    pages = [[Piece(Cell("政规范性文件", p.cell.page, p.cell.bbox, method="text"), p.box) if p.text == "行政规范性文件"
+              or p.text == "规范性文件" else p for p in ps] for ps in _pieces(pdf)]
+    got = read_table([_Words(p) for p in pages], schema(), "active_disclosure", 1.0).cells
+    for row in ("regulations", "normative_documents"):
+        for k in (k for k in truth if k.startswith(f"active_disclosure.{row}.")):
+            assert got[k].value == truth[k], k

@@ -13,7 +13,7 @@ import pytest
 
 from gongkai.ocr.geometry import Upright, find_page_quad, map_box, upright
 from gongkai.ocr.grid import find_grids, ruling_ink
-from gongkai.ocr.page import _cell_lines, _content
+from gongkai.ocr.page import PageText, _beyond_picture, _cell_lines, _content
 from gongkai.ocr.preprocess import (
     binarize_inv,
     clean,
@@ -21,6 +21,7 @@ from gongkai.ocr.preprocess import (
     lift_grey_seals,
     normalise_crop,
     rotate,
+    seal_ink,
     skew_angle,
     to_gray_without_red,
 )
@@ -309,3 +310,26 @@ def test_a_flat_page_has_no_bend_and_a_bent_box_maps_back_onto_the_curl():
     # the table's bottom-right corner, laid flat, maps back to where the curl put it
     _x0, y0, _x1, y1 = up.box_to_source((1080, 1150, 1090, 1160))
     assert abs((y0 + y1) / 2 - (1155 + d[1155, 1085])) <= 8
+
+
+def test_what_lies_beyond_the_picture_is_not_seen():
+    """A sheet shifted past the scanner's frame: the upright page's strip that came from beyond the
+    source picture is unseen (no blank may be read there), the rest is seen."""
+    source = np.full((800, 600), 255, np.uint8)
+    shift = np.array([[1.0, 0, -100], [0, 1, 0], [0, 0, 1]])  # upright x = source x + 100
+    up = Upright(np.full((800, 700), 255, np.uint8), shift)
+    mask = _beyond_picture(up, source.shape)
+    assert (mask[:, :90] == 255).all() and (mask[:, 115:690] == 0).all()
+    text = PageText(None, up.image, np.zeros_like(up.image), [], {}, up.box_to_source, mask)  # type: ignore[arg-type]
+    assert text.seen((20, 100, 80, 140)) == 0.0 and text.seen((200, 100, 260, 140)) == 1.0
+    assert 0.3 < text.seen((60, 100, 140, 140)) < 0.7
+    assert text.seen((650, 100, 750, 140)) == 0.5  # half of it beyond the upright image itself
+
+
+def test_a_red_seals_ink_is_where_print_may_be_hidden():
+    page = np.full((400, 400, 3), 255, np.uint8)
+    cv2.circle(page, (200, 200), 80, (40, 40, 220), 6)  # BGR red ring
+    cv2.putText(page, "0", (60, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+    ink = seal_ink(page)
+    assert ink[200, 120] and ink[120, 200] and not ink[200, 200] and not ink[50, 70]
+    assert not seal_ink(cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)).any()

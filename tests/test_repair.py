@@ -6,7 +6,7 @@ import json
 
 from gongkai.extract.domain.mapping import map_tables
 from gongkai.extract.domain.model import CellValue
-from gongkai.extract.domain.repair import repair_cells
+from gongkai.extract.domain.repair import doubt_contradicted, repair_cells
 from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import schema
 from gongkai.extract.input.readers import read_document
@@ -159,3 +159,27 @@ def _src():
     from gongkai.extract.domain.model import Source
 
     return Source(format="pdf")
+
+
+def test_cells_the_arithmetic_still_contradicts_are_not_sure():
+    """A confident misreading no alternative can fix: every OCR cell of the broken rules loses its
+    sureness, the cell where the row's and the column's rules cross most; the rest keep theirs."""
+    truth = _truth("huaian_2024")["cells"]
+    cells = _ocr_cells(truth)
+    cid = "applications.new_received.commercial_enterprise"
+    _misread(cells, cid, 58, 0.97, [])
+    checker = _checker()
+    assert repair_cells(cells, checker) == []
+    doubt_contradicted(cells, checker)
+    broken = checker.check({k: c.value for k, c in cells.items()})
+    involved = {k for v in broken for k in v.cells}
+    assert cid in involved and cells[cid].confidence <= 0.4
+    assert all(cells[k].confidence < 0.8 for k in involved)
+    assert all(c.confidence == 0.95 for k, c in cells.items() if k not in involved)
+
+
+def test_a_text_layer_that_does_not_add_up_keeps_its_confidence():
+    truth = _truth("hongze_2023")["cells"]  # prints a total that its row does not sum to
+    cells = _ocr_cells(truth, method="text", confidence=1.0)
+    doubt_contradicted(cells, _checker())
+    assert all(c.confidence == 1.0 for c in cells.values())

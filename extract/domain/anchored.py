@@ -42,6 +42,12 @@ BY_SPACING = 0.75
 or by the gaps between the values themselves (no column centres known)."""
 UNREAD = 0.3
 """Ink at a column position that reads as no number: not a blank, and no value to stand on."""
+AT_EDGE = 0.5
+"""A value printed within a character of where the picture ends may have lost digits there ("64" read
+"4"): its confidence is scaled by this."""
+SEEN = 0.8
+"""A column position whose box the picture shows less than this share of (beyond its edge, under a
+lid) is not seen: no blank is read there."""
 SPACING_TOLERANCE = 0.3
 """How far from a whole number of steps a gap between values may be for the steps to be counted."""
 
@@ -58,8 +64,8 @@ class Placed:
     confidence: float
     how: str
     """"order" (count and printed order), "centre" (nearest column centre), "spacing" (the values'
-    own gaps counted in steps), "blank" (no ink at a column's centre on a band that has values) or
-    "unread" (ink there that reads as no number)."""
+    own gaps counted in steps), "blank" (no ink at a column's centre on a band that has values),
+    "unread" (ink there that reads as no number) or "unseen" (the slot beyond the picture)."""
 
 
 @dataclass
@@ -211,9 +217,18 @@ def _inside(text: str, labels: list[str]) -> float:
     return best
 
 
+WHOLE = 0.85
+"""A label piece this like one of the labels is taken for that label whole, not a part of one."""
+
+
+def _whole(text: str, labels: list[str]) -> bool:
+    return max((label_score(text, lab) for lab in labels), default=0.0) >= WHOLE
+
+
 def _blocks(pieces: list[Piece], labels: list[str]) -> list[list[Piece]]:
     """Label pieces joined into labels: a line goes on with the line below it (a label wrapped in
-    its cell) when together they still read as a stretch of one label, never across a numbering."""
+    its cell) when together they still read as a stretch of one label, never across a numbering, and
+    never two lines that each read as a whole label."""
     blocks = [[p] for p in sorted(pieces, key=lambda p: (p.cy, p.box[0]))]
     joined = True
     while joined:
@@ -234,6 +249,8 @@ def _blocks(pieces: list[Piece], labels: list[str]) -> list[list[Piece]]:
             if len(below) != 1 or split_label(below[0][0].text).numbering:
                 continue
             b = below[0]
+            if _whole(text_of(a), labels) and _whole(text_of(b), labels):
+                continue  # two rows' labels one under the other ("规章" over a cut "政规范性文件")
             if _inside(text_of(a + b), labels) >= 0.9:
                 a.extend(b)
                 blocks.remove(b)
@@ -402,7 +419,7 @@ class _Reader:
         """Count and printed order when they agree; else the nearest column centre; blanks between."""
         if len(band.pieces) == len(slots):
             for (row, col), p in zip(slots, band.pieces, strict=True):
-                self._put(row, col, p.cell, BY_ORDER, "order")
+                self._put(row, col, p.cell, BY_ORDER * self._whole(p), "order")
             return
         known = sorted((x, slot) for x, slot in zip(xs, slots, strict=True) if x is not None)
         by = BY_CENTRE
@@ -425,21 +442,33 @@ class _Reader:
             p = taken.get((row, col))
             if p is None:  # nothing detected there: look (a faint lone "0" escapes the detector)
                 y = band.y_at(x)
-                p = self.text.read_at((x - 0.4 * spacing, y - 0.7 * unit, x + 0.4 * spacing, y + 0.7 * unit), True)
+                slot = (x - 0.4 * spacing, y - 0.7 * unit, x + 0.4 * spacing, y + 0.7 * unit)
+                if self.text.seen(slot) < SEEN:
+                    self._put(row, col, _blank_at(band, x), 0.0, "unseen")
+                    continue
+                p = self.text.read_at(slot, True)
                 if p is not None and not is_value(p.text):
                     self._put(row, col, p.cell, UNREAD, "unread")
                     continue
             if p is not None:
-                self._put(row, col, p.cell, by, "centre" if by == BY_CENTRE else "spacing")
+                self._put(row, col, p.cell, by * self._whole(p), "centre" if by == BY_CENTRE else "spacing")
             else:
                 self._put(row, col, _blank_at(band, x), self.blank_confidence, "blank")
+
+    def _whole(self, p: Piece) -> float:
+        """1, or ``AT_EDGE`` for a value whose neighbourhood (a character's height either side) the
+        picture does not show in full."""
+        if self.text is None:
+            return 1.0
+        x0, y0, x1, y1 = p.box
+        return 1.0 if self.text.seen((x0 - p.height, y0, x1 + p.height, y1)) >= 0.999 else AT_EDGE
 
     def _put(self, row: str, col: str, cell: Cell, sure: float, how: str) -> None:
         cid = f"{self.spec.id}.{row}.{col}"
         if cid in self.out.cells:
             return  # the first page that printed the row keeps it
-        value = parse_cell(cell.text).value if cell.text and how != "unread" else None
-        conf = sure if how in ("blank", "unread") else cell.confidence * sure
+        value = parse_cell(cell.text).value if cell.text and how not in ("unread", "unseen") else None
+        conf = sure if how in ("blank", "unread", "unseen") else cell.confidence * sure
         self.out.cells[cid] = Placed(row, col, cell, value, conf, how)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gongkai.extract.domain.anchored import AnchoredTable, read_table
-from gongkai.extract.domain.mapping import Mapping
+from gongkai.extract.domain.mapping import MapIssue, Mapping
 from gongkai.extract.domain.model import CellValue, TableRecord
 from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import TABLES, Schema
@@ -27,6 +27,13 @@ UNSURE = 0.8
 BLANK_CONFIDENCE = 0.9
 """A column position of the anchored reading with no ink at all: a blank, unless the print was as
 faint as the paper."""
+_NOT_READ = {
+    "unread": "ink where the value is printed reads as no number",
+    "unseen": "the picture does not show where the value is printed (beyond its edge, a lid, a seal)",
+}
+"""Slots of the anchored reading that hold no value but are no blank: they become unreadable.cell."""
+FILLED = 0.5
+"""An empty cell fills its slot when read blank at least this surely (not unread, not unseen)."""
 RULE_WEIGHT = 3
 """A broken rule costs as much as three cells not read."""
 
@@ -50,7 +57,8 @@ def _expected(sch: Schema, table: str, got: set[str]) -> set[str]:
 def _score(cells: dict[str, CellValue], sch: Schema, table: str, checker: RuleChecker) -> _Score:
     ids = _expected(sch, table, set(cells))
     broken = [v for v in checker.check({k: c.value for k, c in cells.items()}) if v.rule.startswith(f"{table}.")]
-    return _Score(len(ids & set(cells)), len(broken))
+    filled = {k for k, c in cells.items() if c.value is not None or c.confidence >= FILLED}
+    return _Score(len(ids & filled), len(broken))
 
 
 def _falls_short(mapping: Mapping, cells: dict[str, CellValue], sch: Schema, table: str,
@@ -108,6 +116,11 @@ def choose_readings(mapping: Mapping, doc: Document, sch: Schema, checker: RuleC
         mapping.cells.update(cells)
         if won or _expected(sch, table, set(cells)) <= set(cells):  # what the grid left unplaced is placed now
             mapping.issues = [i for i in mapping.issues if i.table != table]
+        for cid, p in anchored.cells.items():
+            if p.how in _NOT_READ and cells.get(cid) is not None and cells[cid].value is None:
+                mapping.issues.append(
+                    MapIssue("E_UNREADABLE_CELL", f"{cid}: {_NOT_READ[p.how]}", p.cell.page, [cid], table)
+                )
         if won:
             for t in mapping.tables:
                 if t.kind == table:

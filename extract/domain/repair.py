@@ -77,6 +77,29 @@ def repair_cells(cells: dict[str, CellValue], checker: RuleChecker) -> list[Repa
     return repairs
 
 
+CONTRADICTED = 0.7
+"""The most an OCR cell in a rule the report still breaks may claim: one of the rule's cells is wrong."""
+CONTRADICTED_TWICE = 0.4
+"""The most an OCR cell in two or more broken rules may claim (a row's and a column's sum meet there)."""
+
+
+def doubt_contradicted(cells: dict[str, CellValue], checker: RuleChecker) -> None:
+    """Cap the confidence of OCR cells the report's arithmetic still contradicts after repair.
+
+    A broken rule says one of its cells is wrong without saying which: none of them is sure. A
+    cell where two broken rules cross is the likeliest culprit. Text-layer values keep theirs (a
+    born-digital report that does not add up printed what it printed)."""
+    count: dict[str, int] = {}
+    for v in checker.check({k: c.value for k, c in cells.items()}):
+        for cid in v.cells:
+            count[cid] = count.get(cid, 0) + 1
+    for cid, n in count.items():
+        c = cells.get(cid)
+        if c is None or not c.method.startswith(("ocr", "repaired")):
+            continue
+        c.confidence = min(c.confidence, CONTRADICTED if n == 1 else CONTRADICTED_TWICE)
+
+
 def _key(v) -> tuple[str, str]:
     return (v.rule, v.where)
 

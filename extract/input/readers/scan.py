@@ -75,6 +75,9 @@ class ScanPageText:
         found = self._text.read_box(tuple(round(v) for v in box), number)  # type: ignore[arg-type]
         return None if found is None else self._piece(*found)
 
+    def seen(self, box: BBox) -> float:
+        return self._text.seen(box)  # type: ignore[arg-type]
+
     def _piece(self, box: tuple[int, int, int, int], r: Reading) -> Piece:
         src = tuple(round(float(v) * self._scale, 2) for v in self._text.to_source(box))
         cell = Cell(r.text, self._page, src, None, f"{self._method}:{r.engine}" if r.engine else self._method,

@@ -1,0 +1,79 @@
+"""Every degradation family of issue 13 end to end, one small document each, none of them in the
+benchmark's set (benchmarks/bench_ocr.py reads the shared reports and the first generated ones,
+gen_000-gen_009): a family reads a document the fixes were not made on. The floors are the first
+run's figures less a margin (a floor, not a target: the targets are the benchmark's)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pytest
+
+from gongkai import Report, read_report
+from tests.conftest import GENERATED
+from tests.generator.degrade import OWN_FAMILIES, make
+
+pytestmark = pytest.mark.slow
+
+FIRST_UNUSED = 20
+"""Generated reports from this number on are read by no benchmark."""
+DOCUMENT = dict(zip(sorted(OWN_FAMILIES), sorted(p.stem for p in GENERATED.glob("gen_*.pdf")
+                                                if int(p.stem[4:]) >= FIRST_UNUSED), strict=False))
+"""One generated report per family (in name order: chosen before any was read)."""
+RIGHT = {"colour150": 0.99, "copyseal": 0.8, "curl": 0.5, "fax": 0.0, "jpeg": 0.99, "lid": 0.9, "rot6": 0.99,
+         "toner": 0.4}
+"""Share of the document's cells read right. First run (seed 11): colour150 200/200, copyseal 175/200,
+curl 115/200, fax 0/200, jpeg 198/198, lid 192/200, rot6 198/198, toner 87/186. The fax page of gen_025
+is illegible by eye at its threshold (the family thins a light font away): only honesty is asked of it."""
+NOT_YET_HONEST = {"curl": "2 wrong values sure (rows of a curled table misplaced)",
+                  "toner": "42 wrong values sure (faded digits read as sure blanks)"}
+"""Families whose wrong values are still read as sure on this document (issue 13, open)."""
+
+
+@dataclass
+class _Read:
+    report: Report
+    expected: dict
+
+
+_READ: dict[str, _Read] = {}
+
+
+def _read(family: str, tmp_path_factory) -> _Read:
+    if family not in _READ:
+        out = tmp_path_factory.mktemp(family)
+        truth = make(GENERATED / f"{DOCUMENT[family]}.pdf", out, family, seed=11)
+        files = [out / f for f in truth["files"]]
+        _READ[family] = _Read(read_report(files[0] if len(files) == 1 else files), truth["cells"])
+    return _READ[family]
+
+
+def _wrong(r: _Read) -> dict[str, tuple]:
+    cells = r.report.cells
+    return {k: (cells[k].value, v, cells[k].confidence) for k, v in r.expected.items()
+            if k in cells and cells[k].value != v}
+
+
+@pytest.mark.parametrize("family", sorted(OWN_FAMILIES))
+def test_a_family_reads_a_document_it_was_not_tuned_on(family, tmp_path_factory):
+    r = _read(family, tmp_path_factory)
+    right = [k for k, v in r.expected.items() if k in r.report.cells and r.report.cells[k].value == v]
+    print(json.dumps({"family": family, "doc": DOCUMENT[family], "right": len(right), "cells": len(r.expected),
+                      "wrong": len(_wrong(r))}))
+    assert len(right) >= RIGHT[family] * len(r.expected), (len(right), len(r.expected), _wrong(r))
+    for c in r.report.cells.values():  # provenance on every value
+        assert c.page is not None and c.bbox is not None and c.method.startswith(("ocr:", "repaired:"))
+    named = {cid for f in r.report.findings if f.rule == "unreadable.cell" for cid in f.cells}
+    unread = {k for k, c in r.report.cells.items() if c.value is None and c.confidence < 0.5}
+    assert unread <= named, unread - named  # an honest gap says it is one
+
+
+@pytest.mark.parametrize(
+    "family",
+    [pytest.param(f, marks=pytest.mark.xfail(reason=NOT_YET_HONEST[f], strict=True)) if f in NOT_YET_HONEST else f
+     for f in sorted(OWN_FAMILIES)],
+)
+def test_no_wrong_value_is_sure(family, tmp_path_factory):
+    sure = {k: w for k, w in _wrong(_read(family, tmp_path_factory)).items() if w[2] >= 0.8}
+    assert len(sure) <= 1, sure
