@@ -64,13 +64,17 @@ class OcrOptions:
 class Options:
     limits: Limits = field(default_factory=Limits)
     table_strategy: TableStrategy = "auto"
-    """"auto": pdfplumber's finder, camelot lattice where a table scores low."""
+    """"auto": pdfium's characters and rulings with pdfplumber's table finder (fast), pdfplumber
+    itself on the pages where that reader is unsure, camelot where a table scores low;
+    "pdfplumber": pdfplumber on every page (camelot where a table scores low); "camelot": camelot's
+    tables. See extract/input/readers/pdf.py."""
     soffice: str | None = None
     """Path to LibreOffice's soffice; None finds it on PATH."""
     ocr: OcrOptions = field(default_factory=OcrOptions)
     narrative: bool = True
-    """Items, sentence sections and stated counts (spaCy; ~1 s to load once per process, ~0.02 s
-    per report). False leaves ``items``/``sentences``/``facts`` empty, for table-only runs."""
+    """Items, sentence sections and stated counts (spaCy; ~0.7 s of CPU to import and load once per
+    process, in a helper process alongside the reading for `gongkai extract`; ~5 ms a page). False
+    leaves ``items``/``sentences``/``facts`` empty, for table-only runs."""
     strict: bool = False
     """A bug in gongkai (E_INTERNAL, or a W_NLP narrative failure) raises the real exception with its
     traceback instead of being recorded on the report: for debugging and for tests. Bad input is

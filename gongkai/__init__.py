@@ -20,29 +20,39 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from gongkai._version import __version__
-from gongkai.extract.archive.dblock import open_results
-from gongkai.extract.domain.model import Report
 from gongkai.extract.errors import GongkaiError
-from gongkai.extract.interfaces.notebook import read_reports, run
 from gongkai.extract.options import Limits, OcrOptions, Options
-from gongkai.extract.pipeline import read_report
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from gongkai.extract.archive.dblock import open_results
+    from gongkai.extract.domain.model import Report
+    from gongkai.extract.interfaces.notebook import read_reports, run
+    from gongkai.extract.pipeline import read_report
+
 
 def load_narrative() -> Language:
     """The trained narrative pipeline that ships with gongkai (``spacy.load`` of the packaged model)."""
+    from gongkai.nlp.imports import import_spacy
+
+    import_spacy()
     from gongkai.nlp.analyse import load
 
     return load()
 
 
-# across reports: imported on first use (DuckDB and pandas are not needed to read one report)
+# imported on first use: a command imports what it needs (the report model and the pipeline: ~0.3 s;
+# many reports and across reports: tqdm, DuckDB and pandas, which reading one report does not need)
 _LAZY = {
+    "Report": ("gongkai.extract.domain.model", "Report"),
+    "read_report": ("gongkai.extract.pipeline", "read_report"),
+    "read_reports": ("gongkai.extract.interfaces.notebook", "read_reports"),
+    "run": ("gongkai.extract.interfaces.notebook", "run"),
     "Archive": ("gongkai.extract.archive.across", "Archive"),
     "Comparison": ("gongkai.extract.domain.across.compare", "Comparison"),
     "compare": ("gongkai.extract.domain.across.compare", "compare_reports"),
+    "open_results": ("gongkai.extract.archive.dblock", "open_results"),
 }
 
 

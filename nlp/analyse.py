@@ -8,7 +8,6 @@ classifier choose among them, ``None`` lets it choose among all.
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 from dataclasses import dataclass, field
@@ -71,10 +70,11 @@ class Analysis:
 
 
 def quiet_jieba() -> None:
-    """jieba logs its dictionary loading at INFO on stderr; that is noise in a CLI."""
-    import jieba
+    """jieba logs its dictionary loading at INFO on stderr; that is noise in a CLI. jieba then cuts
+    from the prepared dictionary (``nlp/dictionary.py``): no whole-dictionary load per process."""
+    from .dictionary import prepare
 
-    jieba.setLogLevel(logging.WARNING)
+    prepare()
 
 
 class ModelMissing(RuntimeError):

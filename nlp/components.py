@@ -23,26 +23,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .facts import find_facts
+from .labels import ITEM_SECTION, SECTION_ITEM
 from .learned import ItemCRF, SectionCRF
 from .learned import Span as LearnedSpan
 from .lexicon import alt
 from .segment import Item, Sentence, find_items, says_plan, split_sentences, strip_lead
 from .topics import topic_of
 
-SECTION_LABELS = (
-    "overall",
-    "active_disclosure",
-    "on_request",
-    "information_management",
-    "platform_construction",
-    "supervision",
-    "problems",
-    "improvements",
-    "other_matters",
-    "fees",
-)
-ITEM_SECTION = {"problem": "problems", "improvement": "improvements"}
-SECTION_ITEM = {v: k for k, v in ITEM_SECTION.items()}
 # words by which a sentence states a shortcoming or a plan (see _UsesTextcat.scores)
 _SAYS_SO = re.compile(alt("shortfall", "problem_words", "plan_words", "next_step", extra=("问题",)))
 _FEE = re.compile(alt("fee_words"))

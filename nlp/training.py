@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .components import SECTION_LABELS
+from .labels import SECTION_LABELS
 
 SPAN_LABELS = ("problem", "improvement")
 

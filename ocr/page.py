@@ -150,6 +150,8 @@ class PageText:
         if self.unseen is None or inside == 0:
             return inside / area
         return float((self.unseen[b:d, a:c] == 0).sum()) / area
+    seals: list[Seal] = field(default_factory=list)
+    """Grey seals lifted from the page: what is read under one may be the seal's."""
 
     def lines(self) -> list[tuple[Box, Reading]]:
         todo = [b for b in self.boxes if b not in self.done]
@@ -169,6 +171,7 @@ class PageText:
                     readings[b] = Reading(r.text.strip(), _line_confidence(r), [], r.engine)
             if numeric:
                 self.reader._check_numbers(numeric, readings, singles)
+                _doubt_under_seals(readings, {b: b for b in numeric}, self.seals)
             self.done.update(readings)
         return [(b, self.done[b]) for b in self.boxes if self.done[b].text]
 
@@ -182,8 +185,11 @@ class PageText:
         if x1 - x0 < 4 or y1 - y0 < 4:
             return None
         char_h = _char_height(self.boxes) or 0.012 * max(h, w)
-        parts = _cell_lines(GridCell(0, 0, 1, 1, (x0, y0, x1, y1)), self.ink, char_h)
+        cell = GridCell(0, 0, 1, 1, (x0, y0, x1, y1))
+        parts = _cell_lines(cell, self.ink, char_h) or _faint_parts(cell, self.image, char_h)
         if not parts:
+            if any(s.meets((x0, y0, x1, y1)) for s in self.seals):  # print as light as the seal went with it
+                return (x0, y0, x1, y1), Reading("", 0.0, [], "unread")
             return None
         ink_box = (min(p[0] for p in parts), min(p[1] for p in parts), max(p[2] for p in parts),
                    max(p[3] for p in parts))
@@ -199,6 +205,7 @@ class PageText:
         readings = {ink_box: first}
         a, b, c, d = ink_box
         self.reader._check_numbers([ink_box], readings, {ink_box: _pad(self.image[b:d, a:c], share=False)})
+        _doubt_under_seals(readings, {ink_box: ink_box}, self.seals)
         return ink_box, readings[ink_box]
 
 
@@ -257,7 +264,7 @@ class PageReader:
         ]
         result.order = [(kind, i) for _, kind, i in sorted(tops)]
         m = up.box_to_source
-        result.text = PageText(self, blank, text_ink, list(page.boxes), done, m, page.unseen)
+        result.text = PageText(self, blank, text_ink, list(page.boxes), done, m, page.unseen, list(page.seals))
         for ln in lines:
             ln.box = m(ln.box)
             for wd in ln.words:
@@ -374,11 +381,14 @@ class PageReader:
         """Every cell of every table: one batched recognition pass, one Tesseract call for the numbers.
 
         A cell with no ink under a lifted grey seal is not surely blank: print as light as the
-        seal went with it.
+        seal went with it. A cell whose ink was too faint for the page's binarisation (thin toner)
+        is read from its faint strokes; when those read as nothing, it is unread, not a sure blank.
+        A number read under a seal whose ink could not be told from the print is not sure.
         """
         owner: list[tuple[int, int]] = []  # (table, cell) of each strip
         strips: list[np.ndarray] = []
         singles: dict[tuple[int, int], np.ndarray] = {}
+        faint: set[tuple[int, int]] = set()
         for t, g in enumerate(grids):
             char_h = _char_height(boxes[t]) or 0.012 * self.short_side
             gx0, gy0, gx1, gy1 = g.box
@@ -387,6 +397,10 @@ class PageReader:
             stats[:, 1] += gy0
             for k, c in enumerate(g.cells):
                 parts = _cell_lines(c, ink, char_h, stats)
+                if not parts:
+                    parts = _faint_parts(c, gray, char_h)
+                    if parts:
+                        faint.add((t, k))
                 crops = [_pad(gray[y0:y1, x0:x1]) for x0, y0, x1, y1 in parts]
                 for chunk in _chunks(crops):
                     strips.append(_stitch(chunk))
@@ -424,6 +438,12 @@ class PageReader:
                     readings[(t, k)] = Reading(r.text.strip(), _line_confidence(r), [], r.engine)
         if numeric:
             self._check_numbers(numeric, readings, singles)
+            _doubt_under_seals(readings, {key: grids[key[0]].cells[key[1]].box for key in numeric}, seals)
+        for key in faint:  # faint ink that reads as no number: unread, not blank
+            r = readings[key]
+            junk = len(r.text) <= _SHORT and not any(ch.isdigit() or "\u4e00" <= ch <= "\u9fff" for ch in r.text)
+            if junk:
+                readings[key] = Reading("", FAINT_UNREAD, r.alternatives, "unread")
         for t, g in enumerate(grids):
             if g.confidence < 1.0:  # a cell of an inferred grid may stand in the wrong place
                 for k in range(len(g.cells)):
@@ -583,6 +603,44 @@ def _vote(cur: Reading, extra: Reading) -> Reading:
 UNDER_SEAL_BLANK = 0.4
 """Confidence of a cell read blank under a lifted grey seal: on hard scans some such cells held
 a 0 printed as light as the seal, lifted with it."""
+
+
+SEAL_DOUBT = 0.7
+"""Highest confidence of a number read under a grey seal whose ink could not be told from the
+print by its grey (thin toner, a light face): the seal's characters stayed on the page as grey
+as the digits, and a stroke of one beside or across a digit reads as a digit (a "0" as "10")."""
+FAINT_STEP = 14
+"""Grey steps below a cell's paper (after a light blur against the noise) from which a stroke is
+faint ink: a thin toner's digits the page's binarisation lost."""
+FAINT_UNREAD = 0.3
+"""Confidence of a cell that holds faint ink reading as no number: unread, not a sure blank."""
+
+
+def _doubt_under_seals(readings: dict, boxes: dict, seals: Sequence[Seal]) -> None:
+    """Numbers read under a seal that was not told from the print by its grey: not sure."""
+    doubtful = [s for s in seals if s.told_by_grey is False]
+    if not doubtful:
+        return
+    for key, box in boxes.items():
+        r = readings[key]
+        if r.text and r.confidence > SEAL_DOUBT and any(s.meets(box) for s in doubtful):
+            readings[key] = Reading(r.text, SEAL_DOUBT, r.alternatives, r.engine, r.char_confidences)
+
+
+def _faint_parts(c: GridCell, gray: np.ndarray, char_h: float) -> list[Box]:
+    """The text lines of a cell from ink fainter than the page's binarisation keeps (a thin
+    toner's strokes): whatever is clearly darker than the cell's own paper, as ``_cell_lines``
+    finds lines (specks and ruling slivers are still not text)."""
+    x0, y0, x1, y1 = c.box
+    h, w = gray.shape[:2]
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+    if x1 - x0 < 10 or y1 - y0 < 10:
+        return []
+    blur = cv2.GaussianBlur(gray[y0:y1, x0:x1], (0, 0), 1.0)
+    paper = float(np.percentile(blur, 75))
+    mask = (blur < paper - FAINT_STEP).astype(np.uint8) * 255
+    found = _cell_lines(GridCell(0, 0, 1, 1, (0, 0, x1 - x0, y1 - y0)), mask, char_h)
+    return [(a + x0, b + y0, cc + x0, d + y0) for a, b, cc, d in found]
 
 
 def _beyond_picture(up: Upright, source_shape: tuple[int, int], f: int = 8) -> np.ndarray:

@@ -201,6 +201,10 @@ class Seal(NamedTuple):
     r: int
     level: float
     """The ring's grey (0 black, 255 paper)."""
+    told_by_grey: bool | None = None
+    """Whether the page's print is clearly darker than the ring, so that the seal's ink was told from
+    it by its grey (set by ``lift_grey_seals``). When it is not, the seal's thin strokes (its
+    characters) stay on the page as grey as the print, and what is read under the seal is in doubt."""
 
     def meets(self, box: tuple[int, int, int, int]) -> bool:
         """Whether the box (x0, y0, x1, y1) reaches into the seal's disc."""
@@ -244,18 +248,80 @@ def grey_seals(gray: np.ndarray) -> list[Seal]:
     return out
 
 
+class PrintInk(NamedTuple):
+    """How the page's own print looks, measured outside the seals: what a seal's ink is told from."""
+
+    stroke: float
+    """Typical stroke width in pixels (twice the median distance from a stroke's middle to its edge)."""
+    core: float
+    """Typical grey of a stroke's core (its darkest tenth): black for a good copy, mid grey for thin toner."""
+
+
+def print_ink(gray: np.ndarray, outside: np.ndarray | None = None) -> PrintInk | None:
+    """The print's stroke width and core grey, from the text-sized ink components of the page
+    (where ``outside`` is set, if given). None on a page with too little print to measure."""
+    ink = binarize_inv(gray)
+    if outside is not None:
+        ink[~outside] = 0
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n < 20:
+        return None
+    h = stats[1:, cv2.CC_STAT_HEIGHT]
+    w = stats[1:, cv2.CC_STAT_WIDTH]
+    size = np.maximum(h, w)
+    unit = 0.012 * min(gray.shape)  # a character at ~10 pt on the page's short side
+    text = np.flatnonzero((size >= 0.4 * unit) & (size <= 2.5 * unit) & (stats[1:, cv2.CC_STAT_AREA] >= 12)) + 1
+    if len(text) < 10:
+        return None
+    keep = np.zeros(n, bool)
+    keep[text] = True
+    mask = keep[labels]
+    dist = cv2.distanceTransform(mask.astype(np.uint8), cv2.DIST_L2, 3)
+    ridge = mask & (dist >= cv2.dilate(dist, np.ones((3, 3), np.uint8)))  # the strokes' middles
+    stroke = 2.0 * float(np.median(dist[ridge])) if ridge.any() else 2.0
+    # each component's core: the grey of its darkest tenth; the page's: their median
+    order = np.argsort(labels[mask], kind="stable")
+    lab, val = labels[mask][order], gray[mask][order]
+    cuts = np.flatnonzero(np.diff(lab)) + 1
+    cores = [float(np.percentile(v, 10)) for v in np.split(val, cuts) if len(v) >= 12]
+    return PrintInk(max(stroke, 1.0), float(np.median(cores)) if cores else 0.0)
+
+
+SEAL_DARKER = 0.65
+"""The print counts as darker than a seal when its core is under this share of the ring's grey:
+then whatever in the disc is lighter than most of the ring is the seal. Otherwise (thin toner, a
+light face) grey alone cannot tell them apart and only the seal's thick strokes are lifted."""
+
+
 def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, list[Seal]]:
     """The page with grey seals lifted to paper white, and the seals lifted.
 
-    Stamped over print, a seal darkens the paper to its own grey but cannot lighten
-    black print: within the seal's disc, whatever is lighter than most of its ring is
-    the seal. Thin fringes of the print go with it; the strokes' cores stay.
+    Stamped over print, a seal darkens the paper to its own grey but cannot lighten the
+    print: where print and seal cross, the pixel is darker than either. Within the seal's
+    disc, the seal's ink is lifted when it can be told from the print:
+
+    - by its grey, when the page's print (measured outside the seals) is clearly darker than
+      the ring: whatever is lighter than most of the ring goes, except the fringes of dark
+      strokes (a thin "0" whose curves are lighter than its sides would read "11" without them);
+    - by its shape always: the ring and the star are far thicker than the print's strokes, and
+      go wherever they are lighter than the ring (their crossings with print stay).
+
+    A seal's characters, as thin and as grey as a light print, stay when grey cannot tell them
+    apart: the reader doubts what it reads under a seal.
     """
     seals = grey_seals(gray)
     if not seals:
         return gray, []
     out = gray.copy()
     h, w = gray.shape
+    discs = np.zeros(gray.shape, np.uint8)
+    for s in seals:
+        cv2.circle(discs, (s.x, s.y), int(SEAL_REACH * s.r), 255, -1)
+    ink = print_ink(gray, discs == 0) or PrintInk(2.0, 0.0)
+    thick_k = max(3, round(2.2 * ink.stroke) | 1)
+    thick_kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (thick_k, thick_k))
+    fringe = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * max(1, round(ink.stroke / 2)) + 1,) * 2)
+    lifted = []
     for s in seals:
         reach = int(SEAL_REACH * s.r)
         x0, y0 = max(0, s.x - reach), max(0, s.y - reach)
@@ -263,8 +329,18 @@ def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, list[Seal]]:
         roi = out[y0:y1, x0:x1]  # the disc's square only: a page-sized mask per seal is wasted work
         disc = np.zeros(roi.shape, np.uint8)
         cv2.circle(disc, (s.x - x0, s.y - y0), reach, 255, -1)
-        roi[(disc > 0) & (roi > 0.8 * s.level)] = 255
-    return out, seals
+        by_grey = ink.core < SEAL_DARKER * s.level
+        lifted.append(s._replace(told_by_grey=by_grey))
+        light = roi > 0.8 * s.level  # lighter than most of the ring: the seal, or a print's fringe
+        inked = (roi < 0.5 * (s.level + 255.0)).astype(np.uint8)
+        thick = cv2.dilate(cv2.morphologyEx(inked, cv2.MORPH_OPEN, thick_kernel), fringe) > 0
+        lift = thick & light
+        if by_grey:
+            # the print's cores (half way from its core grey to the seal's) keep their fringes
+            cores = cv2.dilate((roi < 0.5 * (ink.core + 0.8 * s.level)).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+            lift |= light & ~cores
+        roi[(disc > 0) & lift] = 255
+    return out, lifted
 
 
 def clean(image: np.ndarray, outside: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:

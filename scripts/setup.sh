@@ -23,4 +23,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".[dev]"
+# jieba's dictionary and the division gazetteer, prepared once so that each command reads only what it needs
+.venv/bin/python -m gongkai.extract.cache >/dev/null
 echo "gongkai installed: $(.venv/bin/gongkai --version)"

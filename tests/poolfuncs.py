@@ -31,6 +31,9 @@ def behave(job: str) -> str:
         return "FAILED" if _HELD else "NATIVE"
     if job == "always":  # fails whatever the worker
         return "FAILED"
+    if job == "size":  # the worker's address space (what RLIMIT_AS caps), in MB
+        with open("/proc/self/status") as f:
+            return next(line.split()[1] for line in f if line.startswith("VmSize:"))
     if job == "raise":
         raise ValueError("boom")
     return job.upper()

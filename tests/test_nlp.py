@@ -12,9 +12,9 @@ import yaml
 from gongkai import read_report
 from gongkai.extract.domain.narrative import SECTION_LABELS, table_mismatches
 from gongkai.nlp.analyse import DEFAULT_MODEL, ModelMissing, analyse, load
-from gongkai.nlp.components import SECTION_LABELS as LABELS
 from gongkai.nlp.evaluate import Score, same_statement, score
 from gongkai.nlp.facts import cn_number, find_facts
+from gongkai.nlp.labels import SECTION_LABELS as LABELS
 from gongkai.nlp.segment import find_items, find_markers, split_sentences
 from gongkai.nlp.topics import topic_of
 from tests.conftest import ROOT, shared_docs

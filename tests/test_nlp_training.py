@@ -13,7 +13,7 @@ from gongkai import read_report
 from gongkai.extract.domain.narrative import training_examples
 from gongkai.extract.interfaces.cli import app
 from gongkai.nlp.analyse import blank
-from gongkai.nlp.components import SECTION_LABELS
+from gongkai.nlp.labels import SECTION_LABELS
 from gongkai.nlp.training import Example, read_annotations, split, to_docbin, to_jsonl, to_labelstudio
 from tests.conftest import SHARED
 

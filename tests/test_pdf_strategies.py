@@ -7,7 +7,8 @@ import json
 import pytest
 
 from gongkai import Options, read_report
-from gongkai.extract.input.readers.pdf import _choose, _quality
+from gongkai.extract.input.readers.pdf_tables import choose as _choose
+from gongkai.extract.input.readers.pdf_tables import quality as _quality
 from gongkai.extract.layout import Cell, Table
 from tests.conftest import SHARED
 

@@ -129,6 +129,26 @@ def test_wrong_stream_lengths_are_found_and_fixed():
     assert pdf_repair.wrong_lengths(pdf_repair.fix_lengths(short)) == 0
 
 
+def test_no_sign_of_damage_in_a_sound_file():
+    """The born-digital reader trusts pdfium alone on a file without signs (pdfminer never walks it):
+    no file of the corpus may show one, or it would lose the fast reader."""
+    sound = sorted(SHARED.glob("pdf/*.pdf")) + sorted(GENERATED.glob("*.pdf"))
+    assert len(sound) > 20
+    assert [p.name for p in sound if pdf_repair.signs_of_damage(p.read_bytes())] == []
+
+
+@pytest.mark.skipif(not pdf_repair.qpdf_available(), reason="qpdf is installed by scripts/setup.sh")
+def test_an_object_stream_claiming_more_objects_than_it_lists_is_a_sign_of_damage():
+    """pdfium reads such a file with a valid xref; pdfminer loses its way in the stream."""
+    data = (SHARED / "pdf" / "hongze_2024.pdf").read_bytes()
+    packed = damage._qpdf(data, "--object-streams=generate")
+    assert b"/ObjStm" in packed and pdf_repair.short_object_streams(packed) == 0
+    broken = damage.object_stream_count_wrong(data)
+    assert pdf_repair.short_object_streams(broken) == 1 and pdf_repair.signs_of_damage(broken)
+    doc = read_pdf(broken, NO_OCR)
+    assert doc.n_pages == 5 and "W_REPAIRED" in [e.code for e in doc.errors]
+
+
 def test_end_of_file_marker_tells_a_cut_file():
     data = (SHARED / "pdf" / "hongze_2024.pdf").read_bytes()
     assert not pdf_repair.ends_early(data)

@@ -229,17 +229,56 @@ def test_only_one_swapped_pair_is_still_caught(monkeypatch):
 
 
 @pytest.mark.parametrize("doc_id", [d[0] for d in shared_docs() if d[1].suffix == ".pdf"])
-def test_born_digital_pages_are_text_and_their_digits_agree(doc_id, monkeypatch):
+def test_born_digital_pages_are_text_and_their_digit_glyphs_agree_without_ocr(doc_id, monkeypatch):
+    def no_tesseract(*a, **k):
+        raise AssertionError("Tesseract was asked about a font whose digit glyphs agree with its text")
+
+    monkeypatch.setattr(pdf_reader, "cross_check_digits", no_tesseract)
+    data = (SHARED / "pdf" / f"{doc_id}.pdf").read_bytes()
+    doc = read_document(data, "pdf", Options())
+    assert [(p.decision, p.reason) for p in doc.pages] == [("text", None)] * len(doc.pages)
+    fonts = _digit_fonts(data)
+    assert len(fonts) >= 2 and all(v.agree for v in fonts.values()), fonts
+
+
+def _digit_fonts(data: bytes) -> dict:
+    import pypdfium2 as pdfium
+
+    from gongkai.extract.input.readers.pdfium_page import load_page
+
+    pdf = pdfium.PdfDocument(data)
+    return {k: v for i in range(len(pdf)) for k, v in load_page(pdf, i + 1, 100_000).digit_fonts.items()}
+
+
+def test_swapped_digit_glyphs_are_seen_without_tesseract(monkeypatch):
+    from gongkai.extract.input.readers import textlayer
+
+    data = _broken("digits", (3, 4))
+    wrong = {k: v for k, v in _digit_fonts(data).items() if v.agree is False}
+    assert {k.split("#")[0] for k in wrong} == {"AUWCNV+TimesNewRomanPSMT", "LNUHNF+宋体"}
+    assert all("looks like" in v.note for v in wrong.values())
+    note = next(v.note for k, v in wrong.items() if k.startswith("AUWCNV"))
+    for pair in ("1 looks like 7", "7 looks like 1", "3 looks like 8", "8 looks like 3"):
+        assert pair in note
+    # where Tesseract cannot run, the glyphs alone send the pages to OCR
+    monkeypatch.setattr(textlayer, "_library_api", lambda: None)
+    monkeypatch.setattr(textlayer.shutil, "which", lambda name: None)
+    monkeypatch.setattr(pdf_reader, "_ocr_page", lambda data, info, doc, options, v, blocks, origin: [])
+    doc = read_document(data, "pdf", Options())
+    assert {p.reason for p in doc.pages} == {"digit_mismatch"}
+    assert "looks like" in (doc.pages[0].note or "")
+
+
+def test_fonts_the_glyph_check_cannot_tell_go_to_tesseract(monkeypatch):
+    from gongkai.extract.input.readers import digit_glyphs
+
+    monkeypatch.setattr(digit_glyphs, "_outcomes", {})
+    monkeypatch.setattr(digit_glyphs, "_judge_glyph", lambda ch, v: ("unsure", "cannot tell"))
     checks = []
     real = pdf_reader.cross_check_digits
-
-    def spy(*a, **k):
-        checks.append(real(*a, **k))
-        return checks[-1]
-
-    monkeypatch.setattr(pdf_reader, "cross_check_digits", spy)
-    doc = read_document((SHARED / "pdf" / f"{doc_id}.pdf").read_bytes(), "pdf", Options())
-    assert [(p.decision, p.reason) for p in doc.pages] == [("text", None)] * len(doc.pages)
+    monkeypatch.setattr(pdf_reader, "cross_check_digits", lambda *a, **k: checks.append(real(*a, **k)) or checks[-1])
+    doc = read_document(SRC.read_bytes(), "pdf", Options())
+    assert [p.decision for p in doc.pages] == ["text"] * 5
     (check,) = checks
     assert check.skipped is None and check.compared >= 10 and not check.flagged
 
@@ -284,17 +323,21 @@ def test_broken_page_goes_through_ocr_and_gives_the_right_cells(kind, decision, 
     assert ocr_methods <= ({"ocr", "repaired", "text"} if kind == "partial" else {"ocr", "repaired"})
 
 
-def test_a_page_whose_text_layer_fails_is_one_page_error_not_a_decision(monkeypatch):
-    real = pdf_reader._read_page
+@pytest.mark.parametrize("strategy", ["auto", "pdfplumber"])
+def test_a_page_whose_text_layer_fails_is_one_page_error_not_a_decision(strategy, monkeypatch):
+    from gongkai.extract.input.readers import pdf_plumber
 
-    def flaky(page, number, doc, data, options):
-        blocks = real(page, number, doc, data, options)
-        if number == 2:
+    module, name = (pdf_reader, "_fast_blocks") if strategy == "auto" else (pdf_plumber, "read_page")
+    real = getattr(module, name)
+
+    def flaky(*args):
+        blocks = real(*args)
+        if args[1] == 2:  # the page number, second argument of both readers
             raise ValueError("injected")
         return blocks
 
-    monkeypatch.setattr(pdf_reader, "_read_page", flaky)
-    doc = read_document(SRC.read_bytes(), "pdf", Options())
+    monkeypatch.setattr(module, name, flaky)
+    doc = read_document(SRC.read_bytes(), "pdf", Options(table_strategy=strategy))
     assert [p.number for p in doc.pages] == [1, 2, 3, 4, 5]
     assert [(e.code, e.page) for e in doc.errors] == [("E_PAGE", 2)]
     assert "failed" in (doc.pages[1].note or "")

@@ -127,7 +127,9 @@ def doubtful(result: Extracted) -> bool:
 
 
 def _local(jobs: Iterable[Job], ro: RunOptions, idle: Idle | None = None) -> Iterator[Outcome]:
-    yield from run_pool(process_job, jobs, ro.workers, ro.timeout_s, ro.memory_mb, idle, suspect=doubtful)
+    preload = "gongkai.extract.archive." + ("preload_narrative" if ro.extract.narrative else "preload")
+    yield from run_pool(process_job, jobs, ro.workers, ro.timeout_s, ro.memory_mb, idle, suspect=doubtful,
+                        preload=[preload])
 
 
 def _dask(jobs: Iterable[Job], ro: RunOptions, idle: Idle | None = None) -> Iterator[Outcome]:

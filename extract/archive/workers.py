@@ -164,6 +164,7 @@ def run_pool(
     memory_mb: int | None,
     idle: Idle | None = None,
     suspect: Suspect | None = None,
+    preload: list[str] | None = None,
 ) -> Iterator[Outcome]:
     """Run ``task`` on each job in worker processes; yield outcomes as they finish.
 
@@ -171,8 +172,13 @@ def run_pool(
     more in a fresh worker: what the earlier jobs left in that process (a grown heap, loaded
     models) counts against the cap too, and the verdict must be the document's own. So is a job
     whose result ``suspect`` doubts.
+
+    ``preload``: modules the fork server imports before it forks the first worker, so that every
+    worker starts with them (effective when this process starts its fork server; later runs reuse it).
     """
     ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
+    if preload and ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload(preload)
     pending = iter(jobs)
     again: deque[Any] = deque()  # jobs to run once more in a fresh worker
     retried: set[int] = set()

@@ -22,6 +22,7 @@ _CN_NUM = "一二三四五六七八九十"
 _NUMBERING = re.compile(rf"^(?:\(([{_CN_NUM}]+)\)|([{_CN_NUM}]+)[、.]|(\d{{1,2}})[.、,]?(?!\d))")
 
 
+@lru_cache(maxsize=32768)
 def normalize(text: str) -> str:
     """Canonical form for comparison: NFKC, no white space, unified punctuation."""
     t = unicodedata.normalize("NFKC", text).translate(_QUOTES)
@@ -70,10 +71,31 @@ def similarity(printed: str, official: str) -> float:
     return max(score, 0.0)
 
 
+_MATCHES: dict[tuple[str, int, float], tuple[dict, tuple[str, float] | None]] = {}
+_MATCHES_MAX = 65_536
+
+
 def best_match(
     printed: str, candidates: dict[str, tuple[str, ...]], threshold: float = 72.0
 ) -> tuple[str, float] | None:
-    """The candidate id whose labels best match ``printed``, if good enough and unambiguous."""
+    """The candidate id whose labels best match ``printed``, if good enough and unambiguous.
+
+    Remembered per printed text and candidate set (the same labels recur in every report): the
+    candidate sets are the data dictionary's, made once and never changed, and each remembered
+    answer holds its set so that the set's identity stays its own.
+    """
+    key = (printed, id(candidates), threshold)
+    hit = _MATCHES.get(key)
+    if hit is not None and hit[0] is candidates:
+        return hit[1]
+    result = _best_match(printed, candidates, threshold)
+    if len(_MATCHES) >= _MATCHES_MAX:
+        _MATCHES.clear()
+    _MATCHES[key] = (candidates, result)
+    return result
+
+
+def _best_match(printed: str, candidates: dict[str, tuple[str, ...]], threshold: float) -> tuple[str, float] | None:
     scored = sorted(
         ((max(similarity(printed, lab) for lab in labels), cid) for cid, labels in candidates.items()),
         reverse=True,

@@ -15,6 +15,7 @@ nested (nested headers cannot be placed without geometry).
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -70,7 +71,35 @@ class _Kind:
         return [(r, c.id) for r in rows if r in spec.rows for c in spec.columns_for(r)]
 
 
+_KINDS: dict[int, tuple[Schema, dict[str, _Kind]]] = {}
+_LABEL_OF: dict[tuple[str, int], tuple[_Kind, bool]] = {}
+
+
+def _is_label_of(text: str, kind: _Kind) -> bool:
+    """Whether ``text`` reads as one of ``kind``'s row or column labels (remembered like ``best_match``)."""
+    key = (text, id(kind))
+    hit = _LABEL_OF.get(key)
+    if hit is not None and hit[0] is kind:
+        return hit[1]
+    found = len(normalize(text)) >= 2 and bool(best_match(text, kind.rows, 80) or best_match(text, kind.columns, 80))
+    if len(_LABEL_OF) >= 65_536:
+        _LABEL_OF.clear()
+    _LABEL_OF[key] = (kind, found)
+    return found
+
+
 def _kinds(schema: Schema) -> dict[str, _Kind]:
+    """The label candidates of each table kind, made once per data dictionary (the label matcher
+    remembers its answers per candidate set)."""
+    known = _KINDS.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
+    out = _make_kinds(schema)
+    _KINDS[id(schema)] = (schema, out)
+    return out
+
+
+def _make_kinds(schema: Schema) -> dict[str, _Kind]:
     out = {}
     for tid in TABLES:
         rows: dict[str, list[str]] = {}
@@ -200,13 +229,7 @@ class TableMapper:
             self._hint = None
 
     def _score(self, kind: _Kind, texts: list[str]) -> int:
-        score = 0
-        for t in texts:
-            if len(normalize(t)) < 2:
-                continue
-            if best_match(t, kind.rows, 80) or best_match(t, kind.columns, 80):
-                score += 1
-        return score
+        return sum(n for t, n in Counter(texts).items() if _is_label_of(t, kind))
 
     def _pick_kind(self, texts: list[str]) -> str | None:
         scores = {k: self._score(kind, texts) for k, kind in self.kinds.items()}

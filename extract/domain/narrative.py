@@ -9,9 +9,10 @@ themselves, and an analyst should know which number to doubt.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from gongkai.extract.domain.model import Fact, Finding, Item, Report, Sentence
 from gongkai.extract.domain.schema import schema
@@ -72,11 +73,30 @@ def _passages(report: Report) -> list[tuple[str, int, int, list[str] | None]]:
     return out
 
 
+_analyser: Callable | None = None
+
+
+@contextlib.contextmanager
+def use_analyser(analyse: Callable | None) -> Iterator[None]:
+    """Within the block, the narrative is analysed by ``analyse`` (``nlp.analyse.analyse``'s signature),
+    e.g. ``nlp.remote.AnalyserProcess.analyse``, whose pipeline loads while the report is read."""
+    global _analyser
+    before, _analyser = _analyser, analyse
+    try:
+        yield
+    finally:
+        _analyser = before
+
+
 def analyse_narrative(report: Report, analyse: Callable | None = None) -> None:
     """Fill ``items``, ``sentences`` and ``facts`` of ``report`` and add mismatch findings (in place)."""
-    from gongkai.nlp.components import ITEM_SECTION  # an item's label -> its sentences' section label
+    from gongkai.nlp.labels import ITEM_SECTION  # an item's label -> its sentences' section label (no spaCy)
 
+    analyse = analyse or _analyser
     if analyse is None:
+        from gongkai.nlp.imports import import_spacy
+
+        import_spacy()  # before the pipeline's modules import it: without spaCy's command line
         from gongkai.nlp.analyse import analyse
     started = time.perf_counter()
     items: list[Item] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from gongkai.ocr.marks import BLANK_MARKS, BLANK_STROKES
@@ -24,8 +25,10 @@ class Parsed:
     value: int | float | None = None
 
 
+@lru_cache(maxsize=16384)
 def parse_cell(text: str | None) -> Parsed:
-    """Classify a cell's text as a number, a printed blank/null marker, or text."""
+    """Classify a cell's text as a number, a printed blank/null marker, or text (remembered: the
+    same few hundred cell texts fill every report)."""
     if text is None:
         return Parsed("null")
     t = unicodedata.normalize("NFKC", text)

@@ -11,15 +11,15 @@ convention (直辖市 are 省级, their districts 县级, zones one level below)
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-import yaml
-
-from gongkai.extract.domain.gazetteer import Division, Gazetteer, gazetteer
+from gongkai.extract.domain.gazetteer import CodesBy, Division, Divisions, Gazetteer, gazetteer
+from gongkai.extract.domain.schema import load_yaml
 
 _MAX_NAME = 16  # the longest division name (莫力达瓦达斡尔族自治旗, 恩施土家族苗族自治州 …) with room to spare
 _BRACKETS = str.maketrans("", "", "（）()")
@@ -71,7 +71,7 @@ class _Vocabulary:
     """Names of the table's provinces, prefectures and counties."""
     stems: dict[str, str | None]
     """A province's or prefecture's name without its suffix (苏州) -> level (None where two disagree)."""
-    renamed: dict[tuple[int, str], tuple[Division, ...]]
+    renamed: Mapping[tuple[int, str], tuple[Division, ...]]
     """(table level, name without a renamable suffix) -> divisions."""
     renamed_suffixes: dict[int, tuple[str, ...]]
     suffix_kinds: tuple[tuple[str, str], ...]
@@ -103,19 +103,11 @@ class _Vocabulary:
 
 @cache
 def vocabulary() -> _Vocabulary:
-    raw = yaml.safe_load(resources.files(__package__).joinpath("data/organisations.yaml").read_text("utf-8"))
+    raw = load_yaml(resources.files(__package__).joinpath("data/organisations.yaml").read_text("utf-8"))
     gaz = gazetteer()
     table_levels = {d["table"]: name for name, d in raw["levels"].items() if d["table"] is not None}
-    stems: dict[str, str | None] = {}
-    for d in gaz.divisions.values():
-        level = table_levels[d.level]
-        if d.level <= 2 and len(d.name) >= 3:
-            for suffix in raw["stem_suffixes"]:
-                if d.name.endswith(suffix) and len(d.name) - len(suffix) >= 2:
-                    stem = d.name[: -len(suffix)]
-                    stems[stem] = level if stems.get(stem, level) == level else None
-                    break
     renamed_suffixes = {int(k): tuple(v) for k, v in raw["renamed_suffixes"].items()}
+    stems, upper_names, renamed = _from_table(gaz, table_levels, tuple(raw["stem_suffixes"]), renamed_suffixes)
     bodies = raw["bodies"]
     replacements = {**raw["abbreviations"], **raw["renamed"]}
     return _Vocabulary(
@@ -123,9 +115,9 @@ def vocabulary() -> _Vocabulary:
         table_levels=table_levels,
         division_levels=raw["division_levels"],
         gazetteer=gaz,
-        upper_names=frozenset(d.name for d in gaz.divisions.values() if d.level <= 3),
+        upper_names=upper_names,
         stems=stems,
-        renamed=gaz.stems(renamed_suffixes),
+        renamed=renamed,
         renamed_suffixes=renamed_suffixes,
         suffix_kinds=tuple(sorted(raw["suffix_kinds"].items(), key=lambda kv: -len(kv[0]))),
         not_a_place_before=frozenset(raw["not_a_place_before"]),
@@ -145,6 +137,58 @@ def vocabulary() -> _Vocabulary:
         replacements=tuple(sorted(replacements.items(), key=lambda kv: -len(kv[0]))),
         bodies=tuple(bodies),
     )
+
+
+Derived = tuple[dict[str, "str | None"], frozenset[str], Mapping[tuple[int, str], tuple[Division, ...]]]
+
+
+def _derive(
+    gaz: Gazetteer, table_levels: dict[int, str], stem_suffixes: tuple[str, ...], renamed: dict[int, tuple[str, ...]]
+) -> Derived:
+    """What the vocabulary reads off the whole table: the stems of provinces and prefectures (苏州 of
+    苏州市, with their level), the names of the divisions above the townships, and the divisions by
+    name without a renamable suffix."""
+    stems: dict[str, str | None] = {}
+    for d in gaz.divisions.values():
+        level = table_levels[d.level]
+        if d.level <= 2 and len(d.name) >= 3:
+            for suffix in stem_suffixes:
+                if d.name.endswith(suffix) and len(d.name) - len(suffix) >= 2:
+                    stem = d.name[: -len(suffix)]
+                    stems[stem] = level if stems.get(stem, level) == level else None
+                    break
+    upper = frozenset(d.name for d in gaz.divisions.values() if d.level <= 3)
+    return stems, upper, gaz.stems(renamed)
+
+
+def _from_table(
+    gaz: Gazetteer, table_levels: dict[int, str], stem_suffixes: tuple[str, ...], renamed: dict[int, tuple[str, ...]]
+) -> Derived:
+    """``_derive``'s answer, kept prepared beside the prepared gazetteer (``extract/cache.py``): derived
+    from the whole table once (~0.15 s), then read by key. A gazetteer in memory is derived from directly."""
+    if not isinstance(gaz.divisions, Divisions):
+        return _derive(gaz, table_levels, stem_suffixes, renamed)
+    from gongkai.extract.cache import PreparedTable, cache_dir
+    from gongkai.extract.domain.gazetteer import load, prepared_path
+
+    sig = hashlib.blake2b(repr((prepared_path().name, sorted(table_levels.items()), stem_suffixes,
+                                sorted(renamed.items()))).encode(), digest_size=6).hexdigest()
+    path = cache_dir() / f"division-vocabulary-{sig}.table"
+    for attempt in ("read", "build"):
+        try:
+            if attempt == "build":
+                stems, upper, by_stem = _derive(load(), table_levels, stem_suffixes, renamed)
+                items = [("stems", stems), ("upper", tuple(sorted(upper)))]
+                items += [(f"r:{level}:{stem}", tuple(d.code for d in ds)) for (level, stem), ds in by_stem.items()]
+                PreparedTable.write(path, items)
+            table = PreparedTable(path)
+            stems, upper = table.get("stems"), table.get("upper")
+            if stems is None or upper is None:
+                raise ValueError(f"{path} is not a prepared vocabulary")
+            return stems, frozenset(upper), CodesBy(table, gaz.divisions, "r:", pairs=True)
+        except (OSError, ValueError, EOFError):
+            continue
+    return _derive(gaz, table_levels, stem_suffixes, renamed)
 
 
 def levels() -> tuple[str, ...]:

@@ -32,6 +32,10 @@ _NOT_READ = {
     "unseen": "the picture does not show where the value is printed (beyond its edge, a lid, a seal)",
 }
 """Slots of the anchored reading that hold no value but are no blank: they become unreadable.cell."""
+DISAGREE_MIN = 0.5
+"""A reading at least this sure of another value (or of a blank) puts the chosen reading in doubt."""
+DISAGREED = 0.6
+"""The most a cell may claim where the two readings of its table disagree."""
 FILLED = 0.5
 """An empty cell fills its slot when read blank at least this surely (not unread, not unseen)."""
 RULE_WEIGHT = 3
@@ -82,16 +86,22 @@ def _as_mapped(table: AnchoredTable) -> dict[str, CellValue]:
 
 def _merge(winner: dict[str, CellValue], loser: dict[str, CellValue]) -> dict[str, CellValue]:
     """The winner's cells; the loser's different values as their alternatives; the loser's cells where
-    the winner has none."""
+    the winner has none. Where the other reading says something else with some conviction (a value,
+    or a blank), the winner's cell is not sure: two independent readings disagree there."""
     out = dict(winner)
     for cid, other in loser.items():
         mine = out.get(cid)
         if mine is None:
             out[cid] = other
-        elif other.value != mine.value and other.text:
+            continue
+        if other.value == mine.value:
+            continue
+        if other.text:
             alts = dict(mine.alternatives)
             alts[other.text] = max(alts.get(other.text, 0.0), other.confidence)
             mine.alternatives = tuple(sorted(alts.items(), key=lambda a: -a[1]))
+        if other.confidence >= DISAGREE_MIN:
+            mine.confidence = min(mine.confidence, DISAGREED)
     return out
 
 

@@ -9,6 +9,7 @@ rows) is derived from that sum.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from gongkai.extract.domain.schema import RuleSpec, Schema, Term
@@ -38,40 +39,38 @@ class RuleChecker:
         self._definitions = {r.lhs[0].name: r for r in schema.rules if len(r.lhs) == 1 and not r.lhs[0].is_glob}
 
     def check(self, values: dict[str, float | int | None]) -> list[RuleViolation]:
-        out: list[RuleViolation] = []
-        for rule in self.schema.rules:
-            out.extend(self._check_rule(rule, values))
-        return out
-
-    def _check_rule(self, rule: RuleSpec, values: dict[str, float | int | None]) -> list[RuleViolation]:
-        spec = self.schema.templates["2021"].tables[rule.table]
-        found: dict[tuple[str, str], float | int | None] = {}
+        by_table: dict[str, dict[tuple[str, str], float | int | None]] = {}
         for key, v in values.items():
             table, row, col = key.split(".")
-            if table == rule.table:
-                found[(row, col)] = v
+            by_table.setdefault(table, {})[(row, col)] = v
+        out: list[RuleViolation] = []
+        for rule in self.schema.rules:
+            out.extend(self._check_rule(rule, by_table.get(rule.table, {})))
+        return out
+
+    def _check_rule(self, rule: RuleSpec, found: dict[tuple[str, str], float | int | None]) -> list[RuleViolation]:
+        """``rule`` on its table's printed values, by (row, column)."""
         if not found:
             return []
-        rows = list(dict.fromkeys(r for r, _ in found))
-        cols = list(dict.fromkeys(c for _, c in found))
-        if rule.along == "column":
-            lines, names = cols, list(spec.rows)
-        else:
-            lines, names = rows, list(spec.columns)
+        spec = self.schema.templates["2021"].tables[rule.table]
+        column = rule.along == "column"
+        names = tuple(spec.rows) if column else tuple(spec.columns)
+        by_line: dict[str, dict[str, float | int | None]] = {}  # lines in the order first printed
+        for (row, col), v in found.items():
+            if column:
+                by_line.setdefault(col, {})[row] = v
+            else:
+                by_line.setdefault(row, {})[col] = v
         out = []
-        for line in lines:
-
-            def get(name: str, line: str = line) -> float | int | None:
-                key = (name, line) if rule.along == "column" else (line, name)
-                return found.get(key, _MISSING)  # type: ignore[return-value]
-
+        for line, values in by_line.items():
+            get = values.get
             lhs = self._side(rule.lhs, names, get, rule)
             rhs = self._side(rule.rhs, names, get, rule)
             if lhs is None or rhs is None:
                 continue
             (lv, lcells), (rv, rcells) = lhs, rhs
             if abs(lv - rv) > 1e-6:
-                where = f"{rule.table}.*.{line}" if rule.along == "column" else f"{rule.table}.{line}.*"
+                where = f"{rule.table}.*.{line}" if column else f"{rule.table}.{line}.*"
                 cells = [self._cell_id(rule, n, line) for n in lcells + rcells]
                 lhs_text = " + ".join(t.name for t in rule.lhs)
                 rhs_text = " + ".join(t.name for t in rule.rhs)
@@ -90,22 +89,23 @@ class RuleChecker:
     def _cell_id(self, rule: RuleSpec, name: str, line: str) -> str:
         return f"{rule.table}.{name}.{line}" if rule.along == "column" else f"{rule.table}.{line}.{name}"
 
-    def _side(self, terms: tuple[Term, ...], names: list[str], get, rule: RuleSpec, depth: int = 0):
-        """Sum of a rule side, or None when a term was not printed and cannot be derived."""
+    def _side(self, terms: tuple[Term, ...], names: tuple[str, ...], get, rule: RuleSpec, depth: int = 0):
+        """Sum of a rule side (``get``: a printed value by name, ``_MISSING`` where none was printed),
+        or None when a term was not printed and cannot be derived."""
         total = 0.0
         used: list[str] = []
         for term in terms:
-            expanded = term.expand(names)
-            present = [n for n in expanded if get(n) is not _MISSING]
             if term.is_glob:
+                present = [(n, v) for n in _expand(term, names) if (v := get(n, _MISSING)) is not _MISSING]
                 if not present:
                     return None
-                for n in present:
-                    total += get(n) or 0
-                used.extend(present)
+                for n, v in present:
+                    total += v or 0
+                    used.append(n)
                 continue
-            if present:
-                total += get(term.name) or 0
+            v = get(term.name, _MISSING)
+            if v is not _MISSING:
+                total += v or 0
                 used.append(term.name)
                 continue
             definition = self._definitions.get(term.name)
@@ -120,3 +120,9 @@ class RuleChecker:
 
 
 _MISSING = object()
+
+
+@lru_cache(maxsize=1024)
+def _expand(term: Term, names: tuple[str, ...]) -> list[str]:
+    """A term's names among ``names`` (the same few rules and tables in every report)."""
+    return term.expand(list(names))

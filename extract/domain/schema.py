@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -298,13 +299,18 @@ def _check_ids(sch: Schema) -> None:
             raise ValueError(f"narrative_facts.{kind}: unknown cells {bad}")
 
 
+def load_yaml(text: str) -> Any:
+    """A data file's YAML, parsed by libyaml where PyYAML has it (~10x faster than its Python parser)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def load_schema(path: Path | None = None) -> Schema:
     text = (
         path.read_text("utf-8")
         if path
         else resources.files(__package__).joinpath("data/report_tables.yaml").read_text("utf-8")
     )
-    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    raw = load_yaml(text)
     variants = {k: _variant(k, v) for k, v in raw.get("variants", {}).items()}
     templates: dict[str, Template] = {}
     for name, tables in raw["templates"].items():

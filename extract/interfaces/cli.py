@@ -8,15 +8,16 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
 from gongkai._version import __version__
-from gongkai.extract.domain.model import Report
 from gongkai.extract.errors import GongkaiError
 from gongkai.extract.options import Limits, Options
-from gongkai.extract.pipeline import read_report
+
+if TYPE_CHECKING:
+    from gongkai.extract.domain.model import Report
 
 app = typer.Typer(
     add_completion=False,
@@ -94,7 +95,9 @@ _LIMIT_HELP = "Raise or lower a resource limit, e.g. --limit max_text_lines=5000
 
 # The extraction flags, declared once and shared by `extract` and `run`.
 LimitFlag = Annotated[list[str] | None, typer.Option("--limit", help=_LIMIT_HELP)]
-StrategyFlag = Annotated[str, typer.Option("--table-strategy", help="auto | pdfplumber | camelot")]
+StrategyFlag = Annotated[str, typer.Option(
+    "--table-strategy",
+    help="auto (pdfium, pdfplumber where it is unsure) | pdfplumber (every page) | camelot.")]
 OcrFlag = Annotated[
     bool, typer.Option("--ocr/--no-ocr", help="OCR pages without a usable text layer (off: E_NO_TEXT).")
 ]
@@ -146,7 +149,7 @@ def extract(
     pipes and files, to -o, and to stdout with --json. The JSON is the contract; the view is for reading.
     """
     options = dataclasses.replace(_options(_limits(max_pages, limit), table_strategy, ocr, narrative), strict=strict)
-    report = read_report(files[0] if len(files) == 1 else files, options)
+    report = _read_one(files[0] if len(files) == 1 else files, options)
     text = report.to_json(indent=None if compact else 2)
     if out:
         out.write_text(text + "\n", encoding="utf-8")
@@ -163,6 +166,23 @@ def extract(
         for err in report.errors:
             typer.echo(f"{err.code}: {err.message}", err=True)
     raise typer.Exit(1 if report.status == "failed" else 0)
+
+
+def _read_one(source: Path | list[Path], options: Options) -> Report:
+    """One report; the narrative pipeline loads in a helper process meanwhile (two cores: a one-report
+    command spends about half its time importing spaCy and loading the pipeline, the other half reading)."""
+    if not options.narrative:
+        from gongkai.extract.pipeline import read_report
+
+        return read_report(source, options)
+    from gongkai.nlp.remote import AnalyserProcess
+
+    with AnalyserProcess() as helper:
+        from gongkai.extract.domain.narrative import use_analyser
+        from gongkai.extract.pipeline import read_report
+
+        with use_analyser(helper.analyse):
+            return read_report(source, options)
 
 
 @app.command()
@@ -273,6 +293,7 @@ def review(
     check first, the tables and the items; corrections are saved from the page as a JSON file for
     `gongkai import-corrections`."""
     from gongkai.extract.interfaces.review import render_review, unsure_cells
+    from gongkai.extract.pipeline import read_report
 
     report = read_report(files[0] if len(files) == 1 else files)
     out.write_text(render_review(report, files), encoding="utf-8")
@@ -312,6 +333,9 @@ def import_corrections_cmd(
 
 def _load_report(path: Path) -> Report:
     """A report file, or a JSON report written by `gongkai extract`."""
+    from gongkai.extract.domain.model import Report
+    from gongkai.extract.pipeline import read_report
+
     if path.suffix.lower() == ".json":
         try:
             return Report.model_validate_json(path.read_text("utf-8"))
@@ -384,6 +408,9 @@ _TRAINING_SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".odt", ".html", ".htm", 
 
 def _reports_for_training(sources: list[Path], db: Path | None):
     """(doc name, Report) from report files, JSON reports (`gongkai extract` output) or a run database."""
+    from gongkai.extract.domain.model import Report
+    from gongkai.extract.pipeline import read_report
+
     if db is not None:
         from gongkai.extract.archive.dblock import open_results
 
@@ -618,6 +645,8 @@ def train_learned_cmd(
 @app.command("schema")
 def schema_cmd() -> None:
     """Print the JSON Schema of the report (generated from the models)."""
+    from gongkai.extract.domain.model import Report
+
     sys.stdout.write(json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 

@@ -14,7 +14,8 @@ from PIL import Image, ImageDraw
 from gongkai.extract.domain.model import Report
 from gongkai.extract.layout import Document, Table, TextLine
 
-_TABLE_COLOURS = {"pdfplumber": (0, 90, 255), "camelot-lattice": (200, 0, 200), "camelot-stream": (255, 140, 0)}
+_TABLE_COLOURS = {"pdfium": (0, 150, 120), "pdfplumber": (0, 90, 255), "camelot-lattice": (200, 0, 200),
+                  "camelot-stream": (255, 140, 0)}
 
 
 def draw_page(pdf_path: str | Path, page: int, doc: Document, report: Report, scale: float = 2.0) -> Image.Image:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree, html
+from lxml import etree
 
 from gongkai.extract.errors import TRUNCATED, CorruptInput, EmptyInput, TooLarge
 from gongkai.extract.input import decoding
@@ -119,22 +119,25 @@ def read_html(data: bytes, options: Options) -> Document:
     if not text.strip():
         raise EmptyInput("the web page is empty")
     # the text is decoded already: the parser must not re-read the page's own charset declaration
-    parser = html.HTMLParser(
+    # lxml's HTML parser with plain elements: lxml.html's element classes cost a lookup per element
+    parser = etree.HTMLParser(
         encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True, default_doctype=False
     )
     try:
-        root = html.document_fromstring(text.encode("utf-8"), parser=parser)
+        root = etree.fromstring(text.encode("utf-8"), parser)
+        if root is None:
+            raise etree.ParserError("Document is empty")
     except (etree.ParserError, ValueError) as exc:
         raise CorruptInput(f"the web page cannot be parsed ({type(exc).__name__})") from None
     elements = sum(1 for _ in root.iter())
     if elements > options.limits.max_text_lines:
         raise TooLarge(f"{elements} elements, more than the limit of {options.limits.max_text_lines}")
     for el in root.xpath("|".join(f"//{t}" for t in _DROP)):
-        el.drop_tree()
+        _drop_tree(el)
     for el in root.xpath("//*[@class or @id]"):
         ident = f"{el.get('class', '')} {el.get('id', '')}"
         if el.tag not in ("table", "td", "tr", "body", "html") and _CHROME_CLASS.search(ident) and not _has_report(el):
-            el.drop_tree()
+            _drop_tree(el)
     container = _container(root)
     doc = Document("html")
     doc.errors.extend(decoding.notes(decoded, "line"))
@@ -149,16 +152,34 @@ def read_html(data: bytes, options: Options) -> Document:
     return doc
 
 
+_text_content = etree.XPath("string()", smart_strings=False)
+"""An element's text with its descendants' (lxml.html's ``text_content``)."""
+
+
+def _drop_tree(el) -> None:
+    """The element and its subtree out; its tail joins what came before (lxml.html's ``drop_tree``)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + el.tail
+        else:
+            previous.tail = (previous.tail or "") + el.tail
+    parent.remove(el)
+
+
 def _has_report(el) -> bool:
     """Chrome-looking class names are common on real content wrappers too."""
-    return len(_SIGNAL.findall(el.text_content()[:20000])) >= 3
+    return len(_SIGNAL.findall(_text_content(el)[:20000])) >= 3
 
 
 def _container(root):
     """The element holding the report: the smallest one with most (3/4) of the report signal."""
     scored = []
     for el in root.iter("div", "td", "article", "section", "main", "body", "table"):
-        text = el.text_content()
+        text = _text_content(el)
         hits = len(_SIGNAL.findall(text))
         if hits >= 3:
             scored.append((hits, len(text), el))
@@ -180,14 +201,17 @@ def _title_before(container):
                 continue
             for el in sib.iter("h1", "h2", "h3", "div", "p"):
                 is_heading = el.tag in ("h1", "h2", "h3") or "title" in (el.get("class") or "")
-                if is_heading and _TITLE_WORDS.search(el.text_content()):
+                if is_heading and _TITLE_WORDS.search(_text_content(el)):
                     return el
         node = parent
     return None
 
 
+_BLANKS = re.compile(r"[ \t\r\f\v\u00a0]+")
+
+
 def _norm(text: str) -> str:
-    return re.sub(r"[ \t\r\f\v\u00a0]+", " ", text).strip()
+    return _BLANKS.sub(" ", text).strip()
 
 
 def _emit(el, doc: Document, counter: list[int]) -> None:
@@ -250,11 +274,13 @@ def _is_layout_table(t) -> bool:
         return True
     cells = [c for c in t.iter("td", "th") if _nearest_table(c) is t]
     if len(cells) <= 3:
-        return sum(len(c.text_content()) for c in cells) > 200 or len(cells) <= 1
+        return sum(len(_text_content(c)) for c in cells) > 200 or len(cells) <= 1
     return False
 
 
 def _cell_text(td) -> str:
+    if len(td) == 0:  # text only, as most cells are
+        return "\n".join(t for t in map(_norm, (td.text or "").split("\n")) if t)
     parts: list[str] = []
 
     def walk(n) -> None:
@@ -273,7 +299,7 @@ def _cell_text(td) -> str:
         parts.append(td.text)
     for c in td:
         walk(c)
-    return "\n".join(_norm(x) for x in "".join(parts).split("\n") if _norm(x))
+    return "\n".join(t for t in map(_norm, "".join(parts).split("\n")) if t)
 
 
 def _span(el, name: str) -> int:
@@ -287,6 +313,7 @@ def _data_table(t, doc: Document) -> None:
     tno = sum(1 for b in doc.blocks if isinstance(b, Table)) + 1
     occupied: dict[tuple[int, int], bool] = {}
     cells: list[tuple[int, int, Cell]] = []
+    width = 0
     rows = [tr for tr in t.iter("tr") if _nearest_table(tr) is t]
     for r, tr in enumerate(rows):
         c = 0
@@ -305,9 +332,9 @@ def _data_table(t, doc: Document) -> None:
                 for dc in range(cs):
                     occupied[(r + dr, c + dc)] = True
             c += cs
+            width = max(width, c)
     if not cells:
         return
-    width = max(c for _, c in occupied) + 1
     grid: list[list[Cell | None]] = [[None] * width for _ in rows]
     for r, c, cell in cells:
         grid[r][c] = cell

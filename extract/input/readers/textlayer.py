@@ -90,10 +90,14 @@ def _is_cjk(ch: str) -> bool:
 
 
 def _is_pua(text: str) -> bool:
+    if len(text) == 1:  # nearly every character: no generator, no pattern
+        return "\ue000" <= text <= "\uf8ff" or text == "\ufffd"
     return bool(_CID.match(text)) or any("\ue000" <= ch <= "\uf8ff" or ch == "\ufffd" for ch in text)
 
 
 def _is_mojibake(text: str) -> bool:
+    if len(text) == 1:
+        return "\u0080" <= text <= "\u024f" and text not in _LATIN_OK
     return any("\u0080" <= ch <= "\u024f" and ch not in _LATIN_OK for ch in text)
 
 
@@ -244,7 +248,7 @@ def number_runs(chars: Sequence[dict], page: int, origin: tuple[float, float] = 
                 continue
             flush()
             run = [c]
-        else:
+        elif run:
             flush()
             run = []
     flush()
