@@ -16,8 +16,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Protocol
 
 import cv2
@@ -202,6 +203,8 @@ class RapidEngine:
             boxes = eng.detect(_bgr(small))
         except Exception as exc:  # onnxruntime raises its own types
             raise EngineError("E_OCR_FAILED", f"rapidocr detection failed: {exc}") from exc
+        finally:
+            release_memory()
         out = []
         for quad in boxes:
             xs = [p[0] / s for p in quad]
@@ -246,6 +249,7 @@ class RapidEngine:
                 raise EngineError("E_OCR_FAILED", f"rapidocr recognition failed: {exc}") from exc
             for j, i in enumerate(idx):
                 out[i] = self._decode(preds[j], charset)
+        release_memory()
         return [r if r is not None else Reading("", 0.0, [], self.name) for r in out]
 
     def _recognizer(self):
@@ -299,6 +303,31 @@ class RapidEngine:
                 r.text = _digits(r.text)
                 r.alternatives = [(_digits(a), c) for a, c in r.alternatives if _digits(a) != r.text]
         return out
+
+
+def release_memory() -> None:
+    """Hand the C heap's free pages back to the system after a model run (glibc; elsewhere nothing).
+
+    onnxruntime (RapidOCR runs it without its memory arena) frees a page's detection maps and
+    a batch's activations through malloc, which keeps the pages: resident memory crept up by
+    ~40 MB a document and a 10-document run peaked at 1.0-1.1 GB. Trimmed after each run it
+    stays level (~0.1 GB lower at the peak); a trim costs ~1 ms.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        return getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    except OSError:
+        return None
 
 
 def _gray(image: np.ndarray) -> np.ndarray:

@@ -254,7 +254,10 @@ class PageReader:
                 grids.append(t.grid)
                 in_table.append([lines[i].box for i in t.lines])
             lines = [ln for i, ln in enumerate(lines) if i not in taken]
-        tables = self._read_grids(grids, blank, text_ink, in_table, page.seals)
+        shared: dict[Box, Reading] = {}
+        tables = self._read_grids(grids, blank, text_ink, in_table, page.seals, shared)
+        for b, r in shared.items():  # a table line read as its cell is not read again for the page's text
+            done.setdefault(b, r)
         src_h, src_w = image.shape[:2]
         result = PageResult(src_w, src_h, up.skew, quarter_turns=up.quarter_turns, perspective=up.perspective,
                             upright_size=(gray.shape[1], gray.shape[0]), upright_scale=up.scale)
@@ -376,19 +379,22 @@ class PageReader:
     # -- tables ---------------------------------------------------------------
     def _read_grids(
         self, grids: list[Grid], gray: np.ndarray, ink: np.ndarray, boxes: list[list[Box]],
-        seals: Sequence[Seal] = (),
+        seals: Sequence[Seal] = (), shared: dict[Box, Reading] | None = None,
     ) -> list[TableResult]:
         """Every cell of every table: one batched recognition pass, one Tesseract call for the numbers.
 
         A cell with no ink under a lifted grey seal is not surely blank: print as light as the
         seal went with it. A cell whose ink was too faint for the page's binarisation (thin toner)
         is read from its faint strokes; when those read as nothing, it is unread, not a sure blank.
-        A number read under a seal whose ink could not be told from the print is not sure.
+        A number read under a seal whose ink could not be told from the print is not sure. ``shared``
+        gets, for each detected line (of ``boxes``) that is a cell's one line of ink, that cell's
+        reading: the page's text reuses it instead of reading the same ink again.
         """
         owner: list[tuple[int, int]] = []  # (table, cell) of each strip
         strips: list[np.ndarray] = []
         singles: dict[tuple[int, int], np.ndarray] = {}
         faint: set[tuple[int, int]] = set()
+        single_parts: dict[tuple[int, int], Box] = {}
         for t, g in enumerate(grids):
             char_h = _char_height(boxes[t]) or 0.012 * self.short_side
             gx0, gy0, gx1, gy1 = g.box
@@ -408,6 +414,7 @@ class PageReader:
                 if len(parts) == 1:
                     x0, y0, x1, y1 = parts[0]
                     singles[(t, k)] = _pad(gray[y0:y1, x0:x1], share=False)
+                    single_parts[(t, k)] = parts[0]
         first: dict[tuple[int, int], Reading] = {}
         for key, r in zip(owner, self.prose.recognize(strips), strict=True):
             if key in first:  # a long cell read in chunks: the text joined, the least sure chunk's confidence
@@ -444,6 +451,10 @@ class PageReader:
             junk = len(r.text) <= _SHORT and not any(ch.isdigit() or "\u4e00" <= ch <= "\u9fff" for ch in r.text)
             if junk:
                 readings[key] = Reading("", FAINT_UNREAD, r.alternatives, "unread")
+        if shared is not None:
+            for b, key in _lines_of_cells(grids, boxes, single_parts).items():
+                if readings[key].text:
+                    shared[b] = readings[key]
         for t, g in enumerate(grids):
             if g.confidence < 1.0:  # a cell of an inferred grid may stand in the wrong place
                 for k in range(len(g.cells)):
@@ -682,6 +693,38 @@ def _grid_rulings(ink: np.ndarray, grids: list[Grid], reach: int = 6) -> np.ndar
             for x in (x0, x1):
                 a, b = max(0, x - reach), x + reach + 1
                 out[y0 : y1 + 1, a:b] |= vert[y0 : y1 + 1, a:b]
+    return out
+
+
+def _lines_of_cells(
+    grids: list[Grid], boxes: list[list[Box]], parts: dict[tuple[int, int], Box]
+) -> dict[Box, tuple[int, int]]:
+    """Detected lines that are one cell's only line of ink: (table, cell) by line box.
+
+    The line must lie within its cell (a line running over a ruling into the next cell is more
+    than the cell's text) and hold the cell's ink; a cell with two detected lines shares neither.
+    """
+    found: dict[tuple[int, int], list[Box]] = {}
+    for t, g in enumerate(grids):
+        for b in boxes[t]:
+            cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+            for k, c in enumerate(g.cells):
+                x0, y0, x1, y1 = c.box
+                if x0 <= cx <= x1 and y0 <= cy <= y1:
+                    found.setdefault((t, k), []).append(b)
+                    break
+    out: dict[Box, tuple[int, int]] = {}
+    for (t, k), lines in found.items():
+        part = parts.get((t, k))
+        if part is None or len(lines) != 1:
+            continue
+        b = lines[0]
+        x0, y0, x1, y1 = grids[t].cells[k].box
+        slack = max(4, (b[3] - b[1]) // 2)  # a detector box stands a little beyond its ink
+        inside = b[0] >= x0 - slack and b[2] <= x1 + slack and b[1] >= y0 - slack and b[3] <= y1 + slack
+        px, py = (part[0] + part[2]) / 2, (part[1] + part[3]) / 2
+        if inside and b[0] <= px <= b[2] and b[1] <= py <= b[3]:
+            out[b] = (t, k)
     return out
 
 

@@ -31,9 +31,23 @@ def behave(job: str) -> str:
         return "FAILED" if _HELD else "NATIVE"
     if job == "always":  # fails whatever the worker
         return "FAILED"
-    if job == "size":  # the worker's address space (what RLIMIT_AS caps), in MB
+    if job == "size":  # the worker's address space (what RLIMIT_AS caps), in kB
         with open("/proc/self/status") as f:
             return next(line.split()[1] for line in f if line.startswith("VmSize:"))
     if job == "raise":
         raise ValueError("boom")
     return job.upper()
+
+
+
+def ocr_models(job: str) -> tuple[int, int]:
+    """This worker's process id and the RapidOCR models its page reader uses (loaded on first use)."""
+    from gongkai.extract.input.readers.scan import page_reader
+    from gongkai.extract.options import OcrOptions
+
+    models = page_reader(OcrOptions()).prose._engine()
+    _KEPT.append(models)  # kept alive: models built anew would not reuse this one's id
+    return os.getpid(), id(models)
+
+
+_KEPT: list[object] = []

@@ -21,7 +21,7 @@ from gongkai.extract.archive.batch import RunOptions, run_batch
 from gongkai.extract.archive.export import export_db
 from gongkai.extract.archive.workers import run_pool
 from tests.conftest import SHARED
-from tests.poolfuncs import SLOW_START, behave
+from tests.poolfuncs import SLOW_START, behave, ocr_models
 
 PDFS = sorted((SHARED / "pdf").glob("*.pdf"))
 
@@ -201,6 +201,12 @@ def test_an_ocr_engine_failure_is_doubtful():
     assert doubtful(result("E_OCR_FAILED", "E_OCR_FAILED"))
     assert doubtful(result("E_PAGE", "E_PAGE", "E_OCR_FAILED"))
     assert not doubtful(result("E_NOT_A_REPORT", "E_NOT_A_REPORT"))
+
+
+def test_ocr_models_are_loaded_once_per_worker_not_per_document():
+    """RapidOCR's models cost ~0.3 s and ~0.2 GB to load: a worker keeps them for every document it reads."""
+    got = [o.result for o in run_pool(ocr_models, ["a", "b", "c", "d"], workers=1, timeout_s=60, memory_mb=None)]
+    assert len(got) == 4 and len(set(got)) == 1  # one worker process, one set of models
 
 
 @pytest.mark.slow
