@@ -113,7 +113,7 @@ def one_run(files_dir: Path, engine: str, workers: int, options: Options, pool_o
                 jobs = ((item, options) for item in iter_inputs([files_dir], None))
                 preload = ["gongkai.extract.archive." + ("preload_narrative" if options.narrative else "preload")]
                 statuses: dict[str, int] = {}
-                for outcome in run_pool(process_job, jobs, workers, 300.0, 3072, preload):
+                for outcome in run_pool(process_job, jobs, workers, 300.0, 3072, preload=preload):
                     if not first:
                         first.append(time.perf_counter())
                     status = outcome.result["doc"]["status"] if outcome.result else "failed"

@@ -102,3 +102,13 @@ class PageFailed(GongkaiError):
 
     code = "E_PAGE"
     hint = "this page could not be read; the rest of the document was extracted"
+
+
+# Codes a reader records on the document and reads on past (``layout.PageError``): the report
+# carries them in ``errors``; an E_ code makes it ``partial``, a W_ code is a warning.
+TRUNCATED = "E_TRUNCATED"
+"""The file ends early (a download cut off): what was there was read; re-download it for the rest."""
+REPAIRED = "W_REPAIRED"
+"""A PDF's structure was damaged and a repaired copy was read."""
+MIXED_ENCODING = "W_MIXED_ENCODING"
+"""A text file's lines are in different encodings (two exports joined): each line was decoded on its own."""

@@ -31,7 +31,7 @@ from gongkai.extract.domain.repair import doubt_contradicted, repair_cells
 from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import Schema, schema
 from gongkai.extract.domain.sections import find_sections
-from gongkai.extract.errors import GongkaiError, NotAReport, NotPageImages
+from gongkai.extract.errors import TRUNCATED, GongkaiError, NotAReport, NotPageImages
 from gongkai.extract.input.readers import read_document
 from gongkai.extract.input.sniff import sniff
 from gongkai.extract.layout import Document, PageInfo
@@ -135,7 +135,9 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
     meta = find_metadata(lines, sections, preamble)
     errors = _page_errors(doc)
     top_sections = [s for s in sections if "." not in s]
-    if not mapping.cells and len(top_sections) < 2:
+    # a file cut off after its title is still that report: partial, with every table missing
+    cut_report = meta.title is not None and any(e.code == TRUNCATED for e in doc.errors)
+    if not mapping.cells and len(top_sections) < 2 and not cut_report:
         raise NotAReport("neither the six sections nor the standard tables were found")
     checker = RuleChecker(sch)
     choose_readings(mapping, doc, sch, checker)  # scanned tables: the grid's or the labels' reading

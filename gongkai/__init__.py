@@ -11,6 +11,8 @@ The public API; everything under ``gongkai.extract``, ``gongkai.ocr`` and
     a = gongkai.Archive("results.duckdb")          # a `gongkai run` database, across reports
     a.bodies(), a.series(org_key), a.continuity(), a.recurring()
     gongkai.compare(report_2023, report_2024)      # same_body, findings across years, recurring problems
+    with gongkai.open_results("results.duckdb") as con:   # read-only, also while `gongkai run` writes it
+        con.sql("SELECT status, count(*) FROM documents GROUP BY ALL").df()
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from gongkai.extract.options import Limits, OcrOptions, Options
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from gongkai.extract.archive.dblock import open_results
     from gongkai.extract.domain.model import Report
     from gongkai.extract.interfaces.notebook import read_reports, run
     from gongkai.extract.pipeline import read_report
@@ -49,6 +52,7 @@ _LAZY = {
     "Archive": ("gongkai.extract.archive.across", "Archive"),
     "Comparison": ("gongkai.extract.domain.across.compare", "Comparison"),
     "compare": ("gongkai.extract.domain.across.compare", "compare_reports"),
+    "open_results": ("gongkai.extract.archive.dblock", "open_results"),
 }
 
 
@@ -72,6 +76,7 @@ __all__ = [
     "__version__",
     "compare",
     "load_narrative",
+    "open_results",
     "read_report",
     "read_reports",
     "run",

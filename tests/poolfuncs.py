@@ -4,15 +4,36 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
+
+_HELD: list[bytearray] = []
+
+SLOW_START = Path(__file__).with_name(".slow_start")
+"""While this file exists, a worker process takes as many seconds as it says to start (importing this)."""
+if SLOW_START.exists():
+    time.sleep(float(SLOW_START.read_text()))
 
 
 def behave(job: str) -> str:
+    if job == "leak":  # a document that leaves memory behind in its worker
+        _HELD.append(bytearray(600 * 1024**2))
+    if job == "big":  # needs 500 MB: fits a fresh worker under a 1 GB cap, not one that leaked 600
+        _ = bytearray(500 * 1024**2)
+    if job == "slow":
+        time.sleep(1)
     if job == "hang":
         time.sleep(60)
     if job == "crash":
         os._exit(3)
     if job == "memory":
         _ = bytearray(4 * 1024**3)
+    if job == "native":  # a native library that cannot allocate where an earlier document left memory
+        return "FAILED" if _HELD else "NATIVE"
+    if job == "always":  # fails whatever the worker
+        return "FAILED"
+    if job == "size":  # the worker's address space (what RLIMIT_AS caps), in kB
+        with open("/proc/self/status") as f:
+            return next(line.split()[1] for line in f if line.startswith("VmSize:"))
     if job == "raise":
         raise ValueError("boom")
     return job.upper()

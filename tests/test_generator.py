@@ -65,6 +65,30 @@ def test_unruled_is_its_own_level_and_leaves_the_others_alone(tmp_path):
     assert pages and all(d["dpi"] in (200, 300) for d in degs)  # scanned as an office scanner does
 
 
+def test_text_exports_read_back_every_cell(tmp_path):
+    """Word's "save as text" (every cell ended by a tab, merged cells once or empty): read back whole,
+    blanks printed last in a row included (was E_RAGGED_ROW: the reader dropped every trailing empty cell)."""
+    from gongkai import read_report
+    from gongkai.extract.options import Options
+
+    for i in range(4):
+        truth, _ = generate_one(i, 78, tmp_path, want_pdf=False, want_html=False, want_text=True)
+        r = read_report(tmp_path / f"gen_{i:03d}.txt", Options(narrative=False))
+        assert r.status == "ok" and {k: c.value for k, c in r.cells.items()} == truth["cells"], r.errors
+
+
+def test_text_export_with_a_blank_first_value_reads_whole(tmp_path):
+    """Report 62 of the soak corpus (seed 4242) prints its review table's first value blank: the row
+    starts with a tab. Was E_RAGGED_ROW (the reader took every leading empty cell for a merged label)."""
+    from gongkai import read_report
+    from gongkai.extract.options import Options
+
+    truth, _ = generate_one(62, 4242, tmp_path, want_pdf=False, want_html=False, want_text=True)
+    assert truth["cells"]["review_litigation.review.upheld"] is None
+    r = read_report(tmp_path / "gen_062.txt", Options(narrative=False))
+    assert r.status == "ok" and {k: c.value for k, c in r.cells.items()} == truth["cells"], r.errors
+
+
 def test_section_passages_take_their_labels_from_the_headings():
     """tests.generator.sections: each subsection of 一 alone, 五 split at its 改进 half, 六's fee sentence, the
     whole narrative; every labelled fragment is in its passage, and the 五 passage's statements are the truth's."""

@@ -7,6 +7,7 @@ no entity is ever resolved, no connection ever made, no file written outside the
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import socket
@@ -24,7 +25,7 @@ import pytest
 
 from gongkai import read_report
 from gongkai.extract.archive.inputs import display_path
-from tests.conftest import SHARED
+from tests.conftest import ROOT, SHARED
 from tests.hostile.make import CANARY, Case, Expect, make, path_of
 
 GONGKAI = [sys.executable, "-m", "gongkai"]
@@ -58,8 +59,16 @@ def corpus(tmp_path_factory, listener) -> tuple[Path, list[Case]]:
     return folder, make(folder, port=listener.getsockname()[1])
 
 
+@functools.cache
+def _intact(truth: str) -> dict[str, float | None]:
+    """Cell values of the intact file a damaged case was made from."""
+    return {k: c.value for k, c in read_report(ROOT / truth).cells.items()}
+
+
 def problems(expect: Expect, report: dict[str, Any], exit_code: int | None = None) -> list[str]:
-    """How an extraction differs from what the manifest owes (empty when it matches)."""
+    """How an extraction differs from what the manifest owes (empty when it matches).
+
+    ``report`` is a report's JSON, or the same shape built from a run's database (cells as id -> value)."""
     out = []
     errors = report.get("errors", [])
     codes = [e["code"] for e in errors]
@@ -80,6 +89,20 @@ def problems(expect: Expect, report: dict[str, Any], exit_code: int | None = Non
         out.append(f"format {report['source'].get('format')}, expected {expect.format}")
     if expect.cells is not None and len(report.get("cells", {})) != expect.cells:
         out.append(f"{len(report.get('cells', {}))} cells, expected {expect.cells}")
+    if expect.truth:
+        values = {k: (v["value"] if isinstance(v, dict) else v) for k, v in report.get("cells", {}).items()}
+        intact = _intact(expect.truth)
+        wrong = sorted(k for k, v in values.items() if k not in intact or intact[k] != v)
+        if wrong:
+            out.append(f"{len(wrong)} cells the intact file does not have or holds otherwise: {wrong[:5]}")
+        for table in expect.whole_tables:
+            lost = sorted(k for k in intact if k.startswith(f"{table}.") and k not in values)
+            if lost:
+                out.append(f"table {table} lost {len(lost)} cells before the damage: {lost[:5]}")
+    rules = [f["rule"] for f in report.get("findings", [])]
+    for prefix in expect.findings:
+        if not any(r.startswith(prefix) for r in rules):
+            out.append(f"no {prefix}* finding among {sorted(set(rules))}")
     pages = sorted(e["page"] for e in errors if e["code"] == "E_PAGE")
     if pages != sorted(expect.failed_pages):
         out.append(f"E_PAGE on pages {pages}, expected {expect.failed_pages}")
@@ -239,7 +262,8 @@ def test_whole_corpus_through_gongkai_run_into_one_database(corpus, listener, tm
         errors = [{"code": c, "message": m, "page": p}
                   for c, m, p in _rows(db, "SELECT code, message, page FROM errors WHERE key = ? ORDER BY rowid", [key])]
         cells = dict(_rows(db, "SELECT cell_id, value FROM cells WHERE report_id = ?", [rid])) if rid else {}
-        report = {"status": status, "errors": errors, "cells": cells, "source": {"format": fmt}}
+        findings = [{"rule": r} for (r,) in _rows(db, "SELECT rule FROM findings WHERE report_id = ?", [rid])] if rid else []
+        report = {"status": status, "errors": errors, "cells": cells, "findings": findings, "source": {"format": fmt}}
         if status == "failed" and not errors:  # a worker-level outcome: only the documents row has it
             report["errors"] = [{"code": code, "message": "?", "page": None}]
         want = Expect(**{**want.__dict__, "code": want.run_code or want.code})
@@ -419,16 +443,18 @@ def test_text_and_page_element_counts_are_bounded():
     read_text((SHARED / "seeds" / "seed000.txt").read_bytes(), Options())  # a real report is far below
 
 
-def test_damaged_zip_is_e_corrupt_and_its_mimetype_read_is_bounded():
-    """A truncated .docx is damage (re-download), not an unknown format; a bomb named mimetype is not inflated."""
+def test_damaged_zip_is_sniffed_and_its_mimetype_read_is_bounded():
+    """A .docx cut off before its zip directory is still a .docx (its parts name themselves); other
+    damaged zips are damage (re-download), not an unknown format; a bomb named mimetype is not inflated."""
     import io
     import zipfile
 
     from gongkai.extract.errors import CorruptInput
-    from gongkai.extract.input.sniff import sniff
+    from gongkai.extract.input.sniff import DOCX, sniff
 
+    assert sniff((SHARED / "docx" / "official_template_2021.docx").read_bytes()[:11000]) == DOCX
     with pytest.raises(CorruptInput):
-        sniff((SHARED / "docx" / "official_template_2021.docx").read_bytes()[:11000])
+        sniff(b"PK\x03\x04" + bytes(range(256)) * 8)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("mimetype", b"x" * (200 * 1024 * 1024))

@@ -208,11 +208,20 @@ class Archive:
         self.path = Path(db)
         if not self.path.exists():
             raise FileNotFoundError(f"no database at {db}; run `gongkai run ARCHIVE --db {db}` first")
-        if read_only:
-            self.con = duckdb.connect(str(self.path), read_only=True)
+        from gongkai.extract.archive import dblock
+
+        self.running = dblock.running(self.path)
+        """Who writes the database (a ``gongkai run``) if one does: then it is read as it is, read-only, and
+        the run brings the cross-report tables up to date when it ends."""
+        if read_only or self.running:
+            self.con = dblock.open_results(self.path)  # also while a run writes it (retried over its commits)
         else:
-            Store(self.path).close()  # brings an older database's tables and columns up to date
-            self.con = duckdb.connect(str(self.path))
+            self.con = dblock.connect(self.path, read_only=False, timeout_s=30)
+            try:
+                Store(self.path, con=self.con)  # brings an older database's tables and columns up to date
+            except BaseException:
+                self.con.close()
+                raise
             if not is_built(self.con):
                 build_across(self.con)
 

@@ -2,7 +2,9 @@
 
 Workers (local processes or a Dask cluster) only extract and return plain data;
 the parent alone writes the database, one transaction per document, so
-resumability holds whichever engine ran the work.
+resumability holds whichever engine ran the work. It holds the file only while it
+commits a batch (``writer``), and the whole run holds ``<db>.lock`` (``dblock``): a
+second run on the same database is refused, readers get in between commits.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from typing import Literal
 
 from gongkai._version import __version__
 from gongkai.extract.archive.across import build_across
+from gongkai.extract.archive.dblock import RunLock
 from gongkai.extract.archive.inputs import InputFile, display_path, iter_inputs, load_bytes
-from gongkai.extract.archive.store import Store
 from gongkai.extract.archive.tables import DocumentRecord
-from gongkai.extract.archive.workers import Outcome, run_pool
+from gongkai.extract.archive.workers import Idle, Outcome, run_pool
+from gongkai.extract.archive.writer import BatchWriter
 from gongkai.extract.domain.model import Report, Source
 from gongkai.extract.errors import GongkaiError
 from gongkai.extract.options import Options
@@ -43,6 +46,9 @@ class RunOptions:
     engine: Engine = "local"
     scheduler: str | None = None
     """Dask scheduler address; None starts a LocalCluster."""
+    commit_every_s: float = 2.0
+    """Results wait in memory at most this long before they are committed; between commits the
+    database is free for readers (and a kill loses at most these)."""
     extract: Options = field(default_factory=Options)
 
 
@@ -57,6 +63,9 @@ class RunSummary:
     duplicates: int = 0
     seconds: float = 0.0
     interrupted: bool = False
+    commits: int = 0
+    hold_s: float = 0.0
+    """Seconds the database was held by the writer (open, write, checkpoint, close) in all."""
 
 
 Job = tuple[InputFile, Options]
@@ -106,28 +115,60 @@ def document_record(
     )
 
 
-def _local(jobs: Iterable[Job], ro: RunOptions) -> Iterator[Outcome]:
+_ENGINE_FAILED = "E_OCR_FAILED"
+"""An OCR engine that failed while it ran (onnxruntime's ``std::bad_alloc`` under the memory cap
+comes as its own error, not ``MemoryError``): the soak saw it once in a worker that had read ~1,000
+documents, and the same scan read in a fresh worker."""
+
+
+def doubtful(result: Extracted) -> bool:
+    """A result that may be the worker's fault rather than the document's (``run_pool``'s ``suspect``)."""
+    return result.doc.error_code == _ENGINE_FAILED or any(e.code == _ENGINE_FAILED for e in result.report.errors)
+
+
+def _local(jobs: Iterable[Job], ro: RunOptions, idle: Idle | None = None) -> Iterator[Outcome]:
     preload = "gongkai.extract.archive." + ("preload_narrative" if ro.extract.narrative else "preload")
-    yield from run_pool(process_job, jobs, ro.workers, ro.timeout_s, ro.memory_mb, [preload])
+    yield from run_pool(process_job, jobs, ro.workers, ro.timeout_s, ro.memory_mb, idle, suspect=doubtful,
+                        preload=[preload])
 
 
-def _dask(jobs: Iterable[Job], ro: RunOptions) -> Iterator[Outcome]:
+def _dask(jobs: Iterable[Job], ro: RunOptions, idle: Idle | None = None) -> Iterator[Outcome]:
     from gongkai.extract.archive.cluster import run_dask
 
-    yield from run_dask(process_job, jobs, ro.workers, ro.timeout_s, ro.memory_mb, ro.scheduler)
+    yield from run_dask(process_job, jobs, ro.workers, ro.timeout_s, ro.memory_mb, ro.scheduler, idle)
 
 
-ENGINES: dict[Engine, Callable[[Iterable[Job], RunOptions], Iterator[Outcome]]] = {"local": _local, "dask": _dask}
+ENGINES: dict[Engine, Callable[[Iterable[Job], RunOptions, Idle | None], Iterator[Outcome]]] = {
+    "local": _local, "dask": _dask}
 
 Progress = Callable[[str, RunSummary, int], None]
+Notice = Callable[[str], None]
 
 
-def run_batch(sources: list[Path], ro: RunOptions, progress: Progress | None = None) -> RunSummary:
-    """Extract every report under ``sources`` into ``ro.db``; finished documents are skipped."""
+def run_batch(
+    sources: list[Path], ro: RunOptions, progress: Progress | None = None, notice: Notice | None = None
+) -> RunSummary:
+    """Extract every report under ``sources`` into ``ro.db``; finished documents are skipped.
+
+    Raises ``DatabaseBusy`` when another run (or a read-write connection) has the database.
+    """
     started = time.perf_counter()
     summary = RunSummary()
-    with Store(ro.db) as store:
-        done = {} if ro.force else store.finished()
+
+    def written(doc: DocumentRecord, report: Report | None, duplicate_of: str | None) -> None:
+        summary.statuses[doc.status] += 1
+        if doc.error_code:
+            summary.error_codes[doc.error_code] += 1
+        if duplicate_of:
+            summary.duplicates += 1
+        for f in report.findings if report is not None else []:
+            summary.findings[f.rule] += 1
+
+    with RunLock(ro.db):
+        writer = BatchWriter(ro.db, ro.commit_every_s, written=written, notice=notice)
+        done = writer.finished()  # also with --force: a database another program writes is refused now
+        if ro.force:
+            done = {}
         todo: list[InputFile] = []
         for item in iter_inputs(sources, ro.since):
             summary.seen += 1
@@ -139,40 +180,34 @@ def run_batch(sources: list[Path], ro: RunOptions, progress: Progress | None = N
             progress("start", summary, len(todo))
         jobs = ((item, ro.extract) for item in todo)
         try:
-            for outcome in ENGINES[ro.engine](jobs, ro):
+            for outcome in ENGINES[ro.engine](jobs, ro, writer.maybe_commit):
                 item: InputFile = outcome.job[0]
                 if outcome.result is not None:
                     doc, report = outcome.result.doc, outcome.result.report
                 else:
                     doc = document_record(item, None, outcome.seconds, outcome.error_code, outcome.error_message)
                     report = None
-                dup = store.report_for_sha(doc.sha256) if doc.sha256 else None
-                duplicate_of = dup[0] if dup and dup[0] != item.key else None
-                if duplicate_of:
-                    doc.report_id = dup[1]
-                _, duplicate_of = store.write(doc, report, duplicate_of)
                 summary.processed += 1
-                summary.statuses[doc.status] += 1
-                if doc.error_code:
-                    summary.error_codes[doc.error_code] += 1
-                if duplicate_of:
-                    summary.duplicates += 1
-                for f in report.findings if report is not None else []:
-                    summary.findings[f.rule] += 1
+                writer.add(doc, report)
                 if progress:
                     progress("advance", summary, len(todo))
         except KeyboardInterrupt:
             summary.interrupted = True
-        store.flush()
-        for doc in store.demoted:  # one unstorable report must not stop the batch: it is stored as failed
+        finally:
+            try:
+                writer.commit()  # what finished before the end (or the interruption) is kept
+                if not summary.interrupted:
+                    writer.apply(build_across)  # one body over the years: continuity, recurring problems
+            except KeyboardInterrupt:
+                summary.interrupted = True
+            summary.commits, summary.hold_s = writer.commits, writer.hold_s
+        for doc in writer.demoted:  # one unstorable report must not stop the batch: it is stored as failed
             summary.statuses[doc.status] -= 1
             if doc.error_code:
                 summary.error_codes[doc.error_code] -= 1
             summary.statuses["failed"] += 1
             summary.error_codes["E_INTERNAL"] += 1
         summary.statuses, summary.error_codes = +summary.statuses, +summary.error_codes  # no zero counts
-        if not summary.interrupted:
-            build_across(store.con)  # one body over the years: continuity, recurring problems
     summary.seconds = time.perf_counter() - started
     if progress:
         progress("end", summary, len(todo))

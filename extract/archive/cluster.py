@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from gongkai.extract.archive.workers import Outcome
+from gongkai.extract.archive.workers import Idle, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ def run_dask(
     timeout_s: float | None,
     memory_mb: int | None,
     scheduler: str | None = None,
+    idle: Idle | None = None,
 ) -> Iterator[Outcome]:
     """Run ``task`` on each job on a Dask cluster (``scheduler``) or a LocalCluster of ``workers``."""
     from distributed import Client, LocalCluster
@@ -59,14 +60,15 @@ def run_dask(
         # scheduler round trip, so little is lost
         threads = sum(w.get("nthreads", 1) for w in client.scheduler_info().get("workers", {}).values())
         window = max(1, threads or workers)
-        yield from _drive(client, task, iter(jobs), window, timeout_s)
+        yield from _drive(client, task, iter(jobs), window, timeout_s, idle)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
 
 
-def _drive(client: Any, task: Task, pending: Iterator[Any], window: int, timeout_s: float | None) -> Iterator[Outcome]:
+def _drive(client: Any, task: Task, pending: Iterator[Any], window: int, timeout_s: float | None,
+           idle: Idle | None = None) -> Iterator[Outcome]:
     from distributed import wait
     from distributed.client import FutureCancelledError
 
@@ -85,7 +87,10 @@ def _drive(client: Any, task: Task, pending: Iterator[Any], window: int, timeout
         with contextlib.suppress(TimeoutError):
             wait(list(in_flight), timeout=1.0, return_when="FIRST_COMPLETED")
         now = time.monotonic()
-        for fut in [f for f in in_flight if f.done()]:
+        done = [f for f in in_flight if f.done()]
+        if not done and idle is not None:
+            idle()
+        for fut in done:
             job, started = in_flight.pop(fut)
             seconds = now - started
             if fut.status == "finished":

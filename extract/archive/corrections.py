@@ -68,10 +68,12 @@ class ImportResult:
 
 def import_corrections(db: Path, cf: CorrectionFile) -> ImportResult:
     """Store ``cf``'s corrections and apply them to the report(s) of the reviewed input in ``db``."""
+    from gongkai.extract.archive import dblock
     from gongkai.extract.archive.store import Store
 
     sha = cf.source.sha256
-    with Store(db) as store:
+    # during a `gongkai run` it gets in between two of the run's commits (DatabaseBusy past 30 s)
+    with Store(db, con=dblock.connect(db, read_only=False, timeout_s=30)) as store:
         con = store.con
         rids = [r for (r,) in con.execute(
             "SELECT DISTINCT report_id FROM documents WHERE sha256 = ? AND report_id IS NOT NULL "

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import duckdb
-
+from gongkai.extract.archive.dblock import open_results
 from gongkai.extract.archive.tables import ALL
 from gongkai.extract.domain.schema import TABLES
 
@@ -17,9 +16,11 @@ WIDE = (*(f"{t}_wide" for t in TABLES), "report_totals")
 
 
 def export_db(db: Path, fmt: Format, out: Path) -> list[Path]:
-    """Write every long table and wide view of ``db`` into ``out``; returns the files written."""
+    """Write every long table and wide view of ``db`` into ``out``; returns the files written.
+
+    Works while a run writes ``db``: the read waits for the writer's commit to end."""
     out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db), read_only=True)
+    con = open_results(db)
     written: list[Path] = []
     try:
         frames = {

@@ -21,7 +21,7 @@ from gongkai.extract.options import Limits
 
 # Files that are never reports: skip them quietly when walking folders.
 _SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
-_SKIP_SUFFIXES = {".json", ".duckdb", ".wal", ".parquet", ".py", ".pyc", ".css", ".js"}
+_SKIP_SUFFIXES = {".json", ".duckdb", ".wal", ".lock", ".parquet", ".py", ".pyc", ".css", ".js"}
 
 
 @dataclass(frozen=True)

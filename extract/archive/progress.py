@@ -38,6 +38,10 @@ class RichProgress:
         if self.enabled:
             self.progress.stop()
 
+    def notice(self, text: str) -> None:
+        """A line above the bar (or on stderr without one): the run waits for a reader, say."""
+        console.print(text, style="yellow", highlight=False)
+
     def update(self, event: str, s: RunSummary, total: int) -> None:
         if not self.enabled:
             return
@@ -63,6 +67,8 @@ def print_summary(s: RunSummary, db: Path) -> None:
         t.add_row(f"  error {code}", str(n))
     for rule, n in s.findings.most_common(8):
         t.add_row(f"  finding {rule}", str(n))
+    if s.commits:
+        t.add_row("database held", f"{s.hold_s:.1f} s in {s.commits} commits (readers get in between)")
     if s.interrupted:
         t.add_row("interrupted", "run the same command again to continue")
     console.print(t)

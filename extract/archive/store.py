@@ -65,11 +65,14 @@ class _Pending:
 
 
 class Store:
-    def __init__(self, path: Path | str, batch_docs: int = 200, batch_seconds: float = 1.0):
+    def __init__(self, path: Path | str, batch_docs: int = 200, batch_seconds: float = 1.0,
+                 con: duckdb.DuckDBPyConnection | None = None):
+        """``con``: a connection already open on ``path`` (opened by ``dblock``, which waits for
+        other processes that hold the file)."""
         self.path = str(path)
         self.batch_docs = batch_docs
         self.batch_seconds = batch_seconds
-        self.con = duckdb.connect(self.path)
+        self.con = con if con is not None else duckdb.connect(self.path)
         try:
             added = migrate(self.con, self.path)
             self.con.execute(views())
@@ -116,10 +119,20 @@ class Store:
             del self._owner[rid]
 
     def close(self) -> None:
+        """Commit what waits and let go of the file (closing checkpoints it: whole and free for readers).
+
+        What the run knows of the database stays in memory: ``reopen`` takes the file again."""
         try:
             self.flush()
         finally:
             self.con.close()
+
+    def reopen(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Write through ``con`` (the same file, opened again) after ``close``: the run's writer holds the
+        database only while it commits a batch (``writer``). Only a run writes documents, so the index
+        stands; corrections may have been imported in between, so those are read again."""
+        self.con = con
+        self.corrected = corrected_targets(con)
 
     def __enter__(self) -> Store:
         return self

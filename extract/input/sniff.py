@@ -7,6 +7,7 @@ import zlib
 from io import BytesIO
 
 from gongkai.extract.errors import CorruptInput, EmptyInput, UnsupportedFormat
+from gongkai.extract.input import decoding, zipsalvage
 
 # Formats the pipeline knows. Readers are chosen by these names.
 PDF = "pdf"
@@ -65,7 +66,10 @@ def _sniff_zip(data: bytes) -> str:
                 if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
                     return ODT
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error):
-        # damaged directories raise all of these; ValueError also for a name flagged UTF-8 that is not
+        # damaged directories raise all of these; ValueError also for a name flagged UTF-8 that is not.
+        # A .docx cut off before its directory still names its parts in their own headers.
+        if "word/document.xml" in zipsalvage.local_names(data):
+            return DOCX
         raise CorruptInput("the file starts like a zip archive (.docx?) but is damaged or truncated") from None
     return ZIP
 
@@ -74,14 +78,15 @@ def _looks_like_text(sample: bytes) -> bool:
     if b"\x00" in sample.replace(b"\x00\x00", b"") and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
     for enc in ("utf-8", "gb18030", "utf-16"):
-        try:
-            text = sample.decode(enc)
-        except UnicodeDecodeError:
-            # a sample cut mid-character still counts as text
-            try:
-                text = sample[:-4].decode(enc)
-            except UnicodeDecodeError:
-                continue
-        printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
-        return printable >= 0.95 * max(len(text), 1)
-    return False
+        got = decoding.decode_prefix(sample, enc)  # a sample cut mid-character still counts as text
+        if got is not None:
+            return _printable(got[0])
+    # two exports joined (UTF-8 lines, then GBK ones): text if nearly every line reads in one or the other
+    mixed = decoding.decode(sample)
+    lines = mixed.text.count("\n") + 1
+    return len(mixed.unreadable) <= 0.02 * lines and _printable(mixed.text)
+
+
+def _printable(text: str) -> bool:
+    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
+    return printable >= 0.95 * max(len(text), 1)

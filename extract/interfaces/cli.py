@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
 from gongkai._version import __version__
+from gongkai.extract.errors import GongkaiError
 from gongkai.extract.options import Limits, Options
 
 if TYPE_CHECKING:
@@ -57,6 +60,36 @@ def _limits(max_pages: int | None, pairs: list[str] | None) -> Limits:
         values["max_pages"] = max_pages
     return Limits(**values)  # type: ignore[arg-type]
 
+
+EXIT_DB_BUSY = 75
+"""A command on a database another process has (sysexits' EX_TEMPFAIL: try again later)."""
+
+
+def _fail(exc: GongkaiError) -> NoReturn:
+    """One line, no traceback; exit 75 when another process has the database, else 1."""
+    from gongkai.extract.archive.dblock import DatabaseBusy
+
+    typer.echo(str(exc), err=True)
+    raise typer.Exit(EXIT_DB_BUSY if isinstance(exc, DatabaseBusy) else 1) from None
+
+
+_Command = TypeVar("_Command", bound=Callable[..., None])
+
+
+def _opens_db(command: _Command) -> _Command:
+    """A command that opens a results database: another process holding it past the wait is one line
+    and exit 75 (``DatabaseBusy``), as for ``gongkai run``."""
+
+    @functools.wraps(command)
+    def wrapped(*args: object, **kwargs: object) -> None:
+        from gongkai.extract.archive.dblock import DatabaseBusy
+
+        try:
+            command(*args, **kwargs)
+        except DatabaseBusy as exc:
+            _fail(exc)
+
+    return wrapped  # type: ignore[return-value]
 
 _LIMIT_HELP = "Raise or lower a resource limit, e.g. --limit max_text_lines=500000 (see README, Security)."
 
@@ -165,12 +198,19 @@ def run(
     engine: Annotated[str, typer.Option(help="local (process pool) or dask.")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    commit_every: Annotated[
+        float, typer.Option(help="Seconds results wait before they are committed; the database is free for "
+                                 "readers in between.")
+    ] = 2.0,
     limit: LimitFlag = None,
     table_strategy: StrategyFlag = "auto",
     ocr: OcrFlag = True,
     narrative: NarrativeFlag = True,
 ) -> None:
-    """Extract a whole archive into a DuckDB database; interrupted runs resume where they stopped."""
+    """Extract a whole archive into a DuckDB database; interrupted runs resume where they stopped.
+
+    Exit 0 when done, 130 when interrupted, 75 when another process has the database.
+    """
     import datetime as dt
     import os
 
@@ -193,18 +233,22 @@ def run(
         engine=engine,
         extract=_options(_limits(None, limit), table_strategy, ocr, narrative),
         scheduler=scheduler,  # type: ignore[arg-type]
+        commit_every_s=commit_every,
     )
     try:
         with RichProgress(enabled=progress) as bar:
-            summary = run_batch(paths, ro, bar.update)
+            summary = run_batch(paths, ro, bar.update, bar.notice)
     except SchemaMismatch as err:  # a database this version cannot write into: say what to do, no traceback
         typer.echo(f"{err.code}: {err.message}", err=True)
         raise typer.Exit(3) from None
+    except GongkaiError as exc:  # another process has the database, or it cannot be made
+        _fail(exc)
     print_summary(summary, db)
     raise typer.Exit(130 if summary.interrupted else 0)
 
 
 @app.command()
+@_opens_db
 def export(
     db: Annotated[Path, typer.Option(help="The results database.")] = Path("results.duckdb"),
     to: Annotated[str, typer.Option(help="parquet, csv, xlsx or jsonl.")] = "parquet",
@@ -275,9 +319,8 @@ def import_corrections_cmd(
         raise typer.Exit(1)
     try:
         result = import_corrections(db, read_corrections(file))
-    except GongkaiError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
+    except GongkaiError as exc:  # not a corrections file, no such report, or the database busy past 30 s
+        _fail(exc)
     for o in result.outcomes:
         if o.applied:
             typer.echo(f"{o.target} {o.id}: {o.previous!r} -> corrected" + (f" ({o.reason})" if o.reason else ""))
@@ -303,6 +346,7 @@ def _load_report(path: Path) -> Report:
 
 
 @app.command()
+@_opens_db
 def compare(
     files: Annotated[
         list[Path] | None, typer.Argument(help="Two report files, or JSON reports written by `gongkai extract`.")
@@ -368,9 +412,9 @@ def _reports_for_training(sources: list[Path], db: Path | None):
     from gongkai.extract.pipeline import read_report
 
     if db is not None:
-        import duckdb
+        from gongkai.extract.archive.dblock import open_results
 
-        con = duckdb.connect(str(db), read_only=True)
+        con = open_results(db)
         try:
             rows = con.execute("SELECT report_id, report_json FROM reports ORDER BY report_id").fetchall()
         finally:
@@ -400,6 +444,7 @@ _PAGE_SUFFIXES = {".pdf", ".docx", ".doc", ".wps", ".odt", ".html", ".htm", ".tx
 
 
 @app.command("export-training")
+@_opens_db
 def export_training(
     sources: Annotated[
         list[Path] | None, typer.Argument(help="Report files, JSON reports (gongkai extract) or folders of them.")

@@ -15,13 +15,13 @@ from pathlib import Path
 from .narrative import make_narrative, make_rich_narrative
 from .tables import Style, active_2019, active_2021, applications, review
 from .values import make_numbers, pick_org, rule_violations
-from .writers import Report, write_docx, write_html
+from .writers import Report, write_docx, write_html, write_text
 
 ENCODINGS = ["utf-8", "gbk", "gb2312", "utf-8-bom", "gbk-undeclared"]
 
 
 def generate_one(
-    i: int, seed: int, out: Path, want_pdf: bool, want_html: bool, rich: bool = False
+    i: int, seed: int, out: Path, want_pdf: bool, want_html: bool, rich: bool = False, want_text: bool = False
 ) -> tuple[dict, Path | None]:
     rng = random.Random(seed * 1000 + i)
     doc_id = f"gen_{i:03d}"
@@ -46,6 +46,9 @@ def generate_one(
         enc = ENCODINGS[i % len(ENCODINGS)]
         write_html(rep, out / f"{doc_id}.html", rng, enc)
         formats.append(f"{doc_id}.html")
+    if want_text:
+        write_text(rep, out / f"{doc_id}.txt", random.Random(seed * 1000 + i + 7))  # its own draws: the rest stays
+        formats.append(f"{doc_id}.txt")
     five_body = "\n".join(narr.five)
     truth = {
         "doc_id": doc_id,
@@ -92,6 +95,7 @@ def main() -> None:
     ap.add_argument("--no-pdf", action="store_true", help="skip the LibreOffice step")
     ap.add_argument("--rich-narrative", action="store_true", help="varied narrative (training data for nlp/)")
     ap.add_argument("--no-html", action="store_true", help="Word files only")
+    ap.add_argument("--text", action="store_true", help="also a plain-text export of every report")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.time()
@@ -99,7 +103,7 @@ def main() -> None:
     for i in args.only if args.only is not None else range(args.count):
         want_pdf = i % 3 != 2 and not args.no_pdf
         want_html = (i % 2 == 0 or i % 7 == 3) and not args.no_html
-        _, pdf_src = generate_one(i, args.seed, args.out, want_pdf, want_html, args.rich_narrative)
+        _, pdf_src = generate_one(i, args.seed, args.out, want_pdf, want_html, args.rich_narrative, args.text)
         if pdf_src:
             to_pdf.append(pdf_src)
     if to_pdf:

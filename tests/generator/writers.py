@@ -197,3 +197,26 @@ def write_html(rep: Report, path: Path, rng: random.Random, encoding: str) -> No
     else:
         data = page.encode("gb18030")
     path.write_bytes(data)
+
+
+def write_text(rep: Report, path: Path, rng: random.Random) -> None:
+    """Word's "save as plain text": a table row per line, every cell ended by a tab (a cell merged
+    across columns once, one merged down from the row above empty); UTF-8 or GBK, Windows or Unix
+    line ends."""
+    n = rep.narrative
+    lines = [n.title, n.intro, "一、总体情况", *n.overall]
+    for heading, grid in zip(TABLE_HEADINGS, rep.tables, strict=True):
+        lines.append(heading)
+        below: set[tuple[int, int]] = set()  # positions a cell above covers: Word writes them empty
+        for r, row in enumerate(grid.rows):
+            cells = []
+            for c, spec in enumerate(row):
+                if spec is not None:
+                    cells.append(spec[0].replace("\n", ""))
+                    below |= {(r + dr, c + dc) for dr in range(1, spec[1]) for dc in range(spec[2])}
+                elif (r, c) in below and (c == 0 or (r, c - 1) not in below):
+                    cells.append("")  # once per merged cell, however wide
+            lines.append("".join(f"{c}\t" for c in cells))  # Word ends every cell with a tab
+    lines += [n.five_title, *n.five, "六、其他需要报告的事项", *n.six, *n.signature]
+    text = ("\r\n" if rng.random() < 0.5 else "\n").join(lines) + "\n"
+    path.write_bytes(text.encode("utf-8" if rng.random() < 0.5 else "gb18030"))

@@ -29,6 +29,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from tests.hostile import damage
+
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT / "tests" / "corpus" / "shared"
 REPORT_PDF = SHARED / "pdf" / "hongze_2024.pdf"
@@ -61,6 +63,13 @@ class Expect:
     """A substring the first error's message must hold (the hint that tells the user what to do)."""
     run_code: str | None = None
     """Where ``run`` rightly differs from ``extract`` (e.g. a zip archive is unpacked by run)."""
+    truth: str | None = None
+    """A damaged copy of this file (path from the repository root): every cell read must hold the value
+    the intact file gives (nothing fabricated from the damage)."""
+    whole_tables: list[str] = field(default_factory=list)
+    """Tables of ``truth`` that lie wholly before the damage: every one of their cells must be read."""
+    findings: list[str] = field(default_factory=list)
+    """Rule prefixes that must be among the findings ("missing." for what a cut file lost)."""
 
 
 @dataclass
@@ -431,9 +440,11 @@ def cases(canary_path: Path, port: int, huge: bool, small: bool = True) -> list[
         # broken
         (Case("empty.pdf", "zero bytes", Expect(["failed"], "E_EMPTY", message="re-download")), b""),
         (Case("whitespace.txt", "only blanks and newlines", Expect(["failed"], "E_EMPTY")), b"  \r\n\t \n\x0c  "),
-        (Case("truncated.pdf", "the first 40 kB of a report", Expect(["failed"], "E_CORRUPT", "pdf", message="qpdf")),
-         report[:40000]),
-        (Case("truncated.docx", "the first half of a Word file", Expect(["failed"], "E_CORRUPT", message="re-download")),
+        (Case("truncated.pdf", "the first 40 kB of a report: page 1 is recovered, its fonts are not",
+              Expect(["failed"], "E_TRUNCATED", "pdf", message="re-download")), report[:40000]),
+        (Case("truncated.docx", "the first half of a Word file: the start of its body is read",
+              Expect(["partial"], "E_TRUNCATED", "docx", cells=None, truth=_rel(TEMPLATE_DOCX),
+                     whole_tables=["active_disclosure"], findings=["missing."])),
          TEMPLATE_DOCX.read_bytes()[:11000]),
         (Case("random.bin", "random bytes", Expect(["failed"], "E_UNSUPPORTED_FORMAT")), rng.randbytes(65536)),
         (Case("header-only.pdf", "a PDF header and nothing else", Expect(["failed"], "E_CORRUPT", "pdf")),
@@ -523,6 +534,7 @@ def cases(canary_path: Path, port: int, huge: bool, small: bool = True) -> list[
               members={"../../escaped-report.txt": ok_txt, "/tmp/absolute-report.txt": ok_txt,
                        "sub/../../../dots.txt": Expect(["failed"], "E_EMPTY")}), zip_slip_archive()),
     ]
+    out += recoverable()
     if not small:
         out = []
     if huge:
@@ -542,6 +554,106 @@ def cases(canary_path: Path, port: int, huge: bool, small: bool = True) -> list[
                   Expect(["failed"], "E_TOO_LARGE", "pdf")), char_bomb_pdf(20_000)),
         ]
     return out
+
+
+def _rel(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+GENERATED = ROOT / "tests" / "corpus" / "generated"
+TABLES = ["active_disclosure", "applications", "review_litigation"]
+
+
+def recoverable() -> list[tuple[Case, bytes]]:
+    """Damaged files that some reader recovers (tests/hostile/damage.py), several of each kind from
+    several reports: read, never refused; ``partial`` with ``missing.*`` findings where a part is lost."""
+    pdf = {n: SHARED / "pdf" / f"{n}.pdf" for n in ("hongze_2023", "hongze_2024", "huaian_2024")}
+    gen = {n: GENERATED / f"gen_{n:03d}" for n in (0, 1, 2, 3, 4, 5, 6, 7)}
+    seeds = {n: SHARED / "seeds" / f"seed{n:03d}.txt" for n in range(5)}
+
+    def repaired(name: str, why: str, src: Path, data: bytes, fmt: str = "pdf", code: str = "W_REPAIRED"):
+        # every cell of the intact file, with its value, and no other
+        return Case(name, why, Expect(["ok"], code, fmt, cells=None, truth=_rel(src), whole_tables=TABLES)), data
+
+    def cut(name: str, why: str, src: Path, data: bytes, fmt: str, whole: list[str], code: str | None = "E_TRUNCATED"):
+        lost = [] if whole == TABLES else ["missing."]  # a table the cut runs through is reported missing
+        return Case(name, why, Expect(["partial"], code, fmt, cells=None, truth=_rel(src), whole_tables=whole,
+                                      findings=lost)), data
+
+    def b(path: Path, suffix: str = "") -> bytes:
+        return Path(f"{path}{suffix}").read_bytes()
+
+    return [
+        # PDF structure: xref offsets, the xref itself, object streams, stream lengths
+        repaired("xref-shifted-huaian.pdf", "300 bytes inserted after the header: every xref offset is off",
+                 pdf["huaian_2024"], damage.shifted_objects(b(pdf["huaian_2024"]))),
+        repaired("xref-shifted-hongze2023.pdf", "517 bytes inserted after the header (an xref stream)",
+                 pdf["hongze_2023"], damage.shifted_objects(b(pdf["hongze_2023"]), 517)),
+        repaired("xref-table-shifted-gen000.pdf", "classic xref offsets +300: pdfminer opens it with 0 pages",
+                 gen[0].with_suffix(".pdf"), damage.shifted_xref_table(b(gen[0], ".pdf"))),
+        repaired("xref-table-shifted-gen003.pdf", "classic xref offsets -120", gen[3].with_suffix(".pdf"),
+                 damage.shifted_xref_table(b(gen[3], ".pdf"), -120)),
+        repaired("xref-missing-hongze2023.pdf", "the xref stream (and with it the trailer) blanked out",
+                 pdf["hongze_2023"], damage.missing_xref(b(pdf["hongze_2023"]))),
+        repaired("xref-missing-gen004.pdf", "the xref table and trailer blanked out", gen[4].with_suffix(".pdf"),
+                 damage.missing_xref(b(gen[4], ".pdf"))),
+        repaired("objstm-count-hongze2024.pdf", "an object stream claiming 5 objects more than it holds",
+                 pdf["hongze_2024"], damage.object_stream_count_wrong(b(pdf["hongze_2024"]))),
+        repaired("objstm-count-gen007.pdf", "an object stream claiming 5 objects more than it holds",
+                 gen[7].with_suffix(".pdf"), damage.object_stream_count_wrong(b(gen[7], ".pdf"))),
+        repaired("objstm-no-xref-huaian.pdf", "object streams and no xref stream to find their objects by",
+                 pdf["huaian_2024"], damage.object_streams_without_xref(b(pdf["huaian_2024"]))),
+        repaired("objstm-no-xref-gen004.pdf", "object streams and no xref stream to find their objects by",
+                 gen[4].with_suffix(".pdf"), damage.object_streams_without_xref(b(gen[4], ".pdf"))),
+        repaired("length-long-hongze2024.pdf", "every direct /Length 37 bytes too long (the xref stream's too)",
+                 pdf["hongze_2024"], damage.bad_lengths(b(pdf["hongze_2024"]))),
+        repaired("length-short-huaian.pdf", "every direct /Length 23 bytes short: pdfminer would lose the rest",
+                 pdf["huaian_2024"], damage.bad_lengths(b(pdf["huaian_2024"]), -23)),
+        repaired("length-long-gen001.pdf", "the font streams' /Length 37 bytes too long", gen[1].with_suffix(".pdf"),
+                 damage.bad_lengths(b(gen[1], ".pdf"))),
+        # cut off: PDF, web page, Word, text
+        cut("cut-90-hongze2024.pdf", "the last 10 %: every table page is there, the trailer is not",
+            pdf["hongze_2024"], damage.cut(b(pdf["hongze_2024"]), 0.9), "pdf", TABLES),
+        cut("cut-80-huaian.pdf", "the last 20 %: the pages with the tables are lost", pdf["huaian_2024"],
+            damage.cut(b(pdf["huaian_2024"]), 0.8), "pdf", []),
+        cut("cut-70-hongze2023.pdf", "the last 30 %: only the title page is left", pdf["hongze_2023"],
+            damage.cut(b(pdf["hongze_2023"]), 0.7), "pdf", []),
+        cut("cut-99-gen001.pdf", "the last 1 %: the trailer and the end of the catalog", gen[1].with_suffix(".pdf"),
+            damage.cut(b(gen[1], ".pdf"), 0.99), "pdf", TABLES),
+        (Case("cut-80-gen000.pdf", "LibreOffice writes the pages last: cut at 80 % no reader finds a page",
+              Expect(["failed"], "E_CORRUPT", "pdf", message="re-download")), damage.cut(b(gen[0], ".pdf"), 0.8)),
+        cut("cut-table2-gen000.html", "a UTF-8 page cut inside a character half-way through table 2",
+            gen[0].with_suffix(".html"), damage.cut_in_table(b(gen[0], ".html"), 1), "html", TABLES[:1]),
+        cut("cut-table3-gen002.html", "a GB2312 page cut inside a character half-way through table 3",
+            gen[2].with_suffix(".html"), damage.cut_in_table(b(gen[2], ".html"), 2, "gb18030"), "html", TABLES[:2]),
+        cut("cut-table2-gen006.html", "a GBK page cut inside a character half-way through table 2",
+            gen[6].with_suffix(".html"), damage.cut_in_table(b(gen[6], ".html"), 1, "gb18030"), "html", TABLES[:1]),
+        cut("cut-table3-row-gen004.html", "a page cut after a row of table 3 (no </html>)",
+            gen[4].with_suffix(".html"), damage.cut_in_table(b(gen[4], ".html"), 2, None), "html", TABLES[:2]),
+        cut("cut-body-40-gen000.docx", "cut 40 % into word/document.xml: no zip directory, half a body",
+            gen[0].with_suffix(".docx"), damage.cut_in_body(b(gen[0], ".docx"), 0.4), "docx", TABLES[:1]),
+        cut("cut-body-70-gen005.docx", "cut 70 % into word/document.xml", gen[5].with_suffix(".docx"),
+            damage.cut_in_body(b(gen[5], ".docx"), 0.7), "docx", TABLES[:1]),
+        repaired("cut-after-body-gen001.docx", "cut after its body: the zip directory is lost, the text is not",
+                 gen[1].with_suffix(".docx"), damage.cut(b(gen[1], ".docx"), 0.6), "docx"),
+        cut("cut-char-seed000.txt", "UTF-8 text cut inside a character in table 3", seeds[0],
+            damage.cut_inside_character(b(seeds[0]), 0.55), "text", TABLES[:1]),
+        cut("cut-char-gbk-seed003.txt", "GBK text cut inside a character in table 4", seeds[3],
+            damage.cut_inside_character(b(seeds[3]).decode().encode("gb18030"), 0.7, "gb18030"), "text",
+            TABLES[:2]),
+        cut("cut-line-seed001.txt", "text cut at a line end in table 3: nothing says it was cut but what is missing",
+            seeds[1], damage.cut_at_line(b(seeds[1]), 0.5), "text", TABLES[:1], code=None),
+        # encodings that change part-way
+        repaired("mixed-utf8-gbk-seed001.txt", "lines 1-30 UTF-8, the rest GBK (two exports joined)", seeds[1],
+                 damage.mixed_encodings(b(seeds[1]).decode(), [(0, "utf-8"), (30, "gb18030")]), "text",
+                 "W_MIXED_ENCODING"),
+        repaired("mixed-gbk-utf8-seed002.txt", "lines 1-40 GBK, the rest UTF-8 (GB18030 alone reads it as mojibake)",
+                 seeds[2], damage.mixed_encodings(b(seeds[2]).decode(), [(0, "gb18030"), (40, "utf-8")]), "text",
+                 "W_MIXED_ENCODING"),
+        repaired("mixed-block-seed004.txt", "UTF-8 with lines 101-160 in GBK", seeds[4],
+                 damage.mixed_encodings(b(seeds[4]).decode(), [(0, "utf-8"), (100, "gb18030"), (160, "utf-8")]),
+                 "text", "W_MIXED_ENCODING"),
+    ]
 
 
 def make(out: Path, huge: bool = False, port: int = CANARY_PORT, small: bool = True) -> list[Case]:

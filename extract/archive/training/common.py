@@ -89,13 +89,12 @@ def docs_from_files(paths: Iterable[Path], corrections: Iterable[CorrectionFile]
 
 def docs_from_db(db: Path) -> Iterator[TrainingDoc]:
     """The reports of a run database (corrections applied), with their inputs read from where the run found them."""
-    import duckdb
-
+    from gongkai.extract.archive.dblock import open_results
     from gongkai.extract.archive.inputs import InputFile, load_bytes
     from gongkai.extract.errors import GongkaiError
     from gongkai.extract.options import Limits
 
-    con = duckdb.connect(str(db), read_only=True)
+    con = open_results(db)  # also while a run writes it
     try:
         rows = con.execute(
             "SELECT r.report_id, r.report_json, d.key, d.path, d.member, d.size, d.mtime FROM reports r "

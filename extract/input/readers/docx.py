@@ -6,7 +6,8 @@ is read: inflated in bounded reads (a zip directory that lies about sizes cannot
 make the read inflate more than the limit) and parsed by lxml with python-docx's
 parser settings (no entities resolved, no DTD loaded, blank text dropped), without
 python-docx's element classes and package model, which cost ~20 ms per report and
-are not needed to walk paragraphs and tables.
+are not needed to walk paragraphs and tables. A package cut off before its zip directory
+is read from its parts' own headers (``zipsalvage``), its body XML as far as it goes.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from io import BytesIO
 
 from lxml import etree
 
-from gongkai.extract.errors import CorruptInput, TooLarge
-from gongkai.extract.layout import Cell, Document, Table, TextLine
+from gongkai.extract.errors import REPAIRED, TRUNCATED, CorruptInput, TooLarge
+from gongkai.extract.input import zipsalvage
+from gongkai.extract.layout import Cell, Document, PageError, Table, TextLine
 from gongkai.extract.options import Options
 
 _BOOKMARK = re.compile(r"\[bookmark:\s*[^\]]*\]")
@@ -44,11 +46,22 @@ def _parser() -> etree.XMLParser:
     return etree.XMLParser(remove_blank_text=True, resolve_entities=False, load_dtd=False, no_network=True)
 
 
+class _NoDirectory(Exception):
+    """The zip directory cannot be read: the parts are read from their local headers instead."""
+
+
+_ZIP_ERRORS = (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error)
+
+
 def _main_part(data: bytes, options: Options) -> bytes:
     """word/document.xml, inflated in bounded reads; zip bombs are refused by declared and by real size."""
     limit, max_lines = options.limits.max_unzipped_bytes, options.limits.max_text_lines
     try:
-        with zipfile.ZipFile(BytesIO(data)) as z:
+        archive = zipfile.ZipFile(BytesIO(data))
+    except _ZIP_ERRORS:
+        raise _NoDirectory from None
+    try:
+        with archive as z:
             infos = z.infolist()
             total = sum(i.file_size for i in infos)
             if total > limit:
@@ -64,17 +77,24 @@ def _main_part(data: bytes, options: Options) -> bytes:
                     if seen > limit:
                         raise TooLarge(f"the .docx inflates to more than {limit} bytes")
                     parts.append(chunk)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error) as exc:
+    except _ZIP_ERRORS as exc:
         raise CorruptInput(f"the .docx is not a readable zip archive ({type(exc).__name__})") from None
     body = b"".join(parts)
-    # lxml spends ~150 bytes per element: count the tags before any XML is parsed
-    if body.count(b"<") > _TAGS_PER_LINE * max_lines:
-        raise TooLarge(f"word/document.xml holds more than {_TAGS_PER_LINE * max_lines} tags")
+    _count_tags(body, max_lines)
     return body
 
 
+def _count_tags(body: bytes, max_lines: int) -> None:
+    """lxml spends ~150 bytes per element: count the tags before any XML is parsed."""
+    if body.count(b"<") > _TAGS_PER_LINE * max_lines:
+        raise TooLarge(f"word/document.xml holds more than {_TAGS_PER_LINE * max_lines} tags")
+
+
 def read_docx(data: bytes, options: Options) -> Document:
-    xml = _main_part(data, options)
+    try:
+        xml = _main_part(data, options)
+    except _NoDirectory:
+        return _read_salvaged(data, options)
     try:
         root = etree.fromstring(xml, _parser())
     except Exception as exc:  # noqa: BLE001 - lxml raises several kinds on damaged XML
@@ -82,13 +102,43 @@ def read_docx(data: bytes, options: Options) -> Document:
     body = root.find(_BODY) if root.tag == _DOCUMENT else None
     if body is None:  # the main part parsed, but its root is not <w:document>
         raise CorruptInput("the .docx main part is not a Word document body")
+    return _read_body(body, Document("docx"), options)
+
+
+def _read_body(body: etree._Element, doc: Document, options: Options) -> Document:
     n = int(_COUNT_PARAGRAPHS_AND_CELLS(body))
     if n > options.limits.max_text_lines:
         raise TooLarge(f"{n} paragraphs and cells, more than the limit of {options.limits.max_text_lines}")
-    doc = Document("docx")
     counters = {"p": 0, "t": 0}
     _walk(body, doc, counters)
     return doc
+
+
+def _read_salvaged(data: bytes, options: Options) -> Document:
+    """A package without its zip directory (cut off): the body XML as far as its bytes go."""
+    found = zipsalvage.salvage(data, options.limits.max_unzipped_bytes)
+    xml = found.members.get("word/document.xml")
+    if not xml:
+        raise CorruptInput("the .docx is damaged or cut off before its text (word/document.xml); re-download it")
+    _count_tags(xml, options.limits.max_text_lines)
+    # the same parser settings, and on past the cut
+    parser = etree.XMLParser(recover=True, resolve_entities=False, load_dtd=False, no_network=True,
+                             remove_blank_text=True, huge_tree=False)
+    try:
+        root = etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError:
+        root = None
+    body = root.find(_BODY) if root is not None else None
+    if body is None:
+        raise CorruptInput("the .docx's text (word/document.xml) is damaged beyond reading; re-download it")
+    doc = Document("docx")
+    if "word/document.xml" in found.cut:
+        doc.errors.append(PageError(TRUNCATED, f"the Word file is cut off inside its text (after {len(xml)} bytes of "
+                                               "word/document.xml): read up to the cut; re-download it for the rest"))
+    else:
+        doc.errors.append(PageError(REPAIRED, "the Word file's zip directory is missing (cut off after its text?): "
+                                              "its parts were read from their own headers"))
+    return _read_body(body, doc, options)
 
 
 def _walk(body, doc: Document, counters: dict[str, int]) -> None:

@@ -11,13 +11,13 @@ descended into, data tables become gridded layout tables honouring rowspan/colsp
 
 from __future__ import annotations
 
-import codecs
 import re
 
 from lxml import etree
 
-from gongkai.extract.errors import CorruptInput, EmptyInput, TooLarge
-from gongkai.extract.layout import Cell, Document, Table, TextLine
+from gongkai.extract.errors import TRUNCATED, CorruptInput, EmptyInput, TooLarge
+from gongkai.extract.input import decoding
+from gongkai.extract.layout import Cell, Document, PageError, Table, TextLine
 from gongkai.extract.options import Options
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
@@ -76,27 +76,31 @@ MAX_GRID = 200_000
 A small page whose cells claim big spans would otherwise build a grid of billions."""
 
 
-def decode_html(data: bytes) -> str:
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return data.decode(enc, errors="replace")
+def decode_html(data: bytes) -> decoding.Decoded:
+    """BOM, the page's own charset, UTF-8, then detection; a page cut inside a character or made of
+    two encodings is read as far as it goes (``decoding``)."""
     m = _META_CHARSET.search(data[:4096])
+    declared = None
     if m:
         enc = m.group(1).decode("ascii", "ignore").lower()
-        enc = _ALIASES.get(enc, enc)
-        try:
-            return data.decode(enc)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+        declared = _ALIASES.get(enc, enc)
+    return decoding.decode(data, declared, candidates=("utf-8",), guess=_detect)
+
+
+def _detect(data: bytes) -> str | None:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()
-    enc = _ALIASES.get(best.encoding, best.encoding) if best else "gb18030"
-    return data.decode(enc, errors="replace")
+    return _ALIASES.get(best.encoding, best.encoding) if best else None
+
+
+_END_TAG = re.compile(rb"</\s*(html|body)\s*>", re.IGNORECASE)
+_START_TAG = re.compile(rb"<\s*(html|body)[\s>]", re.IGNORECASE)
+
+
+def _ends_early(data: bytes) -> bool:
+    """A saved page that opens <html>/<body> and never closes either was cut off."""
+    return bool(_START_TAG.search(data[:65536])) and not _END_TAG.search(data[-65536:])
 
 
 _TITLE_WORDS = re.compile(r"(19|20)\d{2}\s*年.{0,30}报\s*告")
@@ -110,7 +114,8 @@ def read_html(data: bytes, options: Options) -> Document:
     tags = data.count(b"<")
     if tags > TAGS_PER_LINE * options.limits.max_text_lines:
         raise TooLarge(f"{tags} tags, more than {TAGS_PER_LINE * options.limits.max_text_lines}")
-    text = decode_html(data)
+    decoded = decode_html(data)
+    text = decoded.text
     if not text.strip():
         raise EmptyInput("the web page is empty")
     # the text is decoded already: the parser must not re-read the page's own charset declaration
@@ -135,6 +140,10 @@ def read_html(data: bytes, options: Options) -> Document:
             _drop_tree(el)
     container = _container(root)
     doc = Document("html")
+    doc.errors.extend(decoding.notes(decoded, "line"))
+    if _ends_early(data) and not decoded.cut:
+        doc.errors.append(PageError(TRUNCATED, "the page ends before its closing </body></html> (a download cut "
+                                               "off?): it was read up to the cut; re-download it for the rest"))
     counter = [0]
     title = _title_before(container)
     if title is not None:

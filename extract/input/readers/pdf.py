@@ -10,12 +10,20 @@ compare them page by page).
 pdfplumber reads a page instead (``pdf_plumber``, with camelot's second opinion) where the
 pdfium reader is unsure, and the page's note says why ("pdfplumber: ..."):
 
-- the file is damaged (pdfium had to rebuild its cross-reference table): every page;
+- the file is damaged (pdfium had to rebuild its cross-reference table or cannot open it; it is
+  cut off; a stream's /Length or an object stream's count is wrong: ``pdf_repair.Signs``): every
+  page, from a repaired copy where pdfminer cannot read the file as it is;
 - the page is rotated, or its MediaBox does not start at the origin (pdfplumber's frame);
 - it holds rotated, slanted or mirrored text, or characters without a Unicode mapping;
 - it may draw more objects than the limit (pdfplumber counts them as it draws, and stops);
 - its text layer is not plain text (a scan, garbage, pictures it does not cover: the OCR path);
 - a table scores low, or lines of numbers stand without rulings (camelot's second opinion).
+
+A damaged file is repaired (``pdf_repair``: pdfium's, then qpdf's copy, then both on a salvage of
+what a cut file still holds) when pdfminer cannot walk it, finds other pages than pdfium, or would
+read streams short because their /Length is wrong; the report says ``W_REPAIRED``, and
+``E_TRUNCATED`` for a file cut off. An undamaged file costs a few searches of its bytes for this
+(~0.2 ms), and pdfminer never opens it unless a page falls back to pdfplumber.
 
 ``Options.table_strategy``: "auto" is the above; "pdfplumber" reads every page with
 pdfplumber (and camelot where a table scores low); "camelot" takes camelot's tables.
@@ -23,14 +31,15 @@ pdfplumber (and camelot where a table scores low); "camelot" takes camelot's tab
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from io import BytesIO
+from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from gongkai.extract.errors import CorruptInput, EncryptedInput, NoTextLayer, TooLarge
-from gongkai.extract.input.readers import lattice, textflow
+from gongkai.extract.errors import REPAIRED, TRUNCATED, CorruptInput, EncryptedInput, NoTextLayer, TooLarge
+from gongkai.extract.input.readers import lattice, pdf_repair, textflow
 from gongkai.extract.input.readers.digit_glyphs import GlyphVerdict
 from gongkai.extract.input.readers.pdf_tables import (
     PAGE_NUMBER,
@@ -53,6 +62,9 @@ from gongkai.extract.input.readers.textlayer import (
 from gongkai.extract.layout import BBox, Block, Document, PageError, PageInfo, Table, TextLine
 from gongkai.extract.options import Options
 
+if TYPE_CHECKING:
+    import pdfplumber
+
 log = logging.getLogger(__name__)
 
 _PDFIUM_PASSWORD = 4  # FPDF_ERR_PASSWORD
@@ -64,59 +76,79 @@ FALLBACK = "pdfplumber"
 """The note's prefix on a page the pdfium reader left to pdfplumber."""
 
 
-def _open_pdfium(data: bytes) -> pdfium.PdfDocument:
-    """pdfium's document, which tells a password from damage by error code."""
+def _open_pdfium(data: bytes) -> pdfium.PdfDocument | None:
+    """pdfium's document, which tells a password from damage by error code; None when it cannot
+    open the file (damaged: the repair ladder may still recover it)."""
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) == _PDFIUM_PASSWORD:
             raise EncryptedInput("the PDF is protected by a user password") from None
-        raise CorruptInput("the PDF is damaged beyond what pdfium can repair (truncated or not a PDF)") from None
+        return None
 
 
-def _repair(data: bytes) -> bytes:
-    """pdfium opens files whose xref pdfminer rejects; saving them rewrites a clean xref.
+def _walk(data: bytes) -> int | None:
+    """Pages pdfminer finds walking the file, or None when it cannot."""
+    from gongkai.extract.input.readers.pdf_plumber import open_pdf
 
-    A page box pdfminer cannot read (strings, too few numbers) is written back as the size
-    pdfium read it as, so one bad box costs nothing instead of the document.
-    """
-    pdf = pdfium.PdfDocument(data)
     try:
-        for i in range(len(pdf)):
-            page = pdf[i]
-            left, bottom, right, top = page.get_mediabox()
-            if right <= left or top <= bottom:
-                page.set_mediabox(0, 0, *page.get_size())
-            page.close()
-        buf = BytesIO()
-        pdf.save(buf)
-        return buf.getvalue()
-    finally:
+        with open_pdf(data) as pdf:
+            return len(pdf.pages)
+    except (CorruptInput, EncryptedInput):
+        return None
+
+
+def _open_or_repair(data: bytes, doc: Document, n: int | None, wrong_lengths: int,
+                    max_pages: int) -> tuple[pdfplumber.PDF, bytes]:
+    """pdfplumber on the file, or on a repaired copy when pdfminer cannot walk it, finds other pages
+    than pdfium (``n``; None: pdfium could not open it) or would read streams short (``wrong_lengths``,
+    ``pdf_repair``); and the bytes it reads. What was done is said on the document."""
+    from gongkai.extract.input.readers.pdf_plumber import open_pdf
+
+    pdf: pdfplumber.PDF | None = None
+    with contextlib.suppress(CorruptInput):
+        pdf = open_pdf(data)
+    found = None if pdf is None else len(pdf.pages)
+    bad_lengths = wrong_lengths if found else 0
+    if pdf is not None and found == n and not bad_lengths:
+        return pdf, data
+    fixed = pdf_repair.repair(data, n, _walk)
+    if fixed is None or (found is not None and fixed.pages < found) or (fixed.pages == found and not bad_lengths):
+        if pdf is not None and found:
+            return pdf, data  # no reader does better than pdfminer itself
+        tools = "pdfium" + (" and qpdf" if pdf_repair.qpdf_available() else "")
+        what = "cut off before any whole page" if pdf_repair.ends_early(data) else "damaged"
+        raise CorruptInput(f"the PDF is {what}: no page could be recovered (tried {tools} and a salvage)")
+    if pdf is not None:
         pdf.close()
+    if fixed.pages > max_pages:
+        raise TooLarge(f"{fixed.pages} pages, more than the limit of {max_pages}")
+    seen = ("could not walk it" if found is None else f"found {found} page(s)" if not bad_lengths
+            else f"would read {bad_lengths} stream(s) short: their /Length is wrong")
+    doc.errors.append(PageError(REPAIRED, f"the PDF's structure is damaged (pdfminer {seen}, pdfium "
+                                          f"{'could not open it' if n is None else f'found {n}'}); read the "
+                                          f"{fixed.pages} page(s) of the copy repaired by {fixed.how}"))
+    return open_pdf(fixed.data), fixed.data
 
 
 class _Plumber:
-    """pdfplumber's view of the document, opened the first time a page needs it."""
+    """pdfplumber's view of the document, opened the first time a page needs it: on the file, or on
+    the copy ``_open_or_repair`` made of it (``data`` is then the copy's bytes)."""
 
-    def __init__(self, data: bytes, doc: Document):
+    def __init__(self, data: bytes, doc: Document, pdfium_pages: int | None, signs: pdf_repair.Signs,
+                 max_pages: int):
         self.data = data
         self.doc = doc
-        self._pdf = None
+        self._pdfium_pages = pdfium_pages
+        self._signs = signs
+        self._max_pages = max_pages
+        self._pdf: pdfplumber.PDF | None = None
 
     @property
-    def pdf(self):  # pdfplumber.PDF, imported lazily
+    def pdf(self) -> pdfplumber.PDF:
         if self._pdf is None:
-            from gongkai.extract.input.readers.pdf_plumber import open_pdf
-
-            try:
-                self._pdf = open_pdf(self.data)
-            except CorruptInput:
-                try:
-                    self._pdf = open_pdf(_repair(self.data))
-                except pdfium.PdfiumError:
-                    raise CorruptInput("the PDF cannot be parsed, and pdfium could not rewrite it") from None
-                self.doc.errors.append(
-                    PageError("W_REPAIRED", "the PDF's structure was damaged; read from pdfium's repaired copy"))
+            self._pdf, self.data = _open_or_repair(self.data, self.doc, self._pdfium_pages,
+                                                   self._signs.wrong_lengths, self._max_pages)
         return self._pdf
 
     def close(self) -> None:
@@ -137,36 +169,42 @@ class _Pages:
 
 
 def read_pdf(data: bytes, options: Options) -> Document:
-    pdf = _open_pdfium(data)
     doc = Document("pdf")
-    plumber = _Plumber(data, doc)
+    signs = pdf_repair.signs_of_damage(data)
+    if signs.cut:
+        doc.errors.append(PageError(TRUNCATED, f"the PDF is cut off ({len(data)} bytes, no end-of-file marker "
+                                               "after its last object): what came before the cut was read; "
+                                               "re-download it for the rest"))
+    pdf = _open_pdfium(data)
+    n = None if pdf is None else len(pdf)
+    plumber = _Plumber(data, doc, n, signs, options.limits.max_pages)
     try:
-        n = len(pdf)
-        if n > options.limits.max_pages:
+        if n is not None and n > options.limits.max_pages:
             raise TooLarge(f"{n} pages, more than the limit of {options.limits.max_pages}")
         whole = None  # why every page is pdfplumber's
+        if pdf is None or signs or not pdfium_c.FPDF_DocumentHasValidCrossReferenceTable(pdf.raw):
+            whole = "the file is damaged"
         if options.table_strategy != "auto":
             whole = ""  # asked for: not worth a note
-        elif not pdfium_c.FPDF_DocumentHasValidCrossReferenceTable(pdf.raw):
-            whole = "the file is damaged"
         if whole is not None:
             n = len(plumber.pdf.pages)  # opened (or repaired) now: a damaged file is said once, first
         pages = _Pages()
-        for i in range(1, n + 1):
+        for i in range(1, (n or 0) + 1):
             try:
                 reason = whole if whole is not None else _read_fast(pdf, i, doc, pages, options)
                 if reason is not None:
-                    _read_plumber(plumber, i, doc, pages, options, data)
+                    _read_plumber(plumber, i, doc, pages, options)
                     if reason:
                         _note(doc, i, f"{FALLBACK}: {reason}")
             except Exception as exc:  # noqa: BLE001 - one bad page must not sink the document
                 pages.verdicts.pop(i, None)
                 pages.blocks.pop(i, None)
                 _page_failed(doc, i, exc, next((p for p in doc.pages if p.number == i), None))
-        _after_pages(data, doc, pages, options)
+        _after_pages(plumber.data, doc, pages, options)  # a copy pdfplumber reads has the pages' geometry
     finally:
         plumber.close()
-        pdf.close()
+        if pdf is not None:
+            pdf.close()
     return doc
 
 
@@ -219,8 +257,7 @@ def _fast_lines(chars: list[dict], number: int, tables: list[Table]) -> list[Tex
     ]
 
 
-def _read_plumber(plumber: _Plumber, number: int, doc: Document, pages: _Pages, options: Options,
-                  data: bytes) -> None:
+def _read_plumber(plumber: _Plumber, number: int, doc: Document, pages: _Pages, options: Options) -> None:
     """Page ``number`` read by pdfplumber (and camelot where a table scores low)."""
     from gongkai.extract.input.readers.pdf_plumber import bounded_layout, read_page
 
@@ -233,7 +270,7 @@ def _read_plumber(plumber: _Plumber, number: int, doc: Document, pages: _Pages, 
         v = judge_page(chars, page.images, float(page.width), float(page.height),
                        bool(page.rects or page.lines or page.curves))
         pages.verdicts[number] = v
-        pages.blocks[number] = read_page(page, number, doc, data, options) if v.decision != "ocr" else []
+        pages.blocks[number] = read_page(page, number, doc, plumber.data, options) if v.decision != "ocr" else []
         if v.decision == "ocr":
             doc.pages.append(PageInfo(number, float(page.width), float(page.height), len(chars)))
         pages.origins[number] = (float(page.mediabox[0]), float(page.mediabox[1]))

@@ -9,7 +9,6 @@ heading are table cells; the rest is prose.
 
 from __future__ import annotations
 
-import codecs
 import itertools
 import re
 
@@ -17,6 +16,7 @@ from gongkai.extract.domain.numbers import parse_cell
 from gongkai.extract.domain.schema import TABLES
 from gongkai.extract.domain.sections import TOP
 from gongkai.extract.errors import EmptyInput, TooLarge
+from gongkai.extract.input import decoding
 from gongkai.extract.layout import Cell, Document, Table, TextLine
 from gongkai.extract.options import Options
 
@@ -28,19 +28,6 @@ _TABLE_SECTIONS = {number for sid, number, _ in TOP if sid in TABLES}
 
 # Word's "copy as text" keeps bookmarks as "[bookmark: _GoBack]"
 _ARTEFACTS = re.compile(r"\[bookmark:\s*[^\]]*\]")
-
-
-def decode(data: bytes) -> str:
-    """BOM first, then UTF-8, then GB18030 (a superset of GBK/GB2312), then UTF-16."""
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return data.decode(enc, errors="replace")
-    for enc in ("utf-8", "gb18030"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", errors="replace")
 
 
 def _section_heading(line: str) -> str | None:
@@ -58,12 +45,14 @@ def read_text(data: bytes, options: Options) -> Document:
     lines = max(data.count(b"\n"), data.count(b"\r"))  # counted on the bytes: no copy of a huge file
     if lines > options.limits.max_text_lines:
         raise TooLarge(f"{lines} lines, more than the limit of {options.limits.max_text_lines}")
-    text = decode(data).replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n")
+    decoded = decoding.decode(data)
+    text = decoded.text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n")
     text = _ARTEFACTS.sub("", text)
     if not text.strip():
         raise EmptyInput("the text file holds no text")
     lines = text.split("\n")
     doc = Document("text")
+    doc.errors.extend(decoding.notes(decoded, "line"))
     region: list[tuple[int, str]] = []
     in_table = False
     for no, raw in enumerate(lines, start=1):
@@ -98,10 +87,12 @@ def _tables(region: list[tuple[int, str]]) -> list[Table]:
         rows = []
         for no, raw in filled:
             cells = [c.strip() for c in raw.split("\t")]
-            while cells and not cells[0]:
-                cells.pop(0)
-            while cells and not cells[-1]:
-                cells.pop()
+            if raw.rstrip("\r\n ").endswith("\t"):
+                cells.pop()  # Word ends every cell with a tab: the last one ends the row
+            if all(not c for c in cells):
+                cells = []
+            # other empty cells stay, first and last ones too: a blank printed first or last in its row
+            # is one of them (the mapping drops those beyond the row's columns, merged labels' first)
             rows.append([_cell(c, no) for c in cells])
         return [Table(rows, "text-tsv", gridded=False)]
     # one cell per line: blank lines separate rows unless they separate every line

@@ -1,0 +1,406 @@
+"""Soak: 2,000 documents through `gongkai run --workers 2`, the writer killed three times and resumed.
+
+    python benchmarks/bench_soak.py --corpus /tmp/soak            # builds the corpus on first use
+    python benchmarks/bench_soak.py --corpus /tmp/soak --build-only
+
+The corpus (made once, then reused): reports from ``tests/generator`` (seed 4242, not the
+checked-in corpus's) as Word, LibreOffice PDF, web page (five encodings) and Word's text export,
+some as .doc and .odt (LibreOffice) and some as clean scans (image-only PDFs, OCR), and 5 %
+hostile inputs (``tests/hostile/make.py``'s corpus and the soak's own documents cut off at random
+points). The run goes as a user's does: ``gongkai run DIR --db DB --workers 2``. When the
+database holds a random share of the documents (read with ``duckdb.connect(read_only=True)``
+while the run writes it), the writer process alone gets ``kill -9``, three times; each time the
+same command is started again and resumes. Printed:
+
+- documents per minute over the whole soak (restarts included) and per segment;
+- the resident memory of every worker over time (peak per 2-minute window) and whether it grew;
+- whether the workers of a killed writer went away on their own;
+- the check: every input exactly one ``documents`` row; every generated report (in whichever
+  format) has every cell of its truth with the truth's value (the scans: cells right, counted);
+  every hostile input the outcome its manifest owes it; no E_INTERNAL;
+- the machine's load (a shared machine makes every timing noisy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter, defaultdict
+from multiprocessing import get_context
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SEED = 4242
+DOCS = 2000
+HOSTILE_SHARE = 0.05
+SCANS = 10
+OFFICE = 15  # .doc and .odt each
+SCAN = f"_clean_{SEED}"
+"""In the name of a scan (tests.generator.degrade's clean level) of a generated PDF."""
+
+
+# -- the corpus -------------------------------------------------------------------------------------
+
+
+def _one(i: int, out: str) -> tuple[dict, str | None]:
+    from tests.generator.__main__ import generate_one
+
+    want_pdf, want_html = i % 3 != 2, (i % 2 == 0 or i % 7 == 3)
+    truth, pdf_src = generate_one(i, SEED, Path(out), want_pdf, want_html, want_text=True)
+    return truth, str(pdf_src) if pdf_src else None
+
+
+def build(corpus: Path, docs: int = DOCS) -> None:
+    """Generate the documents (two processes), convert, scan and damage; write corpus.json."""
+    from tests.generator.__main__ import convert_to_pdf
+
+    gen, office, hostile = (corpus / "inputs" / d for d in ("generated", "office", "hostile"))
+    for d in (gen, office, hostile):
+        d.mkdir(parents=True, exist_ok=True)
+    n_hostile = round(docs * HOSTILE_SHARE)
+    n_scans, n_office = max(1, SCANS * docs // DOCS), max(1, OFFICE * docs // DOCS)
+    good = docs - n_hostile - n_scans - 2 * n_office
+    # formats per report: docx, txt always; pdf 2 in 3; html 4 in 7 -> about 3.2 documents a report
+    reports = int(good / 3.2) + 1
+    t0 = time.time()
+    with get_context("forkserver").Pool(2) as pool:
+        made = pool.starmap(_one, [(i, str(gen)) for i in range(reports)])
+    print(f"generated {reports} reports in {time.time() - t0:.0f} s", flush=True)
+    to_pdf = [Path(p) for _, p in made if p]
+    for _ in range(4):  # LibreOffice may stop part-way through a long list and still exit 0
+        missing = [p for p in to_pdf if not p.with_suffix(".pdf").exists()]
+        for k in range(0, len(missing), 50):
+            convert_to_pdf(missing[k : k + 50], gen)
+    made_pdf = sum(p.with_suffix(".pdf").exists() for p in to_pdf)
+    print(f"{made_pdf} of {len(to_pdf)} PDFs by LibreOffice after {time.time() - t0:.0f} s", flush=True)
+    files = sorted(p for p in gen.iterdir() if p.suffix in (".docx", ".pdf", ".html", ".txt"))
+    drop = len(files) - good
+    if drop > 0:  # keep every format: drop text exports of the last reports
+        for p in sorted((p for p in files if p.suffix == ".txt"), reverse=True)[:drop]:
+            p.unlink()
+    rng = random.Random(SEED)
+    docx = sorted(gen.glob("*.docx"))
+    _office([*rng.sample(docx, 2 * n_office)], office)
+    from tests.generator import degrade
+
+    for pdf in rng.sample(sorted(gen.glob("*.pdf")), n_scans):
+        # beside their source: the walk meets them throughout the run, so every segment's workers load OCR
+        degrade.make(pdf, gen, "clean", SEED)
+    from tests.hostile import damage
+    from tests.hostile.make import make as make_hostile
+
+    cases = make_hostile(hostile / "corpus", port=9)
+    extra = n_hostile - len(cases)
+    cut_dir = hostile / "cut"
+    cut_dir.mkdir(exist_ok=True)
+    pool_ = sorted(p for p in gen.iterdir() if p.suffix in (".docx", ".pdf", ".html", ".txt"))
+    for k, src in enumerate(rng.sample(pool_, max(0, extra))):
+        (cut_dir / f"cut{k:03d}_{src.name}").write_bytes(damage.cut(src.read_bytes(), rng.uniform(0.2, 0.97)))
+    _trim(corpus, docs)
+    (corpus / "corpus.json").write_text(json.dumps({"seed": SEED, "documents": docs, "reports": reports,
+                                                    "built_s": round(time.time() - t0)}))
+    print(f"corpus ready in {time.time() - t0:.0f} s", flush=True)
+
+
+def _trim(corpus: Path, docs: int) -> None:
+    """Exactly ``docs`` inputs as the run counts them (a zip's members each, a folder none): text
+    exports of the last reports go."""
+    from gongkai.extract.archive.inputs import iter_inputs
+
+    extra = sum(1 for _ in iter_inputs([corpus / "inputs"])) - docs
+    texts = sorted((corpus / "inputs" / "generated").glob("*.txt"), reverse=True)
+    for p in texts[: max(0, extra)]:
+        p.unlink()
+
+
+def _office(docx: list[Path], out: Path) -> None:
+    """Half as .doc, half as .odt (one LibreOffice run each), named after their source."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise SystemExit("LibreOffice (soffice) is needed to make the .doc/.odt documents")
+    half = len(docx) // 2
+    for fmt, group in (("doc", docx[:half]), ("odt", docx[half:])):
+        with tempfile.TemporaryDirectory() as profile:
+            subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
+                            "--outdir", str(out), *map(str, group)], check=True, capture_output=True, timeout=1800)
+
+
+# -- the run, killed and resumed --------------------------------------------------------------------
+
+
+class Memory:
+    """RSS of every process under the run, sampled each second: {pid: [(t, rss, role)]}."""
+
+    def __init__(self) -> None:
+        self.samples: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        self.vms: dict[int, int] = defaultdict(int)
+        """Peak address space per process: what --memory-mb caps (RLIMIT_AS), not RSS."""
+        self.role: dict[int, str] = {}
+        self.segment: dict[int, int] = {}
+        self.proc: psutil.Process | None = None
+        self.seg = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self.started = time.monotonic()
+
+    def watch(self, pid: int, seg: int) -> None:
+        self.proc, self.seg = psutil.Process(pid), seg
+
+    def _loop(self) -> None:
+        while not self._stop.wait(1.0):
+            proc = self.proc
+            if proc is None:
+                continue
+            try:
+                tree = [proc, *proc.children(recursive=True)]
+            except psutil.Error:
+                continue
+            now = time.monotonic() - self.started
+            for p in tree:
+                try:
+                    info = p.memory_info()
+                    rss = info.rss
+                    self.vms[p.pid] = max(self.vms[p.pid], info.vms)
+                    if p.pid not in self.role:
+                        cmd, parent = " ".join(p.cmdline()), p.ppid()
+                        self.role[p.pid] = ("writer" if p.pid == proc.pid else
+                                            ("forkserver" if "forkserver" in cmd else "helper")
+                                            if parent == proc.pid else
+                                            "worker" if self.role.get(parent) == "forkserver" else
+                                            "tool")  # a worker's LibreOffice, qpdf
+                        self.segment[p.pid] = self.seg
+                except psutil.Error:
+                    continue
+                self.samples[p.pid].append((now, rss))
+
+    def start(self) -> Memory:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _count(db: Path) -> int | None:
+    """Documents written so far, read as an analyst would while the run writes."""
+    import duckdb
+
+    from gongkai import open_results
+
+    if not db.exists():
+        return None
+    try:
+        with open_results(db, timeout_s=30) as con:
+            return con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    except duckdb.Error:
+        return None  # the tables are being made
+
+
+def soak(corpus: Path, kills: int, rng: random.Random) -> dict:
+    inputs, db = corpus / "inputs", corpus / "soak.duckdb"
+    for p in (db, Path(f"{db}.wal"), Path(f"{db}.lock")):
+        p.unlink(missing_ok=True)
+    from gongkai.extract.archive.inputs import iter_inputs
+
+    total = sum(1 for _ in iter_inputs([inputs]))
+    targets = sorted(rng.uniform(0.05, 0.9) * total for _ in range(kills))
+    cmd = [str(Path(sys.executable).parent / "gongkai"), "run", str(inputs), "--db", str(db), "--workers", "2",
+           "--no-progress"]
+    mem = Memory().start()
+    segments, loads, read_waits, orphans = [], [], [], []
+    seg = 0
+    while True:
+        started = time.monotonic()
+        log = (corpus / f"run{seg}.log").open("wb")
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        mem.watch(proc.pid, seg)
+        killed_at = None
+        target = targets[seg] if seg < len(targets) else None
+        while proc.poll() is None:
+            time.sleep(2.0)
+            loads.append(os.getloadavg()[0])
+            t = time.monotonic()
+            n = _count(db)
+            read_waits.append(time.monotonic() - t)
+            if target is not None and n is not None and n >= target:
+                time.sleep(rng.uniform(0.0, 3.0))
+                children = psutil.Process(proc.pid).children(recursive=True)
+                os.kill(proc.pid, signal.SIGKILL)  # the writer only: its workers must go by themselves
+                proc.wait()
+                killed_at = _count(db)
+                _, alive = psutil.wait_procs(children, timeout=15)
+                orphans.append(len(alive))
+                for p in alive:
+                    p.kill()
+                break
+        log.close()
+        segments.append({"segment": seg, "seconds": round(time.monotonic() - started, 1),
+                         "killed": killed_at is not None,
+                         "documents_after": killed_at if killed_at is not None else _count(db),
+                         "exit": proc.returncode})
+        print(f"segment {seg}: {segments[-1]}", flush=True)
+        if killed_at is None:
+            break
+        seg += 1
+    mem.stop()
+    return {"total_inputs": total, "segments": segments, "memory": mem, "loads": loads, "read_waits": read_waits,
+            "orphans": orphans, "db": db}
+
+
+# -- the check --------------------------------------------------------------------------------------
+
+
+def check(corpus: Path, db: Path) -> dict:
+    from gongkai import open_results
+    from gongkai.extract.archive.inputs import display_path, iter_inputs
+    from tests.hostile.make import load_manifest, path_of
+
+    inputs = corpus / "inputs"
+    keys = [i.key for i in iter_inputs([inputs])]
+    with open_results(db) as con:
+        rows = con.execute("SELECT key, count(*) FROM documents GROUP BY key").fetchall()
+        docs = {k: v for k, *v in con.execute(
+            "SELECT key, status, error_code, report_id, format FROM documents").fetchall()}
+        cells = defaultdict(dict)
+        for rid, cid, value in con.execute("SELECT report_id, cell_id, value FROM cells").fetchall():
+            cells[rid][cid] = value
+        internal = con.execute("SELECT count(*) FROM documents WHERE error_code = 'E_INTERNAL'").fetchone()[0]
+    counts = dict(rows)
+    out: dict = {"inputs": len(keys), "rows": sum(counts.values()),
+                 "missing": sorted(set(keys) - set(counts)), "extra": sorted(set(counts) - set(keys)),
+                 "twice": sorted(k for k, n in counts.items() if n != 1), "e_internal": internal}
+    # generated documents: every cell of the truth, with its value
+    bad_good: list[tuple[str, str, int]] = []
+    per_format: Counter[str] = Counter()
+    truths = {p.stem: json.loads(p.read_text("utf-8")) for p in (inputs / "generated").glob("gen_*.json")
+              if SCAN not in p.stem}
+    for k in keys:
+        path = Path(k.split("!", 1)[0])
+        if path.parent.name not in ("generated", "office") or SCAN in path.stem:
+            continue
+        want = truths[path.stem]["cells"]
+        status, code, rid, _ = docs.get(k, (None, None, None, None))
+        got = cells.get(rid, {})
+        wrong = [c for c in want if got.get(c, "missing") != want[c]] + [c for c in got if c not in want]
+        per_format[path.suffix] += 1
+        if status != "ok" or wrong:
+            bad_good.append((k, f"{status} {code}", len(wrong)))
+    out["good"] = sum(per_format.values())
+    out["good_formats"] = dict(per_format)
+    out["good_incomplete"] = bad_good
+    # scans: OCR cells right
+    right = total = 0
+    for truth_path in (inputs / "generated").glob(f"*{SCAN}*.json"):
+        t = json.loads(truth_path.read_text("utf-8"))
+        key = display_path(inputs / "generated" / t["files"][0])
+        got = cells.get(docs.get(key, (None, None, None))[2], {})
+        total += len(t["cells"])
+        right += sum(1 for c, v in t["cells"].items() if got.get(c, "missing") == v)
+    out["scans_cells"] = (right, total)
+    # hostile: the manifest's outcome
+    hostile_bad = []
+    folder = inputs / "hostile" / "corpus"
+    for case in load_manifest(folder):
+        if case.members or case.expect.run_code == "-":
+            continue
+        key = display_path(path_of(folder, case))
+        status, code, *_ = docs.get(key, (None, None))
+        want_code = case.expect.run_code or case.expect.code
+        if status not in case.expect.status or (status == "failed" and code != want_code):
+            hostile_bad.append((case.file, status, code, case.expect.status, want_code))
+    out["hostile_unexpected"] = hostile_bad
+    out["hostile_cut_statuses"] = dict(Counter(docs[k][0] for k in keys if "/hostile/cut/" in k))
+    return out
+
+
+# -- report -----------------------------------------------------------------------------------------
+
+
+def memory_table(mem: Memory, window_s: float = 120.0) -> tuple[list[str], list[tuple[int, float, float, float]]]:
+    """Lines: per process, its peak RSS (MB) per window; and per worker that lived four windows or more
+    (pid, lifetime s, peak in its second window, peak in its last full window): growth shows as the
+    second number above the first."""
+    lines, growth = [], []
+    for pid, samples in sorted(mem.samples.items(), key=lambda kv: kv[1][0][0]):
+        if mem.role.get(pid) not in ("worker", "writer") or len(samples) < 5:
+            continue
+        t0 = samples[0][0]
+        windows: dict[int, int] = defaultdict(int)
+        for t, rss in samples:
+            w = int((t - t0) // window_s)
+            windows[w] = max(windows[w], rss)
+        life = samples[-1][0] - t0
+        peaks = " ".join(f"{windows[w] / 2**20:4.0f}" for w in sorted(windows))
+        lines.append(f"  segment {mem.segment[pid]} {mem.role[pid]:6s} pid {pid:7d} {life / 60:5.1f} min: {peaks}"
+                     f"   (address space at most {mem.vms[pid] / 2**20:.0f} MB)")
+        full = int(life // window_s)  # windows the process lived through whole
+        if mem.role[pid] == "worker" and full >= 4:
+            growth.append((pid, life, windows[1] / 2**20, windows[full - 1] / 2**20))
+    return lines, growth
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, required=True, help="folder for the corpus (built on first use) and the run")
+    ap.add_argument("--build-only", action="store_true")
+    ap.add_argument("--kills", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=1, help="when to kill")
+    ap.add_argument("--docs", type=int, default=DOCS, help="corpus size when it is built (a smaller one to try)")
+    a = ap.parse_args()
+    if not (a.corpus / "corpus.json").exists():
+        build(a.corpus, a.docs)
+    if a.build_only:
+        return
+    print(f"{os.cpu_count()} cores; load before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+    res = soak(a.corpus, a.kills, random.Random(a.seed))
+    wall = sum(s["seconds"] for s in res["segments"])
+    total = res["total_inputs"]
+    print(f"\n{total} inputs, {len(res['segments'])} segments ({a.kills} kill -9 of the writer), {wall / 60:.1f} min "
+          f"of runs in all: {total / wall * 60:.0f} documents/minute (restarts and re-done work included)")
+    for s in res["segments"]:
+        print(f"  segment {s['segment']}: {s['seconds'] / 60:5.1f} min, documents in the database after it: "
+              f"{s['documents_after']}, {'killed' if s['killed'] else 'finished, exit ' + str(s['exit'])}")
+    print(f"workers of a killed writer still alive 15 s after it: {res['orphans']}")
+    waits = res["read_waits"]
+    print(f"reads during the runs (open_results + a count): {len(waits)}, median {statistics.median(waits):.2f} s, "
+          f"max {max(waits):.2f} s")
+    loads = res["loads"]
+    print(f"load average (1 min) during the runs: median {statistics.median(loads):.1f}, max {max(loads):.1f} "
+          f"on {os.cpu_count()} cores")
+    lines, growth = memory_table(res["memory"])
+    print("peak RSS (MB) per 2-minute window, per process (a worker that lived seconds replaced one stopped "
+          "after a timeout or crash):")
+    print("\n".join(lines))
+    for pid, life, first, last in growth:
+        print(f"  worker {pid} ({life / 60:.0f} min): peak {first:.0f} MB in its second window, {last:.0f} MB in its "
+              f"last full one ({last - first:+.0f} MB)")
+    c = check(a.corpus, res["db"])
+    print(f"\ncheck: {c['inputs']} inputs, {c['rows']} documents rows; missing {len(c['missing'])}, not inputs "
+          f"{len(c['extra'])}, more than one row {len(c['twice'])}; E_INTERNAL {c['e_internal']}")
+    print(f"  generated documents {c['good']} {c['good_formats']}: {c['good'] - len(c['good_incomplete'])} with every "
+          f"cell of their truth; not: {c['good_incomplete'][:10]}")
+    print(f"  scans: {c['scans_cells'][0]}/{c['scans_cells'][1]} cells right (OCR)")
+    print(f"  hostile: manifest outcomes not met: {c['hostile_unexpected']}; "
+          f"cut documents: {c['hostile_cut_statuses']}")
+    ok = not (c["missing"] or c["extra"] or c["twice"] or c["e_internal"] or c["good_incomplete"]
+              or c["hostile_unexpected"])
+    print("SOAK PASSED" if ok else "SOAK FAILED")
+
+
+if __name__ == "__main__":
+    main()
