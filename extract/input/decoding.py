@@ -59,7 +59,7 @@ def decode_prefix(data: bytes, encoding: str) -> tuple[str, bool] | None:
         return None
     try:
         text = dec.decode(data, final=False)
-    except UnicodeDecodeError:
+    except UnicodeError:  # a decode error, or UTF-16 asking for a byte order mark the bytes lack
         return None
     pending = dec.getstate()[0]
     return text, bool(pending)
