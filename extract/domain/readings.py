@@ -31,6 +31,10 @@ DISAGREE_MIN = 0.5
 """A reading at least this sure of another value (or of a blank) puts the chosen reading in doubt."""
 DISAGREED = 0.6
 """The most a cell may claim where the two readings of its table disagree."""
+ANCHORED = "ocr:anchored"
+UNRULED = 0.75
+"""The most a cell of the labels' reading may claim where no ruled grid of its table was found: its
+place comes from the alignment of the text alone."""
 FILLED = 0.5
 """An empty cell fills its slot when read blank at least this surely (not unread, not unseen)."""
 RULE_WEIGHT = 3
@@ -113,6 +117,9 @@ def choose_readings(mapping: Mapping, doc: Document, sch: Schema, checker: RuleC
         other = _as_mapped(anchored)
         if not other:
             continue
+        if not any(t.kind == table and t.method != ANCHORED and t.quality >= 1.0 for t in mapping.tables):
+            for c in other.values():  # no ruled grid of this table: placed by alignment alone, never sure
+                c.confidence = min(c.confidence, UNRULED)
         won = _score(other, sch, table, checker).value > _score(grid, sch, table, checker).value
         cells = _merge(other, grid) if won else _merge(grid, other)
         for k in list(mapping.cells):
