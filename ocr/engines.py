@@ -310,8 +310,8 @@ def release_memory() -> None:
 
     onnxruntime (RapidOCR runs it without its memory arena) frees a page's detection maps and
     a batch's activations through malloc, which keeps the pages: resident memory crept up by
-    ~40 MB a document and a 10-document run peaked at 1.0-1.1 GB. Trimmed after each run it
-    stays level (~0.1 GB lower at the peak); a trim costs ~1 ms.
+    ~40 MB a document and a 10-document benchmark run peaked at 1.0-1.17 GB; trimmed after
+    each run, 0.95-1.02 GB (benchmarks/bench_ocr.py). A trim costs well under 1 ms.
     """
     trim = _malloc_trim()
     if trim is not None:
