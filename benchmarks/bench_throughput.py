@@ -102,12 +102,13 @@ class Result:
     sampler_cpu: float
 
 
-def one_run(files_dir: Path, engine: str, workers: int, options: Options, pool_only: bool) -> Result:
+def one_run(files_dir: Path, engine: str, workers: int, options: Options, pool_only: bool,
+            sample_every: float) -> Result:
     """One configuration, timed: wall, documents, statuses, worker peaks, the time to the first
     finished document (worker start-up: imports, models, a Dask cluster) and CPU times."""
     with tempfile.TemporaryDirectory() as tmp:
         first: list[float] = []
-        with TreeWatch() as watch:
+        with TreeWatch(sample_every) as watch:
             started, cpu0 = time.perf_counter(), time.process_time()
             if pool_only:
                 jobs = ((item, options) for item in iter_inputs([files_dir], None))
@@ -146,6 +147,8 @@ def main() -> None:
     ap.add_argument("--strategies", default="auto", help="comma-separated --table-strategy values to run")
     ap.add_argument("--pool-only", action="store_true", help="the worker pool alone: no database")
     ap.add_argument("--no-narrative", action="store_true")
+    ap.add_argument("--sample-every", type=float, default=0.05,
+                    help="seconds between memory samples (the sampler's CPU competes with the workers on 2 cores)")
     args = ap.parse_args()
     files = corpus_files(args.only)
     with tempfile.TemporaryDirectory() as tmp:
@@ -169,7 +172,7 @@ def main() -> None:
                     continue
                 best = None
                 for _ in range(args.repeat):
-                    res = one_run(src, engine, int(workers), options, args.pool_only)
+                    res = one_run(src, engine, int(workers), options, args.pool_only, args.sample_every)
                     if best is None or res.wall < best.wall:
                         best = res
                 assert best is not None
