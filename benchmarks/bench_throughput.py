@@ -117,7 +117,7 @@ def one_run(files_dir: Path, engine: str, workers: int, options: Options, pool_o
                 for outcome in run_pool(process_job, jobs, workers, 300.0, 3072, preload=preload):
                     if not first:
                         first.append(time.perf_counter())
-                    status = outcome.result["doc"]["status"] if outcome.result else "failed"
+                    status = outcome.result.doc.status if outcome.result else "failed"
                     statuses[status] = statuses.get(status, 0) + 1
                 n = sum(statuses.values())
             else:

@@ -15,6 +15,7 @@ import pytest
 from pydantic import BaseModel, Field
 
 from gongkai import read_report
+from gongkai.extract.archive import batch as batch_module
 from gongkai.extract.archive import store as store_module
 from gongkai.extract.archive.batch import RunOptions, document_record, run_batch
 from gongkai.extract.archive.inputs import InputFile
@@ -33,6 +34,7 @@ from gongkai.extract.archive.tables import (
     SchemaMismatch,
     fields,
 )
+from gongkai.extract.archive.workers import Outcome
 from gongkai.extract.domain.across.recurring import Recurrence
 from gongkai.extract.domain.model import CellValue, Finding, Report
 from tests.conftest import SHARED
@@ -275,8 +277,14 @@ def test_documents_go_in_whole_in_batches_and_duplicates_are_seen_before_their_b
 
 def test_a_report_the_database_cannot_take_is_stored_as_failed_and_the_run_goes_on(tmp_path, monkeypatch):
     """Fault injection: the rows of one report fail to convert (as text with a lone surrogate would);
-    that document is failed with E_INTERNAL, the batch around it goes in."""
+    that document is failed with E_INTERNAL, the batch around it goes in. The rows are built in the
+    worker that extracted the report: the pool is run in this process, so that the injected fault
+    reaches it (forked workers would not see the patch)."""
     real = store_module.report_data
+
+    def in_process(jobs, ro, idle=None):
+        for job in jobs:
+            yield Outcome(job, result=batch_module.process_job(job))
 
     def refuse_one(report_id, key, sha256, report):
         if key.endswith(SEEDS[1].name):
@@ -284,6 +292,7 @@ def test_a_report_the_database_cannot_take_is_stored_as_failed_and_the_run_goes_
         return real(report_id, key, sha256, report)
 
     monkeypatch.setattr(store_module, "report_data", refuse_one)
+    monkeypatch.setitem(batch_module.ENGINES, "local", in_process)
     db = tmp_path / "r.duckdb"
     summary = run_batch(SEEDS[:3], RunOptions(db=db, workers=1))
     assert summary.statuses == {"ok": 2, "failed": 1} and summary.error_codes == {"E_INTERNAL": 1}
