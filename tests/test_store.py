@@ -322,3 +322,30 @@ def test_a_batch_the_database_refuses_is_written_document_by_document(tmp_path):
         assert _rows(con, "SELECT count(DISTINCT report_id) FROM cells") == [(2,)]
     finally:
         con.close()
+
+
+def test_a_worker_hands_back_its_reports_rows_and_the_report_comes_back_from_them():
+    """The worker builds the rows the store writes (what crosses the pipe is plain column data, not
+    the report's models); the report itself comes back from them whole, for a document someone
+    corrected, whose rows the run's process builds again."""
+    from gongkai.extract.archive.batch import process_job
+    from gongkai.extract.archive.store import ReportRows, report_identity
+    from gongkai.extract.archive.tables import report_data
+    from gongkai.extract.options import Options
+
+    pdf = sorted((SHARED / "pdf").glob("*.pdf"))[0]
+    st = pdf.stat()
+    got = process_job((InputFile(str(pdf), str(pdf), None, st.st_size, st.st_mtime), Options(narrative=False)))
+    report = read_report(pdf, Options(narrative=False))
+    assert isinstance(got.rows, ReportRows) and not hasattr(got, "report")
+    assert got.rows.report_id == report_identity(report) and got.rows.status == report.status
+    want = report_data(got.rows.report_id, str(pdf), got.doc.sha256, report)
+    assert set(got.rows.data) == set(want)
+    for table, columns in want.items():
+        for column, values in columns.items():
+            if column not in ("report_json", "timings"):  # a stage's milliseconds differ between two readings
+                assert got.rows.data[table][column] == values, (table, column)
+    assert got.rows.rules == tuple(f.rule for f in report.findings)
+    back = got.rows.report()
+    assert back.model_dump_json() == got.rows.data["reports"]["report_json"][0]
+    assert back.cells == report.cells and back.findings == report.findings
