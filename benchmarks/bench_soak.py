@@ -284,6 +284,9 @@ def soak(corpus: Path, kills: int, rng: random.Random) -> dict:
                 killed_at = _count(db)
                 _, alive = psutil.wait_procs(children, timeout=15)
                 orphans.append(len(alive))
+                if alive:
+                    print(f"  still alive 15 s after the kill: {[(p.pid, mem.role.get(p.pid, '?')) for p in alive]}",
+                          flush=True)
                 for p in alive:
                     p.kill()
                 break
@@ -516,9 +519,6 @@ def main() -> None:
     waits = res["read_waits"]
     print(f"reads during the runs (open_results + a count): {len(waits)}, median {statistics.median(waits):.2f} s, "
           f"max {max(waits):.2f} s")
-    loads = res["loads"]
-    print(f"load average (1 min) during the runs: median {statistics.median(loads):.1f}, max {max(loads):.1f} "
-          f"on {os.cpu_count()} cores")
     if res["read_failures"]:
         print(f"  reads that failed: {len(res['read_failures'])}, first: {res['read_failures'][0]}")
     loads = res["loads"]
