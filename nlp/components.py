@@ -203,10 +203,13 @@ class SectionTagger(_UsesTextcat, _StoresCRF):
         return doc
 
 
-DECISIONS = ("rules", "crf", "fill", "fill_polarity", "rules_polarity")
+DECISIONS = ("rules", "crf", "fill", "fill_polarity", "rules_polarity", "veto_polarity", "crf_fill")
 """Who decides the statements (``ItemFinder``): the rules; the CRF; the rules, and the CRF in the sentences
 the rules' statements leave untouched (``fill``); either of those with the CRF's side for the rules'
-statements it overlaps (``*_polarity``). Chosen by measurement (README "The narrative")."""
+statements it overlaps (``*_polarity``); ``veto_polarity``: as ``rules_polarity``, and a rules' statement
+the CRF tags none of is dropped (a heading line or a context clause the rules took for a statement);
+``crf_fill``: the CRF's statements, and the rules' in the sentences the CRF tags nothing in (title-only
+entries the CRF misses). Chosen by measurement (README "The narrative")."""
 
 
 @Language.factory("gongkai_items", default_config={"textcat": "textcat", "min_chars": 4, "decision": "rules_polarity"})
@@ -249,6 +252,17 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
             doc.spans["items"] = self._learned(doc, sents, found, allowed, self._crf_spans(doc, sents, found, allowed))
             return doc
         tagged = self._crf_spans(doc, sents, found, allowed)
+        if self.decision == "crf_fill":
+            taken = {i for t in tagged for i in t[1]}
+            free = [it for it in found if it.sentences and it.sentences[0] not in taken
+                    and not any(t[0].start < it.end and it.start < t[0].end for t in tagged)]
+            spans = self._rules(doc, sents, free, allowed) if free else []
+            spans += self._learned(doc, sents, found, allowed, tagged)  # after: its sentences take its side
+            spans.sort(key=lambda sp: sp._.char_start)
+            doc.spans["items"] = spans
+            return doc
+        if self.decision == "veto_polarity":
+            found = [it for it in found if _side(it, tagged) is not None]
         spans = self._rules(doc, sents, found, allowed, tagged if self.decision.endswith("_polarity") else None)
         if self.decision.startswith("fill"):
             # the rules' statements with their elaborations cover these sentences; the CRF speaks elsewhere
