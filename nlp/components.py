@@ -212,11 +212,13 @@ the CRF tags none of is dropped (a heading line or a context clause the rules to
 entries the CRF misses). Chosen by measurement (README "The narrative")."""
 
 
-@Language.factory("gongkai_items", default_config={"textcat": "textcat", "min_chars": 4, "decision": "rules_polarity"})
-def make_items(nlp: Language, name: str, textcat: str, min_chars: int, decision: str) -> ItemFinder:
+@Language.factory("gongkai_items", default_config={"textcat": "textcat", "min_chars": 4, "decision": "rules_polarity",
+                                                   "side_floor": 0.0})
+def make_items(nlp: Language, name: str, textcat: str, min_chars: int, decision: str,
+               side_floor: float) -> ItemFinder:
     if decision not in DECISIONS:
         raise ValueError(f"gongkai_items: decision {decision!r} is none of {', '.join(DECISIONS)}: fix config.cfg")
-    return ItemFinder(nlp, textcat, min_chars, decision)
+    return ItemFinder(nlp, textcat, min_chars, decision, side_floor)
 
 
 class ItemFinder(_UsesTextcat, _StoresCRF):
@@ -230,10 +232,14 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
 
     FILE = "items.crfsuite"
 
-    def __init__(self, nlp: Language, textcat: str, min_chars: int, decision: str = "rules_polarity") -> None:
+    def __init__(self, nlp: Language, textcat: str, min_chars: int, decision: str = "rules_polarity",
+                 side_floor: float = 0.0) -> None:
         super().__init__(nlp, textcat)
         self.min_chars = min_chars
         self.decision = decision
+        self.side_floor = side_floor
+        """``*_polarity``: the CRF's side counts where its mean marginal reaches this; below it the rules' cue,
+        else the classifier, decides (the CRF unsure: 0.61 on a title "3.公开质量进一步提升方面。")."""
         self.crf = ItemCRF()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -311,7 +317,8 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
             # no heading: keep statements in sentences the classifier puts in problems/improvements
             found = [it for it in found if predicted[it.sentences[0]] in SECTION_ITEM or (it.cue is not None
                      and any(predicted[i] in SECTION_ITEM for i in it.sentences))]
-        sides = {id(it): _side(it, polarity) for it in found} if polarity is not None else {}
+        sides = {id(it): side for it in found if (side := _side(it, polarity)) is not None
+                 and side[1] >= self.side_floor} if polarity is not None else {}
         need = [it for it in found if it.cue is None and sides.get(id(it)) is None]
         guesses = self.scores([it.context or it.text for it in need], list(SECTION_ITEM))
         guess = {id(it): g for it, g in zip(need, guesses, strict=True)}

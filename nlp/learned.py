@@ -208,8 +208,9 @@ class ItemCRF:
 
 def sentence_features(words: list[list[str]], sents: list[Sentence], bow: list[list[tuple[str, float]]] | None = None
                       ) -> list[list[str]]:
-    """One feature list per sentence: its words, its opening, its neighbours' words, the rules' cue, and
-    the bag-of-words classifier's two best labels (``bow``: it has read ~14 000 generated sentences)."""
+    """One feature list per sentence: its words and character bigrams, its opening, its neighbours' words, the
+    rules' cue, and the bag-of-words classifier's two best labels (``bow``: it has read ~14 000 generated
+    sentences)."""
     out: list[list[str]] = []
     for j, (ws, s) in enumerate(zip(words, sents, strict=True)):
         body = s.text[s.body_start - s.start :]
