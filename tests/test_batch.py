@@ -190,12 +190,13 @@ def test_a_workers_start_up_is_not_its_documents_time():
 
 def test_an_ocr_engine_failure_is_doubtful():
     from gongkai.extract.archive.batch import Extracted, doubtful
+    from gongkai.extract.archive.store import ReportRows
     from gongkai.extract.archive.tables import DocumentRecord
     from gongkai.extract.domain.model import ErrorRecord, Report
 
     def result(code: str | None, *errors: str) -> Extracted:
         report = Report(status="partial" if errors else "ok", errors=[ErrorRecord(code=c, message="") for c in errors])
-        return Extracted(DocumentRecord(key="k", path="p", error_code=code), report)
+        return Extracted(DocumentRecord(key="k", path="p", error_code=code), ReportRows.of(report, "k", None))
 
     assert not doubtful(result(None))
     assert doubtful(result("E_OCR_FAILED", "E_OCR_FAILED"))
