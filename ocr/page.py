@@ -232,7 +232,7 @@ class PageReader:
     def read(self, image: np.ndarray) -> PageResult:
         page = self._oriented(image)
         up, gray, grids = page.up, page.gray, list(page.grids)
-        rulings = _grid_rulings(page.lines, grids)
+        rulings = _grid_rulings(page.lines, grids, _char_height(page.boxes))
         text_ink = cv2.bitwise_and(page.ink, cv2.bitwise_not(rulings))
         blank = gray.copy()
         blank[rulings > 0] = 255  # a border is never read as a "1"
@@ -305,7 +305,8 @@ class PageReader:
             for sl in seals:  # print under a lifted grey ring may have gone with it
                 cv2.circle(unseen, (sl.x, sl.y), round(SEAL_REACH * sl.r), 255, -1)
         boxes = self.prose.detect(gray)
-        return _Page(up, gray, ink, lines, boxes, find_grids(lines), seals=seals, unseen=unseen)
+        grids = find_grids(lines, char_h=_char_height(boxes))
+        return _Page(up, gray, ink, lines, boxes, grids, seals=seals, unseen=unseen)
 
     def _oriented(self, image: np.ndarray) -> _Page:
         """The page the right way up: the orientation whose sample lines read most confidently.
@@ -354,7 +355,8 @@ class PageReader:
         boxes = sorted((_flip_box(b, bw, bh) for b in base.boxes), key=lambda b: (b[1], b[0]))
         seals = [s._replace(x=bw - s.x, y=bh - s.y) for s in base.seals]
         unseen = None if base.unseen is None else np.ascontiguousarray(base.unseen[::-1, ::-1])
-        return _Page(base.up.turned(2), gray, ink, lines, boxes, find_grids(lines), seals=seals, unseen=unseen)
+        grids = find_grids(lines, char_h=_char_height(boxes))
+        return _Page(base.up.turned(2), gray, ink, lines, boxes, grids, seals=seals, unseen=unseen)
 
     def _sample_score(self, gray: np.ndarray, boxes: list[Box]) -> tuple[float, dict[Box, Reading]]:
         """Chinese characters read confidently: upright text has them, text on its side or upside
@@ -386,7 +388,9 @@ class PageReader:
         A cell with no ink under a lifted grey seal is not surely blank: print as light as the
         seal went with it. A cell whose ink was too faint for the page's binarisation (thin toner)
         is read from its faint strokes; when those read as nothing, it is unread, not a sure blank.
-        A number read under a seal whose ink could not be told from the print is not sure. ``shared``
+        A number read under a seal whose ink could not be told from the print is not sure. Pieces of
+        a ruling left inside the cells (``ruling_stubs``) are blanked in ``gray`` and ``ink``
+        themselves: whatever reads the page after the grid must not see them either. ``shared``
         gets, for each detected line (of ``boxes``) that is a cell's one line of ink, that cell's
         reading: the page's text reuses it instead of reading the same ink again.
         """
@@ -401,6 +405,13 @@ class PageReader:
             stats = cv2.connectedComponentsWithStats(ink[gy0:gy1, gx0:gx1], connectivity=8)[2][1:].copy()
             stats[:, 0] += gx0  # one labelling for the table, not one per cell
             stats[:, 1] += gy0
+            if g.ruled:  # pieces of the rulings left in the cells are no text: out of the crops and the page
+                stub = ruling_stubs(stats, g, char_h)
+                for sx, sy, sw, sh, _ in stats[stub].tolist():
+                    piece = ink[sy : sy + sh, sx : sx + sw] > 0
+                    gray[sy : sy + sh, sx : sx + sw][piece] = 255
+                    ink[sy : sy + sh, sx : sx + sw][piece] = 0
+                stats = stats[~stub]
             for k, c in enumerate(g.cells):
                 parts = _cell_lines(c, ink, char_h, stats)
                 if not parts:
@@ -673,7 +684,7 @@ def _flip_box(b: Box, w: int, h: int) -> Box:
     return (w - b[2], h - b[3], w - b[0], h - b[1])
 
 
-def _grid_rulings(ink: np.ndarray, grids: list[Grid], reach: int = 6) -> np.ndarray:
+def _grid_rulings(ink: np.ndarray, grids: list[Grid], char_h: float | None = None, reach: int = 6) -> np.ndarray:
     """The ruling pixels of the tables: line-shaped ink near the grid's own line positions.
 
     Morphology alone also takes the long strokes of big bold characters (the vertical
@@ -683,7 +694,7 @@ def _grid_rulings(ink: np.ndarray, grids: list[Grid], reach: int = 6) -> np.ndar
     out = np.zeros_like(ink)
     if not grids:
         return out
-    horiz, vert = line_masks(ink)
+    horiz, vert = line_masks(ink, char_h)
     for g in grids:
         for c in g.cells:  # a cell's own borders: no line runs through a merged cell
             x0, y0, x1, y1 = c.box
@@ -696,6 +707,25 @@ def _grid_rulings(ink: np.ndarray, grids: list[Grid], reach: int = 6) -> np.ndar
     return out
 
 
+def ruling_stubs(stats: np.ndarray, grid: Grid, char_h: float, near: int = 4) -> np.ndarray:
+    """Which ink components (x, y, w, h, area rows, page pixels) are pieces of the grid's column lines.
+
+    A ruling broken by gaps, or running on through a cell merged over it, leaves thin strokes the
+    ruling mask did not take; in a cell's crop such a stroke beside a digit reads as a "1"
+    (``0｜0`` read as 10, sure). A stroke is a ruling's when it is a thin line (no wider across than
+    a ruling, at least half a character long) lying on one of the grid's line positions: a printed
+    "1" stands inside its cell, clear of the lines, and a character's stroke over a line is joined
+    to the rest of the character (a wider component). Flat pieces on row lines are left alone: the
+    strokes of 一, 二 and 三 in a label merged over rows are flat lines of their own.
+    """
+    if stats.size == 0:
+        return np.zeros(0, bool)
+    x, w, h = (stats[:, i].astype(np.float64) for i in (0, 2, 3))
+    xs = np.asarray(grid.xs, np.float64)
+    if xs.size == 0:
+        return np.zeros(len(x), bool)
+    on_line = np.abs((x + w / 2)[:, None] - xs[None, :]).min(axis=1) <= near
+    return (w <= max(4.0, 0.15 * char_h)) & (h >= 0.5 * char_h) & on_line
 def _lines_of_cells(
     grids: list[Grid], boxes: list[list[Box]], parts: dict[tuple[int, int], Box]
 ) -> dict[Box, tuple[int, int]]:

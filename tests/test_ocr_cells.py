@@ -99,3 +99,28 @@ def test_a_cell_read_blank_under_a_lifted_seal_is_not_surely_blank():
     (table,) = reader._read_grids([grid], gray, ink, [[]], [seal])
     assert [c.reading.text for c in table.cells] == ["", ""]
     assert [c.reading.confidence for c in table.cells] == [UNDER_SEAL_BLANK, 1.0]
+
+
+def test_a_ruling_stub_beside_a_digit_is_no_text_but_a_printed_1_is():
+    """A column line gone in one row but for a short piece (a fading patch, a fax's gaps) merges that
+    row's two cells; the piece left between their digits read as a "1" (``0｜0`` read as 10 at 0.93).
+    It lies on the grid's column line and is as thin as a ruling: a stub. A printed "1" inside a
+    cell, and the digits, are not."""
+    from gongkai.ocr.page import ruling_stubs
+    from gongkai.ocr.types import Grid, GridCell
+
+    xs, ys = [200, 400, 600, 800], [300, 360, 420, 480]
+    cells = [GridCell(r, c, 1, 1, (xs[c], ys[r], xs[c + 1], ys[r + 1])) for r in range(3) for c in range(3)
+             if (r, c) not in ((1, 0), (1, 1))]
+    cells.append(GridCell(1, 0, 1, 2, (xs[0], ys[1], xs[2], ys[2])))  # merged: its line was not found
+    grid = Grid((xs[0], ys[0], xs[-1], ys[-1]), 3, 3, cells, xs, ys)
+    img = np.full((700, 1000), 255, np.uint8)
+    cv2.line(img, (xs[1], ys[1] + 22), (xs[1], ys[1] + 38), 0, 2)  # what is left of the line
+    for cx in (xs[1] - 40, xs[1] + 40):  # a 0 either side of it
+        cv2.ellipse(img, (cx, ys[1] + 30), (7, 12), 0, 0, 360, 0, 2)
+    cv2.line(img, (xs[2] + 100, ys[2] + 18), (xs[2] + 100, ys[2] + 42), 0, 2)  # a printed 1 in cell (2, 2)
+    cv2.line(img, (xs[2] + 8, ys[0] + 18), (xs[2] + 8, ys[0] + 42), 0, 2)  # a 1 set close to a line
+    stats = cv2.connectedComponentsWithStats(255 - img, connectivity=8)[2][1:]
+    stub = ruling_stubs(stats, grid, char_h=25.0)
+    assert len(stats) == 5
+    assert [(int(x + w / 2), int(y + h / 2)) for x, y, w, h, _ in stats[stub].tolist()] == [(xs[1], ys[1] + 30)]
