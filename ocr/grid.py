@@ -132,6 +132,27 @@ def _thin(mask: np.ndarray, across: tuple[int, int]) -> np.ndarray:
     return cv2.bitwise_and(mask, cv2.bitwise_not(cv2.dilate(thick, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))))
 
 
+LONG_STROKE = 3.0
+"""A straight thin stroke this many text heights long is a ruling wherever it lies: no character's
+stroke is (a heading's 十 in a bold font twice the text's size is ~2). A table whose grid was read
+wrong (a shaded band broke its rows) keeps its column lines in the page's text otherwise, and a
+line beside "26" read as "126", sure."""
+
+
+def long_strokes(ink: np.ndarray, char_h: float | None) -> np.ndarray:
+    """Thin, straight ink at least ``LONG_STROKE`` text heights long, across or down the page
+    (a ruling piece of a table whose grid missed it, an underline): never text, so it is left out
+    of what is read, like the grids' own rulings."""
+    if not char_h or char_h <= 0:
+        return np.zeros_like(ink)
+    n = max(15, round(LONG_STROKE * char_h))
+    horiz = _thin(cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1))),
+                  (1, _THICK))
+    vert = _thin(cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n))),
+                 (_THICK, 1))
+    return cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
+
+
 def _lone(mask: np.ndarray, ink: np.ndarray, vertical: bool, reach: int = 24) -> np.ndarray:
     """Only the pieces that are narrow in the ink: across a ruling the ink is a few pixels wide
     (wider only where another ruling crosses it), while the straight-looking middle of a grey

@@ -29,7 +29,7 @@ from .align import find_tables
 from .dewarp import find_bend
 from .engines import Engine
 from .geometry import STANDARD_SHORT_SIDE, Upright, upright
-from .grid import find_grids, line_masks, ruling_ink
+from .grid import find_grids, line_masks, long_strokes, ruling_ink
 from .marks import DASH_READINGS, SLASHES
 from .preprocess import (
     SEAL_REACH,
@@ -233,6 +233,7 @@ class PageReader:
         page = self._oriented(image)
         up, gray, grids = page.up, page.gray, list(page.grids)
         rulings = _grid_rulings(page.lines, grids, _char_height(page.boxes))
+        rulings |= long_strokes(page.lines, _char_height(page.boxes))
         text_ink = cv2.bitwise_and(page.ink, cv2.bitwise_not(rulings))
         blank = gray.copy()
         blank[rulings > 0] = 255  # a border is never read as a "1"

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from gongkai.ocr.geometry import find_page_quad, upright
-from gongkai.ocr.grid import find_grids, ruling_ink
+from gongkai.ocr.grid import find_grids, long_strokes, ruling_ink
 from gongkai.ocr.preprocess import clean, flatten_illumination, to_gray_without_red
 from tests.generator.degrade import stamp
 
@@ -174,3 +174,23 @@ def test_a_row_of_characters_is_not_taken_for_a_gapped_ruling():
                     cv2.line(img, (x, y + dy), (x + 24, y + dy), (0, 0, 0), 2)
                 cv2.line(img, (x + 12, y - 12), (x + 12, y + 12), (0, 0, 0), 2)
     assert _cells(img) == [(r, c, 1, 1) for r in range(3) for c in range(2)]
+
+
+def test_a_column_line_no_grid_took_is_left_out_of_the_text_but_characters_stay():
+    """huaian 2024 on a fax: a shaded band broke the grid's rows, the column line beside "26" stayed in
+    the page's text and the labels' reading took "126", sure. A long thin stroke is a ruling wherever it
+    lies; the digits beside it and a heading's big characters (strokes up to ~2 text heights) stay."""
+    char_h = 22.0
+    img = np.full((400, 500), 255, np.uint8)
+    cv2.line(img, (100, 20), (100, 380), 0, 2)  # a column line, 16 text heights long
+    cv2.putText(img, "26", (110, 210), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 0, 2)
+    cv2.line(img, (300, 100), (300, 140), 0, 3)  # a heading's 十 in a font twice the text's size
+    cv2.line(img, (280, 120), (320, 120), 0, 3)
+    cv2.line(img, (20, 300), (260, 300), 0, 2)  # a long horizontal line
+    ink = ruling_ink(img)
+    strokes = long_strokes(ink, char_h)
+    assert strokes[50:350, 99:102].all() and strokes[299:302, 30:250].all()
+    digits = (img[185:215, 108:160] < 128) & (ink[185:215, 108:160] > 0)
+    assert not (strokes[185:215, 108:160] > 0)[digits].any()
+    assert not strokes[95:145, 275:325].any()
+    assert not long_strokes(ink, None).any()  # no text height known: nothing is taken
