@@ -36,6 +36,7 @@ from .preprocess import (
     Seal,
     binarize_inv,
     clean,
+    is_bitonal,
     lift_grey_seals,
     normalise_crop,
     outside_paper,
@@ -152,6 +153,8 @@ class PageText:
         return float((self.unseen[b:d, a:c] == 0).sum()) / area
     seals: list[Seal] = field(default_factory=list)
     """Grey seals lifted from the page: what is read under one may be the seal's."""
+    bitonal: bool = False
+    """The page came one bit per pixel: its numbers are looked at smoothed too (``_smoothed_look``)."""
 
     def lines(self) -> list[tuple[Box, Reading]]:
         todo = [b for b in self.boxes if b not in self.done]
@@ -170,7 +173,7 @@ class PageText:
                 else:
                     readings[b] = Reading(r.text.strip(), _line_confidence(r), [], r.engine)
             if numeric:
-                self.reader._check_numbers(numeric, readings, singles)
+                self.reader._check_numbers(numeric, readings, singles, self.bitonal)
                 _doubt_under_seals(readings, {b: b for b in numeric}, self.seals)
             self.done.update(readings)
         return [(b, self.done[b]) for b in self.boxes if self.done[b].text]
@@ -204,7 +207,8 @@ class PageText:
         first = _as_number(r, squeezed) if numeric else Reading(squeezed, _line_confidence(r), [], r.engine)
         readings = {ink_box: first}
         a, b, c, d = ink_box
-        self.reader._check_numbers([ink_box], readings, {ink_box: _pad(self.image[b:d, a:c], share=False)})
+        self.reader._check_numbers([ink_box], readings, {ink_box: _pad(self.image[b:d, a:c], share=False)},
+                                   self.bitonal)
         _doubt_under_seals(readings, {ink_box: ink_box}, self.seals)
         return ink_box, readings[ink_box]
 
@@ -256,7 +260,8 @@ class PageReader:
                 in_table.append([lines[i].box for i in t.lines])
             lines = [ln for i, ln in enumerate(lines) if i not in taken]
         shared: dict[Box, Reading] = {}
-        tables = self._read_grids(grids, blank, text_ink, in_table, page.seals, shared)
+        bitonal = is_bitonal(image)
+        tables = self._read_grids(grids, blank, text_ink, in_table, page.seals, shared, bitonal)
         for b, r in shared.items():  # a table line read as its cell is not read again for the page's text
             done.setdefault(b, r)
         src_h, src_w = image.shape[:2]
@@ -268,7 +273,8 @@ class PageReader:
         ]
         result.order = [(kind, i) for _, kind, i in sorted(tops)]
         m = up.box_to_source
-        result.text = PageText(self, blank, text_ink, list(page.boxes), done, m, page.unseen, list(page.seals))
+        result.text = PageText(self, blank, text_ink, list(page.boxes), done, m, page.unseen, list(page.seals),
+                               bitonal)
         for ln in lines:
             ln.box = m(ln.box)
             for wd in ln.words:
@@ -382,7 +388,7 @@ class PageReader:
     # -- tables ---------------------------------------------------------------
     def _read_grids(
         self, grids: list[Grid], gray: np.ndarray, ink: np.ndarray, boxes: list[list[Box]],
-        seals: Sequence[Seal] = (), shared: dict[Box, Reading] | None = None,
+        seals: Sequence[Seal] = (), shared: dict[Box, Reading] | None = None, bitonal: bool = False,
     ) -> list[TableResult]:
         """Every cell of every table: one batched recognition pass, one Tesseract call for the numbers.
 
@@ -456,7 +462,7 @@ class PageReader:
                 else:
                     readings[(t, k)] = Reading(r.text.strip(), _line_confidence(r), [], r.engine)
         if numeric:
-            self._check_numbers(numeric, readings, singles)
+            self._check_numbers(numeric, readings, singles, bitonal)
             _doubt_under_seals(readings, {key: grids[key[0]].cells[key[1]].box for key in numeric}, seals)
         for key in faint:  # faint ink that reads as no number: unread, not blank
             r = readings[key]
@@ -480,9 +486,10 @@ class PageReader:
 
 
     def _check_numbers(
-        self, numeric: Sequence[Hashable], readings: dict, singles: dict,
+        self, numeric: Sequence[Hashable], readings: dict, singles: dict, bitonal: bool = False,
     ) -> None:
-        """A second engine's digits for every number; disagreements keep both readings."""
+        """A second engine's digits for every number; disagreements keep both readings. On a
+        bitonal page the prose engine also reads each number smoothed (``_smoothed_look``)."""
         other = self.cells.read_cells([singles[k] for k in numeric], digits=True)
         unsure = []
         for k, o in zip(numeric, other, strict=True):
@@ -492,6 +499,46 @@ class PageReader:
         if self.second is not None and self.second not in (self.prose, self.cells) and unsure:
             for k, r in zip(unsure, self.second.read_cells([singles[k] for k in unsure], digits=True), strict=True):
                 readings[k] = _vote(readings[k], r)
+        if bitonal:
+            keys = [k for k in numeric if readings[k].text]
+            looks = self.prose.recognize([_smoothed(singles[k]) for k in keys]) if keys else []
+            for k, s in zip(keys, looks, strict=True):
+                readings[k] = _smoothed_look(readings[k], s)
+
+
+SMOOTH_SIGMA = 1.0
+"""Blur (px at the page's 200 dpi) that gives a bitonal crop back the grey edges print has: a
+glyph the threshold broke ("0" in two arcs read as "11") or swelled reads otherwise smoothed,
+a whole one reads the same."""
+BITONAL_DOUBT = 0.6
+"""Highest confidence of a number on a bitonal page whose smoothed crop reads another number (or
+none): the threshold left the glyphs ambiguous, and no reading of them is sure."""
+
+
+def _smoothed(single: np.ndarray) -> np.ndarray:
+    """A number's crop as Tesseract gets it (``_pad(share=False)``), smoothed and fitted for the
+    prose engine (text at ``CELL_TEXT_SHARE`` of the height, never narrower than high)."""
+    out = cv2.GaussianBlur(single, (0, 0), SMOOTH_SIGMA)
+    out = _share(out, out.shape[0] - 12, CELL_TEXT_SHARE)
+    extra = out.shape[0] - out.shape[1]
+    if extra > 0:
+        out = cv2.copyMakeBorder(out, 0, 0, extra // 2, extra - extra // 2, cv2.BORDER_CONSTANT, value=255)
+    return out
+
+
+def _smoothed_look(r: Reading, smooth: Reading) -> Reading:
+    """A number read on a bitonal page against the same crop read smoothed: the same number
+    leaves it as it is; another (or nothing) makes it unsure, the smoothed reading kept as an
+    alternative for the arithmetic repair to choose from."""
+    squeezed = smooth.text.strip().replace(" ", "")
+    other = _as_number(smooth, squeezed).text if _NUMERICISH.match(squeezed) else ""
+    if other == r.text:
+        return r
+    alts = dict(r.alternatives)
+    if other:
+        alts[other] = max(alts.get(other, 0.0), min(smooth.confidence, BITONAL_DOUBT))
+    return Reading(r.text, min(r.confidence, BITONAL_DOUBT), sorted(alts.items(), key=lambda a: -a[1]), r.engine,
+                   r.char_confidences)
 
 
 def _as_number(r: Reading, squeezed: str) -> Reading:
