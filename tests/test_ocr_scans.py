@@ -154,8 +154,9 @@ def test_a_scan_whose_tables_lost_their_rulings_is_read_from_the_alignment(tmp_p
 FAX_SRC = Path(__file__).parent / "corpus" / "generated" / "gen_010.pdf"
 """A generated report outside the benchmark's sources (it reads the first seven generated PDFs)."""
 FAX_RIGHT = 0.22
-"""Share of the truth cells read right on this fax (measured 45/190 with gapped rulings read, 41/190
-before): a floor, not a target. The threshold of this seed leaves many digits in pieces."""
+"""Share of the truth cells read right on this fax: a floor, not a target (measured 45/190 with gapped
+rulings read, 41/190 before, when the family's fixed threshold left many digits in pieces; the page's
+own threshold leaves them whole)."""
 
 
 @pytest.fixture(scope="module")
@@ -182,9 +183,10 @@ def test_a_fax_with_dotted_gapped_rulings_reads_its_tables(fax_read):
     assert len(right) >= FAX_RIGHT * len(want), (len(right), len(want))
 
 
-@pytest.mark.xfail(strict=True, reason="a 0 whose arcs the fax threshold broke reads as a sure 11 once its cell is "
-                   "found (the digit checks, not the grid: issue 13)")
 def test_nothing_wrong_on_a_fax_is_sure(fax_read):
+    """A 0 whose arcs the first fax's fixed threshold broke read as a sure 11 once its cell was found;
+    the fax family now thresholds at the page's own level, and a bitonal page's numbers are read smoothed
+    too (a number read otherwise smoothed is not sure)."""
     want, r = fax_read
     got = r.values()
     sure_wrong = {k: (got[k], v) for k, v in want.items()
