@@ -43,6 +43,12 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
+def simplified(text: str) -> str:
+    """``text`` with traditional characters folded to simplified (OpenCC ``t2s``), nothing else
+    changed: for comparing a label an OCR engine read in a traditional form (規章) with its own."""
+    return text if text.isascii() else _converter().convert(text)
+
+
 def _is_han(c: str) -> bool:
     return "\u4e00" <= c <= "\u9fff" or c in "，。；：、“”（）《》"
 

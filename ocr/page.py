@@ -29,13 +29,14 @@ from .align import find_tables
 from .dewarp import find_bend
 from .engines import Engine
 from .geometry import STANDARD_SHORT_SIDE, Upright, upright
-from .grid import find_grids, line_masks, ruling_ink
+from .grid import find_grids, line_masks, long_strokes, ruling_ink
 from .marks import DASH_READINGS, SLASHES
 from .preprocess import (
     SEAL_REACH,
     Seal,
     binarize_inv,
     clean,
+    is_bitonal,
     lift_grey_seals,
     normalise_crop,
     outside_paper,
@@ -152,6 +153,8 @@ class PageText:
         return float((self.unseen[b:d, a:c] == 0).sum()) / area
     seals: list[Seal] = field(default_factory=list)
     """Grey seals lifted from the page: what is read under one may be the seal's."""
+    bitonal: bool = False
+    """The page came one bit per pixel: its numbers are looked at smoothed too (``_smoothed_look``)."""
 
     def lines(self) -> list[tuple[Box, Reading]]:
         todo = [b for b in self.boxes if b not in self.done]
@@ -170,7 +173,7 @@ class PageText:
                 else:
                     readings[b] = Reading(r.text.strip(), _line_confidence(r), [], r.engine)
             if numeric:
-                self.reader._check_numbers(numeric, readings, singles)
+                self.reader._check_numbers(numeric, readings, singles, self.bitonal)
                 _doubt_under_seals(readings, {b: b for b in numeric}, self.seals)
             self.done.update(readings)
         return [(b, self.done[b]) for b in self.boxes if self.done[b].text]
@@ -204,7 +207,8 @@ class PageText:
         first = _as_number(r, squeezed) if numeric else Reading(squeezed, _line_confidence(r), [], r.engine)
         readings = {ink_box: first}
         a, b, c, d = ink_box
-        self.reader._check_numbers([ink_box], readings, {ink_box: _pad(self.image[b:d, a:c], share=False)})
+        self.reader._check_numbers([ink_box], readings, {ink_box: _pad(self.image[b:d, a:c], share=False)},
+                                   self.bitonal)
         _doubt_under_seals(readings, {ink_box: ink_box}, self.seals)
         return ink_box, readings[ink_box]
 
@@ -232,7 +236,8 @@ class PageReader:
     def read(self, image: np.ndarray) -> PageResult:
         page = self._oriented(image)
         up, gray, grids = page.up, page.gray, list(page.grids)
-        rulings = _grid_rulings(page.lines, grids)
+        rulings = _grid_rulings(page.lines, grids, _char_height(page.boxes))
+        rulings |= long_strokes(page.lines, _char_height(page.boxes))
         text_ink = cv2.bitwise_and(page.ink, cv2.bitwise_not(rulings))
         blank = gray.copy()
         blank[rulings > 0] = 255  # a border is never read as a "1"
@@ -255,7 +260,8 @@ class PageReader:
                 in_table.append([lines[i].box for i in t.lines])
             lines = [ln for i, ln in enumerate(lines) if i not in taken]
         shared: dict[Box, Reading] = {}
-        tables = self._read_grids(grids, blank, text_ink, in_table, page.seals, shared)
+        bitonal = is_bitonal(image)
+        tables = self._read_grids(grids, blank, text_ink, in_table, page.seals, shared, bitonal)
         for b, r in shared.items():  # a table line read as its cell is not read again for the page's text
             done.setdefault(b, r)
         src_h, src_w = image.shape[:2]
@@ -267,7 +273,8 @@ class PageReader:
         ]
         result.order = [(kind, i) for _, kind, i in sorted(tops)]
         m = up.box_to_source
-        result.text = PageText(self, blank, text_ink, list(page.boxes), done, m, page.unseen, list(page.seals))
+        result.text = PageText(self, blank, text_ink, list(page.boxes), done, m, page.unseen, list(page.seals),
+                               bitonal)
         for ln in lines:
             ln.box = m(ln.box)
             for wd in ln.words:
@@ -305,7 +312,8 @@ class PageReader:
             for sl in seals:  # print under a lifted grey ring may have gone with it
                 cv2.circle(unseen, (sl.x, sl.y), round(SEAL_REACH * sl.r), 255, -1)
         boxes = self.prose.detect(gray)
-        return _Page(up, gray, ink, lines, boxes, find_grids(lines), seals=seals, unseen=unseen)
+        grids = find_grids(lines, char_h=_char_height(boxes))
+        return _Page(up, gray, ink, lines, boxes, grids, seals=seals, unseen=unseen)
 
     def _oriented(self, image: np.ndarray) -> _Page:
         """The page the right way up: the orientation whose sample lines read most confidently.
@@ -354,7 +362,8 @@ class PageReader:
         boxes = sorted((_flip_box(b, bw, bh) for b in base.boxes), key=lambda b: (b[1], b[0]))
         seals = [s._replace(x=bw - s.x, y=bh - s.y) for s in base.seals]
         unseen = None if base.unseen is None else np.ascontiguousarray(base.unseen[::-1, ::-1])
-        return _Page(base.up.turned(2), gray, ink, lines, boxes, find_grids(lines), seals=seals, unseen=unseen)
+        grids = find_grids(lines, char_h=_char_height(boxes))
+        return _Page(base.up.turned(2), gray, ink, lines, boxes, grids, seals=seals, unseen=unseen)
 
     def _sample_score(self, gray: np.ndarray, boxes: list[Box]) -> tuple[float, dict[Box, Reading]]:
         """Chinese characters read confidently: upright text has them, text on its side or upside
@@ -379,14 +388,16 @@ class PageReader:
     # -- tables ---------------------------------------------------------------
     def _read_grids(
         self, grids: list[Grid], gray: np.ndarray, ink: np.ndarray, boxes: list[list[Box]],
-        seals: Sequence[Seal] = (), shared: dict[Box, Reading] | None = None,
+        seals: Sequence[Seal] = (), shared: dict[Box, Reading] | None = None, bitonal: bool = False,
     ) -> list[TableResult]:
         """Every cell of every table: one batched recognition pass, one Tesseract call for the numbers.
 
         A cell with no ink under a lifted grey seal is not surely blank: print as light as the
         seal went with it. A cell whose ink was too faint for the page's binarisation (thin toner)
         is read from its faint strokes; when those read as nothing, it is unread, not a sure blank.
-        A number read under a seal whose ink could not be told from the print is not sure. ``shared``
+        A number read under a seal whose ink could not be told from the print is not sure. Pieces of
+        a ruling left inside the cells (``ruling_stubs``) are blanked in ``gray`` and ``ink``
+        themselves: whatever reads the page after the grid must not see them either. ``shared``
         gets, for each detected line (of ``boxes``) that is a cell's one line of ink, that cell's
         reading: the page's text reuses it instead of reading the same ink again.
         """
@@ -401,6 +412,13 @@ class PageReader:
             stats = cv2.connectedComponentsWithStats(ink[gy0:gy1, gx0:gx1], connectivity=8)[2][1:].copy()
             stats[:, 0] += gx0  # one labelling for the table, not one per cell
             stats[:, 1] += gy0
+            if g.ruled:  # pieces of the rulings left in the cells are no text: out of the crops and the page
+                stub = ruling_stubs(stats, g, char_h)
+                for sx, sy, sw, sh, _ in stats[stub].tolist():
+                    piece = ink[sy : sy + sh, sx : sx + sw] > 0
+                    gray[sy : sy + sh, sx : sx + sw][piece] = 255
+                    ink[sy : sy + sh, sx : sx + sw][piece] = 0
+                stats = stats[~stub]
             for k, c in enumerate(g.cells):
                 parts = _cell_lines(c, ink, char_h, stats)
                 if not parts:
@@ -444,7 +462,7 @@ class PageReader:
                 else:
                     readings[(t, k)] = Reading(r.text.strip(), _line_confidence(r), [], r.engine)
         if numeric:
-            self._check_numbers(numeric, readings, singles)
+            self._check_numbers(numeric, readings, singles, bitonal)
             _doubt_under_seals(readings, {key: grids[key[0]].cells[key[1]].box for key in numeric}, seals)
         for key in faint:  # faint ink that reads as no number: unread, not blank
             r = readings[key]
@@ -468,9 +486,10 @@ class PageReader:
 
 
     def _check_numbers(
-        self, numeric: Sequence[Hashable], readings: dict, singles: dict,
+        self, numeric: Sequence[Hashable], readings: dict, singles: dict, bitonal: bool = False,
     ) -> None:
-        """A second engine's digits for every number; disagreements keep both readings."""
+        """A second engine's digits for every number; disagreements keep both readings. On a
+        bitonal page the prose engine also reads each number smoothed (``_smoothed_look``)."""
         other = self.cells.read_cells([singles[k] for k in numeric], digits=True)
         unsure = []
         for k, o in zip(numeric, other, strict=True):
@@ -480,6 +499,46 @@ class PageReader:
         if self.second is not None and self.second not in (self.prose, self.cells) and unsure:
             for k, r in zip(unsure, self.second.read_cells([singles[k] for k in unsure], digits=True), strict=True):
                 readings[k] = _vote(readings[k], r)
+        if bitonal:
+            keys = [k for k in numeric if readings[k].text]
+            looks = self.prose.recognize([_smoothed(singles[k]) for k in keys]) if keys else []
+            for k, s in zip(keys, looks, strict=True):
+                readings[k] = _smoothed_look(readings[k], s)
+
+
+SMOOTH_SIGMA = 1.0
+"""Blur (px at the page's 200 dpi) that gives a bitonal crop back the grey edges print has: a
+glyph the threshold broke ("0" in two arcs read as "11") or swelled reads otherwise smoothed,
+a whole one reads the same."""
+BITONAL_DOUBT = 0.6
+"""Highest confidence of a number on a bitonal page whose smoothed crop reads another number (or
+none): the threshold left the glyphs ambiguous, and no reading of them is sure."""
+
+
+def _smoothed(single: np.ndarray) -> np.ndarray:
+    """A number's crop as Tesseract gets it (``_pad(share=False)``), smoothed and fitted for the
+    prose engine (text at ``CELL_TEXT_SHARE`` of the height, never narrower than high)."""
+    out = cv2.GaussianBlur(single, (0, 0), SMOOTH_SIGMA)
+    out = _share(out, out.shape[0] - 12, CELL_TEXT_SHARE)
+    extra = out.shape[0] - out.shape[1]
+    if extra > 0:
+        out = cv2.copyMakeBorder(out, 0, 0, extra // 2, extra - extra // 2, cv2.BORDER_CONSTANT, value=255)
+    return out
+
+
+def _smoothed_look(r: Reading, smooth: Reading) -> Reading:
+    """A number read on a bitonal page against the same crop read smoothed: the same number
+    leaves it as it is; another (or nothing) makes it unsure, the smoothed reading kept as an
+    alternative for the arithmetic repair to choose from."""
+    squeezed = smooth.text.strip().replace(" ", "")
+    other = _as_number(smooth, squeezed).text if _NUMERICISH.match(squeezed) else ""
+    if other == r.text:
+        return r
+    alts = dict(r.alternatives)
+    if other:
+        alts[other] = max(alts.get(other, 0.0), min(smooth.confidence, BITONAL_DOUBT))
+    return Reading(r.text, min(r.confidence, BITONAL_DOUBT), sorted(alts.items(), key=lambda a: -a[1]), r.engine,
+                   r.char_confidences)
 
 
 def _as_number(r: Reading, squeezed: str) -> Reading:
@@ -673,7 +732,7 @@ def _flip_box(b: Box, w: int, h: int) -> Box:
     return (w - b[2], h - b[3], w - b[0], h - b[1])
 
 
-def _grid_rulings(ink: np.ndarray, grids: list[Grid], reach: int = 6) -> np.ndarray:
+def _grid_rulings(ink: np.ndarray, grids: list[Grid], char_h: float | None = None, reach: int = 6) -> np.ndarray:
     """The ruling pixels of the tables: line-shaped ink near the grid's own line positions.
 
     Morphology alone also takes the long strokes of big bold characters (the vertical
@@ -683,7 +742,7 @@ def _grid_rulings(ink: np.ndarray, grids: list[Grid], reach: int = 6) -> np.ndar
     out = np.zeros_like(ink)
     if not grids:
         return out
-    horiz, vert = line_masks(ink)
+    horiz, vert = line_masks(ink, char_h)
     for g in grids:
         for c in g.cells:  # a cell's own borders: no line runs through a merged cell
             x0, y0, x1, y1 = c.box
@@ -696,6 +755,25 @@ def _grid_rulings(ink: np.ndarray, grids: list[Grid], reach: int = 6) -> np.ndar
     return out
 
 
+def ruling_stubs(stats: np.ndarray, grid: Grid, char_h: float, near: int = 4) -> np.ndarray:
+    """Which ink components (x, y, w, h, area rows, page pixels) are pieces of the grid's column lines.
+
+    A ruling broken by gaps, or running on through a cell merged over it, leaves thin strokes the
+    ruling mask did not take; in a cell's crop such a stroke beside a digit reads as a "1"
+    (``0｜0`` read as 10, sure). A stroke is a ruling's when it is a thin line (no wider across than
+    a ruling, at least half a character long) lying on one of the grid's line positions: a printed
+    "1" stands inside its cell, clear of the lines, and a character's stroke over a line is joined
+    to the rest of the character (a wider component). Flat pieces on row lines are left alone: the
+    strokes of 一, 二 and 三 in a label merged over rows are flat lines of their own.
+    """
+    if stats.size == 0:
+        return np.zeros(0, bool)
+    x, w, h = (stats[:, i].astype(np.float64) for i in (0, 2, 3))
+    xs = np.asarray(grid.xs, np.float64)
+    if xs.size == 0:
+        return np.zeros(len(x), bool)
+    on_line = np.abs((x + w / 2)[:, None] - xs[None, :]).min(axis=1) <= near
+    return (w <= max(4.0, 0.15 * char_h)) & (h >= 0.5 * char_h) & on_line
 def _lines_of_cells(
     grids: list[Grid], boxes: list[list[Box]], parts: dict[tuple[int, int], Box]
 ) -> dict[Box, tuple[int, int]]:

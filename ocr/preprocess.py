@@ -163,6 +163,18 @@ def rotate(image: np.ndarray, degrees: float, interpolation: int = cv2.INTER_LIN
     return cv2.warpAffine(image, m, (w, h), flags=interpolation, borderValue=fill)
 
 
+def is_bitonal(image: np.ndarray) -> bool:
+    """Whether a page came one bit per pixel (a fax, a black-and-white archive scanner): every
+    sampled pixel black or white. Its strokes are jagged and thresholded, so its digits are
+    looked at a second time, smoothed (``PageReader``)."""
+    sample = image[::5, ::5]
+    if sample.ndim == 3:
+        if not (sample == sample[..., :1]).all():
+            return False
+        sample = sample[..., 0]
+    return bool(np.isin(sample, (0, 255)).all()) and sample.min() < 128
+
+
 def speckled(binary_inv: np.ndarray) -> bool:
     """Speckle noise: most ink components are a few pixels and there are many of them."""
     n, _, stats, _ = cv2.connectedComponentsWithStats(binary_inv, connectivity=8)

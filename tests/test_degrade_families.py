@@ -130,11 +130,45 @@ def test_fax_is_bitonal_at_150_dpi_and_written_as_group4(tmp_path):
     page, table = _page(150)
     out, p = fam.degrade_page(page, random.Random(2), _ctx(150, table))
     assert out.ndim == 2 and set(np.unique(out)) <= {0, 255}
-    assert p["ruling_gaps"] > 0 and 110 <= p["threshold"] <= 170
+    assert p["ruling_gaps"] > 0 and p["paper"] > p["threshold"] > p["ink"]
     (name,) = write_images([out, out], 150, [90, 90], tmp_path, "fax", fam.kind)
     im = Image.open(tmp_path / name)
     assert im.mode == "1" and im.n_frames == 2 and im.info["compression"] == "group4"
     assert round(im.info["dpi"][0]) == 150
+
+
+def _light_font_page() -> np.ndarray:
+    """The synthetic page printed in a light grey font (rulings and digits at grey 150), as
+    gen_025's thin font comes out at 150 dpi."""
+    page, _ = _page(150)
+    return np.where(page < 128, 150, 255).astype(np.uint8)
+
+
+def _kept(out: np.ndarray, page: np.ndarray) -> float:
+    """Share of the source's ink that is still black in the fax (a pixel of slack for the skew)."""
+    src = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY) < 200
+    return float((cv2.dilate((out == 0).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)[src].mean())
+
+
+def test_fax_threshold_follows_the_pages_own_ink_so_a_light_font_stays():
+    """The first fax binarised at a fixed 110-170 and thinned a light font away (gen_025, seed 11,
+    illegible by eye); the page's own threshold keeps it, the old level still erases it."""
+    page = _light_font_page()
+    new, p = family("fax").degrade_page(page, random.Random(5), _ctx(150, TABLE))
+    old, q = family("fax_fixed").degrade_page(page, random.Random(5), _ctx(150, TABLE))
+    assert p["ink"] >= 140 and p["threshold"] > 150 and 110 <= q["threshold"] <= 170
+    assert _kept(new, page) > 0.9 > 0.5 > _kept(old, page)
+    assert (new == 0).mean() < 2 * (cv2.cvtColor(page, cv2.COLOR_BGR2GRAY) < 200).mean()  # no page of speckle
+
+
+def test_fax_fixed_is_the_first_fax_kept_as_a_level_of_its_own():
+    assert "fax_fixed" in EXTRA_LEVELS and "fax_fixed" not in OWN_FAMILIES
+    assert degrade.DEFAULT_KIND["fax_fixed"] == "tiff"
+    page, _ = _page(150)
+    _, p = family("fax").degrade_page(page, random.Random(6), _ctx(150, TABLE))
+    _, q = family("fax_fixed").degrade_page(page, random.Random(6), _ctx(150, TABLE))
+    same = ("rotation", "ruling_gaps", "blur", "noise", "speckle")  # one stream: only the threshold differs
+    assert {k: p[k] for k in same} == {k: q[k] for k in same} and "paper" not in q
 
 
 def test_fax_gaps_in_rulings_are_short():

@@ -114,3 +114,10 @@ def test_one_blank_vocabulary_for_the_numbers_and_the_ocr():
         assert ocr_value(mark), mark
     assert all(ocr_value(m) for m in DASH_READINGS)
     assert parse_cell("——").kind == parse_cell("___").kind == parse_cell("／／").kind == "null"
+
+
+def test_a_label_read_in_traditional_characters_is_its_simplified_label():
+    """gen_009 on a fax: RapidOCR read the row label 规章 as 規章 and the row's three values were lost."""
+    assert similarity("規章", "规章") == 100.0
+    assert similarity("行政規範性文件", "行政规范性文件") == 100.0
+    assert similarity("规章", "行政规范性文件") < 72.0

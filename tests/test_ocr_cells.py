@@ -8,8 +8,9 @@ import cv2
 import numpy as np
 import pytest
 
-from gongkai.ocr.page import _combine, _pad, _settle_stroke, stroke_slant
-from gongkai.ocr.types import Reading
+from gongkai.ocr.page import BITONAL_DOUBT, _combine, _pad, _settle_stroke, _smoothed_look, stroke_slant
+from gongkai.ocr.preprocess import is_bitonal
+from gongkai.ocr.types import GridCell, Reading
 
 REGRESSION = Path(__file__).parent / "corpus" / "regression"
 
@@ -99,3 +100,87 @@ def test_a_cell_read_blank_under_a_lifted_seal_is_not_surely_blank():
     (table,) = reader._read_grids([grid], gray, ink, [[]], [seal])
     assert [c.reading.text for c in table.cells] == ["", ""]
     assert [c.reading.confidence for c in table.cells] == [UNDER_SEAL_BLANK, 1.0]
+
+
+def test_a_ruling_stub_beside_a_digit_is_no_text_but_a_printed_1_is():
+    """A column line gone in one row but for a short piece (a fading patch, a fax's gaps) merges that
+    row's two cells; the piece left between their digits read as a "1" (``0｜0`` read as 10 at 0.93).
+    It lies on the grid's column line and is as thin as a ruling: a stub. A printed "1" inside a
+    cell, and the digits, are not."""
+    from gongkai.ocr.page import ruling_stubs
+    from gongkai.ocr.types import Grid, GridCell
+
+    xs, ys = [200, 400, 600, 800], [300, 360, 420, 480]
+    cells = [GridCell(r, c, 1, 1, (xs[c], ys[r], xs[c + 1], ys[r + 1])) for r in range(3) for c in range(3)
+             if (r, c) not in ((1, 0), (1, 1))]
+    cells.append(GridCell(1, 0, 1, 2, (xs[0], ys[1], xs[2], ys[2])))  # merged: its line was not found
+    grid = Grid((xs[0], ys[0], xs[-1], ys[-1]), 3, 3, cells, xs, ys)
+    img = np.full((700, 1000), 255, np.uint8)
+    cv2.line(img, (xs[1], ys[1] + 22), (xs[1], ys[1] + 38), 0, 2)  # what is left of the line
+    for cx in (xs[1] - 40, xs[1] + 40):  # a 0 either side of it
+        cv2.ellipse(img, (cx, ys[1] + 30), (7, 12), 0, 0, 360, 0, 2)
+    cv2.line(img, (xs[2] + 100, ys[2] + 18), (xs[2] + 100, ys[2] + 42), 0, 2)  # a printed 1 in cell (2, 2)
+    cv2.line(img, (xs[2] + 8, ys[0] + 18), (xs[2] + 8, ys[0] + 42), 0, 2)  # a 1 set close to a line
+    stats = cv2.connectedComponentsWithStats(255 - img, connectivity=8)[2][1:]
+    stub = ruling_stubs(stats, grid, char_h=25.0)
+    assert len(stats) == 5
+    assert [(int(x + w / 2), int(y + h / 2)) for x, y, w, h, _ in stats[stub].tolist()] == [(xs[1], ys[1] + 30)]
+
+
+def test_a_fax_page_is_told_bitonal():
+    page = np.full((200, 160), 255, np.uint8)
+    cv2.putText(page, "12", (20, 100), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+    fax = np.where(page < 128, 0, 255).astype(np.uint8)
+    assert is_bitonal(fax) and is_bitonal(cv2.cvtColor(fax, cv2.COLOR_GRAY2BGR))
+    assert not is_bitonal(page)  # anti-aliased print: a grey scan
+    assert not is_bitonal(np.full((200, 160), 255, np.uint8))  # a blank page says nothing
+
+
+def test_a_number_a_bitonal_page_reads_otherwise_smoothed_is_not_sure():
+    """A 0 the fax threshold broke into two arcs read as a sure 11 by both engines (fax, seed 1):
+    smoothed, the crop reads 0. Neither reading is sure then; the other stays for the repair."""
+    both = Reading("11", 0.97, [], "rapidocr")
+    got = _smoothed_look(both, Reading("0", 0.95, [], "rapidocr"))
+    assert got.text == "11" and got.confidence <= BITONAL_DOUBT and dict(got.alternatives)["0"] > 0
+    assert _smoothed_look(both, Reading("11", 0.9, [], "rapidocr")) is both  # the same number: as sure as it was
+    junk = _smoothed_look(both, Reading("H", 0.9, [], "rapidocr"))
+    assert junk.confidence <= BITONAL_DOUBT and "H" not in dict(junk.alternatives)
+
+
+class _Crisp:
+    """An engine that reads the broken 0's jagged crop as 11 and its smoothed crop (grey edges) as 0."""
+
+    name = "crisp"
+
+    def detect(self, image: np.ndarray) -> list:
+        return []
+
+    def recognize(self, crops) -> list[Reading]:
+        return [Reading("0" if ((c > 40) & (c < 215)).mean() > 0.01 else "11", 0.95, [], self.name) for c in crops]
+
+    def read_cells(self, crops, digits: bool) -> list[Reading]:
+        return [Reading("11", 0.9, [], self.name) for _ in crops]
+
+
+def _broken_zero_cell() -> tuple[np.ndarray, GridCell]:
+    """A cell holding a 0 whose top and bottom the threshold broke: two arcs, black on white."""
+    gray = np.full((120, 200), 255, np.uint8)
+    cv2.ellipse(gray, (100, 60), (9, 15), 0, 0, 360, 0, 3)
+    gray[42:48, 94:107] = 255
+    gray[72:78, 94:107] = 255
+    return gray, GridCell(0, 0, 1, 1, (40, 20, 160, 100))
+
+
+def test_the_smoothed_look_is_taken_on_bitonal_pages_only():
+    from gongkai.ocr.page import PageReader
+    from gongkai.ocr.preprocess import binarize_inv
+    from gongkai.ocr.types import Grid
+
+    gray, cell = _broken_zero_cell()
+    grid = Grid(cell.box, 1, 1, [cell], [40, 160], [20, 100])
+    reader = PageReader(prose=_Crisp(), cells=_Crisp())
+    (fax,) = reader._read_grids([grid], gray.copy(), binarize_inv(gray), [[]], bitonal=True)
+    (scan,) = reader._read_grids([grid], gray.copy(), binarize_inv(gray), [[]], bitonal=False)
+    assert fax.cells[0].reading.text == "11" and fax.cells[0].reading.confidence <= BITONAL_DOUBT
+    assert "0" in dict(fax.cells[0].reading.alternatives)
+    assert scan.cells[0].reading.confidence > 0.9  # two engines agreeing, nothing else asked

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from gongkai.ocr.geometry import find_page_quad, upright
-from gongkai.ocr.grid import find_grids, ruling_ink
+from gongkai.ocr.grid import find_grids, long_strokes, ruling_ink
 from gongkai.ocr.preprocess import clean, flatten_illumination, to_gray_without_red
 from tests.generator.degrade import stamp
 
@@ -120,3 +120,77 @@ def test_a_sheet_running_out_of_the_frame_is_flattened_by_its_sides():
     up = upright(photo)
     grids = find_grids(ruling_ink(cv2.cvtColor(up.image, cv2.COLOR_BGR2GRAY)))
     assert [(g.rows, g.cols, len(g.cells)) for g in grids] == [(6, 4, 24)]
+
+
+def _fax_rulings(img: np.ndarray, xs: list[int], ys: list[int], rng: random.Random) -> None:
+    """Every ruling of the table as a fax leaves a thin one: a pixel dropped every few pixels
+    (a fixed threshold over sensor noise) and 1-3 gaps of 2-9 px per line (a 150 dpi fax's
+    2-7 px read at 200 dpi)."""
+    for y in ys:
+        for x in range(xs[0], xs[-1] + 1):
+            if rng.random() < 0.15:
+                img[y - 1 : y + 2, x] = 255
+        for _ in range(rng.randint(1, 3)):
+            g, x = rng.randint(2, 9), rng.randint(xs[0] + 10, xs[-1] - 20)
+            img[y - 1 : y + 2, x : x + g] = 255
+    for x in xs:
+        for y in range(ys[0], ys[-1] + 1):
+            if rng.random() < 0.15:
+                img[y, x - 1 : x + 2] = 255
+        for _ in range(rng.randint(1, 3)):
+            g, y = rng.randint(2, 9), rng.randint(ys[0] + 10, ys[-1] - 20)
+            img[y : y + g, x - 1 : x + 2] = 255
+
+
+def test_a_grid_survives_gaps_and_dots_in_its_rulings():
+    """A fax (seed 1, the ``fax`` family) leaves thin rulings dotted and cut by short gaps: no piece
+    of a line is as long as the ruling kernel, and the table fell apart into small grids or none.
+    The grid is the intact table's all the same."""
+    xs, ys = [200, 330, 460, 590, 720, 850, 980], [300 + 44 * i for i in range(9)]
+    whole = _table(xs, ys)
+    for x in xs:  # 1 px rulings (0.5 pt at 150 dpi)
+        whole[ys[0] : ys[-1] + 1, x + 1] = 255
+    for y in ys:
+        whole[y + 1, xs[0] : xs[-1] + 1] = 255
+    expected = [(r, c, 1, 1) for r in range(8) for c in range(6)]
+    assert _cells(whole) == expected
+    for seed in range(3):
+        img = whole.copy()
+        _fax_rulings(img, xs, ys, random.Random(seed))
+        assert _cells(img) == expected
+
+
+def test_a_row_of_characters_is_not_taken_for_a_gapped_ruling():
+    """The forgiving line finder takes no row of characters for a ruling: cells holding a line of
+    丰-like characters (horizontal strokes in a row at the same height, short gaps between them,
+    the next stroke a few pixels above and below) keep the table's three rows."""
+    xs, ys = [200, 700, 1200], [300, 360, 420, 480]
+    img = _table(xs, ys)
+    for r in range(3):
+        for c in range(2):
+            for k in range(15):
+                x, y = xs[c] + 30 + 28 * k, ys[r] + 30
+                for dy in (-10, -5, 0, 5, 10):
+                    cv2.line(img, (x, y + dy), (x + 24, y + dy), (0, 0, 0), 2)
+                cv2.line(img, (x + 12, y - 12), (x + 12, y + 12), (0, 0, 0), 2)
+    assert _cells(img) == [(r, c, 1, 1) for r in range(3) for c in range(2)]
+
+
+def test_a_column_line_no_grid_took_is_left_out_of_the_text_but_characters_stay():
+    """huaian 2024 on a fax: a shaded band broke the grid's rows, the column line beside "26" stayed in
+    the page's text and the labels' reading took "126", sure. A long thin stroke is a ruling wherever it
+    lies; the digits beside it and a heading's big characters (strokes up to ~2 text heights) stay."""
+    char_h = 22.0
+    img = np.full((400, 500), 255, np.uint8)
+    cv2.line(img, (100, 20), (100, 380), 0, 2)  # a column line, 16 text heights long
+    cv2.putText(img, "26", (110, 210), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 0, 2)
+    cv2.line(img, (300, 100), (300, 140), 0, 3)  # a heading's 十 in a font twice the text's size
+    cv2.line(img, (280, 120), (320, 120), 0, 3)
+    cv2.line(img, (20, 300), (260, 300), 0, 2)  # a long horizontal line
+    ink = ruling_ink(img)
+    strokes = long_strokes(ink, char_h)
+    assert strokes[50:350, 99:102].all() and strokes[299:302, 30:250].all()
+    digits = (img[185:215, 108:160] < 128) & (ink[185:215, 108:160] > 0)
+    assert not (strokes[185:215, 108:160] > 0)[digits].any()
+    assert not strokes[95:145, 275:325].any()
+    assert not long_strokes(ink, None).any()  # no text height known: nothing is taken

@@ -15,6 +15,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from gongkai.nlp.normalise import simplified
+
 _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
 _CN_NUM = "一二三四五六七八九十"
@@ -24,8 +26,9 @@ _NUMBERING = re.compile(rf"^(?:\(([{_CN_NUM}]+)\)|([{_CN_NUM}]+)[、.]|(\d{{1,2}
 
 @lru_cache(maxsize=32768)
 def normalize(text: str) -> str:
-    """Canonical form for comparison: NFKC, no white space, unified punctuation."""
-    t = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    """Canonical form for comparison: NFKC, simplified characters, no white space, unified
+    punctuation. An OCR engine reads a blurred or bitonal 规 as 規 now and then: the label is still 规章."""
+    t = simplified(unicodedata.normalize("NFKC", text)).translate(_QUOTES)
     # removing spaces can join a combining mark to a letter: compose once more
     t = unicodedata.normalize("NFKC", _SPACE.sub("", t))
     return t.replace("、", "、").replace("．", ".")

@@ -28,8 +28,10 @@ Issue 13's families, each its own level (``EXTRA_LEVELS``; every number stays re
   the image; the scanner's dark lid (grey 50-70) fills the uncovered wedges; sometimes a
   dark band of light along one edge, a red seal over the main table.
 - ``rot6``: a flatbed scan up to 6° askew with a white border all round, nothing cut.
-- ``fax``: 150 dpi, one bit per pixel (fax, black-and-white archive scanner): a fixed
-  threshold over sensor noise, 2-7 px gaps in some rulings; a Group 4 TIFF.
+- ``fax``: 150 dpi, one bit per pixel (fax, black-and-white archive scanner): the page's own
+  threshold (between its paper and its ink) over sensor noise, 2-7 px gaps in some rulings; a
+  Group 4 TIFF. ``fax_fixed``, its first version, binarised at a fixed 110-170, which erases a
+  light font: kept as a level of its own (``SUPERSEDED_FAMILIES``), never narrowed.
 - ``toner``: thin, uneven toner at 300 dpi grey: strokes thinned, rulings fading or gone
   in patches, a light header band over each table.
 - ``copyseal``: a photocopy: seals gone grey over the tables' number columns, copier contrast.
@@ -617,13 +619,32 @@ def _break_rulings(gray: np.ndarray, dpi: int, share: float, rng: random.Random)
     return out, gaps
 
 
+def page_threshold(gray: np.ndarray, share: float, noise: float) -> tuple[int, int, int]:
+    """The threshold a fax or an archive scanner sets from the page itself: its paper level
+    (most of a page is paper) and its print's ink level (the median of what is clearly darker),
+    ``share`` of the way from the paper down to the ink, kept ~3.5 noise deviations below the
+    paper so the paper does not turn to speckle. Returns (threshold, paper, ink): a light font
+    raises the threshold with it, so its strokes stay."""
+    paper = int(np.percentile(gray, 75))
+    dark = gray[gray < paper - 40]
+    ink = int(np.median(dark)) if dark.size else 0
+    threshold = round(paper - share * (paper - ink))
+    return min(threshold, int(paper - 3.5 * noise)), paper, ink
+
+
 @dataclass(frozen=True)
 class Fax:
-    """A fax or a black-and-white archive scanner: 150 dpi, one bit per pixel, a fixed
-    threshold over sensor noise (ragged strokes, specks, thin strokes broken or swollen),
-    short 2-7 px gaps in some rulings, a little skew; a multi-page TIFF (Group 4)."""
+    """A fax or a black-and-white archive scanner: 150 dpi, one bit per pixel over sensor noise
+    (ragged strokes, specks, thin strokes broken or swollen), short 2-7 px gaps in some rulings,
+    a little skew; a multi-page TIFF (Group 4). The threshold is the page's own (``page_threshold``:
+    between its paper and its ink), as such a scanner sets it, so a light font stays legible;
+    ``fixed=True`` keeps the first version's fixed 110-170, which thins a light font away
+    (the level ``fax_fixed``, drawing the same stream as ``fax``)."""
 
     kind: str = "tiff"
+    fixed: bool = False
+    stream: str = ""
+    """The random stream's name when not the level's (``fax_fixed`` draws ``fax``'s pages)."""
 
     def choose_dpi(self, rng: random.Random) -> int:
         return 150
@@ -640,15 +661,24 @@ class Fax:
                               gray.shape[::-1], flags=cv2.INTER_LINEAR, borderValue=255)
         blur = round(rng.uniform(0.3, 0.6), 2)
         noise = round(rng.uniform(8, 20), 1)
-        threshold = rng.randint(110, 170)
-        gray = _noise(cv2.GaussianBlur(gray, (0, 0), blur), noise, rng)
+        drawn = rng.randint(110, 170)  # drawn by both versions, so they share every other draw
+        gray = cv2.GaussianBlur(gray, (0, 0), blur)
+        levels: dict = {}
+        if self.fixed:
+            threshold = drawn
+        else:
+            toward_ink = round(0.35 + 0.3 * (drawn - 110) / 60, 2)  # 0.35-0.65 of the way from paper to ink
+            threshold, paper, ink = page_threshold(gray, toward_ink, noise)
+            levels = {"paper": paper, "ink": ink, "toward_ink": toward_ink}
+        gray = _noise(gray, noise, rng)
         out = np.where(gray < threshold, 0, 255).astype(np.uint8)
         speckle = round(rng.uniform(0.00005, 0.0003), 5)
         g = _np(rng)
         n = int(speckle * out.size)
         out[g.integers(0, out.shape[0], n), g.integers(0, out.shape[1], n)] = 0
         params = {"dpi": ctx.dpi, "rotation": angle, "ruling_gap_share": share, "ruling_gaps": gaps, "blur": blur,
-                  "noise": noise, "threshold": threshold, "speckle": speckle, "seals": seals, "bitonal": True}
+                  "noise": noise, "threshold": threshold, **levels, "speckle": speckle, "seals": seals,
+                  "bitonal": True}
         return out, params
 
 
@@ -891,10 +921,16 @@ OWN_FAMILIES: dict[str, Family] = {
     "colour150": Colour150(),
 }
 """The families of issue 13 (each its own level, each from its own random stream)."""
-EXTRA_LEVELS = ("unruled", *OWN_FAMILIES)
+SUPERSEDED_FAMILIES: dict[str, Family] = {
+    "fax_fixed": Fax(fixed=True, stream="fax"),
+}
+"""First versions of own families, replaced by a more faithful one and kept measurable (a level
+is never narrowed): ``fax_fixed`` binarises at a fixed 110-170, which erases a light font
+(some of its pages are illegible by eye, so their truth cannot be read by anyone)."""
+EXTRA_LEVELS = ("unruled", *OWN_FAMILIES, *SUPERSEDED_FAMILIES)
 """Levels not in the default set (their pages come from their own random stream: the default
 levels' output for a seed does not change when one is added)."""
-DEFAULT_KIND = {name: f.kind for name, f in (LEVEL_FAMILIES | OWN_FAMILIES).items()}
+DEFAULT_KIND = {name: f.kind for name, f in (LEVEL_FAMILIES | OWN_FAMILIES | SUPERSEDED_FAMILIES).items()}
 
 
 def held_out_families() -> dict[str, Family]:
@@ -915,17 +951,19 @@ def family(level: str) -> Family:
         return LEVEL_FAMILIES[level]
     if level in OWN_FAMILIES:
         return OWN_FAMILIES[level]
+    if level in SUPERSEDED_FAMILIES:
+        return SUPERSEDED_FAMILIES[level]
     held = held_out_families()
     if level in held:
         return held[level]
-    raise ValueError(f"unknown level {level!r}: one of {[*LEVEL_FAMILIES, *OWN_FAMILIES, *held]}")
+    raise ValueError(f"unknown level {level!r}: one of {[*LEVEL_FAMILIES, *OWN_FAMILIES, *SUPERSEDED_FAMILIES, *held]}")
 
 
 def degrade_document(pdf_path: Path, level: str, seed: int, org: str = "") -> tuple[list[np.ndarray], list[dict]]:
     """Every page of ``pdf_path`` rendered and degraded by the family ``level`` (deterministic
     for a seed: each level draws from its own stream, so adding one changes no other)."""
     fam = family(level)
-    rng = random.Random(f"{pdf_path.name}:{level}:{seed}")
+    rng = random.Random(f"{pdf_path.name}:{getattr(fam, 'stream', '') or level}:{seed}")
     tables = table_boxes(pdf_path)
     erase = ruling_edges(pdf_path) if level == "unruled" else None
     pages, params = [], []
@@ -1016,7 +1054,7 @@ def make(pdf_path: Path, out: Path, level: str, seed: int, kind: str | None = No
             "source_pdf": str(pdf_path.resolve()),
             "files": files,
             "degradation": {"level": level, "seed": seed, "kind": kind,
-                            "held_out": level not in LEVEL_FAMILIES and level not in OWN_FAMILIES, "pages": params}
+                            "held_out": level not in (LEVEL_FAMILIES | OWN_FAMILIES | SUPERSEDED_FAMILIES), "pages": params}
             | ({"rulings": "erased"} if level == "unruled" else {}),
         }
     )
