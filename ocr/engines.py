@@ -188,6 +188,12 @@ class RapidEngine:
     threads: int = 1
     """onnxruntime threads: one per process is the most work per core (batch runs use a process per core)."""
     det_scale: float = 0.5
+    """The largest scale detection runs at."""
+    det_side: int = 736
+    """Detection runs with the image's short side at most this long: the detector's own input size
+    (RapidOCR's ``limit_side_len``). A 200 dpi A4 page is read at 0.445 instead of 0.5: ~20 % less
+    detection time and ~70 MB less peak memory (the detector's activations grow with the area:
+    ~320 MB at 0.5)."""
     rec_height: int = 48
     """The recogniser's input height (its training size)."""
     unsure_char: float = 0.9
@@ -210,7 +216,7 @@ class RapidEngine:
         """Text line boxes (x0, top, x1, bottom) in ``image`` pixels, top to bottom."""
         eng = self._engine()
         h, w = image.shape[:2]
-        s = self.det_scale
+        s = min(self.det_scale, self.det_side / max(1, min(h, w)))
         small = image
         if s != 1:
             small = cv2.resize(image, (max(1, int(w * s)), max(1, int(h * s))), interpolation=cv2.INTER_AREA)
