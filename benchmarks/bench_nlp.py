@@ -158,14 +158,19 @@ def main() -> None:
     ap.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     ap.add_argument("--set", dest="set_name", choices=list(SETS), default="dev",
                     help="dev (default), test, fresh … fresh9")
+    ap.add_argument("--file", type=Path, action="append",
+                    help="score these YAML sets instead of a named one (sets kept outside the repo until merged)")
     ap.add_argument("--errors", action="store_true", help="list every miss")
     ap.add_argument("--no-speed", action="store_true", help="skip the per-report timing")
     args = ap.parse_args()
     nlp = load(args.model)
+    if args.file:
+        SETS["files"] = [f.resolve() for f in args.file]
+        args.set_name = "files"
     recs = load_set(args.set_name)
     n_items = sum(len(r["items"]) for r in recs)
     n_chars = sum(len(r["text"]) for r in recs)
-    print(f"{args.set_name} set ({', '.join(str(f.relative_to(ROOT)) for f in SETS[args.set_name])}): "
+    print(f"{args.set_name} set ({', '.join(str(f) for f in SETS[args.set_name])}): "
           f"{len(recs)} passages, {n_items} items, {sum(len(r['sections']) for r in recs)} labelled "
           f"sentences, {n_chars} chars; model {args.model}")
     for with_headings in (True, False):

@@ -418,7 +418,10 @@ def run_worker(system: str, truths: list[dict], cache: Path, details: bool) -> l
             "errors": errors,
         }
         if details or not held:
-            rec |= {"wrong": dict(list(wrong.items())[:12]), "missing": [k for k in cells if k not in values][:12]}
+            rec |= {"wrong": dict(list(wrong.items())[:12]), "missing": [k for k in cells if k not in values][:12],
+                    # every wrong-and-sure cell with its confidence: what the target counts
+                    "sure": {k: [*v, round(confidence.get(k, 1.0), 3)] for k, v in wrong.items()
+                             if confidence.get(k, 1.0) >= SURE}}
             cer_text = f"CER {dist / max(total, 1):.3%}" if dist is not None else "CER n/a"
             print(f"  {system} {truth['doc_id']}: {len(right)}/{len(cells)} cells, {len(wrong)} wrong, "
                   f"{cer_text}, {cpu / max(pages, 1):.2f} s/page", file=sys.stderr)
@@ -525,6 +528,8 @@ def main() -> None:
                         if r["cells_right"] != r["cells_total"]:
                             print(f"    {r['doc']}: wrong {r['wrong']} missing({r['n_missing']}) {r['missing'][:6]} "
                                   f"errors {r['errors']}")
+                            if r.get("sure"):
+                                print(f"      sure-wrong [got, truth, confidence]: {r['sure']}")
         print(f"-- {title.split(' (')[0]}, pooled:")
         for system, (recs, peak) in pooled.items():
             print(_summary(system, "pooled", recs, peak, TARGET_CELLS), flush=True)

@@ -67,13 +67,13 @@ def record(passages: Path) -> None:
     print(f"wrote {RECORD.relative_to(ROOT)}: {len(out)} passages, {sum(len(r['items']) for r in out)} items")
 
 
-def score(passages: Path, model: Path | None, errors_dev: bool) -> None:
+def score(passages: Path, model: Path | None, errors_dev: bool, record_file: Path = RECORD) -> None:
     from gongkai.nlp.analyse import Analysis, analyse, load
     from gongkai.nlp.evaluate import Score, same_statement
 
     nlp = load(model) if model else load()
     texts = {sha(r["text"]): r["text"] for r in yaml.safe_load(passages.read_text("utf-8"))}
-    recs = yaml.safe_load(RECORD.read_text("utf-8"))
+    recs = yaml.safe_load(record_file.read_text("utf-8"))
     missing = [r["id"] for r in recs if r["sha256"] not in texts]
     groups: dict[str, Score] = {}
     for r in recs:
@@ -119,11 +119,12 @@ def main() -> None:
     ap.add_argument("passages", type=Path)
     ap.add_argument("--model", type=Path)
     ap.add_argument("--errors-dev", action="store_true", help="list the misses on the dev half only")
+    ap.add_argument("--record", type=Path, default=RECORD, help="recorded offsets and hashes")
     args = ap.parse_args()
     if args.mode == "record":
         record(args.passages)
     else:
-        score(args.passages, args.model, args.errors_dev)
+        score(args.passages, args.model, args.errors_dev, args.record)
 
 
 if __name__ == "__main__":

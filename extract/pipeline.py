@@ -27,7 +27,7 @@ from gongkai.extract.domain.model import (
     Source,
 )
 from gongkai.extract.domain.readings import choose_readings
-from gongkai.extract.domain.repair import doubt_contradicted, repair_cells
+from gongkai.extract.domain.repair import doubt_contradicted, doubt_lone_blanks, repair_cells
 from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import Schema, schema
 from gongkai.extract.domain.sections import find_sections
@@ -143,6 +143,7 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
     choose_readings(mapping, doc, sch, checker)  # scanned tables: the grid's or the labels' reading
     repair_cells(mapping.cells, checker)  # OCR cells only: unsure readings chosen by the rules
     doubt_contradicted(mapping.cells, checker)  # and none is sure where the arithmetic still fails
+    doubt_lone_blanks(mapping.cells)  # nor an empty cell among numbers (a faint 0 lost)
 
     cells = mapping.cells
     findings: list[Finding] = []

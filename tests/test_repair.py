@@ -6,7 +6,7 @@ import json
 
 from gongkai.extract.domain.mapping import map_tables
 from gongkai.extract.domain.model import CellValue
-from gongkai.extract.domain.repair import doubt_contradicted, repair_cells
+from gongkai.extract.domain.repair import LONE_BLANK, doubt_contradicted, doubt_lone_blanks, repair_cells
 from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import schema
 from gongkai.extract.input.readers import read_document
@@ -182,4 +182,25 @@ def test_a_text_layer_that_does_not_add_up_keeps_its_confidence():
     truth = _truth("hongze_2023")["cells"]  # prints a total that its row does not sum to
     cells = _ocr_cells(truth, method="text", confidence=1.0)
     doubt_contradicted(cells, _checker())
+    assert all(c.confidence == 1.0 for c in cells.values())
+
+
+def test_an_empty_cell_in_a_table_that_writes_0_for_nothing_is_not_sure():
+    """A thin-toner scan lost a faint 0 and the cell read empty with confidence 1.0 (toner family,
+    huaian_2024): where the table's own convention for nothing is 0, an empty cell is unsure."""
+    cells = _ocr_cells(_truth("huaian_2024")["cells"], confidence=1.0)
+    zero = next(k for k, c in cells.items() if c.table == "applications" and c.value == 0)
+    cells[zero].value, cells[zero].text = None, ""
+    doubt_lone_blanks(cells)
+    assert cells[zero].confidence == LONE_BLANK
+    assert all(c.confidence == 1.0 for k, c in cells.items() if k != zero)
+
+
+def test_a_table_that_leaves_nothing_empty_keeps_its_empty_cells_sure():
+    """A report that writes its nothing as empty cells (more empty than 0) is read as printed."""
+    cells = _ocr_cells(_truth("huaian_2024")["cells"], confidence=1.0)
+    for c in cells.values():
+        if c.table == "applications" and c.value == 0:
+            c.value, c.text = None, ""
+    doubt_lone_blanks(cells)
     assert all(c.confidence == 1.0 for c in cells.values())

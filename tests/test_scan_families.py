@@ -26,9 +26,10 @@ RIGHT = {"colour150": 0.99, "copyseal": 0.8, "curl": 0.5, "fax": 0.0, "jpeg": 0.
 """Share of the document's cells read right. First run (seed 11): colour150 200/200, copyseal 175/200,
 curl 115/200, fax 0/200, jpeg 198/198, lid 192/200, rot6 198/198, toner 87/186. The fax page of gen_025
 is illegible by eye at its threshold (the family thins a light font away): only honesty is asked of it."""
-NOT_YET_HONEST = {"curl": "2 wrong values sure (rows of a curled table misplaced)",
-                  "toner": "42 wrong values sure (faded digits read as sure blanks)"}
-"""Families whose wrong values are still read as sure on this document (issue 13, open)."""
+NOT_YET_HONEST = {"curl": "2 wrong values sure (rows of a curled table misplaced)"}
+"""Families whose wrong values are still read as sure on this document (issue 13, open). toner
+left it when an empty cell in a table that writes 0 for nothing stopped being sure (its 42 were
+faded 0s read as sure blanks)."""
 
 
 @dataclass

@@ -100,6 +100,29 @@ def doubt_contradicted(cells: dict[str, CellValue], checker: RuleChecker) -> Non
         c.confidence = min(c.confidence, CONTRADICTED if n == 1 else CONTRADICTED_TWICE)
 
 
+LONE_BLANK = 0.45
+"""The most an OCR cell read empty may claim in a table that writes 0 for nothing (below the
+pipeline's UNSURE_BLANK, so it is reported as unreadable): there an empty cell was more often a
+faint 0 the scan lost (thin toner, a light copy) than a cell the writer left empty. It costs no
+value: the rules treat an empty cell as 0 either way."""
+
+
+def doubt_lone_blanks(cells: dict[str, CellValue]) -> None:
+    """Cap the confidence of OCR cells read empty (no ink, no printed dash) in a table whose own
+    convention for nothing is 0: more of its cells read 0 than read empty. A report that leaves
+    its nothing empty (no or few zeros) keeps its empty cells sure."""
+    tables: dict[str, list[CellValue]] = {}
+    for c in cells.values():
+        if c.method.startswith(("ocr", "repaired")):
+            tables.setdefault(c.table, []).append(c)
+    for group in tables.values():
+        empty = [c for c in group if c.value is None and not (c.text or "").strip()]
+        zeros = sum(1 for c in group if c.value == 0)
+        if empty and zeros > len(empty):
+            for c in empty:
+                c.confidence = min(c.confidence, LONE_BLANK)
+
+
 def _key(v) -> tuple[str, str]:
     return (v.rule, v.where)
 
