@@ -52,17 +52,26 @@ def library_api(lang: str) -> object | None:
     return None
 
 
-def read_tsv(api: object, image: np.ndarray, psm: int, whitelist: str) -> dict[str, list]:
+class Timeout(RuntimeError):
+    """Tesseract did not finish within its deadline (it stopped there: nothing is left running)."""
+
+
+def read_tsv(api: object, image: np.ndarray, psm: int, whitelist: str, timeout_s: float) -> dict[str, list]:
     """``image`` (8-bit grey) read with page segmentation ``psm``; words as the command-line
-    tool's ``tsv`` columns (as pytesseract's ``image_to_data`` returns them)."""
+    tool's ``tsv`` columns (as pytesseract's ``image_to_data`` returns them). Tesseract's own
+    deadline stops it after ``timeout_s``, as the command's time limit did."""
     image = np.ascontiguousarray(image, dtype=np.uint8)
     h, w = image.shape[:2]
     with _LOCK:
         api.SetPageSegMode(psm)  # type: ignore[attr-defined]
         api.SetVariable("tessedit_char_whitelist", whitelist)  # type: ignore[attr-defined]
         api.SetImageBytes(image.tobytes(), w, h, 1, w)  # type: ignore[attr-defined]
-        tsv = api.GetTSVText(0)  # type: ignore[attr-defined]
-        api.Clear()  # type: ignore[attr-defined]
+        try:
+            if not api.Recognize(timeout=max(1, round(1000 * timeout_s))):  # type: ignore[attr-defined]
+                raise Timeout(f"tesseract took longer than {timeout_s:g} s")
+            tsv = api.GetTSVText(0)  # type: ignore[attr-defined]
+        finally:
+            api.Clear()  # type: ignore[attr-defined]
     out: dict[str, list] = {c: [] for c in TSV_COLUMNS}
     for line in tsv.splitlines():
         f = line.split("\t")

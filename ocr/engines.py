@@ -82,12 +82,15 @@ class TesseractEngine:
 
     def _data(self, image: np.ndarray, lang: str, psm: int, whitelist: str = "") -> dict[str, list]:
         """Words with their boxes, confidences and line numbers (pytesseract's ``image_to_data``)."""
-        from ._tesserocr import library_api, read_tsv
+        from ._tesserocr import Timeout, library_api, read_tsv
 
         api = library_api(lang) if self.in_process else None
-        if api is not None:
-            return read_tsv(api, _gray(image), psm, whitelist)
-        return self._data_by_process(image, lang, psm, whitelist)
+        if api is None:
+            return self._data_by_process(image, lang, psm, whitelist)
+        try:
+            return read_tsv(api, _gray(image), psm, whitelist, self.timeout_s)
+        except Timeout as exc:
+            raise EngineError("E_OCR_TIMEOUT", f"tesseract took longer than {self.timeout_s:g} s") from exc
 
     def _data_by_process(self, image: np.ndarray, lang: str, psm: int, whitelist: str) -> dict[str, list]:
         import pytesseract
