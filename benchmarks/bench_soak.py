@@ -13,12 +13,18 @@ while the run writes it), the writer process alone gets ``kill -9``, three times
 same command is started again and resumes. Printed:
 
 - documents per minute over the whole soak (restarts included) and per segment;
-- the resident memory of every worker over time (peak per 2-minute window) and whether it grew;
+- the resident memory of every worker over time (peak per 2-minute window) and whether it grew
+  (``memory_growth``: a worker's steady life, after its OCR models loaded, in thirds);
 - whether the workers of a killed writer went away on their own;
 - the check: every input exactly one ``documents`` row; every generated report (in whichever
   format) has every cell of its truth with the truth's value (the scans: cells right, counted);
   every hostile input the outcome its manifest owes it; no E_INTERNAL;
+- the reads during the run: every one got in, none waited long;
 - the machine's load (a shared machine makes every timing noisy).
+
+The soak fails (exit 1, a ``SOAK FAILED:`` line per reason) when any check does, a worker's
+memory grew, the writer was not killed as often as asked, a killed writer's workers stayed, or a
+reader was kept out.
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -51,6 +59,12 @@ SCANS = 10
 OFFICE = 15  # .doc and .odt each
 SCAN = f"_clean_{SEED}"
 """In the name of a scan (tests.generator.degrade's clean level) of a generated PDF."""
+READ_WAIT_MAX_S = 10.0
+"""A reader during the run must get in within this (the writer holds the file only while it
+commits a batch, about a second; a shared, loaded machine stretches that several times)."""
+OCR_LIBRARY = "onnxruntime"
+"""Mapped into a worker when its OCR models load (RapidOCR runs on onnxruntime): the memory step
+that is no growth."""
 
 
 # -- the corpus -------------------------------------------------------------------------------------
@@ -151,6 +165,8 @@ class Memory:
         """Peak address space per process: what --memory-mb caps (RLIMIT_AS), not RSS."""
         self.role: dict[int, str] = {}
         self.segment: dict[int, int] = {}
+        self.ocr_at: dict[int, float] = {}
+        """When each worker's OCR models were first seen loaded (its memory steps up then)."""
         self.proc: psutil.Process | None = None
         self.seg = 0
         self._stop = threading.Event()
@@ -185,6 +201,8 @@ class Memory:
                         self.segment[p.pid] = self.seg
                 except psutil.Error:
                     continue
+                if self.role[p.pid] == "worker" and p.pid not in self.ocr_at and _maps(p.pid, OCR_LIBRARY):
+                    self.ocr_at[p.pid] = now
                 self.samples[p.pid].append((now, rss))
 
     def start(self) -> Memory:
@@ -195,20 +213,41 @@ class Memory:
         self._stop.set()
         self._thread.join()
 
+    def save(self, path: Path) -> None:
+        """Every sample, to judge or draw again later."""
+        path.write_text(json.dumps({pid: {"role": self.role.get(pid), "segment": self.segment.get(pid),
+                                          "ocr_at": self.ocr_at.get(pid), "samples": samples}
+                                    for pid, samples in self.samples.items()}))
 
-def _count(db: Path) -> int | None:
-    """Documents written so far, read as an analyst would while the run writes."""
+
+def _maps(pid: int, library: str) -> bool:
+    """Whether ``library`` is mapped into process ``pid`` (Linux; elsewhere never: no step excused)."""
+    try:
+        with open(f"/proc/{pid}/maps", encoding="utf-8", errors="replace") as f:
+            return any(library in line for line in f)
+    except OSError:
+        return False
+
+
+def _count(db: Path, failures: list[str] | None = None) -> int | None:
+    """Documents written so far, read as an analyst would while the run writes. None before the run
+    has made its tables; a read kept out or broken is also put in ``failures``."""
     import duckdb
 
     from gongkai import open_results
+    from gongkai.extract.archive.dblock import DatabaseBusy
 
     if not db.exists():
         return None
     try:
         with open_results(db, timeout_s=30) as con:
             return con.execute("SELECT count(*) FROM documents").fetchone()[0]
-    except duckdb.Error:
+    except duckdb.CatalogException:
         return None  # the tables are being made
+    except (duckdb.Error, DatabaseBusy) as exc:
+        if failures is not None:
+            failures.append(f"{type(exc).__name__}: {exc}")
+        return None
 
 
 def soak(corpus: Path, kills: int, rng: random.Random) -> dict:
@@ -222,7 +261,7 @@ def soak(corpus: Path, kills: int, rng: random.Random) -> dict:
     cmd = [str(Path(sys.executable).parent / "gongkai"), "run", str(inputs), "--db", str(db), "--workers", "2",
            "--no-progress"]
     mem = Memory().start()
-    segments, loads, read_waits, orphans = [], [], [], []
+    segments, loads, read_waits, orphans, read_failures = [], [], [], [], []
     seg = 0
     while True:
         started = time.monotonic()
@@ -235,7 +274,7 @@ def soak(corpus: Path, kills: int, rng: random.Random) -> dict:
             time.sleep(2.0)
             loads.append(os.getloadavg()[0])
             t = time.monotonic()
-            n = _count(db)
+            n = _count(db, read_failures)
             read_waits.append(time.monotonic() - t)
             if target is not None and n is not None and n >= target:
                 time.sleep(rng.uniform(0.0, 3.0))
@@ -245,6 +284,9 @@ def soak(corpus: Path, kills: int, rng: random.Random) -> dict:
                 killed_at = _count(db)
                 _, alive = psutil.wait_procs(children, timeout=15)
                 orphans.append(len(alive))
+                if alive:
+                    print(f"  still alive 15 s after the kill: {[(p.pid, mem.role.get(p.pid, '?')) for p in alive]}",
+                          flush=True)
                 for p in alive:
                     p.kill()
                 break
@@ -258,8 +300,9 @@ def soak(corpus: Path, kills: int, rng: random.Random) -> dict:
             break
         seg += 1
     mem.stop()
+    mem.save(corpus / "memory.json")
     return {"total_inputs": total, "segments": segments, "memory": mem, "loads": loads, "read_waits": read_waits,
-            "orphans": orphans, "db": db}
+            "read_failures": read_failures, "orphans": orphans, "db": db, "kills": kills}
 
 
 # -- the check --------------------------------------------------------------------------------------
@@ -331,11 +374,72 @@ def check(corpus: Path, db: Path) -> dict:
 # -- report -----------------------------------------------------------------------------------------
 
 
-def memory_table(mem: Memory, window_s: float = 120.0) -> tuple[list[str], list[tuple[int, float, float, float]]]:
-    """Lines: per process, its peak RSS (MB) per window; and per worker that lived four windows or more
-    (pid, lifetime s, peak in its second window, peak in its last full window): growth shows as the
-    second number above the first."""
-    lines, growth = [], []
+SETTLE_S = 60.0
+"""Skipped after a worker starts or loads its OCR models: its first documents grow the heap to its
+working size (the allocator's pools, onnxruntime's first runs)."""
+MIN_STEADY_S = 180.0
+"""A worker's steady life shorter than this is not judged (thirds of under a minute hold a few
+dozen documents: too few to tell a trend from which documents fell where)."""
+TOLERANCE = 0.05
+"""A third's lower level must exceed the third before's higher by more than this share to count as
+a rise (~35 MB on a 700 MB worker): on a flat line the allocator's high-water mark still moves a
+few per cent with the documents."""
+
+
+@dataclass(frozen=True)
+class Growth:
+    """The memory verdict on one worker: its steady life in thirds of two windows each."""
+
+    judged: bool
+    grew: bool
+    thirds: tuple[tuple[float, float], ...] = ()
+    """(lower, higher) level of each third's two windows, MB."""
+    steady_s: float = 0.0
+    why: str = ""
+
+
+def memory_growth(samples: Sequence[tuple[float, int]], loaded_at: float | None = None, settle_s: float = SETTLE_S,
+                  min_steady_s: float = MIN_STEADY_S, tolerance: float = TOLERANCE) -> Growth:
+    """Whether a worker's memory grew over its life: ``samples`` (seconds, RSS bytes), ``loaded_at``
+    when its OCR models loaded (a step, not growth).
+
+    Its steady life (from ``settle_s`` after its start or the load, whichever is later) is cut into six
+    equal windows, taken in thirds of two; a window's level is its median RSS. It grew when the
+    lower level of the middle third exceeds the higher of the first, and the lower of the last the
+    higher of the middle, each by more than ``tolerance``.
+
+    The median, not the peak: a window's peak is set by the heaviest document that fell in it (a
+    scan's OCR lifts it 150-250 MB for seconds), which would hide a climb of that size; memory kept
+    for good lifts the level the worker returns to between documents, which the median is.
+    Lower against higher, two rises in a row: a single step (a document that leaves the heap
+    bigger, once) lifts one third above the one before but not the next above it; memory that
+    keeps climbing lifts both.
+    """
+    if not samples:
+        return Growth(False, False, why="no samples")
+    start = max(samples[0][0], loaded_at if loaded_at is not None else samples[0][0]) + settle_s
+    end = samples[-1][0]
+    if end - start < min_steady_s:
+        return Growth(False, False, steady_s=max(0.0, end - start),
+                      why=f"steady for {max(0.0, end - start) / 60:.1f} min (under {min_steady_s / 60:.0f})")
+    width = (end - start) / 6
+    windows: list[list[float]] = [[] for _ in range(6)]
+    for t, rss in samples:
+        if t >= start:
+            windows[min(5, int((t - start) // width))].append(rss / 2**20)
+    if not all(windows):
+        return Growth(False, False, steady_s=end - start, why="a window without samples")
+    level = [statistics.median(w) for w in windows]
+    thirds = tuple((min(level[k : k + 2]), max(level[k : k + 2])) for k in (0, 2, 4))
+    grew = all(thirds[k + 1][0] > thirds[k][1] * (1 + tolerance) for k in (0, 1))
+    why = (f"grew: {thirds[0][1]:.0f} MB, then over {thirds[1][0]:.0f}, then over {thirds[2][0]:.0f}" if grew else
+           "no growth")
+    return Growth(True, grew, thirds, end - start, why)
+
+
+def memory_table(mem: Memory, window_s: float = 120.0) -> tuple[list[str], dict[int, Growth]]:
+    """Lines: per process, its peak RSS (MB) per window; and the growth verdict on every worker."""
+    lines, verdicts = [], {}
     for pid, samples in sorted(mem.samples.items(), key=lambda kv: kv[1][0][0]):
         if mem.role.get(pid) not in ("worker", "writer") or len(samples) < 5:
             continue
@@ -346,12 +450,48 @@ def memory_table(mem: Memory, window_s: float = 120.0) -> tuple[list[str], list[
             windows[w] = max(windows[w], rss)
         life = samples[-1][0] - t0
         peaks = " ".join(f"{windows[w] / 2**20:4.0f}" for w in sorted(windows))
+        ocr = f", OCR loaded at {(mem.ocr_at[pid] - t0) / 60:.1f} min" if pid in mem.ocr_at else ""
         lines.append(f"  segment {mem.segment[pid]} {mem.role[pid]:6s} pid {pid:7d} {life / 60:5.1f} min: {peaks}"
-                     f"   (address space at most {mem.vms[pid] / 2**20:.0f} MB)")
-        full = int(life // window_s)  # windows the process lived through whole
-        if mem.role[pid] == "worker" and full >= 4:
-            growth.append((pid, life, windows[1] / 2**20, windows[full - 1] / 2**20))
-    return lines, growth
+                     f"   (address space at most {mem.vms[pid] / 2**20:.0f} MB{ocr})")
+        if mem.role[pid] == "worker":
+            verdicts[pid] = memory_growth(samples, mem.ocr_at.get(pid))
+    return lines, verdicts
+
+
+def failures(c: dict, res: dict, growth: dict[int, Growth]) -> list[str]:
+    """Why the soak failed, one line a reason; none when it passed."""
+    out = []
+    if c["missing"] or c["extra"] or c["twice"]:
+        out.append(f"documents rows: {len(c['missing'])} inputs without one, {len(c['extra'])} not inputs, "
+                   f"{len(c['twice'])} more than once (first: {(c['missing'] + c['extra'] + c['twice'])[:3]})")
+    if c["e_internal"]:
+        out.append(f"{c['e_internal']} documents E_INTERNAL")
+    if c["good_incomplete"]:
+        out.append(f"{len(c['good_incomplete'])} generated documents without every cell of their truth "
+                   f"(first: {c['good_incomplete'][:3]})")
+    if c["hostile_unexpected"]:
+        out.append(f"{len(c['hostile_unexpected'])} hostile inputs not the outcome their manifest owes them "
+                   f"(first: {c['hostile_unexpected'][:3]})")
+    killed = sum(s["killed"] for s in res["segments"])
+    last = res["segments"][-1]
+    if killed != res["kills"]:
+        out.append(f"the writer was killed {killed} times, not {res['kills']}")
+    if last["killed"] or last["exit"] != 0:
+        out.append(f"the last run did not finish cleanly (exit {last['exit']})")
+    if any(res["orphans"]):
+        out.append(f"workers of a killed writer still alive 15 s after it: {res['orphans']}")
+    if not res["read_waits"]:
+        out.append("no reads during the runs")
+    elif max(res["read_waits"]) > READ_WAIT_MAX_S:
+        out.append(f"a reader waited {max(res['read_waits']):.1f} s (more than {READ_WAIT_MAX_S:.0f})")
+    if res["read_failures"]:
+        out.append(f"{len(res['read_failures'])} reads during the runs failed (first: {res['read_failures'][0]})")
+    grew = [f"worker {pid}: {g.why}" for pid, g in growth.items() if g.grew]
+    if grew:
+        out.append("memory grew: " + "; ".join(grew))
+    if not any(g.judged for g in growth.values()):
+        out.append(f"memory not judged: no worker was steady for {MIN_STEADY_S / 60:.0f} min (a bigger corpus)")
+    return out
 
 
 def main() -> None:
@@ -379,6 +519,8 @@ def main() -> None:
     waits = res["read_waits"]
     print(f"reads during the runs (open_results + a count): {len(waits)}, median {statistics.median(waits):.2f} s, "
           f"max {max(waits):.2f} s")
+    if res["read_failures"]:
+        print(f"  reads that failed: {len(res['read_failures'])}, first: {res['read_failures'][0]}")
     loads = res["loads"]
     print(f"load average (1 min) during the runs: median {statistics.median(loads):.1f}, max {max(loads):.1f} "
           f"on {os.cpu_count()} cores")
@@ -386,9 +528,12 @@ def main() -> None:
     print("peak RSS (MB) per 2-minute window, per process (a worker that lived seconds replaced one stopped "
           "after a timeout or crash):")
     print("\n".join(lines))
-    for pid, life, first, last in growth:
-        print(f"  worker {pid} ({life / 60:.0f} min): peak {first:.0f} MB in its second window, {last:.0f} MB in its "
-              f"last full one ({last - first:+.0f} MB)")
+    print("memory growth, per worker (its steady life from 1 min after its start or its OCR load, in thirds of two "
+          "windows: lower-higher window median RSS, MB):")
+    for pid, g in growth.items():
+        thirds = "  ".join(f"{lo:.0f}-{hi:.0f}" for lo, hi in g.thirds)
+        print(f"  worker {pid}: " + (f"{g.steady_s / 60:.1f} min steady, {thirds}: {g.why}" if g.judged else
+                                     f"not judged, {g.why}"))
     c = check(a.corpus, res["db"])
     print(f"\ncheck: {c['inputs']} inputs, {c['rows']} documents rows; missing {len(c['missing'])}, not inputs "
           f"{len(c['extra'])}, more than one row {len(c['twice'])}; E_INTERNAL {c['e_internal']}")
@@ -397,9 +542,12 @@ def main() -> None:
     print(f"  scans: {c['scans_cells'][0]}/{c['scans_cells'][1]} cells right (OCR)")
     print(f"  hostile: manifest outcomes not met: {c['hostile_unexpected']}; "
           f"cut documents: {c['hostile_cut_statuses']}")
-    ok = not (c["missing"] or c["extra"] or c["twice"] or c["e_internal"] or c["good_incomplete"]
-              or c["hostile_unexpected"])
-    print("SOAK PASSED" if ok else "SOAK FAILED")
+    why = failures(c, res, growth)
+    for line in why:
+        print(f"SOAK FAILED: {line}")
+    if why:
+        sys.exit(1)
+    print("SOAK PASSED")
 
 
 if __name__ == "__main__":

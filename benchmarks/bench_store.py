@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from gongkai.extract.archive.batch import Extracted, process_job  # noqa: E402
 from gongkai.extract.archive.inputs import iter_inputs  # noqa: E402
-from gongkai.extract.archive.store import Store  # noqa: E402
+from gongkai.extract.archive.store import ReportRows, Store  # noqa: E402
 from gongkai.extract.options import Options  # noqa: E402
 
 CORPORA = [ROOT / "tests/corpus/shared", ROOT / "tests/corpus/generated"]
@@ -42,14 +42,17 @@ def sample(n: int) -> tuple[list[Extracted], float]:
 
 
 def variant(result: Extracted, i: int) -> Extracted:
-    """The i-th copy of a worker result: its own key, sha256 and organisation (so its own report)."""
+    """The i-th copy of a worker result: its own key, sha256 and organisation (so its own report), its
+    rows built as the worker builds them (not timed: the writer's work starts from the rows)."""
     doc = result.doc.model_copy(update={"key": f"bench/{i:06d}/{result.doc.key}",
                                         "sha256": f"{i:08x}" + (result.doc.sha256 or "")[8:]})
-    report = result.report.model_copy(deep=True)
+    if not result.rows.data:  # a failed report: no rows of its own
+        return Extracted(doc, result.rows)
+    report = result.rows.report()
     if report.organization is not None or report.cells:
         report.organization = f"{report.organization or ''}#{i}"
     report.source.sha256 = doc.sha256
-    return Extracted(doc, report)
+    return Extracted(doc, ReportRows.of(report, doc.key, doc.sha256))
 
 
 def main() -> None:
@@ -58,7 +61,7 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=40)
     args = ap.parse_args()
     results, extract_s = sample(args.sample)
-    n_cells = sum(len(r.report.cells) for r in results) / len(results)
+    n_cells = sum(r.rows.data["reports"]["n_cells"][0] if r.rows.data else 0 for r in results) / len(results)
     print(f"extraction, one process: {len(results)} documents in {extract_s:.1f}s = "
           f"{len(results) / extract_s * 60:.0f} docs/min (mean {n_cells:.0f} cells per report)")
     work = [variant(results[i % len(results)], i) for i in range(args.docs)]
@@ -69,7 +72,7 @@ def main() -> None:
         with Store(db) as store:
             for r in work:
                 dup = store.report_for_sha(r.doc.sha256) if r.doc.sha256 else None
-                store.write(r.doc, r.report, dup[0] if dup and dup[0] != r.doc.key else None)
+                store.write_rows(r.doc, r.rows, dup[0] if dup and dup[0] != r.doc.key else None)
                 marks.append(time.perf_counter())
         total, cpu = time.perf_counter() - t0, time.process_time() - c0
         q = args.docs * 3 // 4

@@ -100,6 +100,7 @@ class Result:
     own_cpu: float
     worker_cpu: float
     sampler_cpu: float
+    commits: int
 
 
 def one_run(files_dir: Path, engine: str, workers: int, options: Options, pool_only: bool,
@@ -117,9 +118,9 @@ def one_run(files_dir: Path, engine: str, workers: int, options: Options, pool_o
                 for outcome in run_pool(process_job, jobs, workers, 300.0, 3072, preload=preload):
                     if not first:
                         first.append(time.perf_counter())
-                    status = outcome.result["doc"]["status"] if outcome.result else "failed"
+                    status = outcome.result.doc.status if outcome.result else "failed"
                     statuses[status] = statuses.get(status, 0) + 1
-                n = sum(statuses.values())
+                n, commits = sum(statuses.values()), 0
             else:
                 ro = RunOptions(db=Path(tmp) / "bench.duckdb", workers=workers, engine=engine,  # type: ignore[arg-type]
                                 extract=options)
@@ -129,13 +130,13 @@ def one_run(files_dir: Path, engine: str, workers: int, options: Options, pool_o
                         first.append(time.perf_counter())
 
                 summary = run_batch([files_dir], ro, progress)
-                n, statuses = summary.processed, dict(summary.statuses)
+                n, statuses, commits = summary.processed, dict(summary.statuses), summary.commits
             wall = time.perf_counter() - started
         own = time.process_time() - cpu0 - watch.sampler_cpu
     # worker processes are the ones that did work: ignore tiny helpers (resource trackers, spawn servers)
     peaks = sorted((v for v in watch.peaks.values() if v > 40 * 2**20), reverse=True)
     startup = (first[0] - started) if first else wall
-    return Result(wall, n, statuses, peaks, startup, own, sum(watch.cpu.values()), watch.sampler_cpu)
+    return Result(wall, n, statuses, peaks, startup, own, sum(watch.cpu.values()), watch.sampler_cpu, commits)
 
 
 def main() -> None:
@@ -185,7 +186,8 @@ def main() -> None:
                     f"{strategy:10s} {spec:8s} docs={best.docs} wall={best.wall:6.1f}s {rate:7.1f} docs/min "
                     f"x{rate / base:.2f}  (start-up {best.startup:4.1f}s; after it {steady:6.1f} docs/min, "
                     f"x{steady / base_steady:.2f})  CPU per doc: run {1000 * best.own_cpu / best.docs:.1f} ms, "
-                    f"workers {1000 * best.worker_cpu / best.docs:.1f} ms (the benchmark's sampler "
+                    f"workers {1000 * best.worker_cpu / best.docs:.1f} ms; {best.commits} commits "
+                    f"(the benchmark's sampler "
                     f"{1000 * best.sampler_cpu / best.docs:.1f} ms, not counted)  statuses={best.statuses}  "
                     f"peak RSS (MB): {top}  [load {os.getloadavg()[0]:.1f}]"
                 )

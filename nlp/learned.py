@@ -89,6 +89,62 @@ def item_features(text: str, sents: list[Sentence], rule_items: list[Item], allo
         if s is not None and i == s.end - 1:
             f.append("sent_end")
         out.append(f)
+    if CONTEXT_FEATURES:
+        for f, g in zip(out, context_features(text, sents, rule_items, sent_of), strict=True):
+            f += g
+    return out
+
+
+CONTEXT_FEATURES = False
+"""Whether ``item_features`` adds ``context_features`` (benchmarks/cv_learned.py compares both)."""
+
+
+def context_features(text: str, sents: list[Sentence], rule_items: list[Item], sent_of: list[int]
+                     ) -> list[list[str]]:
+    """Where a character stands in the passage's argument, beyond its own sentence: the enumeration family
+    of its sentence, how many sentences since the last lead-in and what that lead-in's cue was, its clause
+    (comma) index in the sentence, and the side of the rules' previous statement. These carry a side across
+    a list whose own words are neutral ("一是…；二是…" after "存在以下不足：")."""
+    n = len(text)
+    lead_at: list[tuple[int, str]] = []  # per sentence: (sentences since the last lead-in, its cue)
+    since, lead_cue = -1, "none"
+    for j, s in enumerate(sents):
+        if j and s.paragraph != sents[j - 1].paragraph and s.marker is None:
+            since, lead_cue = -1, "none"  # a new unnumbered paragraph leaves the list
+        if since >= 0:
+            since += 1
+        lead_at.append((since, lead_cue))
+        if s.lead or (s.marker is None and text[max(s.start, s.end - 1) : s.end] in "：:"):
+            since, lead_cue = 0, s.cue or "none"
+    prev_side = ["^"] * n
+    last = "^"
+    ends = sorted(rule_items, key=lambda it: it.start)
+    k = 0
+    for i in range(n):
+        while k < len(ends) and ends[k].end <= i:
+            last = TAG_OF.get(ends[k].cue or "", "X")
+            k += 1
+        prev_side[i] = last
+    out: list[list[str]] = []
+    clause = 0
+    cur = -2
+    for i in range(n):
+        j = sent_of[i]
+        if j != cur:
+            cur, clause = j, 0
+        elif text[i - 1] in "，,；;":
+            clause += 1
+        if j < 0:
+            out.append(["ctx=out", "prev=" + prev_side[i]])
+            continue
+        s = sents[j]
+        since, lc = lead_at[j]
+        sl = "nolead" if since < 0 else str(since) if since < 3 else "3+"
+        cl = str(clause) if clause < 3 else "3+"
+        fam = s.marker.family if s.marker is not None else "none"
+        out.append(["mk=" + fam, "sl=" + sl, "lc=" + lc, "sl|lc=" + sl + "|" + lc, "cl=" + cl,
+                    "prev=" + prev_side[i], "prev|cue=" + prev_side[i] + "|" + (s.cue or "none"),
+                    "mk|lc=" + fam + "|" + lc])
     return out
 
 
@@ -152,8 +208,9 @@ class ItemCRF:
 
 def sentence_features(words: list[list[str]], sents: list[Sentence], bow: list[list[tuple[str, float]]] | None = None
                       ) -> list[list[str]]:
-    """One feature list per sentence: its words, its opening, its neighbours' words, the rules' cue, and
-    the bag-of-words classifier's two best labels (``bow``: it has read ~14 000 generated sentences)."""
+    """One feature list per sentence: its words and character bigrams, its opening, its neighbours' words, the
+    rules' cue, and the bag-of-words classifier's two best labels (``bow``: it has read ~14 000 generated
+    sentences)."""
     out: list[list[str]] = []
     for j, (ws, s) in enumerate(zip(words, sents, strict=True)):
         body = s.text[s.body_start - s.start :]
@@ -182,8 +239,24 @@ def sentence_features(words: list[list[str]], sents: list[Sentence], bow: list[l
             f += ["nw=" + w for w in words[j + 1][:12]]
         else:
             f.append("last")
+        if SECTION_CHAR_BIGRAMS:
+            f += sorted({"cb=" + body[k : k + 2] for k in range(len(body) - 1) if not _skip_bigram(body[k : k + 2])})
+        if SECTION_WIDE:
+            f += ["p2w=" + w for w in (words[j - 2][:8] if j > 1 else [])]
+            f += ["n2w=" + w for w in (words[j + 2][:8] if j + 2 < len(words) else [])]
         out.append(f)
     return out
+
+
+SECTION_CHAR_BIGRAMS = True
+"""Whether ``sentence_features`` adds the sentence's character bigrams (words jieba cuts differently
+still share them: 新媒体 / 政务新媒体); benchmarks/cv_learned.py compares."""
+SECTION_WIDE = False
+"""Whether ``sentence_features`` adds the words of the sentences two before and two after."""
+
+
+def _skip_bigram(bigram: str) -> bool:
+    return any(c.isspace() or c in _TRIM or c in "（）()《》“”\"、.．" or c.isdigit() for c in bigram)
 
 
 class SectionCRF:

@@ -175,6 +175,32 @@ def test_a_worker_whose_run_is_gone_ends_quietly():
     assert (out.returncode, out.stdout.strip(), out.stderr) == (0, "ended", "")
 
 
+def test_workers_held_the_fork_server_alive_after_a_kill_9():
+    """kill -9 of a run whose workers are in the middle of long documents: the fork server, its workers
+    and the resource tracker are gone within seconds, not when the documents are done (each worker held
+    the server's "alive" pipe, so the server waited for the workers and they for it: the soak found
+    three processes of a killed run alive 15 s after it)."""
+    code = ("from gongkai.extract.archive.workers import run_pool; from tests.poolfuncs import behave; "
+            "list(run_pool(behave, ['hang', 'hang'], workers=2, timeout_s=120, memory_mb=None))")
+    run = subprocess.Popen([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent)
+    try:
+        me = psutil.Process(run.pid)
+        deadline = time.monotonic() + 60
+        while sum(k.ppid() != run.pid for k in me.children(recursive=True)) < 2:  # the workers, the server's
+            assert time.monotonic() < deadline and run.poll() is None, "the workers never started"
+            time.sleep(0.2)
+        time.sleep(1.0)  # both on their 60 s documents
+        left = me.children(recursive=True)
+        assert len(left) == 4  # fork server, resource tracker, two workers
+    finally:
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait()
+    _, alive = psutil.wait_procs(left, timeout=10)
+    for p in alive:
+        p.kill()
+    assert not alive, [(p.pid, p.cmdline()[-1][:60]) for p in alive]
+
+
 def test_a_workers_start_up_is_not_its_documents_time():
     """A fresh worker that takes longer to start than the timeout (imports on a machine at load 20 took
     more than 3 s) still reads its document; a document that hangs once the worker is up still times out."""
@@ -190,12 +216,13 @@ def test_a_workers_start_up_is_not_its_documents_time():
 
 def test_an_ocr_engine_failure_is_doubtful():
     from gongkai.extract.archive.batch import Extracted, doubtful
+    from gongkai.extract.archive.store import ReportRows
     from gongkai.extract.archive.tables import DocumentRecord
     from gongkai.extract.domain.model import ErrorRecord, Report
 
     def result(code: str | None, *errors: str) -> Extracted:
         report = Report(status="partial" if errors else "ok", errors=[ErrorRecord(code=c, message="") for c in errors])
-        return Extracted(DocumentRecord(key="k", path="p", error_code=code), report)
+        return Extracted(DocumentRecord(key="k", path="p", error_code=code), ReportRows.of(report, "k", None))
 
     assert not doubtful(result(None))
     assert doubtful(result("E_OCR_FAILED", "E_OCR_FAILED"))

@@ -244,7 +244,7 @@ def test_a_commit_cut_short_is_done_again_whole_and_the_file_is_free_after_it(tm
     from gongkai import read_report
     from gongkai.extract.archive.batch import document_record
     from gongkai.extract.archive.inputs import InputFile
-    from gongkai.extract.archive.store import Store
+    from gongkai.extract.archive.store import ReportRows, Store
     from gongkai.extract.archive.writer import BatchWriter
 
     seeds = sorted((SHARED / "seeds").glob("*.txt"))[:3]
@@ -266,7 +266,8 @@ def test_a_commit_cut_short_is_done_again_whole_and_the_file_is_free_after_it(tm
     monkeypatch.setattr(Store, "_commit", commit_then_interrupt)
     for p, r in zip(seeds, reports, strict=True):
         st = p.stat()
-        writer.add(document_record(InputFile(str(p), str(p), None, st.st_size, st.st_mtime), r, 0.1), r)
+        doc = document_record(InputFile(str(p), str(p), None, st.st_size, st.st_mtime), r, 0.1)
+        writer.add(doc, ReportRows.of(r, doc.key, doc.sha256))  # the rows, as a run's worker hands them back
     with pytest.raises(KeyboardInterrupt):
         writer.commit()
     assert len(writer.pending) == 3 and told == []

@@ -15,6 +15,7 @@ import pytest
 from pydantic import BaseModel, Field
 
 from gongkai import read_report
+from gongkai.extract.archive import batch as batch_module
 from gongkai.extract.archive import store as store_module
 from gongkai.extract.archive.batch import RunOptions, document_record, run_batch
 from gongkai.extract.archive.inputs import InputFile
@@ -33,6 +34,7 @@ from gongkai.extract.archive.tables import (
     SchemaMismatch,
     fields,
 )
+from gongkai.extract.archive.workers import Outcome
 from gongkai.extract.domain.across.recurring import Recurrence
 from gongkai.extract.domain.model import CellValue, Finding, Report
 from tests.conftest import SHARED
@@ -275,8 +277,14 @@ def test_documents_go_in_whole_in_batches_and_duplicates_are_seen_before_their_b
 
 def test_a_report_the_database_cannot_take_is_stored_as_failed_and_the_run_goes_on(tmp_path, monkeypatch):
     """Fault injection: the rows of one report fail to convert (as text with a lone surrogate would);
-    that document is failed with E_INTERNAL, the batch around it goes in."""
+    that document is failed with E_INTERNAL, the batch around it goes in. The rows are built in the
+    worker that extracted the report: the pool is run in this process, so that the injected fault
+    reaches it (forked workers would not see the patch)."""
     real = store_module.report_data
+
+    def in_process(jobs, ro, idle=None):
+        for job in jobs:
+            yield Outcome(job, result=batch_module.process_job(job))
 
     def refuse_one(report_id, key, sha256, report):
         if key.endswith(SEEDS[1].name):
@@ -284,6 +292,7 @@ def test_a_report_the_database_cannot_take_is_stored_as_failed_and_the_run_goes_
         return real(report_id, key, sha256, report)
 
     monkeypatch.setattr(store_module, "report_data", refuse_one)
+    monkeypatch.setitem(batch_module.ENGINES, "local", in_process)
     db = tmp_path / "r.duckdb"
     summary = run_batch(SEEDS[:3], RunOptions(db=db, workers=1))
     assert summary.statuses == {"ok": 2, "failed": 1} and summary.error_codes == {"E_INTERNAL": 1}
@@ -313,3 +322,30 @@ def test_a_batch_the_database_refuses_is_written_document_by_document(tmp_path):
         assert _rows(con, "SELECT count(DISTINCT report_id) FROM cells") == [(2,)]
     finally:
         con.close()
+
+
+def test_a_worker_hands_back_its_reports_rows_and_the_report_comes_back_from_them():
+    """The worker builds the rows the store writes (what crosses the pipe is plain column data, not
+    the report's models); the report itself comes back from them whole, for a document someone
+    corrected, whose rows the run's process builds again."""
+    from gongkai.extract.archive.batch import process_job
+    from gongkai.extract.archive.store import ReportRows, report_identity
+    from gongkai.extract.archive.tables import report_data
+    from gongkai.extract.options import Options
+
+    pdf = sorted((SHARED / "pdf").glob("*.pdf"))[0]
+    st = pdf.stat()
+    got = process_job((InputFile(str(pdf), str(pdf), None, st.st_size, st.st_mtime), Options(narrative=False)))
+    report = read_report(pdf, Options(narrative=False))
+    assert isinstance(got.rows, ReportRows) and not hasattr(got, "report")
+    assert got.rows.report_id == report_identity(report) and got.rows.status == report.status
+    want = report_data(got.rows.report_id, str(pdf), got.doc.sha256, report)
+    assert set(got.rows.data) == set(want)
+    for table, columns in want.items():
+        for column, values in columns.items():
+            if column not in ("report_json", "timings"):  # a stage's milliseconds differ between two readings
+                assert got.rows.data[table][column] == values, (table, column)
+    assert got.rows.rules == tuple(f.rule for f in report.findings)
+    back = got.rows.report()
+    assert back.model_dump_json() == got.rows.data["reports"]["report_json"][0]
+    assert back.cells == report.cells and back.findings == report.findings

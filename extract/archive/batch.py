@@ -21,6 +21,7 @@ from gongkai._version import __version__
 from gongkai.extract.archive.across import build_across
 from gongkai.extract.archive.dblock import RunLock
 from gongkai.extract.archive.inputs import InputFile, display_path, iter_inputs, load_bytes
+from gongkai.extract.archive.store import ReportRows
 from gongkai.extract.archive.tables import DocumentRecord
 from gongkai.extract.archive.workers import Idle, Outcome, run_pool
 from gongkai.extract.archive.writer import BatchWriter
@@ -73,14 +74,15 @@ Job = tuple[InputFile, Options]
 
 @dataclass
 class Extracted:
-    """What a worker hands back for one input: its documents row and its report (models, pickled as they are)."""
+    """What a worker hands back for one input: its documents row and its report's rows, built in the
+    worker (lists of plain values cross the pipe, not the report's models)."""
 
     doc: DocumentRecord
-    report: Report
+    rows: ReportRows
 
 
 def process_job(job: Job) -> Extracted:
-    """Worker side: one input file to a document record and a report."""
+    """Worker side: one input file to a document record and its report's rows."""
     item, options = job
     started = time.perf_counter()
     src = Source(path=item.key, paths=[item.key])
@@ -89,7 +91,8 @@ def process_job(job: Job) -> Extracted:
         report = extract_bytes(data, options, src, started)
     except GongkaiError as exc:
         report = failed_report(src, exc, started)
-    return Extracted(document_record(item, report, time.perf_counter() - started), report)
+    doc = document_record(item, report, time.perf_counter() - started)
+    return Extracted(doc, ReportRows.of(report, doc.key, doc.sha256))
 
 
 def document_record(
@@ -123,7 +126,7 @@ documents, and the same scan read in a fresh worker."""
 
 def doubtful(result: Extracted) -> bool:
     """A result that may be the worker's fault rather than the document's (``run_pool``'s ``suspect``)."""
-    return result.doc.error_code == _ENGINE_FAILED or any(e.code == _ENGINE_FAILED for e in result.report.errors)
+    return result.doc.error_code == _ENGINE_FAILED or _ENGINE_FAILED in result.rows.error_codes
 
 
 def _local(jobs: Iterable[Job], ro: RunOptions, idle: Idle | None = None) -> Iterator[Outcome]:
@@ -155,14 +158,13 @@ def run_batch(
     started = time.perf_counter()
     summary = RunSummary()
 
-    def written(doc: DocumentRecord, report: Report | None, duplicate_of: str | None) -> None:
+    def written(doc: DocumentRecord, rows: ReportRows | None, duplicate_of: str | None) -> None:
         summary.statuses[doc.status] += 1
         if doc.error_code:
             summary.error_codes[doc.error_code] += 1
         if duplicate_of:
             summary.duplicates += 1
-        for f in report.findings if report is not None else []:
-            summary.findings[f.rule] += 1
+        summary.findings.update(rows.rules if rows is not None else ())
 
     with RunLock(ro.db):
         writer = BatchWriter(ro.db, ro.commit_every_s, written=written, notice=notice)
@@ -182,13 +184,14 @@ def run_batch(
         try:
             for outcome in ENGINES[ro.engine](jobs, ro, writer.maybe_commit):
                 item: InputFile = outcome.job[0]
+                rows: ReportRows | None
                 if outcome.result is not None:
-                    doc, report = outcome.result.doc, outcome.result.report
+                    doc, rows = outcome.result.doc, outcome.result.rows
                 else:
                     doc = document_record(item, None, outcome.seconds, outcome.error_code, outcome.error_message)
-                    report = None
+                    rows = None
                 summary.processed += 1
-                writer.add(doc, report)
+                writer.add(doc, rows)
                 if progress:
                     progress("advance", summary, len(todo))
         except KeyboardInterrupt:

@@ -38,7 +38,7 @@ from gongkai.extract.archive.tables import (
     report_data,
     views,
 )
-from gongkai.extract.domain.model import Report
+from gongkai.extract.domain.model import Report, Status
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,44 @@ def report_identity(report: Report) -> str:
     cells = sorted((k, c.value) for k, c in report.cells.items())
     basis = json.dumps([report.organization, report.year, cells], ensure_ascii=False)
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class ReportRows:
+    """A report as the database stores it: its identity and its rows, column by column, per table.
+
+    Built where the report was extracted (a run's worker), and handed back instead of the ``Report``:
+    the run's own process then neither unpickles the report's few hundred models nor builds its rows,
+    work it did per document on one of the cores the workers need. ``report()`` gives the model back
+    (from its JSON) for the rare document someone corrected."""
+
+    report_id: str
+    status: Status
+    data: dict[str, dict[str, list[Any]]]
+    """Table -> its column data (``report_data``); empty for a failed report or one that could not be stored."""
+    errors: dict[str, list[Any]]
+    """The ``errors`` table's column data."""
+    rules: tuple[str, ...] = ()
+    """The rule of each finding (what the run's summary counts)."""
+    error_codes: tuple[str, ...] = ()
+    refused: str | None = None
+    """Why the report's rows could not be built (it is stored as failed, E_INTERNAL)."""
+
+    @classmethod
+    def of(cls, report: Report, key: str, sha256: str | None) -> ReportRows:
+        report_id = report_identity(report)
+        data: dict[str, dict[str, list[Any]]] = {}
+        refused = None
+        if report.status != "failed":
+            try:
+                data = report_data(report_id, key, sha256, report)
+            except _REFUSED as exc:  # e.g. text no encoding can write
+                refused = f"{type(exc).__name__}: {exc}"
+        return cls(report_id, report.status, data, ERRORS.data(report.errors, key=key),
+                   tuple(f.rule for f in report.findings), tuple(e.code for e in report.errors), refused)
+
+    def report(self) -> Report:
+        return Report.model_validate_json(self.data["reports"]["report_json"][0])
 
 
 @dataclass
@@ -153,11 +191,7 @@ class Store:
             return None
         key = keys[0]
         p = self._pending.get(key)
-        return key, p.doc.report_id if p is not None else self._report_of(key)
-
-    def _report_of(self, key: str) -> str | None:
-        rows = self.con.execute("SELECT report_id FROM documents WHERE key = ?", [key]).fetchall()
-        return rows[0][0] if rows else None
+        return key, p.doc.report_id if p is not None else self._stored[key][1]
 
     # -- writing --------------------------------------------------------------
     def write(
@@ -167,31 +201,43 @@ class Store:
 
         Returns (report_id, key of the document it duplicates or None).
         """
+        rows = ReportRows.of(report, doc.key, doc.sha256) if report is not None else None
+        return self.write_rows(doc, rows, duplicate_of)
+
+    def write_rows(
+        self, doc: DocumentRecord, rows: ReportRows | None, duplicate_of: str | None = None
+    ) -> tuple[str | None, str | None]:
+        """``write`` of a report whose rows were built already (by the worker that extracted it)."""
         self._pending.pop(doc.key, None)  # the same input twice in a batch: the later one stands
         self._unindex(doc.key)
         report_id = doc.report_id
         stored: str | None = None
         data: dict[str, dict[str, list[Any]]] = {}
-        if report is not None and report.status != "failed" and duplicate_of is None:
-            report_id = report_identity(report)
+        errors = rows.errors if rows is not None else ERRORS.data([], key=doc.key)
+        if rows is not None and rows.status != "failed" and duplicate_of is None:
+            report_id = rows.report_id
             owner = self._owner.get(report_id)
             if owner is not None and owner != doc.key:
                 duplicate_of = owner
             else:
                 try:
+                    if rows.refused:
+                        raise ValueError(rows.refused)
+                    data = dict(rows.data)  # this document's own: the rows stay as they were given
                     if doc.sha256 in self.corrected or report_id in self.corrected:
-                        report = corrected_report(self.con, report, doc.sha256, report_id)
-                    data = report_data(report_id, doc.key, doc.sha256, report)
+                        report = corrected_report(self.con, rows.report(), doc.sha256, report_id)
+                        data = report_data(report_id, doc.key, doc.sha256, report)
                     stored = report_id
                 except _REFUSED:  # e.g. text no encoding can write: one unstorable report must not stop the run
                     log.warning("could not store the report of %s", doc.key, exc_info=True)
                     self.demoted.append(doc)
-                    doc, report, report_id = _failed(doc), None, None
-        elif report is not None and report.status == "failed":
+                    doc, report_id, data = _failed(doc), None, {}
+                    errors = ERRORS.data([], key=doc.key)
+        elif rows is not None and rows.status == "failed":
             report_id = None
         doc = doc.model_copy(update={"report_id": report_id, "duplicate_of": duplicate_of,
                                      "processed_at": datetime.now()})
-        data["errors"] = ERRORS.data(report.errors if report else [], key=doc.key)
+        data["errors"] = errors
         data["documents"] = DOCUMENTS.data([doc])
         self._pending[doc.key] = _Pending(doc, stored, data)
         self._index(doc.key, doc.sha256 if duplicate_of is None else None, stored)

@@ -45,8 +45,9 @@ class Outcome:
 
 def _die_with_parent() -> None:
     """Linux: the kernel kills this worker when its parent goes. The parent is the forkserver, which
-    exits when the run does, so a run killed with kill -9 leaves no worker computing on a document
-    whose result nobody will take (without it a worker lives until its document is done)."""
+    exits when the run does (``_let_the_fork_server_go``), so a run killed with kill -9 leaves no
+    worker computing on a document whose result nobody will take (without it a worker lives until
+    its document is done)."""
     parent = os.getppid()
     try:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -58,6 +59,24 @@ def _die_with_parent() -> None:
 
 
 _PR_SET_PDEATHSIG = 1
+
+
+def _let_the_fork_server_go() -> None:
+    """Close this worker's end of the fork server's "alive" pipe. The server stops when every process
+    holding that pipe has gone, and multiprocessing gives it to each process it forks as well as to
+    the run: so after a kill -9 of the run the server waited for its workers, and they (whose death
+    signal comes when the server goes) computed on until their documents were done, minutes for an
+    OCR'd scan on a loaded machine (the soak found three processes of a killed run alive 15 s after
+    it). A worker never asks the server for processes; with its end closed the run's is the last."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if fd is None:  # spawned, not forked by a server
+        return
+    with contextlib.suppress(OSError):
+        os.close(fd)
+    server._forkserver_alive_fd = None
 _M_ARENA_MAX = -8
 
 
@@ -72,6 +91,7 @@ def _few_malloc_arenas() -> None:
 
 def _worker_main(conn: Connection, task: Task, memory_mb: int | None) -> None:
     _die_with_parent()
+    _let_the_fork_server_go()
     _few_malloc_arenas()
     if memory_mb:
         limit = memory_mb * 1024 * 1024

@@ -21,19 +21,19 @@ from pathlib import Path
 import duckdb
 
 from gongkai.extract.archive import dblock
-from gongkai.extract.archive.store import Store
+from gongkai.extract.archive.store import ReportRows, Store
 from gongkai.extract.archive.tables import DocumentRecord
-from gongkai.extract.domain.model import Report
 
 
 @dataclass
 class Pending:
     doc: DocumentRecord
-    report: Report | None
+    rows: ReportRows | None
 
 
-Written = Callable[[DocumentRecord, Report | None, str | None], None]
-"""Told of each committed document: (its documents record, report or None, key of the report it duplicates)."""
+Written = Callable[[DocumentRecord, ReportRows | None, str | None], None]
+"""Told of each committed document: (its documents record, its report's rows or None, key of the report it
+duplicates)."""
 Notice = Callable[[str], None]
 
 
@@ -92,10 +92,10 @@ class BatchWriter:
             store.close()
 
     # -- batches ------------------------------------------------------------------------------
-    def add(self, doc: DocumentRecord, report: Report | None) -> None:
+    def add(self, doc: DocumentRecord, rows: ReportRows | None) -> None:
         if not self.pending:
             self.oldest = time.monotonic()
-        self.pending.append(Pending(doc, report))
+        self.pending.append(Pending(doc, rows))
         self.maybe_commit()
 
     def maybe_commit(self) -> None:
@@ -126,15 +126,15 @@ class BatchWriter:
         batch = list(self.pending)
         store = self._take()
         try:
-            told: list[tuple[DocumentRecord, Report | None, str | None]] = []
+            told: list[tuple[DocumentRecord, ReportRows | None, str | None]] = []
             for p in batch:
                 doc = p.doc
                 dup = store.report_for_sha(doc.sha256) if doc.sha256 else None
                 duplicate_of = dup[0] if dup and dup[0] != doc.key else None
                 if duplicate_of:
                     doc.report_id = dup[1]
-                _, duplicate_of = store.write(doc, p.report, duplicate_of)
-                told.append((doc, p.report, duplicate_of))
+                _, duplicate_of = store.write_rows(doc, p.rows, duplicate_of)
+                told.append((doc, p.rows, duplicate_of))
             store.flush()
             del self.pending[:len(batch)]
         finally:
