@@ -62,6 +62,46 @@ def test_missing_tesseract_is_a_coded_engine_error():
     assert exc.value.code == "E_OCR_MISSING"
 
 
+def _digit_cells() -> tuple[list[np.ndarray], list[str]]:
+    """Printed numbers as the cell finder cuts them: tight crops of different widths."""
+    texts = ["0", "17", "305", "4126", "98.5", "/", "62", "7"]
+    crops = []
+    for t in texts:
+        img = np.full((60, 30 + 28 * len(t)), 255, np.uint8)
+        cv2.putText(img, t, (12, 44), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2, cv2.LINE_AA)
+        ys, xs = np.nonzero(img < 128)
+        crops.append(img[max(0, ys.min() - 4) : ys.max() + 5, max(0, xs.min() - 4) : xs.max() + 5])
+    return crops, texts
+
+
+def test_tesseract_reads_cells_in_process_without_its_command():
+    """tesserocr in this process: no ``tesseract`` command is run (one named that does not exist
+    is never looked for), the model loads once, and the numbers read as printed."""
+    from gongkai.ocr._tesserocr import library_api
+
+    assert library_api("eng") is not None, "tesserocr and tesseract-ocr-eng are installed by the project"
+    crops, texts = _digit_cells()
+    engine = TesseractEngine(binary="/nonexistent/tesseract", in_process=True)
+    got = [r.text for r in engine.read_cells(crops, digits=True)]
+    numbers = [t for t in texts if t != "/"]
+    assert sum(g == t for g, t in zip(got, texts, strict=True) if t != "/") >= len(numbers) - 1, got
+    assert engine.read_cells(crops, digits=True)[3].text == got[3]  # the same engine again: same reading
+
+
+def test_tesseract_without_tesserocr_runs_its_command(monkeypatch):
+    """Where tesserocr (or the language's model) is missing, the command-line tool reads the
+    same cells, and a missing command is the coded error that says what to install."""
+    from gongkai.ocr import _tesserocr
+
+    monkeypatch.setattr(_tesserocr, "library_api", lambda lang: None)
+    crops, texts = _digit_cells()
+    got = [r.text for r in TesseractEngine().read_cells(crops, digits=True)]
+    assert sum(g == t for g, t in zip(got, texts, strict=True) if t != "/") >= len(texts) - 2, got
+    with pytest.raises(EngineError) as exc:
+        TesseractEngine(binary="/nonexistent/tesseract", in_process=True).read_cells(crops, digits=True)
+    assert exc.value.code == "E_OCR_MISSING"
+
+
 def test_rapidocr_adapter_is_the_pinned_version_with_its_private_parts():
     """ocr/_rapidocr.py reaches into RapidOCR's recogniser; a new release must fail here, loudly."""
     from gongkai.ocr._rapidocr import PINNED, RapidModels, installed_version

@@ -1,7 +1,9 @@
 """Fault injection: Tesseract missing, crashing or hanging on a scanned page.
 
 The document has two born-digital pages and one scanned page; only Tesseract is used
-(prose and cells), through a stand-in binary put first on PATH. The scanned page gets
+(prose and cells), through a stand-in binary put first on PATH with tesserocr taken away (the
+command is the fallback where the library cannot start), or in this process with a deadline
+no page can meet. The scanned page gets
 a coded error, the born-digital pages are read, the report is partial, and a batch
 run records the document as partial instead of failing. The text pages' digit
 cross-check uses the same broken Tesseract and must simply be skipped.
@@ -23,6 +25,7 @@ import pytest
 from gongkai import Options, read_report
 from gongkai.extract.archive.batch import RunOptions, run_batch
 from gongkai.extract.options import OcrOptions
+from gongkai.ocr import _tesserocr
 from tests.conftest import SHARED
 
 SRC = SHARED / "pdf" / "hongze_2024.pdf"
@@ -70,6 +73,7 @@ def fault(request, tmp_path, monkeypatch) -> str:
     else:
         _fake_tesseract(bindir, body)
     monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}/usr/bin/nonexistent")
+    monkeypatch.setattr(_tesserocr, "library_api", lambda lang: None)  # no tesserocr: the command runs
     return code
 
 
@@ -82,6 +86,16 @@ def test_a_failing_tesseract_costs_the_scanned_page_only(fault, tmp_path):
     # the born-digital pages were read: the active-disclosure cells of page 2
     assert sum(1 for c in r.cells.values() if c.page == 2) == 7
     assert all(c.method == "text" for c in r.cells.values())
+
+
+def test_tesseract_in_process_past_its_deadline_costs_the_scanned_page_only(tmp_path):
+    """In this process there is no command to kill: Tesseract's own deadline stops it."""
+    assert _tesserocr.library_api("chi_sim") is not None, "tesserocr and tesseract-ocr-chi-sim are installed"
+    impatient = replace(TESS_ONLY, ocr=replace(TESS_ONLY.ocr, timeout_s=0.001))
+    r = read_report(_mixed_pdf(tmp_path / "mixed.pdf"), impatient)
+    assert r.status == "partial"
+    assert [(e.code, e.page) for e in r.errors] == [("E_OCR_TIMEOUT", 3)]
+    assert sum(1 for c in r.cells.values() if c.page == 2) == 7
 
 
 def test_a_hanging_tesseract_does_not_fail_the_batch(tmp_path):
