@@ -192,11 +192,12 @@ class RapidEngine:
     """onnxruntime threads: one per process is the most work per core (batch runs use a process per core)."""
     det_scale: float = 0.5
     """The largest scale detection runs at."""
-    det_side: int = 736
-    """Detection runs with the image's short side at most this long: the detector's own input size
-    (RapidOCR's ``limit_side_len``). A 200 dpi A4 page is read at 0.445 instead of 0.5: ~20 % less
-    detection time and ~70 MB less peak memory (the detector's activations grow with the area:
-    ~320 MB at 0.5)."""
+    det_side: int = 960
+    """Detection runs with the image's short side at most this long (and at most ``det_scale``): a
+    300 dpi page at ~0.39, a 12 Mpx photo at ~0.29, a 200 dpi page at 0.5 as before (the detector's
+    activations grow with the area). At 736 (RapidOCR's own ``limit_side_len``) curled phone photos
+    lost whole tables (gen_001 curl: 182 -> 112 of 198 cells; 921 read 182 again) and the hard
+    scan test read wrong values, so the short side keeps ~960 px."""
     rec_height: int = 48
     """The recogniser's input height (its training size)."""
     unsure_char: float = 0.9
