@@ -9,12 +9,12 @@ library answers with the same TSV as the command-line tool, so the caller parses
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from functools import cache
-from pathlib import Path
 
 import numpy as np
+
+from .tessdata import tessdata_folders
 
 log = logging.getLogger(__name__)
 
@@ -23,15 +23,6 @@ _LOCK = threading.Lock()
 
 TSV_COLUMNS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num",
                "left", "top", "width", "height", "conf", "text")
-
-
-def tessdata_folders() -> list[Path]:
-    """Where the traineddata files may be: ``TESSDATA_PREFIX``, then the distributions' folders."""
-    env = os.environ.get("TESSDATA_PREFIX")
-    found = [Path(env), Path(env) / "tessdata"] if env else []
-    for pattern in ("usr/share/tesseract-ocr/*/tessdata", "usr/share/tessdata", "usr/local/share/tessdata"):
-        found += sorted(Path("/").glob(pattern), reverse=True)
-    return found
 
 
 @cache

@@ -26,13 +26,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from io import BytesIO
-from pathlib import Path
 
 from PIL import Image
 
 from gongkai.extract.layout import BBox
 from gongkai.extract.layout import PageDecision as Decision
 from gongkai.extract.layout import PageReason as Reason
+from gongkai.ocr.tessdata import tessdata_folders
 
 log = logging.getLogger(__name__)
 
@@ -456,7 +456,7 @@ def _library_api() -> object | None:
         import tesserocr
     except ImportError:
         return None
-    for folder in _tessdata_folders():
+    for folder in tessdata_folders():
         if (folder / "eng.traineddata").is_file():
             try:
                 api = tesserocr.PyTessBaseAPI(path=str(folder), lang="eng", psm=tesserocr.PSM.SINGLE_BLOCK,
@@ -467,14 +467,6 @@ def _library_api() -> object | None:
             api.SetVariable("tessedit_char_whitelist", "0123456789")
             return api
     return None
-
-
-def _tessdata_folders() -> list[Path]:
-    env = os.environ.get("TESSDATA_PREFIX")
-    found = [Path(env), Path(env) / "tessdata"] if env else []
-    for pattern in ("/usr/share/tesseract-ocr/*/tessdata", "/usr/share/tessdata", "/usr/local/share/tessdata"):
-        found += sorted(Path("/").glob(pattern.lstrip("/")), reverse=True)
-    return found
 
 
 def _read_in_process(api: object, canvas: Image.Image) -> str:
