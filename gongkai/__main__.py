@@ -1,5 +1,5 @@
 """``python -m gongkai``: the same as the ``gongkai`` command."""
 
-from gongkai.extract.interfaces.cli import app
+from gongkai.extract.interfaces.entry import main
 
-app(prog_name="gongkai")
+main()

@@ -11,6 +11,7 @@ is the same exception the in-process analysis would raise.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import multiprocessing as mp
 import sys
@@ -116,3 +117,30 @@ class AnalyserProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_early: AnalyserProcess | None = None
+
+
+def start_early(model: str | None = None) -> None:
+    """Fork the helper now, before the caller has parsed its command line.
+
+    The helper's import of spaCy is the one-report command's critical path: every 0.1 s it starts
+    sooner is 0.1 s off the command (the command line library alone takes ~0.15 s to import and
+    parse). ``claim`` hands it over; a helper nobody claims is stopped at exit.
+    """
+    global _early
+    if _early is None:
+        _early = AnalyserProcess(model)
+        atexit.register(_early.close)
+
+
+def claim(model: str | None = None) -> AnalyserProcess:
+    """The helper ``start_early`` forked for this model, or a new one."""
+    global _early
+    helper, _early = _early, None
+    if helper is not None and helper.model == model:
+        return helper
+    if helper is not None:
+        helper.close()
+    return AnalyserProcess(model)

@@ -14,12 +14,13 @@ from tests.conftest import GENERATED, SHARED
 
 _RUN = """
 import json, sys
-from gongkai.extract.interfaces.cli import app
+from gongkai.extract.interfaces.entry import main  # the `gongkai` command's own entry
+out, sys.argv = sys.argv[1], ["gongkai", *sys.argv[2:]]
 try:
-    app(sys.argv[2:], prog_name="gongkai")
+    main()
 except SystemExit:
     pass
-with open(sys.argv[1], "w") as f:
+with open(out, "w") as f:
     json.dump(sorted(sys.modules), f)
 """
 

@@ -68,3 +68,57 @@ def test_an_error_in_the_helper_is_raised_here():
         analyse(None, ["overall"])  # type: ignore[arg-type]
     with remote.AnalyserProcess() as helper, pytest.raises(AttributeError):
         helper.analyse(None, ["overall"])  # type: ignore[arg-type]
+
+
+def test_the_early_helper_is_the_one_the_command_claims():
+    remote.start_early()
+    early = remote._early
+    assert early is not None
+    with remote.claim() as helper:
+        assert helper is early and remote._early is None
+        text, allowed = _passages()[0]
+        assert _plain(helper.analyse(text, allowed)) == _plain(analyse(text, allowed))
+    with remote.claim() as fresh:  # nothing started early: a new one
+        assert fresh is not early
+
+
+def test_an_early_helper_for_another_model_is_stopped_not_used(tmp_path):
+    remote.start_early(model=str(tmp_path / "other"))
+    early = remote._early
+    with remote.claim() as helper:
+        assert helper is not early
+    assert early._proc is None or not early._proc.is_alive()
+
+
+@pytest.mark.parametrize(
+    ("argv", "wanted"),
+    [
+        (["gongkai", "extract", "r.pdf"], True),
+        (["gongkai", "extract", "r.pdf", "--json", "-o", "x.json"], True),
+        (["gongkai", "extract", "r.pdf", "--no-narrative"], False),
+        (["gongkai", "extract", "--help"], False),
+        (["gongkai", "extract"], False),
+        (["gongkai", "run", "archive/"], False),
+        (["gongkai"], False),
+    ],
+)
+def test_the_command_line_starts_the_helper_only_for_one_report_with_its_narrative(argv, wanted):
+    from gongkai.extract.interfaces.entry import _wants_narrative
+
+    assert _wants_narrative(argv) is wanted
+
+
+def test_gongkai_extract_from_the_shell_fills_the_narrative(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "r.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "gongkai", "extract", str(SHARED / "pdf" / "hongze_2024.pdf"), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(out.read_text("utf-8"))
+    assert report["items"] and report["sentences"]

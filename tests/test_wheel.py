@@ -50,7 +50,7 @@ def test_the_wheel_holds_one_top_level_package_and_the_model(wheel):
         want = {f"{prefix}/{p.relative_to(ROOT / folder).as_posix()}" for p in (ROOT / folder).rglob("*") if p.is_file()}
         assert want and want <= set(names), sorted(want - set(names))
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
-    assert "gongkai = gongkai.extract.interfaces.cli:app" in entry_points
+    assert "gongkai = gongkai.extract.interfaces.entry:main" in entry_points
     assert "gongkai_items = gongkai.nlp.components:make_items" in entry_points
 
 

@@ -175,9 +175,9 @@ def _read_one(source: Path | list[Path], options: Options) -> Report:
         from gongkai.extract.pipeline import read_report
 
         return read_report(source, options)
-    from gongkai.nlp.remote import AnalyserProcess
+    from gongkai.nlp.remote import claim
 
-    with AnalyserProcess() as helper:
+    with claim() as helper:
         from gongkai.extract.domain.narrative import use_analyser
         from gongkai.extract.pipeline import read_report
 
