@@ -198,8 +198,10 @@ class RapidEngine:
     activations grow with the area). At 736 (RapidOCR's own ``limit_side_len``) curled phone photos
     lost whole tables (gen_001 curl: 182 -> 112 of 198 cells; 921 read 182 again) and the hard
     scan test read wrong values, so the short side keeps ~960 px."""
-    det_crop: bool = True
-    """Detect in the page's print area only (``_print_area``), not its blank margins."""
+    det_crop: bool = False
+    """Detect in the page's print area only (``_print_area``), not its blank margins: off, its boxes differ
+    by a few px from the whole page's (RapidOCR stretches the whole page to 32 px steps) and one cell of
+    a copyseal scan went wrong (hongze_2023, seed 1); kept for measuring."""
     rec_height: int = 48
     """The recogniser's input height (its training size)."""
     unsure_char: float = 0.9
