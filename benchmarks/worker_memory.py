@@ -11,7 +11,8 @@ from the heap's high-water mark.
 after, the C heap's bytes in use and held free (``mallinfo2``), Python's blocks, the collector's
 objects and the modules it imported; every document that moved RSS by ``--step-mb`` or more is
 printed. ``--repeat`` reads the same sequence again in the same process: memory kept per document
-climbs again on the second pass, a one-time load does not.
+climbs again on the second pass, a one-time load does not. The C heap is trimmed after each document
+as the pool's workers do (``--no-trim``: as they did before).
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1, help="passes over the same inputs")
     ap.add_argument("--log", type=Path, help="one JSON line per document")
     ap.add_argument("--step-mb", type=float, default=15.0, help="print documents that moved RSS this much")
-    ap.add_argument("--warm", action="store_true", help="warm the engines first, as the soak's workers do")
+    ap.add_argument("--no-trim", action="store_true", help="do not trim the C heap after each document (the "
+                    "workers do: the level before that fix)")
     a = ap.parse_args()
     import gongkai.extract.archive.preload  # noqa: F401 - what the fork server gives every worker
     from gongkai.extract.archive.batch import process_job
@@ -73,14 +75,9 @@ def main() -> None:
     from gongkai.extract.options import Options
 
     ctypes.CDLL(None).mallopt(-8, 2)  # M_ARENA_MAX as the workers set it
+    trim = ctypes.CDLL(None).malloc_trim
     caches = [f for m in (labels, numbers, rules, organisations) for f in vars(m).values() if hasattr(f, "cache_info")]
     options, me = Options(), psutil.Process()
-    if a.warm:
-        from gongkai.extract.archive.warm import warm_engines
-
-        t = time.time()
-        warm_engines()
-        print(f"warmed in {time.time() - t:.1f} s: RSS {me.memory_info().rss / 2**20:.0f} MB", flush=True)
     items = list(iter_inputs([a.corpus / "inputs"]))[a.start :: a.every]
     if a.limit:
         items = items[: a.limit]
@@ -92,6 +89,8 @@ def main() -> None:
             mods, objs, blocks = set(sys.modules), len(gc.get_objects()), sys.getallocatedblocks()
             before, t = me.memory_info().rss, time.time()
             process_job((item, options))
+            if not a.no_trim:
+                trim(0)  # as a pool's worker does after each document
             after = me.memory_info().rss
             used, free = heap()
             new = sorted(set(sys.modules) - mods)
