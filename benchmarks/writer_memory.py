@@ -25,6 +25,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from worker_memory import heap
 
 
+def _extracted(item: object) -> bytes:
+    from gongkai.extract.archive.batch import process_job
+    from gongkai.extract.options import Options
+
+    return pickle.dumps(process_job((item, Options())))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, required=True, help="bench_soak.py's corpus folder")
@@ -33,6 +40,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=25, help="documents per commit (a run's 2 s of results)")
     ap.add_argument("--every", type=int, default=200)
     ap.add_argument("--trace", action="store_true", help="tracemalloc (slower): what Python holds, by line")
+    ap.add_argument("--distinct", action="store_true", help="every result a different input's, written once (as a "
+                    "run's are), not --sources results round after round; extracted in 2 processes first")
     a = ap.parse_args()
     from gongkai.extract.archive.batch import process_job
     from gongkai.extract.archive.inputs import iter_inputs
@@ -40,8 +49,16 @@ def main() -> None:
     from gongkai.extract.options import Options
 
     every = [i for i in iter_inputs([a.corpus / "inputs"]) if "_clean_" not in i.key and "/office/" not in i.key]
-    items = every[:: max(1, len(every) // a.sources)][: a.sources]  # every kind of document but scans
-    results = [pickle.dumps(process_job((i, Options()))) for i in items]
+    if a.distinct:
+        from multiprocessing import get_context
+
+        with get_context("forkserver").Pool(2) as pool:
+            results = pool.map(_extracted, every[: a.documents], chunksize=8)
+        a.documents = len(results)
+    else:
+        items = every[:: max(1, len(every) // a.sources)][: a.sources]  # every kind of document but scans
+        results = [pickle.dumps(process_job((i, Options()))) for i in items]
+    print(f"{len(results)} results extracted", flush=True)
     me = psutil.Process()
     with tempfile.TemporaryDirectory() as tmp:
         writer = BatchWriter(Path(tmp) / "w.duckdb", commit_every_s=1e9, max_batch=a.batch)
