@@ -1012,11 +1012,11 @@ class Archive:
         size = int(ctx.dpi * rng.uniform(1.55, 1.75))
         table = _main_table(ctx)
         if table and rng.random() < 0.35:
-            # a seal over the table's last rows, its centre (the solid star) near the bottom edge: a
+            # a seal over the table's last rows, its centre (the solid star) just below the bottom edge: a
             # threshold makes its ring and characters solid black across the digits they cross, and a
             # digit under the star would be lost to anyone (the family stays fair)
             x0, y0, x1, y1 = table
-            stamp(img, (rng.randint(x0 + (x1 - x0) // 2, x1 - (x1 - x0) // 8), rng.randint(y1 - size // 10, y1 + size // 4)),
+            stamp(img, (rng.randint(x0 + (x1 - x0) // 2, x1 - (x1 - x0) // 8), rng.randint(y1 + size // 6, y1 + size // 3)),
                   size, rng, ctx.org)
             seals.append("table")
         _signature(img, rng, ctx, seals)
