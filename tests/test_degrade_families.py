@@ -200,7 +200,7 @@ def test_archive_is_one_bit_per_pixel_at_100_to_200_dpi_and_records_its_conditio
         out, p = fam.degrade_page(page, random.Random(seed), _ctx(dpi, table, last=seed % 3 == 0))
         assert out.ndim == 2 and set(np.unique(out).tolist()) <= {0, 255}, p
         assert p["bitonal"] and p["dpi"] == dpi and abs(p["rotation"]) <= 2.0
-        assert p["stroke"] == 0 or dpi >= 150  # a 1-2 px stroke is neither thinned nor swollen
+        assert p["stroke"] == 0 or dpi >= (150 if p["stroke"] < 0 else 200)  # a 1-2 px stroke is neither thinned nor swollen
         src = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)
         turned = cv2.warpAffine(src, cv2.getRotationMatrix2D((src.shape[1] / 2, src.shape[0] / 2), p["rotation"], 1.0),
                                 src.shape[::-1], borderValue=255)

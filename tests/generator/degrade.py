@@ -1030,7 +1030,10 @@ class Archive:
                 shaded.append([round(share, 2), round(shade, 2)])
         gray, rulings = _ruling_changes(gray, ctx.dpi, rng)
         stroke = rng.choice([-1, 0, 0, 1])  # -1 eroded (thinner: half a pixel's ink gone), +1 swollen by a pixel
-        if stroke and ctx.dpi >= 150:  # at 100-120 dpi a stroke is 1-2 px: thinned it goes, swollen a 0 fills in
+        # at 100-120 dpi a stroke is 1-2 px: thinned it goes, swollen a 0 fills in; at 150 dpi a bold
+        # face swollen by a pixel fills its 0s into 8s (huaian 2024, seed 2: illegible by eye)
+        stroke = stroke if (stroke < 0 and ctx.dpi >= 150) or (stroke > 0 and ctx.dpi >= 200) else 0
+        if stroke:
             k = np.ones((2, 2), np.uint8)
             gray = cv2.erode(gray, k) if stroke > 0 else (gray + 0.5 * (cv2.dilate(gray, k) - gray)).astype(np.uint8)
         angle = round(rng.uniform(-2.0, 2.0), 2)
@@ -1062,7 +1065,7 @@ class Archive:
         for _ in range(dust):
             cv2.circle(out, (rng.randrange(w), rng.randrange(h)), rng.randint(1, 2), 0, -1)
         params = {"dpi": ctx.dpi, "binarise": mode, "toward_ink": toward_ink, "paper": paper, "ink": ink, **levels,
-                  "stroke": stroke if ctx.dpi >= 150 else 0, "rotation": angle, "blur": blur, "noise": noise, "shaded_headers": shaded,
+                  "stroke": stroke, "rotation": angle, "blur": blur, "noise": noise, "shaded_headers": shaded,
                   **rulings, "edge_bands": bands, "punch_holes": holes, "salt_pepper": salt, "dust": dust,
                   "seals": seals, "bitonal": True}
         return out, params
