@@ -1022,11 +1022,11 @@ class Archive:
         _signature(img, rng, ctx, seals)
         gray = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
         shaded = []
-        for x0, y0, x1, y1 in ctx.tables_px:  # a shaded header row (grey under black print)
+        tint = np.ones(gray.shape, np.float32)  # a shaded header row (grey under black print), laid on below
+        for x0, y0, x1, y1 in ctx.tables_px:
             if rng.random() < 0.4:
                 share, shade = rng.uniform(0.04, 0.1), rng.uniform(0.75, 0.9)  # the header's rows
-                hy = int(y0 + share * (y1 - y0))
-                gray[y0:hy, x0:x1] = (gray[y0:hy, x0:x1] * shade).astype(np.uint8)
+                tint[y0 : int(y0 + share * (y1 - y0)), x0:x1] = shade
                 shaded.append([round(share, 2), round(shade, 2)])
         gray, rulings = _ruling_changes(gray, ctx.dpi, rng)
         stroke = rng.choice([-1, 0, 0, 1])  # -1 eroded (thinner: half a pixel's ink gone), +1 swollen by a pixel
@@ -1038,8 +1038,9 @@ class Archive:
             gray = cv2.erode(gray, k) if stroke > 0 else (gray + 0.5 * (cv2.dilate(gray, k) - gray)).astype(np.uint8)
         angle = round(rng.uniform(-2.0, 2.0), 2)
         h, w = gray.shape
-        gray = cv2.warpAffine(gray, cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0), (w, h),
-                              flags=cv2.INTER_LINEAR, borderValue=255)
+        turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        gray = cv2.warpAffine(gray, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+        tint = cv2.warpAffine(tint, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=1.0)
         bands = _edge_bands(gray, rng) if rng.random() < 0.5 else []
         holes = _punch_holes(gray, ctx.dpi, rng) if rng.random() < 0.3 else {}
         blur = round(rng.uniform(0.3, 0.6), 2)
@@ -1048,6 +1049,11 @@ class Archive:
         mode = rng.choice(["threshold", "threshold", "bayer", "diffusion"])
         toward_ink = round(rng.uniform(0.3, 0.5), 2)
         threshold, paper, ink = page_threshold(gray, toward_ink, noise)
+        if mode == "threshold":
+            # under a threshold a shaded row stays lighter than it (speckle at most): shaded darker, the
+            # row would go solid black with the numbers in it (gen_033, seed 11: illegible by eye)
+            tint = np.maximum(tint, min(1.0, (threshold + 2.5 * noise) / max(paper, 1)))
+        gray = (gray * tint).astype(np.uint8)
         if mode == "threshold":
             out = np.where(gray < threshold, 0, 255).astype(np.uint8)
             levels: dict = {"threshold": threshold}
