@@ -237,7 +237,10 @@ class PageReader:
         page = self._oriented(image)
         up, gray, grids = page.up, page.gray, list(page.grids)
         rulings = _grid_rulings(page.lines, grids, _char_height(page.boxes))
-        rulings |= long_strokes(page.lines, _char_height(page.boxes))
+        strokes = long_strokes(page.lines, _char_height(page.boxes))
+        for sl in page.seals:  # the rulings' ink was taken before the grey seals were lifted: a ring's
+            cv2.circle(strokes, (sl.x, sl.y), round(SEAL_REACH * sl.r), 0, -1)  # straight arcs are no ruling
+        rulings |= strokes
         text_ink = cv2.bitwise_and(page.ink, cv2.bitwise_not(rulings))
         blank = gray.copy()
         blank[rulings > 0] = 255  # a border is never read as a "1"
@@ -272,7 +275,7 @@ class PageReader:
             (t.grid.box[1], "table", j) for j, t in enumerate(tables)
         ]
         result.order = [(kind, i) for _, kind, i in sorted(tops)]
-        m = up.box_to_source
+        m = up.source_map()  # not up.box_to_source: the page's text would keep the upright image
         result.text = PageText(self, blank, text_ink, list(page.boxes), done, m, page.unseen, list(page.seals),
                                bitonal)
         for ln in lines:
