@@ -286,7 +286,8 @@ _ASPECT_LIST = re.compile(
 )
 # "在A、B以及C等方面仍有提升空间 / 有待加强 / 仍需…改进": the same frame, any predicate saying it falls short
 _ASPECT_FRAME = re.compile(
-    r"在(?P<body>[^。；在，,]{4,40}?、[^。；在，,]{2,40}?)(?:等方面|等|方面)(?P<pred>[^。；，,]{2,24})"
+    r"(?<![存现正所实])在(?P<body>[^。；在，,]{4,40}?、[^。；在，,]{2,40}?)(?:等方面|等|方面)(?!(?:问题|不足)?的)"
+    r"(?P<pred>[^。；，,]{2,24})"
 )
 # "A、B、C等存在不规范的情况", "A、B和C需要在今后工作中改进": a list of subjects before one predicate
 _SUBJECT_LIST = re.compile(
@@ -322,6 +323,8 @@ _HEADING_CUE_ONLY = re.compile(
 )
 # a short label ending in a colon that opens a sentence ("措施：…", "整改情况：…")
 _LABEL_COLON = re.compile(r"^(?P<label>[^，,。；;：:]{1,10})[：:]")
+# "解决办法和改进措施": a label that ends in what it introduces
+_LABEL_END = re.compile(r"(?:措施|举措|对策|打算|问题|不足)$")
 _LABEL_WORD = re.compile(r"(?:问题|不足|措施|举措|对策|整改|改进|打算|方向)[^，,]{0,4}")
 # "将重点做好三方面工作：A；B": a lead ending in a colon before the statement
 _LIST_LEAD = re.compile(r"[^，,。；;：:]{0,24}?(?:以下|如下|方面|几点|工作|措施|改进)[^，,。；;：:]{0,6}[：:]")
@@ -448,7 +451,7 @@ def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
             parts.append((s, end))
             parts = [_clean_span(text, a, b, True) for a, b in parts]
             if sep == "、":  # "A、B和C": the last entry joined by 和
-                parts = [q for a, b in parts for q in _split_and(text, a, b)]
+                parts = [q for a, b in parts for q in _split_and(text, a, b, 2)]
             # drop clauses that state nothing: "仍有不小差距", a lead-in "在栏目设置上"
             parts = [(a, b) for k, (a, b) in enumerate(parts) if b - a >= 2 and not _GAP_ONLY.search(text[a:b])
                      and not (k == 0 and sep in "，," and _LEAD_CLAUSE.fullmatch(text[a:b] + "，"))]
@@ -472,15 +475,15 @@ _AND = re.compile(r"和|以及")
 _ASPECT_END = re.compile(r"(?:等)?(?:方面)?(?<![网线])上$|方面$")
 
 
-def _split_and(text: str, a: int, b: int) -> list[tuple[int, int]]:
-    """A list entry "A和B" of two statements or aspects, each of four characters or more, is two entries
+def _split_and(text: str, a: int, b: int, least: int = 4) -> list[tuple[int, int]]:
+    """A list entry "A和B" of two statements or aspects, each of ``least`` characters or more, is two entries
     when each side says its own shortfall or neither does ("公开形式单一和工作人员业务不熟", "信息公开的主动性和公开
     内容的完整性上"), one when a predicate after B covers both ("内容的深度和广度还有待提升")."""
     m = _ASPECT_END.search(text, a, b)
     if m and m.start() - a >= 4:
         b = m.start()
     hits = [m for m in _AND.finditer(text, a, b)]
-    if len(hits) != 1 or hits[0].start() - a < 4 or b - hits[0].end() < 4 \
+    if len(hits) != 1 or hits[0].start() - a < least or b - hits[0].end() < least \
             or any(c in text[a:b] for c in "，,；;（(“"):
         return [(a, b)]
     if bool(_SHORTFALL.search(text, a, hits[0].start())) != bool(_SHORTFALL.search(text, hits[0].end(), b)):
@@ -552,7 +555,7 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
             # a block a statement opened ("下一步将…") ends with its paragraph
             blocks.append((None, []))
             by_sentence = False
-        label = _label_cue(s) if not s.marker else None
+        label = _label_cue(s)
         # "措施：按照…": the label says which side the rest of the sentence is on
         if label and not (marked_since_lead and (_sequence_goes_on(sents, i) or _under_topic(text, sents, i))):
             blocks.append((label, [i]))
@@ -685,15 +688,16 @@ def _rectification(sentence: str) -> re.Match[str] | None:
 
 def _label_cue(s: Sentence) -> str | None:
     """'problem' / 'improvement' when ``s`` opens with a short label and colon ("措施：…") that says which."""
-    m = _LABEL_COLON.match(s.text)
-    if not m or len(s.text) - m.end() < 4:
+    body = s.text[s.body_start - s.start :]  # "（二）改进措施：…": the label after the marker
+    m = _LABEL_COLON.match(body)
+    if not m or len(body) - m.end() < 4:
         return None
     return _label_cue_of(m.group("label"))
 
 
 def _label_cue_of(label: str) -> str | None:
     """The side a short heading label says ("存在问题", "改进措施"), if it is only a heading."""
-    if not _HEADING_CUE_ONLY.match(label) and not _LABEL_WORD.fullmatch(label):
+    if not _HEADING_CUE_ONLY.match(label) and not _LABEL_WORD.fullmatch(label) and not _LABEL_END.search(label):
         return None
     return cue_of(label)
 
@@ -707,11 +711,12 @@ def _follow_up_will(rest: str) -> int:
 def _follow_up(s: Sentence) -> int:
     """Length of the lead clause when ``s`` turns to what will be done ("下一步，将…", "措施：…"), else 0."""
     if _label_cue(s) == "improvement":
-        m = _LABEL_COLON.match(s.text)
+        at = s.body_start - s.start
+        m = _LABEL_COLON.match(s.text[at:])
         if not m:
             return 0
-        will = _SUBJECT_WILL.match(s.text[m.end() :])
-        return m.end() + (will.end() if will else 0)
+        will = _SUBJECT_WILL.match(s.text[at + m.end() :])
+        return at + m.end() + (will.end() if will else 0)
     lead = strip_lead(s.text)
     return lead if says_plan(s.text, lead) else 0
 
@@ -754,10 +759,10 @@ def _marked_items(text: str, sents: list[Sentence], idx: list[int], marked: list
             if rect:  # "1.关于“X”问题，已…": last year's problem and what was done, as unnumbered
                 out += _rectification_items(text, a, rect, s, i)
                 continue
-            label = _LABEL_COLON.match(text, a, b)
-            if label and _label_cue_of(label.group("label")) and b - label.end() >= 4:
+            label = _LABEL_COLON.match(text[a:b])
+            if label and _label_cue_of(label.group("label")) and b - a - label.end() >= 4:
                 # "（二）解决办法和改进措施：我局将…": the heading on the entry's own line is not the statement
-                a = label.end() + _follow_up_will(text[label.end() : b])
+                a += label.end() + _follow_up_will(text[a + label.end() : b])
             if cue != "problem" and _MODAL_YAO.match(text, a) and b - a > 5:
                 a += 1  # "一是要…": the statement starts after 要
             family = s.marker.family if s.marker else ""
