@@ -751,7 +751,8 @@ def _marked_items(text: str, sents: list[Sentence], idx: list[int], marked: list
         s = sents[i]
         if i < marked[0]:
             if not _is_lead_in(s):
-                out += _list_items(text, inline_list(text, s), cue, i)
+                parts = inline_list(text, s)
+                out += _list_items(text, parts, cue, i) if parts else _plan_before_list(text, s, cue, i)
             continue
         if i in marked:
             a, b = _clean_span(text, s.body_start, s.end)
@@ -791,10 +792,30 @@ def _marked_items(text: str, sents: list[Sentence], idx: list[int], marked: list
             s.cue = "improvement"
             out.append(Item(a, b, _flat(text[a:b]), "improvement", s.text, "follow-up", [i]))
             continue
+        if out and cue == "improvement" and _ALSO.match(s.text) and len(s.text) - strip_lead(s.text) >= 8:
+            # "…。同时，加强对公开信息的质量把控…": a second measure inside the entry
+            a, b = _clean_span(text, s.start + strip_lead(s.text), s.end)
+            out.append(Item(a, b, _flat(text[a:b]), cue, s.text, "also", [i]))
+            continue
         if out:
             out[-1].context += s.text
             out[-1].sentences.append(i)
     return out
+
+
+_ALSO = re.compile(r"(?:同时|此外|另外|另一方面)[，,]")
+_ANNOUNCES = re.compile(r"以下|如下|几点|几个方面|[两三四五六七八九十\d]个?方面|[两三四五六七八九十\d]项|[：:]")
+
+
+def _plan_before_list(text: str, s: Sentence, cue: str | None, i: int) -> list[Item]:
+    """A plan sentence before a numbered list that states measures itself, not announcing the list
+    ("2009年，我们将继续加大力度，拓展渠道，完善机制。一是…"; not "下一步，我局将做好以下工作。")."""
+    lead = strip_lead(s.text)
+    if cue != "improvement" or not says_plan(s.text, lead) or _ANNOUNCES.search(s.text) \
+            or not re.search(r"[，,]", s.text[lead:]):
+        return []
+    a, b = _clean_span(text, s.start + lead, s.end)
+    return [Item(a, b, _flat(text[a:b]), cue, s.text, "plan", [i])] if b - a >= 8 else []
 
 
 def _plain_items(text: str, sents: list[Sentence], idx: list[int], cue: str | None) -> list[Item]:

@@ -589,3 +589,17 @@ def test_the_problem_list_then_the_plan_in_one_sentence():
     text = "存在的主要问题是信息更新不够及时，下步打算将建立信息报送考核机制。"
     got = [(i.text, i.cue) for i in find_items(text)]
     assert got == [("信息更新不够及时", "problem"), ("建立信息报送考核机制", "improvement")]
+
+
+def test_a_plan_sentence_stating_measures_before_its_list_is_a_statement():
+    text = "一是栏目更新不及时。二是解读偏少。\n2025年，我们将继续加大力度，拓宽渠道，健全机制。一是增设解读专栏。二是按月更新栏目。"
+    got = [i.text for i in find_items(text) if i.cue == "improvement"]
+    assert got[0] == "加大力度，拓宽渠道，健全机制"  # "将继续" is the lead, as everywhere
+    text = "一是栏目更新不及时。二是解读偏少。\n下一步，我局将重点做好以下工作。一是增设解读专栏。二是按月更新栏目。"
+    assert [i.text for i in find_items(text) if i.cue == "improvement"] == ["增设解读专栏", "按月更新栏目"]
+
+
+def test_tongshi_opens_a_second_measure_inside_an_entry():
+    text = "（一）存在问题：公开内容偏少。\n（二）改进措施：我所将加强信息报送，规范发布流程。同时，加强对公开信息的质量把控，提升可读性。"
+    assert [i.text for i in find_items(text) if i.cue == "improvement"] == [
+        "加强信息报送，规范发布流程", "加强对公开信息的质量把控，提升可读性"]
