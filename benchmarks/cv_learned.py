@@ -1,13 +1,17 @@
 """Choose who decides the statements (``gongkai_items`` ``decision``) by cross-validation, never on held-out data.
 
     python benchmarks/cv_learned.py [--folds 4] [--decisions rules crf fill …] [--real PASSAGES.yaml]
-                                    [--no-rule-features] [--section-extra FILE.yaml …] [--extra-without-bow]
+                                    [--real-r3 R3.yaml] [--no-rule-features] [--section-extra FILE.yaml …]
+                                    [--extra-without-bow]
                                     [--section-c C1 C2] [--keep-items]
 
 Pool: the writers' training passages (tests/nlp_train: the rules were never fixed on them, the fair
 ground; round 3's as their own groups, ``writers r3`` and ``sections r3``) and the older hand sets (test,
 fresh … fresh8 without fresh5, held out from round 3: the rules were fixed on them, so the rules look best
 there). ``--no-r3`` scores round 3's passages in their folds without training on them (before/after).
+Round 4: round 3's held-out sets (indep3_*, sections3_heldout), released for training, are the groups
+``writers r4`` / ``sections r4`` (``--no-r4``: scored, not trained on); ``--real-r3`` adds round 3's 21 real
+passages (benchmarks/real_pages_r3.yaml, released as dev in round 4: never trained on).
 Each fold of the pool is scored by CRFs (items and sentence sections) trained on the other
 folds, for every decision design; the textcat is the shipped one. Then, with CRFs trained on the whole
 pool (as shipped): the dev set (never trained on; the rules were written on it) and, with ``--real``, the
