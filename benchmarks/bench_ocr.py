@@ -56,6 +56,7 @@ Systems, all fed to the same table mapping (map_tables) as gongkai's own tables:
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -102,15 +103,32 @@ def sources(n_generated: int) -> list[Path]:
     return shared + generated
 
 
+def _maker_digest() -> str:
+    """What made a cached page: the generator's and the held-out families' code (hashed, never read here)."""
+    h = hashlib.sha256()
+    for folder in (ROOT / "tests" / "generator", ROOT / "tests" / "heldout_scans"):
+        for f in sorted(folder.rglob("*.py")):
+            h.update(f.relative_to(ROOT).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
 def build(cache: Path, levels: list[str], n_generated: int, seed: int) -> list[dict]:
-    """The degraded corpus (made once per seed and kept in ``cache``)."""
+    """The degraded corpus (made once per seed and kept in ``cache``; made again when the source PDF or
+    the code that degrades it changed, so a changed family is never measured on stale pages)."""
     from tests.generator.degrade import make
 
+    maker = _maker_digest()
     out = []
     for pdf in sources(n_generated):
+        made_from = hashlib.sha256(pdf.read_bytes() + maker.encode()).hexdigest()
         for level in levels:
             path = cache / f"{pdf.stem}_{level}_{seed}.json"
-            out.append(json.loads(path.read_text("utf-8")) if path.exists() else make(pdf, cache, level, seed))
+            stamp = path.with_suffix(".made-from")
+            if path.exists() and stamp.exists() and stamp.read_text() == made_from:
+                out.append(json.loads(path.read_text("utf-8")))
+            else:
+                out.append(make(pdf, cache, level, seed))
+                stamp.write_text(made_from)
     return out
 
 

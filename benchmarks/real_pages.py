@@ -7,7 +7,7 @@ the texts themselves stay outside the repo. Half the passages are held out: meas
 at while fixing.
 
     python benchmarks/real_pages.py score PASSAGES.yaml [--model DIR] [--errors-dev]
-    python benchmarks/real_pages.py record PASSAGES.yaml      # (re)write real_pages.yaml from labelled texts
+    python benchmarks/real_pages.py record PASSAGES.yaml [--record FILE --all-held-out]   # the record, from labels
 
 ``PASSAGES.yaml``: a list of ``{id, url, query, text, items: [[label, text], …]}`` (item texts as in the
 passage, line breaks left out), as fetched and labelled by a session. ``score`` uses only the passages
@@ -48,7 +48,7 @@ def flat(text: str) -> str:
     return re.sub(r"\s*\n\s*", "", text)
 
 
-def record(passages: Path) -> None:
+def record(passages: Path, record_file: Path = RECORD, all_held_out: bool = False) -> None:
     recs = yaml.safe_load(passages.read_text("utf-8"))
     out = []
     for k, r in enumerate(recs):
@@ -58,13 +58,13 @@ def record(passages: Path) -> None:
             items.append([a, b, label])
             pos = b
         out.append({"id": r["id"], "url": r["url"], "query": r["query"], "sha256": sha(r["text"]),
-                    "chars": len(r["text"]), "held_out": k % 2 == 1, "items": items})
+                    "chars": len(r["text"]), "held_out": all_held_out or k % 2 == 1, "items": items})
     header = ("# Real passages of section 五 (search tool, \"pages\" corpus): query, address, SHA-256 of the\n"
               "# passage text and its hand labels as [start, end, label] offsets. Labelled before any pipeline run;\n"
               "# the texts are not stored here. held_out: measured, never looked at while fixing.\n")
     body = yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=200, default_flow_style=None)
-    RECORD.write_text(header + body, "utf-8")
-    print(f"wrote {RECORD.relative_to(ROOT)}: {len(out)} passages, {sum(len(r['items']) for r in out)} items")
+    record_file.write_text(header + body, "utf-8")
+    print(f"wrote {record_file}: {len(out)} passages, {sum(len(r['items']) for r in out)} items")
 
 
 def score(passages: Path, model: Path | None, errors_dev: bool, record_file: Path = RECORD) -> None:
@@ -120,9 +120,10 @@ def main() -> None:
     ap.add_argument("--model", type=Path)
     ap.add_argument("--errors-dev", action="store_true", help="list the misses on the dev half only")
     ap.add_argument("--record", type=Path, default=RECORD, help="recorded offsets and hashes")
+    ap.add_argument("--all-held-out", action="store_true", help="record: every passage held out (a new round's set)")
     args = ap.parse_args()
     if args.mode == "record":
-        record(args.passages)
+        record(args.passages, args.record, args.all_held_out)
     else:
         score(args.passages, args.model, args.errors_dev, args.record)
 
