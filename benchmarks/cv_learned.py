@@ -177,7 +177,8 @@ def main() -> None:
         real_dev_half(args.real_r3, ROOT / "benchmarks/real_pages_r3.yaml", "real r3 (dev)") if args.real_r3 else [])
     measure(nlp, held, args.decisions, table)
     groups = sorted({g for g, _, _ in table},
-                    key=["writers", "writers r3", "sections r3", "older sets", "dev", "real (not held out)"].index)
+                    key=["writers", "writers r3", "sections r3", "writers r4", "sections r4", "older sets", "dev",
+                         "real (not held out)", "real r3 (dev)"].index)
     print(f"{'group':20s} {'decision':15s} {'with headings P/R/F1':24s} {'withheld P/R/F1':24s} section acc. withheld")
     for g in groups:
         for d in args.decisions:
