@@ -64,6 +64,8 @@ SETS: dict[str, list[Path]] = {
     "indep3_s": [TEST / "indep3_simplified.yaml"],
     "indep3_t": [TEST / "indep3_traditional.yaml"],
     "sections3_ho": [TEST / "sections3_heldout.yaml"],
+    "indep4_s": [TEST / "indep4_simplified.yaml"],
+    "indep4_t": [TEST / "indep4_traditional.yaml"],
 }
 
 

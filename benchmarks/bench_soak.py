@@ -13,8 +13,9 @@ while the run writes it), the writer process alone gets ``kill -9``, three times
 same command is started again and resumes. Printed:
 
 - documents per minute over the whole soak (restarts included) and per segment;
-- the resident memory of every worker over time (peak per 2-minute window) and whether it grew
-  (``memory_growth``: a worker's steady life, after its OCR models loaded, in thirds);
+- the resident memory of every worker and of the writer over time (peak per 2-minute window) and
+  whether it grew (``memory_growth``, the rule printed as ``RULE``: growth is judged between the
+  one-time loads of the engines, ``ENGINES``, never across them);
 - whether the workers of a killed writer went away on their own;
 - the check: every input exactly one ``documents`` row; every generated report (in whichever
   format) has every cell of its truth with the truth's value (the scans: cells right, counted);
@@ -22,14 +23,15 @@ same command is started again and resumes. Printed:
 - the reads during the run: every one got in, none waited long;
 - the machine's load (a shared machine makes every timing noisy).
 
-The soak fails (exit 1, a ``SOAK FAILED:`` line per reason) when any check does, a worker's
-memory grew, the writer was not killed as often as asked, a killed writer's workers stayed, or a
+The soak fails (exit 1, a ``SOAK FAILED:`` line per reason) when any check does, a worker's or the
+writer's memory grew, the writer was not killed as often as asked, a killed writer's workers stayed, or a
 reader was kept out.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import random
@@ -62,9 +64,13 @@ SCAN = f"_clean_{SEED}"
 READ_WAIT_MAX_S = 10.0
 """A reader during the run must get in within this (the writer holds the file only while it
 commits a batch, about a second; a shared, loaded machine stretches that several times)."""
-OCR_LIBRARY = "onnxruntime"
-"""Mapped into a worker when its OCR models load (RapidOCR runs on onnxruntime): the memory step
-that is no growth."""
+ENGINES = {"RapidOCR": "/onnxruntime/", "Tesseract": "/libtesseract", "camelot": "/matplotlib/", "spaCy": "/blis/"}
+"""Engine -> a path mapped into a worker once it has loaded that engine (its native library). A worker
+loads each at most once, on the first document that needs it, and its memory steps up then, for
+good (benchmarks/worker_memory.py, at 311b764's successor: the first scan loads RapidOCR, +280 MB; the
+first born-digital PDF whose table pdfium is unsure of, or whose digits are checked, loads camelot
+(with matplotlib and OpenCV) and Tesseract, +124 MB; the first document spaCy and jieba, +70 MB).
+Those are warm-up, not growth: growth is judged between them (``memory_growth``)."""
 
 
 # -- the corpus -------------------------------------------------------------------------------------
@@ -165,8 +171,8 @@ class Memory:
         """Peak address space per process: what --memory-mb caps (RLIMIT_AS), not RSS."""
         self.role: dict[int, str] = {}
         self.segment: dict[int, int] = {}
-        self.ocr_at: dict[int, float] = {}
-        """When each worker's OCR models were first seen loaded (its memory steps up then)."""
+        self.loads: dict[int, dict[str, float]] = defaultdict(dict)
+        """pid -> engine -> when it was first seen loaded in that worker (its memory steps up then)."""
         self.proc: psutil.Process | None = None
         self.seg = 0
         self._stop = threading.Event()
@@ -201,8 +207,9 @@ class Memory:
                         self.segment[p.pid] = self.seg
                 except psutil.Error:
                     continue
-                if self.role[p.pid] == "worker" and p.pid not in self.ocr_at and _maps(p.pid, OCR_LIBRARY):
-                    self.ocr_at[p.pid] = now
+                if self.role[p.pid] == "worker" and len(self.loads[p.pid]) < len(ENGINES):
+                    for engine in _loaded(p.pid, [e for e in ENGINES if e not in self.loads[p.pid]]):
+                        self.loads[p.pid][engine] = now
                 self.samples[p.pid].append((now, rss))
 
     def start(self) -> Memory:
@@ -216,17 +223,19 @@ class Memory:
     def save(self, path: Path) -> None:
         """Every sample, to judge or draw again later."""
         path.write_text(json.dumps({pid: {"role": self.role.get(pid), "segment": self.segment.get(pid),
-                                          "ocr_at": self.ocr_at.get(pid), "samples": samples}
+                                          "loads": self.loads.get(pid, {}), "samples": samples}
                                     for pid, samples in self.samples.items()}))
 
 
-def _maps(pid: int, library: str) -> bool:
-    """Whether ``library`` is mapped into process ``pid`` (Linux; elsewhere never: no step excused)."""
+def _loaded(pid: int, engines: Sequence[str]) -> list[str]:
+    """Which of ``engines`` have their library mapped into process ``pid`` (Linux; elsewhere none: no
+    step excused)."""
     try:
         with open(f"/proc/{pid}/maps", encoding="utf-8", errors="replace") as f:
-            return any(library in line for line in f)
+            maps = f.read()
     except OSError:
-        return False
+        return []
+    return [e for e in engines if ENGINES[e] in maps]
 
 
 def _count(db: Path, failures: list[str] | None = None) -> int | None:
@@ -375,70 +384,97 @@ def check(corpus: Path, db: Path) -> dict:
 
 
 SETTLE_S = 60.0
-"""Skipped after a worker starts or loads its OCR models: its first documents grow the heap to its
+"""Skipped after a worker starts or loads an engine: its first documents grow the heap to its
 working size (the allocator's pools, onnxruntime's first runs)."""
 MIN_STEADY_S = 180.0
-"""A worker's steady life shorter than this is not judged (thirds of under a minute hold a few
+"""A stretch of steady life shorter than this is not judged (thirds of under a minute hold a few
 dozen documents: too few to tell a trend from which documents fell where)."""
 TOLERANCE = 0.05
 """A third's lower level must exceed the third before's higher by more than this share to count as
 a rise (~35 MB on a 700 MB worker): on a flat line the allocator's high-water mark still moves a
 few per cent with the documents."""
 
+RULE = (f"a process's life is cut where it loads an engine ({', '.join(ENGINES)}: each once, a step that is "
+        f"warm-up, not growth); each stretch from {SETTLE_S:.0f} s after its start or a load to the next load or "
+        f"its end, if {MIN_STEADY_S / 60:.0f} min or longer, is cut into six windows (level: the window's median "
+        f"RSS) taken in thirds; it grew when the middle third's lower level is over the first's higher by more "
+        f"than {TOLERANCE:.0%} and the last's over the middle's likewise; the soak fails if any worker or the "
+        f"writer grew, or if no worker had a stretch judged")
+"""The memory rule, printed by the soak."""
+
 
 @dataclass(frozen=True)
 class Growth:
-    """The memory verdict on one worker: its steady life in thirds of two windows each."""
+    """The memory verdict on one process: its steady stretches, each in thirds of two windows."""
 
     judged: bool
     grew: bool
     thirds: tuple[tuple[float, float], ...] = ()
-    """(lower, higher) level of each third's two windows, MB."""
+    """(lower, higher) level of each third's two windows, MB: of the stretch that grew, else the longest."""
     steady_s: float = 0.0
+    """Judged steady life, all stretches together."""
     why: str = ""
+    role: str = "worker"
 
 
-def memory_growth(samples: Sequence[tuple[float, int]], loaded_at: float | None = None, settle_s: float = SETTLE_S,
+def memory_growth(samples: Sequence[tuple[float, int]], loads: Sequence[float] = (), settle_s: float = SETTLE_S,
                   min_steady_s: float = MIN_STEADY_S, tolerance: float = TOLERANCE) -> Growth:
-    """Whether a worker's memory grew over its life: ``samples`` (seconds, RSS bytes), ``loaded_at``
-    when its OCR models loaded (a step, not growth).
+    """Whether a process's memory grew over its life: ``samples`` (seconds, RSS bytes), ``loads`` when
+    it loaded an engine (each a step, not growth: ``ENGINES``).
 
-    Its steady life (from ``settle_s`` after its start or the load, whichever is later) is cut into six
-    equal windows, taken in thirds of two; a window's level is its median RSS. It grew when the
-    lower level of the middle third exceeds the higher of the first, and the lower of the last the
-    higher of the middle, each by more than ``tolerance``.
+    Its life is cut at each load; each stretch's steady part (from ``settle_s`` after its start) is
+    judged when it lasts ``min_steady_s``: cut into six equal windows, taken in thirds of two; a
+    window's level is its median RSS. A stretch grew when the lower level of the middle third
+    exceeds the higher of the first, and the lower of the last the higher of the middle, each by more
+    than ``tolerance``; the process grew when any stretch did.
 
     The median, not the peak: a window's peak is set by the heaviest document that fell in it (a
     scan's OCR lifts it 150-250 MB for seconds), which would hide a climb of that size; memory kept
     for good lifts the level the worker returns to between documents, which the median is.
     Lower against higher, two rises in a row: a single step (a document that leaves the heap
     bigger, once) lifts one third above the one before but not the next above it; memory that
-    keeps climbing lifts both.
+    keeps climbing lifts both. Cut at loads: an engine's load is a step of known cause that may fall
+    anywhere (the first document that needs it), and two of them in one stretch look like a climb.
     """
     if not samples:
         return Growth(False, False, why="no samples")
-    start = max(samples[0][0], loaded_at if loaded_at is not None else samples[0][0]) + settle_s
-    end = samples[-1][0]
-    if end - start < min_steady_s:
-        return Growth(False, False, steady_s=max(0.0, end - start),
-                      why=f"steady for {max(0.0, end - start) / 60:.1f} min (under {min_steady_s / 60:.0f})")
-    width = (end - start) / 6
-    windows: list[list[float]] = [[] for _ in range(6)]
-    for t, rss in samples:
-        if t >= start:
-            windows[min(5, int((t - start) // width))].append(rss / 2**20)
-    if not all(windows):
-        return Growth(False, False, steady_s=end - start, why="a window without samples")
-    level = [statistics.median(w) for w in windows]
-    thirds = tuple((min(level[k : k + 2]), max(level[k : k + 2])) for k in (0, 2, 4))
-    grew = all(thirds[k + 1][0] > thirds[k][1] * (1 + tolerance) for k in (0, 1))
-    why = (f"grew: {thirds[0][1]:.0f} MB, then over {thirds[1][0]:.0f}, then over {thirds[2][0]:.0f}" if grew else
-           "no growth")
-    return Growth(True, grew, thirds, end - start, why)
+    first, end = samples[0][0], samples[-1][0]
+    cuts = sorted(t for t in loads if first <= t <= end)
+    bounds = list(zip([first, *cuts], [*cuts, end], strict=True))
+    judged: list[tuple[float, tuple[tuple[float, float], ...], bool]] = []
+    longest_short = 0.0
+    for lo, hi in bounds:
+        start = lo + settle_s
+        if hi - start < min_steady_s:
+            longest_short = max(longest_short, hi - start)
+            continue
+        width = (hi - start) / 6
+        windows: list[list[float]] = [[] for _ in range(6)]
+        for t, rss in samples:
+            if start <= t <= hi:
+                windows[min(5, int((t - start) // width))].append(rss / 2**20)
+        if not all(windows):
+            continue
+        level = [statistics.median(w) for w in windows]
+        thirds = tuple((min(level[k : k + 2]), max(level[k : k + 2])) for k in (0, 2, 4))
+        grew = all(thirds[k + 1][0] > thirds[k][1] * (1 + tolerance) for k in (0, 1))
+        judged.append((hi - start, thirds, grew))
+    if not judged:
+        return Growth(False, False, steady_s=max(0.0, longest_short),
+                      why=f"steady for {max(0.0, longest_short) / 60:.1f} min at most between loads "
+                          f"(under {min_steady_s / 60:.0f})")
+    steady = sum(j[0] for j in judged)
+    grown = [j for j in judged if j[2]]
+    if grown:
+        thirds = grown[0][1]
+        return Growth(True, True, thirds, steady, f"grew: {thirds[0][1]:.0f} MB, then over {thirds[1][0]:.0f}, "
+                                                  f"then over {thirds[2][0]:.0f}")
+    return Growth(True, False, max(judged)[1], steady,
+                  f"no growth ({len(judged)} stretch{'es' if len(judged) > 1 else ''} judged)")
 
 
 def memory_table(mem: Memory, window_s: float = 120.0) -> tuple[list[str], dict[int, Growth]]:
-    """Lines: per process, its peak RSS (MB) per window; and the growth verdict on every worker."""
+    """Lines: per process, its peak RSS (MB) per window; and the growth verdict on every worker and writer."""
     lines, verdicts = [], {}
     for pid, samples in sorted(mem.samples.items(), key=lambda kv: kv[1][0][0]):
         if mem.role.get(pid) not in ("worker", "writer") or len(samples) < 5:
@@ -450,11 +486,11 @@ def memory_table(mem: Memory, window_s: float = 120.0) -> tuple[list[str], dict[
             windows[w] = max(windows[w], rss)
         life = samples[-1][0] - t0
         peaks = " ".join(f"{windows[w] / 2**20:4.0f}" for w in sorted(windows))
-        ocr = f", OCR loaded at {(mem.ocr_at[pid] - t0) / 60:.1f} min" if pid in mem.ocr_at else ""
+        loads = mem.loads.get(pid, {})
+        loaded = "".join(f", {e} at {(t - t0) / 60:.1f} min" for e, t in sorted(loads.items(), key=lambda kv: kv[1]))
         lines.append(f"  segment {mem.segment[pid]} {mem.role[pid]:6s} pid {pid:7d} {life / 60:5.1f} min: {peaks}"
-                     f"   (address space at most {mem.vms[pid] / 2**20:.0f} MB{ocr})")
-        if mem.role[pid] == "worker":
-            verdicts[pid] = memory_growth(samples, mem.ocr_at.get(pid))
+                     f"   (address space at most {mem.vms[pid] / 2**20:.0f} MB{loaded})")
+        verdicts[pid] = dataclasses.replace(memory_growth(samples, list(loads.values())), role=mem.role[pid])
     return lines, verdicts
 
 
@@ -486,10 +522,10 @@ def failures(c: dict, res: dict, growth: dict[int, Growth]) -> list[str]:
         out.append(f"a reader waited {max(res['read_waits']):.1f} s (more than {READ_WAIT_MAX_S:.0f})")
     if res["read_failures"]:
         out.append(f"{len(res['read_failures'])} reads during the runs failed (first: {res['read_failures'][0]})")
-    grew = [f"worker {pid}: {g.why}" for pid, g in growth.items() if g.grew]
+    grew = [f"{g.role} {pid}: {g.why}" for pid, g in growth.items() if g.grew]
     if grew:
         out.append("memory grew: " + "; ".join(grew))
-    if not any(g.judged for g in growth.values()):
+    if not any(g.judged for g in growth.values() if g.role == "worker"):
         out.append(f"memory not judged: no worker was steady for {MIN_STEADY_S / 60:.0f} min (a bigger corpus)")
     return out
 
@@ -528,12 +564,12 @@ def main() -> None:
     print("peak RSS (MB) per 2-minute window, per process (a worker that lived seconds replaced one stopped "
           "after a timeout or crash):")
     print("\n".join(lines))
-    print("memory growth, per worker (its steady life from 1 min after its start or its OCR load, in thirds of two "
-          "windows: lower-higher window median RSS, MB):")
+    print(f"memory growth, per worker and writer (the rule: {RULE}; thirds shown as lower-higher window median "
+          f"RSS, MB):")
     for pid, g in growth.items():
         thirds = "  ".join(f"{lo:.0f}-{hi:.0f}" for lo, hi in g.thirds)
-        print(f"  worker {pid}: " + (f"{g.steady_s / 60:.1f} min steady, {thirds}: {g.why}" if g.judged else
-                                     f"not judged, {g.why}"))
+        print(f"  {g.role} {pid}: " + (f"{g.steady_s / 60:.1f} min steady, {thirds}: {g.why}" if g.judged else
+                                       f"not judged, {g.why}"))
     c = check(a.corpus, res["db"])
     print(f"\ncheck: {c['inputs']} inputs, {c['rows']} documents rows; missing {len(c['missing'])}, not inputs "
           f"{len(c['extra'])}, more than one row {len(c['twice'])}; E_INTERNAL {c['e_internal']}")

@@ -1,13 +1,17 @@
 """Choose who decides the statements (``gongkai_items`` ``decision``) by cross-validation, never on held-out data.
 
     python benchmarks/cv_learned.py [--folds 4] [--decisions rules crf fill …] [--real PASSAGES.yaml]
-                                    [--no-rule-features] [--section-extra FILE.yaml …] [--extra-without-bow]
+                                    [--real-r3 R3.yaml] [--no-rule-features] [--section-extra FILE.yaml …]
+                                    [--extra-without-bow]
                                     [--section-c C1 C2] [--keep-items]
 
 Pool: the writers' training passages (tests/nlp_train: the rules were never fixed on them, the fair
 ground; round 3's as their own groups, ``writers r3`` and ``sections r3``) and the older hand sets (test,
 fresh … fresh8 without fresh5, held out from round 3: the rules were fixed on them, so the rules look best
 there). ``--no-r3`` scores round 3's passages in their folds without training on them (before/after).
+Round 4: round 3's held-out sets (indep3_*, sections3_heldout), released for training, are the groups
+``writers r4`` / ``sections r4`` (``--no-r4``: scored, not trained on); ``--real-r3`` adds round 3's 21 real
+passages (benchmarks/real_pages_r3.yaml, released as dev in round 4: never trained on).
 Each fold of the pool is scored by CRFs (items and sentence sections) trained on the other
 folds, for every decision design; the textcat is the shipped one. Then, with CRFs trained on the whole
 pool (as shipped): the dev set (never trained on; the rules were written on it) and, with ``--real``, the
@@ -43,6 +47,9 @@ WRITERS = [T / "nlp_train/train_simplified.yaml", T / "nlp_train/train_tradition
 WRITERS3 = [T / "nlp_train/train3_simplified.yaml", T / "nlp_train/train3_traditional.yaml"]
 # round 3's headingless 一 / 六 passages labelled by section (no statements: they teach the item CRF that too)
 SECTIONS3 = [T / "nlp_train/sections3.yaml"]
+# round 3's held-out sets, released for training in round 4, scored as their own groups
+WRITERS4 = [T / "nlp_test/indep3_simplified.yaml", T / "nlp_test/indep3_traditional.yaml"]
+SECTIONS4 = [T / "nlp_test/sections3_heldout.yaml"]
 DEV = sorted((T / "nlp_dev").glob("*.yaml"))
 FIVE = ["problems", "improvements"]
 
@@ -51,19 +58,20 @@ def read(paths: list[Path], group: str) -> list[tuple[str, dict]]:
     return [(group, r) for p in paths for r in yaml.safe_load(p.read_text("utf-8"))]
 
 
-def real_dev_half(passages: Path) -> list[tuple[str, dict]]:
+def real_dev_half(passages: Path, record: Path | None = None, group: str = "real (not held out)"
+                  ) -> list[tuple[str, dict]]:
     """The non-held-out real passages as hand-set records (heading 五), gold from the recorded offsets."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from real_pages import RECORD, flat, sha
 
     texts = {sha(r["text"]): r["text"] for r in yaml.safe_load(passages.read_text("utf-8"))}
     out = []
-    for r in yaml.safe_load(RECORD.read_text("utf-8")):
+    for r in yaml.safe_load((record or RECORD).read_text("utf-8")):
         if r["held_out"] or r["sha256"] not in texts:
             continue  # held out: never read while choosing
         text = texts[r["sha256"]]
         items = [{"label": lab, "text": flat(text[a:b])} for a, b, lab in r["items"]]
-        out.append(("real (not held out)", {"id": r["id"], "heading": "problems_improvements", "text": text,
+        out.append((group, {"id": r["id"], "heading": "problems_improvements", "text": text,
                                             "items": items, "sections": []}))
     return out
 
@@ -100,6 +108,10 @@ def main() -> None:
                     help=f"of {', '.join(DECISIONS)}; DECISION@FLOOR sets gongkai_items' side_floor")
     ap.add_argument("--real", type=Path, help="the real passages' texts (benchmarks/real_pages.py)")
     ap.add_argument("--no-rule-features", action="store_true")
+    ap.add_argument("--real-r3", type=Path,
+                    help="round 3's real passages' texts (benchmarks/real_pages_r3.yaml: dev from round 4)")
+    ap.add_argument("--no-r4", action="store_true",
+                    help="score round 4's added passages (round 3's held-out sets) in their folds, train on none")
     ap.add_argument("--no-cv", action="store_true", help="only the dev set and real passages")
     ap.add_argument("--keep-items", action="store_true",
                     help="keep the shipped item CRF in every fold (faster; to compare section designs only)")
@@ -127,13 +139,16 @@ def main() -> None:
         SKIP_TRAIN.add("sections r3")
     if args.no_r3:
         SKIP_TRAIN.update(("writers r3", "sections r3"))
+    if args.no_r4:
+        SKIP_TRAIN.update(("writers r4", "sections r4"))
     if args.no_rule_features:
         orig = learned.item_features
         learned.item_features = lambda text, sents, items, allowed: orig(text, sents, [], allowed)
     if args.section_c:
         SECTION_C.update(c1=args.section_c[0], c2=args.section_c[1])
     pool = (read(WRITERS, "writers") + read([p for p in WRITERS3 if p.exists()], "writers r3")
-            + read([p for p in SECTIONS3 if p.exists()], "sections r3") + read(OLDER, "older sets"))
+            + read([p for p in SECTIONS3 if p.exists()], "sections r3") + read(OLDER, "older sets")
+            + read(WRITERS4, "writers r4") + read(SECTIONS4, "sections r4"))
     random.Random(0).shuffle(pool)
     nlp = load()
     plain = blank()
@@ -158,10 +173,12 @@ def main() -> None:
     it, se = train(pool, plain, bow, extra, not args.keep_items)
     items.crf.load(it or shipped)
     sections.crf.load(se)
-    held = read(DEV, "dev") + (real_dev_half(args.real) if args.real else [])
+    held = read(DEV, "dev") + (real_dev_half(args.real) if args.real else []) + (
+        real_dev_half(args.real_r3, ROOT / "benchmarks/real_pages_r3.yaml", "real r3 (dev)") if args.real_r3 else [])
     measure(nlp, held, args.decisions, table)
     groups = sorted({g for g, _, _ in table},
-                    key=["writers", "writers r3", "sections r3", "older sets", "dev", "real (not held out)"].index)
+                    key=["writers", "writers r3", "sections r3", "writers r4", "sections r4", "older sets", "dev",
+                         "real (not held out)", "real r3 (dev)"].index)
     print(f"{'group':20s} {'decision':15s} {'with headings P/R/F1':24s} {'withheld P/R/F1':24s} section acc. withheld")
     for g in groups:
         for d in args.decisions:

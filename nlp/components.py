@@ -284,7 +284,8 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
                polarity: list[tuple[LearnedSpan, list[int], Item | None]] | None = None) -> list[Span]:
         """The rules' statements; a statement's side from ``polarity`` (the CRF's spans that overlap it) when
         given and one overlaps, else from its cue, else from the classifier."""
-        found = [it for it in found if it.end - it.start >= self.min_chars]
+        # a list entry under a frame may be short ("存在A、B等问题": 及时性、全面性): the frame vouches for it
+        found = [it for it in found if it.end - it.start >= (2 if it.style == "list" else self.min_chars)]
         if not found:
             return []
         # sections of the char sentences from the sentence spans (same boundaries, token-aligned)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .lexicon import alt
 
@@ -256,7 +256,7 @@ _SUBJECT_ONLY = re.compile(
 )
 _SUBJECT_WILL = re.compile(
     rf"^(?:我们|我[\u4e00-\u9fff]|本(?:单位|机关|部门|局|委|镇|街道)|[\u4e00-\u9fff]{{0,8}}?{_BODY})?"
-    r"(?:还|仍)?(?:将|要|会|拟|计划)(?:于(?:20\d\d年|明年|新的一年)(?:内|里|中)?)?(?:继续)?[：:]?"
+    r"(?:还|仍)?(?:打算)?(?:将|要|会|拟|计划)(?:于?(?:20\d\d年|明年|新的一年)(?:内|里|中)?)?(?:继续)?[：:]?"
 )
 _PREPS = ("针对", "对照", "结合", "围绕", "按照")
 # what a context clause refers to ("针对存在问题，", "对照上级要求，")
@@ -270,7 +270,7 @@ _BA = re.compile(r"^[^，,。；;]{1,30}?(?:纳入|列入|列为|作为|融入|�
 _SHORTFALL = re.compile(alt("shortfall"))
 _INLINE_LIST = re.compile(
     r"(?:主要(?:是|有|表现为|表现在|体现在)|具体(?:是|表现为|表现在)|包括"
-    r"|(?:存在的|主要的?)(?:问题|不足|困难)(?:是|为|有)|不足之处(?:是|为|在于|主要是)"
+    r"|(?:存在的|主要的?)(?:主要)?(?:问题|不足|困难)(?:是|为|有)|不足之处(?:是|为|在于|主要是)"
     r"|(?:问题|不足|短板|弱项|薄弱环节)(?:主要)?(?:在于|体现在|表现在))[：:]?"
 )
 _RU_LIST = re.compile(r"(?:^|[，,。：:])(?:例如|比如|如)(?=[^，,。；]{4,})")
@@ -284,8 +284,21 @@ _ASPECT_LIST = re.compile(
     r"在(?P<body>[^。；在，,]{4,40}?)(?:等方面|等|方面|上)(?:都|均)?(?:还|仍|依然|尚)?(?:存在|有)(?:一些|一定的?)?"
     r"(?:不足|差距|短板|问题|欠缺)"
 )
+# "在A、B以及C等方面仍有提升空间 / 有待加强 / 仍需…改进": the same frame, any predicate saying it falls short
+_ASPECT_FRAME = re.compile(
+    r"(?<![存现正所实])在(?P<body>[^。；在，,]{4,40}?、[^。；在，,]{2,40}?)(?:等方面|等|方面)(?!(?:问题|不足)?的)"
+    r"(?P<pred>[^。；，,]{2,24})"
+)
+# "A、B、C等存在不规范的情况", "A、B和C需要在今后工作中改进": a list of subjects before one predicate
+_SUBJECT_LIST = re.compile(
+    r"(?:^|[，,：:])(?P<body>[^。；，,：:在]{2,30}?、[^。；，,：:]{2,60}?)(?:等)?(?:方面)?(?:都|均|也|还|仍|尚)*"
+    r"(?=存在|需要|有待|亟待|仍需|还需|尚需)"
+)
+_FALLS_SHORT = re.compile(alt("shortfall", "problem_words") + r"|需|改进|加强|提升|提高")
 # "存在X的问题" (one problem, no list)
-_EXIST_ONE = re.compile(r"存在(?:着)?(?P<body>[^。；、]{6,60}?)的(?:问题|现象)")
+_EXIST_ONE = re.compile(
+    r"存在(?:着)?(?!以下|如下|一些|一定|不少|主要|较多|诸多|的)(?P<body>[^。；、，,：:]{4,60}?)(?:等)?(?:的)?(?:问题|现象)"
+)
 # "A和B两个方面"
 _TWO_ASPECTS = re.compile(r"^(?P<a>[^。；、]{4,}?)(?:和|以及|与)(?P<b>[^。；、]{4,}?)(?:两|几)个(?:方面)?$")
 _INTRODUCES = re.compile(r"(?:但|然而|不过)[^。]*(?:存在|还有)[^。]{0,12}(?:问题|不足|差距|距离)[^。；，]{0,6}[。；]?$")
@@ -310,22 +323,37 @@ _HEADING_CUE_ONLY = re.compile(
 )
 # a short label ending in a colon that opens a sentence ("措施：…", "整改情况：…")
 _LABEL_COLON = re.compile(r"^(?P<label>[^，,。；;：:]{1,10})[：:]")
+# "解决办法和改进措施": a label that ends in what it introduces
+_LABEL_END = re.compile(r"(?:措施|举措|对策|打算|问题|不足)$")
 _LABEL_WORD = re.compile(r"(?:问题|不足|措施|举措|对策|整改|改进|打算|方向)[^，,]{0,4}")
 # "将重点做好三方面工作：A；B": a lead ending in a colon before the statement
 _LIST_LEAD = re.compile(r"[^，,。；;：:]{0,24}?(?:以下|如下|方面|几点|工作|措施|改进)[^，,。；;：:]{0,6}[：:]")
-_MIXED_TURN = re.compile(r"[，,](?=(?:" + NEXT + r")[，,]?(?:我们|我[市区县镇乡局委厅办])?(?:将|拟|要))")
+_MIXED_TURN = re.compile(r"[，,](?=(?:" + NEXT + r")[，,]?(?:我们|我[市区县镇乡局委厅办])?(?:打算|计划)?(?:将|拟|要))")
+# "…还是存在一些问题与不足，A，B": a clause that only says there are problems introduces the list after it, as
+# a colon would ("存在一些问题：A，B"); the real passages' labellers split these, one writer did not (README)
+_GAP_THEN = re.compile(
+    r"(?:存在|还有|仍有|尚有)(?:着)?(?:一些|一定|不少|以下)?(?:的)?(?:问题|不足|差距|短板)"
+    r"(?:(?:与|和|及)(?:问题|不足|差距|短板))?[，,]"
+)
+# "X不高，计划明年…" / "X陈旧，已于年底前…" / "X没有经费，将积极…": a shortfall, then what will be / was done
+# about it (only after a clause that names a shortfall: see _split_turn)
+_ACT_TURN = re.compile(r"[，,](?=(?:我们|我[市区县镇乡局委厅办])?(?:计划|拟|将(?!其)|已于|已经|已))")
 # "针对…指出的X问题，…": a rectification naming last year's problem, then what was done
 # "…中我局存在的X问题，今年已整改，Y" (in a rectification block): last year's problem X, then what was done
 _RECTIFY_DONE = re.compile(
-    r"^[^，,。；;：:]{0,30}?(?:存在|反映|指出|提出)的(?P<p>[^，,。；;、]{2,30}?)(?:的)?问题"
+    r"^[^，,。；;：:]{0,30}?(?:存在|反映|指出|提出|提到)的(?P<p>[^，,。；;、]{2,30}?)(?:的)?问题"
     r"(?:[^，,。；;]{0,8}整改(?:到位|完毕|完成)?)?[，,](?:[^，,。；;]{0,8}整改(?:到位|完毕|完成)?[，,])?"
 )
 _RECTIFY = re.compile(
-    r"^(?:[^，,。；;：:]{4,30}[：:])?(?:针对|关于|对于)(?:[^，,。；]*?(?:指出|提出|反映|发现|存在)的)?(?P<p>[^，,。；]{4,30}?)(?:的)?问题[，,]"
+    r"^(?:[^，,。；;：:]{4,30}[：:])?(?:(?:本|今|上)?年度?[，,]|20\d\d年度?[，,])?(?:针对|关于|对于)"
+    r"(?:[^，,。；]*?(?:指出|提出|提到|反映|发现|存在)的)?(?P<p>[^，,。；]{4,30}?)(?:的)?问题[，,]"
 )
 
 
 
+_LAST_YEAR = re.compile(r"上一?年度?|去年|上期")
+# what was done: "已…", "本年度已…", "均已…"
+_DONE = re.compile(r"(?:(?:本|今)年度?[，,]?)?(?:均已|已经|已)")
 _SHORTCOMING = re.compile(
     r"(?:需要|有待|亟待|仍需|还需)[^。；]{0,6}(?:改进|加强|提高|完善)的(?:地方|方面)|不足之处|薄弱环节"
 )
@@ -422,6 +450,8 @@ def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
                     s = i + 2
             parts.append((s, end))
             parts = [_clean_span(text, a, b, True) for a, b in parts]
+            if sep == "、":  # "A、B和C": the last entry joined by 和
+                parts = [q for a, b in parts for q in _split_and(text, a, b, 2)]
             # drop clauses that state nothing: "仍有不小差距", a lead-in "在栏目设置上"
             parts = [(a, b) for k, (a, b) in enumerate(parts) if b - a >= 2 and not _GAP_ONLY.search(text[a:b])
                      and not (k == 0 and sep in "，," and _LEAD_CLAUSE.fullmatch(text[a:b] + "，"))]
@@ -433,11 +463,32 @@ def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 # two comma clauses are a statement and its detail ("X不高，对…把握不准");
                 # a list of statements is longer or ends in 等
                 return [_clean_span(text, parts[0][0], parts[1][1], True)]
-            if len(parts) >= 2 and all(b - a >= 4 for a, b in parts):
-                return parts
+            if len(parts) >= 2 and all(b - a >= (2 if sep == "、" else 4) for a, b in parts):
+                return parts  # short noun phrases under one frame are items too ("及时性、完整性")
             if len(parts) == 1 and sep in "，,":
                 return parts
-    return [_clean_span(text, start, end, True)]
+    a, b = _clean_span(text, start, end, True)
+    return _split_and(text, a, b)
+
+
+_AND = re.compile(r"和|以及")
+_ASPECT_END = re.compile(r"(?:等)?(?:方面)?(?<![网线])上$|方面$")
+
+
+def _split_and(text: str, a: int, b: int, least: int = 4) -> list[tuple[int, int]]:
+    """A list entry "A和B" of two statements or aspects, each of ``least`` characters or more, is two entries
+    when each side says its own shortfall or neither does ("公开形式单一和工作人员业务不熟", "信息公开的主动性和公开
+    内容的完整性上"), one when a predicate after B covers both ("内容的深度和广度还有待提升")."""
+    m = _ASPECT_END.search(text, a, b)
+    if m and m.start() - a >= 4:
+        b = m.start()
+    hits = [m for m in _AND.finditer(text, a, b)]
+    if len(hits) != 1 or hits[0].start() - a < least or b - hits[0].end() < least \
+            or any(c in text[a:b] for c in "，,；;（(“"):
+        return [(a, b)]
+    if bool(_SHORTFALL.search(text, a, hits[0].start())) != bool(_SHORTFALL.search(text, hits[0].end(), b)):
+        return [(a, b)]  # "深度和广度还有待提升": one predicate over both, one statement
+    return [_clean_span(text, a, hits[0].start(), True), _clean_span(text, hits[0].end(), b, True)]
 
 
 def inline_list(text: str, sent: Sentence) -> list[tuple[int, int]]:
@@ -456,10 +507,21 @@ def inline_list(text: str, sent: Sentence) -> list[tuple[int, int]]:
     m = _ASPECT_LIST.search(s)
     if m:
         return _split_list(text, sent.start + m.start("body"), sent.start + m.end("body"))
+    m = _ASPECT_FRAME.search(s)
+    if m and _FALLS_SHORT.search(m.group("pred")):
+        return _split_list(text, sent.start + m.start("body"), sent.start + m.end("body"))
+    m = _SUBJECT_LIST.search(s)
+    if m and not _IMPROVE_CUE.search(s[: m.start("body")]):
+        return _split_list(text, sent.start + m.start("body"), sent.start + m.end("body"))
     m = _EXIST_ONE.search(s)
     if m and not s.startswith("针对") and not re.search(NEXT + r"|将", s[: m.start()]) \
             and not _MIXED_TURN.search(s):
         return [_clean_span(text, sent.start + m.start("body"), sent.start + m.end("body"))]
+    m = _GAP_THEN.search(s)
+    if m and not _IMPROVE_CUE.search(s[m.end() :]):
+        parts = _split_list(text, sent.start + m.end(), sent.end)
+        if len(parts) >= 2:
+            return parts
     m = re.search(r"[：:]", s)
     if m and cue_of(s[: m.start()]) and m.end() < len(s) - 8:
         if s.endswith(("；", ";")):  # "…薄弱环节：A，B，C；D。": ； separates the entries, so this is one
@@ -493,7 +555,7 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
             # a block a statement opened ("下一步将…") ends with its paragraph
             blocks.append((None, []))
             by_sentence = False
-        label = _label_cue(s) if not s.marker else None
+        label = _label_cue(s)
         # "措施：按照…": the label says which side the rest of the sentence is on
         if label and not (marked_since_lead and (_sequence_goes_on(sents, i) or _under_topic(text, sents, i))):
             blocks.append((label, [i]))
@@ -615,28 +677,46 @@ def _states_shortfall(sentence: str) -> bool:
 def _rectification(sentence: str) -> re.Match[str] | None:
     """"针对…指出的X问题，Y" naming a specific problem X (not "针对以上问题"), else None."""
     m = _RECTIFY.match(sentence)
-    return m if m and not re.match(r"(?:以上|上述|这些|存在|前述)", m.group("p")) else None
+    if m is None:
+        # "上年度报告中提出的X问题，本年度已…": last year's problem named, and said done
+        m = _RECTIFY_DONE.match(sentence)
+        if m is None or not _LAST_YEAR.search(sentence, 0, m.start("p")) \
+                or not _DONE.match(sentence[m.end() + strip_lead(sentence[m.end() :]) :]):
+            return None
+    return m if not re.match(r"(?:以上|上述|这些|存在|前述)", m.group("p")) else None
 
 
 def _label_cue(s: Sentence) -> str | None:
     """'problem' / 'improvement' when ``s`` opens with a short label and colon ("措施：…") that says which."""
-    m = _LABEL_COLON.match(s.text)
-    if not m or len(s.text) - m.end() < 4:
+    body = s.text[s.body_start - s.start :]  # "（二）改进措施：…": the label after the marker
+    m = _LABEL_COLON.match(body)
+    if not m or len(body) - m.end() < 4:
         return None
-    label = m.group("label")
-    if not _HEADING_CUE_ONLY.match(label) and not _LABEL_WORD.fullmatch(label):
+    return _label_cue_of(m.group("label"))
+
+
+def _label_cue_of(label: str) -> str | None:
+    """The side a short heading label says ("存在问题", "改进措施"), if it is only a heading."""
+    if not _HEADING_CUE_ONLY.match(label) and not _LABEL_WORD.fullmatch(label) and not _LABEL_END.search(label):
         return None
     return cue_of(label)
+
+
+def _follow_up_will(rest: str) -> int:
+    """Length of the subject and modal opening ``rest`` ("我局将"), kept out of the statement."""
+    will = _SUBJECT_WILL.match(rest)
+    return will.end() if will and len(rest) - will.end() >= 4 else 0
 
 
 def _follow_up(s: Sentence) -> int:
     """Length of the lead clause when ``s`` turns to what will be done ("下一步，将…", "措施：…"), else 0."""
     if _label_cue(s) == "improvement":
-        m = _LABEL_COLON.match(s.text)
+        at = s.body_start - s.start
+        m = _LABEL_COLON.match(s.text[at:])
         if not m:
             return 0
-        will = _SUBJECT_WILL.match(s.text[m.end() :])
-        return m.end() + (will.end() if will else 0)
+        will = _SUBJECT_WILL.match(s.text[at + m.end() :])
+        return at + m.end() + (will.end() if will else 0)
     lead = strip_lead(s.text)
     return lead if says_plan(s.text, lead) else 0
 
@@ -644,10 +724,16 @@ def _follow_up(s: Sentence) -> int:
 def _split_turn(text: str, a: int, b: int, cue: str | None) -> list[tuple[int, int, str | None, str]]:
     """A statement that turns to its fix mid-sentence ("…偏少，今后将要求…"): (start, end, cue, style) parts."""
     m = _MIXED_TURN.search(text, a, b)
+    if not m and cue != "improvement":
+        m = _ACT_TURN.search(text, a, b)
+        if m and not (_SHORTFALL.search(text, a, m.start()) and not _GAP_ONLY.search(text, a, m.start())):
+            m = None
     if not m or m.start() - a < 4 or (cue == "improvement" and not _SHORTFALL.search(text, a, m.start())):
         return [(a, b, cue, "")]
     rest = m.end()
     lead = strip_lead(text[rest:b])
+    done = re.match(r"(?:已经|已)", text[rest + lead : b])
+    lead += done.end() if done else 0
     p0, p1 = _clean_span(text, a, m.start())
     one = _EXIST_ONE.search(text, p0, p1)
     if one:  # "本年度仍存在X的问题，下一步将…"
@@ -665,7 +751,8 @@ def _marked_items(text: str, sents: list[Sentence], idx: list[int], marked: list
         s = sents[i]
         if i < marked[0]:
             if not _is_lead_in(s):
-                out += _list_items(text, inline_list(text, s), cue, i)
+                parts = inline_list(text, s)
+                out += _list_items(text, parts, cue, i) if parts else _plan_before_list(text, s, cue, i)
             continue
         if i in marked:
             a, b = _clean_span(text, s.body_start, s.end)
@@ -673,6 +760,10 @@ def _marked_items(text: str, sents: list[Sentence], idx: list[int], marked: list
             if rect:  # "1.关于“X”问题，已…": last year's problem and what was done, as unnumbered
                 out += _rectification_items(text, a, rect, s, i)
                 continue
+            label = _LABEL_COLON.match(text[a:b])
+            if label and _label_cue_of(label.group("label")) and b - a - label.end() >= 4:
+                # "（二）解决办法和改进措施：我局将…": the heading on the entry's own line is not the statement
+                a += label.end() + _follow_up_will(text[a + label.end() : b])
             if cue != "problem" and _MODAL_YAO.match(text, a) and b - a > 5:
                 a += 1  # "一是要…": the statement starts after 要
             family = s.marker.family if s.marker else ""
@@ -701,10 +792,30 @@ def _marked_items(text: str, sents: list[Sentence], idx: list[int], marked: list
             s.cue = "improvement"
             out.append(Item(a, b, _flat(text[a:b]), "improvement", s.text, "follow-up", [i]))
             continue
+        if out and cue == "improvement" and _ALSO.match(s.text) and len(s.text) - strip_lead(s.text) >= 8:
+            # "…。同时，加强对公开信息的质量把控…": a second measure inside the entry
+            a, b = _clean_span(text, s.start + strip_lead(s.text), s.end)
+            out.append(Item(a, b, _flat(text[a:b]), cue, s.text, "also", [i]))
+            continue
         if out:
             out[-1].context += s.text
             out[-1].sentences.append(i)
     return out
+
+
+_ALSO = re.compile(r"(?:同时|此外|另外|另一方面)[，,]")
+_ANNOUNCES = re.compile(r"以下|如下|几点|几个方面|[两三四五六七八九十\d]个?方面|[两三四五六七八九十\d]项|[：:]")
+
+
+def _plan_before_list(text: str, s: Sentence, cue: str | None, i: int) -> list[Item]:
+    """A plan sentence before a numbered list that states measures itself, not announcing the list
+    ("2009年，我们将继续加大力度，拓展渠道，完善机制。一是…"; not "下一步，我局将做好以下工作。")."""
+    lead = strip_lead(s.text)
+    if cue != "improvement" or not says_plan(s.text, lead) or _ANNOUNCES.search(s.text) \
+            or not re.search(r"[，,]", s.text[lead:]):
+        return []
+    a, b = _clean_span(text, s.start + lead, s.end)
+    return [Item(a, b, _flat(text[a:b]), cue, s.text, "plan", [i])] if b - a >= 8 else []
 
 
 def _plain_items(text: str, sents: list[Sentence], idx: list[int], cue: str | None) -> list[Item]:
@@ -716,6 +827,16 @@ def _plain_items(text: str, sents: list[Sentence], idx: list[int], cue: str | No
         m = _rectification(s.text) or (_RECTIFY_DONE.match(s.text) if cue == "improvement" else None)
         if m and cue != "problem":
             out += _rectification_items(text, s.start, m, s, i)
+            continue
+        turn = _MIXED_TURN.search(s.text) if cue != "improvement" else None
+        head = replace(s, end=s.start + turn.start(), text=s.text[: turn.start()]) if turn else None
+        if turn and head is not None and (parts := inline_list(text, head)):
+            # "存在的主要问题是A，下步打算将B": the list, then what will be done about it
+            out += _list_items(text, parts, "problem", i)
+            rest = s.start + turn.end()
+            a, b = _clean_span(text, rest + strip_lead(text[rest : s.end]), s.end)
+            if b - a >= 4:
+                out.append(Item(a, b, _flat(text[a:b]), "improvement", s.text, "turn", [i]))
             continue
         parts = inline_list(text, s)
         if parts:
@@ -758,7 +879,7 @@ def _rectification_items(text: str, at: int, m: re.Match[str], s: Sentence, i: i
         a, b = a + 1, b - 1  # "关于“X”问题"
     out = [Item(a, b, _flat(text[a:b]), "problem", s.text, "rectification", [i])]
     rest = text[at + m.end() : s.end]
-    done = re.match(r"(?:均已|已经|已)", rest[strip_lead(rest) :])
+    done = _DONE.match(rest[strip_lead(rest) :])
     a, b = _clean_span(text, at + m.end() + strip_lead(rest) + (done.end() if done else 0), s.end)
     if b - a >= 4:
         out.append(Item(a, b, _flat(text[a:b]), "improvement", s.text, "rectification", [i]))

@@ -1,12 +1,17 @@
-"""Laying a curled page flat: the bend of its lines measured from the print itself, then undone.
+"""Laying a curled page flat: the bend of its rows and its columns measured from the print itself, then undone.
 
 A sheet that is not flat (curling off a bound report, or folded) bends every text line and
-ruling the same smooth way, which no perspective transform straightens. The page is cut into
-narrow vertical strips; the rows of print in each strip are the same rows as in its neighbour,
-a little higher or lower. The shift between neighbouring strips, measured by correlating their
-row profiles in several bands down the page, adds up across the page to the bend at every
-strip and band; a smooth field through those values is the displacement to undo. A flat page
-measures no bend and is left as it is.
+ruling the same smooth way, which no perspective transform straightens; a photo whose sheet
+has no clear four corners (its outline bends with it) keeps its perspective too, and the
+columns of a table lean, each by another angle. Both are measured the same way, from the
+print: the page is cut into narrow strips; the rows of print in each vertical strip are the
+same rows as in its neighbour, a little higher or lower, and the columns of print (rulings,
+the character grid of the text) in each horizontal strip are the same columns as in its
+neighbour, a little left or right. The shifts between neighbouring strips, measured by
+correlating their profiles in several bands, add up to the displacement at every strip and
+band; a smooth field through those values is the displacement to undo. The rows are laid
+straight first, then the columns are measured on the page with straight rows and stood
+upright; both are undone in one resampling. A flat page measures no bend and is left as it is.
 """
 
 from __future__ import annotations
@@ -18,49 +23,77 @@ import cv2
 import numpy as np
 
 STRIPS = 32
-"""Vertical strips across the page: narrow enough that neighbours differ by less than half a line."""
+"""Strips along a direction: narrow enough that neighbours differ by less than half a line."""
 BANDS = 6
-"""Bands down the page in which the bend is measured (a sheet curls more at one end)."""
+"""Bands across it in which the shifts are measured (a sheet curls more at one end)."""
 MIN_BEND = 0.004
-"""Bends smaller than this share of the page height are left alone (the deskew took the rest)."""
+"""Bends smaller than this share of the page's side are left alone (the deskew took the rest)."""
+STRIPE = 256
+"""Rows of the output resampled at a time: the maps of a whole page are ~15 MB each."""
+
+
+def _grid_at(grid: np.ndarray, x: float, y: float, width: int, height: int) -> float:
+    """A coarse grid of cell-centred values (as ``cv2.resize`` spreads it over the page) at one point."""
+    ny, nx = grid.shape
+    gx = np.clip(x / max(width, 1) * nx - 0.5, 0, nx - 1)
+    gy = np.clip(y / max(height, 1) * ny - 0.5, 0, ny - 1)
+    x0, y0 = int(gx), int(gy)
+    x1, y1 = min(x0 + 1, nx - 1), min(y0 + 1, ny - 1)
+    fx, fy = gx - x0, gy - y0
+    top = grid[y0, x0] * (1 - fx) + grid[y0, x1] * fx
+    bottom = grid[y1, x0] * (1 - fx) + grid[y1, x1] * fx
+    return float(top * (1 - fy) + bottom * fy)
 
 
 @dataclass
 class Bend:
-    """The vertical displacement of the print at every point of the page, sampled on a coarse grid:
-    the point (x, y) of the flat page shows what the curled page has at (x, y + dy(x, y))."""
+    """The displacement of the print at every point of the page, sampled on coarse grids: the point
+    (x, y) of the flat page shows what the curled page has at (x', y + dy(x', y)), x' = x + dx(x, y)
+    (the columns stood upright on the page whose rows were laid straight)."""
 
     dy: np.ndarray
-    """BANDS x STRIPS displacements in pixels of the page."""
+    """Vertical displacements in pixels of the page: BANDS down the page x STRIPS across it."""
     width: int
     height: int
+    dx: np.ndarray | None = None
+    """Horizontal displacements in pixels: STRIPS down the page x BANDS across it (None: columns stand)."""
 
-    def field(self) -> np.ndarray:
-        """dy at every pixel (float32, height x width)."""
-        return cv2.resize(self.dy.astype(np.float32), (self.width, self.height), interpolation=cv2.INTER_CUBIC)
+    def _fields(self) -> tuple[np.ndarray | None, np.ndarray]:
+        size = (self.width, self.height)
+        dx = None if self.dx is None else cv2.resize(self.dx.astype(np.float32), size, interpolation=cv2.INTER_CUBIC)
+        return dx, cv2.resize(self.dy.astype(np.float32), size, interpolation=cv2.INTER_CUBIC)
 
-    def at(self, x: float, y: float) -> float:
-        """dy at one point (bilinear on the coarse grid)."""
-        gx = np.clip(x / max(self.width, 1) * STRIPS - 0.5, 0, STRIPS - 1)
-        gy = np.clip(y / max(self.height, 1) * BANDS - 0.5, 0, BANDS - 1)
-        x0, y0 = int(gx), int(gy)
-        x1, y1 = min(x0 + 1, STRIPS - 1), min(y0 + 1, BANDS - 1)
-        fx, fy = gx - x0, gy - y0
-        d = self.dy
-        top = d[y0, x0] * (1 - fx) + d[y0, x1] * fx
-        bottom = d[y1, x0] * (1 - fx) + d[y1, x1] * fx
-        return float(top * (1 - fy) + bottom * fy)
+    def at(self, x: float, y: float) -> tuple[float, float]:
+        """(dx, dy) at one point (bilinear on the coarse grids)."""
+        ddx = 0.0 if self.dx is None else _grid_at(self.dx, x, y, self.width, self.height)
+        return ddx, _grid_at(self.dy, x + ddx, y, self.width, self.height)
 
     def turned_half(self) -> Bend:
         """The same bend on the page turned upside down."""
-        return Bend(np.ascontiguousarray(-self.dy[::-1, ::-1]), self.width, self.height)
+        dx = None if self.dx is None else np.ascontiguousarray(-self.dx[::-1, ::-1])
+        return Bend(np.ascontiguousarray(-self.dy[::-1, ::-1]), self.width, self.height, dx)
 
     def apply(self, image: np.ndarray, border: int = 255) -> np.ndarray:
+        """``image`` laid flat: one resampling, its maps made a stripe of rows at a time."""
         h, w = image.shape[:2]
-        map_x, map_y = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
-        map_y += self.field()
+        if (w, h) != (self.width, self.height):
+            raise ValueError(f"the bend was measured on a {self.width} x {self.height} page, not {w} x {h}")
+        fdx, fdy = self._fields()
         fill = border if image.ndim == 2 else (border,) * image.shape[2]
-        return cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
+        out = np.empty_like(image)
+        xs = np.arange(w, dtype=np.float32)
+        for y0 in range(0, h, STRIPE):
+            y1 = min(h, y0 + STRIPE)
+            map_y = np.repeat(np.arange(y0, y1, dtype=np.float32)[:, None], w, axis=1)
+            if fdx is None:
+                map_x = np.repeat(xs[None, :], y1 - y0, axis=0)
+                map_y += fdy[y0:y1]
+            else:
+                map_x = xs[None, :] + fdx[y0:y1]
+                map_y += cv2.remap(fdy, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            out[y0:y1] = cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                                   borderValue=fill)
+        return out
 
 
 def _sharpness(small_ink: np.ndarray) -> float:
@@ -69,17 +102,13 @@ def _sharpness(small_ink: np.ndarray) -> float:
     return float(np.square(np.diff(rows)).sum())
 
 
-def find_bend(ink: np.ndarray) -> Bend | None:
-    """The bend of a page's print (``ink``: 255 where printed), or None when it lies flat.
+def _row_shifts(small: np.ndarray) -> np.ndarray:
+    """The vertical displacement of the rows of ``small`` (BANDS x STRIPS, its pixels; 0 where unmeasured).
 
     Shifts between neighbouring strips are kept only where their correlation has one clear
     peak; each band's shifts are smoothed by a cubic across the page (a sheet bends smoothly)
-    and summed into its bend. The bend is taken only if laying the page flat with it makes its
-    rows sharper (a flat page's print gains nothing from being bent).
+    and summed into its bend.
     """
-    h, w = ink.shape
-    f = min(1.0, 900.0 / max(h, 1))
-    small = cv2.resize(ink, (max(STRIPS, int(w * f)), max(BANDS * 8, int(h * f))), interpolation=cv2.INTER_AREA)
     sh, sw = small.shape
     edges = np.linspace(0, sw, STRIPS + 1).astype(int)
     profiles = np.stack([small[:, a:b].sum(axis=1, dtype=np.float64) for a, b in itertools.pairwise(edges)])
@@ -103,27 +132,59 @@ def find_bend(ink: np.ndarray) -> Bend | None:
                 continue
             y0, y1, y2 = scores[best - 1 : best + 2]
             den = y0 - 2 * y1 + y2
-            steps[z, k] = (best - reach + (0.5 * (y0 - y2) / den if den < 0 else 0.0)) / f
+            steps[z, k] = best - reach + (0.5 * (y0 - y2) / den if den < 0 else 0.0)
     dy = np.zeros((BANDS, STRIPS))
+    measured = np.zeros(BANDS, bool)
     u = (np.arange(STRIPS - 1) + 1.0) / STRIPS
     for z in range(BANDS):
         known = ~np.isnan(steps[z])
         if known.sum() < STRIPS // 3:
             continue
+        measured[z] = True
         x, y = u[known], steps[z][known]
         for _ in range(2):  # a cubic through the shifts, far outliers left out once
             coef = np.polyfit(x, y, 3)
             resid = np.abs(y - np.polyval(coef, x))
-            keep = resid <= max(3 * float(np.median(resid)), 0.5 / f)
+            keep = resid <= max(3 * float(np.median(resid)), 0.5)
             x, y = x[keep], y[keep]
             if len(x) < 6:
                 break
         dy[z, 1:] = np.cumsum(np.polyval(coef, u))
         dy[z] -= np.median(dy[z])
-    if float(np.abs(dy).max()) < MIN_BEND * h:
+    if 0 < measured.sum() < BANDS:
+        # a band with too little print to measure (a margin, a short table) bends as its neighbours do:
+        # a sheet bends smoothly, and a band left straight between bent ones would fold the page
+        z = np.arange(BANDS)
+        for k in range(STRIPS):
+            dy[~measured, k] = np.interp(z[~measured], z[measured], dy[measured, k])
+    return dy
+
+
+def find_bend(ink: np.ndarray) -> Bend | None:
+    """The bend of a page's print (``ink``: 255 where printed), or None when it lies flat.
+
+    Rows first: their bend is taken only if laying them straight makes the page's rows sharper
+    (a flat page's print gains nothing from being bent). Then the columns, measured the same way
+    on the page with straight rows lying on its side, taken only if they get sharper too.
+    """
+    h, w = ink.shape
+    f = min(1.0, 900.0 / max(h, 1))
+    small = cv2.resize(ink, (max(STRIPS, int(w * f)), max(STRIPS, BANDS * 8, int(h * f))), interpolation=cv2.INTER_AREA)
+    sh, sw = small.shape
+    fy, fx = h / sh, w / sw
+    dy = _row_shifts(small)
+    rows = None
+    if float(np.abs(dy).max()) * fy >= MIN_BEND * h:
+        flat = Bend(dy.astype(np.float32), sw, sh).apply(small, border=0)
+        if _sharpness(flat) >= 1.1 * _sharpness(small):
+            rows, small = dy, flat
+    dx_t = _row_shifts(np.ascontiguousarray(small.T))  # the columns are the rows of the page on its side
+    cols = None
+    if float(np.abs(dx_t).max()) * fx >= MIN_BEND * w:
+        upright = Bend(dx_t.astype(np.float32), sh, sw).apply(np.ascontiguousarray(small.T), border=0)
+        if _sharpness(upright) >= 1.1 * _sharpness(small.T):
+            cols = dx_t.T
+    if rows is None and cols is None:
         return None
-    bend = Bend(dy.astype(np.float32), w, h)
-    flat = Bend(dy.astype(np.float32) * f, sw, sh).apply(small, border=0)
-    if _sharpness(flat) < 1.1 * _sharpness(small):
-        return None
-    return bend
+    dy_px = (np.zeros((BANDS, STRIPS)) if rows is None else rows * fy).astype(np.float32)
+    return Bend(dy_px, w, h, None if cols is None else (cols * fx).astype(np.float32))

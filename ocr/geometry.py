@@ -41,14 +41,11 @@ class Upright:
 
     def box_to_source(self, box: Box) -> Box:
         """A box of this image in the source image's pixels (the bend, then the transform, undone)."""
-        if self.bend is None:
-            return map_box(self.to_source, box)
-        x0, y0, x1, y1 = box
-        corners = [(x, y + self.bend.at(x, y)) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
-        pts = np.array([[x, y, 1.0] for x, y in corners]) @ self.to_source.T
-        pts = pts[:, :2] / pts[:, 2:3]
-        return (round(float(pts[:, 0].min())), round(float(pts[:, 1].min())), round(float(pts[:, 0].max())),
-                round(float(pts[:, 1].max())))
+        return self.source_map()(box)
+
+    def source_map(self) -> SourceMap:
+        """The way back to the source without the upright image (what a read page's text keeps)."""
+        return SourceMap(self.to_source, self.bend)
 
     def turned(self, quarter_turns: int) -> Upright:
         """The same page turned by more clockwise quarter turns (a 180° check after reading)."""
@@ -63,6 +60,25 @@ class Upright:
             raise ValueError("a bent page is turned half round only (its bend was measured upright or upside down)")
         bend = self.bend.turned_half() if self.bend is not None else None
         return Upright(image, to_source, (self.quarter_turns + k) % 4, self.skew, self.perspective, self.scale, bend)
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """Boxes of an upright page in the source image's pixels. A page's text is read after the page
+    (the anchored reading asks for its lines): it keeps this, not the ~11 MB upright colour image."""
+
+    to_source: np.ndarray
+    bend: Bend | None = None
+
+    def __call__(self, box: Box) -> Box:
+        if self.bend is None:
+            return map_box(self.to_source, box)
+        x0, y0, x1, y1 = box
+        shifts = [(x, y, *self.bend.at(x, y)) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
+        pts = np.array([[x + dx, y + dy, 1.0] for x, y, dx, dy in shifts]) @ self.to_source.T
+        pts = pts[:, :2] / pts[:, 2:3]
+        return (round(float(pts[:, 0].min())), round(float(pts[:, 1].min())), round(float(pts[:, 0].max())),
+                round(float(pts[:, 1].max())))
 
 
 def map_box(m: np.ndarray, box: Box) -> Box:

@@ -239,7 +239,10 @@ class PageReader:
         page = self._oriented(image)
         up, gray, grids = page.up, page.gray, list(page.grids)
         rulings = _grid_rulings(page.masks, grids)
-        rulings |= long_strokes(page.lines, _char_height(page.boxes))
+        strokes = long_strokes(page.lines, _char_height(page.boxes))
+        for sl in page.seals:  # the rulings' ink was taken before the grey seals were lifted: a ring's
+            cv2.circle(strokes, (sl.x, sl.y), round(SEAL_REACH * sl.r), 0, -1)  # straight arcs are no ruling
+        rulings |= strokes
         text_ink = cv2.bitwise_and(page.ink, cv2.bitwise_not(rulings))
         blank = gray.copy()
         blank[rulings > 0] = 255  # a border is never read as a "1"
@@ -274,7 +277,7 @@ class PageReader:
             (t.grid.box[1], "table", j) for j, t in enumerate(tables)
         ]
         result.order = [(kind, i) for _, kind, i in sorted(tops)]
-        m = up.box_to_source
+        m = up.source_map()  # not up.box_to_source: the page's text would keep the upright image
         result.text = PageText(self, blank, text_ink, list(page.boxes), done, m, page.unseen, list(page.seals),
                                bitonal)
         for ln in lines:
@@ -411,6 +414,7 @@ class PageReader:
         faint: set[tuple[int, int]] = set()
         single_parts: dict[tuple[int, int], Box] = {}
         line_of: dict[int, Box] = {}  # strip -> the cell line it is, for a wrapped label read line by line
+        cores: list[list[int]] = [[] for _ in grids]
         for t, g in enumerate(grids):
             char_h = _char_height(boxes[t]) or 0.012 * self.short_side
             gx0, gy0, gx1, gy1 = g.box
@@ -430,6 +434,7 @@ class PageReader:
                     parts = _faint_parts(c, gray, char_h)
                     if parts:
                         faint.add((t, k))
+                cores[t].extend(_darkest(gray[y0:y1, x0:x1]) for x0, y0, x1, y1 in parts if x1 > x0 and y1 > y0)
                 crops = [_pad(gray[y0:y1, x0:x1]) for x0, y0, x1, y1 in parts]
                 if len(parts) > 1 and any(_text_line(p) for p in parts):
                     # a wrapped label's lines read one by one (the same width as their strip): each
@@ -460,11 +465,12 @@ class PageReader:
         readings: dict[tuple[int, int], Reading] = {}
         numeric: list[tuple[int, int]] = []
         for t, g in enumerate(grids):
+            blank_conf = FAINT_BLANK if faint_print(cores[t]) else 1.0
             for k in range(len(g.cells)):
                 r = first.get((t, k))
                 if r is None:
                     under_seal = any(s.meets(g.cells[k].box) for s in seals)
-                    readings[(t, k)] = Reading("", UNDER_SEAL_BLANK if under_seal else 1.0, [], "blank")
+                    readings[(t, k)] = Reading("", UNDER_SEAL_BLANK if under_seal else blank_conf, [], "blank")
                     continue
                 squeezed = r.text.strip().replace(" ", "")
                 if squeezed in DASH_READINGS:  # a printed blank: "—" read as 一 would pass for a label
@@ -702,6 +708,24 @@ as the digits, and a stroke of one beside or across a digit reads as a digit (a 
 FAINT_STEP = 14
 """Grey steps below a cell's paper (after a light blur against the noise) from which a stroke is
 faint ink: a thin toner's digits the page's binarisation lost."""
+FAINT_PRINT = 150
+"""Grey (paper 255 once the light is flattened) that the darkest pixel of a table's printed text
+typically stays lighter than on a faint copy (thin toner: ~170-180; a good copy's print ~50-120):
+there a cell with no ink found may hold print as light as the paper's noise."""
+FAINT_BLANK = 0.5
+"""Confidence of a cell with no ink found in a table whose print is faint (``faint_print``)."""
+
+
+def _darkest(crop: np.ndarray) -> int:
+    """The darkest grey of a line of print, a little blurred: a speck of noise is not its ink."""
+    return int(cv2.GaussianBlur(crop, (3, 3), 0).min())
+
+
+def faint_print(cores: Sequence[int]) -> bool:
+    """Whether a table's print is faint: the median over its cells' lines of their darkest grey."""
+    return len(cores) >= 5 and float(np.median(cores)) > FAINT_PRINT
+
+
 FAINT_UNREAD = 0.3
 """Confidence of a cell that holds faint ink reading as no number: unread, not a sure blank."""
 

@@ -36,7 +36,23 @@ def behave(job: str) -> str:
             return next(line.split()[1] for line in f if line.startswith("VmSize:"))
     if job == "raise":
         raise ValueError("boom")
+    if job == "heap":  # uses 100 MB and frees it in a way glibc keeps in its heap; the RSS while in use, MB
+        big = b"\x01" * (16 * 2**20)
+        del big  # a freed mapping: glibc now serves requests up to 16 MB from its heap, not their own mappings
+        chunks = [b"\x01" * 2**20 for _ in range(100)]  # noqa: F841 - held until the return
+        _PINS.append(b"\x02" * 2**19)  # kept, above them (no hole below fits it): the heap cannot shrink from its top
+        return str(_rss_mb())  # the chunks are freed on return
+    if job == "rss":
+        return str(_rss_mb())
     return job.upper()
+
+
+_PINS: list[bytes] = []
+
+
+def _rss_mb() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 2**20
 
 
 

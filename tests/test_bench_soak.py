@@ -55,13 +55,13 @@ def test_the_ocr_load_step_is_not_counted():
     # without the load known, the step and a heap still settling just after it look like two rises
     settling = lambda t: level(t) + (120 if 300 <= t < 420 else 0) + (60 if 420 <= t < 480 else 0)  # noqa: E731
     samples = _samples(settling, minutes=14, spikes=False)
-    assert not bench.memory_growth(samples, loaded_at=300.0).grew
-    assert bench.memory_growth(samples, loaded_at=300.0).judged
+    assert not bench.memory_growth(samples, loads=[300.0]).grew
+    assert bench.memory_growth(samples, loads=[300.0]).judged
 
 
 def test_growth_after_the_ocr_load_still_counts():
     samples = _samples(lambda t: 450 if t < 120 else 750 + 0.6 * (t - 120), minutes=16)
-    g = bench.memory_growth(samples, loaded_at=120.0)
+    g = bench.memory_growth(samples, loads=[120.0])
     assert g.judged and g.grew
 
 
@@ -69,8 +69,60 @@ def test_a_short_life_is_not_judged():
     g = bench.memory_growth(_samples(lambda t: 500 + 2 * t, minutes=3.5))
     assert not g.judged and not g.grew
     assert "steady for" in g.why
-    # a long life whose models loaded near its end: too little steady time left
-    assert not bench.memory_growth(_samples(lambda t: 500, minutes=10), loaded_at=480.0).judged
+    # a load in the middle of a 6-minute life: too little steady time on either side of it
+    assert not bench.memory_growth(_samples(lambda t: 500, minutes=6), loads=[200.0]).judged
+    # models loaded near the end of a long life: the stretch before the load is judged
+    assert bench.memory_growth(_samples(lambda t: 500, minutes=10), loads=[480.0]).judged
+
+
+def test_engine_loads_are_steps_not_growth_wherever_they_fall():
+    """A worker that loads RapidOCR, then camelot and Tesseract, each a step up for good (the staircase
+    the soak at 311b764 failed on): no growth; the stretches between the loads are judged."""
+    for first, second in ((2, 7), (4, 11), (6, 13), (3, 16)):
+        level = lambda t, a=first, b=second: 380 + (90 if t >= a * 60 else 0) + (60 if t >= b * 60 else 0)  # noqa: E731
+        samples = _samples(level, minutes=20, seed=first)
+        g = bench.memory_growth(samples, loads=[first * 60.0, second * 60.0])
+        assert g.judged and not g.grew, (first, second, g)
+
+
+def test_the_staircase_without_loads_known_is_growth():
+    """Two steps a third apart and no engine load to explain them: what the rule must still catch."""
+    samples = _samples(lambda t: 380 + (45 if t >= 420 else 0) + (45 if t >= 840 else 0), minutes=20, spikes=False)
+    assert bench.memory_growth(samples).grew
+
+
+def test_growth_between_engine_loads_still_counts():
+    """A climb inside a stretch between two loads is growth, whatever the loads excuse."""
+    samples = _samples(lambda t: 450 if t < 60 else 600 + 0.6 * (t - 60), minutes=20)
+    g = bench.memory_growth(samples, loads=[60.0, 1100.0])
+    assert g.judged and g.grew
+
+
+def test_stretches_too_short_between_loads_are_not_judged():
+    g = bench.memory_growth(_samples(lambda t: 500, minutes=10), loads=[150.0, 300.0, 450.0])
+    assert not g.judged
+    assert "between loads" in g.why
+
+
+def test_the_writer_is_judged_and_named():
+    grown = {7: bench.Growth(True, True, why="grew: 230 MB, then over 260, then over 300", role="writer"),
+             1: bench.Growth(True, False)}
+    (line,) = bench.failures(*_result(), grown)
+    assert line.startswith("memory grew: writer 7: grew")
+    # a judged writer does not stand in for the workers
+    (line,) = bench.failures(*_result(), {7: bench.Growth(True, False, role="writer"), 1: bench.Growth(False, False)})
+    assert line.startswith("memory not judged")
+
+
+def test_engine_libraries_are_found_in_a_process_map():
+    """The soak sees an engine loaded by its library in /proc/<pid>/maps (compared with what is
+    really mapped in this process, whichever engines earlier tests loaded)."""
+    import os
+
+    maps = Path(f"/proc/{os.getpid()}/maps").read_text(encoding="utf-8", errors="replace")
+    want = [e for e, lib in bench.ENGINES.items() if lib in maps]
+    assert bench._loaded(os.getpid(), list(bench.ENGINES)) == want
+    assert bench._loaded(2**22 + 12345, list(bench.ENGINES)) == []  # no such process
 
 
 def _result(**over) -> tuple[dict, dict]:

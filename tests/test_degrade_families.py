@@ -59,7 +59,7 @@ def _ctx(dpi: int, table, last: bool = False) -> PageContext:
 
 
 def test_the_families_are_levels_of_their_own():
-    assert set(OWN_FAMILIES) == {"lid", "rot6", "fax", "toner", "copyseal", "curl", "jpeg", "colour150"}
+    assert set(OWN_FAMILIES) == {"lid", "rot6", "fax", "toner", "copyseal", "curl", "jpeg", "colour150", "archive"}
     assert set(OWN_FAMILIES) <= set(EXTRA_LEVELS) and not set(OWN_FAMILIES) & set(degrade.LEVELS)
     assert {degrade.DEFAULT_KIND[k] for k in OWN_FAMILIES} <= {"pdf", "tiff", "jpg", "png"}
     assert degrade.DEFAULT_KIND["fax"] == "tiff" and degrade.DEFAULT_KIND["curl"] == "jpg"
@@ -188,6 +188,52 @@ def test_fax_gaps_in_rulings_are_short():
                 n = 0
     assert runs and all(2 <= r <= 14 for r in runs)  # 2-7 px, two gaps may touch
     assert (out < 128).sum() > 0.97 * (gray < 128).sum()  # only bits of rulings went
+
+
+def test_archive_is_one_bit_per_pixel_at_100_to_200_dpi_and_records_its_conditions(tmp_path):
+    fam = family("archive")
+    assert {fam.choose_dpi(random.Random(s)) for s in range(40)} == {100, 120, 150, 200}
+    modes, strokes = set(), set()
+    for seed in range(16):
+        dpi = (100, 120, 150, 200)[seed % 4]
+        page, table = _page(dpi)
+        out, p = fam.degrade_page(page, random.Random(seed), _ctx(dpi, table, last=seed % 3 == 0))
+        assert out.ndim == 2 and set(np.unique(out).tolist()) <= {0, 255}, p
+        assert p["bitonal"] and p["dpi"] == dpi and abs(p["rotation"]) <= 2.0
+        assert p["stroke"] == 0 or dpi >= (150 if p["stroke"] < 0 else 200)  # a 1-2 px stroke is neither thinned nor swollen
+        src = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)
+        turned = cv2.warpAffine(src, cv2.getRotationMatrix2D((src.shape[1] / 2, src.shape[0] / 2), p["rotation"], 1.0),
+                                src.shape[::-1], borderValue=255)
+        assert _kept(out, cv2.cvtColor(turned, cv2.COLOR_GRAY2BGR)) > 0.85, p  # the print stays black
+        modes.add(p["binarise"])
+        strokes.add(p["stroke"])
+    assert modes == {"threshold", "bayer", "diffusion"} and strokes == {-1, 0, 1}
+    (name,) = write_images([out, out], 150, [90, 90], tmp_path, "archive", fam.kind)
+    im = Image.open(tmp_path / name)
+    assert im.mode == "1" and im.n_frames == 2 and im.info["compression"] == "group4"
+
+
+def test_archive_dithering_turns_grey_into_dots_and_keeps_black_print_black():
+    from tests.generator.degrade import dither
+
+    gray = np.full((64, 64), 255, np.uint8)
+    gray[:, :16] = 0  # print
+    gray[:, 32:48] = 200  # a shaded header, a seal's grey
+    for mode in ("bayer", "diffusion"):
+        out = dither(gray, mode, white=230, black=150)
+        assert (out[:, :16] == 0).all() and (out[:, 52:] == 255).all()
+        assert 0.2 < (out[:, 32:48] == 0).mean() < 0.8  # dots, neither solid nor gone
+
+
+def test_archive_keeps_the_truth_and_writes_group4(tmp_path):
+    truth = make(GENERATED / "gen_001.pdf", tmp_path, "archive", 3)
+    source = json.loads((GENERATED / "gen_001.json").read_text("utf-8"))
+    assert truth["cells"] == source["cells"]
+    d = truth["degradation"]
+    assert d["level"] == "archive" and not d["held_out"] and d["kind"] == "tiff"
+    im = Image.open(tmp_path / truth["files"][0])
+    assert im.mode == "1" and im.info["compression"] == "group4" and im.n_frames == len(d["pages"])
+    assert all(p["bitonal"] and p["binarise"] in ("threshold", "bayer", "diffusion") for p in d["pages"])
 
 
 def test_thin_toner_thins_strokes_fades_rulings_in_patches_and_lightens_headers():

@@ -165,3 +165,45 @@ def test_a_stray_digit_in_a_label_column_leaves_the_label_after_it():
     assert m.cells["applications.rejected_duplicate.natural_person"].value == 52
     assert m.cells["applications.rejected_duplicate.total"].value == 211
     assert len(m.cells) == 7
+
+
+# a thin-toner copy (bench_ocr toner, gen_004): the header band printed light reads as fragments
+FAINT_APPS_HEADER = [
+    [("一项加第二坝之书三坝加第四项之", 3, 3), None, None, ("人情况", 1, 7)] + [None] * 6,
+    [None, None, None, ("", 2, 1), ("织", 1, 5), None, None, None, None, ("", 2, 1)],
+    [None, None, None, None, "", "田", "", "法律", "", None],
+]
+
+
+def test_a_faint_header_names_its_columns_by_count_and_order():
+    rows = [
+        _apps_row([("一、本年新改政府信息公开申请数量", 1, 3), None, None], [52, 0, 0, 45, 0, 0, 97]),
+        _apps_row([("二、上年结转政府信息公开申请数量", 1, 3), None, None], [0, 0, 0, 4, 0, 0, 4]),
+    ]
+    m = _apps(rows, FAINT_APPS_HEADER)
+    assert m.cells["applications.new_received.natural_person"].value == 52
+    assert m.cells["applications.new_received.social_welfare_org"].value == 45
+    assert m.cells["applications.carried_over.total"].value == 4
+    assert len(m.cells) == 14
+
+
+def test_a_faint_header_over_a_column_more_than_printed_names_nothing():
+    rows = [
+        _apps_row([("一、本年新改政府信息公开申请数量", 1, 3), None, None], [52, 0, 0, 45, 0, 0, 97, 1]),
+        _apps_row([("二、上年结转政府信息公开申请数量", 1, 3), None, None], [0, 0, 0, 4, 0, 0, 4, 1]),
+    ]
+    header = [[*r, None] for r in FAINT_APPS_HEADER]
+    assert not _apps(rows, header).cells  # eight value columns: the count does not fit, nothing is guessed
+
+
+def test_a_table_whose_labels_name_no_kind_is_the_kind_of_the_heading_above_it():
+    """The active-disclosure table came first; the applications table under its own heading has a
+    header that names nothing and rows read too poorly to tell its kind."""
+    active = grid([["信息内容", "本年处理决定数量"], ["行政许可", "19"]])
+    apps = grid([*FAINT_APPS_HEADER, _apps_row([("", 1, 3), None, None], [52, 0, 0, 45, 0, 0, 97])])
+    doc = Document("test", [TextLine("二、主动公开政府信息情况", 1), active,
+                            TextLine("三、收到和处理政府信息公开申请情况", 1), apps])
+    m = map_tables(doc, S)
+    kinds = [t.kind for t in m.tables]
+    assert kinds[0] == "active_disclosure"
+    assert kinds[1] == "applications"

@@ -538,3 +538,68 @@ def test_guanyu_topic_line_after_a_plan_is_not_a_statement():
     text = ("（一）关于审核\n个别处室未履行审核程序。下一步，我厅将修订审核办法。\n"
             "（二）关于微博\n微博更新频次偏低。今后将每日发布信息。")
     assert "关于微博" not in [i.text for i in find_items(text)]
+
+
+# -- round 4 of issue 14: list frames, turns and headings the writers' and real passages showed ------------
+
+
+def test_short_noun_phrases_and_a_he_pair_under_a_list_frame_are_items():
+    text = "我办政务公开工作在信息发布的时效、完整性和栏目设置等方面还有欠缺。"
+    assert [i.text for i in find_items(text)] == ["信息发布的时效", "完整性", "栏目设置"]
+    text = "我局还存在公开内容偏少、解读形式单一和工作人员业务不熟等问题。"
+    assert [i.text for i in find_items(text)] == ["公开内容偏少", "解读形式单一", "工作人员业务不熟"]
+
+
+def test_a_predicate_after_the_pair_keeps_it_one_statement():
+    text = "主要表现在：政务公开内容的深度和广度还有待提升，互动回应不够及时，栏目更新偏慢。"
+    assert "政务公开内容的深度和广度还有待提升" in [i.text for i in find_items(text)]
+
+
+def test_aspect_frame_with_any_shortfall_predicate_and_a_subject_list():
+    text = "但在办事指南的准确性、留言回复的时效性以及新媒体的互动性等方面仍有提升空间。"
+    assert [i.text for i in find_items(text)] == ["办事指南的准确性", "留言回复的时效性", "新媒体的互动性"]
+    text = "本年度，公开信息的格式、分类、标题等存在不统一的情况。"
+    assert [i.text for i in find_items(text)] == ["公开信息的格式", "分类", "标题"]
+
+
+def test_a_shortfall_turning_to_what_was_or_will_be_done_is_two_statements():
+    text = "存在的不足：一是便民服务栏更新不及时，计划明年迁至服务大厅；二是宣传经费不足，将争取专项支持。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got == [("便民服务栏更新不及时", "problem"), ("迁至服务大厅", "improvement"),
+                   ("宣传经费不足", "problem"), ("争取专项支持", "improvement")]
+
+
+def test_last_years_problem_said_done_without_zhendui():
+    text = "上年度报告中提到的公开栏信息陈旧问题，本年度已建立月检制度，公开栏按月更新。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got == [("公开栏信息陈旧", "problem"), ("建立月检制度，公开栏按月更新", "improvement")]
+
+
+def test_heading_label_inside_a_numbered_entry_is_not_the_statement():
+    text = "（一）存在的问题：一是目录更新不及时；二是解读偏少。\n（二）解决办法和改进措施：我委将修订公开目录，增加图解解读。"
+    assert "修订公开目录，增加图解解读" in [i.text for i in find_items(text)]
+
+
+def test_gap_clause_with_a_comma_introduces_a_list():
+    text = "本年度我所信息公开工作取得了一定成效，但还存在一些问题与不足，办事指南更新不及时，公开栏内容陈旧，解读偏少。"
+    assert [i.text for i in find_items(text)] == ["办事指南更新不及时", "公开栏内容陈旧", "解读偏少"]
+
+
+def test_the_problem_list_then_the_plan_in_one_sentence():
+    text = "存在的主要问题是信息更新不够及时，下步打算将建立信息报送考核机制。"
+    got = [(i.text, i.cue) for i in find_items(text)]
+    assert got == [("信息更新不够及时", "problem"), ("建立信息报送考核机制", "improvement")]
+
+
+def test_a_plan_sentence_stating_measures_before_its_list_is_a_statement():
+    text = "一是栏目更新不及时。二是解读偏少。\n2025年，我们将继续加大力度，拓宽渠道，健全机制。一是增设解读专栏。二是按月更新栏目。"
+    got = [i.text for i in find_items(text) if i.cue == "improvement"]
+    assert got[0] == "加大力度，拓宽渠道，健全机制"  # "将继续" is the lead, as everywhere
+    text = "一是栏目更新不及时。二是解读偏少。\n下一步，我局将重点做好以下工作。一是增设解读专栏。二是按月更新栏目。"
+    assert [i.text for i in find_items(text) if i.cue == "improvement"] == ["增设解读专栏", "按月更新栏目"]
+
+
+def test_tongshi_opens_a_second_measure_inside_an_entry():
+    text = "（一）存在问题：公开内容偏少。\n（二）改进措施：我所将加强信息报送，规范发布流程。同时，加强对公开信息的质量把控，提升可读性。"
+    assert [i.text for i in find_items(text) if i.cue == "improvement"] == [
+        "加强信息报送，规范发布流程", "加强对公开信息的质量把控，提升可读性"]

@@ -10,7 +10,7 @@ import pytest
 
 from gongkai.ocr.page import BITONAL_DOUBT, _combine, _pad, _settle_stroke, _smoothed_look, stroke_slant
 from gongkai.ocr.preprocess import is_bitonal
-from gongkai.ocr.types import GridCell, Reading
+from gongkai.ocr.types import Grid, GridCell, Reading
 
 REGRESSION = Path(__file__).parent / "corpus" / "regression"
 
@@ -184,3 +184,46 @@ def test_the_smoothed_look_is_taken_on_bitonal_pages_only():
     assert fax.cells[0].reading.text == "11" and fax.cells[0].reading.confidence <= BITONAL_DOUBT
     assert "0" in dict(fax.cells[0].reading.alternatives)
     assert scan.cells[0].reading.confidence > 0.9  # two engines agreeing, nothing else asked
+
+
+class _Digits:
+    """An engine that reads every crop as 7."""
+
+    name = "digits"
+
+    def detect(self, image: np.ndarray) -> list:
+        return []
+
+    def recognize(self, crops) -> list[Reading]:
+        return [Reading("7", 0.95, [], self.name) for _ in crops]
+
+    def read_cells(self, crops, digits: bool) -> list[Reading]:
+        return [Reading("7", 0.95, [], self.name) for _ in crops]
+
+
+def _row_of_sevens(ink: int, empty: int) -> tuple[np.ndarray, Grid]:
+    """One row of eight cells: a "7" printed at grey ``ink`` in all but the ``empty`` last ones."""
+    gray = np.full((80, 800), 252, np.uint8)
+    cells = []
+    for k in range(8):
+        x0 = k * 100
+        cells.append(GridCell(0, k, 1, 1, (x0, 0, x0 + 100, 80)))
+        if k < 8 - empty:
+            cv2.putText(gray, "7", (x0 + 38, 58), cv2.FONT_HERSHEY_SIMPLEX, 1.4, ink, 3)
+    return gray, Grid((0, 0, 800, 80), 1, 8, cells, [100 * k for k in range(9)], [0, 80])
+
+
+@pytest.mark.parametrize(("ink", "sure"), [(40, True), (190, False)])
+def test_an_empty_cell_is_a_sure_blank_only_where_the_print_is_dark(ink, sure):
+    """Thin toner (bench_ocr toner, gen_004 seed 1): a table whose print is as light as ~180 on
+    paper 255 lost whole values to the binarisation, and their cells read as sure blanks."""
+    from gongkai.ocr.page import FAINT_BLANK, PageReader
+    from gongkai.ocr.preprocess import binarize_inv
+
+    gray, grid = _row_of_sevens(ink, empty=2)
+    reader = PageReader(prose=_Digits(), cells=_Digits())
+    (table,) = reader._read_grids([grid], gray.copy(), binarize_inv(gray), [[]])
+    readings = [c.reading for c in table.cells]
+    assert [r.text for r in readings] == ["7"] * 6 + ["", ""]
+    blank = readings[-1].confidence
+    assert blank == 1.0 if sure else blank == FAINT_BLANK

@@ -334,3 +334,59 @@ def test_a_red_seals_ink_is_where_print_may_be_hidden():
     ink = seal_ink(page)
     assert ink[200, 120] and ink[120, 200] and not ink[200, 200] and not ink[50, 70]
     assert not seal_ink(cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)).any()
+
+
+def _tall_table(w: int = 1240, h: int = 1754) -> np.ndarray:
+    """A page that is mostly one ruled table (5 columns, 16 rows), as a report's applications table."""
+    img = np.full((h, w), 255, np.uint8)
+    xs, ys = [150, 450, 600, 750, 900, 1090], [200 + i * 85 for i in range(17)]
+    for y in ys:
+        cv2.line(img, (xs[0], y), (xs[-1], y), 0, 2)
+    for x in xs:
+        cv2.line(img, (x, ys[0]), (x, ys[-1]), 0, 2)
+    for y in ys[:-1]:
+        cv2.rectangle(img, (170, y + 30), (330, y + 52), 0, -1)  # a label
+    return img
+
+
+def _leaning(page: np.ndarray, lean: float) -> tuple[np.ndarray, np.ndarray]:
+    """The page's columns leaning as a photo's perspective leans them (each by its own angle: they
+    converge) and its rows bent: the source point each output pixel shows, and the picture."""
+    h, w = page.shape[:2]
+    mx, my = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    dx = (lean * (mx - w / 2) * (my - h / 2) / h).astype(np.float32)
+    dy = (0.03 * h * (1 - (2 * mx / w - 1) ** 2)).astype(np.float32)
+    return cv2.remap(page, mx - dx, my - dy, cv2.INTER_LINEAR, borderValue=255), dx
+
+
+def _column_spread(gray: np.ndarray, x: int, near: int = 15, y0: int = 260, y1: int = 1500) -> float:
+    """How far a column ruling within ``near`` px of ``x`` wanders from top to bottom (pixels)."""
+    centres = []
+    for y in range(y0, y1, 40):
+        row = gray[y, x - near : x + near] < 128
+        if row.any():
+            centres.append(float(np.flatnonzero(row).mean()))
+    return max(centres) - min(centres)
+
+
+def test_leaning_columns_are_stood_upright_from_their_own_rulings():
+    """A photo whose sheet showed no four corners keeps its perspective: the columns of its table
+    lean, each by another angle, and a table read with them leaning straddles its columns. They
+    are measured from the print like the rows' bend, and undone with it; a box maps back."""
+    from gongkai.ocr.dewarp import find_bend
+
+    page = _tall_table()
+    leaning, dx = _leaning(page, 0.12)
+    assert _column_spread(leaning, 1090, near=60) > 30
+    bend = find_bend(binarize_inv(leaning))
+    assert bend is not None and bend.dx is not None
+    flat = bend.apply(leaning)
+    # each ruling where the flat page has it (the whole page may have moved a little)
+    spreads = [_column_spread(flat, int(np.argmin(flat[800, x - 40 : x + 40])) + x - 40) for x in (150, 450, 750, 1090)]
+    assert max(spreads) <= 10, spreads  # from ~60 px over the table
+    (g,) = find_grids(ruling_ink(flat))
+    assert (g.rows, g.cols) == (16, 5)
+    up = Upright(leaning, np.eye(3), bend=bend)
+    # the table's bottom-right corner, stood upright, maps back to where the lean put it
+    x0, _y0, x1, _y1 = up.box_to_source((1085, 1540, 1095, 1550))
+    assert abs((x0 + x1) / 2 - (1090 + dx[1545, 1090])) <= 8

@@ -201,6 +201,8 @@ class TableMapper:
         self.kinds = _kinds(schema)
         self.result = Mapping()
         self._hint: str | None = None
+        self._fresh_hint = False
+        """The hint is a heading seen after the last table: it names the next table better than the last one's kind."""
         # last header per kind: list of column paths (gridded) + the table it came from
         self._headers: dict[str, tuple[Table, list[list[str]]]] = {}
         self._flat_order: dict[str, list[str]] = {}
@@ -224,6 +226,7 @@ class TableMapper:
         for prefix, kind in _TABLE_HEADINGS.items():
             if t.startswith(prefix) and len(t) < 40:
                 self._hint = kind
+                self._fresh_hint = True
                 return
         if t.startswith(("五、", "六、")):
             self._hint = None
@@ -234,12 +237,15 @@ class TableMapper:
     def _pick_kind(self, texts: list[str]) -> str | None:
         scores = {k: self._score(kind, texts) for k, kind in self.kinds.items()}
         best = max(scores.values())
+        # a table under its own heading is that heading's kind; one without (continued on the next page)
+        # goes on with the last table's. A faint copy's header may read as no label of any kind.
+        order = (self._hint, self._last_kind) if self._fresh_hint else (self._last_kind, self._hint)
         if best == 0:
-            return self._last_kind or self._hint
+            return order[0] or order[1]
         winners = [k for k, v in scores.items() if v == best]
         if len(winners) == 1:
             return winners[0]
-        for prefer in (self._last_kind, self._hint):
+        for prefer in order:
             if prefer in winners:
                 return prefer
         return winners[0]
@@ -264,6 +270,7 @@ class TableMapper:
                 continue
             record.kind = record.kind or kind_id
             self._last_kind = kind_id
+            self._fresh_hint = False
             kind = self.kinds[kind_id]
             before = len(self.result.cells)
             if table.gridded:
@@ -314,6 +321,8 @@ class TableMapper:
         value_cols = [c for c, cid in enumerate(col_ids) if cid is not None]
         first_value = min(by_header[:1] + value_cols[:1], default=None)
         rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
+        if not any(col_ids):
+            col_ids = _columns_by_count(kind, table.n_cols, rows) or col_ids
         _split_merged_labels(kind, rows)
         named = _fill_row_gaps(kind, [rid if labels else None for labels, _, rid in rows])
         for k, r in enumerate(seg.data_rows):
@@ -580,6 +589,35 @@ def _fill_row_gaps(kind: _Kind, ids: list[str | None]) -> list[str | None]:
         if a > 0 and b < len(ids):
             out[a:b] = _between(orders, ids[a - 1], ids[b], b - a) or out[a:b]
     return out
+
+
+def _columns_by_count(kind: _Kind, n_cols: int, rows: list[tuple[list[Cell], int, str | None]]) -> list[str | None]:
+    """Value columns named by their count and printed order, when the header names none (a light
+    header band on a thin-toner copy, a header left on the previous page unread).
+
+    The labels end where most rows that name their row end them; the columns right of that are the
+    template's value columns when every template of the kind prints exactly that many, the same
+    ones in the same order, on every row (the applications table's seven). A grid with a column
+    more or less (a line through text, a lost line) names nothing: the count must fit exactly.
+    """
+    ends = Counter(last for labels, last, rid in rows if labels and rid is not None)
+    if not ends:
+        return []
+    end, votes = ends.most_common(1)[0]
+    if votes < 2:
+        return []
+    orders = set()
+    for spec in kind.specs.values():
+        cols = tuple(spec.columns)
+        if spec.one_line or any(tuple(c.id for c in spec.columns_for(r)) != cols for r in spec.rows):
+            return []
+        orders.add(cols)
+    if len(orders) != 1:
+        return []
+    order = orders.pop()
+    if n_cols - end - 1 != len(order):
+        return []
+    return [None] * (end + 1) + list(order)
 
 
 def _fill_column_gaps(kind: _Kind, ids: list[str | None]) -> list[str | None]:

@@ -904,6 +904,179 @@ class Colour150:
         return img, params
 
 
+BAYER8 = np.array([[0, 32, 8, 40, 2, 34, 10, 42], [48, 16, 56, 24, 50, 18, 58, 26],
+                   [12, 44, 4, 36, 14, 46, 6, 38], [60, 28, 52, 20, 62, 30, 54, 22],
+                   [3, 35, 11, 43, 1, 33, 9, 41], [51, 19, 59, 27, 49, 17, 57, 25],
+                   [15, 47, 7, 39, 13, 45, 5, 37], [63, 31, 55, 23, 61, 29, 53, 21]], np.float32)
+"""The 8x8 Bayer matrix: an ordered dither's thresholds (a scanner's "halftone" mode)."""
+
+
+def _stretch(gray: np.ndarray, white: float, black: float) -> np.ndarray:
+    """Levels as a scanner sets them before dithering: ``white`` and lighter to 255, ``black`` and darker to 0."""
+    return ((gray.astype(np.float32) - black) * 255.0 / max(1.0, white - black)).clip(0, 255)
+
+
+def dither(gray: np.ndarray, mode: str, white: float, black: float) -> np.ndarray:
+    """One bit per pixel by dithering (``bayer``: ordered; ``diffusion``: Floyd-Steinberg error
+    diffusion, PIL's): paper stays white and print black, what is grey between (a shaded header,
+    a seal, grey print) becomes a pattern of dots."""
+    level = _stretch(gray, white, black)
+    if mode == "bayer":
+        h, w = level.shape
+        ths = np.tile((BAYER8 + 0.5) * 4.0, (h // 8 + 1, w // 8 + 1))[:h, :w]
+        return np.where(level > ths, 255, 0).astype(np.uint8)
+    im = Image.fromarray(level.astype(np.uint8)).convert("1")  # Floyd-Steinberg by default
+    return np.array(im.convert("L"))
+
+
+def _ruling_changes(gray: np.ndarray, dpi: int, rng: random.Random) -> tuple[np.ndarray, dict]:
+    """The rulings as an archive copy has them: some broken by short gaps, some doubled (a second,
+    fainter line 2-4 px beside: a copy of a copy out of register), some thickened by a pixel or two."""
+    share = round(rng.uniform(0.0, 0.3), 2)
+    out, gaps = _break_rulings(gray, dpi, share, rng)
+    ink = (gray < 160).astype(np.uint8) * 255
+    horizontal, vertical = _rulings(ink, dpi)
+    doubled = rng.random() < 0.3
+    thick = rng.choice([0, 0, 1, 2])
+    changes = {"ruling_gap_share": share, "ruling_gaps": gaps, "rulings_doubled": doubled, "rulings_thickened_px": thick}
+    if doubled:
+        off = rng.randint(2, 4)
+        shade = rng.randint(60, 120)
+        ghost = np.zeros_like(horizontal)
+        ghost[off:, :] |= horizontal[:-off, :]
+        ghost[:, off:] |= vertical[:, :-off]
+        out = np.where(ghost > 0, np.minimum(out, shade), out).astype(np.uint8)
+        changes |= {"double_offset_px": off, "double_grey": shade}
+    if thick:
+        grown = cv2.dilate(horizontal, np.ones((thick + 1, 1), np.uint8)) | cv2.dilate(vertical, np.ones((1, thick + 1), np.uint8))
+        out = np.where(grown > 0, np.minimum(out, 40), out).astype(np.uint8)
+    return out, changes
+
+
+def _edge_bands(gray: np.ndarray, rng: random.Random) -> list[dict]:
+    """Dark bands along one or two edges where the scanner saw past the sheet (its lid, a
+    feeder's roller), with a ragged inner edge; in place."""
+    h, w = gray.shape
+    bands = []
+    for edge in rng.sample(["left", "right", "top", "bottom"], rng.choice([1, 1, 2])):
+        width = rng.uniform(0.004, 0.02) * (w if edge in ("left", "right") else h)
+        level = rng.randint(15, 60)
+        n = h if edge in ("left", "right") else w
+        wobble = np.cumsum(_np(rng).normal(0, 0.6, n)).astype(np.float32)
+        wobble = (width + np.clip(wobble - wobble.mean(), -width / 2, width / 2)).astype(int)
+        for i, d in enumerate(wobble):
+            if edge == "left":
+                gray[i, :d] = level
+            elif edge == "right":
+                gray[i, w - d:] = level
+            elif edge == "top":
+                gray[:d, i] = level
+            else:
+                gray[h - d:, i] = level
+        bands.append({"edge": edge, "width_px": round(width, 1), "grey": level})
+    return bands
+
+
+def _punch_holes(gray: np.ndarray, dpi: int, rng: random.Random) -> dict:
+    """Two filing holes (6 mm across, 80 mm apart, 12 mm from the edge) near the left or top
+    edge, dark where the lid showed through; in place."""
+    h, w = gray.shape
+    edge = rng.choice(["left", "top"])
+    mm = dpi / 25.4
+    r, gap, inset = int(3 * mm), 80 * mm, int(12 * mm)
+    level = rng.randint(20, 70)
+    mid = (h if edge == "left" else w) / 2 + rng.uniform(-10, 10) * mm
+    for c in (mid - gap / 2, mid + gap / 2):
+        centre = (inset, int(c)) if edge == "left" else (int(c), inset)
+        cv2.circle(gray, centre, r, int(level), -1)
+    return {"edge": edge, "grey": level}
+
+
+@dataclass(frozen=True)
+class Archive:
+    """A black-and-white archive scanner, broader than ``fax``: 100-200 dpi, one bit per pixel
+    by the page's threshold or by dithering (ordered or error diffusion: a shaded header, grey
+    print and seals become dots); red seals (grey ~80-110 once the colour is gone, so a threshold
+    makes their strokes solid black over the digits they cross); strokes swollen or eroded by a
+    pixel; up to 2° of skew before binarising (jagged lines); dark bands at the edges, punch holes;
+    salt-and-pepper and dust; rulings broken, doubled or thickened. A multi-page TIFF (Group 4)."""
+
+    kind: str = "tiff"
+
+    def choose_dpi(self, rng: random.Random) -> int:
+        return rng.choice([100, 120, 150, 200])
+
+    def degrade_page(self, page: np.ndarray, rng: random.Random, ctx: PageContext) -> tuple[np.ndarray, dict]:
+        img = page.copy()
+        seals: list[str] = []
+        size = int(ctx.dpi * rng.uniform(1.55, 1.75))
+        table = _main_table(ctx)
+        if table and rng.random() < 0.35:
+            # a seal over the table's last rows, its centre (the solid star) just below the bottom edge: a
+            # threshold makes its ring and characters solid black across the digits they cross, and a
+            # digit under the star would be lost to anyone (the family stays fair)
+            x0, y0, x1, y1 = table
+            stamp(img, (rng.randint(x0 + (x1 - x0) // 2, x1 - (x1 - x0) // 8), rng.randint(y1 + size // 6, y1 + size // 3)),
+                  size, rng, ctx.org)
+            seals.append("table")
+        _signature(img, rng, ctx, seals)
+        gray = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+        shaded = []
+        tint = np.ones(gray.shape, np.float32)  # a shaded header row (grey under black print), laid on below
+        for x0, y0, x1, y1 in ctx.tables_px:
+            if rng.random() < 0.4:
+                share, shade = rng.uniform(0.04, 0.1), rng.uniform(0.75, 0.9)  # the header's rows
+                tint[y0 : int(y0 + share * (y1 - y0)), x0:x1] = shade
+                shaded.append([round(share, 2), round(shade, 2)])
+        gray, rulings = _ruling_changes(gray, ctx.dpi, rng)
+        stroke = rng.choice([-1, 0, 0, 1])  # -1 eroded (thinner: half a pixel's ink gone), +1 swollen by a pixel
+        # at 100-120 dpi a stroke is 1-2 px: thinned it goes, swollen a 0 fills in; at 150 dpi a bold
+        # face swollen by a pixel fills its 0s into 8s (huaian 2024, seed 2: illegible by eye)
+        stroke = stroke if (stroke < 0 and ctx.dpi >= 150) or (stroke > 0 and ctx.dpi >= 200) else 0
+        if stroke:
+            k = np.ones((2, 2), np.uint8)
+            gray = cv2.erode(gray, k) if stroke > 0 else (gray + 0.5 * (cv2.dilate(gray, k) - gray)).astype(np.uint8)
+        angle = round(rng.uniform(-2.0, 2.0), 2)
+        h, w = gray.shape
+        turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        gray = cv2.warpAffine(gray, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+        tint = cv2.warpAffine(tint, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=1.0)
+        bands = _edge_bands(gray, rng) if rng.random() < 0.5 else []
+        holes = _punch_holes(gray, ctx.dpi, rng) if rng.random() < 0.3 else {}
+        blur = round(rng.uniform(0.3, 0.6), 2)
+        noise = round(rng.uniform(5, 15), 1)
+        gray = _noise(cv2.GaussianBlur(gray, (0, 0), blur), noise, rng)
+        mode = rng.choice(["threshold", "threshold", "bayer", "diffusion"])
+        toward_ink = round(rng.uniform(0.3, 0.5), 2)
+        threshold, paper, ink = page_threshold(gray, toward_ink, noise)
+        if mode == "threshold":
+            # under a threshold a shaded row stays lighter than it (speckle at most): shaded darker, the
+            # row would go solid black with the numbers in it (gen_033, seed 11: illegible by eye)
+            tint = np.maximum(tint, min(1.0, (threshold + 2.5 * noise) / max(paper, 1)))
+        gray = (gray * tint).astype(np.uint8)
+        if mode == "threshold":
+            out = np.where(gray < threshold, 0, 255).astype(np.uint8)
+            levels: dict = {"threshold": threshold}
+        else:
+            # print black, paper white, grey between (a light font's ink counts as print)
+            white, black = paper - 2.5 * noise, min(ink + 0.5 * (paper - ink), paper - 90)
+            out = dither(gray, mode, white, black)
+            levels = {"white": round(white), "black": round(black)}
+        salt = round(rng.uniform(0.0, 0.0004), 5)
+        g = _np(rng)
+        n = int(salt * out.size)
+        out[g.integers(0, h, n), g.integers(0, w, n)] = 0
+        out[g.integers(0, h, n // 2), g.integers(0, w, n // 2)] = 255
+        dust = rng.randint(0, 40)
+        for _ in range(dust):
+            cv2.circle(out, (rng.randrange(w), rng.randrange(h)), rng.randint(1, 2), 0, -1)
+        params = {"dpi": ctx.dpi, "binarise": mode, "toward_ink": toward_ink, "paper": paper, "ink": ink, **levels,
+                  "stroke": stroke, "rotation": angle, "blur": blur, "noise": noise, "shaded_headers": shaded,
+                  **rulings, "edge_bands": bands, "punch_holes": holes, "salt_pepper": salt, "dust": dust,
+                  "seals": seals, "bitonal": True}
+        return out, params
+
+
 LEVEL_FAMILIES: dict[str, Family] = {
     "clean": Level("clean", "pdf"),
     "hard": Level("hard", "pdf"),
@@ -919,6 +1092,7 @@ OWN_FAMILIES: dict[str, Family] = {
     "curl": Curl(),
     "jpeg": Jpeg(),
     "colour150": Colour150(),
+    "archive": Archive(),
 }
 """The families of issue 13 (each its own level, each from its own random stream)."""
 SUPERSEDED_FAMILIES: dict[str, Family] = {
