@@ -31,9 +31,6 @@ class RapidModels:
                 "Global.log_level": "warning",
                 "EngineConfig.onnxruntime.intra_op_num_threads": threads,
                 "EngineConfig.onnxruntime.inter_op_num_threads": 1,
-                # the caller sizes the detector's input (a page's print area at its own scale):
-                # RapidOCR would enlarge any side under 736 px
-                "Det.limit_side_len": 32,
             }
         )
         self._rec = None

@@ -198,10 +198,6 @@ class RapidEngine:
     activations grow with the area). At 736 (RapidOCR's own ``limit_side_len``) curled phone photos
     lost whole tables (gen_001 curl: 182 -> 112 of 198 cells; 921 read 182 again) and the hard
     scan test read wrong values, so the short side keeps ~960 px."""
-    det_crop: bool = False
-    """Detect in the page's print area only (``_print_area``), not its blank margins: off, its boxes differ
-    by a few px from the whole page's (RapidOCR stretches the whole page to 32 px steps) and one cell of
-    a copyseal scan went wrong (hongze_2023, seed 1); kept for measuring."""
     rec_height: int = 48
     """The recogniser's input height (its training size)."""
     unsure_char: float = 0.9
@@ -221,28 +217,23 @@ class RapidEngine:
         return self._models
 
     def detect(self, image: np.ndarray) -> list[Box]:
-        """Text line boxes (x0, top, x1, bottom) in ``image`` pixels, top to bottom.
-
-        The detector's cost is its input's area, and a page's margins are a third of it: only
-        the part of the page that holds print (``_print_area``) is looked at, at the same scale.
-        """
+        """Text line boxes (x0, top, x1, bottom) in ``image`` pixels, top to bottom."""
         eng = self._engine()
         h, w = image.shape[:2]
         s = min(self.det_scale, self.det_side / max(1, min(h, w)))
         small = image
         if s != 1:
             small = cv2.resize(image, (max(1, int(w * s)), max(1, int(h * s))), interpolation=cv2.INTER_AREA)
-        ox, oy, small = _print_area(small) if self.det_crop else (0, 0, small)
         try:
-            boxes = eng.detect(_bgr(small)) if small.size else []
+            boxes = eng.detect(_bgr(small))
         except Exception as exc:  # onnxruntime raises its own types
             raise EngineError("E_OCR_FAILED", f"rapidocr detection failed: {exc}") from exc
         finally:
             release_memory()
         out = []
         for quad in boxes:
-            xs = [(p[0] + ox) / s for p in quad]
-            ys = [(p[1] + oy) / s for p in quad]
+            xs = [p[0] / s for p in quad]
+            ys = [p[1] / s for p in quad]
             out.append((max(0, int(min(xs))), max(0, int(min(ys))), min(w, int(max(xs)) + 1), min(h, int(max(ys)) + 1)))
         return sorted(out, key=lambda b: (b[1], b[0]))
 
@@ -362,40 +353,6 @@ def _malloc_trim() -> Callable[[int], int] | None:
         return getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
     except OSError:
         return None
-
-
-DET_STRIDE = 32
-"""The detector's input sides are multiples of this (RapidOCR stretches any other size to one)."""
-PRINT_LEVEL = 235
-"""Darker than this is print (or a speck) when looking for a page's blank margins."""
-
-
-def _print_area(image: np.ndarray, margin: int = DET_STRIDE) -> tuple[int, int, np.ndarray]:
-    """The part of ``image`` that holds print, with ``margin`` px of paper round it, its sides whole
-    multiples of ``DET_STRIDE`` (padded with paper where the image ends): (x, y, crop). The whole
-    image when its margins are under a tenth of it; an empty crop when nothing is printed.
-
-    Blank margins cost the detector as much as print; a speck or a dark border only keeps more
-    of the page (a faint line fainter than ``PRINT_LEVEL`` the detector would not find anyway).
-    """
-    h, w = image.shape[:2]
-    gray = _gray(image)
-    dark = gray < PRINT_LEVEL
-    rows = np.flatnonzero(dark.sum(axis=1) >= 2)
-    cols = np.flatnonzero(dark.sum(axis=0) >= 2)
-    if rows.size == 0 or cols.size == 0:
-        return 0, 0, image[:0, :0]
-    x0, x1 = max(0, int(cols[0]) - margin), min(w, int(cols[-1]) + 1 + margin)
-    y0, y1 = max(0, int(rows[0]) - margin), min(h, int(rows[-1]) + 1 + margin)
-    cw, ch = -(-(x1 - x0) // DET_STRIDE) * DET_STRIDE, -(-(y1 - y0) // DET_STRIDE) * DET_STRIDE
-    if cw * ch > 0.95 * w * h:
-        return 0, 0, image
-    x0, y0 = max(0, min(x0, w - cw)), max(0, min(y0, h - ch))  # grown towards the page's inside first
-    crop = image[y0 : y0 + ch, x0 : x0 + cw]
-    if crop.shape[:2] != (ch, cw):  # the page is smaller than the rounded size that way: paper added
-        fill = 255 if crop.ndim == 2 else (255,) * crop.shape[2]
-        crop = cv2.copyMakeBorder(crop, 0, ch - crop.shape[0], 0, cw - crop.shape[1], cv2.BORDER_CONSTANT, value=fill)
-    return x0, y0, crop
 
 
 def _gray(image: np.ndarray) -> np.ndarray:

@@ -111,8 +111,6 @@ class _Page:
     """The sensitive binary the rulings are found in."""
     boxes: list[Box]
     grids: list[Grid]
-    masks: tuple[np.ndarray, np.ndarray]
-    """``line_masks(lines, char height)``: the grids were found in them, the rulings are blanked from them."""
     read: dict[Box, Reading] = field(default_factory=dict)
     """Lines already read while deciding the orientation (reused as prose)."""
     seals: list[Seal] = field(default_factory=list)
@@ -238,7 +236,7 @@ class PageReader:
     def read(self, image: np.ndarray) -> PageResult:
         page = self._oriented(image)
         up, gray, grids = page.up, page.gray, list(page.grids)
-        rulings = _grid_rulings(page.masks, grids)
+        rulings = _grid_rulings(page.lines, grids, _char_height(page.boxes))
         strokes = long_strokes(page.lines, _char_height(page.boxes))
         for sl in page.seals:  # the rulings' ink was taken before the grey seals were lifted: a ring's
             cv2.circle(strokes, (sl.x, sl.y), round(SEAL_REACH * sl.r), 0, -1)  # straight arcs are no ruling
@@ -317,9 +315,8 @@ class PageReader:
             for sl in seals:  # print under a lifted grey ring may have gone with it
                 cv2.circle(unseen, (sl.x, sl.y), round(SEAL_REACH * sl.r), 255, -1)
         boxes = self.prose.detect(gray)
-        masks = line_masks(lines, _char_height(boxes))
-        grids = find_grids(lines, char_h=_char_height(boxes), masks=masks)
-        return _Page(up, gray, ink, lines, boxes, grids, masks, seals=seals, unseen=unseen)
+        grids = find_grids(lines, char_h=_char_height(boxes))
+        return _Page(up, gray, ink, lines, boxes, grids, seals=seals, unseen=unseen)
 
     def _oriented(self, image: np.ndarray) -> _Page:
         """The page the right way up: the orientation whose sample lines read most confidently.
@@ -368,9 +365,8 @@ class PageReader:
         boxes = sorted((_flip_box(b, bw, bh) for b in base.boxes), key=lambda b: (b[1], b[0]))
         seals = [s._replace(x=bw - s.x, y=bh - s.y) for s in base.seals]
         unseen = None if base.unseen is None else np.ascontiguousarray(base.unseen[::-1, ::-1])
-        masks = line_masks(lines, _char_height(boxes))
-        grids = find_grids(lines, char_h=_char_height(boxes), masks=masks)
-        return _Page(base.up.turned(2), gray, ink, lines, boxes, grids, masks, seals=seals, unseen=unseen)
+        grids = find_grids(lines, char_h=_char_height(boxes))
+        return _Page(base.up.turned(2), gray, ink, lines, boxes, grids, seals=seals, unseen=unseen)
 
     def _sample_score(self, gray: np.ndarray, boxes: list[Box]) -> tuple[float, dict[Box, Reading]]:
         """Chinese characters read confidently: upright text has them, text on its side or upside
@@ -413,7 +409,6 @@ class PageReader:
         singles: dict[tuple[int, int], np.ndarray] = {}
         faint: set[tuple[int, int]] = set()
         single_parts: dict[tuple[int, int], Box] = {}
-        line_of: dict[int, Box] = {}  # strip -> the cell line it is, for a wrapped label read line by line
         cores: list[list[int]] = [[] for _ in grids]
         for t, g in enumerate(grids):
             char_h = _char_height(boxes[t]) or 0.012 * self.short_side
@@ -436,14 +431,6 @@ class PageReader:
                         faint.add((t, k))
                 cores[t].extend(_darkest(gray[y0:y1, x0:x1]) for x0, y0, x1, y1 in parts if x1 > x0 and y1 > y0)
                 crops = [_pad(gray[y0:y1, x0:x1]) for x0, y0, x1, y1 in parts]
-                if len(parts) > 1 and any(_text_line(p) for p in parts):
-                    # a wrapped label's lines read one by one (the same width as their strip): each
-                    # line's reading is then the page text's too, not read again (``_lines_of_parts``)
-                    for part, crop in zip(parts, crops, strict=True):
-                        strips.append(crop)
-                        owner.append((t, k))
-                        line_of[len(strips) - 1] = part
-                    continue
                 for chunk in _chunks(crops):
                     strips.append(_stitch(chunk))
                     owner.append((t, k))
@@ -452,10 +439,7 @@ class PageReader:
                     singles[(t, k)] = _pad(gray[y0:y1, x0:x1], share=False)
                     single_parts[(t, k)] = parts[0]
         first: dict[tuple[int, int], Reading] = {}
-        line_readings: dict[tuple[int, int], dict[Box, Reading]] = {}
-        for i, (key, r) in enumerate(zip(owner, self.prose.recognize(strips), strict=True)):
-            if i in line_of:
-                line_readings.setdefault(key, {})[line_of[i]] = r
+        for key, r in zip(owner, self.prose.recognize(strips), strict=True):
             if key in first:  # a long cell read in chunks: the text joined, the least sure chunk's confidence
                 prev = first[key]
                 first[key] = Reading(prev.text + r.text, min(prev.confidence, r.confidence), [], prev.engine,
@@ -495,10 +479,6 @@ class PageReader:
             for b, key in _lines_of_cells(grids, boxes, single_parts).items():
                 if readings[key].text:
                     shared[b] = readings[key]
-            for b, r in _lines_of_parts(grids, boxes, line_readings).items():
-                squeezed = r.text.strip().replace(" ", "")
-                if squeezed and not _NUMERICISH.match(squeezed):  # a number would be checked twice
-                    shared[b] = Reading(r.text.strip(), _line_confidence(r), [], r.engine)
         for t, g in enumerate(grids):
             if g.confidence < 1.0:  # a cell of an inferred grid may stand in the wrong place
                 for k in range(len(g.cells)):
@@ -776,17 +756,17 @@ def _flip_box(b: Box, w: int, h: int) -> Box:
     return (w - b[2], h - b[3], w - b[0], h - b[1])
 
 
-def _grid_rulings(masks: tuple[np.ndarray, np.ndarray], grids: list[Grid], reach: int = 6) -> np.ndarray:
+def _grid_rulings(ink: np.ndarray, grids: list[Grid], char_h: float | None = None, reach: int = 6) -> np.ndarray:
     """The ruling pixels of the tables: line-shaped ink near the grid's own line positions.
 
     Morphology alone also takes the long strokes of big bold characters (the vertical
     of 十 in a header is a "line" 30 px tall); keeping only what lies on a grid line
-    leaves the characters whole. ``masks``: ``line_masks`` of the page, as its grids were found in.
+    leaves the characters whole.
     """
-    horiz, vert = masks
-    out = np.zeros_like(horiz)
+    out = np.zeros_like(ink)
     if not grids:
         return out
+    horiz, vert = line_masks(ink, char_h)
     for g in grids:
         for c in g.cells:  # a cell's own borders: no line runs through a merged cell
             x0, y0, x1, y1 = c.box
@@ -847,31 +827,6 @@ def _lines_of_cells(
         px, py = (part[0] + part[2]) / 2, (part[1] + part[3]) / 2
         if inside and b[0] <= px <= b[2] and b[1] <= py <= b[3]:
             out[b] = (t, k)
-    return out
-
-
-def _text_line(part: Box) -> bool:
-    """A cell's line of ink of two characters or more: its cell holds a wrapped label, not a
-    vertical one (whose characters are read stitched, each with its neighbours)."""
-    return (part[2] - part[0]) >= 1.6 * (part[3] - part[1])
-
-
-def _lines_of_parts(
-    grids: list[Grid], boxes: list[list[Box]], line_readings: dict[tuple[int, int], dict[Box, Reading]]
-) -> dict[Box, Reading]:
-    """Detected lines that are one line of a wrapped label read line by line: the line's reading
-    by line box. The detected box must hold that line's ink and no other line's, and be the
-    only detected box that does."""
-    out: dict[Box, Reading] = {}
-    for (t, k), lines in line_readings.items():
-        x0, y0, x1, y1 = grids[t].cells[k].box
-        mine = [b for b in boxes[t] if x0 <= (b[0] + b[2]) / 2 <= x1 and y0 <= (b[1] + b[3]) / 2 <= y1]
-        centres = {p: ((p[0] + p[2]) / 2, (p[1] + p[3]) / 2) for p in lines}
-        holds = {b: [p for p, (px, py) in centres.items() if b[0] <= px <= b[2] and b[1] <= py <= b[3]] for b in mine}
-        for p in lines:
-            held = [b for b in mine if holds[b] == [p]]
-            if len(held) == 1 and sum(1 for b in mine if p in holds[b]) == 1:
-                out[held[0]] = lines[p]
     return out
 
 
