@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -33,6 +32,8 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tests.peak_rss import run_measured  # noqa: E402
 
 SYSTEMS = ["gongkai", "gongkai-pdfplumber", "pdfium-chars", "pdfplumber-chars", "plain-pdfplumber",
            "plain-camelot-lattice"]
@@ -188,15 +189,10 @@ def _child(system: str, args: argparse.Namespace) -> tuple[dict, float]:
         cmd += ["--only", args.only]
     if args.limit:
         cmd += ["--limit", str(args.limit)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
-    assert proc.stdout is not None
-    stdout = proc.stdout.read()
-    # wait4 reaps this child alone, so ru_maxrss is its own peak (KiB on Linux)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"{system} worker failed with exit code {proc.returncode}")
-    return json.loads(stdout), usage.ru_maxrss / 1024
+    run = run_measured(cmd, env={**os.environ, "OMP_THREAD_LIMIT": "1"})  # its own peak (tests/peak_rss.py)
+    if run.returncode != 0:
+        raise SystemExit(f"{system} worker failed with exit code {run.returncode}")
+    return json.loads(run.stdout), run.peak_mb
 
 
 def _summary(system: str, recs: list[dict], peak_mb: float, subset: str) -> str:

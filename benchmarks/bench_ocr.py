@@ -72,6 +72,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from tests.generator.degrade import OWN_FAMILIES, SUPERSEDED_FAMILIES, held_out_families  # noqa: E402
+from tests.peak_rss import run_measured  # noqa: E402
 
 OWN = ["clean", "hard", "photo", "unruled", *OWN_FAMILIES, *SUPERSEDED_FAMILIES]
 HELD_OUT: list[str] = list(held_out_families())
@@ -455,13 +456,11 @@ def _child(system: str, level: str, args: argparse.Namespace) -> tuple[list[dict
            "--seed", str(args.seed), "--cache", str(args.cache)]
     if args.held_out_details:
         cmd.append("--held-out-details")
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
-    assert proc.stdout is not None
-    stdout = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)  # this child and what it waited for: its own peak RSS (KiB on Linux)
-    if os.waitstatus_to_exitcode(status) != 0:
+    # its own peak: this process made the pages, and Linux would count its high-water mark in a direct child's
+    run = run_measured(cmd, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+    if run.returncode != 0:
         raise SystemExit(f"{system} worker failed on {level}")
-    return json.loads(stdout), usage.ru_maxrss / 1024
+    return json.loads(run.stdout), run.peak_mb
 
 
 def _summary(system: str, level: str, recs: list[dict], peak_mb: float, target: float | None) -> str:

@@ -27,6 +27,7 @@ from gongkai import read_report
 from gongkai.extract.archive.inputs import display_path
 from tests.conftest import ROOT, SHARED
 from tests.hostile.make import CANARY, Case, Expect, make, path_of
+from tests.peak_rss import run_measured
 
 GONGKAI = [sys.executable, "-m", "gongkai"]
 MEMORY_BOUND_MB = 1024
@@ -115,33 +116,16 @@ def problems(expect: Expect, report: dict[str, Any], exit_code: int | None = Non
     return out
 
 
-# Linux keeps a process's peak RSS across fork and exec: a child of this (large) test process would
-# report at least this process's size. A small launcher forks the real child and reports its peak.
-_LAUNCH = (
-    "import os, subprocess, sys\n"
-    "p = subprocess.Popen(sys.argv[2:], stdout=open(sys.argv[1], 'wb'))\n"
-    "_, status, usage = os.wait4(p.pid, 0)\n"
-    "sys.stderr.write(f'\\nPEAK_RSS_KB={usage.ru_maxrss}\\n')\n"
-    "sys.exit(os.waitstatus_to_exitcode(status))\n"
-)
-
-
 def _extract_cli(path: Path, args: list[str] | None = None) -> tuple[int, dict[str, Any] | None, str, float]:
     """(exit code, JSON report, stderr, peak RSS in MB) of one `gongkai extract` process."""
-    import tempfile
-
-    with tempfile.NamedTemporaryFile() as out:
-        # "--" so a name like "--help.txt" is a file, as a careful user (or xargs -0) passes it
-        proc = subprocess.run(
-            [sys.executable, "-S", "-c", _LAUNCH, out.name, *GONGKAI, "extract", "--compact", *(args or []), "--",
-             os.fsencode(path)], capture_output=True, stdin=subprocess.DEVNULL, timeout=600)
-        stdout = Path(out.name).read_bytes()
-    stderr, _, peak = proc.stderr.decode("utf-8", "replace").rpartition("\nPEAK_RSS_KB=")
-    rss_mb = int(peak) / 1024
+    # "--" so a name like "--help.txt" is a file, as a careful user (or xargs -0) passes it
+    run = run_measured([*GONGKAI, "extract", "--compact", *(args or []), "--", os.fsencode(path)],
+                       capture_stderr=True, timeout=600)  # its own peak, not this test process's (tests/peak_rss.py)
+    stderr = run.stderr.decode("utf-8", "replace")
     try:
-        return proc.returncode, json.loads(stdout), stderr, rss_mb
+        return run.returncode, json.loads(run.stdout), stderr, run.peak_mb
     except json.JSONDecodeError:
-        return proc.returncode, None, stderr[-2000:], rss_mb
+        return run.returncode, None, stderr[-2000:], run.peak_mb
 
 
 def _through_cli(folder: Path, cases: list[Case]) -> tuple[dict[str, list[str]], list[tuple[str, float, float]]]:
