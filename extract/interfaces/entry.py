@@ -18,6 +18,13 @@ def _wants_narrative(argv: list[str]) -> bool:
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1].isidentifier():  # a command (not --help): its patterns kept between runs
+        import atexit
+
+        from gongkai.extract.regexes import keep_compiled, save
+
+        keep_compiled(f"cli-{sys.argv[1]}")
+        atexit.register(save)
     if _wants_narrative(sys.argv):
         from gongkai.nlp.remote import start_early
 
