@@ -139,7 +139,11 @@ def _child(events_path: str, argv: list[str]) -> None:
     Connection.send, Connection.recv = send_marked, recv_marked
 
     import atexit
+    import importlib
 
+    for target in filter(None, os.environ.get("GONGKAI_TIMELINE_WITHOUT", "").split(",")):
+        module, _, func = target.rpartition(".")
+        setattr(importlib.import_module(module), func, lambda *a, **k: None)  # that step skipped in this arm
     atexit.register(mark, "exit")
     sys.argv = ["gongkai", *argv]
     from gongkai.extract.interfaces.entry import main
@@ -151,11 +155,12 @@ def _child(events_path: str, argv: list[str]) -> None:
         mark("output written")
 
 
-def _run(argv: list[str], events: str, importtime: str | None = None) -> tuple[float, float]:
+def _run(argv: list[str], events: str, importtime: str | None = None, without: str = "") -> tuple[float, float]:
     """One cold run: the events file filled; (wall, CPU of the process tree)."""
     import subprocess
 
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["GONGKAI_TIMELINE_WITHOUT"] = without
     cmd = [sys.executable]
     if importtime:
         cmd += ["-X", "importtime"]
@@ -199,7 +204,7 @@ def _digest(path: str, top: int) -> list[str]:
         for line in f:
             if not line.startswith("import time:") or "self [us]" in line:
                 continue
-            self_us, cum_us, name = (x.strip() for x in line[len("import time:") :].split("|"))
+            self_us, _, name = (x.strip() for x in line[len("import time:") :].split("|"))
             us = int(self_us)
             mod = name.strip()
             by_pkg[mod.split(".")[0]] = by_pkg.get(mod.split(".")[0], 0) + us
@@ -213,35 +218,11 @@ def _digest(path: str, top: int) -> list[str]:
     return lines
 
 
-def main() -> None:
-    import argparse
+def _summarise(runs: list, walls: list[float], cpus: list[float]) -> None:
+    """Medians of the moments and CPU of each event per process, and of the critical path."""
+    import itertools
     import statistics
-    import tempfile
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--pdf", default=str(root / "tests/corpus/shared/pdf/huaian_2024.pdf"))
-    ap.add_argument("--importtime", action="store_true", help="one more run under -X importtime, digested")
-    ap.add_argument("--top", type=int, default=12, help="packages and modules listed per import digest")
-    ap.add_argument("extra", nargs="*", help="more options for `gongkai extract` (after --)")
-    args = ap.parse_args()
-    argv = ["extract", args.pdf, "--json", *args.extra]
-    tmp = Path(tempfile.mkdtemp(prefix="cli_timeline"))
-    _run(argv, str(tmp / "warm.tsv"))
-    runs = []
-    walls, cpus = [], []
-    for i in range(args.runs):
-        path = tmp / f"run{i}.tsv"
-        wall, cpu = _run(argv, str(path))
-        walls.append(wall)
-        cpus.append(cpu)
-        runs.append(_read_events(str(path)))
-    print(
-        f"gongkai {' '.join(argv)}: {args.runs} cold runs (first dropped); {os.cpu_count()} cores; "
-        f"load {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
-    )
     print(f"wall median {statistics.median(walls):.3f} s (min {min(walls):.3f}); "
           f"CPU of all processes median {statistics.median(cpus):.3f} s (min {min(cpus):.3f})")
     for role in ("main", "helper"):
@@ -259,17 +240,13 @@ def main() -> None:
     # critical path: the helper's CPU until its last answer, the command's CPU until it stops waiting
     waits, helper_cpu, main_cpu, waited = [], [], [], []
     for r in runs:
-        helper = r.get("helper", [])
-        answers = [(t, c) for n, t, c in helper if n.startswith("answered")]
+        answers = [c for n, _, c in r.get("helper", []) if n.startswith("answered")]
         if answers:
-            helper_cpu.append(answers[-1][1])
+            helper_cpu.append(answers[-1])
         main = r.get("main", [])
-        total = sum(t2 - t1 for (n1, t1, _), (n2, t2, _) in zip(main, main[1:], strict=False)
-                    if n1.startswith("waits") and n2.startswith("received"))
-        waited.append(total)
-        exits = [c for n, _, c in main if n == "exit"]
-        if exits:
-            main_cpu.append(exits[0])
+        waited.append(sum(t2 - t1 for (n1, t1, _), (n2, t2, _) in itertools.pairwise(main)
+                          if n1.startswith("waits") and n2.startswith("received")))
+        main_cpu += [c for n, _, c in main if n == "exit"]
         waits.append(len([n for n, _, _ in main if n.startswith("waits")]))
     if helper_cpu:
         print(f"\nhelper CPU until its last answer: median {statistics.median(helper_cpu):.3f} s "
@@ -278,6 +255,45 @@ def main() -> None:
         print(f"command CPU until exit: median {statistics.median(main_cpu):.3f} s (min {min(main_cpu):.3f}); "
               f"it waited on the helper {statistics.median(waited):.3f} s (median, {statistics.median(waits):.0f} "
               "receives)")
+
+
+def main() -> None:
+    import argparse
+    import tempfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--pdf", default=str(root / "tests/corpus/shared/pdf/huaian_2024.pdf"))
+    ap.add_argument("--importtime", action="store_true", help="one more run under -X importtime, digested")
+    ap.add_argument("--top", type=int, default=12, help="packages and modules listed per import digest")
+    ap.add_argument("--without", default="", metavar="MODULE.FUNC[,...]",
+                    help="also time runs with these functions made no-ops (interleaved with the plain runs)")
+    ap.add_argument("extra", nargs="*", help="more options for `gongkai extract` (after --)")
+    args = ap.parse_args()
+    argv = ["extract", args.pdf, "--json", *args.extra]
+    tmp = Path(tempfile.mkdtemp(prefix="cli_timeline"))
+    arms = ["", args.without] if args.without else [""]
+    results: dict[str, tuple[list, list, list]] = {arm: ([], [], []) for arm in arms}
+    for arm in arms:
+        _run(argv, str(tmp / "warm.tsv"), without=arm)
+    for i in range(args.runs):
+        for k, arm in enumerate(arms):
+            path = tmp / f"run{i}-{k}.tsv"
+            wall, cpu = _run(argv, str(path), without=arm)
+            runs, walls, cpus = results[arm]
+            walls.append(wall)
+            cpus.append(cpu)
+            runs.append(_read_events(str(path)))
+    print(
+        f"gongkai {' '.join(argv)}: {args.runs} cold runs (first dropped); {os.cpu_count()} cores; "
+        f"load {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
+    for arm in arms:
+        if len(arms) > 1:
+            print(f"\n=== {'without ' + arm if arm else 'as is'} ===")
+        _summarise(*results[arm])
     if args.importtime:
         base = str(tmp / "importtime")
         _run(argv, str(tmp / "importtime.tsv"), importtime=base)
