@@ -50,7 +50,7 @@ def _child(events_path: str, argv: list[str]) -> None:
             os.dup2(err, 2)
             os.close(err)
 
-    os.register_at_fork(after_in_child=in_helper)
+    os.register_at_fork(before=lambda: mark("forks the helper"), after_in_child=in_helper)
 
     watched = {
         "typer": "typer imported",
