@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import marshal
+import os
 import sys
 from typing import Any
 
@@ -31,6 +32,8 @@ except ImportError:  # pragma: no cover - another layout: no cache
 _Key = tuple[Any, int]
 _original = None
 _role: str | None = None
+_owner = 0
+"""The process that called ``keep_compiled``: a process forked from it without calling it compiles as usual."""
 _known: dict[_Key, tuple] = {}
 _used: dict[_Key, tuple] = {}
 _new = 0
@@ -57,7 +60,7 @@ def compile_args(pattern: str | bytes, flags: int) -> tuple:
 def _compile(pattern: Any, flags: int = 0):
     """``re._compiler.compile`` through the cache: what ``re`` calls for a pattern it has not compiled."""
     global _new
-    if isinstance(pattern, (str, bytes)) and not flags & _compiler.SRE_FLAG_DEBUG:
+    if isinstance(pattern, (str, bytes)) and not flags & _compiler.SRE_FLAG_DEBUG and os.getpid() == _owner:
         key = (pattern, flags)
         args = _known.pop(key, None)
         if args is not None:
@@ -76,15 +79,16 @@ def _compile(pattern: Any, flags: int = 0):
 
 
 def keep_compiled(role: str) -> None:
-    """From now on this process (and what it forks) builds the patterns ``role`` compiled in its last run
-    from the cache, and keeps the new ones for ``save``. A forked process calls it again with its own role."""
-    global _original, _role, _new
+    """From now on this process builds the patterns ``role`` compiled in its last run from the cache, and keeps
+    the new ones for ``save``. A process it forks (the narrative helper) calls it with its own role, or compiles
+    as usual (a pool's workers: they would not save what they compiled)."""
+    global _original, _role, _new, _owner
     if _sre is None or not hasattr(_compiler, "compile") or not hasattr(_compiler, "_code"):
         return
     if _original is None:
         _original = _compiler.compile
         _compiler.compile = _compile
-    _role, _new = role, 0
+    _role, _new, _owner = role, 0, os.getpid()
     _known.clear()
     _used.clear()
     with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
@@ -96,7 +100,7 @@ def keep_compiled(role: str) -> None:
 def save() -> None:
     """Write the patterns this process used (those it compiled anew among them), if it compiled any anew."""
     global _new
-    if _role is None or not _new:
+    if _role is None or not _new or os.getpid() != _owner:
         return
     from gongkai.extract.cache import write_atomic
 

@@ -109,3 +109,25 @@ def test_the_command_and_its_narrative_helper_keep_their_patterns(tmp_path):
     kept = {p.name.split("-")[1]: marshal.loads(p.read_bytes()) for p in tmp_path.glob("regex-*.marshal")}
     assert set(kept) == {"cli", "narrative"}, sorted(kept)  # regex-cli-extract-…, regex-narrative-…
     assert len(kept["cli"]) > 20 and len(kept["narrative"]) > 100
+
+
+def test_a_forked_process_that_did_not_ask_compiles_as_usual(tmp_path, monkeypatch):
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path))
+    original = regexes._compiler.compile
+    try:
+        regexes.keep_compiled("parent")
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: compiles a new pattern; the cache must not record it
+            re.compile(r"child-only-(\d+)-pattern")
+            os.write(write, str(regexes._new).encode())
+            os._exit(0)
+        os.waitpid(pid, 0)
+        recorded_in_child = int(os.read(read, 16))
+        re.compile(r"parent-only-(\d+)-pattern")
+        recorded_here = regexes._new
+    finally:
+        regexes._compiler.compile = original
+        regexes._original = None
+        regexes._role = None
+    assert (recorded_in_child, recorded_here) == (0, 1)
