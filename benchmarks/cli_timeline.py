@@ -273,7 +273,12 @@ def main() -> None:
     ap.add_argument("extra", nargs="*", help="more options for `gongkai extract` (after --)")
     args = ap.parse_args()
     argv = ["extract", args.pdf, "--json", *args.extra]
-    tmp = Path(tempfile.mkdtemp(prefix="cli_timeline"))
+    with tempfile.TemporaryDirectory(prefix="cli_timeline") as tmp:
+        _measure(args, argv, Path(tmp))
+
+
+def _measure(args, argv: list[str], tmp) -> None:
+    """The runs of ``main``, their events in ``tmp``."""
     arms = ["", args.without] if args.without else [""]
     results: dict[str, tuple[list, list, list]] = {arm: ([], [], []) for arm in arms}
     for arm in arms:
