@@ -21,6 +21,9 @@ from typing import Any
 
 
 def _serve(conn: Connection, model: str | None) -> None:
+    from gongkai.extract.regexes import keep_compiled, save
+
+    keep_compiled("narrative")  # spaCy's and the segmenters' patterns, from the last run's compiler output
     try:
         from .imports import import_spacy
 
@@ -38,6 +41,7 @@ def _serve(conn: Connection, model: str | None) -> None:
         except (EOFError, OSError):
             return
         if request is None:
+            save()
             return
         text, allowed = request
         try:

@@ -603,3 +603,24 @@ def test_tongshi_opens_a_second_measure_inside_an_entry():
     text = "（一）存在问题：公开内容偏少。\n（二）改进措施：我所将加强信息报送，规范发布流程。同时，加强对公开信息的质量把控，提升可读性。"
     assert [i.text for i in find_items(text) if i.cue == "improvement"] == [
         "加强信息报送，规范发布流程", "加强对公开信息的质量把控，提升可读性"]
+
+
+def test_the_lexicon_is_parsed_by_libyaml_as_by_pyyaml(monkeypatch):
+    """Every process that analyses a narrative parses the lexicon: with PyYAML's Python parser that was
+    ~25 ms of the one-report command's helper; libyaml reads it the same."""
+    from gongkai.nlp import lexicon
+
+    if not getattr(yaml, "__with_libyaml__", False):
+        pytest.skip("PyYAML without libyaml")
+    expected = yaml.load(lexicon.PATH.read_text("utf-8"), Loader=yaml.SafeLoader)
+
+    class PythonParser(yaml.SafeLoader):
+        def __init__(self, stream):
+            raise AssertionError("the lexicon went through PyYAML's Python parser")
+
+    lexicon.lexicon.cache_clear()
+    monkeypatch.setattr(yaml, "SafeLoader", PythonParser)
+    try:
+        assert lexicon.lexicon() == expected
+    finally:
+        lexicon.lexicon.cache_clear()
