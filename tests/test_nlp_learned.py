@@ -50,7 +50,7 @@ def test_the_rules_set_boundaries_and_the_crf_the_side():
     the side of the CRF's tagged characters that overlap it; where the CRF tags nothing, the rules' own cue."""
     nlp = load()
     pipe = nlp.get_pipe("gongkai_items")
-    pipe.decision = "rules_polarity"  # shipped until round 5; now the clause tagger takes the CRF's place
+    assert pipe.decision == "rules_polarity"
     text = "存在问题：一是政策解读形式单一；二是网站栏目更新不及时。下一步，我局将丰富解读形式，加强栏目日常维护。"
     shipped = [(it.label, it.text) for it in analyse(text, ["problems", "improvements"], nlp).items]
     assert ("problem", "政策解读形式单一") in shipped and ("problem", "网站栏目更新不及时") in shipped
@@ -63,7 +63,7 @@ def test_the_rules_set_boundaries_and_the_crf_the_side():
     try:  # the CRF alone: its one span is the statement
         assert _items(nlp, text, _StubCRF("problem")) == [("problem", text)]
     finally:
-        pipe.decision = "clauses_polarity"
+        pipe.decision = "rules_polarity"
 
 
 def test_fill_adds_the_crf_only_where_the_rules_found_nothing():
@@ -75,7 +75,7 @@ def test_fill_adds_the_crf_only_where_the_rules_found_nothing():
         assert _items(nlp, text, _StubCRF("improvement")) == [("problem", "政策解读形式单一"),
                                                               ("problem", "网站栏目更新不及时")]
     finally:
-        pipe.decision = "clauses_polarity"
+        pipe.decision = "rules_polarity"
 
 
 def test_veto_drops_the_rules_statements_the_crf_tags_none_of():
@@ -101,15 +101,11 @@ def test_an_unsure_crf_leaves_the_side_to_the_rules_cue():
     nlp = load()
     pipe = nlp.get_pipe("gongkai_items")
     assert pipe.side_floor == 0.7  # chosen by CV: changes nothing in the folds, one dev title right (README)
-    pipe.decision = "rules_polarity"
     text = "存在问题：一是政策解读形式单一；二是网站栏目更新不及时。"
     sure, unsure = _StubCRF("improvement"), _StubCRF("improvement")
     unsure.conf = 0.6
-    try:
-        assert {lab for lab, _ in _items(nlp, text, sure)} == {"improvement"}
-        assert {lab for lab, _ in _items(nlp, text, unsure)} == {"problem"}
-    finally:
-        pipe.decision = "clauses_polarity"
+    assert {lab for lab, _ in _items(nlp, text, sure)} == {"improvement"}
+    assert {lab for lab, _ in _items(nlp, text, unsure)} == {"problem"}
 
 
 class _OneSpanCRF(_StubCRF):
