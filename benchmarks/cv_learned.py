@@ -11,7 +11,9 @@ fresh … fresh8 without fresh5, held out from round 3: the rules were fixed on 
 there). ``--no-r3`` scores round 3's passages in their folds without training on them (before/after).
 Round 4: round 3's held-out sets (indep3_*, sections3_heldout), released for training, are the groups
 ``writers r4`` / ``sections r4`` (``--no-r4``: scored, not trained on); ``--real-r3`` adds round 3's 21 real
-passages (benchmarks/real_pages_r3.yaml, released as dev in round 4: never trained on).
+passages (benchmarks/real_pages_r3.yaml, released as dev in round 4: never trained on). Round 5: round 4's
+held-out indep4_* are the group ``writers r5``; ``--real-r4`` adds round 4's 13 real passages (all of them, dev
+from round 5); the ``clauses*`` decisions retrain the clause tagger (nlp/clauses.py) in every fold.
 Each fold of the pool is scored by CRFs (items and sentence sections) trained on the other
 folds, for every decision design; the textcat is the shipped one. Then, with CRFs trained on the whole
 pool (as shipped): the dev set (never trained on; the rules were written on it) and, with ``--real``, the
