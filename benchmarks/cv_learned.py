@@ -11,7 +11,9 @@ fresh … fresh8 without fresh5, held out from round 3: the rules were fixed on 
 there). ``--no-r3`` scores round 3's passages in their folds without training on them (before/after).
 Round 4: round 3's held-out sets (indep3_*, sections3_heldout), released for training, are the groups
 ``writers r4`` / ``sections r4`` (``--no-r4``: scored, not trained on); ``--real-r3`` adds round 3's 21 real
-passages (benchmarks/real_pages_r3.yaml, released as dev in round 4: never trained on).
+passages (benchmarks/real_pages_r3.yaml, released as dev in round 4: never trained on). Round 5: round 4's
+held-out indep4_* are the group ``writers r5``; ``--real-r4`` adds round 4's 13 real passages (all of them, dev
+from round 5); the ``clauses*`` decisions retrain the clause tagger (nlp/clauses.py) in every fold.
 Each fold of the pool is scored by CRFs (items and sentence sections) trained on the other
 folds, for every decision design; the textcat is the shipped one. Then, with CRFs trained on the whole
 pool (as shipped): the dev set (never trained on; the rules were written on it) and, with ``--real``, the
@@ -36,7 +38,7 @@ from gongkai.nlp import learned  # noqa: E402
 from gongkai.nlp.analyse import analyse, blank, load  # noqa: E402
 from gongkai.nlp.components import DECISIONS  # noqa: E402
 from gongkai.nlp.evaluate import Score, score  # noqa: E402
-from gongkai.nlp.training import passage_sequences, train_crf  # noqa: E402
+from gongkai.nlp.training import clause_sequences, passage_sequences, train_crf  # noqa: E402
 
 T = ROOT / "tests"
 # fresh5 is held out again from round 3 (the lead's brief): never read here
@@ -50,6 +52,8 @@ SECTIONS3 = [T / "nlp_train/sections3.yaml"]
 # round 3's held-out sets, released for training in round 4, scored as their own groups
 WRITERS4 = [T / "nlp_test/indep3_simplified.yaml", T / "nlp_test/indep3_traditional.yaml"]
 SECTIONS4 = [T / "nlp_test/sections3_heldout.yaml"]
+# round 4's held-out sets, released for training in round 5, scored as their own group
+WRITERS5 = [T / "nlp_test/indep4_simplified.yaml", T / "nlp_test/indep4_traditional.yaml"]
 DEV = sorted((T / "nlp_dev").glob("*.yaml"))
 FIVE = ["problems", "improvements"]
 
@@ -58,16 +62,17 @@ def read(paths: list[Path], group: str) -> list[tuple[str, dict]]:
     return [(group, r) for p in paths for r in yaml.safe_load(p.read_text("utf-8"))]
 
 
-def real_dev_half(passages: Path, record: Path | None = None, group: str = "real (not held out)"
-                  ) -> list[tuple[str, dict]]:
-    """The non-held-out real passages as hand-set records (heading 五), gold from the recorded offsets."""
+def real_dev_half(passages: Path, record: Path | None = None, group: str = "real (not held out)",
+                  released: bool = False) -> list[tuple[str, dict]]:
+    """The non-held-out real passages as hand-set records (heading 五), gold from the recorded offsets;
+    ``released``: every passage of the record (a round's held-out set released as dev since)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from real_pages import RECORD, flat, sha
 
     texts = {sha(r["text"]): r["text"] for r in yaml.safe_load(passages.read_text("utf-8"))}
     out = []
     for r in yaml.safe_load((record or RECORD).read_text("utf-8")):
-        if r["held_out"] or r["sha256"] not in texts:
+        if (r["held_out"] and not released) or r["sha256"] not in texts:
             continue  # held out: never read while choosing
         text = texts[r["sha256"]]
         items = [{"label": lab, "text": flat(text[a:b])} for a, b, lab in r["items"]]
@@ -94,22 +99,31 @@ SECTION_C = {"c1": 0.005, "c2": 0.01}
 SKIP_TRAIN: set[str] = set()  # groups scored in their folds but never trained on (before/after on the same folds)
 
 
-def train(recs: list[tuple[str, dict]], plain, bow, extra_sections: list, items: bool = True
-          ) -> tuple[bytes | None, bytes]:
+CLAUSE_C = {"c1": 0.05, "c2": 0.01}
+
+
+def train(recs: list[tuple[str, dict]], plain, bow, extra_sections: list, items: bool = True, clauses: bool = False
+          ) -> tuple[bytes | None, bytes, bytes | None]:
     recs = [(g, r) for g, r in recs if g not in SKIP_TRAIN]
     it, se, _ = passage_sequences([r for _, r in recs], plain, bow)
-    return (train_crf(it) if items else None), train_crf(se + extra_sections, max_iterations=200, **SECTION_C)
+    cl = train_crf(clause_sequences([r for _, r in recs], bow), **CLAUSE_C) if clauses else None
+    return ((train_crf(it) if items else None), train_crf(se + extra_sections, max_iterations=200, **SECTION_C),
+            cl)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--folds", type=int, default=4)
+    ap.add_argument("--clause-c", type=float, nargs=2, metavar=("C1", "C2"),
+                    help="the clause tagger's L1 and L2 penalties (default 0.05 0.01)")
     ap.add_argument("--decisions", nargs="+", default=list(DECISIONS),
                     help=f"of {', '.join(DECISIONS)}; DECISION@FLOOR sets gongkai_items' side_floor")
     ap.add_argument("--real", type=Path, help="the real passages' texts (benchmarks/real_pages.py)")
     ap.add_argument("--no-rule-features", action="store_true")
     ap.add_argument("--real-r3", type=Path,
                     help="round 3's real passages' texts (benchmarks/real_pages_r3.yaml: dev from round 4)")
+    ap.add_argument("--real-r4", type=Path,
+                    help="round 4's real passages' texts (benchmarks/real_pages_r4.yaml: dev from round 5)")
     ap.add_argument("--no-r4", action="store_true",
                     help="score round 4's added passages (round 3's held-out sets) in their folds, train on none")
     ap.add_argument("--no-cv", action="store_true", help="only the dev set and real passages")
@@ -144,11 +158,13 @@ def main() -> None:
     if args.no_rule_features:
         orig = learned.item_features
         learned.item_features = lambda text, sents, items, allowed: orig(text, sents, [], allowed)
+    if args.clause_c:
+        CLAUSE_C.update(c1=args.clause_c[0], c2=args.clause_c[1])
     if args.section_c:
         SECTION_C.update(c1=args.section_c[0], c2=args.section_c[1])
     pool = (read(WRITERS, "writers") + read([p for p in WRITERS3 if p.exists()], "writers r3")
             + read([p for p in SECTIONS3 if p.exists()], "sections r3") + read(OLDER, "older sets")
-            + read(WRITERS4, "writers r4") + read(SECTIONS4, "sections r4"))
+            + read(WRITERS4, "writers r4") + read(SECTIONS4, "sections r4") + read(WRITERS5, "writers r5"))
     random.Random(0).shuffle(pool)
     nlp = load()
     plain = blank()
@@ -163,22 +179,29 @@ def main() -> None:
     if not args.no_cv:
         for k in range(args.folds):
             test = [r for i, r in enumerate(pool) if i % args.folds == k]
-            it, se = train([r for i, r in enumerate(pool) if i % args.folds != k], plain, bow, extra,
-                           not args.keep_items)
+            it, se, cl = train([r for i, r in enumerate(pool) if i % args.folds != k], plain, bow, extra,
+                               not args.keep_items, "clauses" in args.decisions)
             if it is not None:
                 items.crf.load(it)
+            if cl is not None:
+                items.clauses.load(cl)
             sections.crf.load(se)
             measure(nlp, test, args.decisions, table)
             print(f"fold {k} done", flush=True)
-    it, se = train(pool, plain, bow, extra, not args.keep_items)
+    it, se, cl = train(pool, plain, bow, extra, not args.keep_items, "clauses" in args.decisions)
     items.crf.load(it or shipped)
+    if cl is not None:
+        items.clauses.load(cl)
     sections.crf.load(se)
-    held = read(DEV, "dev") + (real_dev_half(args.real) if args.real else []) + (
-        real_dev_half(args.real_r3, ROOT / "benchmarks/real_pages_r3.yaml", "real r3 (dev)") if args.real_r3 else [])
+    held = read(DEV, "dev") + (real_dev_half(args.real) if args.real else [])
+    if args.real_r3:
+        held += real_dev_half(args.real_r3, ROOT / "benchmarks/real_pages_r3.yaml", "real r3 (dev)")
+    if args.real_r4:  # round 4's held-out real passages, released as dev in round 5: every one of them
+        held += real_dev_half(args.real_r4, ROOT / "benchmarks/real_pages_r4.yaml", "real r4 (dev)", released=True)
     measure(nlp, held, args.decisions, table)
     groups = sorted({g for g, _, _ in table},
-                    key=["writers", "writers r3", "sections r3", "writers r4", "sections r4", "older sets", "dev",
-                         "real (not held out)", "real r3 (dev)"].index)
+                    key=["writers", "writers r3", "sections r3", "writers r4", "sections r4", "writers r5",
+                         "older sets", "dev", "real (not held out)", "real r3 (dev)", "real r4 (dev)"].index)
     print(f"{'group':20s} {'decision':15s} {'with headings P/R/F1':24s} {'withheld P/R/F1':24s} section acc. withheld")
     for g in groups:
         for d in args.decisions:

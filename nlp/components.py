@@ -22,6 +22,7 @@ from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .clauses import ClauseCRF
 from .facts import find_facts
 from .labels import ITEM_SECTION, SECTION_ITEM
 from .learned import ItemCRF, SectionCRF
@@ -203,13 +204,17 @@ class SectionTagger(_UsesTextcat, _StoresCRF):
         return doc
 
 
-DECISIONS = ("rules", "crf", "fill", "fill_polarity", "rules_polarity", "veto_polarity", "crf_fill")
+DECISIONS = ("rules", "crf", "fill", "fill_polarity", "rules_polarity", "veto_polarity", "crf_fill", "clauses",
+             "clauses_polarity", "clauses_veto")
 """Who decides the statements (``ItemFinder``): the rules; the CRF; the rules, and the CRF in the sentences
 the rules' statements leave untouched (``fill``); either of those with the CRF's side for the rules'
 statements it overlaps (``*_polarity``); ``veto_polarity``: as ``rules_polarity``, and a rules' statement
 the CRF tags none of is dropped (a heading line or a context clause the rules took for a statement);
 ``crf_fill``: the CRF's statements, and the rules' in the sentences the CRF tags nothing in (title-only
-entries the CRF misses). Chosen by measurement (README "The narrative")."""
+entries the CRF misses); ``clauses``: the clause tagger (``nlp.clauses``, ``clauses.crfsuite``) decides
+where statements are and which side each is on, the rules' statements among its features. Chosen by
+measurement (README "The narrative"); ``clauses_polarity`` / ``clauses_veto``: as ``rules_polarity`` /
+``veto_polarity`` with the clause tagger's statements in place of the character CRF's."""
 
 
 @Language.factory("gongkai_items", default_config={"textcat": "textcat", "min_chars": 4, "decision": "rules_polarity",
@@ -241,6 +246,21 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
         """``*_polarity``: the CRF's side counts where its mean marginal reaches this; below it the rules' cue,
         else the classifier, decides (the CRF unsure: 0.61 on a title "3.公开质量进一步提升方面。")."""
         self.crf = ItemCRF()
+        self.clauses = ClauseCRF()
+
+    CLAUSES_FILE = "clauses.crfsuite"
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        super().to_disk(path, exclude=exclude)
+        if self.clauses.data:
+            (Path(path) / self.CLAUSES_FILE).write_bytes(self.clauses.data)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> ItemFinder:
+        super().from_disk(path, exclude=exclude)
+        f = Path(path) / self.CLAUSES_FILE
+        if f.is_file():
+            self.clauses.load(f.read_bytes())
+        return self
 
     def __call__(self, doc: Doc) -> Doc:
         allowed = doc._.allowed_sections
@@ -256,6 +276,17 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
             return doc
         if self.decision == "crf":
             doc.spans["items"] = self._learned(doc, sents, found, allowed, self._crf_spans(doc, sents, found, allowed))
+            return doc
+        if self.decision.startswith("clauses") and self.clauses.tagger is not None:
+            by_start = {s.start_char: s for s in sentence_spans(doc)}
+            sections = [sp._.section if (sp := by_start.get(s.start)) is not None else None for s in sents]
+            tagged = self._tagged(doc, sents, found, allowed, self.clauses(doc.text, sents, found, allowed, sections))
+            if self.decision == "clauses":
+                doc.spans["items"] = self._learned(doc, sents, found, allowed, tagged)
+                return doc
+            if self.decision == "clauses_veto":
+                found = [it for it in found if _side(it, tagged) is not None]
+            doc.spans["items"] = self._rules(doc, sents, found, allowed, tagged)
             return doc
         tagged = self._crf_spans(doc, sents, found, allowed)
         if self.decision == "crf_fill":
@@ -351,9 +382,15 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
     def _crf_spans(self, doc: Doc, sents: list[Sentence], found: list[Item], allowed: list[str] | None
                    ) -> list[tuple[LearnedSpan, list[int], Item | None]]:
         """The CRF's statements that may stand: each with its sentences and the rules' statement it overlaps."""
+        return self._tagged(doc, sents, found, allowed, self._split_lists(self.crf(doc.text, sents, found, allowed),
+                                                                          found))
+
+    def _tagged(self, doc: Doc, sents: list[Sentence], found: list[Item], allowed: list[str] | None,
+                spans: list[LearnedSpan]) -> list[tuple[LearnedSpan, list[int], Item | None]]:
+        """A tagger's statements that may stand: each with its sentences and the rules' statement it overlaps."""
         by_start = {s.start_char: s for s in sentence_spans(doc)}
         out = []
-        for sp in self._split_lists(self.crf(doc.text, sents, found, allowed), found):
+        for sp in spans:
             if sp.end - sp.start < self.min_chars or (allowed is not None and ITEM_SECTION[sp.label] not in allowed):
                 continue
             idx = [i for i, s in enumerate(sents) if s.start < sp.end and sp.start < s.end]

@@ -304,6 +304,8 @@ def passage_sequences(recs: list[dict], nlp: Any = None, bow: Any = None) -> tup
             items.append((item_features(text, sents, found, allowed), tags))
         labels: dict[int, str] = {}
         for label, fragment in rec.get("sections") or []:
+            if label is None:
+                continue  # a heading line: the labeller gave it no section
             p = text.find(normalise(fragment).text)
             hit = next((i for i, s in enumerate(sents) if s.start <= p < s.end), None) if p >= 0 else None
             if hit is not None:
@@ -322,6 +324,52 @@ def passage_sequences(recs: list[dict], nlp: Any = None, bow: Any = None) -> tup
             sections.append((feats, [labels[i] for i in keep]))
         stats["passages"] += 1
     return items, sections, stats
+
+
+def clause_sequences(recs: list[dict], nlp: Any = None) -> list:
+    """Clause-tagger training sequences (``nlp.clauses``) of passages already read: one per passage and per
+    heading mode it is read in, gold tags from the items' offsets in the normalised text. ``nlp``: a trained
+    pipeline whose section tagger gives each sentence the section feature, as it will when tagging."""
+    from .clauses import clause_features, clause_tags, split_clauses
+    from .normalise import normalise
+    from .segment import find_items, split_sentences
+
+    out = []
+    for rec in recs:
+        text = normalise(rec["text"]).text
+        sents = split_sentences(text)
+        found = find_items(text, sents)
+        clauses = split_clauses(text, sents, found)
+        if not clauses:
+            continue
+        gold, pos = [], 0
+        for it in rec.get("items") or []:
+            at = _locate(text, normalise(it["text"]).text, pos)
+            if at is not None:
+                gold.append((at[0], at[1], it["label"]))
+                pos = at[1]
+        tags = clause_tags(text, clauses, gold)
+        modes: list[list[str] | None] = [None]
+        if rec.get("heading") == FIVE_HEADING:
+            modes.append(["problems", "improvements"])
+        for allowed in modes:
+            sections = _sentence_sections(nlp, text, sents, allowed) if nlp is not None else None
+            out.append((clause_features(text, sents, clauses, found, allowed, sections), tags))
+    return out
+
+
+def _sentence_sections(nlp: Any, text: str, sents: list, allowed: list[str] | None) -> list[str | None]:
+    """Each sentence's section as the pipeline's components before ``gongkai_items`` read it."""
+    from .components import sentence_spans
+
+    doc = nlp.make_doc(text)
+    doc._.allowed_sections = allowed
+    for name, proc in nlp.pipeline:
+        if name == "gongkai_items":
+            break
+        doc = proc(doc)
+    by_start = {s.start_char: s for s in sentence_spans(doc)}
+    return [sp._.section if (sp := by_start.get(s.start)) is not None else None for s in sents]
 
 
 def train_crf(sequences: list, c1: float = 0.05, c2: float = 0.01, max_iterations: int = 150) -> bytes:
@@ -379,4 +427,14 @@ def train_learned(model_dir: Path, labelled: list[Path], sections_only: list[Pat
     (model_dir / "gongkai_items" / "items.crfsuite").write_bytes(items)
     (model_dir / "gongkai_sections" / "sections.crfsuite").write_bytes(sections)
     report["item_sequences"], report["section_sequences"] = len(item_seqs), len(sect_seqs)
+    if bow is not None:
+        # the clause tagger reads each sentence's section as the pipeline gives it, so it is trained after the
+        # section CRF above, with the pipeline as it now stands (its own statements excluded)
+        import yaml
+
+        recs = [r for path in labelled for r in yaml.safe_load(path.read_text("utf-8")) or []]
+        piped = spacy.load(model_dir, exclude=["gongkai_items"])
+        seqs = clause_sequences(recs, piped)
+        (model_dir / "gongkai_items" / "clauses.crfsuite").write_bytes(train_crf(seqs))
+        report["clause_sequences"] = len(seqs)
     return report

@@ -1,0 +1,232 @@
+"""The clause tagger: statement boundaries and sides decided by a CRF over clauses (issue 14, round 5).
+
+A passage is cut at every place a statement may start or end: sentence ends (。；！？, paragraph breaks),
+enumeration markers (the marker is its own clause), commas and colons, 、 between list entries, and the
+rules' own statement boundaries (so whatever the rules would say stays expressible). A linear-chain CRF
+(python-crfsuite) tags each clause ``B-P I-P B-I I-I O``; a statement is a run of clauses opened by a
+``B-`` tag and continued by ``I-`` tags of its side. Its features are the clause's opening and closing
+characters, which punctuation bounds it, the sentence's marker / lead-in / plan flags and cue, the
+lexicon's vocabularies it holds (``nlp/lexicon.yaml``), and what the rules say of it (a statement starts
+here, goes on, ends here; its side): the rules are evidence, the tags are learnt from the hand-labelled
+sets. Chosen over the character CRF deciding because the decision it learns is the one the labels make
+(does this clause open a statement, continue one, or neither), measured in README "The narrative".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from .learned import LABEL_OF, TAG_OF, Span, _mode
+from .lexicon import words
+from .segment import Item, Sentence
+
+CLAUSE_TAGS = ("O", "B-P", "I-P", "B-I", "I-I")
+_TRIM = "。；;，,：: \t\n\u3000、"
+_CUT_AFTER = "，,：:、"
+CB = 6
+"""How many of a clause's opening character bigrams are features."""
+LEXICONS = ("next_step", "measures", "refers_back", "problem_words", "shortfall", "plan_words")
+"""The vocabularies whose words a clause's features name (each a feature ``lex=NAME``)."""
+
+
+@dataclass
+class Clause:
+    start: int
+    end: int
+    sentence: int
+    """Index of the sentence the clause lies in."""
+    before: str
+    """What cut the passage right before it: a punctuation mark, "^" (sentence start), "m" (after a marker),
+    "r" (a rules' boundary)."""
+    marker: bool = False
+    """The clause is an enumeration marker (一是, （一）, 1.)."""
+
+
+def split_clauses(text: str, sents: list[Sentence], rule_items: Sequence[Item]) -> list[Clause]:
+    """The passage's clauses, in order; white space between them belongs to none."""
+    rule_cuts = {it.start for it in rule_items} | {it.end for it in rule_items}
+    out: list[Clause] = []
+    for j, s in enumerate(sents):
+        cuts: dict[int, str] = {s.start: "^"}
+        if s.marker is not None and s.marker.end < s.end:
+            cuts[s.marker.end] = "m"
+        for k in range(s.body_start, s.end - 1):
+            if text[k] in _CUT_AFTER:
+                cuts.setdefault(k + 1, text[k])
+        for c in rule_cuts:
+            if s.start < c < s.end:
+                cuts.setdefault(c, "r")
+        at = sorted(cuts)
+        for a0, b in zip(at, [*at[1:], s.end], strict=True):
+            a = a0
+            while a < b and text[a].isspace():
+                a += 1
+            e = b
+            while e > a and text[e - 1].isspace():
+                e -= 1
+            if e > a and all(ch in _TRIM for ch in text[a:e]) and out and out[-1].sentence == j:
+                out[-1].end = e  # a rules' end right before 。: the mark stays with its clause
+                continue
+            if e > a:
+                is_marker = s.marker is not None and a0 == s.start and b == s.marker.end
+                out.append(Clause(a, e, j, cuts[a0], marker=is_marker))
+    return out
+
+
+def _core(text: str, c: Clause) -> tuple[int, int]:
+    a, b = c.start, c.end
+    while a < b and (text[a].isspace() or text[a] in _TRIM):
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in _TRIM):
+        b -= 1
+    return a, b
+
+
+@cache
+def _vocab() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((name, tuple(words(name))) for name in LEXICONS)
+
+
+def _lex(body: str) -> list[str]:
+    return [name for name, ws in _vocab() if any(w in body for w in ws)]
+
+
+def clause_features(text: str, sents: list[Sentence], clauses: list[Clause], rule_items: Sequence[Item],
+                    allowed: Sequence[str] | None, sections: Sequence[str | None] | None = None) -> list[list[str]]:
+    """One feature list per clause. ``sections``: each sentence's section as the section tagger read it before
+    the statements are found (under 五's heading the classifier's problems / improvements): the side evidence
+    of a clause whose own words and context name none."""
+    starts = {it.start: TAG_OF.get(it.cue or "", "X") for it in rule_items}
+    ends = {it.end for it in rule_items}
+    inside: list[str] = []
+    for c in clauses:
+        a, b = _core(text, c)
+        it = next((it for it in rule_items if it.start <= a and b <= it.end and b > a), None)
+        inside.append("none" if it is None else TAG_OF.get(it.cue or "", "X"))
+    mode = "h=" + _mode(allowed)
+    lexes = [_lex(text[slice(*_core(text, c))]) for c in clauses]
+    out: list[list[str]] = []
+    for i, c in enumerate(clauses):
+        s = sents[c.sentence]
+        a, b = _core(text, c)
+        body = text[a:b]
+        after = text[c.end] if c.end < len(text) else "$"
+        if after.isspace():
+            after = "¶" if "\n" in text[c.end : c.end + 2] else " "
+        rs = next((v for k, v in starts.items() if a <= k < max(b, a + 1) and k - a <= 1), None)
+        n = len(body)
+        f = [
+            "b", mode, "before=" + c.before, "after=" + after, "p1=" + body[:1], "p2=" + body[:2], "p3=" + body[:3],
+            "s1=" + body[-1:], "s2=" + body[-2:],
+            "len=" + (str(n) if n < 4 else "4-8" if n < 9 else "9-20" if n < 21 else "21+"),
+            "cue=" + (s.cue or "none"), "in_rule=" + inside[i], mode + "|in_rule=" + inside[i],
+            "rule_start=" + (rs or "no"), "rule_end=" + ("yes" if b in ends or c.end in ends else "no"),
+            "cue|in=" + (s.cue or "none") + "|" + inside[i],
+        ]
+        if sections is not None:
+            sec = sections[c.sentence] or "none"
+            f += ["sec=" + sec, mode + "|sec=" + sec, "sec|in=" + sec + "|" + inside[i]]
+        f += ["lex=" + x for x in lexes[i]]
+        f += [mode + "|lex=" + x for x in lexes[i]]
+        f += ["cb=" + body[k : k + 2] for k in range(min(len(body) - 1, CB))]
+        if c.marker:
+            f.append("marker=" + (s.marker.family if s.marker else "?"))
+        if s.marker is not None and a == s.body_start:
+            f.append("after_marker=" + s.marker.family)
+        if a == s.start or (s.marker is not None and a <= s.body_start):
+            f.append("sent_start")
+            if s.lead:
+                f.append("lead_in")
+            if s.plan:
+                f.append("plan")
+        if c.end == s.end:
+            f.append("sent_end=" + text[s.end - 1])
+        prev_sent = sents[clauses[i - 1].sentence] if i else None
+        if prev_sent is None or (clauses[i - 1].sentence != c.sentence and prev_sent.paragraph != s.paragraph):
+            f.append("para_start")
+        for d, tag in ((-1, "prev"), (1, "next")):
+            k = i + d
+            if 0 <= k < len(clauses):
+                f += [tag + "_lex=" + x for x in lexes[k]]
+                f.append(tag + "_in_rule=" + inside[k])
+                pa = _core(text, clauses[k])[0]
+                f.append(tag + "_p2=" + text[pa : pa + 2])
+            else:
+                f.append(tag + "=none")
+        out.append(f)
+    return out
+
+
+def clause_tags(text: str, clauses: list[Clause], gold: Sequence[tuple[int, int, str]]) -> list[str]:
+    """Gold tags of the clauses from gold statements' (start, end, label): a clause belongs to a statement when
+    most of its characters lie in it; the first such clause opens it."""
+    tags = ["O"] * len(clauses)
+    for a, b, label in gold:
+        first = True
+        for i, c in enumerate(clauses):
+            ca, cb = _core(text, c)
+            if cb <= ca:
+                continue
+            if 2 * (min(cb, b) - max(ca, a)) > cb - ca:
+                tags[i] = ("B-" if first else "I-") + TAG_OF[label]
+                first = False
+    return tags
+
+
+def decode_clauses(text: str, clauses: list[Clause], tags: Sequence[str], probs: Sequence[float]) -> list[Span]:
+    """Statements from clause tags: a ``B-`` clause and the ``I-`` clauses of its side after it (a marker
+    clause in between is skipped), trimmed of punctuation at both ends."""
+    out: list[Span] = []
+    cur: list[int] = []
+    lab = ""
+
+    def close() -> None:
+        if not cur:
+            return
+        a, _ = _core(text, clauses[cur[0]])
+        _, b = _core(text, clauses[cur[-1]])
+        if b - a >= 2:
+            out.append(Span(a, b, LABEL_OF[lab], round(sum(probs[k] for k in cur) / len(cur), 4)))
+
+    for i, t in enumerate(tags):
+        if t.startswith("B-") or (t.startswith("I-") and (not cur or t[2:] != lab)):
+            close()
+            cur, lab = [i], t[2:]
+        elif t.startswith("I-"):
+            cur.append(i)
+        elif not clauses[i].marker:
+            close()
+            cur = []
+    close()
+    return out
+
+
+class ClauseCRF:
+    """Clause tagger of problem / improvement statements."""
+
+    def __init__(self, data: bytes | None = None) -> None:
+        self.tagger = None
+        self.data = b""
+        if data:
+            self.load(data)
+
+    def load(self, data: bytes) -> None:
+        import pycrfsuite
+
+        self.tagger = pycrfsuite.Tagger()
+        self.tagger.open_inmemory(data)
+        self.data = data
+
+    def __call__(self, text: str, sents: list[Sentence], rule_items: list[Item], allowed: Sequence[str] | None,
+                 sections: Sequence[str | None] | None = None) -> list[Span]:
+        if self.tagger is None or not text or not sents:
+            return []
+        clauses = split_clauses(text, sents, rule_items)
+        if not clauses:
+            return []
+        self.tagger.set(clause_features(text, sents, clauses, rule_items, allowed, sections))
+        tags = self.tagger.tag()
+        probs = [self.tagger.marginal(t, i) if t != "O" else 0.0 for i, t in enumerate(tags)]
+        return decode_clauses(text, clauses, tags, probs)
