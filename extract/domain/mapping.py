@@ -323,6 +323,10 @@ class TableMapper:
         rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
         if not any(col_ids):
             col_ids = _columns_by_count(kind, table.n_cols, rows) or col_ids
+        elif (lead := _leading_columns(kind, col_ids, rows)) != col_ids:
+            col_ids = lead  # the labels now end where the first value column begins
+            first_value = min(by_header[:1] + [c for c, cid in enumerate(col_ids) if cid is not None][:1])
+            rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
         _split_merged_labels(kind, rows)
         named = _fill_row_gaps(kind, [rid if labels else None for labels, _, rid in rows])
         for k, r in enumerate(seg.data_rows):
@@ -581,13 +585,15 @@ def _runs(ids: list[str | None]) -> list[tuple[int, int]]:
 
 
 def _fill_row_gaps(kind: _Kind, ids: list[str | None]) -> list[str | None]:
-    """Rows whose labels could not be read (a seal over them), named by the rows above and below:
-    the rows the template prints between them, when there are exactly as many."""
+    """Rows whose labels could not be read (a seal over them, blobs on a 120 dpi bitonal scan), named
+    by the rows above and below: the rows the template prints between them, when there are exactly
+    as many; the last rows of a table, after a named row the template prints exactly as many rows
+    before its end."""
     orders = [list(spec.rows) for spec in kind.specs.values()]
     out = list(ids)
     for a, b in _runs(ids):
-        if a > 0 and b < len(ids):
-            out[a:b] = _between(orders, ids[a - 1], ids[b], b - a) or out[a:b]
+        if a > 0:
+            out[a:b] = _between(orders, ids[a - 1], ids[b] if b < len(ids) else None, b - a) or out[a:b]
     return out
 
 
@@ -618,6 +624,28 @@ def _columns_by_count(kind: _Kind, n_cols: int, rows: list[tuple[list[Cell], int
     if n_cols - end - 1 != len(order):
         return []
     return [None] * (end + 1) + list(order)
+
+
+def _leading_columns(kind: _Kind, ids: list[str | None], rows: list[tuple[list[Cell], int, str | None]]
+                     ) -> list[str | None]:
+    """Unnamed columns between the row labels and the first column the header names (自然人 read as
+    nothing on a bitonal scan), named by the columns every template prints before that one, when
+    there are exactly as many. The labels end where most rows that name their row end them."""
+    first = next((c for c, cid in enumerate(ids) if cid is not None), None)
+    ends = Counter(last for labels, last, rid in rows if labels and rid is not None)
+    if first is None or not ends:
+        return ids
+    end, votes = ends.most_common(1)[0]
+    if votes < 2 or end + 1 >= first:
+        return ids
+    before = {tuple(spec.columns)[: list(spec.columns).index(ids[first])]
+              for spec in kind.specs.values() if ids[first] in spec.columns}
+    if len(before) != 1:
+        return ids
+    lead = before.pop()
+    if len(lead) != first - end - 1:
+        return ids
+    return [*ids[: end + 1], *lead, *ids[first:]]
 
 
 def _fill_column_gaps(kind: _Kind, ids: list[str | None]) -> list[str | None]:
