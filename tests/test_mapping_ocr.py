@@ -267,3 +267,17 @@ def test_unreadable_last_rows_more_than_the_template_prints_stay_unplaced():
     ]
     m = _apps(rows)
     assert {k.split(".")[1] for k in m.cells} == {"rejected_publication"}
+
+
+def test_a_poorly_read_label_names_its_row_when_the_printed_order_agrees():
+    """gen_001 (seed 1, archive, 120 dpi): "1.属于国家秘密" read "T.属丁 U 国家秘 密" (similarity ~62, under
+    the label threshold, no other row near): the row above and below it are the template's neighbours."""
+    m = _apps(_denied(["T.属丁 U 国家秘 密", "2.其他法律行政法规禁止公开"]))
+    assert m.cells["applications.denied_state_secret.natural_person"].value == 1
+    assert m.cells["applications.denied_prohibited_by_law.total"].value == 2
+
+
+def test_a_poorly_read_label_out_of_the_printed_order_names_nothing():
+    """The same reading below the row the template prints after it: not that row."""
+    m = _apps(_denied(["2.其他法律行政法规禁止公开", "T.属丁 U 国家秘 密"]))
+    assert "applications.denied_state_secret.natural_person" not in m.cells

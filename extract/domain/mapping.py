@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from gongkai.extract.domain.labels import best_match, normalize
+from gongkai.extract.domain.labels import best_match, normalize, similarity
 from gongkai.extract.domain.model import CellValue, TableRecord
 from gongkai.extract.domain.numbers import parse_cell
 from gongkai.extract.domain.schema import TABLES, Schema, TableSpec
@@ -329,6 +329,7 @@ class TableMapper:
             rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
         _split_merged_labels(kind, rows)
         named = _fill_row_gaps(kind, [rid if labels else None for labels, _, rid in rows])
+        named = _rows_in_order(kind, named, [[c.text for c in labels] for labels, _, _ in rows])
         for k, r in enumerate(seg.data_rows):
             labels, last_label_col, row_id = rows[k]
             origins = table.rows[r]
@@ -594,6 +595,38 @@ def _fill_row_gaps(kind: _Kind, ids: list[str | None]) -> list[str | None]:
     for a, b in _runs(ids):
         if a > 0:
             out[a:b] = _between(orders, ids[a - 1], ids[b] if b < len(ids) else None, b - a) or out[a:b]
+    return out
+
+
+WEAK_LABEL = 50.0
+"""A label read this like one row (and far less like any other) names that row when the template
+prints it between the rows named above and below it (a 120 dpi scan's "T.属丁 U 国家秘 密")."""
+WEAK_MARGIN = 25.0
+
+
+def _rows_in_order(kind: _Kind, ids: list[str | None], texts: list[list[str]]) -> list[str | None]:
+    """Rows still unnamed whose labels read too poorly to name a row alone, named by their best
+    match when it clearly beats every other row and the template prints it between the nearest
+    named rows above and below (the printed order is the second witness)."""
+    out = list(ids)
+    for k, rid in enumerate(ids):
+        if rid is not None or not texts[k]:
+            continue
+        own = texts[k][-1]  # the row's own label (those left of it name its group)
+        scored = sorted(((max(similarity(own, lab) for lab in labels), cid) for cid, labels in kind.rows.items()),
+                        reverse=True)
+        if len(scored) < 2 or scored[0][0] < WEAK_LABEL or scored[1][0] > scored[0][0] - WEAK_MARGIN:
+            continue
+        cand = scored[0][1]
+        above = next((r for r in reversed(out[:k]) if r is not None), None)
+        below = next((r for r in out[k + 1 :] if r is not None), None)
+        if cand in out:
+            continue
+        fits = any(cand in order and (above is None or (above in order and order.index(above) < order.index(cand)))
+                   and (below is None or (below in order and order.index(cand) < order.index(below)))
+                   for order in (list(spec.rows) for spec in kind.specs.values()))
+        if fits and (above is not None or below is not None):
+            out[k] = cand
     return out
 
 
