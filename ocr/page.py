@@ -264,7 +264,7 @@ class PageReader:
             lines = [ln for i, ln in enumerate(lines) if i not in taken]
         shared: dict[Box, Reading] = {}
         bitonal = is_bitonal(image)
-        tables = self._read_grids(grids, blank, text_ink, in_table, page.seals, shared, bitonal)
+        tables = self._read_grids(grids, blank, text_ink, in_table, page.seals, shared, bitonal, (gray, rulings))
         for b, r in shared.items():  # a table line read as its cell is not read again for the page's text
             done.setdefault(b, r)
         src_h, src_w = image.shape[:2]
@@ -392,6 +392,7 @@ class PageReader:
     def _read_grids(
         self, grids: list[Grid], gray: np.ndarray, ink: np.ndarray, boxes: list[list[Box]],
         seals: Sequence[Seal] = (), shared: dict[Box, Reading] | None = None, bitonal: bool = False,
+        ruled: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> list[TableResult]:
         """Every cell of every table: one batched recognition pass, one Tesseract call for the numbers.
 
@@ -402,7 +403,9 @@ class PageReader:
         a ruling left inside the cells (``ruling_stubs``) are blanked in ``gray`` and ``ink``
         themselves: whatever reads the page after the grid must not see them either. ``shared``
         gets, for each detected line (of ``boxes``) that is a cell's one line of ink, that cell's
-        reading: the page's text reuses it instead of reading the same ink again.
+        reading: the page's text reuses it instead of reading the same ink again. ``ruled`` (the page
+        before its rulings were blanked, and the rulings' mask) lets a number that reads as no number
+        be read again with the ruling strokes it stood on given back (``_rejoined``).
         """
         owner: list[tuple[int, int]] = []  # (table, cell) of each strip
         strips: list[np.ndarray] = []
@@ -469,6 +472,8 @@ class PageReader:
                     readings[(t, k)] = Reading(r.text.strip(), _line_confidence(r), [], r.engine)
         if numeric:
             self._check_numbers(numeric, readings, singles, bitonal)
+            if ruled is not None:
+                self._rejoin_numbers(numeric, readings, single_parts, ruled, gray, grids, boxes)
             _doubt_under_seals(readings, {key: grids[key[0]].cells[key[1]].box for key in numeric}, seals)
         for key in faint:  # faint ink that reads as no number: unread, not blank
             r = readings[key]
@@ -490,6 +495,43 @@ class PageReader:
             for t, g in enumerate(grids)
         ]
 
+
+    def _rejoin_numbers(
+        self, numeric: Sequence[tuple[int, int]], readings: dict, parts: dict[tuple[int, int], Box],
+        ruled: tuple[np.ndarray, np.ndarray], blanked: np.ndarray, grids: list[Grid], boxes: list[list[Box]],
+    ) -> None:
+        """Numbers that read as no number ("U" for a 0 whose top lay on a doubled ruling), read again
+        with the ruling strokes they touch given back over their own width (``_rejoined``). What the
+        prose engine reads there is a candidate, never a sure value (``REJOINED``): the strokes given
+        back are the ruling's as much as the glyph's, so the arithmetic has the last word."""
+        source, rulings = ruled
+        keys, crops = [], []
+        for k in numeric:
+            if _NUMERICISH.match(readings[k].text) or k not in parts:
+                continue
+            char_h = _char_height(boxes[k[0]]) or 0.012 * self.short_side
+            crop = _rejoined(parts[k], source, rulings, blanked, char_h)
+            if crop is not None:
+                keys.append(k)
+                crops.append(crop)
+        if not keys:
+            return
+        firsts = self.prose.recognize([_pad(c) for c in crops])
+        digits = self.cells.read_cells([_pad(c, share=False) for c in crops], digits=True)
+        for k, a, b in zip(keys, firsts, digits, strict=True):
+            squeezed = a.text.strip().replace(" ", "")
+            text = _as_number(a, squeezed).text if _NUMERICISH.match(squeezed) else ""
+            other = b.text.strip().replace(" ", "")
+            other = other if any(ch.isdigit() for ch in other) else ""
+            if not any(ch.isdigit() for ch in text):
+                continue
+            alts = dict(readings[k].alternatives)
+            if other and other != text:  # the engines disagree: both stay, neither is trusted
+                alts[other] = min(b.confidence, REJOINED_DISPUTED)
+                conf = min(a.confidence, REJOINED_DISPUTED)
+            else:  # the same number, or the digits engine sees none in so small a crop
+                conf = min(a.confidence, REJOINED if other else REJOINED_ALONE)
+            readings[k] = Reading(text, conf, sorted(alts.items(), key=lambda x: -x[1]), a.engine)
 
     def _check_numbers(
         self, numeric: Sequence[Hashable], readings: dict, singles: dict, bitonal: bool = False,
@@ -519,6 +561,50 @@ a whole one reads the same."""
 BITONAL_DOUBT = 0.6
 """Highest confidence of a number on a bitonal page whose smoothed crop reads another number (or
 none): the threshold left the glyphs ambiguous, and no reading of them is sure."""
+
+
+REJOINED = 0.7
+REJOINED_ALONE = 0.6
+REJOINED_DISPUTED = 0.4
+"""... read so by the prose engine alone (Tesseract reads nothing in so small a crop), or against
+another number read by the digits engine (both kept, for the arithmetic to choose)."""
+STROKE_SHARE = 0.12
+"""A printed digit's stroke width as a share of the character height (what is given back of a ruling)."""
+"""Highest confidence of a number read only once the ruling strokes it touched were given back: two
+engines agree on it, but part of its ink is the ruling's, so the arithmetic must confirm it."""
+
+
+def _rejoined(part: Box, source: np.ndarray, rulings: np.ndarray, blanked: np.ndarray,
+              char_h: float) -> np.ndarray | None:
+    """A number's crop with the ruling rows it touches above or below given back, over its own
+    columns only: a glyph whose stroke lay on a ruling (a 0 under a doubled line) lost that stroke
+    with the ruling and reads as another shape. None where the glyph touches no ruling."""
+    x0, y0, x1, y1 = part
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return None
+    reach = max(3, round(0.35 * char_h))
+    h = rulings.shape[0]
+
+    def run(ys: range) -> int:
+        n = 0
+        for y in ys:
+            if not 0 <= y < h or (rulings[y, x0:x1] > 0).mean() < 0.5:
+                break
+            n += 1
+        return n
+
+    up, down = run(range(y0 - 1, y0 - 1 - reach, -1)), run(range(y1, y1 + reach))
+    if not up and not down:
+        return None
+    # a stroke's width of the ruling next to the glyph, its corners left out: more would be a bar
+    # across the glyph ("口"), the ruling's own thickness rather than the glyph's
+    width = max(1, round(STROKE_SHARE * char_h))
+    top, bottom = y0 - min(up, width), y1 + min(down, width)
+    crop = blanked[top:bottom, x0:x1].copy()
+    given = rulings[top:bottom, x0:x1] > 0
+    given[:, [0, -1]] = False
+    crop[given] = source[top:bottom, x0:x1][given]
+    return crop
 
 
 def _smoothed(single: np.ndarray) -> np.ndarray:

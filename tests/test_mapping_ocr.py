@@ -207,3 +207,77 @@ def test_a_table_whose_labels_name_no_kind_is_the_kind_of_the_heading_above_it()
     kinds = [t.kind for t in m.tables]
     assert kinds[0] == "active_disclosure"
     assert kinds[1] == "applications"
+
+
+def test_a_natural_person_header_read_as_nothing_is_named_by_the_column_after_it():
+    """gen_001 (seed 1, archive at 120 dpi, error-diffused): 自然人 read as nothing, the header named
+    商业企业 … 总计 only, and every row's first value went unplaced (33 cells of 198)."""
+    header = [list(r) for r in APPS_HEADER]
+    header[1][3] = ("", 2, 1)
+    rows = [
+        _apps_row([("一、本年新收政府信息公开申请数量", 1, 3), None, None], [5, 1, 0, 0, 0, 0, 6]),
+        _apps_row([("二、上年结转政府信息公开申请数量", 1, 3), None, None], [2, 0, 0, 0, 0, 0, 2]),
+    ]
+    m = _apps(rows, header)
+    assert m.cells["applications.new_received.natural_person"].value == 5
+    assert m.cells["applications.carried_over.natural_person"].value == 2
+    assert m.cells["applications.new_received.commercial_enterprise"].value == 1
+    assert not any(i.code == "E_UNPLACED_VALUE" for i in m.issues)
+
+
+def test_a_column_left_of_the_first_named_one_is_not_named_when_the_count_differs():
+    """Two unnamed value-holding columns where the template prints one before 商业企业: no guess."""
+    header = [list(r) for r in APPS_HEADER]
+    header[1][3] = ("", 2, 1)
+    header = [[*r[:3], None if k else "", *r[3:]] for k, r in enumerate(header)]
+    header[0][0] = ("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 4)
+    header[0][1:4] = [None, None, None]
+    rows = [
+        [("一、本年新收政府信息公开申请数量", 1, 3), None, None, "9", "5", "1", "0", "0", "0", "0", "6"],
+        [("二、上年结转政府信息公开申请数量", 1, 3), None, None, "9", "2", "0", "0", "0", "0", "0", "2"],
+    ]
+    m = _apps(rows, header)
+    assert "applications.new_received.natural_person" not in m.cells
+    assert m.cells["applications.new_received.commercial_enterprise"].value == 1
+
+
+def test_the_last_rows_with_unreadable_labels_are_the_rows_the_template_ends_with():
+    """gen_001 (seed 1, archive, 120 dpi): the labels of the table's last four rows read as blobs
+    ("3.要承 行政机 关确认", "（八）具把处理", "(七) 总订", "四87年度驱沃办理0"); after 4.无正当理由大量反复申请
+    the template prints exactly four rows to its end."""
+    rows = [
+        _apps_row([("（五）不予处理", 2, 1), None, "4.无正当理由大量反复申请"], [1, 0, 0, 0, 0, 0, 1]),
+        _apps_row([None, None, "設約是以或重斯出其"], [2, 0, 0, 0, 0, 0, 2]),
+        _apps_row([None, ("八具把", 1, 2), None], [3, 0, 0, 0, 0, 0, 3]),
+        _apps_row([("七总订", 1, 3), None, None], [6, 0, 0, 0, 0, 0, 6]),
+        _apps_row([("四87驱沃0", 1, 3), None, None], [0, 0, 0, 0, 0, 0, 0]),
+    ]
+    m = _apps(rows)
+    assert m.cells["applications.rejected_confirmation.natural_person"].value == 2
+    assert m.cells["applications.other_total.total"].value == 3
+    assert m.cells["applications.total_processed.natural_person"].value == 6
+    assert m.cells["applications.carried_forward.total"].value == 0
+
+
+def test_unreadable_last_rows_more_than_the_template_prints_stay_unplaced():
+    rows = [
+        _apps_row([("（五）不予处理", 2, 1), None, "3.要求提供公开出版物"], [1, 0, 0, 0, 0, 0, 1]),
+        _apps_row([None, None, "設約是以或重斯出其"], [2, 0, 0, 0, 0, 0, 2]),
+        _apps_row([None, ("八具把", 1, 2), None], [3, 0, 0, 0, 0, 0, 3]),
+    ]
+    m = _apps(rows)
+    assert {k.split(".")[1] for k in m.cells} == {"rejected_publication"}
+
+
+def test_a_poorly_read_label_names_its_row_when_the_printed_order_agrees():
+    """gen_001 (seed 1, archive, 120 dpi): "1.属于国家秘密" read "T.属丁 U 国家秘 密" (similarity ~62, under
+    the label threshold, no other row near): the row above and below it are the template's neighbours."""
+    m = _apps(_denied(["T.属丁 U 国家秘 密", "2.其他法律行政法规禁止公开"]))
+    assert m.cells["applications.denied_state_secret.natural_person"].value == 1
+    assert m.cells["applications.denied_prohibited_by_law.total"].value == 2
+
+
+def test_a_poorly_read_label_out_of_the_printed_order_names_nothing():
+    """The same reading below the row the template prints after it: not that row."""
+    m = _apps(_denied(["2.其他法律行政法规禁止公开", "T.属丁 U 国家秘 密"]))
+    assert "applications.denied_state_secret.natural_person" not in m.cells

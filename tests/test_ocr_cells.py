@@ -227,3 +227,69 @@ def test_an_empty_cell_is_a_sure_blank_only_where_the_print_is_dark(ink, sure):
     assert [r.text for r in readings] == ["7"] * 6 + ["", ""]
     blank = readings[-1].confidence
     assert blank == 1.0 if sure else blank == FAINT_BLANK
+
+
+def _zero_under_a_doubled_ruling() -> tuple[np.ndarray, Grid]:
+    """A bitonal cell whose 0 hangs from the fainter copy of a doubled row ruling (an archive
+    scanner's ghost line, gen_001 seed 1 at 120 dpi): the ruling mask takes the 0's top with the line."""
+    gray = np.full((130, 400), 255, np.uint8)
+    gray[20:23, 60:340] = 0  # the row ruling
+    gray[25:27, 60:340] = 0  # its doubled copy, 5 px below
+    gray[110:113, 60:340] = 0
+    gray[20:113, 60:63] = 0
+    gray[20:113, 337:340] = 0
+    cv2.ellipse(gray, (200, 33), (6, 9), 0, 0, 360, 0, 2)  # its top on the copy
+    cv2.ellipse(gray, (260, 70), (6, 9), 0, 0, 360, 0, 2)  # a 0 clear of the rulings
+    cell = GridCell(0, 0, 1, 1, (60, 20, 340, 113))
+    return gray, Grid(cell.box, 1, 1, [cell], [60, 340], [20, 113])
+
+
+def _blanked(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What the page reader reads cells from: the page with its rulings blanked, the text's ink, and
+    the rulings' mask as the grid finder leaves it (a pixel wider than the lines, the copy with them)."""
+    from gongkai.ocr.preprocess import binarize_inv
+
+    rulings = np.zeros_like(gray)
+    rulings[19:28, 60:340] = 255
+    rulings[109:114, 60:340] = 255
+    rulings[20:113, 59:64] = 255
+    rulings[20:113, 336:341] = 255
+    blank = gray.copy()
+    blank[rulings > 0] = 255
+    return blank, cv2.bitwise_and(binarize_inv(gray), cv2.bitwise_not(rulings)), rulings
+
+
+def test_a_glyph_cut_by_a_ruling_gets_the_ruling_stroke_it_touched_back():
+    from gongkai.ocr.page import _rejoined
+
+    gray, _ = _zero_under_a_doubled_ruling()
+    blank, _, rulings = _blanked(gray)
+    glyph = np.argwhere(blank[20:60, 190:211] < 128)
+    top = 20 + int(glyph[:, 0].min())
+    assert not (blank[top, 198:203] < 128).any()  # the blanked 0 is open at the top: a "U"
+    part = (193, top, 208, 20 + int(glyph[:, 0].max()) + 1)
+    crop = _rejoined(part, gray, rulings, blank, 26.0)
+    assert crop is not None and crop.shape[0] > part[3] - part[1]
+    assert (crop[0, 5:10] < 128).all()  # closed again over its own width
+    assert not (crop[:, 0] < 128).all()  # no bar beyond it
+    assert _rejoined((253, 60, 268, 81), gray, rulings, blank, 26.0) is None  # a glyph touching no ruling
+
+
+@pytest.mark.slow
+def test_a_zero_whose_top_lay_on_a_doubled_ruling_is_read_as_a_candidate_0():
+    """gen_001 (seed 1, archive, 120 dpi error-diffused, doubled rulings): 0s hanging from the ghost
+    line read "U", 60 cells of the applications table lost. Given back the stroke the ruling took,
+    the 0 reads again, as a candidate (≤ REJOINED) the arithmetic confirms, never as sure."""
+    from gongkai.extract.input.readers.scan import page_reader
+    from gongkai.extract.options import Options
+    from gongkai.ocr.page import REJOINED
+
+    gray, grid = _zero_under_a_doubled_ruling()
+    gray[55:90, 250:270] = 255  # the one 0, hanging from the ruling
+    blank, ink, rulings = _blanked(gray)
+    reader = page_reader(Options().ocr)
+    (cut,) = reader._read_grids([grid], blank.copy(), ink.copy(), [[]], bitonal=True)
+    (table,) = reader._read_grids([grid], blank.copy(), ink.copy(), [[]], bitonal=True, ruled=(gray, rulings))
+    assert cut.cells[0].reading.text != "0"
+    assert table.cells[0].reading.text == "0"
+    assert table.cells[0].reading.confidence <= REJOINED

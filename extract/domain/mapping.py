@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from gongkai.extract.domain.labels import best_match, normalize
+from gongkai.extract.domain.labels import best_match, normalize, similarity
 from gongkai.extract.domain.model import CellValue, TableRecord
 from gongkai.extract.domain.numbers import parse_cell
 from gongkai.extract.domain.schema import TABLES, Schema, TableSpec
@@ -323,8 +323,13 @@ class TableMapper:
         rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
         if not any(col_ids):
             col_ids = _columns_by_count(kind, table.n_cols, rows) or col_ids
+        elif (lead := _leading_columns(kind, col_ids, rows)) != col_ids:
+            col_ids = lead  # the labels now end where the first value column begins
+            first_value = min(by_header[:1] + [c for c, cid in enumerate(col_ids) if cid is not None][:1])
+            rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
         _split_merged_labels(kind, rows)
         named = _fill_row_gaps(kind, [rid if labels else None for labels, _, rid in rows])
+        named = _rows_in_order(kind, named, [[c.text for c in labels] for labels, _, _ in rows])
         for k, r in enumerate(seg.data_rows):
             labels, last_label_col, row_id = rows[k]
             origins = table.rows[r]
@@ -581,13 +586,47 @@ def _runs(ids: list[str | None]) -> list[tuple[int, int]]:
 
 
 def _fill_row_gaps(kind: _Kind, ids: list[str | None]) -> list[str | None]:
-    """Rows whose labels could not be read (a seal over them), named by the rows above and below:
-    the rows the template prints between them, when there are exactly as many."""
+    """Rows whose labels could not be read (a seal over them, blobs on a 120 dpi bitonal scan), named
+    by the rows above and below: the rows the template prints between them, when there are exactly
+    as many; the last rows of a table, after a named row the template prints exactly as many rows
+    before its end."""
     orders = [list(spec.rows) for spec in kind.specs.values()]
     out = list(ids)
     for a, b in _runs(ids):
-        if a > 0 and b < len(ids):
-            out[a:b] = _between(orders, ids[a - 1], ids[b], b - a) or out[a:b]
+        if a > 0:
+            out[a:b] = _between(orders, ids[a - 1], ids[b] if b < len(ids) else None, b - a) or out[a:b]
+    return out
+
+
+WEAK_LABEL = 50.0
+"""A label read this like one row (and far less like any other) names that row when the template
+prints it between the rows named above and below it (a 120 dpi scan's "T.属丁 U 国家秘 密")."""
+WEAK_MARGIN = 25.0
+
+
+def _rows_in_order(kind: _Kind, ids: list[str | None], texts: list[list[str]]) -> list[str | None]:
+    """Rows still unnamed whose labels read too poorly to name a row alone, named by their best
+    match when it clearly beats every other row and the template prints it between the nearest
+    named rows above and below (the printed order is the second witness)."""
+    out = list(ids)
+    for k, rid in enumerate(ids):
+        if rid is not None or not texts[k]:
+            continue
+        own = texts[k][-1]  # the row's own label (those left of it name its group)
+        scored = sorted(((max(similarity(own, lab) for lab in labels), cid) for cid, labels in kind.rows.items()),
+                        reverse=True)
+        if len(scored) < 2 or scored[0][0] < WEAK_LABEL or scored[1][0] > scored[0][0] - WEAK_MARGIN:
+            continue
+        cand = scored[0][1]
+        above = next((r for r in reversed(out[:k]) if r is not None), None)
+        below = next((r for r in out[k + 1 :] if r is not None), None)
+        if cand in out:
+            continue
+        fits = any(cand in order and (above is None or (above in order and order.index(above) < order.index(cand)))
+                   and (below is None or (below in order and order.index(cand) < order.index(below)))
+                   for order in (list(spec.rows) for spec in kind.specs.values()))
+        if fits and (above is not None or below is not None):
+            out[k] = cand
     return out
 
 
@@ -618,6 +657,28 @@ def _columns_by_count(kind: _Kind, n_cols: int, rows: list[tuple[list[Cell], int
     if n_cols - end - 1 != len(order):
         return []
     return [None] * (end + 1) + list(order)
+
+
+def _leading_columns(kind: _Kind, ids: list[str | None], rows: list[tuple[list[Cell], int, str | None]]
+                     ) -> list[str | None]:
+    """Unnamed columns between the row labels and the first column the header names (自然人 read as
+    nothing on a bitonal scan), named by the columns every template prints before that one, when
+    there are exactly as many. The labels end where most rows that name their row end them."""
+    first = next((c for c, cid in enumerate(ids) if cid is not None), None)
+    ends = Counter(last for labels, last, rid in rows if labels and rid is not None)
+    if first is None or not ends:
+        return ids
+    end, votes = ends.most_common(1)[0]
+    if votes < 2 or end + 1 >= first:
+        return ids
+    before = {tuple(spec.columns)[: list(spec.columns).index(ids[first])]
+              for spec in kind.specs.values() if ids[first] in spec.columns}
+    if len(before) != 1:
+        return ids
+    lead = before.pop()
+    if len(lead) != first - end - 1:
+        return ids
+    return [*ids[: end + 1], *lead, *ids[first:]]
 
 
 def _fill_column_gaps(kind: _Kind, ids: list[str | None]) -> list[str | None]:
