@@ -142,6 +142,7 @@ def _row_shifts(small: np.ndarray) -> np.ndarray:
             continue
         measured[z] = True
         x, y = u[known], steps[z][known]
+        span = (float(x.min()), float(x.max()))
         for _ in range(2):  # a cubic through the shifts, far outliers left out once
             coef = np.polyfit(x, y, 3)
             resid = np.abs(y - np.polyval(coef, x))
@@ -149,7 +150,11 @@ def _row_shifts(small: np.ndarray) -> np.ndarray:
             x, y = x[keep], y[keep]
             if len(x) < 6:
                 break
-        dy[z, 1:] = np.cumsum(np.polyval(coef, u))
+        # only where the print was measured: a cubic carried on past the last strip with print (a short
+        # title over a blank top, a text block ending mid-page) grows without bound and tears the page;
+        # beyond it the displacement is held as it was at the last measured strip
+        fitted = np.where((u >= span[0]) & (u <= span[1]), np.polyval(coef, u), 0.0)
+        dy[z, 1:] = np.cumsum(fitted)
         dy[z] -= np.median(dy[z])
     if 0 < measured.sum() < BANDS:
         # a band with too little print to measure (a margin, a short table) bends as its neighbours do:

@@ -390,3 +390,24 @@ def test_leaning_columns_are_stood_upright_from_their_own_rulings():
     # the table's bottom-right corner, stood upright, maps back to where the lean put it
     x0, _y0, x1, _y1 = up.box_to_source((1085, 1540, 1095, 1550))
     assert abs((x0 + x1) / 2 - (1090 + dx[1545, 1090])) <= 8
+
+
+def test_a_bend_is_not_carried_on_past_the_print_it_was_measured_on():
+    """Text lines bowed over the left half of the page, nothing printed right of them (a block that
+    ends mid-page): the cubic through the measured shifts, carried on across the blank half, grew to
+    hundreds of pixels and tore the page (a folded photo's upright page, 1326 px of column shift).
+    Beyond the last measured strip the displacement stays as it was there."""
+    from gongkai.ocr.dewarp import find_bend
+
+    h, w, amp = 1754, 1240, 0.02
+    img = np.full((h, w), 255, np.uint8)
+    for i in range(30):
+        y = 120 + i * 50
+        cv2.rectangle(img, (150, y), (650, y + 22), 0, -1)
+    t = np.clip((np.arange(w) - 150) / 500, 0, 1)
+    d = (amp * h * (1 - (2 * t - 1) ** 2)).astype(np.float32)
+    mx, my = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    bowed = cv2.remap(img, mx, my - d[None, :], cv2.INTER_LINEAR, borderValue=255)
+    bend = find_bend(binarize_inv(bowed))
+    assert bend is not None
+    assert float(np.abs(bend.dy).max()) <= 1.5 * amp * h  # 35 px of bow: not hundreds
