@@ -411,3 +411,12 @@ def test_a_bend_is_not_carried_on_past_the_print_it_was_measured_on():
     bend = find_bend(binarize_inv(bowed))
     assert bend is not None
     assert float(np.abs(bend.dy).max()) <= 1.5 * amp * h  # 35 px of bow: not hundreds
+
+
+def test_the_page_note_says_when_bent_lines_were_laid_straight():
+    """A dewarp changes every box's way back to the source: the page's note says it was done."""
+    from gongkai.ocr.page import PageResult
+
+    assert PageResult(100, 100, 0.0).note == ""
+    assert PageResult(100, 100, 1.0, perspective=True, bent=True).note == (
+        "photo flattened, bent lines laid straight, deskewed +1.0°")
