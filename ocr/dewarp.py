@@ -135,6 +135,8 @@ def _row_shifts(small: np.ndarray) -> np.ndarray:
             steps[z, k] = best - reach + (0.5 * (y0 - y2) / den if den < 0 else 0.0)
     dy = np.zeros((BANDS, STRIPS))
     measured = np.zeros(BANDS, bool)
+    seen = np.zeros((BANDS, STRIPS), bool)
+    """The strips of each band between its first and last measured shift."""
     u = (np.arange(STRIPS - 1) + 1.0) / STRIPS
     for z in range(BANDS):
         known = ~np.isnan(steps[z])
@@ -151,18 +153,35 @@ def _row_shifts(small: np.ndarray) -> np.ndarray:
             if len(x) < 6:
                 break
         # only where the print was measured: a cubic carried on past the last strip with print (a short
-        # title over a blank top, a text block ending mid-page) grows without bound and tears the page;
-        # beyond it the displacement is held as it was at the last measured strip
-        fitted = np.where((u >= span[0]) & (u <= span[1]), np.polyval(coef, u), 0.0)
-        dy[z, 1:] = np.cumsum(fitted)
+        # title over a blank top, a text block ending mid-page) grows without bound and tears the page
+        inside = (u >= span[0]) & (u <= span[1])
+        dy[z, 1:] = np.cumsum(np.where(inside, np.polyval(coef, u), 0.0))
         dy[z] -= np.median(dy[z])
+        k = np.flatnonzero(inside)
+        seen[z, k[0] : k[-1] + 2] = True
+    _carry_on(dy, seen)
+    zs = np.arange(BANDS)
     if 0 < measured.sum() < BANDS:
         # a band with too little print to measure (a margin, a short table) bends as its neighbours do:
         # a sheet bends smoothly, and a band left straight between bent ones would fold the page
-        z = np.arange(BANDS)
         for k in range(STRIPS):
-            dy[~measured, k] = np.interp(z[~measured], z[measured], dy[measured, k])
+            dy[~measured, k] = np.interp(zs[~measured], zs[measured], dy[measured, k])
     return dy
+
+
+def _carry_on(dy: np.ndarray, seen: np.ndarray) -> None:
+    """Past its own measured strips (``seen``) a band goes on as the bands that measured them do (a sheet
+    bends smoothly: held flat, it would tear from its neighbours), step by step from its own last value;
+    where no band measured a strip, it is held. ``dy`` (bands x strips) is filled in place."""
+    zs = np.arange(dy.shape[0])
+    for z in zs[seen.any(axis=1)]:
+        ks = np.flatnonzero(seen[z])
+        right = [(k, k - 1) for k in range(ks[-1] + 1, dy.shape[1])]
+        left = [(k, k + 1) for k in range(ks[0] - 1, -1, -1)]
+        for k, prev in right + left:
+            both = seen[:, k] & seen[:, prev]
+            step = float(np.interp(z, zs[both], dy[both, k] - dy[both, prev])) if both.any() else 0.0
+            dy[z, k] = dy[z, prev] + step
 
 
 def find_bend(ink: np.ndarray) -> Bend | None:

@@ -420,3 +420,23 @@ def test_the_page_note_says_when_bent_lines_were_laid_straight():
     assert PageResult(100, 100, 0.0).note == ""
     assert PageResult(100, 100, 1.0, perspective=True, bent=True).note == (
         "photo flattened, bent lines laid straight, deskewed +1.0°")
+
+
+
+def test_a_band_whose_print_ends_mid_page_bends_on_as_its_neighbours_do():
+    """A curl rising to the right edge; the middle band's print ends halfway across (a real curl
+    photo's page: held flat past its last measured strip, that band tore from its neighbours, 9 px
+    where they rose to 110-124). It goes on as the bands above and below it bend, from its own value."""
+    from gongkai.ocr.dewarp import _carry_on
+
+    rise = np.linspace(0, 100, 8) ** 2 / 100
+    dy = np.vstack([rise, rise * 1.1, np.where(np.arange(8) < 4, rise * 1.2, rise[3] * 1.2), rise * 1.3])
+    seen = np.ones((4, 8), bool)
+    seen[2, 4:] = False
+    _carry_on(dy, seen)
+    assert np.allclose(dy[2], rise * 1.2)  # the neighbours' steps, interpolated: as it would have bent
+    lone = np.vstack([np.r_[rise[:4], np.full(4, rise[3])]])
+    seen1 = np.zeros((1, 8), bool)
+    seen1[0, :5] = True
+    _carry_on(lone, seen1)
+    assert np.allclose(lone[0, 5:], lone[0, 4])  # no band measured those strips: held
