@@ -440,3 +440,30 @@ def test_a_band_whose_print_ends_mid_page_bends_on_as_its_neighbours_do():
     seen1[0, :5] = True
     _carry_on(lone, seen1)
     assert np.allclose(lone[0, 5:], lone[0, 4])  # no band measured those strips: held
+
+
+def test_a_sheet_folded_in_three_is_laid_flat_panel_by_panel():
+    """A letter folded in three and opened: its rows kink at two creases (flat panels, rising, falling,
+    rising). No cubic follows that (a real page kept its right panel a row out: 28 cells lost); the
+    creased reading of the same shifts (a running median keeps the jumps) lays it flat."""
+    from gongkai.ocr.dewarp import find_bend
+
+    gray = cv2.cvtColor(_page(), cv2.COLOR_BGR2GRAY)
+    h, w = gray.shape
+    u = np.linspace(0, 1, w)
+    d = (0.02 * h * np.interp(u, [0, 1 / 3, 2 / 3, 1], [0, 1, 0, 1])).astype(np.float32)
+    mx, my = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    folded = cv2.remap(gray, mx, my - d[None, :], cv2.INTER_LINEAR, borderValue=255)
+    def kink(img: np.ndarray) -> float:  # the bottom ruling's height at the creases and between them
+        ink = img < 128
+        bottoms = [float(len(c) - np.argmax(c[::-1])) for c in (ink[:, a:b].any(axis=1) for a, b in
+                                                                ((160, 190), (400, 430), (810, 840), (1060, 1085)))]
+        return max(bottoms) - min(bottoms)
+
+    assert kink(folded) > 25
+    bend = find_bend(binarize_inv(folded))
+    assert bend is not None
+    flat = bend.apply(folded)
+    assert kink(flat) <= 5
+    (g,) = find_grids(ruling_ink(flat))
+    assert (g.rows, g.cols) == (6, 4)
