@@ -102,12 +102,19 @@ def _sharpness(small_ink: np.ndarray) -> float:
     return float(np.square(np.diff(rows)).sum())
 
 
-def _row_shifts(small: np.ndarray) -> np.ndarray:
+def _running_median(values: np.ndarray, width: int = 5) -> np.ndarray:
+    pad = np.pad(values, width // 2, mode="edge")
+    return np.array([np.median(pad[i : i + width]) for i in range(len(values))])
+
+
+def _row_shifts(small: np.ndarray, creased: bool = False) -> np.ndarray:
     """The vertical displacement of the rows of ``small`` (BANDS x STRIPS, its pixels; 0 where unmeasured).
 
     Shifts between neighbouring strips are kept only where their correlation has one clear
     peak; each band's shifts are smoothed by a cubic across the page (a sheet bends smoothly)
-    and summed into its bend.
+    and summed into its bend. A ``creased`` sheet (folded and opened: flat panels meeting at
+    sharp creases) has shifts constant on each panel, jumping at a crease, which no cubic
+    follows: they are smoothed by a running median instead, which keeps the jumps.
     """
     sh, sw = small.shape
     edges = np.linspace(0, sw, STRIPS + 1).astype(int)
@@ -135,6 +142,8 @@ def _row_shifts(small: np.ndarray) -> np.ndarray:
             steps[z, k] = best - reach + (0.5 * (y0 - y2) / den if den < 0 else 0.0)
     dy = np.zeros((BANDS, STRIPS))
     measured = np.zeros(BANDS, bool)
+    seen = np.zeros((BANDS, STRIPS), bool)
+    """The strips of each band between its first and last measured shift."""
     u = (np.arange(STRIPS - 1) + 1.0) / STRIPS
     for z in range(BANDS):
         known = ~np.isnan(steps[z])
@@ -142,22 +151,66 @@ def _row_shifts(small: np.ndarray) -> np.ndarray:
             continue
         measured[z] = True
         x, y = u[known], steps[z][known]
-        for _ in range(2):  # a cubic through the shifts, far outliers left out once
-            coef = np.polyfit(x, y, 3)
-            resid = np.abs(y - np.polyval(coef, x))
-            keep = resid <= max(3 * float(np.median(resid)), 0.5)
-            x, y = x[keep], y[keep]
-            if len(x) < 6:
-                break
-        dy[z, 1:] = np.cumsum(np.polyval(coef, u))
+        span = (float(x.min()), float(x.max()))
+        if creased:
+            fitted = _running_median(np.interp(u, x, y))
+        else:
+            for _ in range(2):  # a cubic through the shifts, far outliers left out once
+                coef = np.polyfit(x, y, 3)
+                resid = np.abs(y - np.polyval(coef, x))
+                keep = resid <= max(3 * float(np.median(resid)), 0.5)
+                x, y = x[keep], y[keep]
+                if len(x) < 6:
+                    break
+            fitted = np.polyval(coef, u)
+        # only where the print was measured: a cubic carried on past the last strip with print (a short
+        # title over a blank top, a text block ending mid-page) grows without bound and tears the page
+        inside = (u >= span[0]) & (u <= span[1])
+        dy[z, 1:] = np.cumsum(np.where(inside, fitted, 0.0))
         dy[z] -= np.median(dy[z])
+        k = np.flatnonzero(inside)
+        seen[z, k[0] : k[-1] + 2] = True
+    _carry_on(dy, seen)
+    zs = np.arange(BANDS)
     if 0 < measured.sum() < BANDS:
         # a band with too little print to measure (a margin, a short table) bends as its neighbours do:
         # a sheet bends smoothly, and a band left straight between bent ones would fold the page
-        z = np.arange(BANDS)
         for k in range(STRIPS):
-            dy[~measured, k] = np.interp(z[~measured], z[measured], dy[measured, k])
+            dy[~measured, k] = np.interp(zs[~measured], zs[measured], dy[measured, k])
     return dy
+
+
+def _carry_on(dy: np.ndarray, seen: np.ndarray) -> None:
+    """Past its own measured strips (``seen``) a band goes on as the bands that measured them do (a sheet
+    bends smoothly: held flat, it would tear from its neighbours), step by step from its own last value;
+    where no band measured a strip, it is held. ``dy`` (bands x strips) is filled in place."""
+    zs = np.arange(dy.shape[0])
+    for z in zs[seen.any(axis=1)]:
+        ks = np.flatnonzero(seen[z])
+        right = [(k, k - 1) for k in range(ks[-1] + 1, dy.shape[1])]
+        left = [(k, k + 1) for k in range(ks[0] - 1, -1, -1)]
+        for k, prev in right + left:
+            both = seen[:, k] & seen[:, prev]
+            step = float(np.interp(z, zs[both], dy[both, k] - dy[both, prev])) if both.any() else 0.0
+            dy[z, k] = dy[z, prev] + step
+
+
+def _straightest(small: np.ndarray, least: float) -> tuple[np.ndarray | None, np.ndarray]:
+    """The rows' displacement that lays them straightest, and the image laid so; (None, ``small``) when
+    none sharpens the rows by 10 % or bends by ``least`` pixels (a flat page gains nothing from being bent).
+
+    Two readings of the shifts compete: a smooth curl (a cubic) and a creased sheet (flat panels); the
+    creased one wins only when it makes the rows 3 % sharper still, so a curl keeps its smooth field."""
+    best, chosen, laid = 1.1 * _sharpness(small), None, small
+    for creased in (False, True):
+        dy = _row_shifts(small, creased)
+        if float(np.abs(dy).max()) < least:
+            continue
+        flat = Bend(dy.astype(np.float32), small.shape[1], small.shape[0]).apply(small, border=0)
+        score = _sharpness(flat)
+        if score >= best * (1.03 if chosen is not None else 1.0):
+            best, chosen, laid = score, dy, flat
+    return chosen, laid
 
 
 def find_bend(ink: np.ndarray) -> Bend | None:
@@ -172,18 +225,12 @@ def find_bend(ink: np.ndarray) -> Bend | None:
     small = cv2.resize(ink, (max(STRIPS, int(w * f)), max(STRIPS, BANDS * 8, int(h * f))), interpolation=cv2.INTER_AREA)
     sh, sw = small.shape
     fy, fx = h / sh, w / sw
-    dy = _row_shifts(small)
-    rows = None
-    if float(np.abs(dy).max()) * fy >= MIN_BEND * h:
-        flat = Bend(dy.astype(np.float32), sw, sh).apply(small, border=0)
-        if _sharpness(flat) >= 1.1 * _sharpness(small):
-            rows, small = dy, flat
-    dx_t = _row_shifts(np.ascontiguousarray(small.T))  # the columns are the rows of the page on its side
-    cols = None
-    if float(np.abs(dx_t).max()) * fx >= MIN_BEND * w:
-        upright = Bend(dx_t.astype(np.float32), sh, sw).apply(np.ascontiguousarray(small.T), border=0)
-        if _sharpness(upright) >= 1.1 * _sharpness(small.T):
-            cols = dx_t.T
+    rows, flat = _straightest(small, MIN_BEND * h / fy)
+    if rows is not None:
+        small = flat
+    cols, _ = _straightest(np.ascontiguousarray(small.T), MIN_BEND * w / fx)  # columns: rows of the page on its side
+    if cols is not None:
+        cols = cols.T
     if rows is None and cols is None:
         return None
     dy_px = (np.zeros((BANDS, STRIPS)) if rows is None else rows * fy).astype(np.float32)

@@ -81,6 +81,8 @@ class PageResult:
     """Clockwise quarter turns that made the page upright."""
     perspective: bool = False
     """A photographed sheet was found and flattened."""
+    bent: bool = False
+    """A bend of the print's rows or columns (a curled sheet, a photo's leftover perspective) was undone."""
     upright_size: tuple[int, int] = (0, 0)
     """Width and height of the upright page the grids' lines are measured in."""
     upright_scale: float = 1.0
@@ -95,6 +97,8 @@ class PageResult:
         parts = []
         if self.perspective:
             parts.append("photo flattened")
+        if self.bent:
+            parts.append("bent lines laid straight")
         if self.quarter_turns:
             parts.append(f"turned {90 * self.quarter_turns}°")
         if abs(self.angle) >= 0.05:
@@ -269,7 +273,8 @@ class PageReader:
             done.setdefault(b, r)
         src_h, src_w = image.shape[:2]
         result = PageResult(src_w, src_h, up.skew, quarter_turns=up.quarter_turns, perspective=up.perspective,
-                            upright_size=(gray.shape[1], gray.shape[0]), upright_scale=up.scale)
+                            bent=up.bend is not None, upright_size=(gray.shape[1], gray.shape[0]),
+                            upright_scale=up.scale)
         # reading order is the upright page's: a page scanned on its side runs across the source image
         tops = [(ln.box[1], "line", i) for i, ln in enumerate(lines)] + [
             (t.grid.box[1], "table", j) for j, t in enumerate(tables)

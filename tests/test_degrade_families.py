@@ -59,7 +59,8 @@ def _ctx(dpi: int, table, last: bool = False) -> PageContext:
 
 
 def test_the_families_are_levels_of_their_own():
-    assert set(OWN_FAMILIES) == {"lid", "rot6", "fax", "toner", "copyseal", "curl", "jpeg", "colour150", "archive"}
+    assert set(OWN_FAMILIES) == {"lid", "rot6", "fax", "toner", "copyseal", "curl", "jpeg", "colour150", "archive",
+                                 *degrade.PHONE_VARIANTS}
     assert set(OWN_FAMILIES) <= set(EXTRA_LEVELS) and not set(OWN_FAMILIES) & set(degrade.LEVELS)
     assert {degrade.DEFAULT_KIND[k] for k in OWN_FAMILIES} <= {"pdf", "tiff", "jpg", "png"}
     assert degrade.DEFAULT_KIND["fax"] == "tiff" and degrade.DEFAULT_KIND["curl"] == "jpg"
@@ -360,3 +361,104 @@ def test_own_levels_never_import_the_held_out_families(monkeypatch):
     monkeypatch.setitem(sys.modules, "tests.heldout_scans", None)  # the package is not there
     with pytest.raises(ValueError, match="unknown level"):
         family("no_such_family")
+
+
+# -- phone photos made otherwise than ``photo`` and ``curl`` ------------------------------------------------
+
+
+def _print_page() -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """The test page at 300 dpi size (2480 x 3508 would be slow: 620 x 877) with the print's corners marked."""
+    img = cv2.resize(_page(72)[0], (620, 877), interpolation=cv2.INTER_AREA)
+    for x, y in ((60, 60), (560, 60), (560, 797), (60, 797)):  # the corners of all that is printed
+        cv2.rectangle(img, (x, y), (x + 19, y + 19), (0, 0, 0), -1)
+    return img, (60, 150, 560, 700)
+
+
+def _phone(variant: str, seed: int) -> tuple[np.ndarray, dict]:
+    page, table = _print_page()
+    return family(variant).degrade_page(page, random.Random(seed), _ctx(300, table))
+
+
+def _print_seen(out: np.ndarray, p: dict) -> bool:
+    """Are the print's four corners inside the picture and printed there (dark, not a thumb)?"""
+    h, w = out.shape[:2]
+    g = cv2.cvtColor(out, cv2.COLOR_BGR2GRAY)
+    for x, y in p["print"]:
+        if not (0 <= x < w and 0 <= y < h):
+            return False
+        x0, y0 = int(x), int(y)
+        if g[max(0, y0 - 12) : y0 + 13, max(0, x0 - 12) : x0 + 13].min() > 90:
+            return False
+    return True
+
+
+def test_phone_variants_are_own_levels():
+    assert set(degrade.PHONE_VARIANTS) == {"lowangle", "fill", "cutoff", "pale", "shake", "fold", "landscape"}
+    assert set(degrade.PHONE_VARIANTS) <= set(OWN_FAMILIES)
+    assert all(degrade.DEFAULT_KIND[v] == "jpg" for v in degrade.PHONE_VARIANTS)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_fill_shows_no_desk_and_all_the_print(seed):
+    out, p = _phone("fill", seed)
+    assert p["attempt"] >= 0 and _print_seen(out, p)
+    g = cv2.cvtColor(out, cv2.COLOR_BGR2GRAY)
+    border = np.concatenate([g[:8].ravel(), g[-8:].ravel(), g[:, :8].ravel(), g[:, -8:].ravel()])
+    assert np.percentile(border, 2) > 120  # paper (lit unevenly) to every edge: no dark desk, no outline
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_cutoff_cuts_the_sheet_through_its_margin_and_keeps_the_print(seed):
+    out, p = _phone("cutoff", seed)
+    assert p["cut"] and _print_seen(out, p)
+    g = cv2.cvtColor(out, cv2.COLOR_BGR2GRAY)
+    edges = {"left": g[:, :4], "right": g[:, -4:], "top": g[:4], "bottom": g[-4:]}
+    for side in p["cut"]:  # paper runs out of the picture on a cut side
+        assert np.median(edges[side]) > 150
+
+
+def test_lowangle_keystones_the_sheet():
+    out, p = _phone("lowangle", 3)
+    assert 0.6 <= p["narrow"] <= 0.8 and _print_seen(out, p)
+    q = np.array(p["print"])
+    near, far = (np.linalg.norm(q[2] - q[3]), np.linalg.norm(q[1] - q[0])) if p["far"] == "top" else (
+        (np.linalg.norm(q[1] - q[2]), np.linalg.norm(q[0] - q[3])) if p["far"] == "left" else
+        (np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2])))
+    assert p["narrow"] - 0.03 < far / near < p["narrow"] + 0.08  # the print's far edge is a little nearer
+
+
+def test_pale_desk_is_nearly_as_light_as_the_paper():
+    out, p = _phone("pale", 1)
+    assert _print_seen(out, p)
+    g = cv2.cvtColor(out, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    q = np.array(p["print"], np.float32)
+    mask = np.zeros(g.shape, np.uint8)
+    cv2.fillConvexPoly(mask, q.astype(np.int32), 1)
+    assert abs(np.median(g[:20]) - np.median(g[mask > 0])) < 60  # a dark desk is ~150 darker
+
+
+def test_shake_is_8mpx_dark_and_blurred():
+    out, p = _phone("shake", 2)
+    assert out.shape[:2] == (3264, 2448) and 0.5 <= p["gain"] <= 0.75 and _print_seen(out, p)
+    assert ("motion" in p) != ("defocus" in p)
+
+
+@pytest.mark.parametrize("shape", ["tent", "zigzag", "edge"])
+def test_fold_shapes_bend_rows_as_a_crease_or_a_lifted_edge(shape):
+    h, w = 400, 600
+    page = np.full((h, w, 3), 255, np.uint8)
+    cv2.line(page, (0, 200), (w - 1, 200), (0, 0, 0), 2)
+    out, _ = _curl(page, (0.03, 0.03), shape, random.Random(1))
+    g = cv2.cvtColor(out, cv2.COLOR_BGR2GRAY)
+    ys = np.array([float(np.flatnonzero(g[:, x] < 128).mean()) for x in range(2, w - 2, 4)])
+    d = np.diff(ys)
+    if shape == "edge":  # flat for most of the page, then lifting
+        assert np.ptp(ys[: len(ys) * 3 // 4]) < 2 and np.ptp(ys) > 0.02 * h
+    else:  # straight panels (constant slope) meeting at creases (the slope changes sign)
+        assert np.ptp(ys) > 0.02 * h and (np.sign(d[np.abs(d) > 0.1]) != np.sign(d[np.abs(d) > 0.1][0])).any()
+
+
+def test_landscape_is_a_wide_8mpx_picture():
+    for seed in (1, 2, 3, 4):
+        out, p = _phone("landscape", seed)
+        assert out.shape[:2] == (2448, 3264) and _print_seen(out, p)

@@ -390,3 +390,80 @@ def test_leaning_columns_are_stood_upright_from_their_own_rulings():
     # the table's bottom-right corner, stood upright, maps back to where the lean put it
     x0, _y0, x1, _y1 = up.box_to_source((1085, 1540, 1095, 1550))
     assert abs((x0 + x1) / 2 - (1090 + dx[1545, 1090])) <= 8
+
+
+def test_a_bend_is_not_carried_on_past_the_print_it_was_measured_on():
+    """Text lines bowed over the left half of the page, nothing printed right of them (a block that
+    ends mid-page): the cubic through the measured shifts, carried on across the blank half, grew to
+    hundreds of pixels and tore the page (a folded photo's upright page, 1326 px of column shift).
+    Beyond the last measured strip the displacement stays as it was there."""
+    from gongkai.ocr.dewarp import find_bend
+
+    h, w, amp = 1754, 1240, 0.02
+    img = np.full((h, w), 255, np.uint8)
+    for i in range(30):
+        y = 120 + i * 50
+        cv2.rectangle(img, (150, y), (650, y + 22), 0, -1)
+    t = np.clip((np.arange(w) - 150) / 500, 0, 1)
+    d = (amp * h * (1 - (2 * t - 1) ** 2)).astype(np.float32)
+    mx, my = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    bowed = cv2.remap(img, mx, my - d[None, :], cv2.INTER_LINEAR, borderValue=255)
+    bend = find_bend(binarize_inv(bowed))
+    assert bend is not None
+    assert float(np.abs(bend.dy).max()) <= 1.5 * amp * h  # 35 px of bow: not hundreds
+
+
+def test_the_page_note_says_when_bent_lines_were_laid_straight():
+    """A dewarp changes every box's way back to the source: the page's note says it was done."""
+    from gongkai.ocr.page import PageResult
+
+    assert PageResult(100, 100, 0.0).note == ""
+    assert PageResult(100, 100, 1.0, perspective=True, bent=True).note == (
+        "photo flattened, bent lines laid straight, deskewed +1.0°")
+
+
+
+def test_a_band_whose_print_ends_mid_page_bends_on_as_its_neighbours_do():
+    """A curl rising to the right edge; the middle band's print ends halfway across (a real curl
+    photo's page: held flat past its last measured strip, that band tore from its neighbours, 9 px
+    where they rose to 110-124). It goes on as the bands above and below it bend, from its own value."""
+    from gongkai.ocr.dewarp import _carry_on
+
+    rise = np.linspace(0, 100, 8) ** 2 / 100
+    dy = np.vstack([rise, rise * 1.1, np.where(np.arange(8) < 4, rise * 1.2, rise[3] * 1.2), rise * 1.3])
+    seen = np.ones((4, 8), bool)
+    seen[2, 4:] = False
+    _carry_on(dy, seen)
+    assert np.allclose(dy[2], rise * 1.2)  # the neighbours' steps, interpolated: as it would have bent
+    lone = np.vstack([np.r_[rise[:4], np.full(4, rise[3])]])
+    seen1 = np.zeros((1, 8), bool)
+    seen1[0, :5] = True
+    _carry_on(lone, seen1)
+    assert np.allclose(lone[0, 5:], lone[0, 4])  # no band measured those strips: held
+
+
+def test_a_sheet_folded_in_three_is_laid_flat_panel_by_panel():
+    """A letter folded in three and opened: its rows kink at two creases (flat panels, rising, falling,
+    rising). No cubic follows that (a real page kept its right panel a row out: 28 cells lost); the
+    creased reading of the same shifts (a running median keeps the jumps) lays it flat."""
+    from gongkai.ocr.dewarp import find_bend
+
+    gray = cv2.cvtColor(_page(), cv2.COLOR_BGR2GRAY)
+    h, w = gray.shape
+    u = np.linspace(0, 1, w)
+    d = (0.02 * h * np.interp(u, [0, 1 / 3, 2 / 3, 1], [0, 1, 0, 1])).astype(np.float32)
+    mx, my = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    folded = cv2.remap(gray, mx, my - d[None, :], cv2.INTER_LINEAR, borderValue=255)
+    def kink(img: np.ndarray) -> float:  # the bottom ruling's height at the creases and between them
+        ink = img < 128
+        bottoms = [float(len(c) - np.argmax(c[::-1])) for c in (ink[:, a:b].any(axis=1) for a, b in
+                                                                ((160, 190), (400, 430), (810, 840), (1060, 1085)))]
+        return max(bottoms) - min(bottoms)
+
+    assert kink(folded) > 25
+    bend = find_bend(binarize_inv(folded))
+    assert bend is not None
+    flat = bend.apply(folded)
+    assert kink(flat) <= 5
+    (g,) = find_grids(ruling_ink(flat))
+    assert (g.rows, g.cols) == (6, 4)

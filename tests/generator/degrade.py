@@ -38,6 +38,11 @@ Issue 13's families, each its own level (``EXTRA_LEVELS``; every number stays re
 - ``curl``: a phone photo of a curled page (rows bent by 2-4 % of the page height),
   perspective, shadow; a JPEG per page.
 - ``jpeg``: an office scan at JPEG quality 35-50.  ``colour150``: a colour scan at 150 dpi.
+- phone photos made otherwise than ``photo`` and ``curl`` (``Phone``, ``PHONE_VARIANTS``): ``lowangle``
+  (strong keystone, far part soft), ``fill`` (the sheet fills the picture: no outline), ``cutoff``
+  (sides out of the picture, a thumb), ``pale`` (a light desk, another sheet under it), ``shake``
+  (8 Mpx, motion blur or defocus, low light), ``fold`` (creases, or one edge lifting), ``landscape``
+  (8 Mpx held sideways, the sheet small or on its side).
 
 Every level is a ``Family`` (``choose_dpi`` once per document, ``degrade_page`` per page
 with a ``PageContext``); ``make`` also takes the name of a held-out family
@@ -795,6 +800,14 @@ def _curl(img: np.ndarray, bend: tuple[float, float], shape: str, rng: random.Ra
     u = np.linspace(0, 1, w, dtype=np.float64)
     if shape == "bow":  # the middle of the sheet lifted (a sheet that was folded)
         curve = 1 - (2 * u - 1) ** 2
+    elif shape == "tent":  # folded once and opened: the crease a ridge, the halves flat panels
+        crease = rng.uniform(0.4, 0.6)
+        curve = np.minimum(u / crease, (1 - u) / (1 - crease))
+    elif shape == "zigzag":  # a letter folded in three and opened: two creases, the panels alternate
+        curve = np.interp(u, [0, 1 / 3, 2 / 3, 1], [0, 1, 0, 1])
+    elif shape == "edge":  # flat but for the last strip, lifting at one edge
+        start = rng.uniform(0.8, 0.9)
+        curve = np.clip((u - start) / (1 - start), 0, 1) ** 2
     else:  # one side curling up (a sheet from a bound report)
         start = rng.uniform(0.2, 0.5)
         curve = np.clip((u - start) / (1 - start), 0, 1) ** 2
@@ -816,7 +829,11 @@ def _curl(img: np.ndarray, bend: tuple[float, float], shape: str, rng: random.Ra
     out = cv2.remap(img, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=(255, 255, 255))
     sheet = cv2.remap(np.full((h, w), 255, np.uint8), map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                       borderValue=0)
-    shade = 1 - 0.25 * np.abs(np.interp(src_x, np.arange(w), slope)) / max(1e-6, float(np.abs(slope).max()))
+    at = np.interp(src_x, np.arange(w), slope)
+    if shape in ("tent", "zigzag"):  # flat panels: one facing the light, the other turned from it
+        shade = np.where(at > 0, 1.0, 0.86)
+    else:
+        shade = 1 - 0.25 * np.abs(at) / max(1e-6, float(np.abs(slope).max()))
     out = _gain(out, np.repeat(shade[None, :].astype(np.float32), max(2, out.shape[0] // 16), 0))
     return out, sheet
 
@@ -853,6 +870,392 @@ class Curl:
                   "blur": blur, "light": light, "shadow": shadow, "noise": noise, "seals": seals, "grey": False,
                   "jpeg": rng.randint(75, 88)}
         return out, params
+
+
+PHONE_12MP = (3024, 4032)
+"""A phone's 12 Mpx picture held upright (width, height)."""
+PHONE_8MP = (2448, 3264)
+
+
+def _print_corners(page: np.ndarray) -> np.ndarray:
+    """The corners of the box around everything printed on a rendered page (what must stay in the picture)."""
+    g = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY) if page.ndim == 3 else page
+    ink = g < 200
+    cols, rows = np.flatnonzero(ink.any(axis=0)), np.flatnonzero(ink.any(axis=1))
+    h, w = g.shape
+    x0, x1 = (int(cols[0]), int(cols[-1])) if cols.size else (w // 8, w - w // 8)
+    y0, y1 = (int(rows[0]), int(rows[-1])) if rows.size else (h // 8, h - h // 8)
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
+
+
+def _mapped(m: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    return cv2.perspectiveTransform(pts.reshape(1, -1, 2).astype(np.float64), m)[0].astype(np.float32)
+
+
+def _in_frame(pts: np.ndarray, size: tuple[int, int], margin: float) -> bool:
+    w, h = size
+    return bool(((pts[:, 0] >= margin) & (pts[:, 1] >= margin) & (pts[:, 0] <= w - 1 - margin)
+                 & (pts[:, 1] <= h - 1 - margin)).all())
+
+
+def _fit(w: float, h: float, size: tuple[int, int], rotation: float) -> float:
+    """The scale at which a w x h box turned by ``rotation`` degrees just fits a picture of ``size``."""
+    a = math.radians(rotation)
+    ext_w = abs(w * math.cos(a)) + abs(h * math.sin(a))
+    ext_h = abs(w * math.sin(a)) + abs(h * math.cos(a))
+    return min(size[0] / ext_w, size[1] / ext_h)
+
+
+def _placed(w: int, h: int, size: tuple[int, int], rng: random.Random, fill: float, rotation: float,
+            perspective: float, shift: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+    """Where a w x h sheet's corners fall in a picture of ``size``: turned by ``rotation`` degrees, as
+    large as ``fill`` of the picture allows (``fill`` > 1: larger than the picture), moved by ``shift``
+    (shares of the picture), each corner displaced by up to ``perspective`` of the picture's long side."""
+    pw, ph = size
+    a = math.radians(rotation)
+    s = fill * _fit(w, h, size, rotation)
+    half = np.array([[-w, -h], [w, -h], [w, h], [-w, h]], np.float32) * s / 2
+    rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]], np.float32)
+    centre = np.array([pw / 2 + shift[0] * pw, ph / 2 + shift[1] * ph], np.float32)
+    jitter = perspective * max(pw, ph)
+    return half @ rot.T + centre + np.array(
+        [[rng.uniform(-jitter, jitter), rng.uniform(-jitter, jitter)] for _ in range(4)], np.float32)
+
+
+def _shoot(page: np.ndarray, dst: np.ndarray, size: tuple[int, int], background: np.ndarray,
+           sheet: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The sheet with its corners at ``dst`` over ``background``; and the transform page -> picture."""
+    h, w = page.shape[:2]
+    src = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    m = cv2.getPerspectiveTransform(src, dst.astype(np.float32))
+    paper = np.full((h, w), 255, np.uint8) if sheet is None else sheet
+    shrink = math.sqrt(abs(cv2.contourArea(dst.astype(np.float32))) / (w * h))
+    img, mm = page, m
+    if shrink < 0.8:  # area-average first: a warp alone aliases thin strokes away
+        sw, sh = max(1, int(w * shrink)), max(1, int(h * shrink))
+        img = cv2.resize(page, (sw, sh), interpolation=cv2.INTER_AREA)
+        paper = cv2.resize(paper, (sw, sh), interpolation=cv2.INTER_AREA)
+        mm = m @ np.diag([w / sw, h / sh, 1.0])
+    warped = cv2.warpPerspective(img, mm, size, flags=cv2.INTER_LINEAR, borderValue=(0, 0, 0))
+    alpha = (cv2.warpPerspective(paper, mm, size, flags=cv2.INTER_LINEAR).astype(np.float32) / 255.0)[:, :, None]
+    out = (warped * alpha + background * (1 - alpha)).astype(np.uint8)
+    return out, m
+
+
+def _cast(img: np.ndarray, rng: random.Random) -> np.ndarray:
+    cast = np.array([rng.uniform(0.85, 0.97), rng.uniform(0.93, 1.0), 1.0], np.float32)  # warm light (BGR)
+    return (img.astype(np.float32) * cast).clip(0, 255).astype(np.uint8)
+
+
+def _pale_desk(h: int, w: int, rng: random.Random) -> tuple[np.ndarray, str]:
+    """A light desk the paper hardly stands out from: white laminate, light wood, a checked cloth."""
+    kind = rng.choice(["laminate", "wood", "check"])
+    g = _np(rng)
+    base = rng.uniform(200, 235)
+    if kind == "laminate":
+        small = np.full((h // 8, w // 8), base, np.float32) + g.normal(0, 2, (h // 8, w // 8)).astype(np.float32)
+    elif kind == "wood":
+        streaks = cv2.GaussianBlur(g.random((h // 8, 16)).astype(np.float32), (0, 0), 1.0) * 24 - 12
+        small = base + cv2.resize(streaks, (w // 8, h // 8), interpolation=cv2.INTER_LINEAR)
+    else:
+        cell = rng.randint(40, 90) // 8 + 1
+        yy, xx = np.mgrid[0 : h // 8, 0 : w // 8]
+        small = np.where(((yy // cell) + (xx // cell)) % 2 == 0, base, base - rng.uniform(10, 25)).astype(np.float32)
+    grey = cv2.resize(small.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+    tint = np.array([rng.uniform(0.93, 1.0), rng.uniform(0.96, 1.0), 1.0], np.float32)
+    return (grey[:, :, None] * tint[None, None, :]).clip(0, 255).astype(np.uint8), kind
+
+
+def _thumb(img: np.ndarray, edge: str, reach: float, rng: random.Random) -> None:
+    """A thumb coming in from ``edge`` of the picture, ``reach`` px into it (holding the sheet down)."""
+    h, w = img.shape[:2]
+    across = rng.uniform(0.035, 0.06) * max(h, w)
+    along = (h if edge in ("left", "right") else w) * rng.uniform(0.2, 0.8)
+    depth = reach + across  # half of it is out of the picture
+    cx, cy = {"left": (reach - depth, along), "right": (w - reach + depth, along),
+              "top": (along, reach - depth), "bottom": (along, h - reach + depth)}[edge]
+    axes = (int(depth), int(across)) if edge in ("left", "right") else (int(across), int(depth))
+    skin = np.array([rng.uniform(100, 140), rng.uniform(130, 170), rng.uniform(190, 225)])
+    mask = np.zeros((h, w), np.uint8)
+    cv2.ellipse(mask, (int(cx), int(cy)), axes, 0, 0, 360, 255, -1)
+    ys, xs = np.nonzero(mask)
+    if not len(ys):
+        return
+    d = np.hypot((xs - cx) / max(axes[0], 1), (ys - cy) / max(axes[1], 1))
+    img[ys, xs] = (skin[None, :] * (1.0 - 0.35 * d[:, None] ** 2)).clip(0, 255).astype(np.uint8)
+
+
+def _frame_gap(pts: np.ndarray, size: tuple[int, int], edge: str) -> float:
+    """Pixels between the picture's ``edge`` and the nearest print."""
+    w, h = size
+    return float({"left": pts[:, 0].min(), "right": w - 1 - pts[:, 0].max(), "top": pts[:, 1].min(),
+                  "bottom": h - 1 - pts[:, 1].max()}[edge])
+
+
+def _depth_blur(img: np.ndarray, far: str, sigma: float) -> np.ndarray:
+    """The far part of a sheet shot from a low angle out of focus, the near part sharp."""
+    h, w = img.shape[:2]
+    soft = cv2.GaussianBlur(img, (0, 0), sigma)
+    ramp = np.linspace(1.0, 0.0, h if far == "top" else w, dtype=np.float32)
+    if far == "right":
+        ramp = ramp[::-1]
+    t = (ramp[:, None, None] if far == "top" else ramp[None, :, None]) ** 2
+    return (soft * t + img * (1 - t)).astype(np.uint8)
+
+
+def _motion(img: np.ndarray, length: int, degrees: float) -> np.ndarray:
+    k = np.zeros((length, length), np.float32)
+    k[length // 2, :] = 1.0
+    r = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), degrees, 1.0)
+    k = cv2.warpAffine(k, r, (length, length))
+    return cv2.filter2D(img, -1, k / max(float(k.sum()), 1e-6))
+
+
+def _defocus(img: np.ndarray, radius: float) -> np.ndarray:
+    n = 2 * math.ceil(radius) + 1
+    k = np.zeros((n, n), np.float32)
+    cv2.circle(k, (n // 2, n // 2), round(radius), 1.0, -1)
+    return cv2.filter2D(img, -1, k / float(k.sum()))
+
+
+@dataclass(frozen=True)
+class Phone:
+    """Phone photos made otherwise than ``photo`` and ``curl`` (each ``variant`` its own level):
+
+    - ``lowangle``: a flat sheet shot from a low angle: the far edge 60-80 % as wide as the near
+      one, the sheet foreshortened to 70-90 %, the far part out of focus.
+    - ``fill``: the camera close: the sheet fills the whole picture, no desk and no outline.
+    - ``cutoff``: one or two sides of the sheet out of the picture (through the margin), desk
+      elsewhere, sometimes a thumb over the margin.
+    - ``pale``: the sheet on a light desk (laminate, light wood, a checked cloth) over another
+      white sheet: its outline barely shows.
+    - ``shake``: 8 Mpx in low light: motion blur or defocus, underexposed, strong colour noise.
+    - ``fold``: a sheet folded and opened (one crease or a letter's two, across or down the
+      page), or lifting at one edge only; then photographed as ``curl`` is.
+    - ``landscape``: 8 Mpx held sideways: the sheet upright and small in the wide picture, or
+      lying on its side filling it; sometimes a thumb over the margin.
+
+    Every printed mark stays in the picture and uncovered: the truth is the source's (``print``: the
+    corners of the box around the print, in the picture, where the sheet is flat)."""
+
+    variant: str
+    kind: str = "jpg"
+
+    def choose_dpi(self, rng: random.Random) -> int:
+        return 300
+
+    def degrade_page(self, page: np.ndarray, rng: random.Random, ctx: PageContext) -> tuple[np.ndarray, dict]:
+        img = page.copy()
+        seals: list[str] = []
+        _signature(img, rng, ctx, seals)
+        params: dict = {"dpi": ctx.dpi, "variant": self.variant, "seals": seals, "grey": False}
+        out = getattr(self, f"_{self.variant}")(img, rng, params)
+        blur = params.pop("_blur", round(rng.uniform(0.4, 0.9), 2))
+        if blur:
+            out = cv2.GaussianBlur(out, (0, 0), blur)
+        light = round(rng.uniform(0.1, 0.35), 2)
+        out = _light(out, light, rng)
+        shadow = round(rng.uniform(0.2, 0.4), 2) if rng.random() < 0.5 else 0.0
+        if shadow:
+            out = _shadow(out, shadow, rng)
+        noise = params.pop("_noise", round(rng.uniform(3, 5), 1))
+        out = _noise(out, noise, rng)
+        params.update({"blur": blur, "light": light, "shadow": shadow, "noise": noise, "jpeg": rng.randint(72, 88)})
+        return out, params
+
+    def _lowangle(self, img: np.ndarray, rng: random.Random, params: dict) -> np.ndarray:
+        h, w = img.shape[:2]
+        far = rng.choice(["top", "top", "left", "right"])
+        narrow, short = round(rng.uniform(0.6, 0.8), 3), round(rng.uniform(0.7, 0.9), 3)
+        if far == "top":
+            quad = np.array([[-narrow * w, -short * h], [narrow * w, -short * h], [w, short * h], [-w, short * h]])
+        else:
+            quad = np.array([[-short * w, -h], [short * w, -narrow * h], [short * w, narrow * h], [-short * w, h]])
+            if far == "left":
+                quad = np.array([[-short * w, -narrow * h], [short * w, -h], [short * w, h], [-short * w, narrow * h]])
+        quad = quad.astype(np.float32) / 2
+        rotation = round(rng.uniform(-5, 5), 2)
+        a = math.radians(rotation)
+        quad = quad @ np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]], np.float32).T
+        pw, ph = PHONE_12MP
+        ext = quad.max(axis=0) - quad.min(axis=0)
+        s = rng.uniform(0.82, 0.92) * min(pw / ext[0], ph / ext[1])
+        dst = (quad - (quad.max(axis=0) + quad.min(axis=0)) / 2) * s + np.array([pw / 2, ph / 2], np.float32)
+        out, m = _shoot(img, dst, PHONE_12MP, _desk(ph, pw, rng))
+        params["print"] = _mapped(m, _print_corners(img)).round(1).tolist()
+        sigma = round(rng.uniform(1.0, 1.8), 2)
+        out = _depth_blur(_cast(out, rng), far, sigma)
+        params.update({"far": far, "narrow": narrow, "short": short, "rotation": rotation, "far_blur": sigma})
+        return out
+
+    def _fill(self, img: np.ndarray, rng: random.Random, params: dict) -> np.ndarray:
+        h, w = img.shape[:2]
+        pw, ph = PHONE_12MP
+        inked = _print_corners(img)
+        frame = np.array([[0, 0], [pw - 1, 0], [pw - 1, ph - 1], [0, ph - 1]], np.float32)
+        lo = max(pw / w, ph / h)  # the sheet at least as large as the picture
+        ext = inked.max(axis=0) - inked.min(axis=0)
+        hi = min(pw / ext[0], ph / ext[1])  # the print no larger than it
+        centre = (inked.max(axis=0) + inked.min(axis=0)) / 2 - np.array([w / 2, h / 2], np.float32)
+        dst = None
+        for attempt in range(40):
+            calm = 1.0 - attempt / 40  # fewer turns and less tilt until a framing fits
+            rotation = round(rng.uniform(-3, 3) * calm, 2)
+            s = rng.uniform(lo, max(lo, hi))
+            # the print's centre near the picture's centre (shift: from the sheet's centre, in the picture)
+            a = math.radians(rotation)
+            c = np.array([centre[0] * math.cos(a) - centre[1] * math.sin(a),
+                          centre[0] * math.sin(a) + centre[1] * math.cos(a)]) * s
+            shift = (-c[0] / pw + rng.uniform(-0.02, 0.02) * calm, -c[1] / ph + rng.uniform(-0.02, 0.02) * calm)
+            cand = _placed(w, h, PHONE_12MP, rng, s / _fit(w, h, PHONE_12MP, rotation), rotation, 0.015 * calm, shift)
+            m = cv2.getPerspectiveTransform(np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32), cand)
+            sheet_poly = cand.reshape(-1, 1, 2)
+            covered = all(cv2.pointPolygonTest(sheet_poly, (float(x), float(y)), False) > 0 for x, y in frame)
+            if covered and _in_frame(_mapped(m, inked), PHONE_12MP, 0.004 * pw):
+                dst = cand
+                params.update({"rotation": rotation, "scale": round(float(s), 3), "attempt": attempt})
+                break
+        if dst is None:  # margins too narrow to fill the picture: the print in it, a sliver of desk
+            s = hi * 0.98
+            dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32) * s
+            dst += (np.array([pw / 2, ph / 2]) - ((inked.max(axis=0) + inked.min(axis=0)) / 2) * s).astype(np.float32)
+            params.update({"rotation": 0.0, "scale": round(float(s), 3), "attempt": -1})
+        out, m = _shoot(img, dst, PHONE_12MP, _desk(ph, pw, rng))
+        params["print"] = _mapped(m, inked).round(1).tolist()
+        return _cast(out, rng)
+
+    def _cutoff(self, img: np.ndarray, rng: random.Random, params: dict) -> np.ndarray:
+        h, w = img.shape[:2]
+        pw, ph = PHONE_12MP
+        inked = _print_corners(img)
+        sides = rng.choice([("left",), ("right",), ("bottom",), ("top",), ("right", "bottom"), ("left", "bottom")])
+        fill = rng.uniform(0.95, 1.05)
+        dst = m = None
+        for attempt in range(40):
+            calm = 1.0 - attempt / 40
+            rotation = round(rng.uniform(-3, 3) * calm, 2)
+            cand = _placed(w, h, PHONE_12MP, rng, fill, rotation, 0.03 * calm)
+            mm = cv2.getPerspectiveTransform(np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32), cand)
+            ink = _mapped(mm, inked)
+            move = np.zeros(2, np.float32)
+            for side in sides:  # push the sheet out through this side: the frame cuts its margin along all of it
+                u = rng.uniform(0.3, 0.8)
+                axis = 0 if side in ("left", "right") else 1
+                corners = list(CUT_CORNERS[side])
+                if side in ("right", "bottom"):
+                    edge, print_edge, frame = cand[corners, axis].min(), ink[:, axis].max(), (pw, ph)[axis] - 1
+                    move[axis] = frame - (print_edge + u * (edge - print_edge))
+                else:
+                    edge, print_edge = cand[corners, axis].max(), ink[:, axis].min()
+                    move[axis] = -(print_edge - u * (print_edge - edge))
+                if (edge - print_edge) * (1 if side in ("right", "bottom") else -1) <= 0:
+                    move[:] = np.nan  # the side slants across the print: no cut through the margin alone
+            cand = cand + move
+            if np.isnan(cand).any():
+                continue
+            mm = cv2.getPerspectiveTransform(np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32), cand)
+            if _in_frame(_mapped(mm, inked), PHONE_12MP, 0.004 * pw) and not _in_frame(cand, PHONE_12MP, 0):
+                dst, m = cand, mm
+                params.update({"rotation": rotation, "cut": list(sides), "attempt": attempt})
+                break
+        if dst is None:
+            dst = _placed(w, h, PHONE_12MP, rng, 0.9, 0.0, 0.0)
+            m = cv2.getPerspectiveTransform(np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32), dst)
+            params.update({"rotation": 0.0, "cut": [], "attempt": -1})
+        out, _ = _shoot(img, dst, PHONE_12MP, _desk(ph, pw, rng))
+        out = _cast(out, rng)
+        params["print"] = _mapped(m, inked).round(1).tolist()
+        if rng.random() < 0.5:
+            edge = rng.choice(["left", "right", "top", "bottom"])
+            gap = _frame_gap(_mapped(m, inked), PHONE_12MP, edge)
+            if gap > 40:
+                _thumb(out, edge, 0.7 * gap, rng)
+                params["thumb"] = edge
+        return out
+
+    def _pale(self, img: np.ndarray, rng: random.Random, params: dict) -> np.ndarray:
+        h, w = img.shape[:2]
+        pw, ph = PHONE_12MP
+        desk, kind = _pale_desk(ph, pw, rng)
+        rotation = round(rng.uniform(-6, 6), 2)
+        dst = _placed(w, h, PHONE_12MP, rng, rng.uniform(0.8, 0.92), rotation, rng.uniform(0.02, 0.05))
+        # another white sheet under this one, showing along one side
+        under = _placed(w, h, PHONE_12MP, rng, rng.uniform(0.8, 0.92), rotation + rng.uniform(-8, 8), 0.02,
+                        (rng.uniform(-0.12, 0.12), rng.uniform(-0.1, 0.1)))
+        paper = np.full((8, 8, 3), int(rng.uniform(238, 250)), np.uint8)
+        desk, _ = _shoot(paper, under, PHONE_12MP, desk)
+        out, m = _shoot(img, dst, PHONE_12MP, desk)
+        params.update({"desk": kind, "rotation": rotation, "print": _mapped(m, _print_corners(img)).round(1).tolist()})
+        return _cast(out, rng)
+
+    def _shake(self, img: np.ndarray, rng: random.Random, params: dict) -> np.ndarray:
+        h, w = img.shape[:2]
+        pw, ph = PHONE_8MP
+        rotation = round(rng.uniform(-4, 4), 2)
+        dst = _placed(w, h, PHONE_8MP, rng, rng.uniform(0.85, 0.95), rotation, rng.uniform(0.02, 0.05))
+        out, m = _shoot(img, dst, PHONE_8MP, _desk(ph, pw, rng))
+        out = _cast(out, rng)
+        params["print"] = _mapped(m, _print_corners(img)).round(1).tolist()
+        if rng.random() < 0.5:
+            length, angle = rng.randint(3, 6), round(rng.uniform(0, 180), 1)
+            out = _motion(out, length, angle)
+            params.update({"motion": length, "motion_angle": angle})
+        else:
+            radius = round(rng.uniform(1.5, 3.0), 2)
+            out = _defocus(out, radius)
+            params["defocus"] = radius
+        gain = round(rng.uniform(0.5, 0.75), 2)
+        out = (out.astype(np.float32) * gain).astype(np.uint8)
+        params.update({"rotation": rotation, "gain": gain, "_blur": 0.0, "_noise": round(rng.uniform(6, 12), 1)})
+        return out
+
+    def _fold(self, img: np.ndarray, rng: random.Random, params: dict) -> np.ndarray:
+        shape = rng.choice(["tent", "zigzag", "edge"])
+        across = shape != "edge" and rng.random() < 0.5  # creases along the rows: the columns kink
+        bend = round(rng.uniform(0.01, 0.025), 3) if shape != "edge" else round(rng.uniform(0.02, 0.04), 3)
+        if across:
+            bent, sheet = _curl(np.ascontiguousarray(np.swapaxes(img, 0, 1)), (bend, bend), shape, rng)
+            bent, sheet = np.ascontiguousarray(np.swapaxes(bent, 0, 1)), np.ascontiguousarray(sheet.T)
+        else:
+            if shape == "edge" and rng.random() < 0.5:
+                img = img[:, ::-1]  # the left edge lifting: bend the mirror image and mirror back
+                bent, sheet = _curl(np.ascontiguousarray(img), (bend, bend), shape, rng)
+                bent, sheet = np.ascontiguousarray(bent[:, ::-1]), np.ascontiguousarray(sheet[:, ::-1])
+                shape = "edge-left"
+            else:
+                bent, sheet = _curl(img, (bend, bend), shape, rng)
+        deg = PageDegradation(dpi=300, rotation=round(rng.uniform(-3, 3), 2),
+                              perspective=round(rng.uniform(0.02, 0.05), 3), grey=False)
+        params.update({"fold": shape, "across": across, "bend": bend, "rotation": deg.rotation,
+                       "perspective": deg.perspective})
+        return _photo(bent, rng, deg, sheet)
+
+    def _landscape(self, img: np.ndarray, rng: random.Random, params: dict) -> np.ndarray:
+        h, w = img.shape[:2]
+        size = (PHONE_8MP[1], PHONE_8MP[0])
+        pw, ph = size
+        sideways = rng.random() < 0.5
+        rotation = round((rng.choice([-90, 90]) if sideways else 0) + rng.uniform(-3, 3), 2)
+        fill = rng.uniform(0.85, 0.95)
+        dst = _placed(w, h, size, rng, fill, rotation, rng.uniform(0.02, 0.04),
+                      (0.0 if sideways else rng.uniform(-0.12, 0.12), 0.0))
+        out, m = _shoot(img, dst, size, _desk(ph, pw, rng))
+        out = _cast(out, rng)
+        inked = _mapped(m, _print_corners(img))
+        params.update({"sideways": sideways, "rotation": rotation, "print": inked.round(1).tolist()})
+        if rng.random() < 0.6:
+            edge = rng.choice(["left", "right"] if not sideways else ["top", "bottom", "left", "right"])
+            gap = _frame_gap(inked, size, edge)
+            if gap > 40:
+                _thumb(out, edge, 0.7 * gap, rng)
+                params["thumb"] = edge
+        return out
+
+
+CUT_CORNERS = {"left": (0, 3), "right": (1, 2), "top": (0, 1), "bottom": (2, 3)}
+"""The corners (top-left, top-right, bottom-right, bottom-left) of a sheet on each side."""
+PHONE_VARIANTS = ("lowangle", "fill", "cutoff", "pale", "shake", "fold", "landscape")
+"""Phone photos made otherwise than ``photo`` and ``curl`` (``Phone``)."""
 
 
 @dataclass(frozen=True)
@@ -1093,6 +1496,7 @@ OWN_FAMILIES: dict[str, Family] = {
     "jpeg": Jpeg(),
     "colour150": Colour150(),
     "archive": Archive(),
+    **{name: Phone(name) for name in PHONE_VARIANTS},
 }
 """The families of issue 13 (each its own level, each from its own random stream)."""
 SUPERSEDED_FAMILIES: dict[str, Family] = {
