@@ -20,15 +20,7 @@ PINNED = "3.10.0"
 
 
 class RapidModels:
-    """RapidOCR's detector (public call) and recogniser (private session and charset), loaded once.
-
-    The recogniser's onnxruntime session keeps its memory arena, the detector's does not. Without
-    an arena every run mallocs its activations afresh and the kernel maps and zeroes them again
-    (a page's recognition took ~15,000-23,000 page faults); the recogniser's arena is small (a
-    batch of 48 px high crops), the same readings come out, and recognition costs ~10 % less CPU.
-    The detector's activations (~200 MB for a page) would stay resident beside the recogniser's
-    with an arena (peak RSS +170-225 MB, measured), so it allocates per run as before.
-    """
+    """RapidOCR's detector (public call) and recogniser (private session and charset), loaded once."""
 
     def __init__(self, threads: int) -> None:
         from rapidocr import RapidOCR
@@ -51,10 +43,6 @@ class RapidModels:
 
     def _recogniser(self):
         if self._rec is None:
-            # private: the sessions read the engine settings when built (lazily), so the detector is
-            # built first, without the arena, and the recogniser after the switch, with it
-            self._ocr._load_det_model()
-            self._ocr.cfg.EngineConfig.onnxruntime.enable_cpu_mem_arena = True
             self._rec = self._ocr._load_rec_model()  # private: the recogniser object, built lazily
         return self._rec
 

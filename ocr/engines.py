@@ -201,11 +201,6 @@ class RapidEngine:
     rec_height: int = 48
     """The recogniser's input height (its training size)."""
     unsure_char: float = 0.9
-    max_columns: int = 2560
-    """A recognition batch's crops times its width at most this many pixel columns (a batch of 16
-    crops 160 px wide, or 2 of 1,280). The recogniser keeps its memory arena (``_rapidocr``), which
-    stays as large as the largest batch's activations: ~0.03 MB a column (16 crops of 1,200 px held
-    ~615 MB); the cost per column is the same in smaller batches."""
     """A character read with less probability than this gets its runner-up as an alternative."""
 
     def __post_init__(self) -> None:
@@ -264,10 +259,7 @@ class RapidEngine:
         out: list[Reading | None] = [None] * len(imgs)
         # measured on table and prose pages: recognition in ~2/3 of the time of batches of 16
         # similar widths padded to their widest (35-47 % of that input was padding)
-        batches = []
-        for w, g in same.items():
-            n = max(1, min(max_batch, self.max_columns // w))
-            batches.extend(g[k : k + n] for k in range(0, len(g), n))
+        batches = [g[k : k + max_batch] for g in same.values() for k in range(0, len(g), max_batch)]
         for idx in batches:
             width = widths[idx[0]]
             batch = np.zeros((len(idx), 3, h, width), np.float32)

@@ -113,19 +113,6 @@ def test_rapidocr_adapter_is_the_pinned_version_with_its_private_parts():
     assert probs.ndim == 3 and probs.shape[0] == 1 and probs.shape[2] == len(models.charset)
 
 
-def test_rapidocr_recogniser_keeps_its_memory_arena_and_the_detector_does_not():
-    """Without an arena each recognition run's activations were mapped and zeroed afresh (~10 % of its
-    CPU); the detector's activations are too large to keep resident beside it (peak RSS)."""
-    from gongkai.ocr._rapidocr import RapidModels
-
-    models = RapidModels(threads=1)
-    models.recognise(np.zeros((1, 3, 48, 96), np.float32))
-    models.detect(np.full((64, 64, 3), 255, np.uint8))
-    rec = models._rec.session.session.get_session_options()
-    det = models._ocr.text_det.session.session.get_session_options()
-    assert rec.enable_cpu_mem_arena and not det.enable_cpu_mem_arena
-
-
 class _Mirror:
     """An engine that is not one of ours: the page reader must use it through the interface alone."""
 
@@ -198,32 +185,3 @@ def test_engine_failure_on_a_page_degrades_to_partial(tmp_path, monkeypatch):
     r = read_report(path, replace(Options(), ocr=OcrOptions(second_engine=None)))
     assert r.status in ("partial", "failed")
     assert any(e.code == "E_OCR_FAILED" and e.page == 1 for e in r.errors)
-
-
-class _ShapeLog:
-    """Stands in for RapidOCR's models: records each recognition batch's shape, reads nothing."""
-
-    charset = ("blank", "0", "1")
-
-    def __init__(self) -> None:
-        self.shapes: list[tuple[int, ...]] = []
-
-    def recognise(self, batch: np.ndarray) -> np.ndarray:
-        self.shapes.append(batch.shape)
-        return np.zeros((batch.shape[0], max(1, batch.shape[3] // 8), len(self.charset)), np.float32)
-
-
-def test_rapid_recognition_batches_stay_under_max_columns():
-    """The recogniser's memory arena stays as large as its largest batch: 16 wide strips in one batch
-    held ~615 MB, so a batch's crops times its width are capped (every crop still read once)."""
-    from gongkai.ocr.engines import RapidEngine
-
-    eng = RapidEngine()
-    log = _ShapeLog()
-    eng._models = log
-    crops = [np.full((48, 600), 255, np.uint8) for _ in range(16)] + [np.full((48, 40), 255, np.uint8)] * 20
-    out = eng.recognize(crops)
-    assert len(out) == len(crops)
-    assert sum(s[0] for s in log.shapes) == len(crops)
-    assert all(n * w <= eng.max_columns for n, _, _, w in log.shapes), log.shapes
-    assert max(n for n, *_ in log.shapes) == 16  # narrow crops still share batches of 16
