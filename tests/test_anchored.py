@@ -267,3 +267,26 @@ def test_two_rows_labels_one_under_the_other_are_not_one_label(pdf):
     for row in ("regulations", "normative_documents"):
         for k in (k for k in truth if k.startswith(f"active_disclosure.{row}.")):
             assert got[k].value == truth[k], k
+
+
+def test_a_wrapped_label_matched_by_its_last_fragment_keeps_its_own_band():
+    """lid gen_001 page 2: "3.要求" / "提供公" (misread) / "开出版" / "物" was matched by "开出版物" alone,
+    whose reach missed its own values (printed level with the label's first line) and, the last line's
+    box padded down as OCR pads it, took those of the next row, whose label was not read."""
+    pdf = GENERATED / "gen_001.pdf"
+    truth = _truth(pdf)
+    above = {"提供公": "水", "当理由": "藥", "大量反": "天", "复申请": "复备"}  # the next row's label unread
+
+    def damaged(p: Piece) -> Piece:
+        if p.text in above:
+            return Piece(Cell(above[p.text], p.cell.page, p.cell.bbox, method="text"), p.box)
+        if p.text == "物":
+            x0, y0, x1, y1 = p.box
+            return Piece(p.cell, (x0, y0, x1, y1 + 4))
+        return p
+
+    pages = [[damaged(p) for p in ps] for ps in _pieces(pdf)]
+    got = read_table([_Words(p) for p in pages], schema(), "applications", 1.0).cells
+    for row in ("rejected_publication", "rejected_excessive"):
+        for k in (k for k in truth if k.startswith(f"applications.{row}.")):
+            assert k in got and got[k].value == truth[k], k

@@ -222,6 +222,8 @@ def _inside(text: str, labels: list[str]) -> float:
     return best
 
 
+MAX_FRAGMENTS = 3
+"""Lines of a wrapped label looked through above its matched fragment for the line it begins with."""
 WHOLE = 0.85
 """A label piece this like one of the labels is taken for that label whole, not a part of one."""
 
@@ -367,6 +369,7 @@ class _Reader:
         rows = [r for r in spec.rows if r in assigned]
         if not rows:
             return
+        _whole_cells(assigned, labels, spec)
         row_band = _beside_labels(rows, assigned, bands, unit)
         used = {id(b) for b in row_band.values()}
         _fill_unlabelled(spec, row_band, [b for b in bands if id(b) not in used])
@@ -508,6 +511,48 @@ def _blank_at(band: _Band, x: float) -> Cell:
         dx = (x - near.cx) * scale
         bbox = (bbox[0] + dx, bbox[1], bbox[2] + dx, bbox[3])
     return Cell("", c.page, bbox, c.source, c.method, 1.0)
+
+
+def _whole_cells(assigned: dict[str, list[Piece]], labels: list[Piece], spec: TableSpec) -> None:
+    """A numbered label read in fragments taken from its numbering on: a label wrapped in a narrow cell
+    ("3.要求" / a misread line / "开出版物") may be matched by a later fragment alone, and its values,
+    printed level with the label's first line, then stand above that fragment's reach while the next
+    row's (whose label went unread) stand within it. The free lines right above the fragment, in its
+    column, up to the line that begins with the row's own numbering, are the cell's (never past
+    another numbering)."""
+    taken = {id(p) for b in assigned.values() for p in b}
+    free = [p for p in labels if id(p) not in taken]
+    for r, block in assigned.items():
+        numbering = split_label(spec.rows[r].label).numbering
+        if not numbering or any(split_label(p.text).numbering for p in block):
+            continue
+        above: list[Piece] = []
+        top = min(block, key=lambda p: p.box[1])
+        while (line := _next_line(top, free)) is not None and len(above) < MAX_FRAGMENTS:
+            above.append(line)
+            own = split_label(line.text).numbering
+            if own == numbering:
+                block.extend(above)
+                for p in above:
+                    free.remove(p)
+                break
+            if own:
+                break
+            top = line
+
+
+def _next_line(p: Piece, free: list[Piece]) -> Piece | None:
+    """The free line right above ``p`` in its column: overlapping it across, less than half a line
+    away."""
+    h = max(p.height, 1.0)
+    near = [
+        q
+        for q in free
+        if min(q.box[2], p.box[2]) - max(q.box[0], p.box[0]) >= 0.5 * min(q.box[2] - q.box[0], p.box[2] - p.box[0])
+        and -0.9 * h <= p.box[1] - q.box[3] <= 0.5 * h
+        and q.cy < p.cy
+    ]
+    return min(near, key=lambda q: abs(q.cy - p.cy), default=None)
 
 
 def _bands_beside(label: list[Piece], bands: list[_Band], unit: float) -> list[tuple[float, int]]:
