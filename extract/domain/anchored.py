@@ -372,7 +372,11 @@ class _Reader:
         _whole_cells(assigned, labels, spec)
         row_band = _beside_labels(rows, assigned, bands, unit)
         used = {id(b) for b in row_band.values()}
-        _fill_unlabelled(spec, row_band, [b for b in bands if id(b) not in used])
+        free = [b for b in bands if id(b) not in used]
+        _fill_unlabelled(spec, row_band, free)
+        placed = [list(spec.rows).index(c.row) for c in self.out.cells.values()]
+        if placed:
+            _fill_continued(spec, row_band, free, max(placed))
         self.out.rows_found += len(row_band)
         slots_of = {r: [(r, c.id) for c in spec.columns_for(r)] for r in row_band}
         # column centres: from the bands holding one value per column, else the header's labels
@@ -685,6 +689,27 @@ def _fill_unlabelled(spec: TableSpec, row_band: dict[str, _Band], free: list[_Ba
             for r, band in zip(missing, between, strict=True):
                 row_band[r] = band
                 free.remove(band)
+
+
+def _fill_continued(spec: TableSpec, row_band: dict[str, _Band], free: list[_Band], last: int) -> None:
+    """A table continued from the page before: the rows after the last one placed there (index ``last``
+    in the template) whose labels were not read on this page (the frame cut them) take the free bands
+    above this page's first labelled row, when there are as many, each holding no more values than
+    its row has columns."""
+    order = list(spec.rows)
+    first = min(order.index(r) for r in row_band)
+    missing = order[last + 1 : first]
+    if not missing:
+        return
+    top = row_band[order[first]].pieces[-1].cy
+    above = sorted((b for b in free if b.pieces[-1].cy < top), key=lambda b: b.pieces[-1].cy)
+    if len(above) != len(missing):
+        return
+    if any(len(b.pieces) > len(spec.columns_for(r)) for r, b in zip(missing, above, strict=True)):
+        return
+    for r, band in zip(missing, above, strict=True):
+        row_band[r] = band
+        free.remove(band)
 
 
 def read_table(pages: list[PageText], schema: Schema, table: str, blank_confidence: float) -> AnchoredTable:
