@@ -47,3 +47,32 @@ def test_a_row_the_labels_reading_got_wrong_is_taken_from_the_grid_where_the_rul
         assert got[cid].confidence < 0.8
     for cid in (k for k in truth if k.startswith("applications.carried_forward.")):
         assert got[cid].value == truth[cid], cid
+
+
+def test_a_gap_filled_from_a_grid_shifted_by_a_column_is_not_sure():
+    """lid gen_001 page 2 (seed 1): the frame cut the grid's first column, so its mapping named every
+    column by its right-hand neighbour; the labels' reading won the table but lacked a row, and the
+    grid's row filled it, its total column holding the 其他 column's 0 at confidence 1.0. Lines of the
+    losing reading whose numbers the winner reads one column over are shifted: what they fill is unsure."""
+    truth = _truth(PDF)
+    row_y = 742  # applications.unavailable_not_held on page 3: its label and values left unread
+    words = _pieces(PDF)
+    pages = [[p for p in ps if not (n == 3 and abs(p.box[1] - row_y) < 6)] for n, ps in enumerate(words, start=1)]
+    assert sum(len(ps) for ps in words) - sum(len(ps) for ps in pages) >= 8
+    columns = list(schema().templates["2021"].tables["applications"].columns)
+    cells = {}
+    for cid, v in truth.items():  # the grid: each value under the column right of its own
+        table, row, col = cid.split(".")
+        if table != "applications" or columns.index(col) + 1 >= len(columns):
+            continue
+        right = columns[columns.index(col) + 1]
+        cells[f"{table}.{row}.{right}"] = CellValue.printed(
+            Cell("" if v is None else str(v), 3, None, method="ocr:test"), v, table, row, right)
+    mapping = Mapping(cells=cells)
+    doc = Document("pdf", page_text={n: _Words(p) for n, p in enumerate(pages, start=1)})
+    choose_readings(mapping, doc, schema(), RuleChecker(schema()))
+    got = mapping.cells
+    assert any(t.method == ANCHORED and t.chosen for t in mapping.tables if t.kind == "applications")
+    wrong = {k: c for k, c in got.items() if k.startswith("applications.") and k in truth and c.value != truth[k]}
+    assert wrong  # the row the labels' reading lost came from the shifted grid
+    assert all(c.confidence < 0.8 for c in wrong.values()), {k: (c.value, c.confidence) for k, c in wrong.items()}

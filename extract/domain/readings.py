@@ -40,6 +40,9 @@ UNRULED = 0.75
 place comes from the alignment of the text alone."""
 FILLED = 0.5
 """An empty cell fills its slot when read blank at least this surely (not unread, not unseen)."""
+SHIFTED = 0.3
+"""The most a cell may claim that fills the chosen reading's gap from a line of the other reading that
+stands one line over (its numbers match the chosen reading's in the neighbouring line)."""
 RULE_WEIGHT = 3
 """A broken rule costs as much as three cells not read."""
 MAX_ROW_CHOICES = 10
@@ -89,14 +92,50 @@ def _as_mapped(table: AnchoredTable) -> dict[str, CellValue]:
     return out
 
 
-def _merge(winner: dict[str, CellValue], loser: dict[str, CellValue]) -> dict[str, CellValue]:
+def _shifted(winner: dict[str, CellValue], loser: dict[str, CellValue], sch: Schema, table: str) -> set[str]:
+    """The loser's columns and rows, page by page ("<page>:column:<id>", "<page>:row:<id>"), that agree
+    with the winner's neighbouring line more often than with the same line: a grid that lost its
+    first column on one page names every column there by its right-hand neighbour."""
+    spec = sch.templates["2021"].tables[table]
+    won = {(c.row, c.column): c.value for c in winner.values()}
+    out = set()
+    for page in {c.page for c in loser.values()}:
+        for kind, lines in (("column", list(spec.columns)), ("row", list(spec.rows))):
+            for i, line in enumerate(lines):
+                cells = [c for c in loser.values()
+                         if c.page == page and (c.column if kind == "column" else c.row) == line]
+                if not cells:
+                    continue
+
+                def agree(other: str, cells: list[CellValue] = cells, kind: str = kind) -> int:
+                    at = [((c.row, other) if kind == "column" else (other, c.column), c.value) for c in cells]
+                    return sum(key in won and won[key] == v for key, v in at)
+
+                own = agree(line)
+                if any(agree(lines[j]) > own for j in (i - 1, i + 1) if 0 <= j < len(lines)):
+                    out.add(_line(page, kind, line))
+    return out
+
+
+def _line(page: int | None, kind: str, line: str) -> str:
+    return f"{page}:{kind}:{line}"
+
+
+def _in_shifted(c: CellValue, shifted: set[str]) -> bool:
+    return _line(c.page, "column", c.column) in shifted or _line(c.page, "row", c.row) in shifted
+
+
+def _merge(winner: dict[str, CellValue], loser: dict[str, CellValue], shifted: set[str]) -> dict[str, CellValue]:
     """The winner's cells; the loser's different values as their alternatives; the loser's cells where
-    the winner has none. Where the other reading says something else with some conviction (a value,
-    or a blank), the winner's cell is not sure: two independent readings disagree there."""
+    the winner has none, unsure where the loser's line is ``shifted``. Where the other reading says
+    something else with some conviction (a value, or a blank), the winner's cell is not sure: two
+    independent readings disagree there."""
     out = dict(winner)
     for cid, other in loser.items():
         mine = out.get(cid)
         if mine is None:
+            if _in_shifted(other, shifted):
+                other.confidence = min(other.confidence, SHIFTED)
             out[cid] = other
             continue
         if other.value == mine.value:
@@ -179,8 +218,10 @@ def choose_readings(mapping: Mapping, doc: Document, sch: Schema, checker: RuleC
             for c in other.values():  # no ruled grid of this table: placed by alignment alone, never sure
                 c.confidence = min(c.confidence, UNRULED)
         won = _score(other, sch, table, checker).value > _score(grid, sch, table, checker).value
-        cells = _merge(other, grid) if won else _merge(grid, other)
-        _choose_rows(cells, grid if won else other, sch, table, checker)
+        winner, loser = (other, grid) if won else (grid, other)
+        shifted = _shifted(winner, loser, sch, table)
+        cells = _merge(winner, loser, shifted)
+        _choose_rows(cells, {k: c for k, c in loser.items() if not _in_shifted(c, shifted)}, sch, table, checker)
         for k in list(mapping.cells):
             if mapping.cells[k].table == table:
                 del mapping.cells[k]
