@@ -267,3 +267,41 @@ def test_two_rows_labels_one_under_the_other_are_not_one_label(pdf):
     for row in ("regulations", "normative_documents"):
         for k in (k for k in truth if k.startswith(f"active_disclosure.{row}.")):
             assert got[k].value == truth[k], k
+
+
+def test_a_wrapped_label_matched_by_its_last_fragment_keeps_its_own_band():
+    """lid gen_001 page 2: "3.要求" / "提供公" (misread) / "开出版" / "物" was matched by "开出版物" alone,
+    whose reach missed its own values (printed level with the label's first line) and, the last line's
+    box padded down as OCR pads it, took those of the next row, whose label was not read."""
+    pdf = GENERATED / "gen_001.pdf"
+    truth = _truth(pdf)
+    above = {"提供公": "水", "当理由": "藥", "大量反": "天", "复申请": "复备"}  # the next row's label unread
+
+    def damaged(p: Piece) -> Piece:
+        if p.text in above:
+            return Piece(Cell(above[p.text], p.cell.page, p.cell.bbox, method="text"), p.box)
+        if p.text == "物":
+            x0, y0, x1, y1 = p.box
+            return Piece(p.cell, (x0, y0, x1, y1 + 4))
+        return p
+
+    pages = [[damaged(p) for p in ps] for ps in _pieces(pdf)]
+    got = read_table([_Words(p) for p in pages], schema(), "applications", 1.0).cells
+    for row in ("rejected_publication", "rejected_excessive"):
+        for k in (k for k in truth if k.startswith(f"applications.{row}.")):
+            assert k in got and got[k].value == truth[k], k
+
+
+def test_rows_continued_on_the_next_page_with_their_labels_cut_take_the_bands_above():
+    """lid hongze_2023 page 3: the active-disclosure table goes on from page 2 with 行政处罚 and 行政强制,
+    whose labels the frame cut ("上罚", "虽制"); their values stand above the first row read (行政事业性收费)."""
+    pdf = SHARED / "pdf" / "hongze_2023.pdf"
+    truth = _truth(pdf)
+    cut = {"行政处罚": "上罚", "行政强制": "虽制"}
+    pages = [[Piece(Cell(cut[p.text], p.cell.page, p.cell.bbox, method="text"), p.box) if p.text in cut else p
+              for p in ps] for ps in _pieces(pdf)]
+    assert sum(p.text in cut.values() for ps in pages for p in ps) == 2
+    got = read_table([_Words(p) for p in pages], schema(), "active_disclosure", 1.0).cells
+    for row in ("penalty", "coercion", "fees"):
+        for k in (k for k in truth if k.startswith(f"active_disclosure.{row}.")):
+            assert k in got and got[k].value == truth[k], k

@@ -1,32 +1,78 @@
-"""Merging two readings of a scanned table (extract/domain/readings.py)."""
+"""Choosing between a scanned table's readings row by row, by the report's rules and its template."""
 
 from __future__ import annotations
 
+from gongkai.extract.domain.mapping import Mapping
 from gongkai.extract.domain.model import CellValue
-from gongkai.extract.domain.readings import DISAGREED, _merge
+from gongkai.extract.domain.readings import ANCHORED, choose_readings
+from gongkai.extract.domain.rules import RuleChecker
+from gongkai.extract.domain.schema import schema
+from gongkai.extract.layout import Cell, Document, Piece
+from tests.conftest import SHARED
+from tests.test_anchored import _pieces, _truth, _Words
+
+PDF = SHARED / "pdf" / "hongze_2023.pdf"
 
 
-def _cell(value, conf: float) -> CellValue:
-    return CellValue(value=value, text="" if value is None else str(value), page=1, method="ocr:rapidocr",
-                     confidence=conf, table="applications", row="granted", column="total")
+def _grid(truth: dict, drop_row: str) -> Mapping:
+    """A grid reading right in every row but one it lost."""
+    cells = {}
+    for cid, v in truth.items():
+        table, row, col = cid.split(".")
+        if table != "applications" or row == drop_row:
+            continue
+        text = "" if v is None else str(v)
+        cells[cid] = CellValue.printed(Cell(text, 3, None, method="ocr:test"), v, table, row, col)
+    return Mapping(cells=cells)
 
 
-def test_readings_that_agree_keep_the_winners_confidence():
-    out = _merge({"a": _cell(3, 0.95)}, {"a": _cell(3, 0.9)})
-    assert out["a"].confidence == 0.95 and out["a"].alternatives == ()
+def test_a_row_the_labels_reading_got_wrong_is_taken_from_the_grid_where_the_rules_say_so():
+    """The labels' reading fills more of the table (it wins it), but one of its rows holds the next row's
+    values (10 read as the 3 printed below it: a row shift of two cells); the grid has that row right and
+    lost another. Row by row, the grid's row makes the table add up: it is taken, and disagreeing cells
+    are not sure."""
+    truth = _truth(PDF)
+    shifted = {(742, "10"): "3"}  # applications.unavailable_not_held natural_person and total, page 3
+    words = _pieces(PDF)
+    assert sum((round(p.box[1]), p.text) in shifted for ps in words for p in ps) == 2
+    pages = [[Piece(Cell(shifted[(round(p.box[1]), p.text)], p.cell.page, p.cell.bbox, method="text"), p.box)
+              if (round(p.box[1]), p.text) in shifted else p for p in ps] for ps in words]
+    doc = Document("pdf", page_text={n: _Words(p) for n, p in enumerate(pages, start=1)})
+    mapping = _grid(truth, "carried_forward")
+    choose_readings(mapping, doc, schema(), RuleChecker(schema()))
+    got = mapping.cells
+    assert any(t.method == ANCHORED and t.chosen for t in mapping.tables if t.kind == "applications")
+    for cid in ("applications.unavailable_not_held.natural_person", "applications.unavailable_not_held.total"):
+        assert got[cid].value == truth[cid], cid
+        assert got[cid].confidence < 0.8
+    for cid in (k for k in truth if k.startswith("applications.carried_forward.")):
+        assert got[cid].value == truth[cid], cid
 
 
-def test_a_value_the_other_reading_contradicts_is_not_sure():
-    out = _merge({"a": _cell(1, 0.95), "b": _cell(None, 0.9)}, {"a": _cell(3, 0.9), "b": _cell(8, 0.9)})
-    assert out["a"].value == 1 and out["a"].confidence == DISAGREED and ("3", 0.9) in out["a"].alternatives
-    assert out["b"].value is None and out["b"].confidence == DISAGREED  # a blank where the other read an 8
-
-
-def test_a_sure_blank_against_a_value_is_a_disagreement_too_but_a_weak_one_is_not():
-    out = _merge({"a": _cell(6, 1.0), "b": _cell(13, 1.0)}, {"a": _cell(None, 0.9), "b": _cell(None, 0.3)})
-    assert out["a"].confidence == DISAGREED and out["b"].confidence == 1.0
-
-
-def test_cells_only_the_other_reading_has_are_taken():
-    out = _merge({}, {"a": _cell(2, 0.7)})
-    assert out["a"].value == 2 and out["a"].confidence == 0.7
+def test_a_gap_filled_from_a_grid_shifted_by_a_column_is_not_sure():
+    """lid gen_001 page 2 (seed 1): the frame cut the grid's first column, so its mapping named every
+    column by its right-hand neighbour; the labels' reading won the table but lacked a row, and the
+    grid's row filled it, its total column holding the 其他 column's 0 at confidence 1.0. Lines of the
+    losing reading whose numbers the winner reads one column over are shifted: what they fill is unsure."""
+    truth = _truth(PDF)
+    row_y = 742  # applications.unavailable_not_held on page 3: its label and values left unread
+    words = _pieces(PDF)
+    pages = [[p for p in ps if not (n == 3 and abs(p.box[1] - row_y) < 6)] for n, ps in enumerate(words, start=1)]
+    assert sum(len(ps) for ps in words) - sum(len(ps) for ps in pages) >= 8
+    columns = list(schema().templates["2021"].tables["applications"].columns)
+    cells = {}
+    for cid, v in truth.items():  # the grid: each value under the column right of its own
+        table, row, col = cid.split(".")
+        if table != "applications" or columns.index(col) + 1 >= len(columns):
+            continue
+        right = columns[columns.index(col) + 1]
+        cells[f"{table}.{row}.{right}"] = CellValue.printed(
+            Cell("" if v is None else str(v), 3, None, method="ocr:test"), v, table, row, right)
+    mapping = Mapping(cells=cells)
+    doc = Document("pdf", page_text={n: _Words(p) for n, p in enumerate(pages, start=1)})
+    choose_readings(mapping, doc, schema(), RuleChecker(schema()))
+    got = mapping.cells
+    assert any(t.method == ANCHORED and t.chosen for t in mapping.tables if t.kind == "applications")
+    wrong = {k: c for k, c in got.items() if k.startswith("applications.") and k in truth and c.value != truth[k]}
+    assert wrong  # the row the labels' reading lost came from the shifted grid
+    assert all(c.confidence < 0.8 for c in wrong.values()), {k: (c.value, c.confidence) for k, c in wrong.items()}

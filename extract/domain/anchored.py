@@ -222,6 +222,8 @@ def _inside(text: str, labels: list[str]) -> float:
     return best
 
 
+MAX_FRAGMENTS = 3
+"""Lines of a wrapped label looked through above its matched fragment for the line it begins with."""
 WHOLE = 0.85
 """A label piece this like one of the labels is taken for that label whole, not a part of one."""
 
@@ -367,9 +369,14 @@ class _Reader:
         rows = [r for r in spec.rows if r in assigned]
         if not rows:
             return
+        _whole_cells(assigned, labels, spec)
         row_band = _beside_labels(rows, assigned, bands, unit)
         used = {id(b) for b in row_band.values()}
-        _fill_unlabelled(spec, row_band, [b for b in bands if id(b) not in used])
+        free = [b for b in bands if id(b) not in used]
+        _fill_unlabelled(spec, row_band, free)
+        placed = [list(spec.rows).index(c.row) for c in self.out.cells.values()]
+        if placed:
+            _fill_continued(spec, row_band, free, max(placed))
         self.out.rows_found += len(row_band)
         slots_of = {r: [(r, c.id) for c in spec.columns_for(r)] for r in row_band}
         # column centres: from the bands holding one value per column, else the header's labels
@@ -510,6 +517,48 @@ def _blank_at(band: _Band, x: float) -> Cell:
     return Cell("", c.page, bbox, c.source, c.method, 1.0)
 
 
+def _whole_cells(assigned: dict[str, list[Piece]], labels: list[Piece], spec: TableSpec) -> None:
+    """A numbered label read in fragments taken from its numbering on: a label wrapped in a narrow cell
+    ("3.要求" / a misread line / "开出版物") may be matched by a later fragment alone, and its values,
+    printed level with the label's first line, then stand above that fragment's reach while the next
+    row's (whose label went unread) stand within it. The free lines right above the fragment, in its
+    column, up to the line that begins with the row's own numbering, are the cell's (never past
+    another numbering)."""
+    taken = {id(p) for b in assigned.values() for p in b}
+    free = [p for p in labels if id(p) not in taken]
+    for r, block in assigned.items():
+        numbering = split_label(spec.rows[r].label).numbering
+        if not numbering or any(split_label(p.text).numbering for p in block):
+            continue
+        above: list[Piece] = []
+        top = min(block, key=lambda p: p.box[1])
+        while (line := _next_line(top, free)) is not None and len(above) < MAX_FRAGMENTS:
+            above.append(line)
+            own = split_label(line.text).numbering
+            if own == numbering:
+                block.extend(above)
+                for p in above:
+                    free.remove(p)
+                break
+            if own:
+                break
+            top = line
+
+
+def _next_line(p: Piece, free: list[Piece]) -> Piece | None:
+    """The free line right above ``p`` in its column: overlapping it across, less than half a line
+    away."""
+    h = max(p.height, 1.0)
+    near = [
+        q
+        for q in free
+        if min(q.box[2], p.box[2]) - max(q.box[0], p.box[0]) >= 0.5 * min(q.box[2] - q.box[0], p.box[2] - p.box[0])
+        and -0.9 * h <= p.box[1] - q.box[3] <= 0.5 * h
+        and q.cy < p.cy
+    ]
+    return min(near, key=lambda q: abs(q.cy - p.cy), default=None)
+
+
 def _bands_beside(label: list[Piece], bands: list[_Band], unit: float) -> list[tuple[float, int]]:
     """(distance, index) of the bands right of a label at its height: centred on it, or on its
     first line when the cell's text sits at the top."""
@@ -640,6 +689,27 @@ def _fill_unlabelled(spec: TableSpec, row_band: dict[str, _Band], free: list[_Ba
             for r, band in zip(missing, between, strict=True):
                 row_band[r] = band
                 free.remove(band)
+
+
+def _fill_continued(spec: TableSpec, row_band: dict[str, _Band], free: list[_Band], last: int) -> None:
+    """A table continued from the page before: the rows after the last one placed there (index ``last``
+    in the template) whose labels were not read on this page (the frame cut them) take the free bands
+    above this page's first labelled row, when there are as many, each holding no more values than
+    its row has columns."""
+    order = list(spec.rows)
+    first = min(order.index(r) for r in row_band)
+    missing = order[last + 1 : first]
+    if not missing:
+        return
+    top = row_band[order[first]].pieces[-1].cy
+    above = sorted((b for b in free if b.pieces[-1].cy < top), key=lambda b: b.pieces[-1].cy)
+    if len(above) != len(missing):
+        return
+    if any(len(b.pieces) > len(spec.columns_for(r)) for r, b in zip(missing, above, strict=True)):
+        return
+    for r, band in zip(missing, above, strict=True):
+        row_band[r] = band
+        free.remove(band)
 
 
 def read_table(pages: list[PageText], schema: Schema, table: str, blank_confidence: float) -> AnchoredTable:

@@ -8,11 +8,14 @@ grid reading falls short: cells of its template missing, values left unplaced, a
 broken, or a cell read unsurely. Then the reading that fills more of the template, less its
 broken rules, wins (ties go to the grid); the other reading's values stay as alternatives
 of the winner's cells, for the repair step to weigh where a rule is broken, and fill the
-cells the winner lacks. Which reading won is recorded with the table.
+cells the winner lacks. Which reading won is recorded with the table. Then, row by row, a row
+the two readings disagree on is taken from the other reading where that makes the table fit
+its rules and template better (one reading's row shift or lost row is the other's right row).
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from gongkai.extract.domain.anchored import NOT_READ, AnchoredTable, read_table
@@ -37,8 +40,14 @@ UNRULED = 0.75
 place comes from the alignment of the text alone."""
 FILLED = 0.5
 """An empty cell fills its slot when read blank at least this surely (not unread, not unseen)."""
+SHIFTED = 0.3
+"""The most a cell may claim that fills the chosen reading's gap from a line of the other reading that
+stands one line over (its numbers match the chosen reading's in the neighbouring line)."""
 RULE_WEIGHT = 3
 """A broken rule costs as much as three cells not read."""
+MAX_ROW_CHOICES = 10
+"""Rows where the two readings disagree that are weighed together (every combination: 2^10 checks of
+the rules at most); beyond that, those in a broken rule first."""
 
 
 @dataclass
@@ -83,14 +92,50 @@ def _as_mapped(table: AnchoredTable) -> dict[str, CellValue]:
     return out
 
 
-def _merge(winner: dict[str, CellValue], loser: dict[str, CellValue]) -> dict[str, CellValue]:
+def _shifted(winner: dict[str, CellValue], loser: dict[str, CellValue], sch: Schema, table: str) -> set[str]:
+    """The loser's columns and rows, page by page ("<page>:column:<id>", "<page>:row:<id>"), that agree
+    with the winner's neighbouring line more often than with the same line: a grid that lost its
+    first column on one page names every column there by its right-hand neighbour."""
+    spec = sch.templates["2021"].tables[table]
+    won = {(c.row, c.column): c.value for c in winner.values()}
+    out = set()
+    for page in {c.page for c in loser.values()}:
+        for kind, lines in (("column", list(spec.columns)), ("row", list(spec.rows))):
+            for i, line in enumerate(lines):
+                cells = [c for c in loser.values()
+                         if c.page == page and (c.column if kind == "column" else c.row) == line]
+                if not cells:
+                    continue
+
+                def agree(other: str, cells: list[CellValue] = cells, kind: str = kind) -> int:
+                    at = [((c.row, other) if kind == "column" else (other, c.column), c.value) for c in cells]
+                    return sum(key in won and won[key] == v for key, v in at)
+
+                own = agree(line)
+                if any(agree(lines[j]) > own for j in (i - 1, i + 1) if 0 <= j < len(lines)):
+                    out.add(_line(page, kind, line))
+    return out
+
+
+def _line(page: int | None, kind: str, line: str) -> str:
+    return f"{page}:{kind}:{line}"
+
+
+def _in_shifted(c: CellValue, shifted: set[str]) -> bool:
+    return _line(c.page, "column", c.column) in shifted or _line(c.page, "row", c.row) in shifted
+
+
+def _merge(winner: dict[str, CellValue], loser: dict[str, CellValue], shifted: set[str]) -> dict[str, CellValue]:
     """The winner's cells; the loser's different values as their alternatives; the loser's cells where
-    the winner has none. Where the other reading says something else with some conviction (a value,
-    or a blank), the winner's cell is not sure: two independent readings disagree there."""
+    the winner has none, unsure where the loser's line is ``shifted``. Where the other reading says
+    something else with some conviction (a value, or a blank), the winner's cell is not sure: two
+    independent readings disagree there."""
     out = dict(winner)
     for cid, other in loser.items():
         mine = out.get(cid)
         if mine is None:
+            if _in_shifted(other, shifted):
+                other.confidence = min(other.confidence, SHIFTED)
             out[cid] = other
             continue
         if other.value == mine.value:
@@ -102,6 +147,58 @@ def _merge(winner: dict[str, CellValue], loser: dict[str, CellValue]) -> dict[st
         if other.confidence >= DISAGREE_MIN:
             mine.confidence = min(mine.confidence, DISAGREED)
     return out
+
+
+def _rows(cells: dict[str, CellValue]) -> dict[str, dict[str, CellValue]]:
+    out: dict[str, dict[str, CellValue]] = {}
+    for cid, c in cells.items():
+        out.setdefault(c.row, {})[cid] = c
+    return out
+
+
+def _disagree(mine: dict[str, CellValue], other: dict[str, CellValue]) -> bool:
+    """Some cell both readings hold has another value in each (a blank counts as a value)."""
+    return any(cid in mine and mine[cid].value != c.value for cid, c in other.items())
+
+
+def _choose_rows(chosen: dict[str, CellValue], other: dict[str, CellValue], sch: Schema, table: str,
+                 checker: RuleChecker) -> set[str]:
+    """Row by row, the other reading's row where that makes the table fit its rules and template better.
+
+    The two readings of a table fail in different rows: the grid loses a row a ruling broke, the labels'
+    reading gives a row the band of its neighbour. Rules cross rows (a column's total is the sum of its
+    rows), so rows are weighed together: every combination of the disagreeing rows is scored like a
+    whole reading (cells filled less three per broken rule), and the other reading's row is taken only
+    where the score is strictly better (fewest rows changed on a tie). ``chosen`` is updated in place;
+    the rows taken are returned."""
+    mine_rows, other_rows = _rows(chosen), _rows(other)
+    differ = [r for r, cells in other_rows.items() if _disagree(mine_rows.get(r, {}), cells)]
+    if not differ:
+        return set()
+    if len(differ) > MAX_ROW_CHOICES:
+        involved = {cid for v in checker.check({k: c.value for k, c in chosen.items()}) for cid in v.cells}
+        differ = sorted(differ, key=lambda r: not any(cid in involved for cid in other_rows[r]))[:MAX_ROW_CHOICES]
+    best, best_rows = _score(chosen, sch, table, checker).value, ()
+    for size in range(1, len(differ) + 1):
+        for rows in itertools.combinations(differ, size):
+            trial = dict(chosen)
+            for r in rows:
+                trial.update(other_rows[r])
+            value = _score(trial, sch, table, checker).value
+            if value > best:
+                best, best_rows = value, rows
+    for r in best_rows:
+        for cid, c in other_rows[r].items():
+            mine = chosen.get(cid)
+            if mine is not None and mine.value != c.value:
+                if mine.text:
+                    alts = dict(c.alternatives)
+                    alts[mine.text] = max(alts.get(mine.text, 0.0), mine.confidence)
+                    c.alternatives = tuple(sorted(alts.items(), key=lambda a: -a[1]))
+                if mine.confidence >= DISAGREE_MIN:
+                    c.confidence = min(c.confidence, DISAGREED)
+            chosen[cid] = c
+    return set(best_rows)
 
 
 def choose_readings(mapping: Mapping, doc: Document, sch: Schema, checker: RuleChecker) -> None:
@@ -121,7 +218,10 @@ def choose_readings(mapping: Mapping, doc: Document, sch: Schema, checker: RuleC
             for c in other.values():  # no ruled grid of this table: placed by alignment alone, never sure
                 c.confidence = min(c.confidence, UNRULED)
         won = _score(other, sch, table, checker).value > _score(grid, sch, table, checker).value
-        cells = _merge(other, grid) if won else _merge(grid, other)
+        winner, loser = (other, grid) if won else (grid, other)
+        shifted = _shifted(winner, loser, sch, table)
+        cells = _merge(winner, loser, shifted)
+        _choose_rows(cells, {k: c for k, c in loser.items() if not _in_shifted(c, shifted)}, sch, table, checker)
         for k in list(mapping.cells):
             if mapping.cells[k].table == table:
                 del mapping.cells[k]
