@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from .learned import LABEL_OF, TAG_OF, Span, _mode
+from .learned import LABEL_OF, TAG_OF, CrfTagger, Span, _mode
 from .lexicon import words
 from .segment import Item, Sentence
 
@@ -203,21 +203,8 @@ def decode_clauses(text: str, clauses: list[Clause], tags: Sequence[str], probs:
     return out
 
 
-class ClauseCRF:
+class ClauseCRF(CrfTagger):
     """Clause tagger of problem / improvement statements."""
-
-    def __init__(self, data: bytes | None = None) -> None:
-        self.tagger = None
-        self.data = b""
-        if data:
-            self.load(data)
-
-    def load(self, data: bytes) -> None:
-        import pycrfsuite
-
-        self.tagger = pycrfsuite.Tagger()
-        self.tagger.open_inmemory(data)
-        self.data = data
 
     def __call__(self, text: str, sents: list[Sentence], rule_items: list[Item], allowed: Sequence[str] | None,
                  sections: Sequence[str | None] | None = None) -> list[Span]:

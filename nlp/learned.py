@@ -179,8 +179,8 @@ def decode_items(text: str, tags: Sequence[str], probs: Sequence[float]) -> list
 _TRIM = "。；;，,：: \t\n\u3000、"
 
 
-class ItemCRF:
-    """Character tagger of problem / improvement statements."""
+class CrfTagger:
+    """A trained CRF held in memory (its bytes kept, for saving with the pipeline); empty until loaded."""
 
     def __init__(self, data: bytes | None = None) -> None:
         self.tagger = None
@@ -194,6 +194,10 @@ class ItemCRF:
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open_inmemory(data)
         self.data = data
+
+
+class ItemCRF(CrfTagger):
+    """Character tagger of problem / improvement statements."""
 
     def __call__(self, text: str, sents: list[Sentence], rule_items: list[Item],
                  allowed: Sequence[str] | None) -> list[Span]:
@@ -259,21 +263,8 @@ def _skip_bigram(bigram: str) -> bool:
     return any(c.isspace() or c in _TRIM or c in "（）()《》“”\"、.．" or c.isdigit() for c in bigram)
 
 
-class SectionCRF:
+class SectionCRF(CrfTagger):
     """Sentence tagger of sections, for passages without a heading."""
-
-    def __init__(self, data: bytes | None = None) -> None:
-        self.tagger = None
-        self.data = b""
-        if data:
-            self.load(data)
-
-    def load(self, data: bytes) -> None:
-        import pycrfsuite
-
-        self.tagger = pycrfsuite.Tagger()
-        self.tagger.open_inmemory(data)
-        self.data = data
 
     def __call__(self, words: list[list[str]], sents: list[Sentence], allowed: Iterable[str] | None = None,
                  bow: list[list[tuple[str, float]]] | None = None) -> list[tuple[str, float]]:
