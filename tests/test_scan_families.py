@@ -18,24 +18,34 @@ pytestmark = pytest.mark.slow
 
 FIRST_UNUSED = 20
 """Generated reports from this number on are read by no benchmark."""
-ORDER = [*sorted(set(OWN_FAMILIES) - {"archive"}), "archive"]
-"""The first eight families in name order, later ones after them: a new family takes the next
-document and leaves every earlier family's document as it was."""
+ORDER = [*sorted(list(OWN_FAMILIES)[:8]), *list(OWN_FAMILIES)[8:]]
+"""The first eight families in name order, later ones after them in the order they were added
+(``OWN_FAMILIES`` appends): a new family takes the next document and leaves every earlier family's
+document as it was. (Sorting them all, as before, gave the phone families of 2026-12-07 the
+documents of colour150 … toner and moved those families to other documents.)"""
 DOCUMENT = dict(zip(ORDER, sorted(p.stem for p in GENERATED.glob("gen_*.pdf") if int(p.stem[4:]) >= FIRST_UNUSED),
                     strict=False))
 """One generated report per family (chosen before any was read)."""
 RIGHT = {"colour150": 0.99, "copyseal": 0.8, "curl": 0.5, "fax": 0.95, "jpeg": 0.99, "lid": 0.9, "rot6": 0.99,
-         "toner": 0.4, "archive": 0.8}
+         "toner": 0.4, "archive": 0.8, "lowangle": 0.97, "fill": 0.97, "cutoff": 0.97, "pale": 0.97, "shake": 0.97,
+         "fold": 0.97, "landscape": 0.97}
 """Share of the document's cells read right. First run (seed 11): colour150 200/200, copyseal 175/200,
 curl 115/200, fax 0/200, jpeg 198/198, lid 192/200, rot6 198/198, toner 87/186. The fax page of gen_025
 was illegible by eye at the first fax's fixed threshold (it thinned a light font away; that family is now
 ``fax_fixed``); at the page's own threshold it reads 197/200 (branch bitonal, first run of that family). archive (branch
-archive4, gen_033, first run before any fix): 173/198, 8 wrong, none sure."""
+archive4, gen_033, first run before any fix): 173/198, 8 wrong, none sure. The phone families of branch phone5
+(first run on these documents, after that branch's dewarp fixes, 2026-12-07): lowangle 198/198, fill 198/198,
+cutoff 186/186, pale 200/200, shake 200/200, fold 198/198, landscape 198/198, none wrong."""
 NOT_YET_HONEST: dict[str, str] = {}
 """Families whose wrong values are still read as sure on this document (issue 13, open). toner
 left it when an empty cell in a table that writes 0 for nothing stopped being sure (its 42 were
 faded 0s read as sure blanks); curl when the dewarp stood the columns upright too (5 sure-wrong
 in leaning columns whose cells straddled two; 120 -> 151 of 200 cells, 1 sure)."""
+
+
+def test_every_family_has_a_document_of_its_own():
+    assert len(DOCUMENT) == len(OWN_FAMILIES), "add generated reports (tests/corpus/generated) for the new families"
+    assert all(DOCUMENT[f] == d for f, d in {"lid": "gen_028", "curl": "gen_024", "archive": "gen_033"}.items())
 
 
 @dataclass
@@ -47,13 +57,14 @@ class _Read:
 _READ: dict[str, _Read] = {}
 
 
-def _read(family: str, tmp_path_factory) -> _Read:
-    if family not in _READ:
+def _read(family: str, tmp_path_factory, document: str | None = None) -> _Read:
+    key = f"{family}/{document or DOCUMENT[family]}"
+    if key not in _READ:
         out = tmp_path_factory.mktemp(family)
-        truth = make(GENERATED / f"{DOCUMENT[family]}.pdf", out, family, seed=11)
+        truth = make(GENERATED / f"{document or DOCUMENT[family]}.pdf", out, family, seed=11)
         files = [out / f for f in truth["files"]]
-        _READ[family] = _Read(read_report(files[0] if len(files) == 1 else files), truth["cells"])
-    return _READ[family]
+        _READ[key] = _Read(read_report(files[0] if len(files) == 1 else files), truth["cells"])
+    return _READ[key]
 
 
 def _wrong(r: _Read) -> dict[str, tuple]:
@@ -83,4 +94,12 @@ def test_a_family_reads_a_document_it_was_not_tuned_on(family, tmp_path_factory)
 )
 def test_no_wrong_value_is_sure(family, tmp_path_factory):
     sure = {k: w for k, w in _wrong(_read(family, tmp_path_factory)).items() if w[2] >= 0.8}
+    assert len(sure) <= 1, sure
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13, open: a pale-desk photo of gen_037 (seed 11) reads "
+                   "applications.rejected_petition.commercial_enterprise and .total as 3 where 0 is printed, at 0.9 "
+                   "(found when a test ordering bug gave pale this document; 177/186 cells)")
+def test_pale_photo_of_gen_037_reads_no_sure_wrong_value(tmp_path_factory):
+    sure = {k: w for k, w in _wrong(_read("pale", tmp_path_factory, "gen_037")).items() if w[2] >= 0.8}
     assert len(sure) <= 1, sure
