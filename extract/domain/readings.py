@@ -140,12 +140,7 @@ def _merge(winner: dict[str, CellValue], loser: dict[str, CellValue], shifted: s
             continue
         if other.value == mine.value:
             continue
-        if other.text:
-            alts = dict(mine.alternatives)
-            alts[other.text] = max(alts.get(other.text, 0.0), other.confidence)
-            mine.alternatives = tuple(sorted(alts.items(), key=lambda a: -a[1]))
-        if other.confidence >= DISAGREE_MIN:
-            mine.confidence = min(mine.confidence, DISAGREED)
+        _outvoted(mine, other)
     return out
 
 
@@ -191,12 +186,7 @@ def _choose_rows(chosen: dict[str, CellValue], other: dict[str, CellValue], sch:
         for cid, c in other_rows[r].items():
             mine = chosen.get(cid)
             if mine is not None and mine.value != c.value:
-                if mine.text:
-                    alts = dict(c.alternatives)
-                    alts[mine.text] = max(alts.get(mine.text, 0.0), mine.confidence)
-                    c.alternatives = tuple(sorted(alts.items(), key=lambda a: -a[1]))
-                if mine.confidence >= DISAGREE_MIN:
-                    c.confidence = min(c.confidence, DISAGREED)
+                _outvoted(c, mine)
             chosen[cid] = c
     return set(best_rows)
 
@@ -243,3 +233,13 @@ def choose_readings(mapping: Mapping, doc: Document, sch: Schema, checker: RuleC
                         quality=round(anchored.rows_found / max(len(sch.templates["2021"].tables[table].rows), 1), 3),
                         rows=anchored.rows_found, cols=0, cells_mapped=len(other), chosen=won)
         )
+
+
+def _outvoted(winner: CellValue, loser: CellValue) -> None:
+    """The losing reading of a cell stays as the winner's alternative; a confident loser caps the winner."""
+    if loser.text:
+        alts = dict(winner.alternatives)
+        alts[loser.text] = max(alts.get(loser.text, 0.0), loser.confidence)
+        winner.alternatives = tuple(sorted(alts.items(), key=lambda a: -a[1]))
+    if loser.confidence >= DISAGREE_MIN:
+        winner.confidence = min(winner.confidence, DISAGREED)
