@@ -66,11 +66,16 @@ SETS: dict[str, list[Path]] = {
     "sections3_ho": [TEST / "sections3_heldout.yaml"],
     "indep4_s": [TEST / "indep4_simplified.yaml"],
     "indep4_t": [TEST / "indep4_traditional.yaml"],
-    # issue 14 round 5, HELD OUT (released by no round yet): writers who read only the guide, first run on the
-    # round-4 model before round 5 was merged (README); never trained on, never looked at while fixing
+    # issue 14 round 5: writers who read only the guide, first run on the
+    # round-4 model before round 5 was merged (README); held out through round 5, released by round 6 (dev/training)
     "indep5_s": [TEST / "indep5_simplified.yaml"],
     "indep5_t": [TEST / "indep5_traditional.yaml"],
     "sections5_ho": [TEST / "sections5_heldout.yaml"],
+    # issue 14 round 6, HELD OUT (released by no round yet): new writers who read only the guide, first run on
+    # the round-5 model (c8ddd49) before any round-6 change (README); never trained on, never looked at while fixing
+    "indep6_s": [TEST / "indep6_simplified.yaml"],
+    "indep6_t": [TEST / "indep6_traditional.yaml"],
+    "sections6_ho": [TEST / "sections6_heldout.yaml"],
 }
 
 
