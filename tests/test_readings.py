@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gongkai.extract.domain.mapping import Mapping
-from gongkai.extract.domain.model import CellValue
+from gongkai.extract.domain.model import CellValue, TableRecord
 from gongkai.extract.domain.readings import ANCHORED, choose_readings
 from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import schema
@@ -39,9 +39,13 @@ def test_a_row_the_labels_reading_got_wrong_is_taken_from_the_grid_where_the_rul
               if (round(p.box[1]), p.text) in shifted else p for p in ps] for ps in words]
     doc = Document("pdf", page_text={n: _Words(p) for n, p in enumerate(pages, start=1)})
     mapping = _grid(truth, "carried_forward")
+    mapping.tables.append(TableRecord(kind="applications", page=3, bbox=None, method="ocr:grid", quality=1.0,
+                                      rows=25, cols=7, cells_mapped=len(mapping.cells)))
     choose_readings(mapping, doc, schema(), RuleChecker(schema()))
     got = mapping.cells
     assert any(t.method == ANCHORED and t.chosen for t in mapping.tables if t.kind == "applications")
+    grid_record = next(t for t in mapping.tables if t.method == "ocr:grid")
+    assert not grid_record.chosen and grid_record.rows_kept == ["unavailable_not_held"]  # provenance of the row choice
     for cid in ("applications.unavailable_not_held.natural_person", "applications.unavailable_not_held.total"):
         assert got[cid].value == truth[cid], cid
         assert got[cid].confidence < 0.8

@@ -160,6 +160,9 @@ class TableRecord(BaseModel):
     cells_mapped: int
     chosen: bool = True
     """False where another reading of the same table (``method`` "ocr:anchored" or the grid) was taken."""
+    rows_kept: list[str] = Field(default_factory=list)
+    """Where this reading lost (``chosen`` False), the rows still taken from it, row by row, because the
+    report's rules and template fit better with them (row ids of the data dictionary)."""
 
 
 PlaceMatch = Literal["exact", "unique", "renamed", "context", "ambiguous", "none"]

@@ -211,7 +211,7 @@ def choose_readings(mapping: Mapping, doc: Document, sch: Schema, checker: RuleC
         winner, loser = (other, grid) if won else (grid, other)
         shifted = _shifted(winner, loser, sch, table)
         cells = _merge(winner, loser, shifted)
-        _choose_rows(cells, {k: c for k, c in loser.items() if not _in_shifted(c, shifted)}, sch, table, checker)
+        kept = _choose_rows(cells, {k: c for k, c in loser.items() if not _in_shifted(c, shifted)}, sch, table, checker)
         for k in list(mapping.cells):
             if mapping.cells[k].table == table:
                 del mapping.cells[k]
@@ -227,11 +227,13 @@ def choose_readings(mapping: Mapping, doc: Document, sch: Schema, checker: RuleC
             for t in mapping.tables:
                 if t.kind == table:
                     t.chosen = False
+                    t.rows_kept = sorted(r for r in kept if any(c.page == t.page and c.row == r for c in grid.values()))
         pages_read = sorted({c.page for c in other.values() if c.page is not None})
         mapping.tables.append(
             TableRecord(kind=table, page=pages_read[0] if pages_read else None, bbox=None, method="ocr:anchored",
                         quality=round(anchored.rows_found / max(len(sch.templates["2021"].tables[table].rows), 1), 3),
-                        rows=anchored.rows_found, cols=0, cells_mapped=len(other), chosen=won)
+                        rows=anchored.rows_found, cols=0, cells_mapped=len(other), chosen=won,
+                        rows_kept=[] if won else sorted(kept))
         )
 
 
