@@ -349,7 +349,7 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
             # no heading: keep statements in sentences the classifier puts in problems/improvements
             found = [it for it in found if predicted[it.sentences[0]] in SECTION_ITEM or (it.cue is not None
                      and any(predicted[i] in SECTION_ITEM for i in it.sentences))]
-        sides = {id(it): side for it in found if (side := _side(it, polarity)) is not None
+        sides = {id(it): side for it in found if not _titled(it, sents) and (side := _side(it, polarity)) is not None
                  and side[1] >= self.side_floor} if polarity is not None else {}
         need = [it for it in found if it.cue is None and sides.get(id(it)) is None]
         guesses = self.scores([it.context or it.text for it in need], list(SECTION_ITEM))
@@ -466,8 +466,11 @@ def _side(it: Item, tagged: list[tuple[LearnedSpan, list[int], Item | None]]) ->
     return (best[1].label, best[1].confidence) if best is not None else None
 
 
-def _flat(s: str) -> str:
-    return re.sub(r"\s*\n\s*", "", s)
+def _titled(it: Item, sents: list[Sentence]) -> bool:
+    """A title entry ("1.公开平台进一步完善方面。持续加强…"): the statement is its first sentence and the entry
+    goes on to explain it. Its side is the whole entry's, which a tagger reading the title's clauses does not
+    see ("进一步完善方面" reads as a shortfall alone): the classifier reads title and explanation together."""
+    return len(it.sentences) > 1 and it.end <= sents[it.sentences[0]].end and it.cue is None
 
 
 @Language.factory("gongkai_facts")
@@ -491,3 +494,7 @@ class FactFinder:
             last_end = span.end
         doc.ents = ents
         return doc
+
+
+def _flat(s: str) -> str:
+    return re.sub(r"\s*\n\s*", "", s)
