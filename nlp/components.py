@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy
@@ -205,7 +206,7 @@ class SectionTagger(_UsesTextcat, _StoresCRF):
 
 
 DECISIONS = ("rules", "crf", "fill", "fill_polarity", "rules_polarity", "veto_polarity", "crf_fill", "clauses",
-             "clauses_polarity", "clauses_veto")
+             "clauses_polarity", "clauses_veto", "clauses_split")
 """Who decides the statements (``ItemFinder``): the rules; the CRF; the rules, and the CRF in the sentences
 the rules' statements leave untouched (``fill``); either of those with the CRF's side for the rules'
 statements it overlaps (``*_polarity``); ``veto_polarity``: as ``rules_polarity``, and a rules' statement
@@ -214,7 +215,10 @@ the CRF tags none of is dropped (a heading line or a context clause the rules to
 entries the CRF misses); ``clauses``: the clause tagger (``nlp.clauses``, ``clauses.crfsuite``) decides
 where statements are and which side each is on, the rules' statements among its features. Chosen by
 measurement (README "The narrative"); ``clauses_polarity`` / ``clauses_veto``: as ``rules_polarity`` /
-``veto_polarity`` with the clause tagger's statements in place of the character CRF's."""
+``veto_polarity`` with the clause tagger's statements in place of the character CRF's; ``clauses_split``: as
+``clauses_polarity``, and a rules' statement the tagger reads as two or more (each opened by a ``B-`` clause of
+its own inside it: "A有待提升，B有待规范") is cut where the tagger opens them: the rules say where statements are,
+the tagger where one holds several and which side each is on."""
 
 
 @Language.factory("gongkai_items", default_config={"textcat": "textcat", "min_chars": 4, "decision": "rules_polarity",
@@ -286,6 +290,8 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
                 return doc
             if self.decision == "clauses_veto":
                 found = [it for it in found if _side(it, tagged) is not None]
+            if self.decision == "clauses_split":
+                found = [part for it in found for part in _split_by(it, tagged, doc.text, self.side_floor)]
             doc.spans["items"] = self._rules(doc, sents, found, allowed, tagged)
             return doc
         tagged = self._crf_spans(doc, sents, found, allowed)
@@ -464,6 +470,23 @@ def _side(it: Item, tagged: list[tuple[LearnedSpan, list[int], Item | None]]) ->
         if n > 0 and (best is None or n > best[0]):
             best = (n, sp)
     return (best[1].label, best[1].confidence) if best is not None else None
+
+
+def _split_by(it: Item, tagged: list[tuple[LearnedSpan, list[int], Item | None]], text: str, floor: float
+              ) -> list[Item]:
+    """``it`` cut where the tagger opens statements inside it (two or more, each confident and inside ``it``), the
+    parts keeping its cue, context and sentences; ``it`` itself otherwise."""
+    inner = [sp for sp, _, _ in tagged if it.start <= sp.start and sp.end <= it.end and sp.confidence >= floor]
+    if len(inner) < 2:
+        return [it]
+    starts = [it.start] + [sp.start for sp in inner[1:]]
+    ends = [sp.start for sp in inner[1:]] + [it.end]
+    out = []
+    for a, b in zip(starts, ends, strict=True):
+        while b > a and text[b - 1] in "，,、；;：: \n\t":
+            b -= 1
+        out.append(replace(it, start=a, end=b, text=_flat(text[a:b]), style="split"))
+    return out
 
 
 def _titled(it: Item, sents: list[Sentence]) -> bool:
