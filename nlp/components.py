@@ -284,14 +284,15 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
         if self.decision.startswith("clauses") and self.clauses.tagger is not None:
             by_start = {s.start_char: s for s in sentence_spans(doc)}
             sections = [sp._.section if (sp := by_start.get(s.start)) is not None else None for s in sents]
-            tagged = self._tagged(doc, sents, found, allowed, self.clauses(doc.text, sents, found, allowed, sections))
+            raw = self.clauses(doc.text, sents, found, allowed, sections)
+            tagged = self._tagged(doc, sents, found, allowed, raw)
             if self.decision == "clauses":
                 doc.spans["items"] = self._learned(doc, sents, found, allowed, tagged)
                 return doc
             if self.decision == "clauses_veto":
                 found = [it for it in found if _side(it, tagged) is not None]
             if self.decision == "clauses_split":
-                found = [part for it in found for part in _split_by(it, tagged, doc.text, self.side_floor)]
+                found = [part for it in found for part in _split_by(it, raw, doc.text)]
             doc.spans["items"] = self._rules(doc, sents, found, allowed, tagged)
             return doc
         tagged = self._crf_spans(doc, sents, found, allowed)
@@ -322,7 +323,7 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
         """The rules' statements; a statement's side from ``polarity`` (the CRF's spans that overlap it) when
         given and one overlaps, else from its cue, else from the classifier."""
         # a list entry under a frame may be short ("存在A、B等问题": 及时性、全面性): the frame vouches for it
-        found = [it for it in found if it.end - it.start >= (2 if it.style == "list" else self.min_chars)]
+        found = [it for it in found if it.end - it.start >= (2 if it.style in ("list", "split") else self.min_chars)]
         if not found:
             return []
         # sections of the char sentences from the sentence spans (same boundaries, token-aligned)
@@ -472,15 +473,15 @@ def _side(it: Item, tagged: list[tuple[LearnedSpan, list[int], Item | None]]) ->
     return (best[1].label, best[1].confidence) if best is not None else None
 
 
-def _split_by(it: Item, tagged: list[tuple[LearnedSpan, list[int], Item | None]], text: str, floor: float
-              ) -> list[Item]:
-    """``it`` cut where the tagger opens statements inside it (two or more, each confident and inside ``it``), the
-    parts keeping its cue, context and sentences; ``it`` itself otherwise."""
-    inner = [sp for sp, _, _ in tagged if it.start <= sp.start and sp.end <= it.end and sp.confidence >= floor]
+def _split_by(it: Item, spans: list[LearnedSpan], text: str) -> list[Item]:
+    """``it`` cut where the tagger opens statements inside it (two or more inside ``it``: its tags decide, the
+    side floor is for sides; a part may be a short list entry, "格式"), the parts keeping its cue, context and
+    sentences; ``it`` itself otherwise."""
+    inner = [sp for sp in spans if it.start <= sp.start and sp.end <= it.end and sp.end - sp.start >= 2]
     if len(inner) < 2:
         return [it]
     starts = [it.start] + [sp.start for sp in inner[1:]]
-    ends = [sp.start for sp in inner[1:]] + [it.end]
+    ends = [sp.start for sp in inner[1:]] + [inner[-1].end]  # not the frame after the last ("格式|等存在不规范")
     out = []
     for a, b in zip(starts, ends, strict=True):
         while b > a and text[b - 1] in "，,、；;：: \n\t":
