@@ -13,7 +13,10 @@ Round 4: round 3's held-out sets (indep3_*, sections3_heldout), released for tra
 ``writers r4`` / ``sections r4`` (``--no-r4``: scored, not trained on); ``--real-r3`` adds round 3's 21 real
 passages (benchmarks/real_pages_r3.yaml, released as dev in round 4: never trained on). Round 5: round 4's
 held-out indep4_* are the group ``writers r5``; ``--real-r4`` adds round 4's 13 real passages (all of them, dev
-from round 5); the ``clauses*`` decisions retrain the clause tagger (nlp/clauses.py) in every fold.
+from round 5); the ``clauses*`` decisions retrain the clause tagger (nlp/clauses.py) in every fold. Round 6: round
+5's held-out indep5_* and sections5_heldout are the groups ``writers r6`` / ``sections r6``, round 6's passages in real
+reports' style ``real style r6`` (``--no-r6``: scored, not trained on); ``--real-r5`` adds round 5's real passages and
+``--real-all`` scores every passage of benchmarks/real_pages.yaml (all released as dev in round 6).
 Each fold of the pool is scored by CRFs (items and sentence sections) trained on the other
 folds, for every decision design; the textcat is the shipped one. Then, with CRFs trained on the whole
 pool (as shipped): the dev set (never trained on; the rules were written on it) and, with ``--real``, the
@@ -54,6 +57,11 @@ WRITERS4 = [T / "nlp_test/indep3_simplified.yaml", T / "nlp_test/indep3_traditio
 SECTIONS4 = [T / "nlp_test/sections3_heldout.yaml"]
 # round 4's held-out sets, released for training in round 5, scored as their own group
 WRITERS5 = [T / "nlp_test/indep4_simplified.yaml", T / "nlp_test/indep4_traditional.yaml"]
+# round 5's held-out sets, released for training in round 6 (writers and headingless sections), and round 6's
+# passages written in real reports' style (tests/nlp_train/train6_real_style.yaml), each scored as its own group
+WRITERS6 = [T / "nlp_test/indep5_simplified.yaml", T / "nlp_test/indep5_traditional.yaml"]
+SECTIONS6 = [T / "nlp_test/sections5_heldout.yaml"]
+REAL_STYLE6 = [T / "nlp_train/train6_real_style.yaml"]
 DEV = sorted((T / "nlp_dev").glob("*.yaml"))
 FIVE = ["problems", "improvements"]
 
@@ -124,6 +132,13 @@ def main() -> None:
                     help="round 3's real passages' texts (benchmarks/real_pages_r3.yaml: dev from round 4)")
     ap.add_argument("--real-r4", type=Path,
                     help="round 4's real passages' texts (benchmarks/real_pages_r4.yaml: dev from round 5)")
+    ap.add_argument("--real-r5", type=Path,
+                    help="round 5's real passages' texts (benchmarks/real_pages_r5.yaml: dev from round 6)")
+    ap.add_argument("--real-all", action="store_true",
+                    help="--real: every passage of benchmarks/real_pages.yaml (its held-out half released as dev "
+                         "in round 6), not only the non-held-out half")
+    ap.add_argument("--no-r6", action="store_true",
+                    help="score round 6's added groups in their folds, train on none of them (before)")
     ap.add_argument("--no-r4", action="store_true",
                     help="score round 4's added passages (round 3's held-out sets) in their folds, train on none")
     ap.add_argument("--no-cv", action="store_true", help="only the dev set and real passages")
@@ -155,6 +170,8 @@ def main() -> None:
         SKIP_TRAIN.update(("writers r3", "sections r3"))
     if args.no_r4:
         SKIP_TRAIN.update(("writers r4", "sections r4"))
+    if args.no_r6:
+        SKIP_TRAIN.update(("writers r6", "sections r6", "real style r6"))
     if args.no_rule_features:
         orig = learned.item_features
         learned.item_features = lambda text, sents, items, allowed: orig(text, sents, [], allowed)
@@ -164,7 +181,8 @@ def main() -> None:
         SECTION_C.update(c1=args.section_c[0], c2=args.section_c[1])
     pool = (read(WRITERS, "writers") + read([p for p in WRITERS3 if p.exists()], "writers r3")
             + read([p for p in SECTIONS3 if p.exists()], "sections r3") + read(OLDER, "older sets")
-            + read(WRITERS4, "writers r4") + read(SECTIONS4, "sections r4") + read(WRITERS5, "writers r5"))
+            + read(WRITERS4, "writers r4") + read(SECTIONS4, "sections r4") + read(WRITERS5, "writers r5")
+            + read(WRITERS6, "writers r6") + read(SECTIONS6, "sections r6") + read(REAL_STYLE6, "real style r6"))
     random.Random(0).shuffle(pool)
     nlp = load()
     plain = blank()
@@ -174,13 +192,14 @@ def main() -> None:
         extra += passage_sequences(yaml.safe_load(p.read_text("utf-8")), plain,
                                    None if args.extra_without_bow else bow)[1]
     table: dict = {}
+    retrain_clauses = any(d.startswith("clauses") for d in args.decisions)  # never the shipped tagger on its own folds
     items, sections = nlp.get_pipe("gongkai_items"), nlp.get_pipe("gongkai_sections")
     shipped = items.crf.data
     if not args.no_cv:
         for k in range(args.folds):
             test = [r for i, r in enumerate(pool) if i % args.folds == k]
             it, se, cl = train([r for i, r in enumerate(pool) if i % args.folds != k], plain, bow, extra,
-                               not args.keep_items, "clauses" in args.decisions)
+                               not args.keep_items, retrain_clauses)
             if it is not None:
                 items.crf.load(it)
             if cl is not None:
@@ -188,20 +207,24 @@ def main() -> None:
             sections.crf.load(se)
             measure(nlp, test, args.decisions, table)
             print(f"fold {k} done", flush=True)
-    it, se, cl = train(pool, plain, bow, extra, not args.keep_items, "clauses" in args.decisions)
+    it, se, cl = train(pool, plain, bow, extra, not args.keep_items, retrain_clauses)
     items.crf.load(it or shipped)
     if cl is not None:
         items.clauses.load(cl)
     sections.crf.load(se)
-    held = read(DEV, "dev") + (real_dev_half(args.real) if args.real else [])
+    held = read(DEV, "dev") + (real_dev_half(args.real, released=args.real_all, group="real r1 (dev)" if args.real_all
+                                             else "real (not held out)") if args.real else [])
     if args.real_r3:
         held += real_dev_half(args.real_r3, ROOT / "benchmarks/real_pages_r3.yaml", "real r3 (dev)")
     if args.real_r4:  # round 4's held-out real passages, released as dev in round 5: every one of them
         held += real_dev_half(args.real_r4, ROOT / "benchmarks/real_pages_r4.yaml", "real r4 (dev)", released=True)
+    if args.real_r5:  # round 5's held-out real passages, released as dev in round 6
+        held += real_dev_half(args.real_r5, ROOT / "benchmarks/real_pages_r5.yaml", "real r5 (dev)", released=True)
     measure(nlp, held, args.decisions, table)
     groups = sorted({g for g, _, _ in table},
                     key=["writers", "writers r3", "sections r3", "writers r4", "sections r4", "writers r5",
-                         "older sets", "dev", "real (not held out)", "real r3 (dev)", "real r4 (dev)"].index)
+                         "writers r6", "sections r6", "real style r6", "older sets", "dev", "real (not held out)",
+                         "real r1 (dev)", "real r3 (dev)", "real r4 (dev)", "real r5 (dev)"].index)
     print(f"{'group':20s} {'decision':15s} {'with headings P/R/F1':24s} {'withheld P/R/F1':24s} section acc. withheld")
     for g in groups:
         for d in args.decisions:

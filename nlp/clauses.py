@@ -14,12 +14,13 @@ sets. Chosen over the character CRF deciding because the decision it learns is t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from .learned import LABEL_OF, TAG_OF, CrfTagger, Span, _mode
-from .lexicon import words
+from .lexicon import alt, words
 from .segment import Item, Sentence
 
 CLAUSE_TAGS = ("O", "B-P", "I-P", "B-I", "I-I")
@@ -31,6 +32,14 @@ LEXICONS = ("next_step", "measures", "refers_back", "problem_words", "shortfall"
 """The vocabularies whose words a clause's features name (each a feature ``lex=NAME``)."""
 
 
+@cache
+def _frame() -> re.Pattern[str]:
+    """Where the frame of a 、 list starts after its last entry ("…、格式|等存在不规范的情况",
+    "…、开展开放日活动|方面有待提升", "…、信息数量|尚需加强"), and 以及 joining a last entry: a place a statement
+    may end, so that each entry can be a statement of its own (the guide: "存在A、B、C等问题" is three items)."""
+    return re.compile("以及|等|方面|都|均|" + alt("shortfall", "plan_words"))
+
+
 @dataclass
 class Clause:
     start: int
@@ -39,7 +48,7 @@ class Clause:
     """Index of the sentence the clause lies in."""
     before: str
     """What cut the passage right before it: a punctuation mark, "^" (sentence start), "m" (after a marker),
-    "r" (a rules' boundary)."""
+    "r" (a rules' boundary), "f" (a 、 list's frame)."""
     marker: bool = False
     """The clause is an enumeration marker (一是, （一）, 1.)."""
 
@@ -58,6 +67,12 @@ def split_clauses(text: str, sents: list[Sentence], rule_items: Sequence[Item]) 
         for c in rule_cuts:
             if s.start < c < s.end:
                 cuts.setdefault(c, "r")
+        for k, kind in list(cuts.items()):
+            if kind == "、":  # the entry after a 、: its frame, if any, is cut off ("格式|等存在不规范")
+                end = min((c for c in cuts if c > k), default=s.end)
+                m = _frame().search(text, k + 2, end)
+                if m and not re.search(r"[，,：:]", text[k : m.start()]):
+                    cuts.setdefault(m.start(), "f")
         at = sorted(cuts)
         for a0, b in zip(at, [*at[1:], s.end], strict=True):
             a = a0

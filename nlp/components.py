@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy
@@ -205,7 +206,7 @@ class SectionTagger(_UsesTextcat, _StoresCRF):
 
 
 DECISIONS = ("rules", "crf", "fill", "fill_polarity", "rules_polarity", "veto_polarity", "crf_fill", "clauses",
-             "clauses_polarity", "clauses_veto")
+             "clauses_polarity", "clauses_veto", "clauses_split")
 """Who decides the statements (``ItemFinder``): the rules; the CRF; the rules, and the CRF in the sentences
 the rules' statements leave untouched (``fill``); either of those with the CRF's side for the rules'
 statements it overlaps (``*_polarity``); ``veto_polarity``: as ``rules_polarity``, and a rules' statement
@@ -214,7 +215,10 @@ the CRF tags none of is dropped (a heading line or a context clause the rules to
 entries the CRF misses); ``clauses``: the clause tagger (``nlp.clauses``, ``clauses.crfsuite``) decides
 where statements are and which side each is on, the rules' statements among its features. Chosen by
 measurement (README "The narrative"); ``clauses_polarity`` / ``clauses_veto``: as ``rules_polarity`` /
-``veto_polarity`` with the clause tagger's statements in place of the character CRF's."""
+``veto_polarity`` with the clause tagger's statements in place of the character CRF's; ``clauses_split``: as
+``clauses_polarity``, and a rules' statement the tagger reads as two or more (each opened by a ``B-`` clause of
+its own inside it: "A有待提升，B有待规范") is cut where the tagger opens them: the rules say where statements are,
+the tagger where one holds several and which side each is on."""
 
 
 @Language.factory("gongkai_items", default_config={"textcat": "textcat", "min_chars": 4, "decision": "rules_polarity",
@@ -280,12 +284,15 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
         if self.decision.startswith("clauses") and self.clauses.tagger is not None:
             by_start = {s.start_char: s for s in sentence_spans(doc)}
             sections = [sp._.section if (sp := by_start.get(s.start)) is not None else None for s in sents]
-            tagged = self._tagged(doc, sents, found, allowed, self.clauses(doc.text, sents, found, allowed, sections))
+            raw = self.clauses(doc.text, sents, found, allowed, sections)
+            tagged = self._tagged(doc, sents, found, allowed, raw)
             if self.decision == "clauses":
                 doc.spans["items"] = self._learned(doc, sents, found, allowed, tagged)
                 return doc
             if self.decision == "clauses_veto":
                 found = [it for it in found if _side(it, tagged) is not None]
+            if self.decision == "clauses_split":
+                found = [part for it in found for part in _split_by(it, raw, doc.text)]
             doc.spans["items"] = self._rules(doc, sents, found, allowed, tagged)
             return doc
         tagged = self._crf_spans(doc, sents, found, allowed)
@@ -316,7 +323,7 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
         """The rules' statements; a statement's side from ``polarity`` (the CRF's spans that overlap it) when
         given and one overlaps, else from its cue, else from the classifier."""
         # a list entry under a frame may be short ("存在A、B等问题": 及时性、全面性): the frame vouches for it
-        found = [it for it in found if it.end - it.start >= (2 if it.style == "list" else self.min_chars)]
+        found = [it for it in found if it.end - it.start >= (2 if it.style in ("list", "split") else self.min_chars)]
         if not found:
             return []
         # sections of the char sentences from the sentence spans (same boundaries, token-aligned)
@@ -349,7 +356,7 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
             # no heading: keep statements in sentences the classifier puts in problems/improvements
             found = [it for it in found if predicted[it.sentences[0]] in SECTION_ITEM or (it.cue is not None
                      and any(predicted[i] in SECTION_ITEM for i in it.sentences))]
-        sides = {id(it): side for it in found if (side := _side(it, polarity)) is not None
+        sides = {id(it): side for it in found if not _titled(it, sents) and (side := _side(it, polarity)) is not None
                  and side[1] >= self.side_floor} if polarity is not None else {}
         need = [it for it in found if it.cue is None and sides.get(id(it)) is None]
         guesses = self.scores([it.context or it.text for it in need], list(SECTION_ITEM))
@@ -466,8 +473,28 @@ def _side(it: Item, tagged: list[tuple[LearnedSpan, list[int], Item | None]]) ->
     return (best[1].label, best[1].confidence) if best is not None else None
 
 
-def _flat(s: str) -> str:
-    return re.sub(r"\s*\n\s*", "", s)
+def _split_by(it: Item, spans: list[LearnedSpan], text: str) -> list[Item]:
+    """``it`` cut where the tagger opens statements inside it (two or more inside ``it``: its tags decide, the
+    side floor is for sides; a part may be a short list entry, "格式"), the parts keeping its cue, context and
+    sentences; ``it`` itself otherwise."""
+    inner = [sp for sp in spans if it.start <= sp.start and sp.end <= it.end and sp.end - sp.start >= 2]
+    if len(inner) < 2:
+        return [it]
+    starts = [it.start] + [sp.start for sp in inner[1:]]
+    ends = [sp.start for sp in inner[1:]] + [inner[-1].end]  # not the frame after the last ("格式|等存在不规范")
+    out = []
+    for a, b in zip(starts, ends, strict=True):
+        while b > a and text[b - 1] in "，,、；;：: \n\t":
+            b -= 1
+        out.append(replace(it, start=a, end=b, text=_flat(text[a:b]), style="split"))
+    return out
+
+
+def _titled(it: Item, sents: list[Sentence]) -> bool:
+    """A title entry ("1.公开平台进一步完善方面。持续加强…"): the statement is its first sentence and the entry
+    goes on to explain it. Its side is the whole entry's, which a tagger reading the title's clauses does not
+    see ("进一步完善方面" reads as a shortfall alone): the classifier reads title and explanation together."""
+    return len(it.sentences) > 1 and it.end <= sents[it.sentences[0]].end and it.cue is None
 
 
 @Language.factory("gongkai_facts")
@@ -491,3 +518,7 @@ class FactFinder:
             last_end = span.end
         doc.ents = ents
         return doc
+
+
+def _flat(s: str) -> str:
+    return re.sub(r"\s*\n\s*", "", s)

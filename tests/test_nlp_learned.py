@@ -46,36 +46,39 @@ def _items(nlp, text, crf):
 
 
 def test_the_rules_set_boundaries_and_the_crf_the_side():
-    """The shipped design (chosen by cross-validation, README "The narrative"): the rules' statements, each on
-    the side of the CRF's tagged characters that overlap it; where the CRF tags nothing, the rules' own cue."""
+    """``rules_polarity`` (shipped through round 5; round 6 ships ``clauses_split``, README "Round 6"): the rules'
+    statements, each on the side of the CRF's tagged characters that overlap it; where the CRF tags nothing, the
+    rules' own cue."""
     nlp = load()
     pipe = nlp.get_pipe("gongkai_items")
-    assert pipe.decision == "rules_polarity"
-    text = "存在问题：一是政策解读形式单一；二是网站栏目更新不及时。下一步，我局将丰富解读形式，加强栏目日常维护。"
-    shipped = [(it.label, it.text) for it in analyse(text, ["problems", "improvements"], nlp).items]
-    assert ("problem", "政策解读形式单一") in shipped and ("problem", "网站栏目更新不及时") in shipped
-    assert any(lab == "improvement" for lab, _ in shipped)
-    texts = [t for _, t in shipped]
-    assert [t for _, t in _items(nlp, text, _StubCRF("improvement"))] == texts
-    assert {lab for lab, _ in _items(nlp, text, _StubCRF("improvement"))} == {"improvement"}
-    assert _items(nlp, text, _StubCRF(None)) == shipped  # the CRF silent: the rules' cues
-    pipe.decision = "crf"
-    try:  # the CRF alone: its one span is the statement
+    saved = pipe.decision
+    pipe.decision = "rules_polarity"
+    try:
+        text = "存在问题：一是政策解读形式单一；二是网站栏目更新不及时。下一步，我局将丰富解读形式，加强栏目日常维护。"
+        shipped = [(it.label, it.text) for it in analyse(text, ["problems", "improvements"], nlp).items]
+        assert ("problem", "政策解读形式单一") in shipped and ("problem", "网站栏目更新不及时") in shipped
+        assert any(lab == "improvement" for lab, _ in shipped)
+        texts = [t for _, t in shipped]
+        assert [t for _, t in _items(nlp, text, _StubCRF("improvement"))] == texts
+        assert {lab for lab, _ in _items(nlp, text, _StubCRF("improvement"))} == {"improvement"}
+        assert _items(nlp, text, _StubCRF(None)) == shipped  # the CRF silent: the rules' cues
+        pipe.decision = "crf"  # the CRF alone: its one span is the statement
         assert _items(nlp, text, _StubCRF("problem")) == [("problem", text)]
     finally:
-        pipe.decision = "rules_polarity"
+        pipe.decision = saved
 
 
 def test_fill_adds_the_crf_only_where_the_rules_found_nothing():
     nlp = load()
     pipe = nlp.get_pipe("gongkai_items")
     text = "存在问题：一是政策解读形式单一；二是网站栏目更新不及时。"
+    saved = pipe.decision
     pipe.decision = "fill"
     try:
         assert _items(nlp, text, _StubCRF("improvement")) == [("problem", "政策解读形式单一"),
                                                               ("problem", "网站栏目更新不及时")]
     finally:
-        pipe.decision = "rules_polarity"
+        pipe.decision = saved
 
 
 def test_veto_drops_the_rules_statements_the_crf_tags_none_of():
@@ -104,8 +107,13 @@ def test_an_unsure_crf_leaves_the_side_to_the_rules_cue():
     text = "存在问题：一是政策解读形式单一；二是网站栏目更新不及时。"
     sure, unsure = _StubCRF("improvement"), _StubCRF("improvement")
     unsure.conf = 0.6
-    assert {lab for lab, _ in _items(nlp, text, sure)} == {"improvement"}
-    assert {lab for lab, _ in _items(nlp, text, unsure)} == {"problem"}
+    saved = pipe.decision
+    pipe.decision = "rules_polarity"  # the character CRF's side (the clause tagger's floor works the same way)
+    try:
+        assert {lab for lab, _ in _items(nlp, text, sure)} == {"improvement"}
+        assert {lab for lab, _ in _items(nlp, text, unsure)} == {"problem"}
+    finally:
+        pipe.decision = saved
 
 
 class _OneSpanCRF(_StubCRF):
