@@ -502,6 +502,13 @@ class PageReader:
                         continue
                     if crop is not None:
                         looks[key] = crop
+                for t in faint_tables:  # blank cells of a faint table: looked at nearer the paper's noise
+                    char_h = _char_height(boxes[t]) or 0.012 * self.short_side
+                    for k, c in enumerate(grids[t].cells):
+                        if (t, k) not in first and not any(sl.meets(c.box) for sl in seals):
+                            crop = _grey_crop(c, gray, char_h, FAINT_STEP_LOW)
+                            if crop is not None:
+                                looks[(t, k)] = crop
                 self._look_again(looks, readings)
             _doubt_under_seals(readings, {key: grids[key[0]].cells[key[1]].box for key in numeric}, seals)
         for key in faint:  # faint ink that reads as no number: unread, not blank
@@ -821,6 +828,10 @@ as the digits, and a stroke of one beside or across a digit reads as a digit (a 
 FAINT_STEP = 14
 """Grey steps below a cell's paper (after a light blur against the noise) from which a stroke is
 faint ink: a thin toner's digits the page's binarisation lost."""
+FAINT_STEP_LOW = 9
+"""The same for a second look at a cell read blank in a table whose print is faint (``faint_print``):
+a light face's thin 0 on a thin-toner copy stands 20-28 steps under the paper at its darkest and
+breaks into specks at ``FAINT_STEP`` (huaian_2024 toner, seed 1: 38 cells read blank with such ink)."""
 FAINT_PRINT = 150
 """Grey (paper 255 once the light is flattened) that the darkest pixel of a table's printed text
 typically stays lighter than on a faint copy (thin toner: ~170-180; a good copy's print ~50-120):
@@ -854,7 +865,7 @@ def _doubt_under_seals(readings: dict, boxes: dict, seals: Sequence[Seal]) -> No
             readings[key] = Reading(r.text, SEAL_DOUBT, r.alternatives, r.engine, r.char_confidences)
 
 
-def _faint_parts(c: GridCell, gray: np.ndarray, char_h: float) -> list[Box]:
+def _faint_parts(c: GridCell, gray: np.ndarray, char_h: float, step: int = FAINT_STEP) -> list[Box]:
     """The text lines of a cell from ink fainter than the page's binarisation keeps (a thin
     toner's strokes): whatever is clearly darker than the cell's own paper, as ``_cell_lines``
     finds lines (specks and ruling slivers are still not text)."""
@@ -865,7 +876,9 @@ def _faint_parts(c: GridCell, gray: np.ndarray, char_h: float) -> list[Box]:
         return []
     blur = cv2.GaussianBlur(gray[y0:y1, x0:x1], (0, 0), 1.0)
     paper = float(np.percentile(blur, 75))
-    mask = (blur < paper - FAINT_STEP).astype(np.uint8) * 255
+    mask = (blur < paper - step).astype(np.uint8) * 255
+    if step < FAINT_STEP:  # so near the noise a thin stroke comes in pieces: joined across a pixel's gap
+        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
     found = _cell_lines(GridCell(0, 0, 1, 1, (0, 0, x1 - x0, y1 - y0)), mask, char_h)
     return [(a + x0, b + y0, cc + x0, d + y0) for a, b, cc, d in found]
 
@@ -883,10 +896,11 @@ hairline diagonal, a whole faint digit: "14" for 44, "10" for 102, "1" for 17 on
 only the print darker than a grey seal (its characters read as digits: "1417" for 447)."""
 
 
-def _grey_crop(c: GridCell, gray: np.ndarray, char_h: float) -> np.ndarray | None:
-    """A cell's faint print cut from the grey page around its ink at a faint threshold (a stroke's
-    width of margin), denoised and stretched; None where no faint ink is found."""
-    parts = _faint_parts(c, gray, char_h)
+def _grey_crop(c: GridCell, gray: np.ndarray, char_h: float, step: int = FAINT_STEP) -> np.ndarray | None:
+    """A cell's faint print cut from the grey page around its ink at a faint threshold (``step`` grey
+    steps under its paper; a stroke's width of margin), denoised and stretched; None where no faint
+    ink is found."""
+    parts = _faint_parts(c, gray, char_h, step)
     if not parts:
         return None
     m = max(1, round(STROKE_SHARE * char_h))
