@@ -314,11 +314,14 @@ class PageReader:
             ink = binarize_inv(gray)
             unseen = bend.apply(unseen)
         lines = ruling_ink(gray)  # before a grey seal is lifted: the lifting breaks the rulings under it
+        before = gray
         gray, seals = lift_grey_seals(gray)
         if seals:
             ink = binarize_inv(gray)
-            for sl in seals:  # print under a lifted grey ring may have gone with it
-                cv2.circle(unseen, (sl.x, sl.y), round(SEAL_REACH * sl.r), 255, -1)
+            # print under a lifted grey ring may have gone with it: what was lifted is not seen (not the
+            # whole disc: a black 0 beside the seal's characters is there to read)
+            lifted = ((before != gray).astype(np.uint8)) * 255
+            unseen |= cv2.dilate(lifted, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (LIFT_GROW, LIFT_GROW)))
         boxes = self.prose.detect(gray)
         grids = find_grids(lines, char_h=_char_height(boxes))
         return _Page(up, gray, ink, lines, boxes, grids, seals=seals, unseen=unseen)
@@ -418,6 +421,7 @@ class PageReader:
         faint: set[tuple[int, int]] = set()
         single_parts: dict[tuple[int, int], Box] = {}
         cores: list[list[int]] = [[] for _ in grids]
+        cell_core: dict[tuple[int, int], int] = {}  # the darkest grey of a cell's print
         for t, g in enumerate(grids):
             char_h = _char_height(boxes[t]) or 0.012 * self.short_side
             gx0, gy0, gx1, gy1 = g.box
@@ -437,7 +441,10 @@ class PageReader:
                     parts = _faint_parts(c, gray, char_h)
                     if parts:
                         faint.add((t, k))
-                cores[t].extend(_darkest(gray[y0:y1, x0:x1]) for x0, y0, x1, y1 in parts if x1 > x0 and y1 > y0)
+                darks = [_darkest(gray[y0:y1, x0:x1]) for x0, y0, x1, y1 in parts if x1 > x0 and y1 > y0]
+                cores[t].extend(darks)
+                if darks:
+                    cell_core[(t, k)] = min(darks)
                 crops = [_pad(gray[y0:y1, x0:x1]) for x0, y0, x1, y1 in parts]
                 for chunk in _chunks(crops):
                     strips.append(_stitch(chunk))
@@ -479,6 +486,30 @@ class PageReader:
             self._check_numbers(numeric, readings, singles, bitonal)
             if ruled is not None:
                 self._rejoin_numbers(numeric, readings, single_parts, ruled, gray, grids, boxes)
+            if not bitonal:
+                faint_tables = {t for t in range(len(grids)) if faint_print(cores[t])}
+                looks: dict[tuple[int, int], np.ndarray] = {}
+                for key in numeric:
+                    t, k = key
+                    c = grids[t].cells[k]
+                    char_h = _char_height(boxes[t]) or 0.012 * self.short_side
+                    seal = next((sl for sl in seals if sl.meets(c.box)), None)
+                    if seal is not None:
+                        crop = _dark_crop(c, gray, seal.level, char_h)
+                    elif t in faint_tables or key in faint or cell_core.get(key, 0) > FAINT_PRINT:
+                        crop = _grey_crop(c, gray, char_h)
+                    else:
+                        continue
+                    if crop is not None:
+                        looks[key] = crop
+                for t in faint_tables:  # blank cells of a faint table: looked at nearer the paper's noise
+                    char_h = _char_height(boxes[t]) or 0.012 * self.short_side
+                    for k, c in enumerate(grids[t].cells):
+                        if (t, k) not in first and not any(sl.meets(c.box) for sl in seals):
+                            crop = _grey_crop(c, gray, char_h, FAINT_STEP_LOW)
+                            if crop is not None:
+                                looks[(t, k)] = crop
+                self._look_again(looks, readings)
             _doubt_under_seals(readings, {key: grids[key[0]].cells[key[1]].box for key in numeric}, seals)
         for key in faint:  # faint ink that reads as no number: unread, not blank
             r = readings[key]
@@ -500,6 +531,21 @@ class PageReader:
             for t, g in enumerate(grids)
         ]
 
+
+    def _look_again(self, crops: dict[tuple[int, int], np.ndarray], readings: dict) -> None:
+        """Numbers read a second time, from crops cut otherwise than the first (``_grey_crop`` for
+        faint print, ``_dark_crop`` under a grey seal): both engines read each; a number that differs
+        from the first reading is a candidate beside it (``_look_candidate``), never sure."""
+        if not crops:
+            return
+        keys = list(crops)
+        firsts = self.prose.recognize([_pad(crops[k]) for k in keys])
+        digits = self.cells.read_cells([_pad(crops[k], share=False) for k in keys], digits=True)
+        for key, a, b in zip(keys, firsts, digits, strict=True):
+            squeezed = a.text.strip().replace(" ", "")
+            first = _as_number(a, squeezed) if _NUMERICISH.match(squeezed) else Reading("", 0.0, [], a.engine)
+            look = _settle_stroke(_combine(first, b), _pad(crops[key], share=False))
+            readings[key] = _look_candidate(readings[key], look)
 
     def _rejoin_numbers(
         self, numeric: Sequence[tuple[int, int]], readings: dict, parts: dict[tuple[int, int], Box],
@@ -767,6 +813,9 @@ def _vote(cur: Reading, extra: Reading) -> Reading:
 # -- geometry helpers ---------------------------------------------------------
 
 
+LIFT_GROW = 7
+"""Pixels (at 200 dpi) a lifted seal stroke is grown by in the mask of what is not seen: print it
+crossed, lifted with it, was about a stroke's width beside it."""
 UNDER_SEAL_BLANK = 0.4
 """Confidence of a cell read blank under a lifted grey seal: on hard scans some such cells held
 a 0 printed as light as the seal, lifted with it."""
@@ -779,6 +828,10 @@ as the digits, and a stroke of one beside or across a digit reads as a digit (a 
 FAINT_STEP = 14
 """Grey steps below a cell's paper (after a light blur against the noise) from which a stroke is
 faint ink: a thin toner's digits the page's binarisation lost."""
+FAINT_STEP_LOW = 9
+"""The same for a second look at a cell read blank in a table whose print is faint (``faint_print``):
+a light face's thin 0 on a thin-toner copy stands 20-28 steps under the paper at its darkest and
+breaks into specks at ``FAINT_STEP`` (huaian_2024 toner, seed 1: 38 cells read blank with such ink)."""
 FAINT_PRINT = 150
 """Grey (paper 255 once the light is flattened) that the darkest pixel of a table's printed text
 typically stays lighter than on a faint copy (thin toner: ~170-180; a good copy's print ~50-120):
@@ -812,7 +865,7 @@ def _doubt_under_seals(readings: dict, boxes: dict, seals: Sequence[Seal]) -> No
             readings[key] = Reading(r.text, SEAL_DOUBT, r.alternatives, r.engine, r.char_confidences)
 
 
-def _faint_parts(c: GridCell, gray: np.ndarray, char_h: float) -> list[Box]:
+def _faint_parts(c: GridCell, gray: np.ndarray, char_h: float, step: int = FAINT_STEP) -> list[Box]:
     """The text lines of a cell from ink fainter than the page's binarisation keeps (a thin
     toner's strokes): whatever is clearly darker than the cell's own paper, as ``_cell_lines``
     finds lines (specks and ruling slivers are still not text)."""
@@ -823,9 +876,110 @@ def _faint_parts(c: GridCell, gray: np.ndarray, char_h: float) -> list[Box]:
         return []
     blur = cv2.GaussianBlur(gray[y0:y1, x0:x1], (0, 0), 1.0)
     paper = float(np.percentile(blur, 75))
-    mask = (blur < paper - FAINT_STEP).astype(np.uint8) * 255
+    mask = (blur < paper - step).astype(np.uint8) * 255
+    if step < FAINT_STEP:  # so near the noise a thin stroke comes in pieces: joined across a pixel's gap
+        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
     found = _cell_lines(GridCell(0, 0, 1, 1, (0, 0, x1 - x0, y1 - y0)), mask, char_h)
     return [(a + x0, b + y0, cc + x0, d + y0) for a, b, cc, d in found]
+
+
+LOOK_DISPUTED = 0.6
+"""Highest confidence of a number whose second look (``PageReader._look_again``) and first look
+read different numbers: the ink leaves both possible, and the report's arithmetic chooses."""
+LOOK_ALONE = 0.7
+"""Highest confidence of a number only the second look read (the first read nothing, or no
+number): two engines agree on it at best, on strokes the first crop lost or buried."""
+LOOK_MIN = 0.5
+"""Confidence from which the second look's number is preferred to the first's, however sure that
+was: its crop is cut to what a reader looks at — every faint stroke the binarisation lost (a 4's
+hairline diagonal, a whole faint digit: "14" for 44, "10" for 102, "1" for 17 on thin toner), or
+only the print darker than a grey seal (its characters read as digits: "1417" for 447)."""
+
+
+def _grey_crop(c: GridCell, gray: np.ndarray, char_h: float, step: int = FAINT_STEP) -> np.ndarray | None:
+    """A cell's faint print cut from the grey page around its ink at a faint threshold (``step`` grey
+    steps under its paper; a stroke's width of margin), denoised and stretched; None where no faint
+    ink is found."""
+    parts = _faint_parts(c, gray, char_h, step)
+    if not parts:
+        return None
+    m = max(1, round(STROKE_SHARE * char_h))
+    h, w = gray.shape[:2]
+    x0, y0 = max(0, min(p[0] for p in parts) - m), max(0, min(p[1] for p in parts) - m)
+    x1, y1 = min(w, max(p[2] for p in parts) + m), min(h, max(p[3] for p in parts) + m)
+    cx0, cy0, cx1, cy1 = c.box
+    x0, y0, x1, y1 = max(x0, cx0 + 1), max(y0, cy0 + 1), min(x1, cx1 - 1), min(y1, cy1 - 1)
+    if x1 - x0 < 3 or y1 - y0 < 3:
+        return None
+    return _stretched(gray[y0:y1, x0:x1])
+
+
+SEAL_PRINT = 0.8
+"""Share of a grey seal's ring grey under which ink is print: the seal's own strokes (its characters,
+thinner than the ring) are no darker than most of the ring, where they do not cross print."""
+
+
+SEAL_PRINT_CORE = 0.5
+"""A cell's darkest grey must be under this share of the seal's ring grey for its print to be told
+from the seal's characters by grey (a stamp over print is at most ~0.6 of the ring's grey there)."""
+
+
+def _dark_crop(c: GridCell, gray: np.ndarray, level: float, char_h: float) -> np.ndarray | None:
+    """A cell under a grey seal with only its print: the ink darker than most of the seal's ring
+    (``SEAL_PRINT``), cut to its lines, everything lighter (the seal's characters and star, still on
+    the page where grey could not tell them from the print page-wide) made paper. None where no ink
+    that dark is found."""
+    x0, y0, x1, y1 = c.box
+    h, w = gray.shape[:2]
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+    if x1 - x0 < 10 or y1 - y0 < 10:
+        return None
+    roi = gray[y0:y1, x0:x1]
+    blur = cv2.GaussianBlur(roi, (3, 3), 0)
+    if float(blur.min()) >= SEAL_PRINT_CORE * level:
+        return None  # print no darker than the seal's characters (thin toner, a light face): grey cannot part them
+    dark = (blur < SEAL_PRINT * level).astype(np.uint8) * 255
+    parts = _cell_lines(GridCell(0, 0, 1, 1, (0, 0, x1 - x0, y1 - y0)), dark, char_h)
+    if len(parts) != 1:
+        return None
+    a, b, cc, d = parts[0]
+    m = max(1, round(STROKE_SHARE * char_h))
+    a, b, cc, d = max(0, a - m), max(0, b - m), min(x1 - x0, cc + m), min(y1 - y0, d + m)
+    # the print's lighter strokes (a serif 0's hairline arcs) join its dark ones: ink within a
+    # stroke or two of them stays, the seal's characters further off go
+    k = 2 * m + 1
+    near = cv2.dilate(dark[b:d, a:cc], cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+    paper = float(np.percentile(blur, 75))
+    keep = near & (blur[b:d, a:cc] < 0.5 * (level + paper))
+    return np.where(keep, roi[b:d, a:cc], 255).astype(np.uint8)
+
+
+def _stretched(crop: np.ndarray) -> np.ndarray:
+    """Local contrast stretch of a faint crop: a light blur against the paper's noise, then its paper
+    (75th percentile) to white and its darkest stroke to black, so ink 15-20 steps under the paper
+    reads like print."""
+    blur = cv2.GaussianBlur(crop, (0, 0), 0.7)
+    paper = float(np.percentile(blur, 75))
+    ink = float(blur.min())
+    if paper - ink < 8:
+        return crop
+    lut = np.clip((np.arange(256, dtype=np.float32) - ink) * (255.0 / (paper - ink)), 0, 255).astype(np.uint8)
+    return cv2.LUT(blur, lut)
+
+
+def _look_candidate(first: Reading, look: Reading) -> Reading:
+    """A number's first reading and its second look's: the same number stands; another number is a
+    candidate, kept beside the first (the second look's preferred when it is fairly sure), neither
+    sure (``LOOK_DISPUTED``); a number where the first read none stands at ``LOOK_ALONE`` at most."""
+    if not look.text or not any(ch.isdigit() for ch in look.text) or look.text == first.text:
+        return first
+    if not first.text or not _NUMERICISH.match(first.text):
+        alts = [(a, c) for a, c in look.alternatives if a != look.text]
+        return Reading(look.text, min(look.confidence, LOOK_ALONE), alts, look.engine)
+    a, b = (look, first) if look.confidence >= LOOK_MIN else (first, look)
+    alts = {t: c for t, c in [*first.alternatives, *look.alternatives] if t != a.text}
+    alts[b.text] = max(alts.get(b.text, 0.0), min(b.confidence, LOOK_DISPUTED))
+    return Reading(a.text, min(a.confidence, LOOK_DISPUTED), sorted(alts.items(), key=lambda x: -x[1]), a.engine)
 
 
 def _beyond_picture(up: Upright, source_shape: tuple[int, int], f: int = 8) -> np.ndarray:

@@ -60,7 +60,7 @@ def _ctx(dpi: int, table, last: bool = False) -> PageContext:
 
 def test_the_families_are_levels_of_their_own():
     assert set(OWN_FAMILIES) == {"lid", "rot6", "fax", "toner", "copyseal", "curl", "jpeg", "colour150", "archive",
-                                 *degrade.PHONE_VARIANTS}
+                                 *degrade.PHONE_VARIANTS, "copy2"}
     assert set(OWN_FAMILIES) <= set(EXTRA_LEVELS) and not set(OWN_FAMILIES) & set(degrade.LEVELS)
     assert {degrade.DEFAULT_KIND[k] for k in OWN_FAMILIES} <= {"pdf", "tiff", "jpg", "png"}
     assert degrade.DEFAULT_KIND["fax"] == "tiff" and degrade.DEFAULT_KIND["curl"] == "jpg"

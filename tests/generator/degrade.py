@@ -43,6 +43,9 @@ Issue 13's families, each its own level (``EXTRA_LEVELS``; every number stays re
   (sides out of the picture, a thumb), ``pale`` (a light desk, another sheet under it), ``shake``
   (8 Mpx, motion blur or defocus, low light), ``fold`` (creases, or one edge lifting), ``landscape``
   (8 Mpx held sideways, the sheet small or on its side).
+- ``copy2``: a photocopy of a photocopy: two generations of toner loss and pushed contrast, each a
+  little out of register, a grey fogged background, worn bands and drum scratches along the paper
+  path, 200 or 300 dpi grey saved as JPEG 45-75.
 
 Every level is a ``Family`` (``choose_dpi`` once per document, ``degrade_page`` per page
 with a ``PageContext``); ``make`` also takes the name of a held-out family
@@ -1480,6 +1483,101 @@ class Archive:
         return out, params
 
 
+def _copy_generation(dark: np.ndarray, rng: random.Random, scale: float) -> tuple[np.ndarray, dict]:
+    """One pass through a worn photocopier, in darkness (0 paper .. 1 black): toner laid unevenly
+    (a smooth density field), the contrast pushed (faint edges dropped, mid greys made black), the
+    copy out of register (shifted and turned a little against the original); ``scale`` is px per
+    300-dpi px (the page's dpi / 300)."""
+    h, w = dark.shape
+    low, high = rng.uniform(0.03, 0.08), rng.uniform(0.55, 0.8)
+    density = 0.8 + 0.2 * cv2.resize(_smooth((h // 8, w // 8), rng, 7), (w, h), interpolation=cv2.INTER_LINEAR)
+    out = np.clip((dark * density - low) / (high - low), 0, 1)
+    shift = (round(rng.uniform(-6, 6) * scale), round(rng.uniform(-6, 6) * scale))
+    angle = rng.uniform(-0.6, 0.6)
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    m[:, 2] += shift
+    out = cv2.warpAffine(out, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=0)
+    return out.astype(np.float32), {"contrast": [round(low, 2), round(high, 2)], "shift": list(shift),
+                                    "turn": round(angle, 2)}
+
+
+def _feed_streaks(dark: np.ndarray, rng: random.Random, scale: float, across: bool) -> tuple[np.ndarray, dict]:
+    """Streaks along the paper path of a worn copier: bands where the drum lays less toner (the print
+    in them lighter, never gone) and thin lines where it is scratched (toner on the paper, grey,
+    over print and paper alike). ``across``: the sheet went through sideways (streaks run across)."""
+    img = dark.T if across else dark
+    h, w = img.shape
+    out = img.copy()
+    worn = []
+    for _ in range(rng.randint(1, 3)):
+        x, width = rng.randrange(w), max(3, round(rng.uniform(5, 40) * scale))
+        keep = rng.uniform(0.6, 0.85)
+        profile = np.ones(w, np.float32)
+        profile[max(0, x - width) : x + width] = keep
+        out *= cv2.GaussianBlur(profile[None, :], (0, 0), sigmaX=width / 3 + 1)[0][None, :]
+        worn.append([x, width, round(keep, 2)])
+    lines = []
+    for _ in range(rng.randint(1, 3)):
+        x, width = rng.randrange(w), rng.choice([1, 1, 2]) if scale > 0.8 else 1
+        level = rng.uniform(0.25, 0.5)
+        y0 = 0 if rng.random() < 0.6 else rng.randrange(h // 2)
+        y1 = h if rng.random() < 0.6 else rng.randrange(y0 + h // 4, h + 1)
+        out[y0:y1, x : x + width] = np.maximum(out[y0:y1, x : x + width], level)
+        lines.append([x, width, y0, y1, round(level, 2)])
+    out = out.T if across else out
+    return np.ascontiguousarray(out), {"worn_bands": worn, "drum_lines": lines, "across": across}
+
+
+@dataclass(frozen=True)
+class CopyOfCopy:
+    """A photocopy of a photocopy, as archives keep the reports that were copied for a file and
+    copied again for a request: two generations of toner loss and pushed contrast (faint edges
+    gone; on a darker setting strokes swollen), each generation a little out of
+    register (shifted, turned), a grey background of fog (loose toner, blotchy), worn bands and
+    scratch lines along the paper path (down the page, or across it for a sheet fed sideways), the
+    signature's seal gone grey; scanned at 200 or 300 dpi grey and saved as a JPEG (quality 45-75).
+    Every number stays readable by eye: the print's darkest part keeps >= ~60 grey levels under
+    the fog."""
+
+    kind: str = "pdf"
+
+    def choose_dpi(self, rng: random.Random) -> int:
+        return rng.choice([200, 300])
+
+    def degrade_page(self, page: np.ndarray, rng: random.Random, ctx: PageContext) -> tuple[np.ndarray, dict]:
+        img = page.copy()
+        seals: list[dict] = []
+        if ctx.last:
+            h, w = img.shape[:2]
+            darkest = rng.randint(100, 160)
+            _grey_seal(img, (int(w * rng.uniform(0.6, 0.75)), int(h * rng.uniform(0.55, 0.85))),
+                       int(ctx.dpi * rng.uniform(1.55, 1.75)), rng, ctx.org, darkest)
+            seals.append({"where": "signature", "darkest": darkest})
+        scale = ctx.dpi / 300
+        dark = 1.0 - cv2.cvtColor(img, cv2.COLOR_BGR2GRAY).astype(np.float32) / 255.0
+        # as printed, or swollen (a second copy is set darker to make up for the first's loss); not
+        # thinned: with two contrast pushes a light serif face's hairlines go and its 0 reads "()"
+        stroke = rng.choice([0, 0, 1])
+        if stroke:
+            dark = cv2.dilate(dark, np.ones((2, 2), np.uint8))
+        dark, first = _copy_generation(dark, rng, scale)
+        dark, streaks = _feed_streaks(dark, rng, scale, rng.random() < 0.35)
+        dark, second = _copy_generation(dark, rng, scale)
+        h, w = dark.shape
+        fog = rng.uniform(0.07, 0.2)  # the background: never white on a copy of a copy
+        blotch = cv2.resize(_smooth((h // 16, w // 16), rng, 30), (w, h), interpolation=cv2.INTER_LINEAR)
+        background = fog * (0.7 + 0.6 * blotch)
+        dark = 1.0 - (1.0 - dark) * (1.0 - background)
+        black = rng.uniform(10, 40)
+        gray = 255.0 - dark * (255.0 - black)
+        noise = round(rng.uniform(2, 4), 1)
+        gray = _noise(gray.clip(0, 255).astype(np.uint8), noise, rng)
+        params = {"dpi": ctx.dpi, "stroke": stroke, "first": first, "second": second, **streaks,
+                  "fog": round(fog, 2), "black": round(black), "noise": noise, "seals": seals, "grey": True,
+                  "jpeg": rng.randint(45, 75)}
+        return np.ascontiguousarray(gray), params
+
+
 LEVEL_FAMILIES: dict[str, Family] = {
     "clean": Level("clean", "pdf"),
     "hard": Level("hard", "pdf"),
@@ -1497,6 +1595,7 @@ OWN_FAMILIES: dict[str, Family] = {
     "colour150": Colour150(),
     "archive": Archive(),
     **{name: Phone(name) for name in PHONE_VARIANTS},
+    "copy2": CopyOfCopy(),
 }
 """The families of issue 13 (each its own level, each from its own random stream)."""
 SUPERSEDED_FAMILIES: dict[str, Family] = {
