@@ -183,7 +183,8 @@ def descreen(image: np.ndarray) -> np.ndarray | None:
     and dense (``DOT_DENSITY``). The whole page is smoothed over about a third of the dots' spacing,
     at most ~1 px at 200 dpi: a shading becomes an even light grey that no threshold takes for ink and
     that breaks no row, dotted print a grey stroke (a light face is dotted all over such a page: gen_001's
-    review table, halftone seed 1, read its labels and digits only so), and black print stays black."""
+    review table, halftone seed 1, read its labels and digits only so), and black print stays black;
+    rulings (long straight runs of ink) keep their pixels."""
     gray = image if image.ndim == 2 else image[:, :, 0]
     scale = min(gray.shape) / 1654.0  # 1 at 200 dpi A4
     ink = (gray < 128).astype(np.uint8)
@@ -197,6 +198,11 @@ def descreen(image: np.ndarray) -> np.ndarray | None:
     xs, ys = centres[small].astype(int).T
     spacing = math.sqrt(float(field.sum()) / max(1, int(field[ys, xs].sum())))  # between the dots in the fields
     soft = cv2.GaussianBlur(gray, (0, 0), min(scale, max(0.8, 0.3 * spacing)))
+    # the rulings keep their crisp black: at 100-150 dpi a 1 px ruling smoothed goes grey and breaks the grid
+    long = max(15, round(40 * scale))
+    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, long), np.uint8)) | cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, np.ones((long, 1), np.uint8))
+    soft[lines > 0] = 0
     return soft if image.ndim == 2 else cv2.cvtColor(soft, cv2.COLOR_GRAY2BGR)
 
 
