@@ -187,6 +187,8 @@ def descreen(image: np.ndarray) -> np.ndarray | None:
     rulings (long straight runs of ink) keep their pixels."""
     gray = image if image.ndim == 2 else image[:, :, 0]
     scale = min(gray.shape) / 1654.0  # 1 at 200 dpi A4
+    if scale < DOT_MIN_SCALE:
+        return None
     ink = (gray < 128).astype(np.uint8)
     _, labels, stats, centres = cv2.connectedComponentsWithStats(ink, connectivity=8)
     small = stats[:, cv2.CC_STAT_AREA] <= max(4, round(DOT_AREA * scale * scale))
@@ -206,6 +208,10 @@ def descreen(image: np.ndarray) -> np.ndarray | None:
     return soft if image.ndim == 2 else cv2.cvtColor(soft, cv2.COLOR_GRAY2BGR)
 
 
+DOT_MIN_SCALE = 0.7
+"""Below ~140 dpi (a share of 200 dpi A4's short side) a page is left as it is: there a dot and a piece
+of a 1-2 px stroke are the same size, and smoothing took the print and the labels with the dots
+(gen_001's applications table, archive seed 1 at 120 dpi: 176 -> 58 cells)."""
 DOT_AREA = 6.0
 """Largest dot of a screen or dither at 200 dpi (px; grows with the square of the resolution): the
 dots of a light shading, a fraction of a print's smallest stroke piece."""
