@@ -237,6 +237,7 @@ def test_descreen_turns_a_dotted_shading_grey_keeps_print_black_and_leaves_a_sal
     assert out is not None
     assert 180 < float(np.median(out[205:275, 500:800])) < 250  # the dots are a light grey now,
     assert out[210:270, 600:780].min() > 170  # nowhere as dark as print
+    assert descreen(cv2.resize(shaded, (992, 1403), interpolation=cv2.INTER_NEAREST)) is None  # 120 dpi: left alone
     solid = cv2.erode((page == 0).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     assert (out[solid] < 100).all() and (out[page == 255][::7] > 200).mean() > 0.95  # print black, paper white
 
