@@ -36,6 +36,7 @@ from .preprocess import (
     Seal,
     binarize_inv,
     clean,
+    descreen,
     is_bitonal,
     lift_grey_seals,
     normalise_crop,
@@ -238,6 +239,10 @@ class PageReader:
     """Lay a curled page's lines straight (``dewarp``) when its print shows a bend."""
 
     def read(self, image: np.ndarray) -> PageResult:
+        bitonal = is_bitonal(image)
+        if bitonal:  # a halftoned or dithered grey (shading, light print) read as grey, not as specks
+            grey = descreen(image)
+            image = image if grey is None else grey
         page = self._oriented(image)
         up, gray, grids = page.up, page.gray, list(page.grids)
         rulings = _grid_rulings(page.lines, grids, _char_height(page.boxes))
@@ -267,7 +272,6 @@ class PageReader:
                 in_table.append([lines[i].box for i in t.lines])
             lines = [ln for i, ln in enumerate(lines) if i not in taken]
         shared: dict[Box, Reading] = {}
-        bitonal = is_bitonal(image)
         tables = self._read_grids(grids, blank, text_ink, in_table, page.seals, shared, bitonal, (gray, rulings))
         for b, r in shared.items():  # a table line read as its cell is not read again for the page's text
             done.setdefault(b, r)

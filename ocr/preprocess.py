@@ -6,6 +6,7 @@ the analysis needs a tenth of that), so the whole chain costs ~0.1 s per page.
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import cv2
@@ -175,6 +176,52 @@ def is_bitonal(image: np.ndarray) -> bool:
     return bool(np.isin(sample, (0, 255)).all()) and sample.min() < 128
 
 
+def descreen(image: np.ndarray) -> np.ndarray | None:
+    """A bitonal page whose greys came as dots (a scanner's halftone screen, ordered dither or error
+    diffusion: a shaded row or column, light print, a seal) smoothed back to grey; None when it has
+    no dot field. A dot field is where the ink is mostly specks too small to be print (``DOT_AREA``)
+    and dense (``DOT_DENSITY``). The whole page is smoothed over about a third of the dots' spacing,
+    at most ~1 px at 200 dpi: a shading becomes an even light grey that no threshold takes for ink and
+    that breaks no row, dotted print a grey stroke (a light face is dotted all over such a page: gen_001's
+    review table, halftone seed 1, read its labels and digits only so), and black print stays black;
+    rulings (long straight runs of ink) keep their pixels."""
+    gray = image if image.ndim == 2 else image[:, :, 0]
+    scale = min(gray.shape) / 1654.0  # 1 at 200 dpi A4
+    if scale < DOT_MIN_SCALE:
+        return None
+    ink = (gray < 128).astype(np.uint8)
+    _, labels, stats, centres = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    small = stats[:, cv2.CC_STAT_AREA] <= max(4, round(DOT_AREA * scale * scale))
+    small[0] = False
+    k = max(5, round(8 * scale)) | 1
+    field = cv2.blur(small[labels].astype(np.float32), (k, k)) > DOT_DENSITY
+    if field.mean() < DOT_FIELD_SHARE:
+        return None
+    xs, ys = centres[small].astype(int).T
+    spacing = math.sqrt(float(field.sum()) / max(1, int(field[ys, xs].sum())))  # between the dots in the fields
+    soft = cv2.GaussianBlur(gray, (0, 0), min(scale, max(0.8, 0.3 * spacing)))
+    # the rulings keep their crisp black: at 100-150 dpi a 1 px ruling smoothed goes grey and breaks the grid
+    long = max(15, round(40 * scale))
+    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, long), np.uint8)) | cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, np.ones((long, 1), np.uint8))
+    soft[lines > 0] = 0
+    return soft if image.ndim == 2 else cv2.cvtColor(soft, cv2.COLOR_GRAY2BGR)
+
+
+DOT_MIN_SCALE = 0.7
+"""Below ~140 dpi (a share of 200 dpi A4's short side) a page is left as it is: there a dot and a piece
+of a 1-2 px stroke are the same size, and smoothing took the print and the labels with the dots
+(gen_001's applications table, archive seed 1 at 120 dpi: 176 -> 58 cells)."""
+DOT_AREA = 6.0
+"""Largest dot of a screen or dither at 200 dpi (px; grows with the square of the resolution): the
+dots of a light shading, a fraction of a print's smallest stroke piece."""
+DOT_DENSITY = 0.06
+"""Share of a ~1 mm window covered by dots above which it is a dot field (salt-and-pepper and the
+specks beside a fax's strokes stay far below)."""
+DOT_FIELD_SHARE = 0.005
+"""Share of the page in dot fields below which the page is left as it is (a few specks, dust)."""
+
+
 def speckled(binary_inv: np.ndarray) -> bool:
     """Speckle noise: most ink components are a few pixels and there are many of them."""
     n, _, stats, _ = cv2.connectedComponentsWithStats(binary_inv, connectivity=8)
@@ -207,6 +254,10 @@ SEAL_REACH = 1.08
 """The disc a seal's ink may cover, as a multiple of its ring's radius (the ring's own width, blur)."""
 
 
+BLACK_SEAL = 70.0
+"""Ring grey below which a seal is black, as print is: a grey seal's ring is ~80-190."""
+
+
 class Seal(NamedTuple):
     x: int
     y: int
@@ -218,6 +269,11 @@ class Seal(NamedTuple):
     it by its grey (set by ``lift_grey_seals``). When it is not, the seal's thin strokes (its
     characters) stay on the page as grey as the print, and what is read under the seal is in doubt."""
 
+    @property
+    def black(self) -> bool:
+        """A ring as black as print (a black-and-white scan of a red seal): told from print by its shape only."""
+        return self.level < BLACK_SEAL
+
     def meets(self, box: tuple[int, int, int, int]) -> bool:
         """Whether the box (x0, y0, x1, y1) reaches into the seal's disc."""
         nx, ny = min(max(self.x, box[0]), box[2]), min(max(self.y, box[1]), box[3])
@@ -225,11 +281,13 @@ class Seal(NamedTuple):
 
 
 def grey_seals(gray: np.ndarray) -> list[Seal]:
-    """Round seals printed grey (a photocopy of a red seal): (x, y, radius, ring's grey level).
+    """Round seals printed grey (a photocopy of a red seal) or black (a black-and-white scan of
+    one): (x, y, radius, ring's grey level).
 
     Circles of a seal's size are proposed on a quarter-size copy and kept when ink runs all
     round them (a seal's ring; a circle of table corners and text has gaps) at a level between
-    black print and paper: a ring as black as the print could not be told from it by its grey.
+    black print and paper, or as black as print when the ring is as thick as a seal's
+    (``_thick_ring``): that one is told from print by its shape only.
     """
     h, w = gray.shape
     f = 4
@@ -255,9 +313,38 @@ def grey_seals(gray: np.ndarray) -> list[Seal]:
         if inked.mean() < 0.9:
             continue
         level = float(np.median(ring[inked]))
-        if 70.0 <= level <= 190.0:
+        if BLACK_SEAL <= level <= 190.0 or (level < BLACK_SEAL and _thick_ring(gray, cx, cy, rad, angles)):
             out.append(Seal(int(cx), int(cy), int(rad), level))
     return out
+
+
+def _thick_ring(gray: np.ndarray, cx: float, cy: float, rad: float, angles: np.ndarray) -> bool:
+    """Whether a black circle is a seal's ring gone black (a black-and-white scan of a red seal):
+    at most angles the ink across it runs for a seal ring's width (~7 % of its radius), far wider
+    than print's strokes, which a circle through a table's text and rulings only crosses."""
+    h, w = gray.shape
+    offsets = np.arange(-0.15 * rad, 0.15 * rad + 1.0, 1.0)
+    xs = np.clip((cx + (rad + offsets[:, None]) * np.cos(angles)).astype(int), 0, w - 1)
+    ys = np.clip((cy + (rad + offsets[:, None]) * np.sin(angles)).astype(int), 0, h - 1)
+    dark = gray[ys, xs] < 128  # offsets x angles
+    run = np.zeros(len(angles), int)
+    longest = np.zeros(len(angles), int)
+    for row in dark:
+        run = np.where(row, run + 1, 0)
+        longest = np.maximum(longest, run)
+    return float(np.median(longest)) >= BLACK_RING * rad
+
+
+def _ring_kernel(s: Seal) -> np.ndarray:
+    """What a black seal's ring and star survive and print's strokes do not: a disc ~2/3 of the ring's
+    width (measured by the seal's size, not by the page's print: a page of bold print would keep it)."""
+    k = max(3, round(BLACK_RING * s.r) | 1)
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+
+
+BLACK_RING = 0.045
+"""Shortest typical run of ink across a black circle, as a share of its radius, for it to be a seal's
+ring (its drawn width is ~7 % of the radius; a text stroke at a seal's size is ~1.5-3 %)."""
 
 
 class PrintInk(NamedTuple):
@@ -341,11 +428,14 @@ def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, list[Seal]]:
         roi = out[y0:y1, x0:x1]  # the disc's square only: a page-sized mask per seal is wasted work
         disc = np.zeros(roi.shape, np.uint8)
         cv2.circle(disc, (s.x - x0, s.y - y0), reach, 255, -1)
-        by_grey = ink.core < SEAL_DARKER * s.level
+        by_grey = not s.black and ink.core < SEAL_DARKER * s.level
         lifted.append(s._replace(told_by_grey=by_grey))
-        light = roi > 0.8 * s.level  # lighter than most of the ring: the seal, or a print's fringe
+        # lighter than most of the ring: the seal, or a print's fringe; a black ring (a bitonal scan's)
+        # is as dark as print, and goes by its shape alone
+        light = np.ones(roi.shape, bool) if s.black else roi > 0.8 * s.level
         inked = (roi < 0.5 * (s.level + 255.0)).astype(np.uint8)
-        thick = cv2.dilate(cv2.morphologyEx(inked, cv2.MORPH_OPEN, thick_kernel), fringe) > 0
+        kernel = _ring_kernel(s) if s.black else thick_kernel
+        thick = cv2.dilate(cv2.morphologyEx(inked, cv2.MORPH_OPEN, kernel), fringe) > 0
         lift = thick & light
         if by_grey:
             # the print's cores (half way from its core grey to the seal's) keep their fringes

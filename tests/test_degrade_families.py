@@ -60,7 +60,7 @@ def _ctx(dpi: int, table, last: bool = False) -> PageContext:
 
 def test_the_families_are_levels_of_their_own():
     assert set(OWN_FAMILIES) == {"lid", "rot6", "fax", "toner", "copyseal", "curl", "jpeg", "colour150", "archive",
-                                 *degrade.PHONE_VARIANTS, "copy2"}
+                                 *degrade.PHONE_VARIANTS, "copy2", "sealbw", "halftone", "finebw"}
     assert set(OWN_FAMILIES) <= set(EXTRA_LEVELS) and not set(OWN_FAMILIES) & set(degrade.LEVELS)
     assert {degrade.DEFAULT_KIND[k] for k in OWN_FAMILIES} <= {"pdf", "tiff", "jpg", "png"}
     assert degrade.DEFAULT_KIND["fax"] == "tiff" and degrade.DEFAULT_KIND["curl"] == "jpg"
@@ -462,3 +462,53 @@ def test_landscape_is_a_wide_8mpx_picture():
     for seed in (1, 2, 3, 4):
         out, p = _phone("landscape", seed)
         assert out.shape[:2] == (2448, 3264) and _print_seen(out, p)
+
+
+@pytest.mark.parametrize("level", ["sealbw", "halftone", "finebw"])
+def test_the_bitonal_families_are_one_bit_per_pixel_and_keep_the_print(level):
+    fam = family(level)
+    for seed in range(6):
+        dpi = fam.choose_dpi(random.Random(seed))
+        page, table = _page(dpi, 2 if dpi >= 300 else 1)
+        out, p = fam.degrade_page(page, random.Random(seed), _ctx(dpi, table, last=seed % 2 == 0))
+        assert out.ndim == 2 and set(np.unique(out).tolist()) <= {0, 255}, p
+        assert p["bitonal"] and p["dpi"] == dpi
+    assert {fam.choose_dpi(random.Random(s)) for s in range(40)} == {
+        "sealbw": {150, 200, 300}, "halftone": {200, 300}, "finebw": {300, 400}}[level]
+
+
+def test_sealbw_turns_a_red_seal_over_the_table_solid_black():
+    fam = family("sealbw")
+    page, table = _page(200)
+    for seed in range(12):
+        out, p = fam.degrade_page(page, random.Random(seed), _ctx(200, table))
+        if p["seals"]:
+            break
+    assert p["seals"] and p["seals"][0]["where"] in ("right", "labels")
+    cx, cy = p["seals"][0]["centre"]
+    ring = [out[int(cy + r * np.sin(a)), min(out.shape[1] - 1, int(cx + r * np.cos(a)))]
+            for a in np.linspace(0, 2 * np.pi, 90, endpoint=False) for r in np.arange(0.40, 0.49, 0.01) * 1.6 * 200]
+    assert np.mean(np.array(ring) == 0) > 0.3  # the ring's grey went black, not to dots or to paper
+
+
+def test_halftone_screen_turns_grey_into_round_dots_and_keeps_black_print_black():
+    from tests.generator.degrade import screen
+
+    gray = np.full((96, 96), 255, np.uint8)
+    gray[:, :16] = 0
+    gray[:, 32:64] = 200  # a shaded row
+    out = screen(gray, 4.0, 45, white=235, black=40)
+    assert (out[:, :16] == 0).all() and (out[:, 72:] == 255).all()
+    assert 0.05 < (out[:, 32:64] == 0).mean() < 0.5  # dots, neither solid nor gone
+
+
+def test_halftone_shades_table_rows_and_finebw_deskews_on_the_bits():
+    page, table = _page(300, 2)
+    kinds = set()
+    for seed in range(30):
+        _, p = family("halftone").degrade_page(page, random.Random(seed), _ctx(300, table))
+        kinds |= {s[0] for s in p["shading"]}
+        assert all(s[2] >= 10 for s in p["shading"])  # the table's rows were found between its rulings
+    assert {"zebra", "header", "column"} <= kinds
+    _, p = family("finebw").degrade_page(page, random.Random(1), _ctx(300, table))
+    assert 0.5 <= p["toward_ink"] <= 0.7 and abs(p["deskew_on_bits"]) <= abs(p["rotation"]) + 1e-9

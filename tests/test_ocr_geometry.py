@@ -17,6 +17,7 @@ from gongkai.ocr.page import PageText, _beyond_picture, _cell_lines, _content
 from gongkai.ocr.preprocess import (
     binarize_inv,
     clean,
+    descreen,
     grey_seals,
     lift_grey_seals,
     normalise_crop,
@@ -159,7 +160,7 @@ def test_a_grey_seal_over_a_table_adds_no_columns():
     assert [(g.rows, g.cols, len(g.cells)) for g in grids] == [(6, 4, 24)]
 
 
-def _grey_stamped(seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _grey_stamped(seed: int, stroke: int = 3) -> tuple[np.ndarray, np.ndarray]:
     """An A4 page at 200 dpi (the OCR's standard width) with digits in a table, and the same page
     stamped and photocopied grey."""
     page = np.full((2339, 1654, 3), 255, np.uint8)
@@ -169,7 +170,7 @@ def _grey_stamped(seed: int) -> tuple[np.ndarray, np.ndarray]:
         cv2.line(page, (300, y), (1350, y), (0, 0, 0), 2)
         if y < 1400:
             for x in range(300, 1350, 150):
-                cv2.putText(page, "0", (x + 60, y + 55), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (0, 0, 0), 3)
+                cv2.putText(page, "0", (x + 60, y + 55), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (0, 0, 0), stroke)
     stamped = page.copy()
     stamp(stamped, (800, 1000), 330, random.Random(seed), "某某市人民政府办公室")  # a 42 mm seal
     return cv2.cvtColor(page, cv2.COLOR_BGR2GRAY), cv2.cvtColor(stamped, cv2.COLOR_BGR2GRAY)
@@ -199,6 +200,46 @@ def test_a_page_without_a_seal_has_no_grey_seal():
     clean_page, _ = _grey_stamped(1)
     assert grey_seals(clean_page) == []
     assert lift_grey_seals(clean_page)[1] == []
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_seal_thresholded_black_is_found_by_its_thick_ring_lifted_and_doubted(seed):
+    """A black-and-white scan makes a red seal's ring as black as print (branch bitonal6: digits under
+    such a ring read 10 as 1, 6 as 61, sure): found by the ring's width, lifted by its shape."""
+    clean_page, grey = _grey_stamped(seed, stroke=2)  # print's strokes at 200 dpi (the ring is ~12 px)
+    bits = np.where(grey < 200, 0, 255).astype(np.uint8)
+    seals = grey_seals(bits)
+    assert len(seals) == 1 and seals[0].black
+    assert abs(seals[0].x - 800) <= 12 and abs(seals[0].y - 1000) <= 12
+    lifted, lifted_seals = lift_grey_seals(bits)
+    assert lifted_seals[0].told_by_grey is False  # what is read under it stays in doubt
+    ring = np.zeros_like(grey)
+    cv2.circle(ring, (800, 1000), 155, 255, 8)
+    on_paper = (ring > 0) & (clean_page > 250) & (bits == 0)
+    assert on_paper.sum() > 1500 and (lifted[on_paper] == 255).mean() > 0.9
+    assert grey_seals(np.where(clean_page < 200, 0, 255).astype(np.uint8)) == []  # print alone has no ring
+
+
+def test_descreen_turns_a_dotted_shading_grey_keeps_print_black_and_leaves_a_salted_page_alone():
+    page = np.full((2339, 1654), 255, np.uint8)  # A4 at 200 dpi
+    for y in range(200, 1000, 80):
+        cv2.putText(page, "0  12  5", (100, y + 55), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 3)
+    rng = np.random.default_rng(1)
+    salted = page.copy()
+    salted[rng.random(page.shape) < 0.0005] = 0  # salt-and-pepper is no screen
+    assert descreen(salted) is None
+    shaded = page.copy()
+    band = shaded[200:280, 80:800]
+    dots = np.zeros(band.shape, bool)
+    dots[::3, ::3] = True  # a 67 lpi screen at 200 dpi: a light grey row (11 % ink)
+    band[dots] = 0
+    out = descreen(shaded)
+    assert out is not None
+    assert 180 < float(np.median(out[205:275, 500:800])) < 250  # the dots are a light grey now,
+    assert out[210:270, 600:780].min() > 170  # nowhere as dark as print
+    assert descreen(cv2.resize(shaded, (992, 1403), interpolation=cv2.INTER_NEAREST)) is None  # 120 dpi: left alone
+    solid = cv2.erode((page == 0).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    assert (out[solid] < 100).all() and (out[page == 255][::7] > 200).mean() > 0.95  # print black, paper white
 
 
 def test_a_red_seal_turns_to_paper_white_and_black_print_under_it_stays():

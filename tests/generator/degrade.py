@@ -46,6 +46,11 @@ Issue 13's families, each its own level (``EXTRA_LEVELS``; every number stays re
 - ``copy2``: a photocopy of a photocopy: two generations of toner loss and pushed contrast, each a
   little out of register, a grey fogged background, worn bands and drum scratches along the paper
   path, 200 or 300 dpi grey saved as JPEG 45-75.
+- black-and-white archive scans beyond ``fax`` and ``archive`` (issue 13, branch bitonal6): ``sealbw`` (red
+  seals over the number columns and row labels thresholded solid black), ``halftone`` (a scanner's
+  halftone mode over zebra-shaded rows, shaded headers and columns, light print: clustered-dot screen,
+  ordered dither or error diffusion), ``finebw`` (300-400 dpi, threshold toward the ink: thin broken
+  strokes, salt-and-pepper and dust, deskewed on the bits by nearest neighbour, now and then a moiré).
 
 Every level is a ``Family`` (``choose_dpi`` once per document, ``degrade_page`` per page
 with a ``PageContext``); ``make`` also takes the name of a held-out family
@@ -61,6 +66,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import json
 import math
 import random
@@ -1578,6 +1584,195 @@ class CopyOfCopy:
         return np.ascontiguousarray(gray), params
 
 
+def _binarise(gray: np.ndarray, rng: random.Random, toward_ink: tuple[float, float], noise: tuple[float, float],
+              skew: float) -> tuple[np.ndarray, dict]:
+    """A black-and-white scanner's pass over a grey page: skew up to ``skew``°, soft optics, sensor noise, the
+    page's own threshold (``page_threshold``) ``toward_ink`` of the way from its paper to its ink."""
+    h, w = gray.shape
+    angle = round(rng.uniform(-skew, skew), 2)
+    gray = cv2.warpAffine(gray, cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0), (w, h),
+                          flags=cv2.INTER_LINEAR, borderValue=255)
+    blur = round(rng.uniform(0.3, 0.6), 2)
+    sigma = round(rng.uniform(*noise), 1)
+    share = round(rng.uniform(*toward_ink), 2)
+    gray = cv2.GaussianBlur(gray, (0, 0), blur)
+    threshold, paper, ink = page_threshold(gray, share, sigma)
+    out = np.where(_noise(gray, sigma, rng) < threshold, 0, 255).astype(np.uint8)
+    return out, {"rotation": angle, "blur": blur, "noise": sigma, "toward_ink": share, "threshold": threshold,
+                 "paper": paper, "ink": ink}
+
+
+@dataclass(frozen=True)
+class SealBW:
+    """Stamped pages through a black-and-white scanner at its page threshold: a red seal's ink (grey
+    ~90-160 once the colour is dropped, blotchy) goes solid black, ring, characters and star, with holes
+    where the stamp printed thin. Seals sit over the tables as clerks stamp them: across the number
+    columns from the table's right edge or over the row labels, one or two per table, the signature seal
+    on the last page; the star (solid) lies off the numbers (a digit under it is lost to anyone), the
+    ring and characters cross them. 150-300 dpi; a multi-page TIFF (Group 4)."""
+
+    kind: str = "tiff"
+
+    def choose_dpi(self, rng: random.Random) -> int:
+        return rng.choice([150, 200, 200, 300])
+
+    def degrade_page(self, page: np.ndarray, rng: random.Random, ctx: PageContext) -> tuple[np.ndarray, dict]:
+        img = page.copy()
+        seals: list[dict] = []
+        size = int(ctx.dpi * rng.uniform(1.55, 1.75))
+        for x0, y0, x1, y1 in ctx.tables_px:
+            for _ in range(1 if (y1 - y0) < 2 * size or rng.random() < 0.5 else 2):
+                if rng.random() < 0.8:
+                    where = rng.choice(["right", "right", "labels"])
+                    cx = (x1 + rng.randint(-size // 8, size // 6) if where == "right"  # the ring over the last column
+                          else x0 + rng.randint(size // 5, max(size // 5 + 1, (x1 - x0) // 6)))
+                    cy = rng.randint(y0 + size // 4, max(y0 + size // 4 + 1, y1 - size // 4))
+                    stamp(img, (cx, cy), size, rng, ctx.org)
+                    seals.append({"where": where, "centre": [cx, cy]})
+        if ctx.last:
+            h, w = img.shape[:2]
+            stamp(img, (int(w * rng.uniform(0.6, 0.75)), int(h * rng.uniform(0.55, 0.85))), size, rng, ctx.org)
+            seals.append({"where": "signature"})
+        out, levels = _binarise(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), rng, (0.3, 0.55), (5, 12), 1.5)
+        salt = round(rng.uniform(0.0, 0.0002), 5)
+        g = _np(rng)
+        n = int(salt * out.size)
+        out[g.integers(0, out.shape[0], n), g.integers(0, out.shape[1], n)] = 0
+        return out, {"dpi": ctx.dpi, **levels, "salt": salt, "seals": seals, "bitonal": True}
+
+
+def screen(gray: np.ndarray, period: float, degrees: float, white: float, black: float) -> np.ndarray:
+    """One bit per pixel by a clustered-dot halftone screen (a scanner's "halftone" mode, as newspapers
+    print grey): round dots on a grid ``period`` px apart turned by ``degrees``, growing with the grey."""
+    level = _stretch(gray, white, black) / 255.0
+    h, w = level.shape
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    a = math.radians(degrees)
+    u = (xs * math.cos(a) + ys * math.sin(a)) * (2 * math.pi / period)
+    v = (-xs * math.sin(a) + ys * math.cos(a)) * (2 * math.pi / period)
+    spot = 0.5 + 0.25 * (np.cos(u) + np.cos(v))  # 1 at a dot's centre, 0 between dots
+    return np.where(spot > level, 0, 255).astype(np.uint8)
+
+
+def _row_bands(gray: np.ndarray, box: tuple[int, int, int, int], dpi: int) -> list[tuple[int, int]]:
+    """The rows of a ruled table: the bands between its horizontal rulings (top, bottom) in pixels."""
+    x0, y0, x1, y1 = box
+    ink = (gray[max(0, y0 - 3) : y1 + 3, x0:x1] < 160).astype(np.uint8) * 255
+    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, max(15, (x1 - x0) // 2)), np.uint8))
+    ys = np.flatnonzero(lines.any(axis=1)) + max(0, y0 - 3)
+    tops = [int(y) for i, y in enumerate(ys) if i == 0 or y - ys[i - 1] > 2]
+    return [(a + 2, b - 1) for a, b in itertools.pairwise(tops) if b - a > dpi // 20]
+
+
+@dataclass(frozen=True)
+class Halftone:
+    """A black-and-white scanner in its halftone mode over a page that has grey on it: table rows shaded
+    every other one (a zebra), a shaded header, a shaded total column, sometimes the whole print a light
+    grey (a worn laser printer), the seals red; every grey becomes a pattern of dots — a clustered-dot
+    screen (50-85 lines an inch, turned 0-45°), an 8x8 ordered dither or error diffusion — so a shaded
+    row is a field of dots touching its digits and light print is dotted through. 200-300 dpi (light
+    print only at 300, where a dotted stroke stays legible); a multi-page TIFF (Group 4)."""
+
+    kind: str = "tiff"
+
+    def choose_dpi(self, rng: random.Random) -> int:
+        return rng.choice([200, 300, 300])
+
+    def degrade_page(self, page: np.ndarray, rng: random.Random, ctx: PageContext) -> tuple[np.ndarray, dict]:
+        img = page.copy()
+        seals: list[str] = []
+        if ctx.tables_px and rng.random() < 0.3:
+            x0, y0, x1, y1 = rng.choice(ctx.tables_px)
+            stamp(img, (rng.randint(x1, x1 + ctx.dpi // 2), rng.randint(y0, y1)), int(ctx.dpi * rng.uniform(1.55, 1.75)),
+                  rng, ctx.org)
+            seals.append("table")
+        _signature(img, rng, ctx, seals)
+        gray = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY).astype(np.float32)
+        light = rng.randint(60, 100) if ctx.dpi >= 300 and rng.random() < 0.4 else 0
+        if light:  # print a light grey: black becomes ``light``, paper stays
+            gray = light + gray * (255.0 - light) / 255.0
+        tint = np.ones(gray.shape, np.float32)
+        shading = []
+        for box in ctx.tables_px:
+            x0, y0, x1, y1 = box
+            kind = rng.choice(["zebra", "zebra", "header", "column", "none"])
+            shade = round(rng.uniform(0.78, 0.9), 2)
+            rows = _row_bands(cv2.cvtColor(page, cv2.COLOR_BGR2GRAY), box, ctx.dpi)
+            if kind == "zebra":
+                for top, bottom in rows[rng.randint(0, 1)::2]:
+                    tint[top:bottom, x0:x1] = shade
+            elif kind == "header" and rows:
+                top, bottom = rows[0][0], rows[min(len(rows), rng.randint(1, 2)) - 1][1]
+                tint[top:bottom, x0:x1] = shade - 0.08
+            elif kind == "column":
+                tint[y0:y1, x1 - (x1 - x0) // 8 : x1] = shade
+            shading.append([kind, shade, len(rows)])
+        gray = gray * tint
+        h, w = gray.shape
+        angle = round(rng.uniform(-1.0, 1.0), 2)
+        gray = cv2.warpAffine(gray, cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0), (w, h),
+                              flags=cv2.INTER_LINEAR, borderValue=255)
+        noise = round(rng.uniform(3, 8), 1)
+        gray = _noise(cv2.GaussianBlur(gray, (0, 0), 0.5).clip(0, 255).astype(np.uint8), noise, rng)
+        paper = float(np.percentile(gray, 75))
+        white, black = paper - 2.5 * noise, float(rng.randint(20, 50))
+        mode = rng.choice(["screen", "screen", "bayer", "diffusion"])
+        screen_params: dict = {}
+        if mode == "screen":
+            lpi, degrees = rng.randint(50, 85), rng.choice([0, 45, 45, rng.uniform(0, 90)])
+            out = screen(gray, ctx.dpi / lpi, degrees, white, black)
+            screen_params = {"lpi": lpi, "screen_degrees": round(degrees, 1)}
+        else:
+            out = dither(gray, mode, white, black)
+        return out, {"dpi": ctx.dpi, "binarise": mode, **screen_params, "white": round(white), "black": black,
+                     "light_print": light, "shading": shading, "rotation": angle, "noise": noise, "seals": seals,
+                     "bitonal": True}
+
+
+@dataclass(frozen=True)
+class FineBW:
+    """A black-and-white scan at 300-400 dpi set dark-critical (threshold toward the ink): thin strokes,
+    a light face's strokes broken, rulings of 1-2 px with gaps; salt-and-pepper and dust clusters; the
+    page then deskewed by the scanner's software on its bits (nearest neighbour: staircase lines, a
+    1 px ruling broken at each step, part of the skew left); now and then a moiré from a screened original (a faint dot screen
+    over the paper that the threshold catches in bands). A multi-page TIFF (Group 4)."""
+
+    kind: str = "tiff"
+
+    def choose_dpi(self, rng: random.Random) -> int:
+        return rng.choice([300, 400])
+
+    def degrade_page(self, page: np.ndarray, rng: random.Random, ctx: PageContext) -> tuple[np.ndarray, dict]:
+        img = page.copy()
+        seals: list[str] = []
+        _signature(img, rng, ctx, seals)
+        gray = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY).astype(np.float32)
+        h, w = gray.shape
+        moire = rng.random() < 0.3
+        moire_params: dict = {}
+        if moire:  # a faint screen of the original's paper tone, beating with the scanner's grid
+            period, depth = rng.uniform(2.2, 3.2), rng.uniform(18, 30)
+            ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+            a = math.radians(rng.uniform(10, 40))
+            tone = np.cos((xs * math.cos(a) + ys * math.sin(a)) * 2 * math.pi / period)
+            gray = np.minimum(gray, 255.0 - depth * (0.5 + 0.5 * tone))
+            moire_params = {"moire_period_px": round(period, 2), "moire_depth": round(depth, 1)}
+        out, levels = _binarise(gray.clip(0, 255).astype(np.uint8), rng, (0.5, 0.7), (8, 16), 1.5)
+        salt = round(rng.uniform(0.0003, 0.0015), 5)
+        g = _np(rng)
+        n = int(salt * out.size)
+        out[g.integers(0, h, n), g.integers(0, w, n)] = 0
+        out[g.integers(0, h, n // 2), g.integers(0, w, n // 2)] = 255
+        dust = rng.randint(20, 120)
+        for _ in range(dust):
+            cv2.circle(out, (rng.randrange(w), rng.randrange(h)), rng.randint(1, 3), 0, -1)
+        angle = round(-levels["rotation"] * rng.uniform(0.6, 1.0), 2)  # the skew the software took out, on the bits
+        out = cv2.warpAffine(out, cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0), (w, h),
+                             flags=cv2.INTER_NEAREST, borderValue=255)
+        return out, {"dpi": ctx.dpi, **levels, **moire_params, "salt": salt, "dust": dust, "deskew_on_bits": angle,
+                     "seals": seals, "bitonal": True}
+
+
 LEVEL_FAMILIES: dict[str, Family] = {
     "clean": Level("clean", "pdf"),
     "hard": Level("hard", "pdf"),
@@ -1596,6 +1791,9 @@ OWN_FAMILIES: dict[str, Family] = {
     "archive": Archive(),
     **{name: Phone(name) for name in PHONE_VARIANTS},
     "copy2": CopyOfCopy(),
+    "sealbw": SealBW(),
+    "halftone": Halftone(),
+    "finebw": FineBW(),
 }
 """The families of issue 13 (each its own level, each from its own random stream)."""
 SUPERSEDED_FAMILIES: dict[str, Family] = {
