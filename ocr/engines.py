@@ -198,9 +198,6 @@ class RapidEngine:
     activations grow with the area). At 736 (RapidOCR's own ``limit_side_len``) curled phone photos
     lost whole tables (gen_001 curl: 182 -> 112 of 198 cells; 921 read 182 again) and the hard
     scan test read wrong values, so the short side keeps ~960 px."""
-    det_margin: int = 32
-    """Paper kept round the print (px at the detection scale) when detection is confined to it: the
-    detector's cost is its input's area, and a page's margins are a third of it (``_printed_part``)."""
     rec_height: int = 48
     """The recogniser's input height (its training size)."""
     unsure_char: float = 0.9
@@ -227,17 +224,16 @@ class RapidEngine:
         small = image
         if s != 1:
             small = cv2.resize(image, (max(1, int(w * s)), max(1, int(h * s))), interpolation=cv2.INTER_AREA)
-        x0, y0, x1, y1 = _printed_part(_gray(small), self.det_margin, DET_LEAST_SIDE)
         try:
-            boxes = eng.detect(_bgr(small[y0:y1, x0:x1]))
+            boxes = eng.detect(_bgr(small))
         except Exception as exc:  # onnxruntime raises its own types
             raise EngineError("E_OCR_FAILED", f"rapidocr detection failed: {exc}") from exc
         finally:
             release_memory()
         out = []
         for quad in boxes:
-            xs = [(p[0] + x0) / s for p in quad]
-            ys = [(p[1] + y0) / s for p in quad]
+            xs = [p[0] / s for p in quad]
+            ys = [p[1] / s for p in quad]
             out.append((max(0, int(min(xs))), max(0, int(min(ys))), min(w, int(max(xs)) + 1), min(h, int(max(ys)) + 1)))
         return sorted(out, key=lambda b: (b[1], b[0]))
 
@@ -357,41 +353,6 @@ def _malloc_trim() -> Callable[[int], int] | None:
         return getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
     except OSError:
         return None
-
-
-DET_LEAST_SIDE = 736
-"""RapidOCR scales a detection input whose short side is below this up to it (its ``limit_side_len``):
-a part of the page is kept at least this long on each side (or the whole side) so that it is read
-at the page's own scale, as the whole page was."""
-DET_FAINT = 25
-"""Grey levels below the paper's that count as print when the printed part of a page is looked for."""
-
-
-def _printed_part(gray: np.ndarray, margin: int, least: int) -> tuple[int, int, int, int]:
-    """The box (x0, y0, x1, y1) of ``gray`` that holds all its print with ``margin`` px of paper round
-    it, its sides whole multiples of 32 (the detector's stride: RapidOCR would otherwise stretch it)
-    and at least ``least`` long where the image is; the whole image where the print fills it. Print is
-    any row or column with two pixels or more ``DET_FAINT`` darker than the paper (a lone speck is not)."""
-    h, w = gray.shape[:2]
-    paper = float(np.percentile(gray[::4, ::4], 90)) if gray.size else 255.0
-    dark = gray < paper - DET_FAINT
-    rows = np.flatnonzero(np.count_nonzero(dark, axis=1) >= 2)
-    cols = np.flatnonzero(np.count_nonzero(dark, axis=0) >= 2)
-    if rows.size == 0 or cols.size == 0:
-        return 0, 0, w, h
-    y0, y1 = _span(int(rows[0]) - margin, int(rows[-1]) + 1 + margin, h, least)
-    x0, x1 = _span(int(cols[0]) - margin, int(cols[-1]) + 1 + margin, w, least)
-    return x0, y0, x1, y1
-
-
-def _span(lo: int, hi: int, n: int, least: int) -> tuple[int, int]:
-    """[lo, hi) grown about its middle to at least ``least`` and to a multiple of 32, within [0, n)."""
-    size = max(hi - lo, least)
-    size = -(-size // 32) * 32
-    if size >= n:
-        return 0, n
-    start = min(max(0, (lo + hi - size) // 2), n - size)
-    return start, start + size
 
 
 def _gray(image: np.ndarray) -> np.ndarray:
