@@ -6,6 +6,8 @@ and a seal stamped over a line still separate cells, and a missing line merges t
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 
@@ -93,29 +95,43 @@ def _mostly_along(ink: np.ndarray, length: int, gap: int, vertical: bool) -> np.
     a character and the ruling beside it: only windows already mostly ink along the line count,
     and a row through a line of text has text above and below it. The ink kept must have paper
     beside it locally too: a window reaching past a line's end into a character keeps nothing of it.
+    Shares are counted in whole pixels (16-bit window sums): the same masks as float shares at a
+    quarter of the memory, which a full page's float copies spent in fresh pages.
     """
     along = (1, length) if vertical else (length, 1)
     band = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1) if vertical else (1, 3)))
-    on = (ink > 0).astype(np.float32)
-    cover = cv2.boxFilter((band > 0).astype(np.float32), -1, along, normalize=True, borderType=cv2.BORDER_CONSTANT)
-    good = ((cover >= COVER) & (_beside(on, along, vertical) < BESIDE)).astype(np.uint8) * 255
+    on = cv2.threshold(ink, 0, 1, cv2.THRESH_BINARY)[1]
+    cover = _counts(cv2.threshold(band, 0, 1, cv2.THRESH_BINARY)[1], along)
+    good = cv2.bitwise_and(cv2.compare(cover, _least(COVER, length), cv2.CMP_GE),
+                           _paper_beside(on, along, vertical))
     windows = cv2.dilate(good, cv2.getStructuringElement(cv2.MORPH_RECT, along))
     short = (1, 2 * gap + 1) if vertical else (2 * gap + 1, 1)
-    clear = (_beside(on, short, vertical) < BESIDE).astype(np.uint8) * 255
+    clear = _paper_beside(on, short, vertical)
     fill = cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap) if vertical else (gap, 1))
     return cv2.bitwise_and(cv2.bitwise_and(windows, clear), cv2.morphologyEx(ink, cv2.MORPH_CLOSE, fill))
 
 
-def _beside(on: np.ndarray, along: tuple[int, int], vertical: bool, d: int = 4) -> np.ndarray:
-    """Per pixel, the larger share of ink in the window ``along`` shifted ``d`` px to either side
-    across the line direction: about zero beside a ruling, a good share inside a line of text."""
-    cover = cv2.boxFilter(on, -1, along, normalize=True, borderType=cv2.BORDER_CONSTANT)
-    side = np.ones_like(cover)
+def _counts(on: np.ndarray, along: tuple[int, int]) -> np.ndarray:
+    """Per pixel, the ink pixels (``on`` is 0/1) in the window ``along`` centred on it; off the page is paper."""
+    return cv2.boxFilter(on, cv2.CV_16U, along, normalize=False, borderType=cv2.BORDER_CONSTANT)
+
+
+def _least(share: float, n: int) -> float:
+    """The fewest of ``n`` pixels that make ``share`` of them."""
+    return float(math.ceil(share * n))
+
+
+def _paper_beside(on: np.ndarray, along: tuple[int, int], vertical: bool, d: int = 4) -> np.ndarray:
+    """255 where the window ``along`` shifted ``d`` px to either side across the line direction holds
+    less than ``BESIDE`` ink on both sides: about none beside a ruling, a good share inside a line of
+    text (never within ``d`` px of the page's edge)."""
+    cover = _counts(on, along)
+    side = np.full_like(cover, np.iinfo(cover.dtype).max)
     if vertical:
-        side[:, d:-d] = np.maximum(cover[:, : -2 * d], cover[:, 2 * d :])
+        np.maximum(cover[:, : -2 * d], cover[:, 2 * d :], out=side[:, d:-d])
     else:
-        side[d:-d] = np.maximum(cover[: -2 * d], cover[2 * d :])
-    return side
+        np.maximum(cover[: -2 * d], cover[2 * d :], out=side[d:-d])
+    return cv2.compare(side, _least(BESIDE, max(along)), cv2.CMP_LT)
 
 
 _THICK = 9

@@ -137,7 +137,9 @@ def skew_angle(binary_inv: np.ndarray, max_degrees: float = 5.0) -> float:
 
     Rows of a level page alternate between ink (text lines, rulings) and paper; the
     rotation that makes the row profile change most sharply is the one that levels it.
-    Below the resolution of the analysis copy scores tie: the middle of the tie is taken.
+    Below the resolution of the analysis copy scores tie: the middle of the tie is taken. The
+    coarse pass, half a degree apart, looks at a copy of half that size: it only has to land
+    within the finer passes' reach, and it is most of the rotations (33 of 57 at ±8°).
     """
     h, w = binary_inv.shape
     s = min(1.0, 900.0 / max(w, 1))
@@ -145,10 +147,11 @@ def skew_angle(binary_inv: np.ndarray, max_degrees: float = 5.0) -> float:
     if not small.any():
         return 0.0
     small = small.astype(np.float32)
+    coarse = cv2.resize(small, (max(1, small.shape[1] // 2), max(1, small.shape[0] // 2)), interpolation=cv2.INTER_AREA)
     best = 0.0
-    for step, span in ((0.5, max_degrees), (0.1, 0.5), (0.02, 0.12)):
+    for step, span, copy in ((0.5, max_degrees, coarse), (0.1, 0.5, small), (0.02, 0.12, small)):
         candidates = np.arange(best - span, best + span + step / 2, step)
-        scores = np.array([_profile_score(small, float(a)) for a in candidates])
+        scores = np.array([_profile_score(copy, float(a)) for a in candidates])
         top = candidates[scores >= scores.max() * (1 - 1e-4)]
         best = float((top.min() + top.max()) / 2)
     return round(best, 2) if abs(best) >= 0.02 else 0.0
