@@ -194,7 +194,8 @@ def _frame(rows: list[_Row], boxes: list[Box], ch: float) -> tuple[list[list[int
     bands = _bands(core)
     if len(bands) < 2:
         return None
-    left = min(boxes[i][0] for r in rows if r.multi for i in r.members) - 0.5 * ch
+    # never left of the page: a table of text at the picture's edge (a photo read whole) cut there
+    left = max(0.0, min(boxes[i][0] for r in rows if r.multi for i in r.members) - 0.5 * ch)
     right = max(boxes[i][2] for r in rows if r.multi for i in r.members) + 0.5 * ch
     return bands, _edges(bands, left, right)
 
@@ -396,7 +397,7 @@ def _absorb(into: _Row, r: _Row) -> None:
 def _grid(rows: list[_Row], boxes: list[Box], bands: list[list[int]], edges: list[float], ch: float,
           clean: int, straddled: int) -> AlignedTable:
     n, ncols = len(rows), len(bands)
-    ys = [rows[0].top - 0.3 * ch]
+    ys = [max(0.0, rows[0].top - 0.3 * ch)]
     ys += [(a.bottom + b.top) / 2 for a, b in itertools.pairwise(rows)]
     ys.append(rows[-1].bottom + 0.3 * ch)
     # cells: (row, rowspan, first band, last band)

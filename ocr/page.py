@@ -514,6 +514,7 @@ class PageReader:
                             if crop is not None:
                                 looks[(t, k)] = crop
                 self._look_again(looks, readings)
+                self._own_threshold_numbers(numeric, readings, singles)
             _doubt_under_seals(readings, {key: grids[key[0]].cells[key[1]].box for key in numeric}, seals)
         for key in faint:  # faint ink that reads as no number: unread, not blank
             r = readings[key]
@@ -569,6 +570,22 @@ class PageReader:
             if crop is not None:
                 keys.append(k)
                 crops.append(crop)
+        self._candidate_numbers(keys, crops, readings)
+
+    def _own_threshold_numbers(self, numeric: Sequence[tuple[int, int]], readings: dict, singles: dict) -> None:
+        """Numbers that still read as some other glyph ("D", "B" for a 0 blurred at ~90 dpi: a
+        photo sent through a messaging app) read again binarised at their crop's own threshold
+        (Otsu): the blur's grey halo, which gave the glyph another shape, goes. What reads as a
+        number there is a candidate, never sure (``REJOINED``): the arithmetic has the last word.
+        Only what read as something: an empty reading of a speck stays empty."""
+        keys = [k for k in numeric if k in singles and readings[k].text and not _NUMERICISH.match(readings[k].text)]
+        crops = [_own_threshold(singles[k]) for k in keys]
+        self._candidate_numbers(keys, crops, readings)
+
+    def _candidate_numbers(self, keys: list[tuple[int, int]], crops: list[np.ndarray], readings: dict) -> None:
+        """Another look at numbers that read as no number: a number the prose engine reads in the new
+        crop is a candidate, at most ``REJOINED`` (the two engines agree), ``REJOINED_ALONE`` (the
+        digits engine reads nothing) or ``REJOINED_DISPUTED`` (they disagree: both kept)."""
         if not keys:
             return
         firsts = self.prose.recognize([_pad(c) for c in crops])
@@ -660,6 +677,12 @@ def _rejoined(part: Box, source: np.ndarray, rulings: np.ndarray, blanked: np.nd
     given[:, [0, -1]] = False
     crop[given] = source[top:bottom, x0:x1][given]
     return crop
+
+
+def _own_threshold(single: np.ndarray) -> np.ndarray:
+    """A number's crop black on white at its own Otsu threshold (after a light smoothing of the JPEG's blocks)."""
+    _, out = cv2.threshold(cv2.GaussianBlur(single, (3, 3), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return out
 
 
 def _smoothed(single: np.ndarray) -> np.ndarray:

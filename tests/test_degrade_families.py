@@ -60,7 +60,8 @@ def _ctx(dpi: int, table, last: bool = False) -> PageContext:
 
 def test_the_families_are_levels_of_their_own():
     assert set(OWN_FAMILIES) == {"lid", "rot6", "fax", "toner", "copyseal", "curl", "jpeg", "colour150", "archive",
-                                 *degrade.PHONE_VARIANTS, "copy2", "sealbw", "halftone", "finebw"}
+                                 *degrade.PHONE_VARIANTS, *degrade.PHONE_ARCHIVED, "copy2", "sealbw", "halftone",
+                                 "finebw"}
     assert set(OWN_FAMILIES) <= set(EXTRA_LEVELS) and not set(OWN_FAMILIES) & set(degrade.LEVELS)
     assert {degrade.DEFAULT_KIND[k] for k in OWN_FAMILIES} <= {"pdf", "tiff", "jpg", "png"}
     assert degrade.DEFAULT_KIND["fax"] == "tiff" and degrade.DEFAULT_KIND["curl"] == "jpg"
@@ -512,3 +513,61 @@ def test_halftone_shades_table_rows_and_finebw_deskews_on_the_bits():
     assert {"zebra", "header", "column"} <= kinds
     _, p = family("finebw").degrade_page(page, random.Random(1), _ctx(300, table))
     assert 0.5 <= p["toward_ink"] <= 0.7 and abs(p["deskew_on_bits"]) <= abs(p["rotation"]) + 1e-9
+
+
+# -- phone photos as archives hold them ----------------------------------------------------------------------
+
+
+def test_archived_phone_variants_are_own_levels():
+    assert set(degrade.PHONE_ARCHIVED) == {"forwarded", "scanapp", "glare", "clutter"}
+    assert not set(degrade.PHONE_ARCHIVED) & set(degrade.PHONE_VARIANTS)
+    assert all(degrade.DEFAULT_KIND[v] == "jpg" for v in degrade.PHONE_ARCHIVED)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_forwarded_is_a_small_recompressed_copy(seed):
+    out, p = _phone("forwarded", seed)
+    assert max(out.shape[:2]) == p["sent"][-1] and 1080 <= p["sent"][-1] <= 1280
+    assert 60 <= p["jpeg"] <= 80 and p["jpeg"] == p["qualities"][-1] and _print_seen(out, p)
+
+
+def test_scanapp_gives_a_flattened_upright_page_in_its_own_look():
+    looks = set()
+    for seed in range(1, 9):
+        out, p = _phone("scanapp", seed)
+        looks.add(p["app"])
+        assert 1700 <= out.shape[0] <= 2600 and abs(out.shape[1] / out.shape[0] - 620 / 877) < 0.01
+        assert _print_seen(out if out.ndim == 3 else cv2.cvtColor(out, cv2.COLOR_GRAY2BGR), p)
+        q = np.array(p["print"])  # flattened: the print's box upright, its sides within 1.5 % of level
+        assert abs(q[1, 1] - q[0, 1]) < 0.015 * out.shape[1] and abs(q[3, 0] - q[0, 0]) < 0.015 * out.shape[0]
+        if p["app"] == "bw":
+            assert out.ndim == 2 and np.isin(out, (0, 255)).all()
+        else:
+            g = out if out.ndim == 2 else cv2.cvtColor(out, cv2.COLOR_BGR2GRAY)
+            assert np.percentile(g, 50) >= 250  # the whites blown out
+    assert {"bw", "enhance"} <= looks
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_glare_washes_out_a_spot_of_the_print(seed):
+    out, p = _phone("glare", seed)
+    assert _print_seen(out, p) and 0.55 <= p["spot_strength"] <= 0.85
+    cx, cy, rx, ry = p["spot"]
+    q = np.array(p["print"], np.float32)
+    assert cv2.pointPolygonTest(q.reshape(-1, 1, 2), (cx, cy), False) > 0
+    g = cv2.cvtColor(out, cv2.COLOR_BGR2GRAY).astype(np.float32)
+
+    def spread(x: int, y: int) -> float:  # ink against paper around (x, y)
+        r = g[y - ry // 3 : y + ry // 3, x - rx // 3 : x + rx // 3]
+        return float(np.percentile(r, 99) - np.percentile(r, 1))
+
+    mx, my = (2 * q.mean(axis=0) - (cx, cy)).astype(int)  # as far from the print's centre, the other side
+    assert spread(cx, cy) < 0.5 * spread(mx, my)  # the print under the hot spot has lost most of its contrast
+
+
+def test_clutter_curls_a_dim_sheet_among_other_printed_sheets():
+    out, p = _phone("clutter", 1)
+    assert out.shape[:2] == (4032, 3024) and 0.55 <= p["gain"] <= 0.8 and 0.78 <= p["narrow"] <= 0.92
+    g = cv2.cvtColor(out, cv2.COLOR_BGR2GRAY)
+    rim = np.concatenate([g[:60].ravel(), g[-60:].ravel(), g[:, :60].ravel(), g[:, -60:].ravel()])
+    assert (cv2.Canny(g[:200], 50, 150) > 0).mean() > 0.001 and rim.std() > 8  # a busy, not a plain, desk

@@ -164,3 +164,15 @@ def test_short_lines_beside_a_seals_characters_are_no_table():
              _line("（三）政府信息管理情况。", PROSE_X + 2 * CH, 150 + PITCH), _line("用", 1290, 150 + PITCH, CH),
              _prose(150 + 2 * PITCH + 10)]
     assert find_tables(lines, CH) == []
+
+
+def test_a_table_at_the_pictures_edge_starts_on_the_page():
+    """A photo read whole (clutter, huaian_2024 seed 1): another sheet's table reaching the picture's
+    top-left corner gave a grid at x=-16, an empty slice of the page, and the reader crashed."""
+    lines = [ln for ln in _simple_table(0)]
+    shift = lines[0].box[0]  # the first column's text touching the left edge, the first row the top
+    lines = [Line(ln.text, (ln.box[0] - shift, ln.box[1], ln.box[2] - shift, ln.box[3]), ln.confidence) for ln in lines]
+    (table,) = find_tables(lines, CH)
+    x0, y0, _, _ = table.grid.box
+    assert x0 >= 0 and y0 >= 0
+    assert all(c.box[0] >= 0 and c.box[1] >= 0 and c.box[2] > c.box[0] and c.box[3] > c.box[1] for c in table.grid.cells)

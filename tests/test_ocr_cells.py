@@ -293,3 +293,21 @@ def test_a_zero_whose_top_lay_on_a_doubled_ruling_is_read_as_a_candidate_0():
     assert cut.cells[0].reading.text != "0"
     assert table.cells[0].reading.text == "0"
     assert table.cells[0].reading.confidence <= REJOINED
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["zero_forwarded_at_90dpi_read_D", "zero_forwarded_at_90dpi_read_B"])
+def test_a_zero_blurred_into_another_glyph_is_read_at_its_own_threshold_as_a_candidate(name):
+    """huaian_2024 sent through a messaging app (forwarded, seed 1: ~90 dpi, JPEG 65): lone 0s read
+    "D" and "B" by the prose engine and as nothing by the digits engine, so their cells were lost.
+    Binarised at the crop's own threshold they read 0: a candidate (<= REJOINED), never sure."""
+    from gongkai.extract.input.readers.scan import page_reader
+    from gongkai.extract.options import Options
+    from gongkai.ocr.page import REJOINED
+
+    crop = cv2.imread(str(REGRESSION / f"{name}.png"), cv2.IMREAD_GRAYSCALE)
+    reader = page_reader(Options().ocr)
+    assert reader.prose.recognize([_pad(crop)])[0].text != "0"
+    readings = {(0, 0): Reading(name[-1], 0.8, [], "rapidocr")}
+    reader._own_threshold_numbers([(0, 0)], readings, {(0, 0): crop})
+    assert readings[(0, 0)].text == "0" and readings[(0, 0)].confidence <= REJOINED

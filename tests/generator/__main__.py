@@ -1,4 +1,4 @@
-"""python -m tests.generator --out tests/corpus/generated --count 49 --seed 2026"""
+"""python -m tests.generator --out tests/corpus/generated --count 50 --seed 2026"""
 
 from __future__ import annotations
 
@@ -89,7 +89,7 @@ def convert_to_pdf(docx_files: list[Path], out: Path) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", type=Path, default=Path("tests/corpus/generated"))
-    ap.add_argument("--count", type=int, default=49)
+    ap.add_argument("--count", type=int, default=50)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--only", type=int, nargs="*", help="regenerate just these indices")
     ap.add_argument("--no-pdf", action="store_true", help="skip the LibreOffice step")
