@@ -536,7 +536,6 @@ class PageReader:
             for t, g in enumerate(grids)
         ]
 
-
     def _look_again(self, crops: dict[tuple[int, int], np.ndarray], readings: dict) -> None:
         """Numbers read a second time, from crops cut otherwise than the first (``_grey_crop`` for
         faint print, ``_dark_crop`` under a grey seal): both engines read each; a number that differs
@@ -544,13 +543,18 @@ class PageReader:
         if not crops:
             return
         keys = list(crops)
-        firsts = self.prose.recognize([_pad(crops[k]) for k in keys])
-        digits = self.cells.read_cells([_pad(crops[k], share=False) for k in keys], digits=True)
-        for key, a, b in zip(keys, firsts, digits, strict=True):
+        for key, (a, b) in zip(keys, self._both_engines([crops[k] for k in keys]), strict=True):
             squeezed = a.text.strip().replace(" ", "")
             first = _as_number(a, squeezed) if _NUMERICISH.match(squeezed) else Reading("", 0.0, [], a.engine)
             look = _settle_stroke(_combine(first, b), _pad(crops[key], share=False))
             readings[key] = _look_candidate(readings[key], look)
+
+    def _both_engines(self, crops: list[np.ndarray]) -> list[tuple[Reading, Reading]]:
+        """Each crop read by the prose engine (padded with paper) and by the digits engine (padded as
+        a cell): the pair every second look at a number weighs."""
+        firsts = self.prose.recognize([_pad(c) for c in crops])
+        digits = self.cells.read_cells([_pad(c, share=False) for c in crops], digits=True)
+        return list(zip(firsts, digits, strict=True))
 
     def _rejoin_numbers(
         self, numeric: Sequence[tuple[int, int]], readings: dict, parts: dict[tuple[int, int], Box],
@@ -588,9 +592,7 @@ class PageReader:
         digits engine reads nothing) or ``REJOINED_DISPUTED`` (they disagree: both kept)."""
         if not keys:
             return
-        firsts = self.prose.recognize([_pad(c) for c in crops])
-        digits = self.cells.read_cells([_pad(c, share=False) for c in crops], digits=True)
-        for k, a, b in zip(keys, firsts, digits, strict=True):
+        for k, (a, b) in zip(keys, self._both_engines(crops), strict=True):
             squeezed = a.text.strip().replace(" ", "")
             text = _as_number(a, squeezed).text if _NUMERICISH.match(squeezed) else ""
             other = b.text.strip().replace(" ", "")
