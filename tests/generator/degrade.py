@@ -455,6 +455,19 @@ def _np(rng: random.Random) -> np.random.Generator:
     return np.random.default_rng(rng.randint(0, 2**31))
 
 
+def _salt_pepper(out: np.ndarray, share: tuple[float, float], rng: random.Random, pepper: bool) -> float:
+    """Black specks over a bitonal page (a share of its pixels drawn from ``share``), and half as many
+    white ones where ``pepper``: the sensor noise a one-bit scanner keeps. Returns the share drawn."""
+    salt = round(rng.uniform(*share), 5)
+    g = _np(rng)
+    h, w = out.shape[:2]
+    n = int(salt * out.size)
+    out[g.integers(0, h, n), g.integers(0, w, n)] = 0
+    if pepper:
+        out[g.integers(0, h, n // 2), g.integers(0, w, n // 2)] = 255
+    return salt
+
+
 def _smooth(shape: tuple[int, int], rng: random.Random, cells: int = 12) -> np.ndarray:
     """A smooth random field in [0, 1] of ``shape`` (blobs about 1/``cells`` of the page)."""
     h, w = shape
@@ -1652,11 +1665,7 @@ class Archive:
             white, black = paper - 2.5 * noise, min(ink + 0.5 * (paper - ink), paper - 90)
             out = dither(gray, mode, white, black)
             levels = {"white": round(white), "black": round(black)}
-        salt = round(rng.uniform(0.0, 0.0004), 5)
-        g = _np(rng)
-        n = int(salt * out.size)
-        out[g.integers(0, h, n), g.integers(0, w, n)] = 0
-        out[g.integers(0, h, n // 2), g.integers(0, w, n // 2)] = 255
+        salt = _salt_pepper(out, (0.0, 0.0004), rng, pepper=True)
         dust = rng.randint(0, 40)
         for _ in range(dust):
             cv2.circle(out, (rng.randrange(w), rng.randrange(h)), rng.randint(1, 2), 0, -1)
@@ -1812,10 +1821,7 @@ class SealBW:
             stamp(img, (int(w * rng.uniform(0.6, 0.75)), int(h * rng.uniform(0.55, 0.85))), size, rng, ctx.org)
             seals.append({"where": "signature"})
         out, levels = _binarise(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), rng, (0.3, 0.55), (5, 12), 1.5)
-        salt = round(rng.uniform(0.0, 0.0002), 5)
-        g = _np(rng)
-        n = int(salt * out.size)
-        out[g.integers(0, out.shape[0], n), g.integers(0, out.shape[1], n)] = 0
+        salt = _salt_pepper(out, (0.0, 0.0002), rng, pepper=False)
         return out, {"dpi": ctx.dpi, **levels, "salt": salt, "seals": seals, "bitonal": True}
 
 
@@ -1936,11 +1942,7 @@ class FineBW:
             gray = np.minimum(gray, 255.0 - depth * (0.5 + 0.5 * tone))
             moire_params = {"moire_period_px": round(period, 2), "moire_depth": round(depth, 1)}
         out, levels = _binarise(gray.clip(0, 255).astype(np.uint8), rng, (0.5, 0.7), (8, 16), 1.5)
-        salt = round(rng.uniform(0.0003, 0.0015), 5)
-        g = _np(rng)
-        n = int(salt * out.size)
-        out[g.integers(0, h, n), g.integers(0, w, n)] = 0
-        out[g.integers(0, h, n // 2), g.integers(0, w, n // 2)] = 255
+        salt = _salt_pepper(out, (0.0003, 0.0015), rng, pepper=True)
         dust = rng.randint(20, 120)
         for _ in range(dust):
             cv2.circle(out, (rng.randrange(w), rng.randrange(h)), rng.randint(1, 3), 0, -1)
