@@ -73,11 +73,17 @@ SETS: dict[str, list[Path]] = {
     "indep5_s": [TEST / "indep5_simplified.yaml"],
     "indep5_t": [TEST / "indep5_traditional.yaml"],
     "sections5_ho": [TEST / "sections5_heldout.yaml"],
-    # issue 14 round 6, HELD OUT (released by no round yet): new writers who read only the guide, first run on
-    # the round-5 model (c8ddd49) before any round-6 change (README); never trained on, never looked at while fixing
+    # issue 14 round 6: new writers who read only the guide, first run on the round-5 model (c8ddd49) before
+    # any round-6 change (README); held out through round 6, released by round 7 (dev/training)
     "indep6_s": [TEST / "indep6_simplified.yaml"],
     "indep6_t": [TEST / "indep6_traditional.yaml"],
     "sections6_ho": [TEST / "sections6_heldout.yaml"],
+    # issue 14 round 7, HELD OUT (released by no round yet): new writers who read only the guide (with the
+    # comma-clause rule settled in db45a54), first run on the round-6 model before any round-7 change (README);
+    # never trained on, never looked at while fixing
+    "indep7_s": [TEST / "indep7_simplified.yaml"],
+    "indep7_t": [TEST / "indep7_traditional.yaml"],
+    "sections7_ho": [TEST / "sections7_heldout.yaml"],
 }
 
 
