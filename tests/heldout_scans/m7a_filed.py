@@ -48,7 +48,7 @@ class Filed(Family):
         params["ticks"] = _ticks(img, tables, dpi, pen, rng, g)
         params["circles"] = _circles(img, tables, dpi, pen, rng, g)
         stamps = []
-        if rng.random() < 0.35:
+        if rng.random() < 0.2:  # stamped on an item's first sheet, which the page does not know
             stamps.append(_archive_stamp(img, tables, dpi, rng, g))
         if rng.random() < 0.35:
             stamps.append(_received_stamp(img, tables, dpi, ctx.org, rng))
@@ -60,21 +60,19 @@ class Filed(Family):
         params["sticky"] = _sticky_note(img, tables, dpi, rng)
         img, params["bound"] = _overhead_scan(img, tables, dpi, rng)
         img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.4, 0.9))
-        out = np.clip(img.astype(np.float32) + g.normal(0, 2.0, img.shape), 0, 255).astype(np.uint8)
+        noise = g.standard_normal(img.shape, dtype=np.float32) * 2.0
+        out = cv2.add(img, noise, dtype=cv2.CV_8U)
         params["colour"] = rng.random() < 0.6
         return (out if params["colour"] else grey(out)), params
 
 
 def _aged_paper(page: np.ndarray, dpi: int, rng: random.Random, g: np.random.Generator) -> np.ndarray:
     """Yellowed, unevenly toned paper with brown foxing spots; ink a little faded."""
-    img = page.astype(np.float32)
-    img = 255 - (255 - img) * rng.uniform(0.8, 1.0)
-    tone = np.array(
-        [rng.uniform(0.8, 0.9), rng.uniform(0.93, 0.98), rng.uniform(0.98, 1.0)], np.float32
-    )  # B, G, R: yellowed
-    field = smooth_field(img.shape[:2], 4, 0.93, 1.0, g)
-    img *= tone[None, None, :] * field[..., None]
-    out = np.clip(img, 0, 255).astype(np.uint8)
+    fade = rng.uniform(0.8, 1.0)
+    faded = cv2.LUT(page, np.clip(255 - (255 - np.arange(256)) * fade, 0, 255).astype(np.uint8))
+    tone = np.array([rng.uniform(0.8, 0.9), rng.uniform(0.93, 0.98), rng.uniform(0.98, 1.0)])  # B, G, R: yellowed
+    field = smooth_field(page.shape[:2], 4, 0.93, 1.0, g)
+    out = cv2.multiply(faded, cv2.merge([field * float(t) for t in tone]), dtype=cv2.CV_8U)
     h, w = out.shape[:2]
     for _ in range(rng.randint(0, 30)):
         r = mm(dpi, rng.uniform(0.3, 2.0))
@@ -349,7 +347,7 @@ def _sticky_note(img: np.ndarray, tables: list[Box], dpi: int, rng: random.Rando
 def _overhead_scan(
     img: np.ndarray, tables: list[Box], dpi: int, rng: random.Random
 ) -> tuple[np.ndarray, dict[str, Any] | None]:
-    """Bound volume on an overhead scanner: curled, shaded gutter, the facing page's edge, a fingertip."""
+    """Bound volume on an overhead scanner: curled, shaded gutter, the facing page's inner strip, a fingertip."""
     if rng.random() < 0.7:
         return img, None
     h, w = img.shape[:2]
@@ -363,7 +361,8 @@ def _overhead_scan(
     shade[:curl] = np.linspace(rng.uniform(0.35, 0.6), 1.0, curl) ** 0.7
     img = (img.astype(np.float32) * shade[None, :, None]).astype(np.uint8)
     facing_w = mm(dpi, rng.uniform(6, 25))
-    facing = cv2.flip(img[:, curl : curl + facing_w], 1)
+    inner = w - mm(dpi, 12)  # the facing page shows the strip next to its own inner margin
+    facing = img[:, inner - facing_w : inner].copy()
     facing = (facing.astype(np.float32) * np.linspace(1.0, 0.4, facing_w)[None, :, None]).astype(np.uint8)
     img = np.hstack([facing, img])
     finger = None
