@@ -75,7 +75,9 @@ def _sample_on_fax_grid(
     speed = 1.0 + drift * np.sin(np.linspace(0, g.uniform(2, 9), n_lines) + g.uniform(0, 6.3))
     rows = np.cumsum(speed) * (px_per_mm / lines_per_mm)
     rows = (rows - rows[0]).astype(np.float32)
-    aperture = max(1, round(px_per_mm / lines_per_mm * 0.8))
+    aperture = (
+        max(1, round(px_per_mm / lines_per_mm * 0.8)) | 1
+    )  # odd: OpenCV 5.1's blur darkens the right edge at kernel area 2
     smooth = cv2.blur(src, (1, aperture)) if aperture > 1 else src
     cols = np.linspace(0, w - 1, width_dots, dtype=np.float32)
     map_x = np.broadcast_to(cols[None, :], (n_lines, width_dots)).astype(np.float32)
