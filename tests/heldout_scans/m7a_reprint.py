@@ -42,40 +42,33 @@ class Reprint(Family):
 
 def _mrc_pdf(page: np.ndarray, rng: random.Random) -> tuple[np.ndarray, dict[str, Any]]:
     """Mixed raster content: 1-bit mask at full size, background and text colour at low resolution."""
-    img = cv2.GaussianBlur(page, (0, 0), 0.7).astype(np.float32)
-    g = img.mean(axis=2)
-    local = cv2.blur(g, (31, 31))
+    img = cv2.GaussianBlur(page, (0, 0), 0.7)
+    g = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    local = cv2.blur(g, (31, 31)).astype(np.int16)
     offset = rng.uniform(8, 25)
     mask = (g < local - offset) | (g < rng.uniform(90, 130))
-    keep = (~mask).astype(np.float32)
-    k = 15
-    bg = cv2.blur(img * keep[..., None], (k, k)) / np.maximum(cv2.blur(keep, (k, k)), 1e-3)[..., None]
-    bg = np.where(mask[..., None], bg, img)
     h, w = g.shape
     bg_factor = rng.choice([3, 4, 6])
     bg_quality = rng.randint(12, 35)
-    small = cv2.resize(
-        np.clip(bg, 0, 255).astype(np.uint8), (w // bg_factor, h // bg_factor), interpolation=cv2.INTER_AREA
-    )
-    bg = cv2.resize(jpeg(small, bg_quality), (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    bg = _layer_mean(img, ~mask, bg_factor)
+    bg = cv2.resize(jpeg(bg, bg_quality), (w, h), interpolation=cv2.INTER_LINEAR)
     fg_factor = rng.choice([8, 12, 16])
-    m = mask.astype(np.float32)
-    fg = (
-        cv2.blur(img * m[..., None], (fg_factor, fg_factor))
-        / np.maximum(cv2.blur(m, (fg_factor, fg_factor)), 1e-3)[..., None]
-    )
-    fg_small = cv2.resize(
-        np.clip(fg, 0, 255).astype(np.uint8), (w // fg_factor, h // fg_factor), interpolation=cv2.INTER_AREA
-    )
-    fg = cv2.resize(jpeg(fg_small, 40), (w, h), interpolation=cv2.INTER_NEAREST).astype(np.float32)
-    fg = np.minimum(fg, 110)
+    fg = np.minimum(_layer_mean(img, mask, fg_factor), 110)
+    fg = cv2.resize(jpeg(fg, 40), (w, h), interpolation=cv2.INTER_NEAREST)
     out = np.where(mask[..., None], fg, bg)
-    return np.clip(out, 0, 255).astype(np.uint8), {
-        "mrc_offset": offset,
-        "bg_factor": bg_factor,
-        "bg_quality": bg_quality,
-        "fg_factor": fg_factor,
-    }
+    return out, {"mrc_offset": offset, "bg_factor": bg_factor, "bg_quality": bg_quality, "fg_factor": fg_factor}
+
+
+def _layer_mean(img: np.ndarray, where: np.ndarray, factor: int) -> np.ndarray:
+    """One MRC layer at 1/``factor`` size: the mean colour of the ``where`` pixels in each block (holes filled)."""
+    h, w = where.shape
+    size = (max(1, w // factor), max(1, h // factor))
+    weight = cv2.resize(where.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    total = cv2.resize(np.where(where[..., None], img, 0).astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    wide_w, wide_t = cv2.blur(weight, (7, 7)), cv2.blur(total, (7, 7))
+    near = wide_t / np.maximum(wide_w, 1e-4)[..., None]
+    mean = np.where((weight > 0.02)[..., None], total / np.maximum(weight, 1e-4)[..., None], near)
+    return np.clip(mean, 0, 255).astype(np.uint8)
 
 
 def _laser_print(
@@ -93,33 +86,32 @@ def _laser_print(
     ch, cw = min(content.shape[0], sheet_h - y0), min(content.shape[1], sheet_w - x0)
     sheet[y0 : y0 + ch, x0 : x0 + cw] = content[:ch, :cw]
     _viewer_margins(sheet, work_dpi, rng)
-    dark = np.clip((1.0 - sheet.astype(np.float32) / 255.0) * 1.3, 0, 1) ** 0.8  # the driver's darkening tone curve
+    tone_curve = np.clip((1.0 - np.arange(256) / 255.0) * 1.3, 0, 1) ** 0.8  # the driver darkens mid-tones
+    dark = cv2.LUT(sheet, np.round(tone_curve * 255).astype(np.uint8))
     lpi = rng.uniform(85, 133)
     k = 2 * np.pi / (work_dpi / lpi * np.sqrt(2))
     cos_x = np.cos(k * np.arange(sheet_w, dtype=np.float32))
     cos_y = np.cos(k * np.arange(sheet_h, dtype=np.float32))
-    screen = 0.5 + 0.5 * cos_y[:, None] * cos_x[None, :]  # the 45-degree dot screen, cos(u) + cos(v) factored
-    dots = (dark > screen).astype(np.float32)
+    screen = (127.5 + 127.5 * cos_y[:, None] * cos_x[None, :]).astype(np.float32)  # 45-degree dots: cos u + cos v
+    toner = (dark > screen).astype(np.float32)
     del screen, dark
-    dots = cv2.GaussianBlur(dots, (0, 0), work_dpi / 600 * rng.uniform(0.6, 1.1))
-    density = np.ones((sheet_h, sheet_w), np.float32) * rng.uniform(0.85, 1.0)
+    toner = cv2.GaussianBlur(toner, (0, 0), work_dpi / 600 * rng.uniform(0.6, 1.1))
+    toner *= rng.uniform(0.85, 1.0)
     band = None
     if rng.random() < 0.5:
         bx, bw = rng.randint(0, sheet_w - sheet_w // 6), rng.randint(sheet_w // 12, sheet_w // 4)
         fade = np.ones(sheet_w, np.float32)
         fade[bx : bx + bw] = rng.uniform(0.6, 0.8)
-        density *= cv2.GaussianBlur(fade[None, :], (0, 0), sheetsigma(sheet_w))[0][None, :]
+        toner *= cv2.GaussianBlur(fade[None, :], (0, 0), max(2.0, sheet_w / 100))[0][None, :]
         band = [bx, bw]
-    density *= smooth_field((sheet_h, sheet_w), 5, 0.9, 1.0, g)
-    toner = dots * density
+    toner *= smooth_field((sheet_h, sheet_w), 5, 0.9, 1.0, g)
     ghost_mm = rng.uniform(75, 95)
     shift = mm(work_dpi, ghost_mm)
     ghost_strength = rng.uniform(0.03, 0.09)
-    ghost = np.zeros_like(toner)
-    ghost[shift:] = toner[:-shift] * ghost_strength
-    ink_amount = np.clip(toner + ghost, 0, 1)
+    toner[shift:] += toner[:-shift] * ghost_strength  # the right side is computed first, so no feedback
+    np.clip(toner, 0, 1, out=toner)
     paper = rng.uniform(238, 250)
-    out = paper - ink_amount * (paper - rng.uniform(18, 40))
+    out = paper - toner * (paper - rng.uniform(18, 40))
     return out.astype(np.float32), {
         "fit": fit,
         "lpi": lpi,
@@ -127,11 +119,6 @@ def _laser_print(
         "ghost_mm": ghost_mm,
         "ghost": ghost_strength,
     }
-
-
-def sheetsigma(width: int) -> float:
-    """Softness of a toner-starved band's edges: about a hundredth of the sheet width."""
-    return max(2.0, width / 100)
 
 
 def _viewer_margins(sheet: np.ndarray, work_dpi: int, rng: random.Random) -> None:
