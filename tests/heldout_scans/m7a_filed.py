@@ -324,20 +324,25 @@ def _notes(img: np.ndarray, tables: list[Box], dpi: int, pen: tuple[int, int, in
 
 
 def _sticky_note(img: np.ndarray, tables: list[Box], dpi: int, rng: random.Random) -> list[int] | None:
-    """A yellow sticky note with a line of handwriting, stuck where it covers no table."""
+    """A yellow sticky note with a line of handwriting, on a margin or blank patch, often sticking out."""
     if rng.random() < 0.7:
         return None
     side = mm(dpi, rng.uniform(38, 76))
     h, w = img.shape[:2]
-    spot = free_spot(tables, (side, side), (0, 0, w, h), rng)
-    if spot is None:
+    for _ in range(30):
+        spot = free_spot(tables, (side, side), (-side // 2, -side // 3, w + side // 2, h), rng, tries=1)
+        if spot is None:
+            continue
+        x, y = spot
+        x0, y0, x1, y1 = max(0, x), max(0, y), min(w, x + side), min(h, y + side)
+        if (grey(img[y0:y1, x0:x1]) < 140).mean() < 0.02:  # people stick notes where nothing is written
+            break
+    else:
         return None
-    x, y = spot
     shadow = mm(dpi, 1)
-    img[y + shadow : y + side + shadow, x + shadow : x + side + shadow] = (
-        img[y + shadow : y + side + shadow, x + shadow : x + side + shadow] * 0.75
-    ).astype(np.uint8)
-    img[y : y + side, x : x + side] = (rng.randint(90, 140), rng.randint(225, 245), rng.randint(240, 255))
+    sy0, sx0 = max(0, y0 + shadow), max(0, x0 + shadow)
+    img[sy0 : y1 + shadow, sx0 : x1 + shadow] = (img[sy0 : y1 + shadow, sx0 : x1 + shadow] * 0.75).astype(np.uint8)
+    img[y0:y1, x0:x1] = (rng.randint(90, 140), rng.randint(225, 245), rng.randint(240, 255))
     text = rng.choice(NOTES)
     hand = _handwriting(text, dpi, min(8.0, side / dpi * 25.4 / (len(text) + 1)), rng)
     ink(img, hand[:, : side - 4], x + 4, y + side // 3, rng.choice([BLUE_PEN, BLACK_PEN]))
