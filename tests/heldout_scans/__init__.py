@@ -9,10 +9,15 @@ from __future__ import annotations
 from .base import Family, PageContext
 from .bitonal import Bitonal
 from .flatbed import Flatbed
+from .m7a_adf import AdfCopier
+from .m7a_fax import Fax
+from .m7a_filed import Filed
+from .m7a_reprint import Reprint
 from .marked import Marked
 from .phone import Phone
 from .photocopy import Photocopy
 
 FAMILIES: dict[str, Family] = {f.name: f for f in (Flatbed(), Bitonal(), Photocopy(), Phone(), Marked())}
+FAMILIES.update({f.name: f for f in (Fax(), AdfCopier(), Reprint(), Filed())})  # round 7, maker7a: office and archive
 
 __all__ = ["FAMILIES", "Family", "PageContext"]
