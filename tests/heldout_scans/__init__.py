@@ -9,10 +9,15 @@ from __future__ import annotations
 from .base import Family, PageContext
 from .bitonal import Bitonal
 from .flatbed import Flatbed
+from .m7b_binder import Binder
+from .m7b_glass import Glass
+from .m7b_scanapp import ScanApp
+from .m7b_screen import Screen
 from .marked import Marked
 from .phone import Phone
 from .photocopy import Photocopy
 
 FAMILIES: dict[str, Family] = {f.name: f for f in (Flatbed(), Bitonal(), Photocopy(), Phone(), Marked())}
+FAMILIES.update({f.name: f for f in (ScanApp(), Binder(), Screen(), Glass())})
 
 __all__ = ["FAMILIES", "Family", "PageContext"]
