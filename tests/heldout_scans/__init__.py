@@ -13,11 +13,16 @@ from .m7a_adf import AdfCopier
 from .m7a_fax import Fax
 from .m7a_filed import Filed
 from .m7a_reprint import Reprint
+from .m7b_binder import Binder
+from .m7b_glass import Glass
+from .m7b_scanapp import ScanApp
+from .m7b_screen import Screen
 from .marked import Marked
 from .phone import Phone
 from .photocopy import Photocopy
 
 FAMILIES: dict[str, Family] = {f.name: f for f in (Flatbed(), Bitonal(), Photocopy(), Phone(), Marked())}
 FAMILIES.update({f.name: f for f in (Fax(), AdfCopier(), Reprint(), Filed())})  # round 7, maker7a: office and archive
+FAMILIES.update({f.name: f for f in (ScanApp(), Binder(), Screen(), Glass())})  # round 7, maker7b: cameras and apps
 
 __all__ = ["FAMILIES", "Family", "PageContext"]
