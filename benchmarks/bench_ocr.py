@@ -11,7 +11,8 @@ degraded by a family of tests/generator/degrade.py (cached in ``--cache``). Fami
 - own: ``clean``, ``hard``, ``photo``, ``unruled`` (a clean scan with every ruling erased:
   tables read from text alignment alone) and issue 13's ``lid``, ``rot6``, ``fax``,
   ``toner``, ``copyseal``, ``curl``, ``jpeg``, ``colour150``; ``fax_fixed``, the first fax
-  (a fixed threshold that erased light fonts), kept measurable;
+  (a fixed threshold that erased light fonts), kept measurable; and the ``in7_`` families,
+  written independently like the held-out ones and released by lot for tuning (round 7);
 - held out (``HELD_OUT``): the families of tests/heldout_scans, written independently,
   when that package is there. They are measured, never looked at while fixing: their
   block prints only summary numbers, never a document's wrong or missing cells, and
@@ -71,10 +72,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-from tests.generator.degrade import OWN_FAMILIES, SUPERSEDED_FAMILIES, held_out_families  # noqa: E402
+from tests.generator.degrade import OWN_FAMILIES, SUPERSEDED_FAMILIES, held_out_families, released_families  # noqa: E402
 from tests.peak_rss import run_measured  # noqa: E402
 
-OWN = ["clean", "hard", "photo", "unruled", *OWN_FAMILIES, *SUPERSEDED_FAMILIES]
+OWN = ["clean", "hard", "photo", "unruled", *OWN_FAMILIES, *SUPERSEDED_FAMILIES, *released_families()]
+"""Own families: ours, and the independent makers' families released by lot for tuning (round 7, ``in7_``)."""
 HELD_OUT: list[str] = list(held_out_families())
 """Held-out families (tests/heldout_scans): measured, never looked at while fixing."""
 LEVELS = OWN + HELD_OUT

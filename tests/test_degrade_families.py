@@ -337,6 +337,7 @@ class _HeldOut:
 def test_make_takes_a_held_out_family_and_keeps_the_truth(tmp_path, monkeypatch):
     mod = types.ModuleType("tests.heldout_scans")
     mod.FAMILIES = {"ho_test": _HeldOut()}
+    mod.RELEASED = {}
     monkeypatch.setitem(sys.modules, "tests.heldout_scans", mod)
     truth = make(GENERATED / "gen_001.pdf", tmp_path, "ho_test", 3)
     source = json.loads((GENERATED / "gen_001.json").read_text("utf-8"))
@@ -347,6 +348,15 @@ def test_make_takes_a_held_out_family_and_keeps_the_truth(tmp_path, monkeypatch)
     assert all(p["dpi"] == 40 for p in d["pages"])
     assert len(truth["files"]) == len(d["pages"]) and all((tmp_path / f).exists() for f in truth["files"])
     assert json.loads((tmp_path / f"{truth['doc_id']}.json").read_text("utf-8")) == truth
+
+
+def test_a_released_family_is_made_as_an_own_level(tmp_path, monkeypatch):
+    mod = types.ModuleType("tests.heldout_scans")
+    mod.FAMILIES = {"ho_test": _HeldOut()}
+    mod.RELEASED = {"in7_test": _HeldOut()}
+    monkeypatch.setitem(sys.modules, "tests.heldout_scans", mod)
+    truth = make(GENERATED / "gen_001.pdf", tmp_path, "in7_test", 3)
+    assert truth["degradation"]["level"] == "in7_test" and truth["degradation"]["held_out"] is False
 
 
 def test_own_levels_never_import_the_held_out_families(monkeypatch):

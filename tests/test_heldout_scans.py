@@ -12,7 +12,8 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.heldout_scans import FAMILIES, PageContext
+from tests.heldout_scans import WRITTEN_INDEPENDENTLY as FAMILIES
+from tests.heldout_scans import PageContext
 from tests.heldout_scans.base import KINDS, mm
 from tests.heldout_scans.bitonal import FAX_DPI
 from tests.heldout_scans.phone import Camera, _surface
@@ -57,7 +58,7 @@ def run(name: str, seed: int, last: bool = True, dpi: int | None = None) -> tupl
 def test_registry_interface() -> None:
     assert len(FAMILIES) >= 4
     for name, fam in FAMILIES.items():
-        assert name.startswith(("ho_", "ho7_")) and fam.name == name
+        assert name.startswith(("ho_", "ho7_", "in7_")) and fam.name == name
         assert fam.kind in KINDS
         dpis = {fam.choose_dpi(random.Random(s)) for s in range(40)}
         assert dpis <= set(fam.dpis) and all(isinstance(d, int) and 72 <= d <= 600 for d in dpis)

@@ -1,4 +1,4 @@
-"""The round-7 office and archive families (ho7_fax, ho7_adf, ho7_reprint, ho7_filed): contract checks.
+"""The round-7 office and archive families (ho7_fax, in7_adf, in7_reprint, ho7_filed): contract checks.
 
 They run on a synthetic ruled table, never on the corpus, so a failure names the family's own
 fault: not deterministic, not JSON-able, did nothing, or drowned / erased the table's figures.
@@ -13,11 +13,11 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.heldout_scans import FAMILIES
+from tests.heldout_scans import WRITTEN_INDEPENDENTLY as FAMILIES
 from tests.heldout_scans.base import PageContext, grey, mm
 from tests.heldout_scans.m7a_tools import free_spot, round_seal
 
-OURS = ("ho7_fax", "ho7_adf", "ho7_reprint", "ho7_filed")
+OURS = ("ho7_fax", "in7_adf", "in7_reprint", "ho7_filed")
 
 
 def _page(dpi: int) -> tuple[np.ndarray, tuple[int, int, int, int]]:

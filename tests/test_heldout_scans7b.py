@@ -1,4 +1,4 @@
-"""The camera and app families (ho7_scanapp, ho7_binder, ho7_screen, ho7_glass): seeded, JSON-able, damaging, ink kept."""
+"""The camera and app families (in7_scanapp, ho7_binder, in7_screen, ho7_glass): seeded, JSON-able, damaging, ink kept."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.heldout_scans import FAMILIES, PageContext
+from tests.heldout_scans import WRITTEN_INDEPENDENTLY as FAMILIES
+from tests.heldout_scans import PageContext
 from tests.heldout_scans.base import grey, mm
 
-NAMES = ("ho7_scanapp", "ho7_binder", "ho7_screen", "ho7_glass")
+NAMES = ("in7_scanapp", "ho7_binder", "in7_screen", "ho7_glass")
 
 
 def _page(dpi: int) -> tuple[np.ndarray, tuple[int, int, int, int]]:

@@ -1,4 +1,4 @@
-"""ho7_adf: a multifunction copier's document feeder scanning a stack to e-mail as JPEG.
+"""in7_adf (released by lot for tuning, round 7): a multifunction copier's document feeder scanning a stack to e-mail as JPEG.
 
 The office drops the whole printed report into the MFP's automatic document feeder and picks
 "scan to e-mail, auto colour". In the feeder the sensor stands still and the paper moves, so one
@@ -25,7 +25,7 @@ from .m7a_tools import jpeg, smooth_field
 class AdfCopier(Family):
     """A copier's feeder scan to e-mail: full-length dust lines, slips, fringes, JPEG (see the module)."""
 
-    name = "ho7_adf"
+    name = "in7_adf"
     kind = "jpg"
     dpis = (150, 200, 300)
     summary = "MFP feeder to JPEG: full-length dust lines, skew/slip bands, RGB fringes, show-through, black backing, upside down"

@@ -1,4 +1,4 @@
-"""ho7_reprint: a scan-to-PDF file, printed again from a viewer, and scanned again into the archive.
+"""in7_reprint (released by lot for tuning, round 7): a scan-to-PDF file, printed again from a viewer, and scanned again into the archive.
 
 A common path to the archive: someone scanned the signed report into a compact PDF (mixed raster
 content: a one-bit text mask over a coarse, heavily compressed background and a coarse text-colour
@@ -25,7 +25,7 @@ from .m7a_tools import jpeg, rotate, smooth_field, text_mask
 class Reprint(Family):
     """A compact scan-PDF printed again on a laser and rescanned (see the module)."""
 
-    name = "ho7_reprint"
+    name = "in7_reprint"
     kind = "pdf"
     dpis = (200, 300)
     summary = "MRC scan-PDF printed fit-to-page with viewer header/footer on a mono laser (screen, toner band, ghost), rescanned grey"

@@ -72,7 +72,7 @@ def _app_filter(img: np.ndarray, name: str, rng: random.Random) -> tuple[np.ndar
 
 
 class ScanApp(Family):
-    name = "ho7_scanapp"
+    name = "in7_scanapp"
     kind = "jpg"
     dpis = (200, 300)
     summary = "phone photo on a desk or lap, auto-cropped and filtered by a scanning app (enhance/B&W/grey), corner guess off"

@@ -122,7 +122,7 @@ def _monitor_photo(screen: np.ndarray, rng: random.Random, nrng: np.random.Gener
 
 
 class Screen(Family):
-    name = "ho7_screen"
+    name = "in7_screen"
     kind = "png"
     dpis = (110, 130, 150)
     summary = "screenshot or phone photo of a PDF viewer (night/eye-care themes, thumbnails, moiré), forwarded through a messaging app"
