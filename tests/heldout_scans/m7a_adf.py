@@ -90,7 +90,7 @@ def _feed(
         speed[y : y + length] *= factor
         slips.append({"y": y, "length": length, "speed": factor})
     rows = np.cumsum(speed).astype(np.float32) - float(speed[0])
-    rows = rows[rows < h - 1]
+    rows = rows[rows < max(h - 1, 1)]  # a one-row page keeps its row
     map_y = np.broadcast_to(rows[:, None], (len(rows), w)).astype(np.float32)
     map_x = np.broadcast_to(np.arange(w, dtype=np.float32)[None, :], (len(rows), w)).astype(np.float32)
     out = cv2.remap(img, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
@@ -112,7 +112,7 @@ def _dust_lines(img: np.ndarray, dpi: int, rng: random.Random) -> list[dict[str,
     w = img.shape[1]
     lines: list[dict[str, Any]] = []
     for _ in range(rng.randint(1, 5)):
-        x = rng.randint(0, w - 4)
+        x = rng.randint(0, max(0, w - 4))
         kind = rng.choices(["dark", "white", "tinted"], weights=[0.6, 0.2, 0.2])[0]
         width = rng.randint(1, 3 if dpi >= 300 else 2) if kind != "white" else 1
         if kind == "dark":
@@ -137,6 +137,8 @@ def _skew_on_backing(img: np.ndarray, dpi: int, rng: random.Random) -> tuple[np.
         canvas, m, (cw, ch), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=(22, 22, 22)
     )
     crop_err = [rng.randint(-pad // 2, pad) for _ in range(4)]
+    h, w = img.shape[:2]  # a page smaller than the crop errors keeps at least a pixel of itself
+    crop_err = [min(e, (w - 1) // 2 if k % 2 == 0 else (h - 1) // 2) for k, e in enumerate(crop_err)]
     x0, y0 = pad + crop_err[0], pad + crop_err[1]
     x1, y1 = cw - pad - crop_err[2], ch - pad - crop_err[3]
     return canvas[y0:y1, x0:x1], {"angle": angle, "crop": crop_err}

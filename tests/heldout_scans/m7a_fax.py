@@ -69,8 +69,8 @@ def _sample_on_fax_grid(
     """Resample the page to 1728 dots by fax lines, the feed speed drifting a little down the page."""
     h, w = src.shape
     px_per_mm = dpi / 25.4
-    width_dots = round(w / px_per_mm * FAX_DOTS_PER_MM)
-    n_lines = round(h / px_per_mm * lines_per_mm)
+    width_dots = max(1, round(w / px_per_mm * FAX_DOTS_PER_MM))
+    n_lines = max(1, round(h / px_per_mm * lines_per_mm))
     drift = float(g.uniform(0.005, 0.02))
     speed = 1.0 + drift * np.sin(np.linspace(0, g.uniform(2, 9), n_lines) + g.uniform(0, 6.3))
     rows = np.cumsum(speed) * (px_per_mm / lines_per_mm)
@@ -122,6 +122,8 @@ def _sender_header(bits: np.ndarray, mode: str, rng: random.Random, org: str) ->
     h, w = alpha.shape
     h = min(h, bits.shape[0] - y)
     w = min(w, bits.shape[1] - x)
+    if h <= 0:  # a page shorter than the header's offset
+        return
     region = bits[y : y + h, x : x + w]
     region[:] = 255
     region[alpha[:h, :w] > 0.5] = 0
@@ -131,6 +133,8 @@ def _line_errors(bits: np.ndarray, rate: float, g: np.random.Generator) -> int:
     """Noisy-line bursts: the decoder repeats the last good line, blanks it, or loses sync mid-line."""
     n = int(g.poisson(rate))
     h, w = bits.shape
+    if h < 9:  # too few lines for a burst
+        return 0
     for _ in range(n):
         y = int(g.integers(2, h - 6))
         length = int(g.integers(1, 4))

@@ -138,6 +138,7 @@ def _folds(img: np.ndarray, dpi: int, rng: random.Random) -> list[dict[str, Any]
         profile[band:] = np.linspace(1.04, 1.0, band)
         profile[band - 1 : band + 1] = dark
         view = img if axis == "h" else img.transpose(1, 0, 2)
+        at = min(max(0, at), view.shape[0] - 1)  # only on a tiny page can the fold miss the sheet
         lo, hi = max(0, at - band), min(view.shape[0], at + band)
         seg = view[lo:hi].astype(np.float32) * profile[lo - (at - band) : hi - (at - band), None, None]
         view[lo:hi] = np.clip(seg, 0, 255).astype(np.uint8)
@@ -174,6 +175,8 @@ def _circles(
     if not tables or rng.random() < 0.5:
         return 0
     x0, y0, x1, y1 = rng.choice(tables)
+    if y1 <= y0 or x1 <= x0:
+        return 0
     region = grey(img[y0:y1, x0:x1])
     dark = (region < 110).astype(np.uint8)
     joined = cv2.dilate(dark, np.ones((max(1, mm(dpi, 0.6)), mm(dpi, 1.6)), np.uint8))
@@ -356,7 +359,7 @@ def _overhead_scan(
     if rng.random() < 0.7:
         return img, None
     h, w = img.shape[:2]
-    curl = mm(dpi, rng.uniform(12, 22))
+    curl = min(w, mm(dpi, rng.uniform(12, 22)))
     xs = np.arange(w, dtype=np.float32)
     squeeze = np.where(xs < curl, (curl - xs) ** 2 / curl * rng.uniform(0.2, 0.45), 0).astype(np.float32)
     map_x = np.broadcast_to((xs + squeeze)[None, :], (h, w)).astype(np.float32)
@@ -365,8 +368,8 @@ def _overhead_scan(
     shade = np.ones(w, np.float32)
     shade[:curl] = np.linspace(rng.uniform(0.35, 0.6), 1.0, curl) ** 0.7
     img = (img.astype(np.float32) * shade[None, :, None]).astype(np.uint8)
-    facing_w = mm(dpi, rng.uniform(6, 25))
-    inner = w - mm(dpi, 12)  # the facing page shows the strip next to its own inner margin
+    facing_w = min(w, mm(dpi, rng.uniform(6, 25)))
+    inner = max(facing_w, w - mm(dpi, 12))  # the facing page shows the strip next to its own inner margin
     facing = img[:, inner - facing_w : inner].copy()
     facing = (facing.astype(np.float32) * np.linspace(1.0, 0.4, facing_w)[None, :, None]).astype(np.uint8)
     img = np.hstack([facing, img])

@@ -83,6 +83,7 @@ def _laser_print(
     sheet = np.full((sheet_h, sheet_w), 255, np.uint8)
     y0 = (sheet_h - content.shape[0]) // 2 + mm(work_dpi, rng.uniform(-2, 4))
     x0 = (sheet_w - content.shape[1]) // 2
+    y0 = min(max(0, y0), sheet_h - 1)  # only a tiny page's offset leaves the sheet
     ch, cw = min(content.shape[0], sheet_h - y0), min(content.shape[1], sheet_w - x0)
     sheet[y0 : y0 + ch, x0 : x0 + cw] = content[:ch, :cw]
     _viewer_margins(sheet, work_dpi, rng)
@@ -138,6 +139,8 @@ def _viewer_margins(sheet: np.ndarray, work_dpi: int, rng: random.Random) -> Non
     ):
         alpha = text_mask(text, size, hand=False)
         ah, aw = min(alpha.shape[0], h - y), min(alpha.shape[1], w - x)
+        if x < 0 or y < 0 or ah <= 0 or aw <= 0:  # a sheet too small for its margins
+            continue
         region = sheet[y : y + ah, x : x + aw]
         region[:] = np.minimum(region, (255 - alpha[:ah, :aw] * 230).astype(np.uint8))
 
@@ -147,7 +150,12 @@ def _flatbed_rescan(
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Grey flatbed scan of the printout: resampled (moire), skewed, lid edges, sometimes sideways."""
     scale = dpi / work_dpi
-    img = cv2.resize(printed, None, fx=scale, fy=scale, interpolation=rng.choice([cv2.INTER_AREA, cv2.INTER_LINEAR]))
+    interpolation = rng.choice([cv2.INTER_AREA, cv2.INTER_LINEAR])
+    if round(printed.shape[0] * scale) >= 1 and round(printed.shape[1] * scale) >= 1:
+        img = cv2.resize(printed, None, fx=scale, fy=scale, interpolation=interpolation)
+    else:  # a printout so small it would scan to nothing keeps one pixel
+        size = (max(1, round(printed.shape[1] * scale)), max(1, round(printed.shape[0] * scale)))
+        img = cv2.resize(printed, size, interpolation=interpolation)
     img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.4, 0.8))
     angle = rng.uniform(-1.8, 1.8)
     lid = int(rng.uniform(90, 170))
