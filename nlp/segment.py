@@ -26,7 +26,8 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 # one alternative per enumeration family; group "n" is the ordinal
 _MARKERS = [
     ("shi", re.compile(rf"(?P<n>[{CN_DIGITS}]{{1,2}})是")),
-    ("paren_cn", re.compile(rf"[（(](?P<n>[{CN_DIGITS}]{{1,2}})[)）](?:是(?=[^，,。；;：:]{{4}}))?")),  # "（二）是健全…"
+    # "（二）是健全…": a 是 after the bracket belongs to the marker
+    ("paren_cn", re.compile(rf"[（(](?P<n>[{CN_DIGITS}]{{1,2}})[)）](?:是(?=[^，,。；;：:]{{4}}))?")),
     ("cn_dun", re.compile(rf"(?P<n>[{CN_DIGITS}]{{1,2}})[、．.](?![\d])")),
     ("paren_num", re.compile(r"[（(](?P<n>\d{1,2})[)）]")),
     ("num", re.compile(r"(?P<n>\d{1,2})(?:[.．、]|[)）](?![\d]))(?![\d.．])")),
