@@ -6,7 +6,7 @@ page address it came from, the SHA-256 of its text, and its items as character o
 the texts themselves stay outside the repo. Half the passages are held out: measured, never looked
 at while fixing.
 
-    python benchmarks/real_pages.py score PASSAGES.yaml [--model DIR] [--errors-dev]
+    python benchmarks/real_pages.py score PASSAGES.yaml [--model DIR] [--errors-dev | --errors]
     python benchmarks/real_pages.py record PASSAGES.yaml [--record FILE --all-held-out]   # the record, from labels
 
 ``PASSAGES.yaml``: a list of ``{id, url, query, text, items: [[label, text], …]}`` (item texts as in the
@@ -67,7 +67,8 @@ def record(passages: Path, record_file: Path = RECORD, all_held_out: bool = Fals
     print(f"wrote {record_file}: {len(out)} passages, {sum(len(r['items']) for r in out)} items")
 
 
-def score(passages: Path, model: Path | None, errors_dev: bool, record_file: Path = RECORD) -> None:
+def score(passages: Path, model: Path | None, errors_dev: bool, record_file: Path = RECORD,
+          errors_all: bool = False) -> None:
     from gongkai.nlp.analyse import Analysis, analyse, load
     from gongkai.nlp.evaluate import Score, same_statement
 
@@ -108,7 +109,7 @@ def score(passages: Path, model: Path | None, errors_dev: bool, record_file: Pat
         sc = groups[name]
         print(f"{name:28s} items P {sc.precision:.3f} R {sc.recall:.3f} F1 {sc.f1:.3f} "
               f"(tp {sc.tp} fp {sc.fp} fn {sc.fn})")
-        if errors_dev and name.startswith("dev"):
+        if (errors_dev and name.startswith("dev")) or (errors_all and name.startswith("all")):
             for e in sc.errors:
                 print("   ", e)
 
@@ -119,13 +120,15 @@ def main() -> None:
     ap.add_argument("passages", type=Path)
     ap.add_argument("--model", type=Path)
     ap.add_argument("--errors-dev", action="store_true", help="list the misses on the dev half only")
+    ap.add_argument("--errors", action="store_true",
+                    help="list every passage's misses (a released set: its record marks all held out)")
     ap.add_argument("--record", type=Path, default=RECORD, help="recorded offsets and hashes")
     ap.add_argument("--all-held-out", action="store_true", help="record: every passage held out (a new round's set)")
     args = ap.parse_args()
     if args.mode == "record":
         record(args.passages, args.record, args.all_held_out)
     else:
-        score(args.passages, args.model, args.errors_dev, args.record)
+        score(args.passages, args.model, args.errors_dev, args.record, args.errors)
 
 
 if __name__ == "__main__":

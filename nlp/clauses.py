@@ -145,6 +145,11 @@ def clause_features(text: str, sents: list[Sentence], clauses: list[Clause], rul
             f += ["sec=" + sec, mode + "|sec=" + sec, "sec|in=" + sec + "|" + inside[i]]
         f += ["lex=" + x for x in lexes[i]]
         f += [mode + "|lex=" + x for x in lexes[i]]
+        if i and c.before in "，," and clauses[i - 1].sentence == c.sentence and "shortfall" in lexes[i] \
+                and "shortfall" in lexes[i - 1]:
+            # a second shortfall after a comma: its own item when it has its own subject (the guide's round-7
+            # comma rule), part of the first when it explains it; the opening bigram says which
+            f += ["lack_after_lack", "lack_after_lack|p2=" + body[:2]]
         f += ["cb=" + body[k : k + 2] for k in range(min(len(body) - 1, CB))]
         if c.marker:
             f.append("marker=" + (s.marker.family if s.marker else "?"))

@@ -9,19 +9,26 @@ simplified text with Chinese punctuation, so ``normalise`` folds:
 - Kangxi radicals and CJK compatibility ideographs → the unified ideograph (NFKC of that one character);
 - full-width ASCII letters and digits → ASCII (numbers parse as numbers);
 - half-width ``, ; : ( ) ! ?`` between Chinese text → the full-width forms the reports print (never
-  between digits: "1,136" and "10:30" stay as they are).
+  between digits: "1,136" and "10:30" stay as they are);
+- pinyin glosses that mirror sites print inside words ("發(fā)布", "改進(jìn)措施") are left out: a bracketed run of
+  Latin letters with a tone mark right after a Chinese character (real round-6 passages, 4 of 6 traditional).
 
-Every character maps to one character except where OpenCC changes a phrase's length (rare); ``Normalised``
-keeps an offset map so spans found in the normalised text point back into the original.
+Every character maps to one character except where OpenCC changes a phrase's length (rare) or a gloss is left
+out; ``Normalised`` keeps an offset map so spans found in the normalised text point back into the original.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_GLOSS = re.compile(f"(?<=[\u4e00-\u9fff])（[a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*）")
+"""A pinyin gloss after a character, its brackets already full-width: "进（jìn）"; a tone mark is required, so
+a bracketed word of English or an abbreviation ("（app）") is kept."""
 
 
 def _fold_char(c: str) -> str:
@@ -93,9 +100,16 @@ def normalise(text: str) -> Normalised:
     folded = "".join(chars)
     if folded.isascii():
         return Normalised(folded, text)
+    base: list[int] | None = None  # original offset of each character of ``folded`` once glosses are out
+    if _GLOSS.search(folded):
+        keep = [True] * len(folded)
+        for m in _GLOSS.finditer(folded):
+            keep[m.start() : m.end()] = [False] * (m.end() - m.start())
+        base = [i for i, k in enumerate(keep) if k]
+        folded = "".join(folded[i] for i in base)
     conv = _converter().convert(folded)
     if len(conv) == len(folded):
-        return Normalised(conv, text)
+        return Normalised(conv, text, base)
     # a phrase changed length: convert line by line and clause by clause, mapping each piece linearly
     starts: list[int] = []
     out: list[str] = []
@@ -106,7 +120,7 @@ def normalise(text: str) -> Normalised:
         starts += [pos + (k * n) // max(m, 1) for k in range(m)]
         out.append(c)
         pos += n
-    return Normalised("".join(out), text, starts)
+    return Normalised("".join(out), text, starts if base is None else [base[k] for k in starts])
 
 
 def _pieces(text: str) -> list[str]:

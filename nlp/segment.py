@@ -26,7 +26,8 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 # one alternative per enumeration family; group "n" is the ordinal
 _MARKERS = [
     ("shi", re.compile(rf"(?P<n>[{CN_DIGITS}]{{1,2}})是")),
-    ("paren_cn", re.compile(rf"[（(](?P<n>[{CN_DIGITS}]{{1,2}})[)）]")),
+    # "（二）是健全…": a 是 after the bracket belongs to the marker
+    ("paren_cn", re.compile(rf"[（(](?P<n>[{CN_DIGITS}]{{1,2}})[)）](?:是(?=[^，,。；;：:]{{4}}))?")),
     ("cn_dun", re.compile(rf"(?P<n>[{CN_DIGITS}]{{1,2}})[、．.](?![\d])")),
     ("paren_num", re.compile(r"[（(](?P<n>\d{1,2})[)）]")),
     ("num", re.compile(r"(?P<n>\d{1,2})(?:[.．、]|[)）](?![\d]))(?![\d.．])")),
@@ -277,7 +278,7 @@ _RU_LIST = re.compile(r"(?:^|[，,。：:])(?:例如|比如|如)(?=[^，,。；]
 _DENG = re.compile(r"等(?:问题|方面|不足|情况|短板|现象)?(?:的问题)?[。；;！!]?$")
 _EXIST_LIST = re.compile(
     # not "…等问题的账号" (a description of what was checked)
-    r"(?:仍|还|依然|尚)?存在(?:着)?(?P<body>[^。；]*?、[^。；]*?)(?:等|的)(?:问题|不足|方面|短板|情况|现象)(?!的)"
+    r"(?:仍|还|依然|尚)?(?:存在|面临)(?:着)?(?P<body>[^。；]*?、[^。；]*?)(?:等|的)(?:问题|不足|方面|短板|情况|现象)(?!的)"
 )
 # "在A、B以及C等方面还存在不足", "在A、B上仍有不足"
 _ASPECT_LIST = re.compile(
@@ -295,9 +296,9 @@ _SUBJECT_LIST = re.compile(
     r"(?=存在|需要|有待|亟待|仍需|还需|尚需)"
 )
 _FALLS_SHORT = re.compile(alt("shortfall", "problem_words") + r"|需|改进|加强|提升|提高")
-# "存在X的问题" (one problem, no list)
+# "存在X的问题", "面临X的问题" (one problem, no list)
 _EXIST_ONE = re.compile(
-    r"存在(?:着)?(?!以下|如下|一些|一定|不少|主要|较多|诸多|的)(?P<body>[^。；、，,：:]{4,60}?)(?:等)?(?:的)?(?:问题|现象)"
+    r"(?:存在|面临)(?:着)?(?!以下|如下|一些|一定|不少|主要|较多|诸多|的)(?P<body>[^。；、，,：:]{4,60}?)(?:等)?(?:的)?(?:问题|现象)"
 )
 # "A和B两个方面"
 _TWO_ASPECTS = re.compile(r"^(?P<a>[^。；、]{4,}?)(?:和|以及|与)(?P<b>[^。；、]{4,}?)(?:两|几)个(?:方面)?$")
@@ -316,8 +317,9 @@ _HEADING_CUE_ONLY = re.compile(
     r"^(?:(?:存在|主要|面临)(?:的)?(?:主要)?(?:问题|不足)(?:及|和|与)?(?:改进(?:情况|措施|方向)?)?(?:方面)?"
     rf"|(?:{NEXT})?(?:工作)?(?:改进|整改)(?:情况|措施|方向|计划)?|(?:{NEXT})(?:工作)?(?:打算|计划|安排|思路|重点)?"
     r"|(?:问题|不足)(?:和|及)(?:改进|建议)(?:情况|措施)?"
-    # any short title made only of these words: "工作中的不足", "上年度问题整改情况", "努力方向"
-    rf"|(?:{NEXT}|存在|的|主要|工作中|工作|上年度|上一年度|本年度|今年|本年|20\d\d年度?|年度|问题|不足|改进|整改"
+    # any short title made only of these words: "工作中的不足", "上年度问题整改情况", "努力方向",
+    # "政府信息公开工作存在的问题"
+    rf"|(?:{NEXT}|存在|的|主要|政府信息公开|信息公开|政务公开|工作中|工作|上年度|上一年度|本年度|今年|本年|20\d\d年度?|年度|问题|不足|改进|整改"
     r"|及|和|与|方面|中"
     r"|落实|努力|面临|困难|差距|短板|弱项|存在的)*(?:问题|不足|困难|短板|差距|改进|整改|措施|举措|对策|打算|计划|方向|安排|思路|情况))[：:。]?$"
 )
@@ -355,7 +357,7 @@ _LAST_YEAR = re.compile(r"上一?年度?|去年|上期")
 # what was done: "已…", "本年度已…", "均已…"
 _DONE = re.compile(r"(?:(?:本|今)年度?[，,]?)?(?:均已|已经|已)")
 _SHORTCOMING = re.compile(
-    r"(?:需要|有待|亟待|仍需|还需)[^。；]{0,6}(?:改进|加强|提高|完善)的(?:地方|方面)|不足之处|薄弱环节"
+    r"(?:需要|有待|亟待|仍需|还需)[^。；]{0,6}(?:改进|加强|提高|完善)(?:的(?:地方|方面)|之处)|不足之处|薄弱环节"
 )
 # "但也要清醒看到，": a clause that only turns to what follows
 _SEE_LEAD = re.compile(r"(?:但|同时)?(?:也|还)?(?:要|应|应当|必须)?(?:清醒|客观|清楚)?(?:地)?(?:看到|认识到)[，,]")
@@ -413,9 +415,16 @@ def strip_lead(text: str) -> int:
     return pos
 
 
+_LONE_SHI = re.compile(r"[一二三四五六七八九十]是(?=[^，,。；;：:]{4})")
+"""An enumeration word inside a sentence that no marker split ("还有一些不足，一是X。" with no 二是)."""
+
+
 def _clean_span(text: str, start: int, end: int, list_item: bool = False) -> tuple[int, int]:
     while start < end and text[start] in _HEAD_TRIM:
         start += 1
+    m = _LONE_SHI.match(text, start, end)
+    if m:
+        start = m.end()
     while end > start and text[end - 1] in _TRIM:
         end -= 1
     if list_item:

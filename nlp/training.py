@@ -326,10 +326,15 @@ def passage_sequences(recs: list[dict], nlp: Any = None, bow: Any = None) -> tup
     return items, sections, stats
 
 
-def clause_sequences(recs: list[dict], nlp: Any = None) -> list:
+def clause_sequences(recs: list[dict], nlp: Any = None, settled: bool = True) -> list:
     """Clause-tagger training sequences (``nlp.clauses``) of passages already read: one per passage and per
     heading mode it is read in, gold tags from the items' offsets in the normalised text. ``nlp``: a trained
-    pipeline whose section tagger gives each sentence the section feature, as it will when tagging."""
+    pipeline whose section tagger gives each sentence the section feature, as it will when tagging.
+
+    ``settled``: the passages were labelled to the comma rule settled in round 7 (problem clauses each with
+    their own subject and predicate of lack are separate items). Otherwise the sentences holding a gold
+    problem item made of such comma clauses are left out of the sequence (it is cut there): the older guide
+    kept them whole, and the tagger should learn the rule from the sets that follow it, not unlearn it."""
     from .clauses import clause_features, clause_tags, split_clauses
     from .normalise import normalise
     from .segment import find_items, split_sentences
@@ -349,13 +354,34 @@ def clause_sequences(recs: list[dict], nlp: Any = None) -> list:
                 gold.append((at[0], at[1], it["label"]))
                 pos = at[1]
         tags = clause_tags(text, clauses, gold)
+        joined = [] if settled else [(a, b) for a, b, label in gold if label == "problem"
+                                     and _joined_shortfalls(text[a:b])]
+        masked = {i for a, b in joined for i, s in enumerate(sents) if s.start < b and a < s.end}
         modes: list[list[str] | None] = [None]
         if rec.get("heading") == FIVE_HEADING:
             modes.append(["problems", "improvements"])
         for allowed in modes:
             sections = _sentence_sections(nlp, text, sents, allowed) if nlp is not None else None
-            out.append((clause_features(text, sents, clauses, found, allowed, sections), tags))
+            feats = clause_features(text, sents, clauses, found, allowed, sections)
+            run: list[int] = []
+            for k, c in enumerate([*clauses, None]):
+                if c is not None and c.sentence not in masked:
+                    run.append(k)
+                    continue
+                if run:
+                    out.append(([feats[k] for k in run], [tags[k] for k in run]))
+                run = []
     return out
+
+
+def _joined_shortfalls(item: str) -> bool:
+    """Two or more comma clauses of a gold problem item each say a shortfall ("A有待提升，B有待规范")."""
+    import re
+
+    from .lexicon import alt
+
+    lack = re.compile(alt("shortfall"))
+    return sum(bool(lack.search(part)) for part in re.split("[，,]", item)) >= 2
 
 
 def _sentence_sections(nlp: Any, text: str, sents: list, allowed: list[str] | None) -> list[str | None]:
@@ -389,12 +415,14 @@ def train_crf(sequences: list, c1: float = 0.05, c2: float = 0.01, max_iteration
         return f.read_bytes()
 
 
-def train_learned(model_dir: Path, labelled: list[Path], sections_only: list[Path] | None = None) -> dict[str, Any]:
+def train_learned(model_dir: Path, labelled: list[Path], sections_only: list[Path] | None = None,
+                  settled: list[Path] | None = None) -> dict[str, Any]:
     """Train the item CRF and the sentence-section CRF on hand-labelled YAML sets into ``model_dir``.
 
     ``sections_only``: sets whose sentence sections train the section CRF but whose items do not train the
     item CRF (passages from generated reports: their sections come from headings, their statements from
     a few templates that would teach the item CRF a generator's wording).
+    ``settled``: those of ``labelled`` written or brought to the round-7 comma rule (``clause_sequences``).
     Deterministic (L-BFGS from zero weights): the same sets give the same model files.
     """
     import spacy
@@ -432,9 +460,12 @@ def train_learned(model_dir: Path, labelled: list[Path], sections_only: list[Pat
         # section CRF above, with the pipeline as it now stands (its own statements excluded)
         import yaml
 
-        recs = [r for path in labelled for r in yaml.safe_load(path.read_text("utf-8")) or []]
         piped = spacy.load(model_dir, exclude=["gongkai_items"])
-        seqs = clause_sequences(recs, piped)
+        done = {p.resolve() for p in settled or []}
+        seqs = []
+        for path in labelled:
+            recs = yaml.safe_load(path.read_text("utf-8")) or []
+            seqs += clause_sequences(recs, piped, settled=path.resolve() in done)
         (model_dir / "gongkai_items" / "clauses.crfsuite").write_bytes(train_crf(seqs))
         report["clause_sequences"] = len(seqs)
     return report

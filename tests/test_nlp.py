@@ -624,3 +624,25 @@ def test_the_lexicon_is_parsed_by_libyaml_as_by_pyyaml(monkeypatch):
         assert lexicon.lexicon() == expected
     finally:
         lexicon.lexicon.cache_clear()
+
+
+# round 7 (issue 14): real passages' lead-ins and headings
+
+
+def test_mian_lin_list_frame_and_the_need_to_improve_lead_in():
+    """"面临A、B等问题" is a list frame as "存在…" is; "还有需要改进之处：" introduces problems, not measures."""
+    got = [(it.label, it.text) for it in analyse("目前我镇政务公开工作面临宣传力度不大、信息更新不够及时等问题。").items]
+    assert got == [("problem", "宣传力度不大"), ("problem", "信息更新不够及时")]
+    text = "我局还有需要改进之处：一是公开内容不够全面；二是政策解读形式单一。"
+    assert [(it.cue, it.text) for it in find_items(text)] == [("problem", "公开内容不够全面"), ("problem", "政策解读形式单一")]
+
+
+def test_a_lone_yi_shi_is_not_part_of_the_item():
+    text = "我局政府信息公开工作还有一些不足，一是网站栏目更新不及时。下一步将加强网站维护。"
+    assert [it.text for it in analyse(text, ["problems", "improvements"]).items] == ["网站栏目更新不及时", "加强网站维护"]
+
+
+def test_a_numbered_heading_naming_the_work_is_not_an_item():
+    text = "（一）政府信息公开工作存在的问题：\n1、信息公开的制度有待进一步健全；\n2、公开栏目更新不够及时。"
+    assert [it.text for it in analyse(text, ["problems", "improvements"]).items] == [
+        "信息公开的制度有待进一步健全", "公开栏目更新不够及时"]

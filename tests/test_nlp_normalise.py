@@ -33,3 +33,23 @@ def test_traditional_items_come_back_in_the_original_script():
     assert ("improvement", "加強欄目日常維護") in got
     for it in res.items:
         assert text[it.start : it.end] == it.text
+
+
+def test_pinyin_glosses_inside_words_are_left_out_and_map_back():
+    # mirror sites print a tone-marked gloss after some characters; the heading line then reads as one
+    text = "(二)改進(jìn)措施。一是抽調(diào)專人進(jìn)行管理,確保運(yùn)轉(zhuǎn)。"
+    n = normalise(text)
+    assert n.text == "（二）改进措施。一是抽调专人进行管理，确保运转。"
+    a, b = n.span(n.text.index("抽调"), n.text.index("。", 8))
+    assert text[a:b] == "抽調(diào)專人進(jìn)行管理,確保運(yùn)轉(zhuǎn)"
+
+
+def test_bracketed_latin_without_tone_marks_is_kept():
+    assert normalise("使用(app)客户端").text == "使用（app）客户端"
+
+
+def test_glossed_heading_is_not_an_item():
+    text = "(一)存在的主要問題。\n一是有時發(fā)布不夠及時。\n(二)改進(jìn)措施。\n一是抽調(diào)專人進(jìn)行管理。"
+    res = analyse(text, ["problems", "improvements"])
+    assert [(it.label, it.text) for it in res.items] == [("problem", "有時發(fā)布不夠及時"),
+                                                        ("improvement", "抽調(diào)專人進(jìn)行管理")]

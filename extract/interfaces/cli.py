@@ -631,6 +631,12 @@ def train_learned_cmd(
         typer.Option("--sections-only", help="A set whose sentence sections (not items) train the section CRF "
                                              "(python -m tests.generator.sections); repeatable."),
     ] = None,
+    settled: Annotated[
+        list[Path] | None,
+        typer.Option("--settled", help="One of the labelled sets written to the comma rule settled in round 7 "
+                                       "(separate problem clauses); the others' comma-joined problems are not "
+                                       "taught to the clause tagger; repeatable."),
+    ] = None,
 ) -> None:
     """Train the item CRF and the sentence-section CRF into a trained pipeline (deterministic)."""
     from gongkai.nlp.training import train_learned
@@ -638,7 +644,7 @@ def train_learned_cmd(
     if not (model / "config.cfg").is_file():
         typer.echo(f"no pipeline at {model}; run `gongkai train` first", err=True)
         raise typer.Exit(1)
-    report = train_learned(model, labelled, sections_only or [])
+    report = train_learned(model, labelled, sections_only or [], settled or [])
     typer.echo(json.dumps({"model": str(model), **report}, ensure_ascii=False, indent=2))
 
 
