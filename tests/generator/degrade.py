@@ -46,7 +46,8 @@ Issue 13's families, each its own level (``EXTRA_LEVELS``; every number stays re
   ``forwarded`` (through a messaging app: 1080-1280 px, JPEG 60-80, once or twice), ``scanapp`` (a
   scanner app's flattened, blown-out, over-sharpened or black-and-white page), ``glare`` (a flash's hot
   spot over the print, a hand's shadow), ``clutter`` (curl, keystone, shadow and low light on a busy desk
-  among other printed sheets).
+  among other printed sheets); and with other print in view (``PHONE_AMONG``): ``binder`` (a page of
+  an open binder: its gutter curving and shaded, the facing page beyond the spine).
 - ``copy2``: a photocopy of a photocopy: two generations of toner loss and pushed contrast, each a
   little out of register, a grey fogged background, worn bands and drum scratches along the paper
   path, 200 or 300 dpi grey saved as JPEG 45-75.
