@@ -38,6 +38,8 @@ class Upright:
     scale: float = 1.0
     bend: Bend | None = None
     """A curled page's bend, undone after the transform (``dewarp``)."""
+    sheet_unsure: bool = False
+    """A photo whose page outline was not found whole (``Sheet.unsure``)."""
 
     def box_to_source(self, box: Box) -> Box:
         """A box of this image in the source image's pixels (the bend, then the transform, undone)."""
@@ -59,7 +61,8 @@ class Upright:
         if self.bend is not None and k != 2:
             raise ValueError("a bent page is turned half round only (its bend was measured upright or upside down)")
         bend = self.bend.turned_half() if self.bend is not None else None
-        return Upright(image, to_source, (self.quarter_turns + k) % 4, self.skew, self.perspective, self.scale, bend)
+        return Upright(image, to_source, (self.quarter_turns + k) % 4, self.skew, self.perspective, self.scale, bend,
+                       self.sheet_unsure)
 
 
 @dataclass(frozen=True)
@@ -114,12 +117,32 @@ def _order(quad: np.ndarray) -> np.ndarray:
 
 
 def find_page_quad(image: np.ndarray, min_area: float = 0.2) -> np.ndarray | None:
-    """Corners of a sheet of paper photographed on a darker background, or None for a scan.
+    """Corners of a sheet of paper photographed on a darker background, or None for a scan (``find_sheet``)."""
+    return find_sheet(image, min_area).quad
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """Where the page is in a picture, and whether its outline was seen."""
+
+    quad: np.ndarray | None
+    """Corners of the photographed page (tl, tr, br, bl), or None (a scan, or no outline found)."""
+    unsure: bool = False
+    """The page was told from a facing one by the spine between them but its own outline was not found:
+    it is taken as the picture's part on its side of the spine, bounded by the frame, so its rows may not
+    lie level and print near the spine may be the facing page's. (A picture in which no sheet is found at
+    all is not flagged: a sheet running out of the frame or curled is read well so, and nothing tells it
+    from sheets among other sheets.)"""
+
+
+def find_sheet(image: np.ndarray, min_area: float = 0.2) -> Sheet:
+    """The photographed page in a picture.
 
     The sheet is the largest bright region whose outline is a convex quadrilateral
     with a sharp paper-to-desk step on its sides inside the frame (a scan is paper to
     the edges). A shadow across the sheet darkens part of it below Otsu's threshold,
-    so lower thresholds are tried too, and the largest valid sheet wins.
+    so lower thresholds are tried too, and the largest valid sheet wins. Where two pages
+    meet in it (an open binder: ``_one_page``), the page is the larger one alone.
     """
     h, w = image.shape[:2]
     s = min(1.0, 640.0 / max(h, w))
@@ -127,6 +150,16 @@ def find_page_quad(image: np.ndarray, min_area: float = 0.2) -> np.ndarray | Non
     gray = small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
     gray = cv2.GaussianBlur(gray, (5, 5), 0)
     otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    quad = _brightest_quad(gray, otsu, min_area)
+    photo = quad is not None or _desk_in_view(gray)
+    one = _one_page(gray, quad, otsu, min_area) if photo else None
+    if one is not None:
+        return Sheet(one[0] / s, not one[1])
+    return Sheet(None if quad is None else quad / s)
+
+
+def _brightest_quad(gray: np.ndarray, otsu: float, min_area: float) -> np.ndarray | None:
+    """The largest sheet found at Otsu's threshold or lower ones (a shadow across the sheet)."""
     best: tuple[float, np.ndarray] | None = None
     for f in (1.0, 0.85, 0.7):
         quad = _bright_quad(gray, otsu * f, min_area)
@@ -134,7 +167,93 @@ def find_page_quad(image: np.ndarray, min_area: float = 0.2) -> np.ndarray | Non
             area = float(cv2.contourArea(quad))
             if best is None or area > best[0]:
                 best = (area, quad)
-    return None if best is None else best[1] / s
+    return None if best is None else best[1]
+
+
+SPINE_DIP = 0.8
+"""A spine's valley is at most this share of the paper's brightness on both sides of it (an open
+binder's gutter: 0.4-0.75 by the shade, the cover showing between the pages; a crease or the curve
+of a curled sheet is a step or a broad slope, not a valley)."""
+SPINE_REACH = 0.12
+"""Paper as bright as the page's is found within this share of the region's width on both sides."""
+SPINE_PAPER = 0.7
+"""As bright as the page's paper: this share of its 90th percentile (light falls off across a photo by
+up to a quarter; a desk is half as bright as paper or less)."""
+
+
+def _one_page(gray: np.ndarray, quad: np.ndarray | None, otsu: float, min_area: float,
+              ) -> tuple[np.ndarray, bool] | None:
+    """The photographed page alone where two pages meet in the picture (an open binder or a bound volume,
+    the facing page beyond the spine): its quadrilateral without the facing page and whether its outline
+    was found; None where no spine runs down the paper or neither side is clearly the page photographed
+    (two whole pages alike).
+
+    The sheet found (or, where none was, the picture) is searched for a spine (``_spine``); the smaller
+    side is darkened and the sheet looked for again, on the larger side alone. Where it is still not a
+    quadrilateral (cut by the frame), the larger side bounded by the spine is, its outline not found."""
+    h, w = gray.shape
+    region = quad if quad is not None else np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
+    split = _spine(gray, region)
+    if split is None:
+        return None
+    big, small = split
+    dark = gray.copy()
+    cv2.fillPoly(dark, [small.astype(np.int32)], 0)
+    alone = _brightest_quad(dark, otsu, min_area)
+    if alone is not None and cv2.pointPolygonTest(big.reshape(-1, 1, 2), tuple(map(float, alone.mean(axis=0))),
+                                                  False) > 0:
+        return alone, True
+    return big, quad is not None
+
+
+def _desk_in_view(gray: np.ndarray, rim: float = 0.03, share: float = 0.4) -> bool:
+    """Is 40 % of the picture's rim darker than paper (a desk or a cover around the sheet, more than one
+    side of it)? A scan's rim is paper (a flatbed's lid or a dark band along one edge at most)."""
+    h, w = gray.shape
+    m = max(1, int(rim * min(h, w)))
+    ring = np.concatenate([gray[:m].ravel(), gray[-m:].ravel(), gray[m:-m, :m].ravel(), gray[m:-m, -m:].ravel()])
+    return float((ring < SPINE_PAPER * np.percentile(gray, 90)).mean()) >= share
+
+
+def _spine(gray: np.ndarray, region: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Where two pages meet in ``region``: a valley of shade running straight across it from its top
+    side to its bottom one, bright paper within ``SPINE_REACH`` of it on both sides, in at least six of
+    eight bands down the region. Returns the region's two parts (quadrilaterals in ``gray``'s pixels),
+    the larger first, when the larger is at least 1.25 times as wide; else None."""
+    p, w1, h1 = _rectify(region)
+    if w1 < 50 or h1 < 50:
+        return None
+    flat = cv2.warpPerspective(gray, p, (w1, h1))
+    paper = cv2.morphologyEx(flat, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8)).astype(np.float32)  # print gone
+    bright = float(np.percentile(paper, 90))
+    r = max(3, int(SPINE_REACH * w1))
+    found = []
+    for i in range(8):
+        y0, y1 = int(h1 * (0.05 + 0.9 * i / 8)), int(h1 * (0.05 + 0.9 * (i + 1) / 8))
+        prof = cv2.GaussianBlur(np.median(paper[y0:y1], axis=0)[None, :], (0, 0), 1.5).ravel()
+        win = np.lib.stride_tricks.sliding_window_view(prof, r + 1).max(axis=1)  # win[i]: max of prof[i : i + r + 1]
+        xs = np.arange(r, w1 - r - 1)
+        side = np.minimum(win[xs - r], win[xs])  # the brighter paper left of x, and right of it: the dimmer of the two
+        ratio = np.where(side >= SPINE_PAPER * bright, prof[xs] / np.maximum(side, 1.0), np.inf)
+        k = int(np.argmin(ratio))
+        if ratio[k] <= SPINE_DIP:
+            found.append(((y0 + y1) / 2, float(xs[k])))
+    if len(found) < 6:
+        return None
+    ys, xs_found = np.array(found).T
+    b, a = np.polyfit(ys, xs_found, 1)
+    if np.abs(a + b * ys - xs_found).max() > 0.02 * w1 or abs(b) > 0.1:
+        return None  # not one straight valley down the region
+    top, bottom = float(a), float(a + b * h1)
+    left = np.array([[0, 0], [top, 0], [bottom, h1], [0, h1]], np.float32)
+    right = np.array([[top, 0], [w1, 0], [w1, h1], [bottom, h1]], np.float32)
+    lw, rw = (top + bottom) / 2, w1 - (top + bottom) / 2
+    if max(lw, rw) < 1.25 * min(lw, rw):
+        return None  # two pages alike: which was meant cannot be told from the shapes
+    back = np.linalg.inv(p)
+    parts = [cv2.perspectiveTransform(q.reshape(1, -1, 2).astype(np.float64), back)[0].astype(np.float32)
+             for q in ((right, left) if rw > lw else (left, right))]
+    return parts[0], parts[1]
 
 
 def _bright_quad(gray: np.ndarray, threshold: float, min_area: float) -> np.ndarray | None:
@@ -346,7 +465,8 @@ def upright(
     by reading, and asks for the turn here.
     """
     h, w = image.shape[:2]
-    quad = find_page_quad(image) if correct_perspective else None
+    sheet = find_sheet(image) if correct_perspective else Sheet(None)
+    quad = sheet.quad
     if quad is not None:
         # 1 % inside the found edge: a sliver of desk along the border would look like a ruling
         quad = quad + (quad.mean(axis=0) - quad) * 0.01
@@ -374,4 +494,4 @@ def upright(
             src = cv2.resize(image, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
             m_src = m @ np.diag([w / src.shape[1], h / src.shape[0], 1.0])
         out = cv2.warpPerspective(src, m_src, (w3, h3), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return Upright(out, np.linalg.inv(m), turns, angle, quad is not None, scale)
+    return Upright(out, np.linalg.inv(m), turns, angle, quad is not None, scale, sheet_unsure=sheet.unsure)

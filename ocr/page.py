@@ -92,12 +92,17 @@ class PageResult:
     """Reading order of the page: ("line", index in lines) and ("table", index in tables)."""
     text: PageText | None = None
     """Every detected line of the upright page, read on demand (for readings that do not trust the grid)."""
+    sheet_unsure: bool = False
+    """A photo whose page outline was not found whole: other print in view may be read as the page's and
+    its rows may not lie level (``geometry.Sheet.unsure``)."""
 
     @property
     def note(self) -> str:
         parts = []
         if self.perspective:
             parts.append("photo flattened")
+        if self.sheet_unsure:
+            parts.append("sheet outline not found")
         if self.bent:
             parts.append("bent lines laid straight")
         if self.quarter_turns:
@@ -278,7 +283,7 @@ class PageReader:
         src_h, src_w = image.shape[:2]
         result = PageResult(src_w, src_h, up.skew, quarter_turns=up.quarter_turns, perspective=up.perspective,
                             bent=up.bend is not None, upright_size=(gray.shape[1], gray.shape[0]),
-                            upright_scale=up.scale)
+                            upright_scale=up.scale, sheet_unsure=up.sheet_unsure)
         # reading order is the upright page's: a page scanned on its side runs across the source image
         tops = [(ln.box[1], "line", i) for i, ln in enumerate(lines)] + [
             (t.grid.box[1], "table", j) for j, t in enumerate(tables)

@@ -60,8 +60,8 @@ def _ctx(dpi: int, table, last: bool = False) -> PageContext:
 
 def test_the_families_are_levels_of_their_own():
     assert set(OWN_FAMILIES) == {"lid", "rot6", "fax", "toner", "copyseal", "curl", "jpeg", "colour150", "archive",
-                                 *degrade.PHONE_VARIANTS, *degrade.PHONE_ARCHIVED, "copy2", "sealbw", "halftone",
-                                 "finebw"}
+                                 *degrade.PHONE_VARIANTS, *degrade.PHONE_ARCHIVED, *degrade.PHONE_AMONG, "copy2",
+                                 "sealbw", "halftone", "finebw"}
     assert set(OWN_FAMILIES) <= set(EXTRA_LEVELS) and not set(OWN_FAMILIES) & set(degrade.LEVELS)
     assert {degrade.DEFAULT_KIND[k] for k in OWN_FAMILIES} <= {"pdf", "tiff", "jpg", "png"}
     assert degrade.DEFAULT_KIND["fax"] == "tiff" and degrade.DEFAULT_KIND["curl"] == "jpg"
@@ -581,3 +581,41 @@ def test_clutter_curls_a_dim_sheet_among_other_printed_sheets():
     g = cv2.cvtColor(out, cv2.COLOR_BGR2GRAY)
     rim = np.concatenate([g[:60].ravel(), g[-60:].ravel(), g[:, :60].ravel(), g[:, -60:].ravel()])
     assert (cv2.Canny(g[:200], 50, 150) > 0).mean() > 0.001 and rim.std() > 8  # a busy, not a plain, desk
+
+
+@pytest.mark.parametrize("spine", ["left", "right"])
+def test_gutter_squeezes_and_shades_the_strip_by_the_spine_and_maps_points_where_they_go(spine):
+    h, w = 400, 600
+    page = np.full((h, w, 3), 255, np.uint8)
+    for x in range(20, w, 40):
+        cv2.line(page, (x, 0), (x, h - 1), (0, 0, 0), 1)
+    cv2.line(page, (0, 40), (w - 1, 40), (0, 0, 0), 1)
+    dot = (30, 60) if spine == "left" else (w - 31, 60)  # in the curved strip
+    cv2.circle(page, dot, 4, (0, 0, 0), -1)
+    out, forward = degrade._gutter(page, spine, 0.2, 0.4, 0.05, 0.5)
+    assert out.shape == (h, round(w - 0.2 * w * 0.4), 3)
+    g = cv2.cvtColor(out, cv2.COLOR_BGR2GRAY)
+    row = g[200] < 160
+    xs = np.flatnonzero(row[1:] & ~row[:-1])
+    gaps = np.diff(xs) if spine == "left" else np.diff(xs)[::-1]  # from the spine outwards
+    assert gaps[0] < 0.8 * 40 and abs(gaps[-1] - 40) <= 2  # bunched by the spine, as printed where flat
+    top_row = np.array([float(np.flatnonzero(g[:100, x] < 160).min()) for x in range(0, out.shape[1], 3)
+                        if (g[:100, x] < 160).any() and (g[:100, x] < 160).sum() < 20])
+    assert np.ptp(top_row) > 3  # the top rule drawn towards the middle near the spine
+    shade = cv2.cvtColor(out, cv2.COLOR_BGR2GRAY)[300, [2, -3][spine == "right"]]
+    assert shade < 0.7 * 255  # dark at the spine
+    fx, fy = forward(np.array([dot], np.float32))[0]
+    assert g[round(fy), round(fx)] < 100  # the dot is where the map says
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_binder_shows_the_facing_page_beyond_the_gutter_and_all_the_print(seed):
+    out, p = _phone("binder", seed)
+    assert out.shape[:2] == (4032, 3024) and _print_seen(out, p) and 0.2 <= p["facing_shown"] <= 0.45
+    g = cv2.cvtColor(out, cv2.COLOR_BGR2GRAY)
+    q = np.array(p["print"])
+    band = slice(int(q[:, 1].min()) + 200, int(q[:, 1].max()) - 200)
+    beyond = g[band, : int(q[:, 0].min()) - 150] if p["spine"] == "left" else g[band, int(q[:, 0].max()) + 150 :]
+    strokes = (beyond < 110) & (cv2.dilate(beyond, np.ones((9, 9), np.uint8)) > 170)  # dark by light: print on paper
+    assert strokes.mean() > 0.02  # the facing page's print in the picture, on the spine's side (the outer side: ~0)
+

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
-from gongkai.ocr.geometry import Upright, find_page_quad, map_box, upright
+from gongkai.ocr.geometry import Upright, find_page_quad, find_sheet, map_box, upright
 from gongkai.ocr.grid import find_grids, ruling_ink
 from gongkai.ocr.page import PageText, _beyond_picture, _cell_lines, _content
 from gongkai.ocr.preprocess import (
@@ -63,6 +63,48 @@ def test_a_photographed_sheet_is_found_and_a_scan_is_not():
     assert quad is not None
     assert np.abs(quad - corners).max() < 12  # within ~0.5 % of the frame
     assert find_page_quad(_page()) is None
+
+
+def _open_binder(facing_share: float, corners: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``_page`` beside the facing page (``_page`` set lower, ``facing_share`` of it in view) in an open
+    binder: the gutter shaded half dark at the spine, the cover showing between the pages; photographed
+    on a desk. Returns the photo and the corners of the page (not the facing one) in it."""
+    page = _page().astype(np.float32)
+    h, w = page.shape[:2]
+    shade = 1.0 - 0.5 * np.exp(-np.arange(w, dtype=np.float32) / 60.0)
+    facing = np.roll(_page(), 80, axis=0)[:, w - round(facing_share * w) :].astype(np.float32)
+    facing *= shade[: facing.shape[1]][::-1][None, :, None]
+    gap = np.full((h, 8, 3), 50, np.float32)
+    spread = np.hstack([facing, gap, page * shade[None, :, None]]).astype(np.uint8)
+    sw = spread.shape[1]
+    if corners is None:
+        corners = np.array([[150, 260], [1550, 230], [1600, 1950], [120, 1990]], np.float32)
+    m = cv2.getPerspectiveTransform(np.array([[0, 0], [sw, 0], [sw, h], [0, h]], np.float32), corners)
+    x0 = sw - w
+    inner = np.array([[x0, 0], [sw, 0], [sw, h], [x0, h]], np.float32)
+    return _photo(spread, corners, (1700, 2200)), cv2.perspectiveTransform(inner[None], m)[0]
+
+
+@pytest.mark.parametrize("share", [0.25, 0.45])
+def test_the_facing_page_of_an_open_binder_is_left_out_of_the_sheet(share):
+    photo, page = _open_binder(share)
+    quad = find_page_quad(photo)
+    assert quad is not None and np.abs(quad - page).max() < 0.01 * 2200  # the page alone, to its spine
+
+
+def test_a_binder_page_running_out_of_the_frame_is_cut_at_its_spine_and_not_sure():
+    photo, page = _open_binder(0.35, np.array([[150, 260], [1900, 230], [1950, 1950], [120, 1990]], np.float32))
+    sheet = find_sheet(photo)
+    assert sheet.unsure and sheet.quad is not None
+    spine_side = sheet.quad[[0, 3], 0]  # its left side is the spine, where the page begins
+    assert np.abs(spine_side - page[[0, 3], 0]).max() < 0.01 * 2200
+    assert find_sheet(_open_binder(0.35)[0]).unsure is False  # the page's outline found: sure
+
+
+def test_two_pages_alike_are_not_split():
+    photo, page = _open_binder(1.0)
+    quad = find_page_quad(photo)
+    assert quad is None or cv2.contourArea(quad) > 1.6 * cv2.contourArea(page)  # which one was meant is unknown
 
 
 def test_uneven_light_on_a_scan_is_not_taken_for_a_sheet():

@@ -156,3 +156,38 @@ def test_text_decodes_gbk_and_bom():
     src = "一、总体情况\n本年度工作稳步推进。\n"
     for data in (src.encode("gb18030"), codecs.BOM_UTF8 + src.encode(), src.encode("utf-16")):
         assert read_text(data, OPT).lines()[1].text == "本年度工作稳步推进。"
+
+
+class _Named:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class _OneTableReader:
+    """A page reader that returns one read table: a sure 17 and a 5 read at 0.6 (with 6 beside it)."""
+
+    def __init__(self, sheet_unsure: bool) -> None:
+        self.sheet_unsure = sheet_unsure
+        self.cells, self.prose = _Named("tesseract"), _Named("rapidocr")
+
+    def read(self, image):
+        from gongkai.ocr.page import CellReading, PageResult, TableResult
+        from gongkai.ocr.types import Grid, GridCell, Reading
+
+        cells = [GridCell(0, 0, 1, 1, (0, 0, 50, 20)), GridCell(0, 1, 1, 1, (50, 0, 100, 20))]
+        grid = Grid((0, 0, 100, 20), 1, 2, cells, [0, 50, 100], [0, 20])
+        readings = [Reading("17", 0.99, [], "rapidocr"), Reading("5", 0.6, [("6", 0.9)], "rapidocr")]
+        res = PageResult(100, 20, 0.0, sheet_unsure=self.sheet_unsure, upright_size=(100, 20))
+        res.tables.append(TableResult(grid, [CellReading(c, r) for c, r in zip(cells, readings, strict=True)]))
+        res.order = [("table", 0)]
+        return res
+
+
+@pytest.mark.parametrize("unsure", [False, True])
+def test_nothing_read_on_a_page_whose_sheet_outline_was_not_found_is_sure(unsure):
+    from gongkai.extract.input.readers.scan import SHEET_UNSURE, ocr_page
+
+    blocks, _ = ocr_page(None, 1, 1.0, _OneTableReader(unsure))  # type: ignore[arg-type]
+    sure, doubted = blocks[0].rows[0]
+    assert sure.confidence == (SHEET_UNSURE if unsure else 0.99) and doubted.confidence == 0.6
+    assert dict(doubted.alternatives)["6"] == (SHEET_UNSURE if unsure else 0.9)

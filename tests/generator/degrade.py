@@ -46,7 +46,8 @@ Issue 13's families, each its own level (``EXTRA_LEVELS``; every number stays re
   ``forwarded`` (through a messaging app: 1080-1280 px, JPEG 60-80, once or twice), ``scanapp`` (a
   scanner app's flattened, blown-out, over-sharpened or black-and-white page), ``glare`` (a flash's hot
   spot over the print, a hand's shadow), ``clutter`` (curl, keystone, shadow and low light on a busy desk
-  among other printed sheets).
+  among other printed sheets); and with other print in view (``PHONE_AMONG``): ``binder`` (a page of
+  an open binder: its gutter curving and shaded, the facing page beyond the spine).
 - ``copy2``: a photocopy of a photocopy: two generations of toner loss and pushed contrast, each a
   little out of register, a grey fogged background, worn bands and drum scratches along the paper
   path, 200 or 300 dpi grey saved as JPEG 45-75.
@@ -75,6 +76,7 @@ import json
 import math
 import random
 import shutil
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -1073,6 +1075,88 @@ def _cluttered_desk(h: int, w: int, rng: random.Random, page: np.ndarray) -> tup
     return desk, kind
 
 
+def _gutter(img: np.ndarray, spine: str, depth: float, squeeze: float, sink: float, dark: float,
+            ) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:
+    """A page of an open binder or bound volume as the camera sees it near the spine: the strip
+    ``depth`` of the page's width next to the ``spine`` side curves down into the gutter, so it is
+    foreshortened (``squeeze``: the strip's share lost) and, further from the camera, smaller
+    (``sink``: rows at the spine drawn towards the middle by that share of their distance from it:
+    the top rows bend down and the bottom ones up), and shaded (``dark``: the share of the light
+    lost at the spine). Returns the page (narrower by the squeeze) and the map of page points into it."""
+    h, w = img.shape[:2]
+    d = depth * w
+    dd = d * (1 - squeeze)  # the strip's width in the picture
+    k = (d - dd) / dd**2  # source distance from the spine s(t) = d - (dd - t) - k (dd - t)^2: s(0) = 0, s'(dd) = 1
+    out_w = round(w - (d - dd))
+    t = np.arange(out_w, dtype=np.float32)
+    if spine == "right":
+        t = t[::-1]  # distance from the spine, in output columns
+    inner = t < dd
+    s = np.where(inner, d - (dd - t) - k * (dd - t) ** 2, t + (d - dd)).astype(np.float32)
+    near = np.where(inner, ((dd - t) / dd) ** 2, 0.0).astype(np.float32)  # 1 at the spine, 0 where flat
+    src_x = s if spine == "left" else (w - 1 - s).astype(np.float32)
+    yc = (h - 1) / 2
+    ys = np.arange(h, dtype=np.float32)[:, None]
+    map_y = (yc + (ys - yc) * (1 + sink * near[None, :])).astype(np.float32)
+    map_x = np.repeat(src_x[None, :], h, 0)
+    out = cv2.remap(img, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=(255, 255, 255))
+    shade = 1.0 - dark * np.exp(-t / max(1.0, 0.3 * dd))
+    out = _gain(out, np.repeat(shade[None, :].astype(np.float32), max(2, h // 16), 0))
+
+    def forward(pts: np.ndarray) -> np.ndarray:
+        """Page points (x, y) to where they are in the curved page."""
+        res = []
+        for x, y in pts:
+            sx = float(x) if spine == "left" else float(w - 1 - x)
+            if sx >= d:
+                tt = sx - (d - dd)
+            else:  # solve d - (dd - t) - k (dd - t)^2 = sx for u = dd - t >= 0
+                u = (-1 + math.sqrt(1 + 4 * k * (d - sx))) / (2 * k) if k else d - sx
+                tt = dd - u
+            nn = ((dd - tt) / dd) ** 2 if tt < dd else 0.0
+            yy = yc + (float(y) - yc) / (1 + sink * nn)
+            res.append([tt if spine == "left" else out_w - 1 - tt, yy])
+        return np.array(res, np.float32)
+
+    return out, forward
+
+
+def _open_binder(img: np.ndarray, rng: random.Random) -> tuple[np.ndarray, np.ndarray, dict]:
+    """The page in an open binder, flat but for its gutter, with the facing page beyond the spine
+    and the cover around them (``Phone._binder``); the print's corners in it, and what was drawn."""
+    h = img.shape[0]
+    spine = rng.choice(["left", "right"])
+    bends = {"depth": round(rng.uniform(0.12, 0.2), 3), "squeeze": round(rng.uniform(0.3, 0.5), 3),
+             "sink": round(rng.uniform(0.02, 0.05), 3), "dark": round(rng.uniform(0.35, 0.6), 3)}
+    page, forward = _gutter(img, spine, bends["depth"], bends["squeeze"], bends["sink"], bends["dark"])
+    # the facing page: the report's print again, set higher or lower, curving into the same gutter
+    shift = round(rng.choice([-1, 1]) * rng.uniform(0.02, 0.06) * h)
+    other = np.full_like(img, 255)
+    if shift > 0:
+        other[shift:] = img[:-shift]
+    else:
+        other[:shift] = img[-shift:]
+    facing, _ = _gutter(other, "right" if spine == "left" else "left", bends["depth"],
+                        round(rng.uniform(0.3, 0.5), 3), bends["sink"], round(rng.uniform(0.35, 0.6), 3))
+    show = round(rng.uniform(0.2, 0.45), 3)
+    cut = round(show * facing.shape[1])
+    facing = facing[:, -cut:] if spine == "left" else facing[:, :cut]
+    gap = rng.randint(4, 12)  # the spine between the pages: the cover shows through
+    cover_m = round(rng.uniform(0.03, 0.06) * h)
+    ch, cw = h + 2 * cover_m, page.shape[1] + gap + cut + 2 * cover_m
+    cover = np.array(rng.choice([(90, 40, 20), (30, 30, 30), (40, 30, 110), (70, 70, 70), (40, 90, 40)]), np.uint8)
+    canvas = np.empty((ch, cw, 3), np.uint8)
+    canvas[:] = cover
+    page_x = cover_m + (cut + gap if spine == "left" else 0)
+    facing_x = cover_m if spine == "left" else cover_m + page.shape[1] + gap
+    canvas[cover_m : cover_m + h, page_x : page_x + page.shape[1]] = page
+    canvas[cover_m : cover_m + h, facing_x : facing_x + cut] = facing
+    inked = forward(_print_corners(img)) + np.array([page_x, cover_m], np.float32)
+    return canvas, inked, {"spine": spine, **bends, "facing_shift": shift, "facing_shown": show, "spine_gap": gap,
+                           "cover": cover.tolist()}
+
+
+
 @dataclass(frozen=True)
 class Phone:
     """Phone photos made otherwise than ``photo`` and ``curl`` (each ``variant`` its own level):
@@ -1103,6 +1187,15 @@ class Phone:
     - ``clutter``: everything at once: a curled sheet (1.5-3.5 %) in keystone (far edge 78-92 %),
       on a busy desk (wood grain or printed cloth) among other printed sheets of the report, with a
       shadow, in low light (gain 0.55-0.8, noise 5-9).
+
+    A page among others in view (``PHONE_AMONG``, added 2026-12-07 round 7, declared before its first run):
+
+    - ``binder``: a page of an open binder or bound volume shot from above: the strip by the spine
+      (12-20 % of the page) curving down into the gutter (foreshortened by 30-50 %, rows there drawn
+      2-5 % towards the middle, shaded 35-60 % at the spine), the facing page beyond the gutter
+      (another copy of the report's page, set 2-6 % higher or lower, curving into the gutter too,
+      20-45 % of its width in view, part of it out of the picture), the binder's cover around the
+      pages, on a desk; half the time a thumb holding the volume open over the outer margin.
 
     Every printed mark stays in the picture and uncovered: the truth is the source's (``print``: the
     corners of the box around the print, in the picture, where the sheet is flat)."""
@@ -1450,12 +1543,50 @@ class Phone:
         return out
 
 
+    def _binder(self, img: np.ndarray, rng: random.Random, params: dict) -> np.ndarray:
+        pw, ph = PHONE_12MP
+        canvas, inked, spread = _open_binder(img, rng)
+        spine = spread["spine"]
+        ch, cw = canvas.shape[:2]
+        src = np.array([[0, 0], [cw, 0], [cw, ch], [0, ch]], np.float32)
+        dst = m = None
+        toward = -1 if spine == "left" else 1  # the facing page's side of the picture
+        for attempt in range(40):
+            calm = 1.0 - attempt / 40
+            rotation = round(rng.uniform(-4, 4) * calm, 2)
+            cand = _placed(cw, ch, PHONE_12MP, rng, rng.uniform(0.95, 1.15), rotation, 0.03 * calm,
+                           (toward * rng.uniform(0.0, 0.12) * calm, rng.uniform(-0.02, 0.02)))
+            mm = cv2.getPerspectiveTransform(src, cand)
+            if _in_frame(_mapped(mm, inked), PHONE_12MP, 0.01 * pw):
+                dst, m = cand, mm
+                params.update({"rotation": rotation, "attempt": attempt})
+                break
+        if dst is None:
+            s = 0.9 * _fit(cw, ch, PHONE_12MP, 0.0)
+            dst = src * s + np.array([(pw - cw * s) / 2, (ph - ch * s) / 2], np.float32)
+            m = cv2.getPerspectiveTransform(src, dst)
+            params.update({"rotation": 0.0, "attempt": -1})
+        out, _ = _shoot(canvas, dst, PHONE_12MP, _desk(ph, pw, rng))
+        out = _cast(out, rng)
+        params["print"] = _mapped(m, inked).round(1).tolist()
+        params.update(spread)
+        if rng.random() < 0.5:
+            edge = "right" if spine == "left" else "left"
+            room = _frame_gap(_mapped(m, inked), PHONE_12MP, edge)
+            if room > 40:
+                _thumb(out, edge, 0.7 * room, rng)
+                params["thumb"] = edge
+        return out
+
+
 CUT_CORNERS = {"left": (0, 3), "right": (1, 2), "top": (0, 1), "bottom": (2, 3)}
 """The corners (top-left, top-right, bottom-right, bottom-left) of a sheet on each side."""
 PHONE_VARIANTS = ("lowangle", "fill", "cutoff", "pale", "shake", "fold", "landscape")
 """Phone photos made otherwise than ``photo`` and ``curl`` (``Phone``)."""
 PHONE_ARCHIVED = ("forwarded", "scanapp", "glare", "clutter")
 """Phone photos as archives hold them and none of the above makes (``Phone``; declared before their first run)."""
+PHONE_AMONG = ("binder",)
+"""Photos of a page with other print in view beside it (``Phone``; declared before their first run, round 7)."""
 
 
 @dataclass(frozen=True)
@@ -1975,6 +2106,7 @@ OWN_FAMILIES: dict[str, Family] = {
     "halftone": Halftone(),
     "finebw": FineBW(),
     **{name: Phone(name) for name in PHONE_ARCHIVED},
+    **{name: Phone(name) for name in PHONE_AMONG},
 }
 """The families of issue 13 (each its own level, each from its own random stream)."""
 SUPERSEDED_FAMILIES: dict[str, Family] = {

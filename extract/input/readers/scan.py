@@ -29,6 +29,11 @@ log = logging.getLogger(__name__)
 A4_WIDTH_IN = 8.27
 MAX_PIXELS = 80_000_000
 """Larger images are refused (decompression bombs); a 600 dpi A4 page is ~35 Mpx."""
+SHEET_UNSURE = 0.75
+"""Highest confidence of anything read on a photo whose page outline was not found (``Sheet.unsure``: the
+part of the picture on its side of a spine, bounded by the frame): print near the spine may be the facing
+page's, and rows not laid level may give a cell its neighbour's value; the values may be right, but not
+surely."""
 
 
 def _engine(name: str, timeout_s: float) -> Engine:
@@ -59,11 +64,12 @@ class ScanPageText:
     """A scanned page's every detected line as layout pieces: read by OCR when first asked for,
     boxes upright (the reading frame) and, for provenance, in points of the image as given."""
 
-    def __init__(self, text: OcrPageText, page: int, points_per_px: float, method: str) -> None:
+    def __init__(self, text: OcrPageText, page: int, points_per_px: float, method: str, most: float = 1.0) -> None:
         self._text = text
         self._page = page
         self._scale = points_per_px
         self._method = method
+        self._most = most  # the highest confidence anything read on the page is given (``SHEET_UNSURE``)
         self._pieces: list[Piece] | None = None
 
     def pieces(self) -> list[Piece]:
@@ -81,8 +87,8 @@ class ScanPageText:
     def _piece(self, box: tuple[int, int, int, int], r: Reading) -> Piece:
         src = tuple(round(float(v) * self._scale, 2) for v in self._text.to_source(box))
         cell = Cell(r.text, self._page, src, None, f"{self._method}:{r.engine}" if r.engine else self._method,
-                    round(min(max(r.confidence, 0.0), 1.0), 3),
-                    alternatives=tuple((a, round(float(c), 3)) for a, c in r.alternatives))
+                    round(min(max(r.confidence, 0.0), self._most), 3),
+                    alternatives=tuple((a, round(min(float(c), self._most), 3)) for a, c in r.alternatives))
         return Piece(cell, tuple(float(v) for v in box))
 
 
@@ -99,6 +105,7 @@ def ocr_page(
     if info is not None and res.note:
         info.note = f"{info.note}; {res.note}" if info.note else res.note
     method = f"ocr:{reader.cells.name}"
+    most = SHEET_UNSURE if res.sheet_unsure else 1.0
     # column lines in points across the upright page: a photographed sheet is taken as A4 wide
     upright_w = res.upright_size[0] or res.width
     page_w = A4_WIDTH_IN * 72 if res.perspective else upright_w / res.upright_scale * points_per_px
@@ -121,14 +128,14 @@ def ocr_page(
             c, r = cr.cell, cr.reading
             rows[c.row][c.col] = Cell(
                 r.text, page, box(c.box), None, f"ocr:{r.engine or reader.cells.name}",
-                round(min(max(r.confidence, 0.0), 1.0), 3), c.rowspan, c.colspan,
-                tuple((a, round(float(p), 3)) for a, p in r.alternatives),
+                round(min(max(r.confidence, 0.0), most), 3), c.rowspan, c.colspan,
+                tuple((a, round(min(float(p), most), 3)) for a, p in r.alternatives),
             )
         cols = [round(x * col_scale, 2) for x in t.grid.xs]
         tables.append(Table(rows, method, page, box(t.grid.box), True, t.grid.confidence, cols))
     # in the upright page's reading order (a page scanned on its side runs across the image)
     blocks = [lines[i] if kind == "line" else tables[i] for kind, i in res.order]
-    text = ScanPageText(res.text, page, points_per_px, "ocr") if res.text is not None else None
+    text = ScanPageText(res.text, page, points_per_px, "ocr", most) if res.text is not None else None
     return [b for b in blocks if b is not None], text
 
 
