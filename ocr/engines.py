@@ -19,12 +19,13 @@ import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Protocol
 
 import cv2
 import numpy as np
 
-from .types import Box, Line, Reading, Word
+from .types import Box, Line, RapidModelSet, Reading, Word
 
 
 class EngineError(RuntimeError):
@@ -202,6 +203,10 @@ class RapidEngine:
     """The recogniser's input height (its training size)."""
     unsure_char: float = 0.9
     """A character read with less probability than this gets its runner-up as an alternative."""
+    models: RapidModelSet = "int8"
+    """"int8": the detector and recogniser quantised to 8 bits (models/ocr, made from the wheel's own
+    by scripts/quantise_ocr_models.py, calibrated on our generated scans): about half the model
+    time with the same cells on every own family (README, OCR); "float": RapidOCR's own weights."""
 
     def __post_init__(self) -> None:
         self._models = None
@@ -210,11 +215,28 @@ class RapidEngine:
         if self._models is None:
             from ._rapidocr import RapidModels
 
+            det, rec = self._model_files()
             try:
-                self._models = RapidModels(self.threads)
+                self._models = RapidModels(self.threads, det, rec)
             except ImportError as exc:
                 raise EngineError("E_OCR_MISSING", f"rapidocr is not installed ({exc})") from exc
         return self._models
+
+    def _model_files(self) -> tuple[Path | None, Path | None]:
+        """The model files ``models`` names (None: RapidOCR's own); a missing file is a coded error."""
+        if self.models == "float":
+            return None, None
+        from ._rapidocr import quantised_models
+
+        det, rec = quantised_models()
+        for f in (det, rec):
+            if not f.is_file():
+                raise EngineError(
+                    "E_OCR_MODEL_MISSING",
+                    f"the int8 OCR model {f} is missing (make it with scripts/quantise_ocr_models.py, "
+                    "or read with OcrOptions(rapid_models='float'))",
+                )
+        return det, rec
 
     def detect(self, image: np.ndarray) -> list[Box]:
         """Text line boxes (x0, top, x1, bottom) in ``image`` pixels, top to bottom."""
