@@ -10,8 +10,9 @@ from typing import Literal
 
 Box = tuple[int, int, int, int]
 
-RapidModelSet = Literal["int8", "float"]
-"""Which weights RapidOCR runs: "int8", its detector and recogniser quantised (models/ocr); "float", its own."""
+RapidModelSet = Literal["int8-det", "int8", "float"]
+"""Which weights RapidOCR runs: "int8-det", its detector quantised (models/ocr) and its own recogniser;
+"int8", both quantised; "float", its own."""
 
 
 @dataclass
