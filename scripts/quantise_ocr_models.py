@@ -10,8 +10,8 @@ page) and issue 13 asks for <= 2 s a page. Dynamic int8 (weights only) was no fa
 every activation: they are measured here on what the page reader really feeds the models (every
 detector input and a sample of the recogniser's batches) while it reads scans the generator makes
 of born-digital reports no benchmark or family test reads (CALIBRATION), degraded by own families
-(never a held-out one). The same inputs give the same ranges, so the files are made again
-byte for byte from the same sources.
+(never a held-out one). ``--work DIR`` keeps the recorded inputs, so a change of the quantisation
+alone is tried again in minutes.
 """
 
 from __future__ import annotations
