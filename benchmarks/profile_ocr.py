@@ -2,6 +2,7 @@
 
     python benchmarks/profile_ocr.py --cache /tmp/gongkai-bench-ocr --levels lid,fax --seed 1
     python benchmarks/profile_ocr.py --cache DIR --levels hard --docs hongze_2023 --repeat 2
+    python benchmarks/profile_ocr.py --cache DIR --levels clean,hard,fax --models int8-det,float --repeat 2
 
 Reads the degraded pages bench_ocr.py left in ``--cache`` (run it first with the same
 levels and seed) with the whole pipeline (``analyse_bytes``), and charges every CPU second
@@ -11,7 +12,9 @@ to the total. Why not cProfile: its per-call overhead inflates the Python-heavy 
 (grid, levelling) against the model runs, which distorts exactly the comparison wanted.
 
 The first document also pays the models' loading (``load``); with ``--repeat`` > 1 the
-later rounds show the steady state a ``gongkai run`` worker sees. Printed per page: each
+later rounds show the steady state a ``gongkai run`` worker sees. ``--models int8-det,float`` reads
+the set with each of RapidOCR's model sets in turn, round after round in this one process: an
+interleaved A/B that the machine's load (±20 % between runs) moves alike. Printed per page: each
 stage's CPU, its share and its minor page faults (freshly mapped memory is paid for there, in
 system time), the process's system time, and the peak RSS.
 """
@@ -111,19 +114,22 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--docs", default="", help="document id prefixes, comma-separated (default: every cached one)")
     ap.add_argument("--repeat", type=int, default=1, help="rounds over the set; the first pays the loading")
+    ap.add_argument("--models", help="RapidOCR's model sets (OcrOptions.rapid_models), comma-separated: read in turn "
+                    "each round (default: the default set)")
     ap.add_argument("--json", type=Path, help="also write the per-stage seconds here")
     args = ap.parse_args()
 
-    from gongkai import Options
+    from gongkai import OcrOptions, Options
     from gongkai.extract.pipeline import analyse_bytes, analyse_pages
 
     instrument()
     todo = truths(args.cache, args.levels.split(","), args.seed, [d for d in args.docs.split(",") if d])
     if not todo:
         raise SystemExit(f"no cached pages for {args.levels} seed {args.seed} in {args.cache}: run bench_ocr.py first")
-    options = Options()
     rounds = []
-    for r in range(args.repeat):
+    sets = args.models.split(",") if args.models else [OcrOptions().rapid_models]
+    for r, models in ((r, m) for r in range(args.repeat) for m in sets):
+        options = Options(ocr=OcrOptions(rapid_models=models))
         _spent.clear()
         _faults.clear()
         u0 = resource.getrusage(resource.RUSAGE_SELF)
@@ -139,10 +145,10 @@ def main() -> None:
         staged["report (rest)"] = total - sum(staged.values())
         faults = dict(_faults)
         faults["report (rest)"] = u1.ru_minflt - u0.ru_minflt - sum(faults.values())
-        rounds.append({"round": r, "pages": pages, "cpu": total, "stages": staged,
+        rounds.append({"round": r, "models": models, "pages": pages, "cpu": total, "stages": staged,
                        "faults": faults,
                        "sys": u1.ru_stime - u0.ru_stime, "minflt": u1.ru_minflt - u0.ru_minflt})
-        print(f"round {r}: {len(todo)} documents, {pages} pages, {total / pages:.3f} s CPU/page "
+        print(f"round {r} ({models}): {len(todo)} documents, {pages} pages, {total / pages:.3f} s CPU/page "
               f"(system {(u1.ru_stime - u0.ru_stime) / pages:.3f} s, {(u1.ru_minflt - u0.ru_minflt) / pages:,.0f} "
               f"minor faults a page)")
         for stage, s in sorted(staged.items(), key=lambda kv: -kv[1]):

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from gongkai.ocr.types import RapidModelSet
+
 TableStrategy = Literal["auto", "pdfplumber", "camelot"]
 
 
@@ -54,6 +56,9 @@ class OcrOptions:
     """Asked only for numeric cells the first engine is unsure of; its reading becomes an alternative."""
     timeout_s: float = 60.0
     """Per engine call; a page whose engine times out is skipped with E_OCR_TIMEOUT."""
+    rapid_models: RapidModelSet = "float"
+    """RapidOCR's weights: "float" (its own), "int8-det" (its detector quantised, models/ocr: about half
+    the detection CPU) or "int8" (the recogniser too); both int8 sets lost cells: ocr.engines.RapidEngine.models."""
     check_digits: bool = True
     """Cross-check a few text-layer numbers per font against Tesseract's reading of the rendered
     glyphs (~0.02 s per document in-process; ~0.15 s where only the tesseract command is there):

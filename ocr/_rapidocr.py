@@ -11,28 +11,46 @@ differs from ``PINNED`` or the attributes move, instead of the cells going quiet
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 
 PINNED = "3.10.0"
 """The RapidOCR release this adapter was written and measured against (pyproject pins it)."""
 
+QUANTISED = ("PP-OCRv6_det_small_int8.onnx", "PP-OCRv6_rec_small_int8.onnx")
+"""The wheel's detector and recogniser quantised by scripts/quantise_ocr_models.py, in models/ocr."""
+
+
+def quantised_models() -> tuple[Path, Path]:
+    """Where the quantised detector and recogniser are: models/ocr installs beside this package
+    (gongkai/models/ocr in the wheel, the repository's models/ocr in development)."""
+    folder = Path(__file__).resolve().parent.parent / "models" / "ocr"
+    return folder / QUANTISED[0], folder / QUANTISED[1]
+
 
 class RapidModels:
-    """RapidOCR's detector (public call) and recogniser (private session and charset), loaded once."""
+    """RapidOCR's detector (public call) and recogniser (private session and charset), loaded once.
 
-    def __init__(self, threads: int) -> None:
+    ``det`` and ``rec`` name model files to use instead of the ones in RapidOCR's wheel (the same
+    networks quantised: models/ocr); None keeps RapidOCR's own.
+    """
+
+    def __init__(self, threads: int, det: Path | None = None, rec: Path | None = None) -> None:
         from rapidocr import RapidOCR
 
         logging.getLogger("RapidOCR").setLevel(logging.WARNING)
-        self._ocr = RapidOCR(
-            params={
-                "Global.log_level": "warning",
-                "EngineConfig.onnxruntime.intra_op_num_threads": threads,
-                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
-            }
-        )
+        params: dict[str, object] = {
+            "Global.log_level": "warning",
+            "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        }
+        if det is not None:
+            params["Det.model_path"] = str(det)
+        if rec is not None:
+            params["Rec.model_path"] = str(rec)
+        self._ocr = RapidOCR(params=params)
         self._rec = None
 
     def detect(self, image: np.ndarray) -> list[Sequence[Sequence[float]]]:
@@ -54,6 +72,24 @@ class RapidModels:
     def recognise(self, batch: np.ndarray) -> np.ndarray:
         """Per-step class probabilities for a normalised batch (N, 3, 48, W) of line images."""
         return self._recogniser().session(batch)  # private: the ONNX session wrapper
+
+    def record_inputs(self, sink: Callable[[str, np.ndarray], None]) -> None:
+        """From now on hand every input of the detector ("det") and the recogniser ("rec") to ``sink``
+        before the model runs: the calibration set of scripts/quantise_ocr_models.py is what the
+        page reader really feeds the models."""
+        for name, model in (("det", self._ocr._load_det_model()), ("rec", self._recogniser())):  # private
+            model.session = _Recorded(name, model.session, sink)
+
+
+class _Recorded:
+    """A model session that shows each input to a sink, then runs it."""
+
+    def __init__(self, name: str, run: Callable[[np.ndarray], np.ndarray], sink: Callable[[str, np.ndarray], None]):
+        self._name, self._run, self._sink = name, run, sink
+
+    def __call__(self, batch: np.ndarray) -> np.ndarray:
+        self._sink(self._name, batch)
+        return self._run(batch)
 
 
 def installed_version() -> str:

@@ -19,12 +19,13 @@ import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Protocol
 
 import cv2
 import numpy as np
 
-from .types import Box, Line, Reading, Word
+from .types import Box, Line, RapidModelSet, Reading, Word
 
 
 class EngineError(RuntimeError):
@@ -202,6 +203,13 @@ class RapidEngine:
     """The recogniser's input height (its training size)."""
     unsure_char: float = 0.9
     """A character read with less probability than this gets its runner-up as an alternative."""
+    models: RapidModelSet = "float"
+    """Which weights run: RapidOCR's own, or ours quantised (models/ocr: made from the wheel's own by
+    scripts/quantise_ocr_models.py, calibrated on our generated scans). Each int8 network runs in about
+    half the time but reads otherwise: the int8 recogniser lost a cell of hard and raised prose CER
+    (1.35 -> 2.28 %), the int8 detector alone lost 4 cells of toner (509 -> 505 of 572) and raised
+    hard's CER (1.35 -> 1.94 %) on seed 1 (README, OCR). So "float" by default; the others are there
+    to be measured (bench_ocr.py's gongkai-float beside gongkai, profile_ocr.py --models)."""
 
     def __post_init__(self) -> None:
         self._models = None
@@ -210,11 +218,29 @@ class RapidEngine:
         if self._models is None:
             from ._rapidocr import RapidModels
 
+            det, rec = self._model_files()
             try:
-                self._models = RapidModels(self.threads)
+                self._models = RapidModels(self.threads, det, rec)
             except ImportError as exc:
                 raise EngineError("E_OCR_MISSING", f"rapidocr is not installed ({exc})") from exc
         return self._models
+
+    def _model_files(self) -> tuple[Path | None, Path | None]:
+        """The model files ``models`` names (None: RapidOCR's own); a missing file is a coded error."""
+        if self.models == "float":
+            return None, None
+        from ._rapidocr import quantised_models
+
+        det, rec = quantised_models()
+        chosen = (det, rec) if self.models == "int8" else (det, None)
+        for f in chosen:
+            if f is not None and not f.is_file():
+                raise EngineError(
+                    "E_OCR_MODEL_MISSING",
+                    f"the int8 OCR model {f} is missing (make it with scripts/quantise_ocr_models.py, "
+                    "or read with OcrOptions(rapid_models='float'))",
+                )
+        return chosen
 
     def detect(self, image: np.ndarray) -> list[Box]:
         """Text line boxes (x0, top, x1, bottom) in ``image`` pixels, top to bottom."""

@@ -6,8 +6,13 @@ Boxes are in pixels of the image given to the library (x0, top, x1, bottom).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 Box = tuple[int, int, int, int]
+
+RapidModelSet = Literal["int8-det", "int8", "float"]
+"""Which weights RapidOCR runs: "int8-det", its detector quantised (models/ocr) and its own recogniser;
+"int8", both quantised; "float", its own."""
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -111,6 +112,52 @@ def test_rapidocr_adapter_is_the_pinned_version_with_its_private_parts():
     assert len(models.charset) > 6000 and "0" in models.charset and "政" in models.charset
     probs = models.recognise(np.zeros((1, 3, 48, 96), np.float32))
     assert probs.ndim == 3 and probs.shape[0] == 1 and probs.shape[2] == len(models.charset)
+
+
+def test_the_int8_models_read_cells_and_a_line_as_the_float_ones_do():
+    """The quantised detector and recogniser (models/ocr) keep the recogniser's characters, find the
+    same line and read printed numbers and a line of Chinese as RapidOCR's own weights do, with
+    confidences close enough for the doubt the page reader reads in them (< 0.9, runner-up >= 0.05)."""
+    from gongkai.ocr.engines import RapidEngine
+
+    crops, _ = _digit_cells()
+    line = _chinese_line("政府信息公开工作年度报告2024")
+    got = {}
+    for models in ("float", "int8"):
+        engine = RapidEngine(models=models)
+        got[models] = (engine.recognize([*crops, line]), engine.detect(cv2.copyMakeBorder(line, 40, 40, 40, 40,
+                                                                                     cv2.BORDER_CONSTANT, value=255)))
+    (f_read, f_boxes), (q_read, q_boxes) = got["float"], got["int8"]
+    assert [r.text for r in q_read] == [r.text for r in f_read]
+    assert q_read[-1].text == "政府信息公开工作年度报告2024"
+    assert all(abs(a.confidence - b.confidence) < 0.1 for a, b in zip(q_read, f_read, strict=True))
+    assert len(q_boxes) == len(f_boxes) == 1
+    assert all(abs(a - b) <= 3 for a, b in zip(q_boxes[0], f_boxes[0], strict=True))
+
+
+def _chinese_line(text: str) -> np.ndarray:
+    """A line of text in a CJK font the generator uses (for seals), black on white, tight."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.generator.degrade import SEAL_FONTS
+
+    font = ImageFont.truetype(next(f for f in SEAL_FONTS if Path(f).exists()), 32)
+    img = Image.new("L", (40 * len(text), 56), 255)
+    ImageDraw.Draw(img).text((8, 8), text, font=font, fill=0)
+    arr = np.asarray(img)
+    ys, xs = np.nonzero(arr < 128)
+    return np.ascontiguousarray(arr[ys.min() - 6 : ys.max() + 7, xs.min() - 6 : xs.max() + 7])
+
+
+def test_a_missing_int8_model_is_a_coded_engine_error(monkeypatch, tmp_path):
+    from gongkai.ocr import _rapidocr
+    from gongkai.ocr.engines import RapidEngine
+
+    monkeypatch.setattr(_rapidocr, "quantised_models", lambda: (tmp_path / "det.onnx", tmp_path / "rec.onnx"))
+    with pytest.raises(EngineError) as exc:
+        RapidEngine(models="int8").recognize([np.full((48, 96), 255, np.uint8)])
+    assert exc.value.code == "E_OCR_MODEL_MISSING"
+    assert RapidEngine(models="float").recognize([np.full((48, 96), 255, np.uint8)])[0].text == ""
 
 
 class _Mirror:

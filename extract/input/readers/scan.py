@@ -22,7 +22,7 @@ from gongkai.extract.options import OcrOptions, Options
 from gongkai.ocr.engines import Engine, EngineError, RapidEngine, TesseractEngine
 from gongkai.ocr.page import PageReader
 from gongkai.ocr.page import PageText as OcrPageText
-from gongkai.ocr.types import Reading
+from gongkai.ocr.types import RapidModelSet, Reading
 
 log = logging.getLogger(__name__)
 
@@ -36,21 +36,21 @@ page's, and rows not laid level may give a cell its neighbour's value; the value
 surely."""
 
 
-def _engine(name: str, timeout_s: float) -> Engine:
-    return TesseractEngine(timeout_s=timeout_s) if name == "tesseract" else _rapid()
+def _engine(name: str, o: OcrOptions) -> Engine:
+    return TesseractEngine(timeout_s=o.timeout_s) if name == "tesseract" else _rapid(o.rapid_models)
 
 
 @cache
-def _rapid() -> RapidEngine:
-    """One RapidOCR per process: loading its models costs ~0.5 s."""
-    return RapidEngine()
+def _rapid(models: RapidModelSet) -> RapidEngine:
+    """One RapidOCR per process and model set: loading its models costs ~0.5 s."""
+    return RapidEngine(models=models)
 
 
 def page_reader(o: OcrOptions) -> PageReader:
     return PageReader(
-        prose=_engine(o.prose_engine, o.timeout_s),
-        cells=_engine(o.cell_engine, o.timeout_s),
-        second=_engine(o.second_engine, o.timeout_s) if o.second_engine else None,
+        prose=_engine(o.prose_engine, o),
+        cells=_engine(o.cell_engine, o),
+        second=_engine(o.second_engine, o) if o.second_engine else None,
     )
 
 
