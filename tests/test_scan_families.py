@@ -25,6 +25,7 @@ DOCUMENT = {
     "fill": "gen_036", "cutoff": "gen_037", "pale": "gen_039", "shake": "gen_040", "fold": "gen_042",
     "landscape": "gen_043", "copy2": "gen_019", "sealbw": "gen_045", "halftone": "gen_046", "finebw": "gen_048",
     "forwarded": "gen_045", "scanapp": "gen_046", "glare": "gen_048", "clutter": "gen_049",
+    "rebitonal": "gen_018",
 }
 """One generated report per family, none the benchmark reads, chosen before the family was first read on
 it; a family keeps its document (its floor was set there). Written out since 2026-12-07: branches that
