@@ -209,6 +209,8 @@ class TableMapper:
         self._last_kind: str | None = None
         # a kind whose header block ended a fragment without data: its next header block continues it
         self._open_header: str | None = None
+        # per kind, the page of its last gridded fragment and the row that fragment ended with (None: unnamed)
+        self._last_row: dict[str, tuple[int | None, str | None]] = {}
 
     # -- public -------------------------------------------------------------
     def run(self, doc: Document) -> Mapping:
@@ -328,7 +330,7 @@ class TableMapper:
             first_value = min(by_header[:1] + [c for c, cid in enumerate(col_ids) if cid is not None][:1])
             rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
         _split_merged_labels(kind, rows)
-        named = _fill_row_gaps(kind, [rid if labels else None for labels, _, rid in rows])
+        named = _fill_row_gaps(kind, [rid if labels else None for labels, _, rid in rows], self._continues(kind, seg))
         named = _rows_in_order(kind, named, [[c.text for c in labels] for labels, _, _ in rows])
         for k, r in enumerate(seg.data_rows):
             labels, last_label_col, row_id = rows[k]
@@ -355,6 +357,18 @@ class TableMapper:
                         self._issue("E_UNPLACED_VALUE", f"{kind.id}: column {cid} is not printed for row {rid}", cell)
                     continue
                 self._put(kind.id, rid, cid, cell)
+        last = rows[-1][2] or named[-1] if rows else None
+        self._last_row[kind.id] = (table.page, last if last is None or rows[-1][0] else None)
+
+    def _continues(self, kind: _Kind, seg: _Segment) -> str | None:
+        """The row a fragment continues from: the last row of the kind's fragment on the page before, when
+        this one opens its page's table without a header of its own (a table broken by the page). Its
+        first rows, their labels unread (blobs on a 120 dpi bitonal copy), follow that row."""
+        page, row = self._last_row.get(kind.id, (None, None))
+        table = seg.table
+        if row is None or page is None or table.page != page + 1 or seg.header_rows or seg.data_rows[:1] != [0]:
+            return None
+        return row
 
     def _row_labels(
         self, kind: _Kind, row_cells: list[Cell | None], first_value: int | None
@@ -585,16 +599,17 @@ def _runs(ids: list[str | None]) -> list[tuple[int, int]]:
     return out
 
 
-def _fill_row_gaps(kind: _Kind, ids: list[str | None]) -> list[str | None]:
+def _fill_row_gaps(kind: _Kind, ids: list[str | None], before: str | None = None) -> list[str | None]:
     """Rows whose labels could not be read (a seal over them, blobs on a 120 dpi bitonal scan), named
     by the rows above and below: the rows the template prints between them, when there are exactly
     as many; the last rows of a table, after a named row the template prints exactly as many rows
-    before its end."""
+    before its end. ``before``: the row printed above the first (the previous page's last)."""
     orders = [list(spec.rows) for spec in kind.specs.values()]
     out = list(ids)
     for a, b in _runs(ids):
-        if a > 0:
-            out[a:b] = _between(orders, ids[a - 1], ids[b] if b < len(ids) else None, b - a) or out[a:b]
+        above = ids[a - 1] if a > 0 else before
+        if above is not None:
+            out[a:b] = _between(orders, above, ids[b] if b < len(ids) else None, b - a) or out[a:b]
     return out
 
 

@@ -69,7 +69,7 @@ def _expected(sch: Schema, table: str, got: set[str]) -> set[str]:
 def _score(cells: dict[str, CellValue], sch: Schema, table: str, checker: RuleChecker) -> _Score:
     ids = _expected(sch, table, set(cells))
     broken = [v for v in checker.check({k: c.value for k, c in cells.items()}) if v.rule.startswith(f"{table}.")]
-    filled = {k for k, c in cells.items() if c.value is not None or c.confidence >= FILLED}
+    filled = {k for k, c in cells.items() if not _unread(c)}
     return _Score(len(ids & filled), len(broken))
 
 
@@ -125,9 +125,15 @@ def _in_shifted(c: CellValue, shifted: set[str]) -> bool:
     return _line(c.page, "column", c.column) in shifted or _line(c.page, "row", c.row) in shifted
 
 
+def _unread(c: CellValue) -> bool:
+    """Empty and not read as a blank (unread, unseen): no value, and no claim that there is none."""
+    return c.value is None and c.confidence < FILLED
+
+
 def _merge(winner: dict[str, CellValue], loser: dict[str, CellValue], shifted: set[str]) -> dict[str, CellValue]:
     """The winner's cells; the loser's different values as their alternatives; the loser's cells where
-    the winner has none, unsure where the loser's line is ``shifted``. Where the other reading says
+    the winner has none or could not read one (at most ``DISAGREED``), unsure where the loser's line is
+    ``shifted``. Where the other reading says
     something else with some conviction (a value, or a blank), the winner's cell is not sure: two
     independent readings disagree there."""
     out = dict(winner)
@@ -139,6 +145,12 @@ def _merge(winner: dict[str, CellValue], loser: dict[str, CellValue], shifted: s
             out[cid] = other
             continue
         if other.value == mine.value:
+            continue
+        if _unread(mine) and other.value is not None and other.confidence >= DISAGREE_MIN:
+            # the winner could not read the cell (unread, unseen), the other reading read a number there: an
+            # honest gap the other reading fills, never surely (one reading saw it, the other saw no number)
+            other.confidence = min(other.confidence, SHIFTED if _in_shifted(other, shifted) else DISAGREED)
+            out[cid] = other
             continue
         _outvoted(mine, other)
     return out
