@@ -130,13 +130,16 @@ def _unread(c: CellValue) -> bool:
     return c.value is None and c.confidence < FILLED
 
 
-def _merge(winner: dict[str, CellValue], loser: dict[str, CellValue], shifted: set[str]) -> dict[str, CellValue]:
+def _merge(winner: dict[str, CellValue], loser: dict[str, CellValue], shifted: set[str]
+           ) -> tuple[dict[str, CellValue], dict[str, CellValue]]:
     """The winner's cells; the loser's different values as their alternatives; the loser's cells where
     the winner has none or could not read one (at most ``DISAGREED``), unsure where the loser's line is
     ``shifted``. Where the other reading says
     something else with some conviction (a value, or a blank), the winner's cell is not sure: two
-    independent readings disagree there."""
+    independent readings disagree there. Returns the cells and, of those filled where the winner
+    could not read, the winner's unread cell."""
     out = dict(winner)
+    unread: dict[str, CellValue] = {}
     for cid, other in loser.items():
         mine = out.get(cid)
         if mine is None:
@@ -151,9 +154,22 @@ def _merge(winner: dict[str, CellValue], loser: dict[str, CellValue], shifted: s
             # honest gap the other reading fills, never surely (one reading saw it, the other saw no number)
             other.confidence = min(other.confidence, SHIFTED if _in_shifted(other, shifted) else DISAGREED)
             out[cid] = other
+            unread[cid] = mine
             continue
         _outvoted(mine, other)
-    return out
+    return out, unread
+
+
+def _unfill_misfits(cells: dict[str, CellValue], unread: dict[str, CellValue], sch: Schema, table: str,
+                    checker: RuleChecker) -> None:
+    """A gap filled from the other reading that breaks one of the table's rules more than the gap did
+    goes back to the gap (a blank cell whose neighbour's number the other reading's band put there:
+    the row's total says it is empty). In place."""
+    for cid, gap in unread.items():
+        trial = dict(cells)
+        trial[cid] = gap
+        if _score(trial, sch, table, checker).broken < _score(cells, sch, table, checker).broken:
+            cells[cid] = gap
 
 
 def _rows(cells: dict[str, CellValue]) -> dict[str, dict[str, CellValue]]:
@@ -222,7 +238,8 @@ def choose_readings(mapping: Mapping, doc: Document, sch: Schema, checker: RuleC
         won = _score(other, sch, table, checker).value > _score(grid, sch, table, checker).value
         winner, loser = (other, grid) if won else (grid, other)
         shifted = _shifted(winner, loser, sch, table)
-        cells = _merge(winner, loser, shifted)
+        cells, unread = _merge(winner, loser, shifted)
+        _unfill_misfits(cells, unread, sch, table, checker)
         kept = _choose_rows(cells, {k: c for k, c in loser.items() if not _in_shifted(c, shifted)}, sch, table, checker)
         for k in list(mapping.cells):
             if mapping.cells[k].table == table:
