@@ -328,5 +328,8 @@ def test_unreadable_rows_on_both_sides_of_a_page_break_are_the_rows_the_template
     for k, r in enumerate(order[cut + 1 : cut + 7], start=cut + 2):
         assert m.cells[f"applications.{r}.natural_person"].value == k, r
     assert not [i for i in m.issues if i.code == "E_UNPLACED_VALUE"]
+    m = map_tables(Document("test", [grid(first), grid([*APPS_HEADER, *second], page=2)]), S)  # the header repeated
+    assert m.cells["applications.unavailable_needs_creation.natural_person"].value == cut + 7
+    assert m.cells["applications.denied_internal_affairs.natural_person"].value == cut + 2
     m = map_tables(Document("test", [grid(first), grid([row(0, None), *second], page=2)]), S)  # one row too many
     assert "applications.denied_internal_affairs.natural_person" not in m.cells

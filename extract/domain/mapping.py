@@ -404,13 +404,13 @@ class TableMapper:
 
     def _continues(self, kind: _Kind, seg: _Segment) -> tuple[str | None, list[tuple[_Row, list[MapIssue]]]]:
         """Where a fragment continues from: the last row the kind's fragment on the page before named, and the
-        unnamed rows it ended with, when this one opens its page's table without a header of its own (a
-        table broken by the page). Its first unnamed rows (blobs on a 120 dpi bitonal copy) and those follow
+        unnamed rows it ended with, when this one opens its page's table (a table broken by the page, its
+        header repeated or not). Its first unnamed rows (blobs on a 120 dpi bitonal copy) and those follow
         that row, in the template's order."""
         end = self._ends.get(kind.id)
         table = seg.table
-        if (end is None or end.page is None or table.page != end.page + 1 or seg.header_rows
-                or seg.data_rows[:1] != [0]):
+        opens = seg.header_rows == list(range(len(seg.header_rows))) and seg.data_rows[:1] == [len(seg.header_rows)]
+        if end is None or end.page is None or table.page != end.page + 1 or not opens:
             return None, []
         return end.row, end.pending
 
