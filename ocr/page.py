@@ -495,6 +495,8 @@ class PageReader:
             self._check_numbers(numeric, readings, singles, bitonal)
             if ruled is not None:
                 self._rejoin_numbers(numeric, readings, single_parts, ruled, gray, grids, boxes)
+            if bitonal:
+                self._thinned_numbers(numeric, readings, singles)
             if not bitonal:
                 faint_tables = {t for t in range(len(grids)) if faint_print(cores[t])}
                 looks: dict[tuple[int, int], np.ndarray] = {}
@@ -590,6 +592,33 @@ class PageReader:
         keys = [k for k in numeric if k in singles and readings[k].text and not _NUMERICISH.match(readings[k].text)]
         crops = [_own_threshold(singles[k]) for k in keys]
         self._candidate_numbers(keys, crops, readings)
+
+    def _thinned_numbers(self, numeric: Sequence[tuple[int, int]], readings: dict, singles: dict) -> None:
+        """On a bitonal page, numbers read as another glyph ("a", "G", "口": a 0 whose counter the threshold
+        closed, as on a bitonal copy printed and scanned black-and-white again, every stroke swollen) or
+        put in doubt by the smoothed look ("9", "6" for such a 0), read again with their strokes thinned
+        by a pixel (``_thinned``). Where the first read no number, a number read thinned is a candidate
+        (``_candidate_numbers``, never sure); beside a doubted number, another number read thinned is an
+        alternative for the arithmetic repair (``BITONAL_DOUBT``, ``REJOINED_DISPUTED`` where the digits
+        engine reads otherwise), the first reading kept."""
+        glyphs = [k for k in numeric if k in singles and readings[k].text and not _NUMERICISH.match(readings[k].text)]
+        doubted = [k for k in numeric if k in singles and any(ch.isdigit() for ch in readings[k].text)
+                   and readings[k].confidence <= BITONAL_DOUBT]
+        self._candidate_numbers(glyphs, [_thinned(singles[k]) for k in glyphs], readings)
+        if not doubted:
+            return
+        for k, (a, b) in zip(doubted, self._both_engines([_thinned(singles[k]) for k in doubted]), strict=True):
+            squeezed = a.text.strip().replace(" ", "")
+            text = _as_number(a, squeezed).text if _NUMERICISH.match(squeezed) else ""
+            r = readings[k]
+            if not any(ch.isdigit() for ch in text) or text == r.text:
+                continue
+            other = b.text.strip().replace(" ", "")
+            alts = dict(r.alternatives)
+            cap = BITONAL_DOUBT if other in ("", text) else REJOINED_DISPUTED
+            alts[text] = max(alts.get(text, 0.0), min(a.confidence, cap))
+            readings[k] = Reading(r.text, r.confidence, sorted(alts.items(), key=lambda x: -x[1]), r.engine,
+                                  r.char_confidences)
 
     def _candidate_numbers(self, keys: list[tuple[int, int]], crops: list[np.ndarray], readings: dict) -> None:
         """Another look at numbers that read as no number: a number the prose engine reads in the new
@@ -690,6 +719,12 @@ def _own_threshold(single: np.ndarray) -> np.ndarray:
     """A number's crop black on white at its own Otsu threshold (after a light smoothing of the JPEG's blocks)."""
     _, out = cv2.threshold(cv2.GaussianBlur(single, (3, 3), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return out
+
+
+def _thinned(single: np.ndarray) -> np.ndarray:
+    """A number's crop with its strokes thinned by a pixel (the paper grown over the ink's edge): a counter
+    the threshold closed opens again, a stroke of print keeps its shape."""
+    return cv2.dilate(single, np.ones((2, 2), np.uint8))
 
 
 def _smoothed(single: np.ndarray) -> np.ndarray:

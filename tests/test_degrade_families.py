@@ -61,7 +61,7 @@ def _ctx(dpi: int, table, last: bool = False) -> PageContext:
 def test_the_families_are_levels_of_their_own():
     assert set(OWN_FAMILIES) == {"lid", "rot6", "fax", "toner", "copyseal", "curl", "jpeg", "colour150", "archive",
                                  *degrade.PHONE_VARIANTS, *degrade.PHONE_ARCHIVED, *degrade.PHONE_AMONG, "copy2",
-                                 "sealbw", "halftone", "finebw"}
+                                 "sealbw", "halftone", "finebw", "rebitonal"}
     assert set(OWN_FAMILIES) <= set(EXTRA_LEVELS) and not set(OWN_FAMILIES) & set(degrade.LEVELS)
     assert {degrade.DEFAULT_KIND[k] for k in OWN_FAMILIES} <= {"pdf", "tiff", "jpg", "png"}
     assert degrade.DEFAULT_KIND["fax"] == "tiff" and degrade.DEFAULT_KIND["curl"] == "jpg"
@@ -619,3 +619,36 @@ def test_binder_shows_the_facing_page_beyond_the_gutter_and_all_the_print(seed):
     strokes = (beyond < 110) & (cv2.dilate(beyond, np.ones((9, 9), np.uint8)) > 170)  # dark by light: print on paper
     assert strokes.mean() > 0.02  # the facing page's print in the picture, on the spine's side (the outer side: ~0)
 
+
+# -- black-and-white pages printed and scanned again (branch bitonal7) -----------------------------------------
+
+
+def test_rebitonal_is_one_bit_at_150_to_200_dpi_from_a_coarser_first_scan():
+    fam = family("rebitonal")
+    assert {fam.choose_dpi(random.Random(s)) for s in range(40)} == {150, 200}
+    page, table = _page(200)
+    firsts = set()
+    for seed in range(8):
+        out, p = fam.degrade_page(page, random.Random(seed), _ctx(200, table, last=seed % 2 == 0))
+        assert out.shape == page.shape[:2] and set(np.unique(out).tolist()) <= {0, 255}, p
+        assert p["bitonal"] and p["first_dpi"] <= p["dpi"] and p["first_scan"]["threshold"] < 255
+        assert (out[TABLE[1] + 30 : TABLE[3] - 30, COLS[0] + 5 : TABLE[2] - 5] == 0).mean() > 0.02  # the digits stay
+        firsts.add(p["first_dpi"])
+    assert firsts <= {100, 120, 150} and len(firsts) >= 2
+
+
+def test_rebitonal_light_rulings_are_lost_to_the_first_threshold_and_lines_repeat():
+    fam = family("rebitonal")
+    page, table = _page(200)
+    seen = {"light": False, "repeated": False}
+    for seed in range(40):
+        out, p = fam.degrade_page(page, random.Random(seed), _ctx(200, table))
+        if p["light_rulings"] and not seen["light"]:
+            seen["light"] = True
+            ink = (out < 128).astype(np.uint8) * 255
+            long_h = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, 200), np.uint8))
+            assert long_h.sum() == 0  # no horizontal ruling is left anywhere
+        for y, k in p["repeated_lines"]:
+            seen["repeated"] = True
+            assert 1 <= k <= 4 and (out[y : y + k] == out[y - 1]).mean() > 0.99  # the specks came after
+    assert seen == {"light": True, "repeated": True}

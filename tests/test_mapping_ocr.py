@@ -281,3 +281,55 @@ def test_a_poorly_read_label_out_of_the_printed_order_names_nothing():
     """The same reading below the row the template prints after it: not that row."""
     m = _apps(_denied(["2.其他法律行政法规禁止公开", "T.属丁 U 国家秘 密"]))
     assert "applications.denied_state_secret.natural_person" not in m.cells
+
+
+def _continued(second_page: int, blobs: int) -> dict:
+    """A table broken by the page after 予以公开: the next page's fragment, no header of its own, its row
+    labels read as blobs (rebitonal gen_001, seed 1: a 100-120 dpi bitonal page printed and rescanned)."""
+    first = [
+        *APPS_HEADER,
+        _apps_row([("一、本年新收政府信息公开申请数量", 1, 3), None, None], [5, 1, 0, 0, 0, 0, 6]),
+        _apps_row([("二、上年结转政府信息公开申请数量", 1, 3), None, None], [0, 0, 0, 0, 0, 0, 0]),
+        _apps_row([("三、本年度办理结果", 1, 1), ("（一）予以公开", 1, 2), None], [2, 0, 0, 0, 0, 0, 2]),
+    ]
+    second = [_apps_row([None, None, f"話{k}口"], [k + 1, 0, 0, 0, 0, 0, k + 1]) for k in range(blobs)]
+    return map_tables(Document("test", [grid(first), grid(second, page=second_page)]), S).cells
+
+
+def test_a_continued_tables_unreadable_first_rows_follow_the_previous_pages_last_row():
+    """After 予以公开 the template prints exactly 20 rows to its end: a fragment of 20 rows with no label
+    read, opening the next page, is those rows."""
+    cells = _continued(2, 20)
+    assert cells["applications.partially_granted.natural_person"].value == 1
+    assert cells["applications.denied_state_secret.total"].value == 2
+    assert cells["applications.carried_forward.natural_person"].value == 20
+
+
+def test_unreadable_rows_follow_no_row_from_a_page_not_just_before_or_when_too_many():
+    assert not [k for k in _continued(3, 20) if ".granted." not in k and k.split(".")[1] not in ("new_received", "carried_over")]
+    assert "applications.partially_granted.natural_person" not in _continued(2, 21)
+
+
+def test_unreadable_rows_on_both_sides_of_a_page_break_are_the_rows_the_template_prints_between():
+    """rebitonal hongze_2024 (seed 1): the applications table's page ends with five rows whose labels read as
+    blobs after 4.保护第三方合法权益, and the next page opens with one more before 3.补正后申请内容仍不明确: the
+    template prints exactly six rows between those two, so the rows on both pages are those six."""
+    spec = S.templates["2021"].tables["applications"]
+    order = list(spec.rows)
+    cut = order.index("denied_third_party_rights")
+
+    def row(k: int, label: str | None) -> list[object]:
+        return _apps_row([(label or f"話{k}口", 1, 3), None, None], [k, 0, 0, 0, 0, 0, k])
+
+    first = [*APPS_HEADER, *(row(k + 1, spec.rows[r].label) for k, r in enumerate(order[: cut + 1])),
+             *(row(k + 1, None) for k in range(cut + 1, cut + 6))]
+    second = [row(cut + 7, None), row(cut + 8, spec.rows["unavailable_unclear"].label)]
+    m = map_tables(Document("test", [grid(first), grid(second, page=2)]), S)
+    for k, r in enumerate(order[cut + 1 : cut + 7], start=cut + 2):
+        assert m.cells[f"applications.{r}.natural_person"].value == k, r
+    assert not [i for i in m.issues if i.code == "E_UNPLACED_VALUE"]
+    m = map_tables(Document("test", [grid(first), grid([*APPS_HEADER, *second], page=2)]), S)  # the header repeated
+    assert m.cells["applications.unavailable_needs_creation.natural_person"].value == cut + 7
+    assert m.cells["applications.denied_internal_affairs.natural_person"].value == cut + 2
+    m = map_tables(Document("test", [grid(first), grid([row(0, None), *second], page=2)]), S)  # one row too many
+    assert "applications.denied_internal_affairs.natural_person" not in m.cells

@@ -311,3 +311,22 @@ def test_a_zero_blurred_into_another_glyph_is_read_at_its_own_threshold_as_a_can
     readings = {(0, 0): Reading(name[-1], 0.8, [], "rapidocr")}
     reader._own_threshold_numbers([(0, 0)], readings, {(0, 0): crop})
     assert readings[(0, 0)].text == "0" and readings[(0, 0)].confidence <= REJOINED
+
+
+@pytest.mark.slow
+def test_a_swollen_bitonal_zero_read_as_another_glyph_or_number_is_read_thinned():
+    """gen_001 printed from a 100-120 dpi bitonal scan and scanned bitonal again (rebitonal, seed 1): 0s
+    whose counter the thresholds closed read "a" (the cell lost) and "9" (wrong, unsure). Thinned by a
+    pixel both read 0: a candidate where no number was read (<= REJOINED), an alternative beside the 9
+    for the arithmetic repair (<= BITONAL_DOUBT), the 9 kept as read."""
+    from gongkai.extract.input.readers.scan import page_reader
+    from gongkai.extract.options import Options
+    from gongkai.ocr.page import REJOINED
+
+    reader = page_reader(Options().ocr)
+    crops = {(0, k): cv2.imread(str(REGRESSION / f"zero_rebitonal_swollen_read_{g}.png"), cv2.IMREAD_GRAYSCALE)
+             for k, g in enumerate("a9")}
+    readings = {(0, 0): Reading("a", 0.6, [], "rapidocr"), (0, 1): Reading("9", 0.51, [], "rapidocr")}
+    reader._thinned_numbers(list(crops), readings, crops)
+    assert readings[(0, 0)].text == "0" and readings[(0, 0)].confidence <= REJOINED
+    assert readings[(0, 1)].text == "9" and 0 < dict(readings[(0, 1)].alternatives)["0"] <= BITONAL_DOUBT

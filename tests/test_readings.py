@@ -80,3 +80,50 @@ def test_a_gap_filled_from_a_grid_shifted_by_a_column_is_not_sure():
     wrong = {k: c for k, c in got.items() if k.startswith("applications.") and k in truth and c.value != truth[k]}
     assert wrong  # the row the labels' reading lost came from the shifted grid
     assert all(c.confidence < 0.8 for c in wrong.values()), {k: (c.value, c.confidence) for k, c in wrong.items()}
+
+
+def test_a_grid_cell_left_unread_takes_the_labels_reading_of_it_but_not_surely():
+    """scanapp gen_001's black-and-white page (seed 1): the grid won its table and left one cell unread
+    (null, 0.3) where the labels' reading had read the number; the cell stayed null, the number only an
+    alternative. A cell one reading could not read and the other read fairly surely takes that number, at
+    most 0.6: one reading saw it, the other saw no number there."""
+    truth = _truth(PDF)
+    row_y = 742  # applications.unavailable_not_held on page 3: the labels' reading loses this row, so the grid wins
+    words = _pieces(PDF)
+    pages = [[p for p in ps if not (n == 3 and abs(p.box[1] - row_y) < 6)] for n, ps in enumerate(words, start=1)]
+    mapping = _grid(truth, "")
+    unread = next(k for k, v in truth.items() if k.startswith("applications.new_received.") and v)
+    c = mapping.cells[unread]
+    mapping.cells[unread] = CellValue.printed(Cell("", c.page, None, method="ocr:test", confidence=0.3), None,
+                                              c.table, c.row, c.column)
+    mapping.tables.append(TableRecord(kind="applications", page=3, bbox=None, method="ocr:grid", quality=1.0,
+                                      rows=25, cols=7, cells_mapped=len(mapping.cells)))
+    choose_readings(mapping, Document("pdf", page_text={n: _Words(p) for n, p in enumerate(pages, start=1)}),
+                    schema(), RuleChecker(schema()))
+    assert any(t.method == "ocr:grid" and t.chosen for t in mapping.tables)
+    got = mapping.cells[unread]
+    assert got.value == truth[unread] and 0.5 <= got.confidence <= 0.6, (got.value, got.confidence)
+    assert got.method != "ocr:test"  # the labels' reading's own provenance
+
+
+def test_a_gap_filled_with_a_number_the_rules_refuse_stays_a_gap():
+    """rebitonal gen_000 (seed 1): the grid left a cell unread, and the labels' reading put a 1 there that
+    its row's total says is not printed. A fill that breaks a rule the gap kept goes back to the gap."""
+    from gongkai.extract.domain.anchored import read_table
+
+    truth = _truth(PDF)
+    words = _pieces(PDF)
+    pages = [[p for p in ps if not (n == 3 and abs(p.box[1] - 742) < 6)] for n, ps in enumerate(words, start=1)]
+    docs = {n: _Words(p) for n, p in enumerate(pages, start=1)}
+    placed = read_table(list(docs.values()), schema(), "applications", 0.9).cells
+    zero = next(k for k, v in truth.items() if k.startswith("applications.new_received.") and v == 0 and k in placed)
+    box = placed[zero].cell.bbox
+    pages = [[Piece(Cell("7", p.cell.page, p.cell.bbox, method="text"), p.box) if p.cell.bbox == box else p for p in ps]
+             for ps in pages]
+    mapping = _grid(truth, "")
+    c = mapping.cells[zero]
+    mapping.cells[zero] = CellValue.printed(Cell("", c.page, None, method="ocr:test", confidence=0.3), None,
+                                            c.table, c.row, c.column)
+    choose_readings(mapping, Document("pdf", page_text={n: _Words(p) for n, p in enumerate(pages, start=1)}),
+                    schema(), RuleChecker(schema()))
+    assert mapping.cells[zero].value is None and mapping.cells[zero].confidence < 0.5

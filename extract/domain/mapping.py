@@ -194,6 +194,28 @@ def _is_blank_row(origin: list[Cell], is_row_label: Callable[[str], bool]) -> bo
     return last < len(origin) - 1 and all(k == "null" for k in kinds[last + 1 :]) and is_row_label(origin[last].text)
 
 
+@dataclass
+class _Row:
+    """A data row of a gridded segment, with what placing its values needs."""
+
+    labels: list[Cell]
+    last_label_col: int
+    origins: list[Cell | None]
+    header: list[list[str]]
+    col_ids: list[str | None]
+    n_cols: int
+
+
+@dataclass
+class _End:
+    """How a kind's gridded fragment ended: on ``page``, the last row it named (``row``) and the rows after
+    it that no label named, with the issues their values raised (withdrawn if they are named later)."""
+
+    page: int | None
+    row: str
+    pending: list[tuple[_Row, list[MapIssue]]]
+
+
 class TableMapper:
     """Consumes a document's blocks in order and collects mapped cells."""
 
@@ -209,6 +231,8 @@ class TableMapper:
         self._last_kind: str | None = None
         # a kind whose header block ended a fragment without data: its next header block continues it
         self._open_header: str | None = None
+        # per kind, how its last gridded fragment ended (for a fragment continuing it on the next page)
+        self._ends: dict[str, _End] = {}
 
     # -- public -------------------------------------------------------------
     def run(self, doc: Document) -> Mapping:
@@ -328,33 +352,76 @@ class TableMapper:
             first_value = min(by_header[:1] + [c for c, cid in enumerate(col_ids) if cid is not None][:1])
             rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
         _split_merged_labels(kind, rows)
-        named = _fill_row_gaps(kind, [rid if labels else None for labels, _, rid in rows])
-        named = _rows_in_order(kind, named, [[c.text for c in labels] for labels, _, _ in rows])
+        before, pending = self._continues(kind, seg)
+        ids = [None] * len(pending) + [rid if labels else None for labels, _, rid in rows]
+        named = _fill_row_gaps(kind, ids, before)
+        self._settle(kind, pending, named[: len(pending)])
+        named = _rows_in_order(kind, named[len(pending) :], [[c.text for c in labels] for labels, _, _ in rows])
+        placed = []
         for k, r in enumerate(seg.data_rows):
             labels, last_label_col, row_id = rows[k]
-            origins = table.rows[r]
-            row_id = row_id or named[k]
-            for c in range(last_label_col + 1, table.n_cols):
-                cell = origins[c] if c < len(origins) else None
-                if cell is None:
-                    continue
-                col_path = header[c] if header and c < len(header) else []
-                # a row named only by the header (the review table) has no label cells of its own
-                rid = row_id if labels else self._match_row(kind, col_path)
-                cid = col_ids[c] if c < len(col_ids) else None
-                if rid is None or cid is None:
-                    if parse_cell(cell.text).kind == "number":
-                        self._issue(
-                            "E_UNPLACED_VALUE",
-                            f"value {cell.text!r} in a {kind.id} table has no row/column label that matches",
-                            cell,
-                        )
-                    continue
-                if not kind.column_applies(cid, rid):
-                    if cell.text.strip():
-                        self._issue("E_UNPLACED_VALUE", f"{kind.id}: column {cid} is not printed for row {rid}", cell)
-                    continue
-                self._put(kind.id, rid, cid, cell)
+            row = _Row(labels, last_label_col, table.rows[r], header or [], col_ids, table.n_cols)
+            placed.append((row, self._place_row(kind, row_id or named[k], row)))
+        self._remember_end(kind, table.page, [row_id or named[k] for k, (_, _, row_id) in enumerate(rows)], placed)
+
+    def _place_row(self, kind: _Kind, row_id: str | None, row: _Row) -> list[MapIssue]:
+        """A data row's values put in their cells; returns the issues raised for values it could not place."""
+        at = len(self.result.issues)
+        for c in range(row.last_label_col + 1, row.n_cols):
+            cell = row.origins[c] if c < len(row.origins) else None
+            if cell is None:
+                continue
+            col_path = row.header[c] if c < len(row.header) else []
+            # a row named only by the header (the review table) has no label cells of its own
+            rid = row_id if row.labels else self._match_row(kind, col_path)
+            cid = row.col_ids[c] if c < len(row.col_ids) else None
+            if rid is None or cid is None:
+                if parse_cell(cell.text).kind == "number":
+                    self._issue(
+                        "E_UNPLACED_VALUE",
+                        f"value {cell.text!r} in a {kind.id} table has no row/column label that matches",
+                        cell,
+                    )
+                continue
+            if not kind.column_applies(cid, rid):
+                if cell.text.strip():
+                    self._issue("E_UNPLACED_VALUE", f"{kind.id}: column {cid} is not printed for row {rid}", cell)
+                continue
+            self._put(kind.id, rid, cid, cell)
+        return self.result.issues[at:]
+
+    def _remember_end(self, kind: _Kind, page: int | None, ids: list[str | None],
+                      placed: list[tuple[_Row, list[MapIssue]]]) -> None:
+        """How a fragment ended, for the next page's fragment of its table: the last row it named and the
+        rows after it that no label named (kept with their values, still unplaced)."""
+        end = len(ids)
+        while end > 0 and ids[end - 1] is None and placed[end - 1][0].labels:
+            end -= 1
+        if end == 0 or ids[end - 1] is None or not placed[end - 1][0].labels:
+            self._ends.pop(kind.id, None)
+            return
+        self._ends[kind.id] = _End(page, ids[end - 1], placed[end:])
+
+    def _continues(self, kind: _Kind, seg: _Segment) -> tuple[str | None, list[tuple[_Row, list[MapIssue]]]]:
+        """Where a fragment continues from: the last row the kind's fragment on the page before named, and the
+        unnamed rows it ended with, when this one opens its page's table (a table broken by the page, its
+        header repeated or not). Its first unnamed rows (blobs on a 120 dpi bitonal copy) and those follow
+        that row, in the template's order."""
+        end = self._ends.get(kind.id)
+        table = seg.table
+        opens = seg.header_rows == list(range(len(seg.header_rows))) and seg.data_rows[:1] == [len(seg.header_rows)]
+        if end is None or end.page is None or table.page != end.page + 1 or not opens:
+            return None, []
+        return end.row, end.pending
+
+    def _settle(self, kind: _Kind, pending: list[tuple[_Row, list[MapIssue]]], ids: list[str | None]) -> None:
+        """The previous page's unnamed last rows, named now that the next page's rows tell which they are:
+        their values placed, the issues they raised withdrawn."""
+        for (row, issues), rid in zip(pending, ids, strict=True):
+            if rid is None:
+                continue
+            self.result.issues = [i for i in self.result.issues if not any(i is j for j in issues)]
+            self._place_row(kind, rid, row)
 
     def _row_labels(
         self, kind: _Kind, row_cells: list[Cell | None], first_value: int | None
@@ -585,16 +652,17 @@ def _runs(ids: list[str | None]) -> list[tuple[int, int]]:
     return out
 
 
-def _fill_row_gaps(kind: _Kind, ids: list[str | None]) -> list[str | None]:
+def _fill_row_gaps(kind: _Kind, ids: list[str | None], before: str | None = None) -> list[str | None]:
     """Rows whose labels could not be read (a seal over them, blobs on a 120 dpi bitonal scan), named
     by the rows above and below: the rows the template prints between them, when there are exactly
     as many; the last rows of a table, after a named row the template prints exactly as many rows
-    before its end."""
+    before its end. ``before``: the row printed above the first (the previous page's last)."""
     orders = [list(spec.rows) for spec in kind.specs.values()]
     out = list(ids)
     for a, b in _runs(ids):
-        if a > 0:
-            out[a:b] = _between(orders, ids[a - 1], ids[b] if b < len(ids) else None, b - a) or out[a:b]
+        above = ids[a - 1] if a > 0 else before
+        if above is not None:
+            out[a:b] = _between(orders, above, ids[b] if b < len(ids) else None, b - a) or out[a:b]
     return out
 
 

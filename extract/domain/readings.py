@@ -69,7 +69,7 @@ def _expected(sch: Schema, table: str, got: set[str]) -> set[str]:
 def _score(cells: dict[str, CellValue], sch: Schema, table: str, checker: RuleChecker) -> _Score:
     ids = _expected(sch, table, set(cells))
     broken = [v for v in checker.check({k: c.value for k, c in cells.items()}) if v.rule.startswith(f"{table}.")]
-    filled = {k for k, c in cells.items() if c.value is not None or c.confidence >= FILLED}
+    filled = {k for k, c in cells.items() if not _unread(c)}
     return _Score(len(ids & filled), len(broken))
 
 
@@ -125,12 +125,21 @@ def _in_shifted(c: CellValue, shifted: set[str]) -> bool:
     return _line(c.page, "column", c.column) in shifted or _line(c.page, "row", c.row) in shifted
 
 
-def _merge(winner: dict[str, CellValue], loser: dict[str, CellValue], shifted: set[str]) -> dict[str, CellValue]:
+def _unread(c: CellValue) -> bool:
+    """Empty and not read as a blank (unread, unseen): no value, and no claim that there is none."""
+    return c.value is None and c.confidence < FILLED
+
+
+def _merge(winner: dict[str, CellValue], loser: dict[str, CellValue], shifted: set[str]
+           ) -> tuple[dict[str, CellValue], dict[str, CellValue]]:
     """The winner's cells; the loser's different values as their alternatives; the loser's cells where
-    the winner has none, unsure where the loser's line is ``shifted``. Where the other reading says
+    the winner has none or could not read one (at most ``DISAGREED``), unsure where the loser's line is
+    ``shifted``. Where the other reading says
     something else with some conviction (a value, or a blank), the winner's cell is not sure: two
-    independent readings disagree there."""
+    independent readings disagree there. Returns the cells and, of those filled where the winner
+    could not read, the winner's unread cell."""
     out = dict(winner)
+    unread: dict[str, CellValue] = {}
     for cid, other in loser.items():
         mine = out.get(cid)
         if mine is None:
@@ -140,8 +149,27 @@ def _merge(winner: dict[str, CellValue], loser: dict[str, CellValue], shifted: s
             continue
         if other.value == mine.value:
             continue
+        if _unread(mine) and other.value is not None and other.confidence >= DISAGREE_MIN:
+            # the winner could not read the cell (unread, unseen), the other reading read a number there: an
+            # honest gap the other reading fills, never surely (one reading saw it, the other saw no number)
+            other.confidence = min(other.confidence, SHIFTED if _in_shifted(other, shifted) else DISAGREED)
+            out[cid] = other
+            unread[cid] = mine
+            continue
         _outvoted(mine, other)
-    return out
+    return out, unread
+
+
+def _unfill_misfits(cells: dict[str, CellValue], unread: dict[str, CellValue], sch: Schema, table: str,
+                    checker: RuleChecker) -> None:
+    """A gap filled from the other reading that breaks one of the table's rules more than the gap did
+    goes back to the gap (a blank cell whose neighbour's number the other reading's band put there:
+    the row's total says it is empty). In place."""
+    for cid, gap in unread.items():
+        trial = dict(cells)
+        trial[cid] = gap
+        if _score(trial, sch, table, checker).broken < _score(cells, sch, table, checker).broken:
+            cells[cid] = gap
 
 
 def _rows(cells: dict[str, CellValue]) -> dict[str, dict[str, CellValue]]:
@@ -210,7 +238,8 @@ def choose_readings(mapping: Mapping, doc: Document, sch: Schema, checker: RuleC
         won = _score(other, sch, table, checker).value > _score(grid, sch, table, checker).value
         winner, loser = (other, grid) if won else (grid, other)
         shifted = _shifted(winner, loser, sch, table)
-        cells = _merge(winner, loser, shifted)
+        cells, unread = _merge(winner, loser, shifted)
+        _unfill_misfits(cells, unread, sch, table, checker)
         kept = _choose_rows(cells, {k: c for k, c in loser.items() if not _in_shifted(c, shifted)}, sch, table, checker)
         for k in list(mapping.cells):
             if mapping.cells[k].table == table:

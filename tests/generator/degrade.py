@@ -56,6 +56,9 @@ Issue 13's families, each its own level (``EXTRA_LEVELS``; every number stays re
   halftone mode over zebra-shaded rows, shaded headers and columns, light print: clustered-dot screen,
   ordered dither or error diffusion), ``finebw`` (300-400 dpi, threshold toward the ink: thin broken
   strokes, salt-and-pepper and dust, deskewed on the bits by nearest neighbour, now and then a moiré).
+- ``rebitonal`` (branch bitonal7): an archive's black-and-white page (100-150 dpi, light grey rulings
+  sometimes lost to its threshold) printed on a laser printer and scanned black-and-white again at
+  150-200 dpi; a few scan lines repeated where the fax coding lost them.
 
 Every level is a ``Family`` (``choose_dpi`` once per document, ``degrade_page`` per page
 with a ``PageContext``); ``make`` also takes the name of a held-out family
@@ -2084,6 +2087,62 @@ class FineBW:
                      "seals": seals, "bitonal": True}
 
 
+def _repeated_lines(out: np.ndarray, rng: random.Random) -> list[list[int]]:
+    """Bands of 1-4 scan lines replaced by the line above them, in place: a fax-coded file (CCITT) whose
+    coding lost a few lines, which its decoder fills by repeating the last good one. Returns [[row, lines]]."""
+    h = out.shape[0]
+    bands = []
+    for _ in range(rng.choice([0, 0, 1, 2, 3])):
+        y, k = rng.randint(h // 10, h - h // 10), rng.randint(1, 4)
+        out[y : y + k] = out[y - 1]
+        bands.append([y, k])
+    return bands
+
+
+@dataclass(frozen=True)
+class Rebitonal:
+    """A page of an archive's black-and-white file printed and scanned black-and-white again, as a request
+    is often answered: the archive's scan (100-150 dpi at the page's threshold; a table printed with light
+    grey rulings, as office templates print them, loses them to that threshold, so only the text's
+    alignment is left of the grid) printed on an office laser printer (each of its pixels a square of
+    toner, the squares spread and merged by the toner, the staircase of its strokes kept) and scanned
+    black-and-white again at 150-200 dpi at that page's threshold, with its own skew, noise and specks;
+    the fax-coded file repeats a few scan lines its coding lost. The first scan's resolution is drawn per
+    page (pages of one request come from several files). A multi-page TIFF (Group 4)."""
+
+    kind: str = "tiff"
+
+    def choose_dpi(self, rng: random.Random) -> int:
+        return rng.choice([150, 200, 200])
+
+    def degrade_page(self, page: np.ndarray, rng: random.Random, ctx: PageContext) -> tuple[np.ndarray, dict]:
+        img = page.copy()
+        seals: list[str] = []
+        _signature(img, rng, ctx, seals)
+        gray = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+        h, w = gray.shape
+        light_rulings = rng.randint(185, 215) if rng.random() < 0.3 else 0
+        if light_rulings:  # printed light grey: the first threshold (<= 180 here) leaves nothing of them
+            horizontal, vertical = _rulings((gray < 160).astype(np.uint8) * 255, ctx.dpi)
+            gray = np.where((horizontal | vertical) > 0, np.maximum(gray, light_rulings), gray).astype(np.uint8)
+        first = min(ctx.dpi, rng.choice([100, 120, 150]))
+        small = cv2.resize(gray, (round(w * first / ctx.dpi), round(h * first / ctx.dpi)), interpolation=cv2.INTER_AREA)
+        bits, scan1 = _binarise(small, rng, (0.3, 0.5), (5, 12), 1.5)
+        # the printer: each bit a square (nearest neighbour, at twice the rescan's resolution), toner spread
+        # over ~0.1 mm and laid ``toner`` dark on paper ``paper`` grey
+        fine = cv2.resize(bits, (2 * w, 2 * h), interpolation=cv2.INTER_NEAREST)
+        spread = round(rng.uniform(0.6, 1.4), 2)
+        dark = cv2.GaussianBlur((fine == 0).astype(np.float32), (0, 0), spread * 2 * ctx.dpi / 200)
+        paper, toner = rng.randint(232, 250), rng.randint(10, 60)
+        printed = cv2.resize(paper - (paper - toner) * dark.clip(0, 1), (w, h), interpolation=cv2.INTER_AREA)
+        out, scan2 = _binarise(printed.clip(0, 255).astype(np.uint8), rng, (0.35, 0.6), (4, 10), 1.0)
+        repeated = _repeated_lines(out, rng)
+        salt = _salt_pepper(out, (0.0, 0.0003), rng, pepper=True)
+        return out, {"dpi": ctx.dpi, "first_dpi": first, "light_rulings": light_rulings, "first_scan": scan1,
+                     "toner_spread_px": spread, "print_paper": paper, "print_toner": toner, **scan2,
+                     "repeated_lines": repeated, "salt": salt, "seals": seals, "bitonal": True}
+
+
 LEVEL_FAMILIES: dict[str, Family] = {
     "clean": Level("clean", "pdf"),
     "hard": Level("hard", "pdf"),
@@ -2107,6 +2166,7 @@ OWN_FAMILIES: dict[str, Family] = {
     "finebw": FineBW(),
     **{name: Phone(name) for name in PHONE_ARCHIVED},
     **{name: Phone(name) for name in PHONE_AMONG},
+    "rebitonal": Rebitonal(),
 }
 """The families of issue 13 (each its own level, each from its own random stream)."""
 SUPERSEDED_FAMILIES: dict[str, Family] = {
