@@ -38,6 +38,7 @@ from .preprocess import (
     clean,
     descreen,
     is_bitonal,
+    is_negative,
     lift_grey_seals,
     normalise_crop,
     outside_paper,
@@ -244,6 +245,8 @@ class PageReader:
     """Lay a curled page's lines straight (``dewarp``) when its print shows a bend."""
 
     def read(self, image: np.ndarray) -> PageResult:
+        if is_negative(image):  # a screen's night mode: light print on a dark ground, read as print
+            image = cv2.bitwise_not(image)
         bitonal = is_bitonal(image)
         if bitonal:  # a halftoned or dithered grey (shading, light print) read as grey, not as specks
             grey = descreen(image)

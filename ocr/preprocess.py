@@ -167,6 +167,33 @@ def rotate(image: np.ndarray, degrees: float, interpolation: int = cv2.INTER_LIN
     return cv2.warpAffine(image, m, (w, h), flags=interpolation, borderValue=fill)
 
 
+NEGATIVE_GROUND = 100
+"""Grey level (0-255) below which a page's ground is dark: a viewer's night mode, a negative microfilm
+print. Paper, even in a dim photo of a monitor or under a phone's shadow, is above ~120."""
+
+
+def is_negative(image: np.ndarray) -> bool:
+    """Whether the page is light print on a dark ground (a screen's night mode shows the page inverted).
+
+    Told from the page itself: its commonest grey (the ground, on a 1/8 copy) is dark, and much of
+    what is lighter than that ground is thin strokes (print), not only broad bright areas (a white
+    sheet lying on a dark desk, the right way round; an app's light title and button bars).
+    """
+    gray = image if image.ndim == 2 else cv2.cvtColor(image[:, :, :3], cv2.COLOR_BGR2GRAY)
+    h, w = gray.shape
+    f = 8 if min(h, w) >= 400 else 1
+    small = cv2.resize(gray, (max(1, w // f), max(1, h // f)), interpolation=cv2.INTER_AREA)
+    ground = int(np.bincount((small // 16).ravel(), minlength=16).argmax()) * 16 + 8
+    if ground >= NEGATIVE_GROUND:
+        return False
+    full = cv2.resize(gray, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA) if f > 1 else gray
+    light = full > ground + 60
+    k = cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15))  # wider than a stroke at half size
+    broad = cv2.morphologyEx(light.astype(np.uint8), cv2.MORPH_OPEN, k).astype(bool)
+    thin = int(light.sum()) - int(broad.sum())
+    return thin >= max(0.1 * int(light.sum()), 0.01 * light.size)
+
+
 def is_bitonal(image: np.ndarray) -> bool:
     """Whether a page came one bit per pixel (a fax, a black-and-white archive scanner): every
     sampled pixel black or white. Its strokes are jagged and thresholded, so its digits are
