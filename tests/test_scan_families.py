@@ -119,3 +119,23 @@ def test_no_wrong_value_is_sure(family, tmp_path_factory):
 def test_pale_photo_of_gen_037_reads_no_sure_wrong_value(tmp_path_factory):
     sure = {k: w for k, w in _wrong(_read("pale", tmp_path_factory, "gen_037")).items() if w[2] >= 0.8}
     assert len(sure) <= 1, sure
+
+
+RELEASED_DOCUMENT = {"in7_adf": "gen_040", "in7_reprint": "gen_042"}
+"""Round 7's released independent families (tests/heldout_scans ``RELEASED``), one generated report
+each that neither the benchmark nor their fixing read (branch office7: no free report from gen_040 on
+had a PDF, so each shares one with an earlier family, as the note on ``DOCUMENT`` allows)."""
+RELEASED_RIGHT = {"in7_adf": 0.97, "in7_reprint": 0.97}
+"""Share of the document's cells read right: first run (seed 11, branch office7 after the feeder-streak
+fix): in7_adf 199/200 (1 wrong, not sure), in7_reprint 198/198; less a margin."""
+
+
+@pytest.mark.parametrize("family", sorted(RELEASED_DOCUMENT))
+def test_a_released_family_reads_a_document_it_was_not_tuned_on(family, tmp_path_factory):
+    r = _read(family, tmp_path_factory, RELEASED_DOCUMENT[family])
+    right = [k for k, v in r.expected.items() if k in r.report.cells and r.report.cells[k].value == v]
+    wrong = _wrong(r)
+    print(json.dumps({"family": family, "doc": RELEASED_DOCUMENT[family], "right": len(right),
+                      "cells": len(r.expected), "wrong": len(wrong)}))
+    assert len(right) >= RELEASED_RIGHT[family] * len(r.expected), (len(right), len(r.expected), wrong)
+    assert len({k: w for k, w in wrong.items() if w[2] >= 0.8}) <= 1, wrong
