@@ -44,6 +44,7 @@ from .preprocess import (
     outside_paper,
     seal_ink,
 )
+from .streaks import remove_streaks
 from .types import Box, Grid, GridCell, Line, Reading
 
 _NUMERICISH = re.compile(r"^[\dOoIl|〇.,，\-—/]{1,14}$")
@@ -312,6 +313,7 @@ class PageReader:
     # -- orientation ----------------------------------------------------------
     def _prepared(self, image: np.ndarray, turns: int) -> _Page:
         up = upright(image, turns, self.short_side, self.correct_perspective)
+        up.image = remove_streaks(up.image)  # before anything takes a feeder's dust line for a ruling
         outside = outside_paper(up.image)
         gray, ink = clean(up.image, outside)
         unseen = _beyond_picture(up, image.shape[:2]) | ((outside | seal_ink(up.image)).astype(np.uint8) * 255)
