@@ -170,6 +170,11 @@ def rotate(image: np.ndarray, degrees: float, interpolation: int = cv2.INTER_LIN
 NEGATIVE_GROUND = 100
 """Grey level (0-255) below which a page's ground is dark: a viewer's night mode, a negative microfilm
 print. Paper, even in a dim photo of a monitor or under a phone's shadow, is above ~120."""
+NEGATIVE_THIN = 0.2
+"""Share of the light pixels that must be thin strokes. A white sheet photographed on a dark desk has
+thin light too (the paper between its dark lines of text): 0.10-0.18 of its light on the landscape
+photos of gen_043 and hongze_2024, which 0.1 took for night mode (CI, 2026-12-07: signs and a row lost);
+night-mode screens measure 0.21-0.30 (in7_screen, gen_000/001/018)."""
 
 
 def is_negative(image: np.ndarray) -> bool:
@@ -191,7 +196,7 @@ def is_negative(image: np.ndarray) -> bool:
     k = cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15))  # wider than a stroke at half size
     broad = cv2.morphologyEx(light.astype(np.uint8), cv2.MORPH_OPEN, k).astype(bool)
     thin = int(light.sum()) - int(broad.sum())
-    return thin >= max(0.1 * int(light.sum()), 0.01 * light.size)
+    return thin >= max(NEGATIVE_THIN * int(light.sum()), 0.01 * light.size)
 
 
 def is_bitonal(image: np.ndarray) -> bool:
