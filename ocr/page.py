@@ -502,7 +502,7 @@ class PageReader:
                 self._rejoin_numbers(numeric, readings, single_parts, ruled, gray, grids, boxes)
             if bitonal:
                 self._thinned_numbers(numeric, readings, singles)
-            if not bitonal:
+            else:
                 faint_tables = {t for t in range(len(grids)) if faint_print(cores[t])}
                 looks: dict[tuple[int, int], np.ndarray] = {}
                 for key in numeric:
@@ -556,8 +556,7 @@ class PageReader:
             return
         keys = list(crops)
         for key, (a, b) in zip(keys, self._both_engines([crops[k] for k in keys]), strict=True):
-            squeezed = a.text.strip().replace(" ", "")
-            first = _as_number(a, squeezed) if _NUMERICISH.match(squeezed) else Reading("", 0.0, [], a.engine)
+            first = _number_read(a)
             look = _settle_stroke(_combine(first, b), _pad(crops[key], share=False))
             readings[key] = _look_candidate(readings[key], look)
 
@@ -613,8 +612,7 @@ class PageReader:
         if not doubted:
             return
         for k, (a, b) in zip(doubted, self._both_engines([_thinned(singles[k]) for k in doubted]), strict=True):
-            squeezed = a.text.strip().replace(" ", "")
-            text = _as_number(a, squeezed).text if _NUMERICISH.match(squeezed) else ""
+            text = _number_read(a).text
             r = readings[k]
             if not any(ch.isdigit() for ch in text) or text == r.text:
                 continue
@@ -632,8 +630,7 @@ class PageReader:
         if not keys:
             return
         for k, (a, b) in zip(keys, self._both_engines(crops), strict=True):
-            squeezed = a.text.strip().replace(" ", "")
-            text = _as_number(a, squeezed).text if _NUMERICISH.match(squeezed) else ""
+            text = _number_read(a).text
             other = b.text.strip().replace(" ", "")
             other = other if any(ch.isdigit() for ch in other) else ""
             if not any(ch.isdigit() for ch in text):
@@ -757,6 +754,13 @@ def _smoothed_look(r: Reading, smooth: Reading) -> Reading:
     return Reading(r.text, min(r.confidence, BITONAL_DOUBT), sorted(alts.items(), key=lambda a: -a[1]), r.engine,
                    r.char_confidences)
 
+
+
+def _number_read(a: Reading) -> Reading:
+    """The prose engine's reading of a crop as a number (spaces squeezed out), or an empty reading
+    where its text does not look like one: what every second look at a number starts from."""
+    squeezed = a.text.strip().replace(" ", "")
+    return _as_number(a, squeezed) if _NUMERICISH.match(squeezed) else Reading("", 0.0, [], a.engine)
 
 def _as_number(r: Reading, squeezed: str) -> Reading:
     """A cell read as a number: look-alikes ("O", "〇", "l") as digits, numeric alternatives kept."""
