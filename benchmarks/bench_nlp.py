@@ -81,8 +81,7 @@ SETS: dict[str, list[Path]] = {
     "indep6_t": [TEST / "indep6_traditional.yaml"],
     "sections6_ho": [TEST / "sections6_heldout.yaml"],
     # issue 14 round 7: new writers who read only the guide (with the comma-clause rule settled in db45a54), first
-    # run on the round-6 model before any round-7 change (README); indep7_s/t released by round 8 (dev/training),
-    # sections7_ho still HELD OUT (round 8 wrote no new headingless set)
+    # run on the round-6 model before any round-7 change (README); released by round 8 (dev/training)
     "indep7_s": [TEST / "indep7_simplified.yaml"],
     "indep7_t": [TEST / "indep7_traditional.yaml"],
     "sections7_ho": [TEST / "sections7_heldout.yaml"],
@@ -90,6 +89,7 @@ SETS: dict[str, list[Path]] = {
     # for style, first run on the round-7 model (6d7d004) before any round-8 change (README); never trained on
     "indep8_s": [TEST / "indep8_simplified.yaml"],
     "indep8_t": [TEST / "indep8_traditional.yaml"],
+    "sections8_ho": [TEST / "sections8_heldout.yaml"],
 }
 
 
