@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 
 from .base import Family, PageFacts, ink_box, mm, np_rng
-from .m8_tools import jpeg, resize_to, rotate_expand, smooth_field, text_mask
+from .m8_tools import glyph_height, jpeg, resize_to, rotate_expand, smooth_field, text_mask
 
 FILLER = (
     "本机关认真贯彻落实政府信息公开条例要求围绕中心工作推进决策执行管理服务结果公开加强政策解读回应社会关切"
@@ -84,9 +84,10 @@ class Bound(Family):
         p.update(spine_left=spine_left, facing_visible=vis)
 
         # 2. curl toward the spine: squeezed across, bulged along the lines, shadowed
-        lam = mm(dpi, rng.uniform(15, 45))
+        lam = mm(dpi, rng.uniform(25, 60))
         beta = rng.uniform(0.3, 1.1)
-        lift = rng.uniform(0.015, 0.05)
+        lift = rng.uniform(0.02, 0.06)
+        bow = rng.uniform(-0.012, 0.012) * SH  # the whole leaf is not flat either
         xs = np.arange(SW, dtype=np.float32)
         u = np.abs(xs - spine)
         sgn = np.sign(xs - spine)
@@ -95,7 +96,12 @@ class Bound(Family):
         rise = lift * np.exp(-u / lam)  # closer to the lens near the spine: looks larger
         yy = np.arange(SH, dtype=np.float32)[:, None]
         cy = SH / 2 + rng.uniform(-0.1, 0.1) * SH
-        src_y = cy + (yy - cy) / (1 + rise[None, :]) - lift * 0.3 * SH * np.exp(-u / lam)[None, :]
+        src_y = (
+            cy
+            + (yy - cy) / (1 + rise[None, :])
+            - lift * 0.3 * SH * np.exp(-u / lam)[None, :]
+            - bow * np.sin(np.pi * np.clip(u / W, 0, 1))[None, :]
+        )
         map_x = np.broadcast_to(src_x[None, :], (SH, SW)).astype(np.float32)
         map_y = src_y.astype(np.float32)
         warped = cv2.remap(
@@ -106,7 +112,7 @@ class Bound(Family):
         img[:, max(0, spine - 1) : spine + 1] *= 0.4
         aged = np.array([rng.uniform(0.86, 0.97), rng.uniform(0.95, 1.0), 1.0], np.float32)
         img *= aged
-        p.update(curl_scale=lam, squeeze=beta, lift=lift)
+        p.update(curl_scale=lam, squeeze=beta, lift=lift, bow=bow)
 
         # 3. fingers holding the outer edge (in the margin only)
         fingers = []
@@ -133,12 +139,14 @@ class Bound(Family):
         light = rng.uniform(0.75, 0.9) + rng.uniform(0.1, 0.3) * np.exp(-r2 * 3)
         img *= light[..., None] * np.array([1.0, rng.uniform(0.96, 1.0), rng.uniform(0.88, 0.97)], np.float32)
         ppi = rng.uniform(110, 170)
+        gh = glyph_height(page, ctx.tables_px, dpi)  # small print: the operator lowers the camera arm
+        ppi = min(float(dpi), max(ppi, 12.0 * dpi / max(gh, 1.0)))
         f = ppi / dpi
         small = resize_to(np.clip(img, 0, 255).astype(np.uint8), SW * f, SH * f, cv2.INTER_AREA).astype(np.float32)
         small = cv2.GaussianBlur(small, (0, 0), rng.uniform(0.3, 0.8))
         small += g.normal(0, rng.uniform(2, 6), small.shape).astype(np.float32)
         small = np.clip(small, 0, 255).astype(np.uint8)
-        p.update(camera_ppi=ppi)
+        p.update(camera_ppi=ppi, glyph_px_page=gh)
 
         # 5. the capture software's mode, small tilt, sideways delivery, JPEG
         mode = rng.choice(["colour", "document", "document", "bw"])

@@ -8,7 +8,7 @@ to a fax machine: the sender's fax reads the page at 8 dots/mm across but only 3
 standard mode (7.7 in fine), hard-thresholds it to black/white, and stamps its header line; a dirty
 read sensor leaves a vertical streak, a noisy line drops or repeats scan lines. The receiver printed
 it on a machine with a tired drum (one side paler, thin strokes broken) and the archive scanned that
-print in 1-bit at 100-200 dpi with the scanner's fixed threshold, slightly skewed, sometimes the
+print in 1-bit at 150-200 dpi with the scanner's fixed threshold, slightly skewed, sometimes the
 sheet fed upside down, with the feeder cutting the margins.
 
 Why it matters: every stage throws information away differently (anisotropic resolution, two
@@ -34,8 +34,8 @@ class FaxChain(Family):
 
     name = "ho8_faxchain"
     kind = "tiff"
-    dpis = (100, 150, 150, 200)
-    summary = "stamped page -> photocopy -> fax (standard/fine) -> fax print -> 1-bit rescan 100-200 dpi"
+    dpis = (150, 150, 200)
+    summary = "stamped page -> photocopy -> fax (standard/fine) -> fax print -> 1-bit rescan 150-200 dpi"
 
     def _degrade(self, page: np.ndarray, rng: random.Random, ctx: PageFacts) -> tuple[np.ndarray, dict[str, Any]]:
         g = np_rng(rng)
@@ -145,7 +145,7 @@ class FaxChain(Family):
         # 4. the receiving fax prints it (nearest-neighbour upscale, pale side, broken thin strokes)
         pr = resize_to(fax, W, H, cv2.INTER_NEAREST).astype(np.float32)
         pr = cv2.GaussianBlur(pr, (0, 0), 0.45 * dpi / 100)
-        fade = rng.uniform(0.0, 0.45 if dpi >= 150 else 0.3)
+        fade = rng.uniform(0.0, 0.45)
         ramp = np.linspace(0, 1, W, dtype=np.float32)[None, :]
         if rng.random() < 0.5:
             ramp = ramp[:, ::-1]

@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 
 from .base import Family, PageFacts, np_rng
-from .m8_tools import jpeg, resize_to, smooth_field
+from .m8_tools import glyph_height, jpeg, resize_to, smooth_field
 
 
 class Sleeve(Family):
@@ -66,7 +66,7 @@ class Sleeve(Family):
         p.update(sleeve_veil=veil)
 
         # 3. place the page in the camera frame: perspective on a dark desk
-        long_cam = 2600
+        long_cam = 3000
         fill = rng.uniform(0.78, 0.93)
         landscape_frame = False
         fh = long_cam
@@ -104,7 +104,10 @@ class Sleeve(Family):
             * 25
             * (cv2.warpPerspective(np.zeros((H, W), np.float32), M, (fw, fh), borderValue=1.0)[..., None])
         )
-        p.update(frame_fill=fill, corners=dst.round(1).tolist(), landscape=landscape_frame)
+        # how tall the figures are in the photo: the sender zooms in / sends the original image
+        # when a figure would otherwise drop under about a dozen pixels (a person reads it then)
+        gh = glyph_height(page, ctx.tables_px, int(ctx.dpi)) * s
+        p.update(frame_fill=fill, corners=dst.round(1).tolist(), landscape=landscape_frame, glyph_px_frame=gh)
 
         # 4. light: warm lamp falling off across the page, vignetting, glare band on the sleeve
         yy, xx = np.mgrid[0:fh, 0:fw].astype(np.float32)
@@ -114,7 +117,7 @@ class Sleeve(Family):
         vig = 1.0 - 0.35 * ((xx / fw - 0.5) ** 2 + (yy / fh - 0.5) ** 2) * 2
         exposure = rng.uniform(0.45, 0.7)
         frame *= (light * vig * exposure)[..., None]
-        warm = np.array([rng.uniform(0.6, 0.8), rng.uniform(0.85, 0.95), 1.0], np.float32)
+        warm = np.array([rng.uniform(0.7, 0.85), rng.uniform(0.88, 0.96), 1.0], np.float32)
         frame *= warm
         # glare: a soft band along a random direction, lifting everything toward white
         ang = rng.uniform(0, np.pi)
@@ -126,9 +129,9 @@ class Sleeve(Family):
         p.update(exposure=exposure, glare_peak=float(glare.max()), glare_angle=float(ang))
 
         # 5. the sensor: defocus / shake, high-ISO noise, then phone tone curve + sharpening
-        sigma = rng.uniform(0.6, 1.6)
+        sigma = min(rng.uniform(0.6, 1.6), gh / 14)
         frame = cv2.GaussianBlur(frame, (0, 0), sigma)
-        shake = rng.randint(0, 5)
+        shake = min(rng.randint(0, 5), int(gh / 8))
         if shake:
             k = np.zeros((2 * shake + 1, 2 * shake + 1), np.float32)
             a = rng.uniform(0, np.pi)
@@ -145,10 +148,18 @@ class Sleeve(Family):
         chroma_noise = cv2.GaussianBlur(g.normal(0, 1, (fh, fw, 3)).astype(np.float32), (0, 0), 2) * rng.uniform(3, 8)
         frame = frame + lum_noise + chroma_noise
         # auto-exposure / tone: stretch so the paper comes out light grey, slight gamma
-        hi = float(np.percentile(frame[fh // 4 : 3 * fh // 4, fw // 4 : 3 * fw // 4].mean(axis=2), 92))
-        frame = frame * (rng.uniform(215, 240) / max(hi, 1.0))
+        paper = np.percentile(frame[fh // 4 : 3 * fh // 4, fw // 4 : 3 * fw // 4].reshape(-1, 3), 92, axis=0)
+        awb = rng.uniform(0.4, 0.85)  # the phone's auto white balance only half undoes the lamp
+        frame *= ((paper.mean() / np.maximum(paper, 1.0)) ** awb).astype(np.float32)
+        centre = frame[fh // 4 : 3 * fh // 4, fw // 4 : 3 * fw // 4].mean(axis=2)
+        hi = float(np.percentile(centre, 92))
+        lo = float(np.percentile(centre, 0.5)) * rng.uniform(0.5, 0.9)  # the phone's black point
+        frame = (frame - lo) * (rng.uniform(215, 240) / max(hi - lo, 1.0))
         frame = 255.0 * np.clip(frame / 255.0, 0, 1) ** rng.uniform(0.85, 1.1)
-        frame = cv2.medianBlur(np.clip(frame, 0, 255).astype(np.uint8), 3).astype(np.float32)  # phone denoise
+        frame = np.clip(frame, 0, 255).astype(np.uint8)
+        if gh >= 24:  # the phone's denoiser, which would eat strokes of small print
+            frame = cv2.medianBlur(frame, 3)
+        frame = frame.astype(np.float32)
         blur = cv2.GaussianBlur(frame, (0, 0), 2.0)
         frame = frame + rng.uniform(0.6, 1.4) * (frame - blur)
         frame = np.clip(frame, 0, 255).astype(np.uint8)
@@ -157,8 +168,9 @@ class Sleeve(Family):
 
         # 6. forwarded twice through chat apps
         hops = []
-        first = rng.choice([1280, 1440, 1600, 2048])
-        second = min(first, rng.choice([1280, 1440, 1600, 1920, 2048]))
+        need = int(min(long_cam, 12.0 * long_cam / max(gh, 1.0)))
+        first = max(need, rng.choice([1280, 1440, 1600, 2048]))
+        second = max(need, min(first, rng.choice([1280, 1440, 1600, 1920, 2048])))
         for long_edge, q in ((first, rng.randint(70, 85)), (second, rng.randint(62, 80))):
             h, w = frame.shape[:2]
             if max(h, w) > long_edge:

@@ -215,3 +215,24 @@ def rotated_box(box, w: int, h: int, angle: float) -> tuple[int, int, int, int]:
     x0, y0, x1, y1 = box
     pts = np.array([[x0, y0, 1], [x1, y0, 1], [x1, y1, 1], [x0, y1, 1]], np.float64) @ m.T
     return int(pts[:, 0].min()), int(pts[:, 1].min()), math.ceil(pts[:, 0].max()), math.ceil(pts[:, 1].max())
+
+
+def glyph_height(page: np.ndarray, boxes, dpi: int) -> float:
+    """Typical height in pixels of the small printed glyphs (figures) inside ``boxes`` (the whole page
+    when there are none): the 30th percentile of the heights of small dark connected components."""
+    g = page if page.ndim == 2 else cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)
+    h, w = g.shape
+    regions = [tuple(int(v) for v in b) for b in boxes] or [(0, 0, w, h)]
+    heights: list[int] = []
+    lo, hi = max(3, round(1.0 / 25.4 * dpi)), round(6.0 / 25.4 * dpi)
+    for x0, y0, x1, y1 in regions:
+        sub = (g[max(0, y0) : y1, max(0, x0) : x1] < 160).astype(np.uint8)
+        if sub.size == 0:
+            continue
+        _, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+        for _x, _y, cw, ch, _a in stats[1:]:
+            if lo <= ch <= hi and cw <= hi:
+                heights.append(int(ch))
+    if not heights:
+        return 2.5 / 25.4 * dpi
+    return float(np.percentile(heights, 30))

@@ -32,16 +32,28 @@ NOTES = ("请核实", "已核", "?", "数据来源?", "与上年对比", "核对
 HIGHLIGHTERS = ((90, 250, 250), (120, 250, 140), (200, 150, 250), (250, 210, 120))  # BGR yellow green pink blue
 
 
-def _text_rows(g: np.ndarray, box) -> list[tuple[int, int]]:
-    """Y runs of text inside a table box (ruled lines removed by their long dark runs)."""
-    x0, y0, x1, y1 = box
-    sub = g[y0:y1, x0:x1] < 128
-    if sub.size == 0:
+def _text_ink(g: np.ndarray, box, dpi: int) -> np.ndarray:
+    """Dark pixels inside ``box`` that are neither horizontal nor vertical rulings."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    dark = (g[y0:y1, x0:x1] < 128).astype(np.uint8)
+    if dark.size == 0:
+        return dark.astype(bool)
+    n = max(5, mm(dpi, 7))
+    hor = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((1, n), np.uint8))
+    ver = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((n, 1), np.uint8))
+    lines = cv2.dilate(hor | ver, np.ones((3, 3), np.uint8))
+    return (dark > 0) & (lines == 0)
+
+
+def _text_rows(g: np.ndarray, box, dpi: int) -> list[tuple[int, int]]:
+    """Y runs of text lines inside a box (rulings taken out first)."""
+    ink = _text_ink(g, box, dpi)
+    if ink.size == 0:
         return []
-    frac = sub.mean(axis=1)
-    rows = (frac > 0.002) & (frac < 0.35)
+    rows = ink.any(axis=1)
+    y0 = int(box[1])
     runs, start = [], None
-    for i, v in enumerate(rows):
+    for i, v in enumerate([*rows.tolist(), False]):
         if v and start is None:
             start = i
         elif not v and start is not None:
@@ -51,13 +63,13 @@ def _text_rows(g: np.ndarray, box) -> list[tuple[int, int]]:
     return runs
 
 
-def _blobs_in_row(g: np.ndarray, box, run) -> list[tuple[int, int]]:
-    """X extents of ink clusters (a figure or a word) in one text row of a table."""
-    x0, _, x1, _ = box
-    sub = g[run[0] : run[1], x0:x1] < 128
-    cols = sub.any(axis=0) & (sub.mean(axis=0) < 0.8)  # a column dark top to bottom is a ruling
-    out, start, gap = [], None, 0
-    for i, v in enumerate(cols):
+def _blobs_in_row(g: np.ndarray, box, run, dpi: int) -> list[tuple[int, int]]:
+    """X extents of ink clusters (a figure or a word) in one text line of a table."""
+    x0, _, x1, _ = (int(v) for v in box)
+    ink = _text_ink(g, (x0, run[0], x1, run[1]), dpi)
+    cols = ink.any(axis=0)
+    out, start, end, gap = [], None, 0, 0
+    for i, v in enumerate([*cols.tolist(), False]):
         if v:
             if start is None:
                 start = i
@@ -65,7 +77,7 @@ def _blobs_in_row(g: np.ndarray, box, run) -> list[tuple[int, int]]:
             end = i
         elif start is not None:
             gap += 1
-            if gap > 6:
+            if gap > mm(dpi, 1.5) or i == len(cols):
                 if end - start < (x1 - x0) * 0.3:
                     out.append((x0 + start, x0 + end + 1))
                 start = None
@@ -88,7 +100,7 @@ class WorkCopy(Family):
         gp = grey(page).astype(np.float32)
         gamma = rng.uniform(1.0, 1.7)
         gp = 255.0 * (gp / 255.0) ** gamma - rng.uniform(0, 22) * smooth_field((H, W), g, W / 2)
-        specks = (g.random((H, W)) < rng.uniform(0.0, 0.0005)).astype(np.float32)
+        specks = (g.random((H, W)) < rng.uniform(0.0, 0.0003)).astype(np.float32)
         gp -= 160 * cv2.GaussianBlur(specks, (0, 0), 0.7) * 4
         gp = np.clip(gp + g.normal(0, 4, gp.shape), 0, 255).astype(np.uint8)
         img = cv2.cvtColor(gp, cv2.COLOR_GRAY2BGR)
@@ -100,7 +112,7 @@ class WorkCopy(Family):
 
         # highlighter over table rows (drawn first: the pen goes over it)
         hl = HIGHLIGHTERS[rng.randrange(len(HIGHLIGHTERS))]
-        rows_all = [(t, r) for t in tables for r in _text_rows(gp, t)]
+        rows_all = [(t, r) for t in tables for r in _text_rows(gp, t, dpi)]
         n_hl = min(len(rows_all), rng.randint(1, 5)) if rows_all else 0
         for t, (ya, yb) in rng.sample(rows_all, n_hl):
             yb = min(yb, ya + mm(dpi, 4.5))  # one stroke of the felt tip: the first line of the row
@@ -124,7 +136,7 @@ class WorkCopy(Family):
         n_pen = rng.randint(1, 6) if rows_all else 0
         for _ in range(n_pen):
             t, run = rows_all[rng.randrange(len(rows_all))]
-            blobs = _blobs_in_row(gp, t, run)
+            blobs = _blobs_in_row(gp, t, run, dpi)
             if not blobs:
                 continue
             bx = blobs[rng.randrange(len(blobs))]
@@ -204,7 +216,7 @@ class WorkCopy(Family):
             )
             rows = [
                 r
-                for r in _text_rows(gp, (ib[0], ib[1], ib[2], ib[3]))
+                for r in _text_rows(gp, (ib[0], ib[1], ib[2], ib[3]), dpi)
                 if not near[r[0] : r[1]].any()
                 and not any(r[1] > t[1] - mm(dpi, 2) and r[0] < t[3] + mm(dpi, 2) for t in tables)
             ]
