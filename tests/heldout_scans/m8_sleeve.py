@@ -7,8 +7,9 @@ grey and has paler vertical bands. The photo is taken at a desk under one warm l
 perspective, not filling the frame, the sleeve adds a milky veil and a bright specular band of
 glare across the page, there is sensor noise, a little defocus or hand shake, vignetting, a tungsten
 colour cast, then the phone's own tone curve, sharpening and JPEG. The picture is then forwarded
-twice through chat apps, each of which scales the long edge down (1280-2048 px) and re-encodes
-JPEG at modest quality with 4:2:0 chroma.
+twice through chat apps, each of which scales the long edge down (1280-2048 px; small print goes
+as the 'original image') and re-encodes JPEG at modest quality with 4:2:0 chroma; sometimes the
+second forward is a screenshot of the phone's image viewer (black bands, status bar, buttons).
 
 Why it matters: the figures end at about 100-170 px per inch of paper, grey on grey, washed out
 under the glare band and blocky from two generations of JPEG, and the rulings are curved by
@@ -25,6 +26,31 @@ import numpy as np
 
 from .base import Family, PageFacts, np_rng
 from .m8_tools import glyph_height, jpeg, resize_to, smooth_field
+
+
+def _screenshot(img: np.ndarray, rng: random.Random) -> np.ndarray:
+    """The picture as a phone's image viewer shows it, screenshotted: fitted to the screen width on
+    black, a status bar (clock, signal, battery) above and the viewer's buttons below."""
+    sw, sh = rng.choice([(1080, 2340), (1080, 2400), (1170, 2532)])
+    h, w = img.shape[:2]
+    f = min(sw / w, sh / h)
+    pic = resize_to(img, w * f, h * f, cv2.INTER_LINEAR)
+    screen = np.zeros((sh, sw, 3), np.uint8)
+    y0, x0 = (sh - pic.shape[0]) // 2, (sw - pic.shape[1]) // 2
+    screen[y0 : y0 + pic.shape[0], x0 : x0 + pic.shape[1]] = pic
+    font = cv2.FONT_HERSHEY_SIMPLEX
+    cv2.putText(
+        screen, f"{rng.randint(7, 22)}:{rng.randint(0, 59):02d}", (40, 70), font, 1.4, (255, 255, 255), 3, cv2.LINE_AA
+    )
+    cv2.rectangle(screen, (sw - 130, 40), (sw - 60, 72), (255, 255, 255), 3)
+    cv2.rectangle(screen, (sw - 126, 44), (sw - 126 + rng.randint(10, 62), 68), (255, 255, 255), -1)
+    for i in range(4):
+        cv2.rectangle(screen, (sw - 240 + i * 18, 72 - 8 * (i + 1)), (sw - 228 + i * 18, 72), (255, 255, 255), -1)
+    by = sh - 150
+    for i in range(3):
+        cx = sw * (i + 1) // 4
+        cv2.circle(screen, (cx, by), 34, (200, 200, 200), 3, cv2.LINE_AA)
+    return screen
 
 
 class Sleeve(Family):
@@ -168,10 +194,16 @@ class Sleeve(Family):
 
         # 6. forwarded twice through chat apps
         hops = []
-        need = int(min(long_cam, 12.0 * long_cam / max(gh, 1.0)))
+        need = int(min(long_cam, 10.0 * long_cam / max(gh, 1.0)))
         first = max(need, rng.choice([1280, 1440, 1600, 2048]))
         second = max(need, min(first, rng.choice([1280, 1440, 1600, 1920, 2048])))
-        for long_edge, q in ((first, rng.randint(70, 85)), (second, rng.randint(62, 80))):
+        screenshot = need <= 1560 and rng.random() < 0.3
+        for k, (long_edge, q) in enumerate(((first, rng.randint(70, 85)), (second, rng.randint(62, 80)))):
+            if k == 1 and screenshot:  # the second 'forward' is a screenshot of the image viewer
+                frame = _screenshot(frame, rng)
+                frame = jpeg(frame, q)
+                hops.append(["screenshot", q])
+                continue
             h, w = frame.shape[:2]
             if max(h, w) > long_edge:
                 f = long_edge / max(h, w)
