@@ -60,11 +60,13 @@ class FaxChain(Family):
             seals.append(("round", cx, cy))
         if rng.random() < 0.5:  # half of a paging seal at the right edge
             seals.append(("edge", W - int(r * rng.uniform(0.3, 0.55)), int(H * rng.uniform(0.3, 0.7))))
-        ink = (rng.uniform(40, 90), rng.uniform(30, 70), rng.uniform(185, 235))
+        # seal paste as the copier sees it: red reads as a middle grey, so after the thresholds the
+        # ring and name come out broken and speckled rather than as a solid black band
+        ink = (rng.uniform(105, 150), rng.uniform(90, 135), rng.uniform(210, 245))
         for _kind, cx, cy in seals:
             m = seal_mask(r, ctx.org, rng, g)
             m = rotate_expand(m, rng.uniform(-25, 25), 0.0)
-            stamp(img, m, cx - m.shape[1] // 2, cy - m.shape[0] // 2, ink, rng.uniform(0.75, 0.95))
+            stamp(img, m, cx - m.shape[1] // 2, cy - m.shape[0] // 2, ink, rng.uniform(0.55, 0.8))
         p["seals"] = [[k, x, y] for k, x, y in seals]
 
         # 2. photocopy: grey, contrast up (seal red goes dark), toner haze, reduction, lid border

@@ -100,7 +100,7 @@ def seal_mask(radius: int, org: str, rnd: random.Random, g: np.random.Generator)
     size = 2 * radius + 8
     m = np.zeros((size, size), np.float32)
     c = (size // 2, size // 2)
-    ring = max(2, radius // 14)
+    ring = max(2, radius // 20)
     cv2.circle(m, c, radius - ring // 2, 1.0, ring, cv2.LINE_AA)
     # five-point star
     r_out, r_in = radius * 0.30, radius * 0.12
