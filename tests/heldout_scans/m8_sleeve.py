@@ -170,8 +170,8 @@ class Sleeve(Family):
                 1,
             )
             frame = cv2.filter2D(frame, -1, k / k.sum())
-        lum_noise = g.normal(0, 1, (fh, fw, 1)).astype(np.float32) * rng.uniform(4, 9)
-        chroma_noise = cv2.GaussianBlur(g.normal(0, 1, (fh, fw, 3)).astype(np.float32), (0, 0), 2) * rng.uniform(3, 8)
+        lum_noise = g.normal(0, 1, (fh, fw, 1)).astype(np.float32) * rng.uniform(2, 5)
+        chroma_noise = cv2.GaussianBlur(g.normal(0, 1, (fh, fw, 3)).astype(np.float32), (0, 0), 2) * rng.uniform(2, 5)
         frame = frame + lum_noise + chroma_noise
         # auto-exposure / tone: stretch so the paper comes out light grey, slight gamma
         paper = np.percentile(frame[fh // 4 : 3 * fh // 4, fw // 4 : 3 * fw // 4].reshape(-1, 3), 92, axis=0)
@@ -194,10 +194,10 @@ class Sleeve(Family):
 
         # 6. forwarded twice through chat apps
         hops = []
-        need = int(min(long_cam, 10.0 * long_cam / max(gh, 1.0)))
+        need = int(min(long_cam, 13.0 * long_cam / max(gh, 1.0)))
         first = max(need, rng.choice([1280, 1440, 1600, 2048]))
         second = max(need, min(first, rng.choice([1280, 1440, 1600, 1920, 2048])))
-        screenshot = need <= 1560 and rng.random() < 0.3
+        screenshot = need <= 1600 and rng.random() < 0.3
         for k, (long_edge, q) in enumerate(((first, rng.randint(70, 85)), (second, rng.randint(62, 80)))):
             if k == 1 and screenshot:  # the second 'forward' is a screenshot of the image viewer
                 frame = _screenshot(frame, rng)
