@@ -17,6 +17,10 @@ from .m7b_binder import Binder
 from .m7b_glass import Glass
 from .m7b_scanapp import ScanApp
 from .m7b_screen import Screen
+from .m8_bound import Bound
+from .m8_faxchain import FaxChain
+from .m8_sleeve import Sleeve
+from .m8_workcopy import WorkCopy
 from .marked import Marked
 from .phone import Phone
 from .photocopy import Photocopy
@@ -24,6 +28,7 @@ from .photocopy import Photocopy
 FAMILIES: dict[str, Family] = {f.name: f for f in (Flatbed(), Bitonal(), Photocopy(), Phone(), Marked())}
 FAMILIES.update({f.name: f for f in (Fax(), Filed())})  # round 7, maker7a: office and archive
 FAMILIES.update({f.name: f for f in (Binder(), Glass())})  # round 7, maker7b: cameras and apps
+FAMILIES.update({f.name: f for f in (FaxChain(), Sleeve(), Bound(), WorkCopy())})  # round 8, maker8
 RELEASED: dict[str, Family] = {f.name: f for f in (AdfCopier(), Reprint(), ScanApp(), Screen())}
 """Round 7's makers wrote four families each without reading the reader or our generator; two of each
 maker's four were drawn by lot (``random.SystemRandom().sample``, before any of them was run) and released
