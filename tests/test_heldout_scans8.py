@@ -10,11 +10,11 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.heldout_scans import FAMILIES
+from tests.heldout_scans import WRITTEN_INDEPENDENTLY as FAMILIES
 from tests.heldout_scans.base import KINDS, PageContext, grey
 from tests.heldout_scans.m8_tools import rotated_box, seal_mask, text_mask
 
-NAMES = ("ho8_faxchain", "ho8_sleeve", "ho8_bound", "ho8_workcopy")
+NAMES = ("ho8_faxchain", "ho8_sleeve", "in8_bound", "in8_workcopy")
 DPI = 150
 
 
@@ -104,7 +104,7 @@ def test_table_ink_survives(name: str, seed: int) -> None:
     ctx = PageContext(dpi=DPI, tables_px=tables, last=False, org="某某市卫生健康委员会")
     out, _ = FAMILIES[name].degrade_page(page, random.Random(seed), ctx)
     table_ink = int((grey(page)[y0:y1, x0:x1] < 128).sum())
-    if name == "ho8_workcopy":  # same canvas, at most a degree of skew: look in the box itself
+    if name == "in8_workcopy":  # same canvas, at most a degree of skew: look in the box itself
         assert out.shape[:2] == page.shape[:2]
         assert (grey(out)[y0:y1, x0:x1] < 140).sum() > 0.5 * table_ink
         return

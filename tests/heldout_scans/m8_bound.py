@@ -1,4 +1,4 @@
-"""A bound annual compilation captured open on a document camera (高拍仪) (ho8_bound).
+"""A bound annual compilation captured open on a document camera (高拍仪) (in8_bound; released by lot, round 8).
 
 What it imitates: reports that survive only in the year's bound volume (政府信息公开年报汇编) and are
 digitised at a service window on an overhead document camera. The volume lies open: the page
@@ -56,7 +56,7 @@ def _facing_page(h: int, w: int, dpi: int, box, rnd: random.Random) -> np.ndarra
 class Bound(Family):
     """A page of an open bound volume on a document camera: curl, gutter, facing page, fingers, capture modes."""
 
-    name = "ho8_bound"
+    name = "in8_bound"
     kind = "pdf"
     dpis = (150, 200)
     summary = "open bound volume on a document camera: gutter curl and shadow, facing page, fingers, modes, sideways"

@@ -1,4 +1,4 @@
-"""An office's worked-over copy, scanned by a multifunction printer to a 'compact' MRC PDF (ho8_workcopy).
+"""An office's worked-over copy, scanned by a multifunction printer to a 'compact' MRC PDF (in8_workcopy; released by lot, round 8).
 
 What it imitates: the copy of the report that went through an office's hands before it was filed.
 The receiving clerk put the blue or red receipt stamp (收文登记章) in the top margin and wrote the
@@ -87,7 +87,7 @@ def _blobs_in_row(g: np.ndarray, box, run, dpi: int) -> list[tuple[int, int]]:
 class WorkCopy(Family):
     """A marked-up office photocopy (stamp, highlighter, pen, notes, staple, folds) scanned to an MRC PDF."""
 
-    name = "ho8_workcopy"
+    name = "in8_workcopy"
     kind = "pdf"
     dpis = (150, 200, 300)
     summary = "receipt stamp, highlighter, red pen, notes, redaction, staple, holes, folds; MFP MRC 'compact PDF'"
