@@ -17,6 +17,10 @@ from .m7b_binder import Binder
 from .m7b_glass import Glass
 from .m7b_scanapp import ScanApp
 from .m7b_screen import Screen
+from .m8b_appscan import AppScan
+from .m8b_forward import Forward
+from .m8b_gaopai import Gaopai
+from .m8b_volume import Volume
 from .marked import Marked
 from .phone import Phone
 from .photocopy import Photocopy
@@ -24,6 +28,7 @@ from .photocopy import Photocopy
 FAMILIES: dict[str, Family] = {f.name: f for f in (Flatbed(), Bitonal(), Photocopy(), Phone(), Marked())}
 FAMILIES.update({f.name: f for f in (Fax(), Filed())})  # round 7, maker7a: office and archive
 FAMILIES.update({f.name: f for f in (Binder(), Glass())})  # round 7, maker7b: cameras and apps
+FAMILIES.update({f.name: f for f in (Forward(), Gaopai(), Volume(), AppScan())})  # round 8, maker8b
 RELEASED: dict[str, Family] = {f.name: f for f in (AdfCopier(), Reprint(), ScanApp(), Screen())}
 """Round 7's makers wrote four families each without reading the reader or our generator; two of each
 maker's four were drawn by lot (``random.SystemRandom().sample``, before any of them was run) and released
