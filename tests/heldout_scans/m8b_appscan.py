@@ -7,7 +7,7 @@ or a trimmed margin; its "enhance / 增强锐化" filter divides by an estimated
 boundaries come out as grey halos and bands), stretches contrast until faint print thins and light
 greys vanish, oversharpens (white halos round strokes), boosts colour; the page is saved at the app's
 A4 size (992-1654 px wide) as JPEG with the app's watermark; some pages then pass a "compress PDF" step
-(96-120 dpi, JPEG 35-55), and some a video-range colour conversion that greys the blacks and whites.
+(120-150 dpi, JPEG 45-60), and some a video-range colour conversion that greys the blacks and whites.
 A contributor also blacked out a phone number with marker before scanning.
 Why it matters: by volume, most re-published scans of recent years are such app PDFs.
 """
@@ -27,10 +27,11 @@ from .base import Family, PageFacts, np_rng
 class AppScan(Family):
     name = "ho8b_appscan"
     kind = "pdf"
-    dpis = (200, 250, 300)
+    dpis = (120, 150, 200)
+    """The app's output size (A4 at 992, 1240 or 1654 px wide), one setting per document."""
     summary = (
         "phone scanning app: hand/phone shadow, wrong auto-crop corners, enhance filter (background divide, "
-        "contrast clip, oversharpen), A4 JPEG with watermark, sometimes PDF-compressed to ~100 dpi and "
+        "contrast clip, oversharpen), A4 JPEG with watermark, sometimes PDF-compressed to 120-150 dpi and "
         "video-range greys"
     )
 
@@ -43,7 +44,7 @@ class AppScan(Family):
         img = page.copy()
 
         # the paper: thin laser print, a marker redaction outside the tables, signature, seal
-        img = t.fade_ink(img, t.field(nr, h, w, 4, rng.uniform(0.45, 0.85), 1.0))
+        img = t.fade_ink(img, t.field(nr, h, w, 4, rng.uniform(0.6, 0.9), 1.0))
         if rng.random() < 0.4:
             rw, rh = int(dpi * rng.uniform(0.8, 2.0)), int(dpi * rng.uniform(0.12, 0.2))
             spot = t.free_spot(nr, h, w, rw, rh, tables, int(dpi * 0.05), region=(int(w * 0.1), 0, int(w * 0.9), h))
@@ -65,6 +66,41 @@ class AppScan(Family):
             tp, ta = t.text_image(name, int(dpi * 0.3), (30, 30, 30), rng.uniform(-10, 5))
             t.blend_ink(img, tp, ta, x - d // 2 + int(dpi * 0.2), y - int(dpi * 0.2), 0.9)
             p["seal"] = [x, y, d]
+
+        # the sheet was folded (in three for an envelope, or in half for a file): panels no longer lie flat,
+        # so after the app's plane correction the lines kink at each crease; creases shade light/dark
+        nfold = rng.choice([0, 1, 2, 2])
+        if nfold:
+            folds = [h // 2] if nfold == 1 else [h // 3, 2 * h // 3]
+            folds = [int(f + nr.uniform(-0.02, 0.02) * h) for f in folds]
+            xs = np.arange(w, dtype=np.float32)[None, :]
+            ys = np.arange(h, dtype=np.float32)[:, None]
+            map_x = np.repeat(xs, h, axis=0)
+            map_y = np.repeat(ys, w, axis=1)
+            kinks = []
+            for f in folds:
+                shear = nr.uniform(-0.012, 0.012)  # the next panel leans: horizontal drift per row
+                tilt = nr.uniform(-0.006, 0.006)  # and turns: vertical drift across the row
+                below = (ys >= f).astype(np.float32)
+                map_x = map_x + below * shear * (ys - f)
+                map_y = map_y + below * tilt * (xs - w / 2)
+                kinks.append([f, shear, tilt])
+                shade = np.ones((h, 1), np.float32)
+                wd = dpi * nr.uniform(0.03, 0.08)
+                sgn = rng.choice([-1, 1])
+                shade += sgn * 0.12 * np.exp(-(((ys - f + wd) / wd) ** 2)) - sgn * 0.12 * np.exp(
+                    -(((ys - f - wd) / wd) ** 2)
+                )
+                img = np.clip(img.astype(np.float32) * shade[..., None], 0, 255).astype(np.uint8)
+            img = cv2.remap(
+                img,
+                map_x.astype(np.float32),
+                map_y.astype(np.float32),
+                cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_CONSTANT,
+                borderValue=(255, 255, 255),
+            )
+            p["folds"] = kinks
 
         # the photo, in a larger frame with desk round it
         fw, fh = 1800, 2400
@@ -100,7 +136,7 @@ class AppScan(Family):
         err = np.clip(nr.normal(0.004, rng.uniform(0.006, 0.016), (4, 2)), -0.018, 0.035) * pw_
         outward = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]], np.float32)
         q = quad + outward * err
-        aw = rng.choice([992, 1240, 1240, 1654])
+        aw = round(210 / 25.4 * dpi)
         ah = int(aw * 297 / 210)
         dst = np.array([[0, 0], [aw, 0], [aw, ah], [0, ah]], np.float32)
         m = cv2.getPerspectiveTransform(q.astype(np.float32), dst)
@@ -113,12 +149,13 @@ class AppScan(Family):
         bgk = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
         bgk = cv2.GaussianBlur(bgk, (0, 0), rng.uniform(1.0, 3.0))  # coarse: shadow edges leave bands
         bgk = cv2.resize(bgk, (aw, ah), interpolation=cv2.INTER_LINEAR).astype(np.float32)
-        norm = out.astype(np.float32) / np.maximum(bgk, 20) * 255
+        flat = rng.uniform(0.6, 0.95)  # how much of the shadow the filter takes out
+        norm = out.astype(np.float32) / (np.maximum(bgk, 20) ** flat * 255 ** (1 - flat)) * 255
         if mode == "grey":
             norm = cv2.cvtColor(np.clip(norm, 0, 255).astype(np.uint8), cv2.COLOR_BGR2GRAY).astype(np.float32)
-        white = rng.uniform(0.7, 0.88) * 255
+        white = rng.uniform(0.8, 0.92) * 255
         black = rng.uniform(0.12, 0.3) * 255 if mode != "lighten" else rng.uniform(0.0, 0.1) * 255
-        gamma = rng.uniform(1.1, 1.6) if mode != "lighten" else rng.uniform(0.8, 1.0)
+        gamma = rng.uniform(1.05, 1.4) if mode != "lighten" else rng.uniform(0.8, 1.0)
         x = np.clip((norm - black) / (white - black), 0, 1) ** gamma * 255
         out = x.astype(np.uint8)
         out = t.unsharp(out, rng.uniform(1.0, 2.0), rng.uniform(0.8, 1.8))
@@ -126,7 +163,7 @@ class AppScan(Family):
             hsv = cv2.cvtColor(out, cv2.COLOR_BGR2HSV).astype(np.float32)
             hsv[..., 1] = np.clip(hsv[..., 1] * rng.uniform(1.4, 2.0), 0, 255)
             out = cv2.cvtColor(hsv.astype(np.uint8), cv2.COLOR_HSV2BGR)
-        p["enhance"] = [mode, white, black, gamma]
+        p["enhance"] = [mode, flat, white, black, gamma]
 
         # the watermark
         wm = rng.choice(["扫描全能王 创建", "CS 扫描全能王", "由 扫描王 扫描创建"])
@@ -152,11 +189,12 @@ class AppScan(Family):
 
         # a "compress PDF" step, a video-range colour conversion
         if rng.random() < 0.5:
-            cdpi = rng.choice([110, 120, 130])
+            cdpi = rng.choice([120, 130, 150])
             out = t.resize_long(out, int(297 / 25.4 * cdpi))
-            q2 = rng.randint(38, 55)
+            q2 = rng.randint(45, 60)
             out = t.jpeg(out, q2)
             p["compress"] = [cdpi, q2]
+            p["dpi"] = cdpi  # what the compressed PDF now holds
         if rng.random() < 0.35:
             out = (16 + out.astype(np.float32) * 219 / 255).round().astype(np.uint8)
             p["video_range"] = True

@@ -41,7 +41,7 @@ class Forward(Family):
         p: dict[str, Any] = {}
 
         # 1. the printout: low toner (uneven, vertical streaks along the drum), a reviewer's pen
-        fade_lo = rng.uniform(0.5, 0.75)
+        fade_lo = rng.uniform(0.55, 0.8)
         keep = t.field(nr, h, w, 3, fade_lo, 1.0)
         n_streak = rng.randint(0, 3)
         for _ in range(n_streak):
@@ -50,7 +50,7 @@ class Forward(Family):
             depth = nr.uniform(0.15, 0.3)
             xs = np.arange(w, dtype=np.float32)
             keep *= (1 - depth * np.exp(-(((xs - xc) / sw) ** 2)))[None, :]
-        keep = np.clip(keep, 0.45, 1.0)
+        keep = np.clip(keep, 0.5, 1.0)
         img = t.fade_ink(img, keep)
         p["toner_keep_min"] = float(keep.min())
         p["toner_streaks"] = n_streak
@@ -78,7 +78,7 @@ class Forward(Family):
             width = dpi * nr.uniform(0.08, 0.5)
             along = t.field(nr, h, w, 3, 0.2, 1.0)
             gl = np.maximum(gl, np.exp(-((dist / width) ** 2)) * along)
-        glare = rng.uniform(0.3, 0.5)
+        glare = rng.uniform(0.25, 0.45)
         f = f * (1 - glare * gl[..., None]) + 255 * glare * gl[..., None]
         scuff = (nr.random((h, w)) > 0.9993).astype(np.float32)
         scuff = cv2.dilate(scuff, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
@@ -146,12 +146,12 @@ class Forward(Family):
         # phone pipeline: noise reduction smear, auto-exposure, sharpening, HEIF/JPEG
         shot = cv2.bilateralFilter(shot, 5, rng.uniform(20, 40), 3)
         lo, hi = np.percentile(shot, [1, 99.5])
-        stretch = rng.uniform(0.6, 0.95)
+        stretch = rng.uniform(0.75, 1.0)
         hi2 = lo + (hi - lo) / (stretch + (1 - stretch) * (hi - lo) / 255)
         shot = np.clip((shot.astype(np.float32) - lo * stretch) * 255 / max(hi2 - lo * stretch, 1), 0, 255).astype(
             np.uint8
         )
-        shot = t.unsharp(shot, 1.5, rng.uniform(0.3, 0.8))
+        shot = t.unsharp(shot, 1.5, rng.uniform(0.5, 1.0))
         shot = t.jpeg(shot, rng.randint(85, 93))
         p["light"] = [gain, blur]
 

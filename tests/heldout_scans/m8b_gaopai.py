@@ -6,7 +6,7 @@ instead of a scanner: a stamped photocopy lies on the dark pad, held flat by the
 under its own LED ring, which leaves a hot spot; the software's auto-crop finds the page a few
 millimetres off (a strip of pad left along one edge, or the margin cut); it deskews only sometimes;
 its "document / 文档" mode binarises with a local threshold at the saved resolution (120-200 dpi, one
-bit), which breaks thin strokes and rulings, speckles the paper and turns fingers, pad and red seals
+bit, a multi-page TIFF), which breaks thin strokes and rulings, speckles the paper and turns fingers, pad and red seals
 solid black; pages laid landscape on the pad come out sideways, some upside down.
 Why it matters: whole annual report folders were digitised this way, page by page, as 1-bit PDFs.
 """
@@ -25,8 +25,9 @@ from .base import Family, PageFacts, np_rng
 
 class Gaopai(Family):
     name = "ho8b_gaopai"
-    kind = "pdf"
-    dpis = (200, 250)
+    kind = "tiff"
+    dpis = (120, 150, 150, 200)
+    """The resolution the software saves at (one setting per session); the camera itself sees more."""
     summary = (
         "document camera (高拍仪) B&W mode: LED hot spot, barrel lens, fingers, auto-crop off by mm, "
         "local threshold at 120-200 dpi 1-bit, speckle, pages sideways/upside down"
@@ -137,7 +138,7 @@ class Gaopai(Family):
         p["autocrop"] = [errs, deskew]
 
         # B&W document mode at the saved resolution
-        out_dpi = rng.choice([120, 150, 150, 200])
+        out_dpi = dpi
         long_mm = 297 * (1 + max(errs[0] + errs[2], errs[1] + errs[3]))
         g = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
         g = t.resize_long(g, int(long_mm / 25.4 * out_dpi))

@@ -283,7 +283,10 @@ def pen_marks(
                 img, (cx, cy), (ax, ay), nr.uniform(-8, 8), start, start + nr.uniform(330, 380), colour, lw, cv2.LINE_AA
             )
         elif k == "underline":
-            y = int(nr.integers(y0, max(y0 + 1, y1)))
+            if tables:  # along a table's top or bottom ruling, never through a row of digits
+                y = int((y0 if nr.random() < 0.5 else y1) + dpi * nr.uniform(-0.02, 0.04))
+            else:
+                y = int(nr.integers(y0, max(y0 + 1, y1)))
             xa = int(nr.integers(x0, max(x0 + 1, (x0 + x1) // 2)))
             xb = int(min(x1, xa + dpi * nr.uniform(0.8, 2.5)))
             pts = np.array(
