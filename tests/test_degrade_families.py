@@ -7,9 +7,11 @@ import json
 import random
 import sys
 import types
+from pathlib import Path
 
 import cv2
 import numpy as np
+import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
@@ -652,3 +654,18 @@ def test_rebitonal_light_rulings_are_lost_to_the_first_threshold_and_lines_repea
             seen["repeated"] = True
             assert 1 <= k <= 4 and (out[y : y + k] == out[y - 1]).mean() > 0.99  # the specks came after
     assert seen == {"light": True, "repeated": True}
+
+
+def test_bitonal_page_in_a_pdf_is_written(tmp_path: Path) -> None:
+    """A family returning a black-and-white page in a PDF crashed the writer (Pillow refuses a JPEG quality for
+    a Group 4 page: found by maker8b); the page is written and reads back bitonal at its size."""
+    page = np.full((400, 300), 255, np.uint8)
+    page[100:120, 50:250] = 0
+    names = degrade.write_images([page, page], 150, [40, 40], tmp_path, "bw", "pdf")
+    doc = pdfium.PdfDocument(str(tmp_path / names[0]))
+    try:
+        assert len(doc) == 2
+        img = np.asarray(doc[0].render(scale=150 / 72).to_pil().convert("L"))
+        assert img.shape[:2] == (400, 300) and img[110, 150] < 80 and img[300, 150] > 200
+    finally:
+        doc.close()

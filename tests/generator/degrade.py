@@ -2262,7 +2262,10 @@ def write_images(images: list[np.ndarray], dpi: int, quality: list[int], out: Pa
         try:
             for im, q in zip(ims, quality, strict=True):  # page by page: each keeps its own quality
                 buf = io.BytesIO()
-                im.save(buf, "PDF", resolution=float(dpi), quality=q)
+                if im.mode == "1":  # Pillow writes a bitonal page as Group 4 and refuses a JPEG quality for it
+                    im.save(buf, "PDF", resolution=float(dpi))
+                else:
+                    im.save(buf, "PDF", resolution=float(dpi), quality=q)
                 one = pdfium.PdfDocument(buf.getvalue())
                 doc.import_pages(one)
                 one.close()
