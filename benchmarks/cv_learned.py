@@ -17,11 +17,12 @@ from round 5); the ``clauses*`` decisions retrain the clause tagger (nlp/clauses
 5's held-out indep5_* and sections5_heldout are the groups ``writers r6`` / ``sections r6``, round 6's passages in real
 reports' style ``real style r6`` (``--no-r6``: scored, not trained on); ``--real-r5`` adds round 5's real passages and
 ``--real-all`` scores every passage of benchmarks/real_pages.yaml (all released as dev in round 6). Round 8: round 7's
-passages for the settled comma rule (``comma r7``), round 6's released indep6_* / sections6_heldout (``writers r7`` /
-``sections r7``) and round 7's released indep7_simplified (``writers r8``) join the pool (``--no-r8``: scored, not
-trained on); ``--settled FILE …`` names the sets labelled to the round-7 comma rule, as ``gongkai train-learned
---settled`` does (the others' comma-joined problems are not taught to the clause tagger); ``--real-r6`` / ``--real-r7``
-add round 6's and round 7's real passages (released as dev in rounds 7 and 8).
+passages for the settled comma rule (``comma r7``) and round 7's released indep7_simplified (``writers r8``) join the
+pool (``--no-r8``: scored, not trained on; round 6's indep6_* / sections6_heldout and indep7_traditional are dev sets
+of rounds 7 and 8, kept out of the pool as they are out of the shipped model's training); ``--settled FILE …`` names
+the sets labelled to the round-7 comma rule, as ``gongkai train-learned --settled`` does (the others' comma-joined
+problems are not taught to the clause tagger); ``--real-r6`` / ``--real-r7`` add round 6's and round 7's real passages
+(released as dev in rounds 7 and 8).
 Each fold of the pool is scored by CRFs (items and sentence sections) trained on the other
 folds, for every decision design; the textcat is the shipped one. Then, with CRFs trained on the whole
 pool (as shipped): the dev set (never trained on; the rules were written on it) and, with ``--real``, the
@@ -67,11 +68,8 @@ WRITERS5 = [T / "nlp_test/indep4_simplified.yaml", T / "nlp_test/indep4_traditio
 WRITERS6 = [T / "nlp_test/indep5_simplified.yaml", T / "nlp_test/indep5_traditional.yaml"]
 SECTIONS6 = [T / "nlp_test/sections5_heldout.yaml"]
 REAL_STYLE6 = [T / "nlp_train/train6_real_style.yaml"]
-# round 7's passages written to the settled comma rule, round 6's released sets (round 7) and round 7's released
-# simplified writers' set (round 8; indep7_traditional is kept out of training in round 8 as a dev measure)
+# round 7's passages written to the settled comma rule and round 7's released simplified writers' set (round 8)
 COMMA7 = [T / "nlp_train/train7_comma_rule.yaml"]
-WRITERS7 = [T / "nlp_test/indep6_simplified.yaml", T / "nlp_test/indep6_traditional.yaml"]
-SECTIONS7 = [T / "nlp_test/sections6_heldout.yaml"]
 WRITERS8 = [T / "nlp_test/indep7_simplified.yaml"]
 DEV = sorted((T / "nlp_dev").glob("*.yaml"))
 FIVE = ["problems", "improvements"]
@@ -198,7 +196,7 @@ def main() -> None:
     if args.no_r6:
         SKIP_TRAIN.update(("writers r6", "sections r6", "real style r6"))
     if args.no_r8:
-        SKIP_TRAIN.update(("comma r7", "writers r7", "sections r7", "writers r8"))
+        SKIP_TRAIN.update(("comma r7", "writers r8"))
     SETTLED.update(r["id"] for p in args.settled for r in yaml.safe_load(p.read_text("utf-8")))
     if args.no_rule_features:
         orig = learned.item_features
@@ -211,8 +209,7 @@ def main() -> None:
             + read([p for p in SECTIONS3 if p.exists()], "sections r3") + read(OLDER, "older sets")
             + read(WRITERS4, "writers r4") + read(SECTIONS4, "sections r4") + read(WRITERS5, "writers r5")
             + read(WRITERS6, "writers r6") + read(SECTIONS6, "sections r6") + read(REAL_STYLE6, "real style r6")
-            + read(COMMA7, "comma r7") + read(WRITERS7, "writers r7") + read(SECTIONS7, "sections r7")
-            + read(WRITERS8, "writers r8"))
+            + read(COMMA7, "comma r7") + read(WRITERS8, "writers r8"))
     random.Random(0).shuffle(pool)
     nlp = load()
     plain = blank()
@@ -257,9 +254,9 @@ def main() -> None:
     measure(nlp, held, args.decisions, table)
     groups = sorted({g for g, _, _ in table},
                     key=["writers", "writers r3", "sections r3", "writers r4", "sections r4", "writers r5",
-                         "writers r6", "sections r6", "real style r6", "comma r7", "writers r7", "sections r7",
-                         "writers r8", "older sets", "dev", "real (not held out)", "real r1 (dev)", "real r3 (dev)",
-                         "real r4 (dev)", "real r5 (dev)", "real r6 (dev)", "real r7 (dev)"].index)
+                         "writers r6", "sections r6", "real style r6", "comma r7", "writers r8", "older sets", "dev",
+                         "real (not held out)", "real r1 (dev)", "real r3 (dev)", "real r4 (dev)", "real r5 (dev)",
+                         "real r6 (dev)", "real r7 (dev)"].index)
     print(f"{'group':20s} {'decision':15s} {'with headings P/R/F1':24s} {'withheld P/R/F1':24s} section acc. withheld")
     for g in groups:
         for d in args.decisions:
