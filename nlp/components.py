@@ -224,7 +224,7 @@ the tagger where one holds several and which side each is on."""
 @Language.factory("gongkai_items", default_config={"textcat": "textcat", "min_chars": 4, "decision": "rules_polarity",
                                                    "side_floor": 0.0, "open_floor": 1.0})
 def make_items(nlp: Language, name: str, textcat: str, min_chars: int, decision: str,
-               side_floor: float, open_floor: float) -> ItemFinder:
+               side_floor: float, open_floor: float = 1.0) -> ItemFinder:
     if decision not in DECISIONS:
         raise ValueError(f"gongkai_items: decision {decision!r} is none of {', '.join(DECISIONS)}: fix config.cfg")
     finder = ItemFinder(nlp, textcat, min_chars, decision, side_floor)
