@@ -81,7 +81,9 @@ SETS: dict[str, list[Path]] = {
     "indep6_t": [TEST / "indep6_traditional.yaml"],
     "sections6_ho": [TEST / "sections6_heldout.yaml"],
     # issue 14 round 7: new writers who read only the guide (with the comma-clause rule settled in db45a54), first
-    # run on the round-6 model before any round-7 change (README); released by round 8 (dev/training)
+    # run on the round-6 model before any round-7 change (README); held out through round 7, indep7_* released by
+    # round 8 (indep7_s trained on from round 8, indep7_t kept out as round 8's own dev measure); sections7_ho released
+    # by the lead once round 8 had a new headingless set (sections8_ho; nlp8 never read either)
     "indep7_s": [TEST / "indep7_simplified.yaml"],
     "indep7_t": [TEST / "indep7_traditional.yaml"],
     "sections7_ho": [TEST / "sections7_heldout.yaml"],

@@ -16,7 +16,13 @@ held-out indep4_* are the group ``writers r5``; ``--real-r4`` adds round 4's 13 
 from round 5); the ``clauses*`` decisions retrain the clause tagger (nlp/clauses.py) in every fold. Round 6: round
 5's held-out indep5_* and sections5_heldout are the groups ``writers r6`` / ``sections r6``, round 6's passages in real
 reports' style ``real style r6`` (``--no-r6``: scored, not trained on); ``--real-r5`` adds round 5's real passages and
-``--real-all`` scores every passage of benchmarks/real_pages.yaml (all released as dev in round 6).
+``--real-all`` scores every passage of benchmarks/real_pages.yaml (all released as dev in round 6). Round 8: round 7's
+passages for the settled comma rule (``comma r7``) and round 7's released indep7_simplified (``writers r8``) join the
+pool (``--no-r8``: scored, not trained on; round 6's indep6_* / sections6_heldout and indep7_traditional are dev sets
+of rounds 7 and 8, kept out of the pool as they are out of the shipped model's training); ``--settled FILE …`` names
+the sets labelled to the round-7 comma rule, as ``gongkai train-learned --settled`` does (the others' comma-joined
+problems are not taught to the clause tagger); ``--real-r6`` / ``--real-r7`` add round 6's and round 7's real passages
+(released as dev in rounds 7 and 8).
 Each fold of the pool is scored by CRFs (items and sentence sections) trained on the other
 folds, for every decision design; the textcat is the shipped one. Then, with CRFs trained on the whole
 pool (as shipped): the dev set (never trained on; the rules were written on it) and, with ``--real``, the
@@ -62,6 +68,9 @@ WRITERS5 = [T / "nlp_test/indep4_simplified.yaml", T / "nlp_test/indep4_traditio
 WRITERS6 = [T / "nlp_test/indep5_simplified.yaml", T / "nlp_test/indep5_traditional.yaml"]
 SECTIONS6 = [T / "nlp_test/sections5_heldout.yaml"]
 REAL_STYLE6 = [T / "nlp_train/train6_real_style.yaml"]
+# round 7's passages written to the settled comma rule and round 7's released simplified writers' set (round 8)
+COMMA7 = [T / "nlp_train/train7_comma_rule.yaml"]
+WRITERS8 = [T / "nlp_test/indep7_simplified.yaml"]
 DEV = sorted((T / "nlp_dev").glob("*.yaml"))
 FIVE = ["problems", "improvements"]
 
@@ -110,11 +119,19 @@ SKIP_TRAIN: set[str] = set()  # groups scored in their folds but never trained o
 CLAUSE_C = {"c1": 0.05, "c2": 0.01}
 
 
+SETTLED: set[str] = set()
+"""Ids of the pool's passages labelled to the round-7 comma rule (``--settled``): taught to the clause tagger whole."""
+
+
 def train(recs: list[tuple[str, dict]], plain, bow, extra_sections: list, items: bool = True, clauses: bool = False
           ) -> tuple[bytes | None, bytes, bytes | None]:
     recs = [(g, r) for g, r in recs if g not in SKIP_TRAIN]
     it, se, _ = passage_sequences([r for _, r in recs], plain, bow)
-    cl = train_crf(clause_sequences([r for _, r in recs], bow), **CLAUSE_C) if clauses else None
+    cl = None
+    if clauses:
+        settled = [r for _, r in recs if r["id"] in SETTLED]
+        older = [r for _, r in recs if r["id"] not in SETTLED]
+        cl = train_crf(clause_sequences(settled, bow) + clause_sequences(older, bow, settled=False), **CLAUSE_C)
     return ((train_crf(it) if items else None), train_crf(se + extra_sections, max_iterations=200, **SECTION_C),
             cl)
 
@@ -137,6 +154,12 @@ def main() -> None:
     ap.add_argument("--real-all", action="store_true",
                     help="--real: every passage of benchmarks/real_pages.yaml (its held-out half released as dev "
                          "in round 6), not only the non-held-out half")
+    ap.add_argument("--settled", type=Path, nargs="*", default=[],
+                    help="sets of the pool labelled to the round-7 comma rule (as gongkai train-learned --settled)")
+    ap.add_argument("--no-r8", action="store_true",
+                    help="score round 8's added groups in their folds, train on none of them (before)")
+    ap.add_argument("--real-r6", type=Path, help="round 6's real passages' texts (benchmarks/real_pages_r6.yaml)")
+    ap.add_argument("--real-r7", type=Path, help="round 7's real passages' texts (benchmarks/real_pages_r7.yaml)")
     ap.add_argument("--no-r6", action="store_true",
                     help="score round 6's added groups in their folds, train on none of them (before)")
     ap.add_argument("--no-r4", action="store_true",
@@ -172,6 +195,9 @@ def main() -> None:
         SKIP_TRAIN.update(("writers r4", "sections r4"))
     if args.no_r6:
         SKIP_TRAIN.update(("writers r6", "sections r6", "real style r6"))
+    if args.no_r8:
+        SKIP_TRAIN.update(("comma r7", "writers r8"))
+    SETTLED.update(r["id"] for p in args.settled for r in yaml.safe_load(p.read_text("utf-8")))
     if args.no_rule_features:
         orig = learned.item_features
         learned.item_features = lambda text, sents, items, allowed: orig(text, sents, [], allowed)
@@ -182,7 +208,8 @@ def main() -> None:
     pool = (read(WRITERS, "writers") + read([p for p in WRITERS3 if p.exists()], "writers r3")
             + read([p for p in SECTIONS3 if p.exists()], "sections r3") + read(OLDER, "older sets")
             + read(WRITERS4, "writers r4") + read(SECTIONS4, "sections r4") + read(WRITERS5, "writers r5")
-            + read(WRITERS6, "writers r6") + read(SECTIONS6, "sections r6") + read(REAL_STYLE6, "real style r6"))
+            + read(WRITERS6, "writers r6") + read(SECTIONS6, "sections r6") + read(REAL_STYLE6, "real style r6")
+            + read(COMMA7, "comma r7") + read(WRITERS8, "writers r8"))
     random.Random(0).shuffle(pool)
     nlp = load()
     plain = blank()
@@ -220,11 +247,16 @@ def main() -> None:
         held += real_dev_half(args.real_r4, ROOT / "benchmarks/real_pages_r4.yaml", "real r4 (dev)", released=True)
     if args.real_r5:  # round 5's held-out real passages, released as dev in round 6
         held += real_dev_half(args.real_r5, ROOT / "benchmarks/real_pages_r5.yaml", "real r5 (dev)", released=True)
+    for name, texts in (("r6", args.real_r6), ("r7", args.real_r7)):
+        if texts:  # released as dev: every passage
+            held += real_dev_half(texts, ROOT / f"benchmarks/real_pages_{name}.yaml", f"real {name} (dev)",
+                                  released=True)
     measure(nlp, held, args.decisions, table)
     groups = sorted({g for g, _, _ in table},
                     key=["writers", "writers r3", "sections r3", "writers r4", "sections r4", "writers r5",
-                         "writers r6", "sections r6", "real style r6", "older sets", "dev", "real (not held out)",
-                         "real r1 (dev)", "real r3 (dev)", "real r4 (dev)", "real r5 (dev)"].index)
+                         "writers r6", "sections r6", "real style r6", "comma r7", "writers r8", "older sets", "dev",
+                         "real (not held out)", "real r1 (dev)", "real r3 (dev)", "real r4 (dev)", "real r5 (dev)",
+                         "real r6 (dev)", "real r7 (dev)"].index)
     print(f"{'group':20s} {'decision':15s} {'with headings P/R/F1':24s} {'withheld P/R/F1':24s} section acc. withheld")
     for g in groups:
         for d in args.decisions:

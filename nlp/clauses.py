@@ -28,7 +28,7 @@ _TRIM = "。；;，,：: \t\n\u3000、"
 _CUT_AFTER = "，,：:、"
 CB = 6
 """How many of a clause's opening character bigrams are features."""
-LEXICONS = ("next_step", "measures", "refers_back", "problem_words", "shortfall", "plan_words")
+LEXICONS = ("next_step", "measures", "refers_back", "problem_words", "shortfall", "need_words", "plan_words")
 """The vocabularies whose words a clause's features name (each a feature ``lex=NAME``)."""
 
 
@@ -37,7 +37,29 @@ def _frame() -> re.Pattern[str]:
     """Where the frame of a 、 list starts after its last entry ("…、格式|等存在不规范的情况",
     "…、开展开放日活动|方面有待提升", "…、信息数量|尚需加强"), and 以及 joining a last entry: a place a statement
     may end, so that each entry can be a statement of its own (the guide: "存在A、B、C等问题" is three items)."""
-    return re.compile("以及|等|方面|都|均|" + alt("shortfall", "plan_words"))
+    return re.compile("以及|等|方面|都|均|" + alt("shortfall", "need_words", "plan_words"))
+
+
+@cache
+def _lack() -> re.Pattern[str]:
+    """A predicate of lack: a shortfall ("不够及时", "有待提高") or a need ("仍需进一步完善")."""
+    return re.compile(alt("shortfall", "need_words"))
+
+
+@cache
+def _narrowing() -> re.Pattern[str]:
+    return re.compile("^(?:" + alt("narrowing") + ")")
+
+
+def _subject_size(body: str) -> str:
+    """How much a clause says before its first predicate of lack ("" when it has none): nothing ("不够通俗": it goes
+    on about the clause before), a word or two, or a subject of its own ("答复文书有待规范", "栏目设置单一").
+    The round-7 comma rule's line between a second shortfall and an explanation runs mostly here."""
+    m = _lack().search(body)
+    if m is None:
+        return ""
+    k = m.start()
+    return "0" if k == 0 else "1-2" if k <= 2 else "3-5" if k <= 5 else "6+"
 
 
 @dataclass
@@ -122,6 +144,7 @@ def clause_features(text: str, sents: list[Sentence], clauses: list[Clause], rul
         inside.append("none" if it is None else TAG_OF.get(it.cue or "", "X"))
     mode = "h=" + _mode(allowed)
     lexes = [_lex(text[slice(*_core(text, c))]) for c in clauses]
+    subjects = [_subject_size(text[slice(*_core(text, c))]) for c in clauses]
     out: list[list[str]] = []
     for i, c in enumerate(clauses):
         s = sents[c.sentence]
@@ -145,11 +168,14 @@ def clause_features(text: str, sents: list[Sentence], clauses: list[Clause], rul
             f += ["sec=" + sec, mode + "|sec=" + sec, "sec|in=" + sec + "|" + inside[i]]
         f += ["lex=" + x for x in lexes[i]]
         f += [mode + "|lex=" + x for x in lexes[i]]
-        if i and c.before in "，," and clauses[i - 1].sentence == c.sentence and "shortfall" in lexes[i] \
-                and "shortfall" in lexes[i - 1]:
-            # a second shortfall after a comma: its own item when it has its own subject (the guide's round-7
-            # comma rule), part of the first when it explains it; the opening bigram says which
-            f += ["lack_after_lack", "lack_after_lack|p2=" + body[:2]]
+        if i and c.before in "，," and clauses[i - 1].sentence == c.sentence and subjects[i] and subjects[i - 1]:
+            # a second predicate of lack after a comma: its own item when it has its own subject (the guide's
+            # round-7 comma rule), part of the first when it explains it; the opening bigram and what comes before
+            # the lack say which
+            narrows = "yes" if _narrowing().match(body) else "no"
+            f += ["lack_after_lack", "lack_after_lack|p2=" + body[:2], "lack_after_lack|subj=" + subjects[i],
+                  "lack_after_lack|subj=" + subjects[i] + "|" + inside[i], "lack_after_lack|narrows=" + narrows,
+                  "lack_after_lack|narrows=" + narrows + "|subj=" + subjects[i]]
         f += ["cb=" + body[k : k + 2] for k in range(min(len(body) - 1, CB))]
         if c.marker:
             f.append("marker=" + (s.marker.family if s.marker else "?"))
@@ -226,6 +252,14 @@ def decode_clauses(text: str, clauses: list[Clause], tags: Sequence[str], probs:
 class ClauseCRF(CrfTagger):
     """Clause tagger of problem / improvement statements."""
 
+    open_floor: float = 1.0
+    """Whether a second shortfall after a comma (``lack_after_lack``) inside a problem statement opens one of its own:
+    when the tagger gives that at least this probability (1.0: the best tag sequence decides, and nothing below
+    applies); a comma clause that opens by narrowing the one before ("部分…", "个别单位…") stays with it, as the guide
+    says. The round-7 comma rule splits problem clauses that
+    each name a shortfall; the writers' sets and real labellers draw that line differently (README, round 8), so
+    where it falls is a setting measured on both, not the tagger's argmax."""
+
     def __call__(self, text: str, sents: list[Sentence], rule_items: list[Item], allowed: Sequence[str] | None,
                  sections: Sequence[str | None] | None = None) -> list[Span]:
         if self.tagger is None or not text or not sents:
@@ -233,7 +267,16 @@ class ClauseCRF(CrfTagger):
         clauses = split_clauses(text, sents, rule_items)
         if not clauses:
             return []
-        self.tagger.set(clause_features(text, sents, clauses, rule_items, allowed, sections))
+        feats = clause_features(text, sents, clauses, rule_items, allowed, sections)
+        self.tagger.set(feats)
         tags = self.tagger.tag()
+        if self.open_floor < 1.0:
+            for i, t in enumerate(tags):
+                if not (i and t in ("B-P", "I-P") and tags[i - 1] in ("B-P", "I-P")):
+                    continue
+                if clauses[i].before in "，," and _narrowing().match(text[slice(*_core(text, clauses[i]))]):
+                    tags[i] = "I-P"  # "…仍需提升，个别单位…": narrows the clause before, stays with it (the guide)
+                elif "lack_after_lack|narrows=no" in feats[i]:
+                    tags[i] = "B-P" if self.tagger.marginal("B-P", i) >= self.open_floor else "I-P"
         probs = [self.tagger.marginal(t, i) if t != "O" else 0.0 for i, t in enumerate(tags)]
         return decode_clauses(text, clauses, tags, probs)

@@ -33,7 +33,7 @@ from .segment import Item, Sentence, find_items, says_plan, split_sentences, str
 from .topics import topic_of
 
 # words by which a sentence states a shortcoming or a plan (see _UsesTextcat.scores)
-_SAYS_SO = re.compile(alt("shortfall", "problem_words", "plan_words", "next_step", extra=("问题",)))
+_SAYS_SO = re.compile(alt("shortfall", "problem_words", "need_words", "plan_words", "next_step", extra=("问题",)))
 _FEE = re.compile(alt("fee_words"))
 
 for _name, _default in (("allowed_sections", None), ("char_sentences", None)):
@@ -222,12 +222,14 @@ the tagger where one holds several and which side each is on."""
 
 
 @Language.factory("gongkai_items", default_config={"textcat": "textcat", "min_chars": 4, "decision": "rules_polarity",
-                                                   "side_floor": 0.0})
+                                                   "side_floor": 0.0, "open_floor": 1.0})
 def make_items(nlp: Language, name: str, textcat: str, min_chars: int, decision: str,
-               side_floor: float) -> ItemFinder:
+               side_floor: float, open_floor: float = 1.0) -> ItemFinder:
     if decision not in DECISIONS:
         raise ValueError(f"gongkai_items: decision {decision!r} is none of {', '.join(DECISIONS)}: fix config.cfg")
-    return ItemFinder(nlp, textcat, min_chars, decision, side_floor)
+    finder = ItemFinder(nlp, textcat, min_chars, decision, side_floor)
+    finder.clauses.open_floor = open_floor
+    return finder
 
 
 class ItemFinder(_UsesTextcat, _StoresCRF):

@@ -257,7 +257,7 @@ _SUBJECT_ONLY = re.compile(
 )
 _SUBJECT_WILL = re.compile(
     rf"^(?:我们|我[\u4e00-\u9fff]|本(?:单位|机关|部门|局|委|镇|街道)|[\u4e00-\u9fff]{{0,8}}?{_BODY})?"
-    r"(?:还|仍)?(?:打算)?(?:将|要|会|拟|计划)(?:于?(?:20\d\d年|明年|新的一年)(?:内|里|中)?)?(?:继续)?[：:]?"
+    r"(?:还|仍)?(?:打算)?(?:将|要(?![求素点件])|会|拟|计划)(?:于?(?:20\d\d年|明年|新的一年)(?:内|里|中)?)?(?:继续)?[：:]?"
 )
 _PREPS = ("针对", "对照", "结合", "围绕", "按照")
 # what a context clause refers to ("针对存在问题，", "对照上级要求，")
@@ -365,10 +365,18 @@ _SEE_LEAD = re.compile(r"(?:但|同时)?(?:也|还)?(?:要|应|应当|必须)?(?
 _CONCESSIVE = re.compile(r"^[^。；]*?(?:虽然|虽|尽管)[^。；]*?[，,](?:但是|但|却)")
 
 
+_TURN_BUT = re.compile(r"[，,](?:但是|但|然而|不过)")
+"""A lead-in's turn: what it introduces comes after it ("…努力推进各项工作，取得了成效，但对照要求仍有一些不足：")."""
+
+
 def cue_of(text: str) -> str | None:
-    """The label a lead-in sentence sets for what follows, if it says one."""
+    """The label a lead-in sentence sets for what follows, if it says one; after a turn (但, 然而), the label the
+    words after the last turn say, as what was done before it is conceded, not introduced."""
     if _BOTH_CUE.search(text):
         return None
+    turns = list(_TURN_BUT.finditer(text))
+    if turns and (after := cue_of(text[turns[-1].end() :])) is not None:
+        return after
     lead = strip_lead(text)
     if lead and _WILL_END.search(text[:lead]) and not (text[lead - 1] == "将" and _BA.match(text[lead:])):
         return "improvement"  # "2025年，我们要着力解决上述问题："
@@ -512,7 +520,8 @@ def inline_list(text: str, sent: Sentence) -> list[tuple[int, int]]:
         return _split_list(text, sent.start + m.end(), sent.end)
     m = _EXIST_LIST.search(s)
     if m:
-        return _split_list(text, sent.start + m.start("body"), sent.start + m.end("body"))
+        return _lacks_before(text, sent, m.start()) + _split_list(text, sent.start + m.start("body"),
+                                                                  sent.start + m.end("body"))
     m = _ASPECT_LIST.search(s)
     if m:
         return _split_list(text, sent.start + m.start("body"), sent.start + m.end("body"))
@@ -525,7 +534,8 @@ def inline_list(text: str, sent: Sentence) -> list[tuple[int, int]]:
     m = _EXIST_ONE.search(s)
     if m and not s.startswith("针对") and not re.search(NEXT + r"|将", s[: m.start()]) \
             and not _MIXED_TURN.search(s):
-        return [_clean_span(text, sent.start + m.start("body"), sent.start + m.end("body"))]
+        return [*_lacks_before(text, sent, m.start()),
+                _clean_span(text, sent.start + m.start("body"), sent.start + m.end("body"))]
     m = _GAP_THEN.search(s)
     if m and not _IMPROVE_CUE.search(s[m.end() :]):
         parts = _split_list(text, sent.start + m.end(), sent.end)
@@ -542,6 +552,25 @@ def inline_list(text: str, sent: Sentence) -> list[tuple[int, int]]:
         if parts and parts[0][1] > parts[0][0]:
             return parts  # "…还有差距：A，B，C。", "存在的问题：A，B。"
     return []
+
+
+_LACK = re.compile(alt("shortfall", "need_words"))
+
+
+def _lacks_before(text: str, sent: Sentence, at: int) -> list[tuple[int, int]]:
+    """The comma clauses before a "（还）存在X等问题" frame at ``at`` when each of them says a shortfall of its own
+    ("A有待扩大，B不够完善，还存在C等问题": A and B are statements as C is), as one span: where it holds several
+    statements is the clause tagger's to say (``decision = clauses_split``). Nothing when any clause before the
+    frame does not fall short ("取得了一定成效，但仍存在X等问题") or only says there is a gap."""
+    head = sent.text[:at]
+    cut = max(head.rfind("，"), head.rfind(","))
+    if cut < 0 or head[cut + 1 :].strip("还仍也尚依然 ") != "":
+        return []
+    a0 = strip_lead(head)
+    clauses = [c for c in re.split("[，,]", head[a0:cut]) if c.strip()]
+    if not clauses or not all(_LACK.search(c) and not _GAP_ONLY.search(c) for c in clauses):
+        return []
+    return [_clean_span(text, sent.start + a0, sent.start + cut)]
 
 
 def _is_lead_in(s: Sentence) -> bool:

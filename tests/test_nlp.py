@@ -15,7 +15,7 @@ from gongkai.nlp.analyse import DEFAULT_MODEL, ModelMissing, analyse, load
 from gongkai.nlp.evaluate import Score, same_statement, score
 from gongkai.nlp.facts import cn_number, find_facts
 from gongkai.nlp.labels import SECTION_LABELS as LABELS
-from gongkai.nlp.segment import find_items, find_markers, split_sentences
+from gongkai.nlp.segment import cue_of, find_items, find_markers, split_sentences, strip_lead
 from gongkai.nlp.topics import topic_of
 from tests.conftest import ROOT, shared_docs
 
@@ -646,3 +646,30 @@ def test_a_numbered_heading_naming_the_work_is_not_an_item():
     text = "（一）政府信息公开工作存在的问题：\n1、信息公开的制度有待进一步健全；\n2、公开栏目更新不够及时。"
     assert [it.text for it in analyse(text, ["problems", "improvements"]).items] == [
         "信息公开的制度有待进一步健全", "公开栏目更新不够及时"]
+
+
+# round 8 (issue 14): kinds of real writing the round-7 model missed (made-up sentences of the same shapes)
+
+
+def test_a_lead_in_that_concedes_work_done_then_turns_introduces_problems():
+    """"…努力推进各项工作，取得了成效，但…仍有一些不足：一是…": the words after 但 say what the list is (努力 before
+    it named a measure and made the problems improvements)."""
+    text = ("2024年我局认真贯彻上级部署，努力推进各项工作，取得了明显成效，但对照群众期待，仍有一些不足：一是政务公开栏目设置"
+            "不够合理；二是答复文书格式不统一。")
+    assert [(it.cue, it.text) for it in find_items(text)] == [
+        ("problem", "政务公开栏目设置不够合理"), ("problem", "答复文书格式不统一")]
+    assert [(it.cue, it.text) for it in find_items("今年我们取得了一些成绩，但下一步将重点做好以下工作：一是完善目录；二是加强培训。")] \
+        == [("improvement", "完善目录"), ("improvement", "加强培训")]
+    # "与区政府要求相比" after 但: 要求 is not the modal 要 of a plan ("区政府要…")
+    assert strip_lead("与区政府要求相比还存在差距") == 0
+    assert cue_of("工作有了改善，但与区政府要求相比还存在差距，主要表现在：") == "problem"
+
+
+def test_shortfall_clauses_before_a_cun_zai_deng_frame_are_statements_too():
+    """"A有待优化，B不够丰富，还存在C等问题": A and B fall short as C does (one span; the clause tagger cuts it);
+    a conceding clause before the frame is not a statement."""
+    text = "网站栏目有待优化，解读材料不够丰富，还存在信息发布不及时等问题。"
+    assert [it.text for it in find_items(text)] == ["网站栏目有待优化，解读材料不够丰富", "信息发布不及时"]
+    assert [it.text for it in find_items("我局取得了一定成效，但仍存在公开内容不全面等问题。")] == ["公开内容不全面"]
+    assert [it.text for it in find_items("依申请公开答复有待规范，存在答复超期、告知不清的问题。")] == [
+        "依申请公开答复有待规范", "答复超期", "告知不清"]

@@ -205,3 +205,20 @@ def test_problem_clauses_with_their_own_subjects_are_separate_items():
     got = [(it.label, it.text) for it in analyse(
         "存在问题：一是公开内容有待丰富，答复文书有待规范；二是政策解读形式单一。", ["problems", "improvements"]).items]
     assert ("problem", "公开内容有待丰富") in got and ("problem", "答复文书有待规范") in got
+
+
+def test_open_floor_lets_a_second_shortfall_open_its_own_statement():
+    """``open_floor`` (round 8): a second shortfall after a comma inside a problem statement opens one of its own when
+    the tagger gives that at least this probability; at 0 every such clause does. Improvements' comma clauses are
+    never cut this way (the comma rule is about problems)."""
+    nlp = load()
+    clauses = nlp.get_pipe("gongkai_items").clauses
+    text = "存在问题：栏目维护还不够及时，解读形式单一。改进措施：加强学习，增强公开意识。"
+    kept = clauses.open_floor
+    try:
+        clauses.open_floor = 0.0
+        got = [(it.label, it.text) for it in analyse(text, ["problems", "improvements"], nlp).items]
+        assert ("problem", "栏目维护还不够及时") in got and ("problem", "解读形式单一") in got
+        assert ("improvement", "加强学习，增强公开意识") in got
+    finally:
+        clauses.open_floor = kept
