@@ -26,6 +26,7 @@ DOCUMENT = {
     "landscape": "gen_043", "copy2": "gen_019", "sealbw": "gen_045", "halftone": "gen_046", "finebw": "gen_048",
     "forwarded": "gen_045", "scanapp": "gen_046", "glare": "gen_048", "clutter": "gen_049",
     "binder": "gen_012", "rebitonal": "gen_018", "in7_screen": "gen_018", "in7_adf": "gen_040", "in7_reprint": "gen_042",
+    "webcms": "gen_015",
 }
 """One generated report per family, none the benchmark reads, chosen before the family was first read on
 it; a family keeps its document (its floor was set there). Written out since 2026-12-07: branches that
