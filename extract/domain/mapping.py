@@ -15,6 +15,7 @@ nested (nested headers cannot be placed without geometry).
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -347,7 +348,7 @@ class TableMapper:
         rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
         if not any(col_ids):
             col_ids = _columns_by_count(kind, table.n_cols, rows) or col_ids
-        elif (lead := _leading_columns(kind, col_ids, rows)) != col_ids:
+        elif (lead := _leading_columns(kind, col_ids, rows, _value_start(filled, seg.data_rows))) != col_ids:
             col_ids = lead  # the labels now end where the first value column begins
             first_value = min(by_header[:1] + [c for c, cid in enumerate(col_ids) if cid is not None][:1])
             rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
@@ -357,6 +358,9 @@ class TableMapper:
         named = _fill_row_gaps(kind, ids, before)
         self._settle(kind, pending, named[: len(pending)])
         named = _rows_in_order(kind, named[len(pending) :], [[c.text for c in labels] for labels, _, _ in rows])
+        own_header = [c.text for r in seg.header_rows for c in filled[r] if c is not None]
+        placed_rows = {v.row for v in self.result.cells.values() if v.table == kind.id}
+        named = _rows_by_header(kind, named, col_ids, own_header, placed_rows)
         placed = []
         for k, r in enumerate(seg.data_rows):
             labels, last_label_col, row_id = rows[k]
@@ -698,6 +702,54 @@ def _rows_in_order(kind: _Kind, ids: list[str | None], texts: list[list[str]]) -
     return out
 
 
+ARTICLE_ITEM = re.compile(r"[（(]?\s*([一二三四五六七八九十])\s*[)）]")
+"""The item of an article as printed in a header (第二十条第（五）项; a scan may lose either bracket)."""
+
+
+def _article_items(texts: list[str]) -> set[str]:
+    """The article items (一, 五, ...) the texts name: only texts that name an article (条) count."""
+    return {m.group(1) for t in texts if "条" in t for m in ARTICLE_ITEM.finditer(t)}
+
+
+def _rows_by_header(kind: _Kind, ids: list[str | None], col_ids: list[str | None], header: list[str],
+                    placed: set[str]) -> list[str | None]:
+    """Rows of a segment still unnamed (labels read as blobs at 100 dpi, or lost) named by what its own
+    header says stands under it: the template's rows of the article the header names (第二十条第（五）项),
+    or, its item unread, the rows that print every column the header names (when some rows do not: columns
+    every row prints tell nothing), less the rows already placed or named here. Named in printed order,
+    and only when exactly as many as the unnamed rows, every template that fits agreeing and the
+    segment's named rows keeping their printed order."""
+    unnamed = [k for k, r in enumerate(ids) if r is None]
+    cols = {c for c in col_ids if c is not None}
+    if not unnamed or not cols:
+        return ids
+    items = _article_items(header)
+    found: set[tuple[str, ...]] = set()
+    for spec in kind.specs.values():
+        if not cols <= set(spec.columns):
+            continue
+        printing = [r for r in spec.rows.values() if all(spec.columns[c].applies_to(r.id) for c in cols)]
+        if not items and len(printing) == len(spec.rows):
+            continue  # columns every row prints tell no row
+        fits = [r.id for r in printing if r.id not in placed and r.id not in ids
+                and (not items or _article_items([r.article or ""]) == items)]
+        if len(fits) != len(unnamed):
+            continue
+        out = list(ids)
+        for k, rid in zip(unnamed, fits, strict=True):
+            out[k] = rid
+        order = list(spec.rows)
+        at = [order.index(r) for r in out if r is not None]
+        if all(r in spec.rows for r in out if r is not None) and at == sorted(at):
+            found.add(tuple(fits))
+    if len(found) != 1:
+        return ids
+    out = list(ids)
+    for k, rid in zip(unnamed, found.pop(), strict=True):
+        out[k] = rid
+    return out
+
+
 def _columns_by_count(kind: _Kind, n_cols: int, rows: list[tuple[list[Cell], int, str | None]]) -> list[str | None]:
     """Value columns named by their count and printed order, when the header names none (a light
     header band on a thin-toner copy, a header left on the previous page unread).
@@ -727,24 +779,42 @@ def _columns_by_count(kind: _Kind, n_cols: int, rows: list[tuple[list[Cell], int
     return [None] * (end + 1) + list(order)
 
 
-def _leading_columns(kind: _Kind, ids: list[str | None], rows: list[tuple[list[Cell], int, str | None]]
-                     ) -> list[str | None]:
+def _value_start(filled: list[list[Cell | None]], data_rows: list[int]) -> int | None:
+    """The leftmost column where most data rows print a number: where the values begin, whatever the
+    cells left of it read (a 0 read "a" or "口" on a coarse scan passes for a label)."""
+    if len(data_rows) < 2:
+        return None
+    width = max(len(filled[r]) for r in data_rows)
+    for c in range(width):
+        numbers = sum(1 for r in data_rows if c < len(filled[r]) and filled[r][c] is not None
+                      and parse_cell(filled[r][c].text).kind == "number"  # type: ignore[union-attr]
+                      and (c == 0 or filled[r][c - 1] is not filled[r][c]))
+        if 2 * numbers > len(data_rows):
+            return c
+    return None
+
+
+def _leading_columns(kind: _Kind, ids: list[str | None], rows: list[tuple[list[Cell], int, str | None]],
+                     value_start: int | None = None) -> list[str | None]:
     """Unnamed columns between the row labels and the first column the header names (自然人 read as
     nothing on a bitonal scan), named by the columns every template prints before that one, when
-    there are exactly as many. The labels end where most rows that name their row end them."""
+    there are exactly as many. The labels end where most rows that name their row end them, or, where
+    that gives no such count (misread digits taken for labels), before ``value_start``."""
     first = next((c for c, cid in enumerate(ids) if cid is not None), None)
-    ends = Counter(last for labels, last, rid in rows if labels and rid is not None)
-    if first is None or not ends:
-        return ids
-    end, votes = ends.most_common(1)[0]
-    if votes < 2 or end + 1 >= first:
+    if first is None:
         return ids
     before = {tuple(spec.columns)[: list(spec.columns).index(ids[first])]
               for spec in kind.specs.values() if ids[first] in spec.columns}
     if len(before) != 1:
         return ids
     lead = before.pop()
-    if len(lead) != first - end - 1:
+    ends = Counter(last for labels, last, rid in rows if labels and rid is not None)
+    end, votes = ends.most_common(1)[0] if ends else (-1, 0)
+    if votes < 2 or first - end - 1 != len(lead):
+        if value_start is None or first - value_start != len(lead) or value_start < 1:
+            return ids
+        end = value_start - 1
+    if end + 1 >= first:
         return ids
     return [*ids[: end + 1], *lead, *ids[first:]]
 
