@@ -391,3 +391,17 @@ def test_value_columns_begin_where_most_rows_print_a_number():
     assert m.cells["applications.new_received.commercial_enterprise"].value == 1
     assert "applications.new_received.natural_person" not in m.cells or m.cells[
         "applications.new_received.natural_person"].value is None
+
+
+def test_rows_by_the_header_skip_a_template_that_does_not_print_a_row_named_there():
+    """A 2019 segment naming 其他对外管理服务事项 (a row the 2021 template has not) beside a blob: the 2021
+    template is no witness, the 2019 one names the blob (a first version crashed on the 2021 order)."""
+    rows = [
+        [("第二十条第（五）项", 1, 4), None, None, None],
+        ["信息内容", "口口", "口口", "处理决定数量"],  # only the column both templates print read
+        ["話口", "2", "5", "0"],
+        ["其他对外管理服务事项", "11", "2", "6"],
+    ]
+    cells = map_tables(Document("test", [grid(rows)]), S).cells
+    assert cells["active_disclosure.licensing.decisions"].value == 0
+    assert cells["active_disclosure.other_services.decisions"].value == 6

@@ -738,9 +738,11 @@ def _rows_by_header(kind: _Kind, ids: list[str | None], col_ids: list[str | None
         out = list(ids)
         for k, rid in zip(unnamed, fits, strict=True):
             out[k] = rid
+        if not all(r in spec.rows for r in out if r is not None):
+            continue  # a row named here that this template does not print
         order = list(spec.rows)
         at = [order.index(r) for r in out if r is not None]
-        if all(r in spec.rows for r in out if r is not None) and at == sorted(at):
+        if at == sorted(at):
             found.add(tuple(fits))
     if len(found) != 1:
         return ids
