@@ -405,3 +405,35 @@ def test_rows_by_the_header_skip_a_template_that_does_not_print_a_row_named_ther
     cells = map_tables(Document("test", [grid(rows)]), S).cells
     assert cells["active_disclosure.licensing.decisions"].value == 0
     assert cells["active_disclosure.other_services.decisions"].value == 6
+
+
+
+def test_one_header_cell_over_two_columns_names_the_first_by_the_template():
+    """toner gen_001 (seed 1): the ruling between 本年增/减 and 处理决定数量 faded, one header cell over both
+    read "增Z减处理决定数量" named both 处理决定数量; the first is the column the template prints between."""
+    rows = [
+        [("第二十条第（六）项", 1, 4), None, None, None],
+        ["信息内容", "上一年项目数量", ("增Z减处理决定数量", 1, 2), None],
+        ["行政处罚", "3", "-1", "12"],
+        ["其他对外管理服务事项", "4", "2", "7"],
+    ]
+    cells = map_tables(Document("test", [grid(rows)]), S).cells
+    assert cells["active_disclosure.penalty.change"].value == -1
+    assert cells["active_disclosure.penalty.decisions"].value == 12
+    assert cells["active_disclosure.other_services.change"].value == 2
+
+
+def test_an_unread_header_is_named_by_the_columns_its_named_rows_print():
+    """toner gen_001 (seed 1): the (五) header faded to "1"s; 行政许可 and 其他对外管理服务事项 read, and only
+    the 2019 template prints both: its three columns, as many as the grid has right of the labels."""
+    rows = [
+        ["1", "1", "1", "1"],
+        ["行政许可", "2", "5", "0"],
+        ["其他对外管理服务事项", "11", "2", "6"],
+    ]
+    cells = map_tables(Document("test", [grid(rows)]), S).cells
+    assert cells["active_disclosure.licensing.change"].value == 5
+    assert cells["active_disclosure.other_services.decisions"].value == 6
+    rows[2] = ["行政处罚", "11", "2", "6"]  # both templates print these rows, with 3 and 1 columns: the 2019's fit
+    cells = map_tables(Document("test", [grid(rows)]), S).cells
+    assert cells["active_disclosure.penalty.previous_year"].value == 11

@@ -339,7 +339,8 @@ class TableMapper:
     def _gridded_segment(self, kind: _Kind, seg: _Segment, filled: list[list[Cell | None]]) -> None:
         header = self._header_paths(kind, seg, filled)
         table = seg.table
-        col_ids = _fill_column_gaps(kind, [self._match_column(kind, p) for p in header]) if header else []
+        col_ids = [self._match_column(kind, p) for p in header] if header else []
+        col_ids = _split_repeated(kind, _fill_column_gaps(kind, col_ids))
         # the first column the header names (a value column, or one whose header names the row: the
         # review table's) holds values: text there is never a row label, a number left of it never a value
         by_header = [c for c, p in enumerate(header or []) if self._match_row(kind, p)]
@@ -757,9 +758,10 @@ def _columns_by_count(kind: _Kind, n_cols: int, rows: list[tuple[list[Cell], int
     header band on a thin-toner copy, a header left on the previous page unread).
 
     The labels end where most rows that name their row end them; the columns right of that are the
-    template's value columns when every template of the kind prints exactly that many, the same
-    ones in the same order, on every row (the applications table's seven). A grid with a column
-    more or less (a line through text, a lost line) names nothing: the count must fit exactly.
+    columns the rows named there print, the same ones in the same order on each of them (the
+    applications table's seven; 上一年项目数量, 本年增/减, 处理决定数量 under 行政许可 and 其他对外管理服务事项),
+    in every template that prints those rows and as many columns. A grid with a column more or less (a
+    line through text, a lost line) names nothing: the count must fit exactly.
     """
     ends = Counter(last for labels, last, rid in rows if labels and rid is not None)
     if not ends:
@@ -767,18 +769,41 @@ def _columns_by_count(kind: _Kind, n_cols: int, rows: list[tuple[list[Cell], int
     end, votes = ends.most_common(1)[0]
     if votes < 2:
         return []
+    named = {rid for _, _, rid in rows if rid is not None}
     orders = set()
     for spec in kind.specs.values():
-        cols = tuple(spec.columns)
-        if spec.one_line or any(tuple(c.id for c in spec.columns_for(r)) != cols for r in spec.rows):
+        if spec.one_line:
             return []
-        orders.add(cols)
+        if not named <= set(spec.rows):
+            continue
+        printed = {tuple(c.id for c in spec.columns_for(r)) for r in named}
+        if len(printed) != 1:
+            return []
+        order = printed.pop()
+        if len(order) == n_cols - end - 1:
+            orders.add(order)
     if len(orders) != 1:
         return []
-    order = orders.pop()
-    if n_cols - end - 1 != len(order):
-        return []
-    return [None] * (end + 1) + list(order)
+    return [None] * (end + 1) + list(orders.pop())
+
+
+def _split_repeated(kind: _Kind, ids: list[str | None]) -> list[str | None]:
+    """Neighbouring columns named alike, as one header cell over both names them (the ruling between
+    本年增/减 and 处理决定数量 faded on a thin-toner copy): all but the last are the columns the template
+    prints before it, when the column named before the run says exactly which (``_fill_column_gaps``);
+    otherwise they stay as they are."""
+    out = list(ids)
+    k = 0
+    while k < len(out):
+        j = k
+        while j + 1 < len(out) and out[k] is not None and out[j + 1] == out[k]:
+            j += 1
+        if j > k:
+            trial = _fill_column_gaps(kind, [*out[:k], *([None] * (j - k)), *out[j:]])
+            if all(trial[i] is not None for i in range(k, j)):
+                out = trial
+        k = j + 1
+    return out
 
 
 def _value_start(filled: list[list[Cell | None]], data_rows: list[int]) -> int | None:
