@@ -421,6 +421,9 @@ def test_one_header_cell_over_two_columns_names_the_first_by_the_template():
     assert cells["active_disclosure.penalty.change"].value == -1
     assert cells["active_disclosure.penalty.decisions"].value == 12
     assert cells["active_disclosure.other_services.change"].value == 2
+    rows[2] = ["行政处罚", "0", ("8", 1, 2), None]  # one value cell over both too (its 0 lost): either column's
+    cells = map_tables(Document("test", [grid(rows)]), S).cells
+    assert "active_disclosure.penalty.change" not in cells
 
 
 def test_an_unread_header_is_named_by_the_columns_its_named_rows_print():

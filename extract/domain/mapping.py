@@ -340,7 +340,7 @@ class TableMapper:
         header = self._header_paths(kind, seg, filled)
         table = seg.table
         col_ids = [self._match_column(kind, p) for p in header] if header else []
-        col_ids = _split_repeated(kind, _fill_column_gaps(kind, col_ids))
+        col_ids = _split_repeated(kind, _fill_column_gaps(kind, col_ids), [filled[r] for r in seg.data_rows])
         # the first column the header names (a value column, or one whose header names the row: the
         # review table's) holds values: text there is never a row label, a number left of it never a value
         by_header = [c for c, p in enumerate(header or []) if self._match_row(kind, p)]
@@ -787,18 +787,21 @@ def _columns_by_count(kind: _Kind, n_cols: int, rows: list[tuple[list[Cell], int
     return [None] * (end + 1) + list(orders.pop())
 
 
-def _split_repeated(kind: _Kind, ids: list[str | None]) -> list[str | None]:
+def _split_repeated(kind: _Kind, ids: list[str | None], data: list[list[Cell | None]]) -> list[str | None]:
     """Neighbouring columns named alike, as one header cell over both names them (the ruling between
     本年增/减 and 处理决定数量 faded on a thin-toner copy): all but the last are the columns the template
-    prints before it, when the column named before the run says exactly which (``_fill_column_gaps``);
-    otherwise they stay as they are."""
+    prints before it, when the column named before the run says exactly which (``_fill_column_gaps``)
+    and no data row has one cell over them (its one value could be either column's: toner gen_001's
+    "8" over 本年增/减 and 处理决定数量, its 0 lost); otherwise they stay as they are."""
     out = list(ids)
     k = 0
     while k < len(out):
         j = k
         while j + 1 < len(out) and out[k] is not None and out[j + 1] == out[k]:
             j += 1
-        if j > k:
+        spanned = any(c is not None and c is row[i + 1] for row in data for i, c in enumerate(row[k:j], start=k)
+                      if i + 1 < len(row))
+        if j > k and not spanned:
             trial = _fill_column_gaps(kind, [*out[:k], *([None] * (j - k)), *out[j:]])
             if all(trial[i] is not None for i in range(k, j)):
                 out = trial
