@@ -63,7 +63,7 @@ def _ctx(dpi: int, table, last: bool = False) -> PageContext:
 def test_the_families_are_levels_of_their_own():
     assert set(OWN_FAMILIES) == {"lid", "rot6", "fax", "toner", "copyseal", "curl", "jpeg", "colour150", "archive",
                                  *degrade.PHONE_VARIANTS, *degrade.PHONE_ARCHIVED, *degrade.PHONE_AMONG, "copy2",
-                                 "sealbw", "halftone", "finebw", "rebitonal"}
+                                 "sealbw", "halftone", "finebw", "rebitonal", "webcms"}
     assert set(OWN_FAMILIES) <= set(EXTRA_LEVELS) and not set(OWN_FAMILIES) & set(degrade.LEVELS)
     assert {degrade.DEFAULT_KIND[k] for k in OWN_FAMILIES} <= {"pdf", "tiff", "jpg", "png"}
     assert degrade.DEFAULT_KIND["fax"] == "tiff" and degrade.DEFAULT_KIND["curl"] == "jpg"
@@ -669,3 +669,30 @@ def test_bitonal_page_in_a_pdf_is_written(tmp_path: Path) -> None:
         assert img.shape[:2] == (400, 300) and img[110, 150] < 80 and img[300, 150] > 200
     finally:
         doc.close()
+
+
+# -- a website's display copy of a black-and-white scan (branch bitonal8) ----------------------------------------
+
+
+def test_webcms_is_a_nearest_neighbour_display_copy_of_a_coarse_bitonal_scan():
+    fam = family("webcms")
+    assert {fam.choose_dpi(random.Random(s)) for s in range(40)} == {100, 120} and fam.kind == "png"
+    page, table = _page(100, scale=2)  # 1200 px wide: the display widths shrink it
+    seen = {"zoom": False, "bits": False, "dropped": False}
+    for seed in range(12):
+        out, p = fam.degrade_page(page, random.Random(seed), _ctx(100, table, last=seed % 2 == 0))
+        width = round(p["display_width"] * (p["saved_at_zoom"] or 1))
+        assert abs(out.shape[1] - width) <= 1 and abs(out.shape[0] / out.shape[1] - 800 / 600) < 0.01, p
+        if p["saved_at_zoom"]:
+            seen["zoom"] = True
+            assert not p["bitonal"] and len(np.unique(out)) > 2  # smoothed by the browser: grey edges
+            continue
+        seen["bits"] = True
+        assert p["bitonal"] and set(np.unique(out).tolist()) <= {0, 255}
+        scale = p["display_width"] / 1200
+        assert (out[300:1300, 600:1100] == 0).mean() > 0.01  # the digits stay
+        # a 1 px ruling whose row the display dropped is gone: fewer long lines than printed
+        long_h = cv2.morphologyEx((out == 0).astype(np.uint8), cv2.MORPH_OPEN, np.ones((1, int(400 * scale)), np.uint8))
+        rows = np.flatnonzero(long_h.any(axis=1))
+        seen["dropped"] |= len(np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)) < len(ROWS) + 2
+    assert seen == {"zoom": True, "bits": True, "dropped": True}

@@ -333,3 +333,110 @@ def test_unreadable_rows_on_both_sides_of_a_page_break_are_the_rows_the_template
     assert m.cells["applications.denied_internal_affairs.natural_person"].value == cut + 2
     m = map_tables(Document("test", [grid(first), grid([row(0, None), *second], page=2)]), S)  # one row too many
     assert "applications.denied_internal_affairs.natural_person" not in m.cells
+
+
+def _active(first_item: str = "一", blob_rows: int = 2) -> list[list[object]]:
+    """The 2021 active-disclosure table as a 100 dpi display copy reads it (webcms gen_001, seed 1): each
+    article's heading and column headers read, its row labels blobs."""
+    return [
+        [(f"第二十条第（{first_item}）项", 1, 4), None, None, None],
+        ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+        *[[f"話{k}口", str(k + 1), "0", "11"] for k in range(blob_rows)],
+        [("第二十条第（五）项", 1, 4), None, None, None],
+        ["信息内容", ("本年处理决定数量", 1, 3), None, None],
+        ["口口", ("447228", 1, 3), None, None],
+        [("第二十条第（大)项", 1, 4), None, None, None],  # 六 read 大: the rows by their columns alone
+        ["信息内容", ("本年处理决定数量", 1, 3), None, None],
+        ["口話", ("3985758", 1, 3), None, None],
+        ["話", ("88283", 1, 3), None, None],
+    ]
+
+
+def test_unreadable_rows_are_the_rows_of_the_article_their_header_names():
+    cells = map_tables(Document("test", [grid(_active())]), S).cells
+    assert cells["active_disclosure.regulations.issued"].value == 1
+    assert cells["active_disclosure.normative_documents.issued"].value == 2
+    assert cells["active_disclosure.licensing.decisions"].value == 447228
+    # 第二十条第（六）项 unread: of the rows that print 本年处理决定数量, those not yet placed
+    assert cells["active_disclosure.penalty.decisions"].value == 3985758
+    assert cells["active_disclosure.coercion.decisions"].value == 88283
+
+
+def test_rows_by_the_header_name_nothing_when_the_count_does_not_fit():
+    cells = map_tables(Document("test", [grid(_active(blob_rows=3))]), S).cells
+    assert not [k for k in cells if ".regulations." in k or ".normative_documents." in k]
+    cells = map_tables(Document("test", [grid(_active(first_item="九"))]), S).cells  # no such rows under 本年制发件数
+    assert not [k for k in cells if ".regulations." in k or ".normative_documents." in k]
+
+
+def test_value_columns_begin_where_most_rows_print_a_number():
+    """webcms gen_001 (seed 1): only 总计 of the applications header read, and a 0 read "a" in the first
+    value column, a 0 read "口" in another row's third, made the labels seem to run into them; the
+    columns before 总计 are the template's six,
+    from the column where most rows print a number on."""
+    header = [list(r) for r in APPS_HEADER]
+    header[1][3] = ("白然人", 2, 1)
+    header[1][4] = ("法人成其健阳商业", 1, 5)
+    header[2][4:9] = ["H注", "长能", "科研", "甲谓", "另"]
+    rows = [
+        _apps_row([("一、本年新收政府信息公开申请数量", 1, 3), None, None], [5, 1, 0, 0, 0, 0, 6]),
+        _apps_row([("二、上年结转政府信息公开申请数量", 1, 3), None, None], [0, 0, 0, 0, 0, 0, 0]),
+        _apps_row([("三、本年度办理结果", 1, 1), ("（一）予以公开", 1, 2), None], [2, 0, 0, 0, 0, 0, 2]),
+    ]
+    rows[0][3] = "a"
+    rows[1][5] = "口"  # each row's labels seem to end elsewhere: no two agree
+    m = _apps(rows, header)
+    assert m.cells["applications.carried_over.natural_person"].value == 0
+    assert m.cells["applications.granted.natural_person"].value == 2
+    assert m.cells["applications.new_received.commercial_enterprise"].value == 1
+    assert "applications.new_received.natural_person" not in m.cells or m.cells[
+        "applications.new_received.natural_person"].value is None
+
+
+def test_rows_by_the_header_skip_a_template_that_does_not_print_a_row_named_there():
+    """A 2019 segment naming 其他对外管理服务事项 (a row the 2021 template has not) beside a blob: the 2021
+    template is no witness, the 2019 one names the blob (a first version crashed on the 2021 order)."""
+    rows = [
+        [("第二十条第（五）项", 1, 4), None, None, None],
+        ["信息内容", "口口", "口口", "处理决定数量"],  # only the column both templates print read
+        ["話口", "2", "5", "0"],
+        ["其他对外管理服务事项", "11", "2", "6"],
+    ]
+    cells = map_tables(Document("test", [grid(rows)]), S).cells
+    assert cells["active_disclosure.licensing.decisions"].value == 0
+    assert cells["active_disclosure.other_services.decisions"].value == 6
+
+
+
+def test_one_header_cell_over_two_columns_names_the_first_by_the_template():
+    """toner gen_001 (seed 1): the ruling between 本年增/减 and 处理决定数量 faded, one header cell over both
+    read "增Z减处理决定数量" named both 处理决定数量; the first is the column the template prints between."""
+    rows = [
+        [("第二十条第（六）项", 1, 4), None, None, None],
+        ["信息内容", "上一年项目数量", ("增Z减处理决定数量", 1, 2), None],
+        ["行政处罚", "3", "-1", "12"],
+        ["其他对外管理服务事项", "4", "2", "7"],
+    ]
+    cells = map_tables(Document("test", [grid(rows)]), S).cells
+    assert cells["active_disclosure.penalty.change"].value == -1
+    assert cells["active_disclosure.penalty.decisions"].value == 12
+    assert cells["active_disclosure.other_services.change"].value == 2
+    rows[2] = ["行政处罚", "0", ("8", 1, 2), None]  # one value cell over both too (its 0 lost): either column's
+    cells = map_tables(Document("test", [grid(rows)]), S).cells
+    assert "active_disclosure.penalty.change" not in cells
+
+
+def test_an_unread_header_is_named_by_the_columns_its_named_rows_print():
+    """toner gen_001 (seed 1): the (五) header faded to "1"s; 行政许可 and 其他对外管理服务事项 read, and only
+    the 2019 template prints both: its three columns, as many as the grid has right of the labels."""
+    rows = [
+        ["1", "1", "1", "1"],
+        ["行政许可", "2", "5", "0"],
+        ["其他对外管理服务事项", "11", "2", "6"],
+    ]
+    cells = map_tables(Document("test", [grid(rows)]), S).cells
+    assert cells["active_disclosure.licensing.change"].value == 5
+    assert cells["active_disclosure.other_services.decisions"].value == 6
+    rows[2] = ["行政处罚", "11", "2", "6"]  # both templates print these rows, with 3 and 1 columns: the 2019's fit
+    cells = map_tables(Document("test", [grid(rows)]), S).cells
+    assert cells["active_disclosure.penalty.previous_year"].value == 11

@@ -15,6 +15,7 @@ nested (nested headers cannot be placed without geometry).
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -338,7 +339,8 @@ class TableMapper:
     def _gridded_segment(self, kind: _Kind, seg: _Segment, filled: list[list[Cell | None]]) -> None:
         header = self._header_paths(kind, seg, filled)
         table = seg.table
-        col_ids = _fill_column_gaps(kind, [self._match_column(kind, p) for p in header]) if header else []
+        col_ids = [self._match_column(kind, p) for p in header] if header else []
+        col_ids = _split_repeated(kind, _fill_column_gaps(kind, col_ids), [filled[r] for r in seg.data_rows])
         # the first column the header names (a value column, or one whose header names the row: the
         # review table's) holds values: text there is never a row label, a number left of it never a value
         by_header = [c for c, p in enumerate(header or []) if self._match_row(kind, p)]
@@ -347,7 +349,7 @@ class TableMapper:
         rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
         if not any(col_ids):
             col_ids = _columns_by_count(kind, table.n_cols, rows) or col_ids
-        elif (lead := _leading_columns(kind, col_ids, rows)) != col_ids:
+        elif (lead := _leading_columns(kind, col_ids, rows, _value_start(filled, seg.data_rows))) != col_ids:
             col_ids = lead  # the labels now end where the first value column begins
             first_value = min(by_header[:1] + [c for c, cid in enumerate(col_ids) if cid is not None][:1])
             rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
@@ -357,6 +359,9 @@ class TableMapper:
         named = _fill_row_gaps(kind, ids, before)
         self._settle(kind, pending, named[: len(pending)])
         named = _rows_in_order(kind, named[len(pending) :], [[c.text for c in labels] for labels, _, _ in rows])
+        own_header = [c.text for r in seg.header_rows for c in filled[r] if c is not None]
+        placed_rows = {v.row for v in self.result.cells.values() if v.table == kind.id}
+        named = _rows_by_header(kind, named, col_ids, own_header, placed_rows)
         placed = []
         for k, r in enumerate(seg.data_rows):
             labels, last_label_col, row_id = rows[k]
@@ -698,14 +703,65 @@ def _rows_in_order(kind: _Kind, ids: list[str | None], texts: list[list[str]]) -
     return out
 
 
+ARTICLE_ITEM = re.compile(r"[（(]?\s*([一二三四五六七八九十])\s*[)）]")
+"""The item of an article as printed in a header (第二十条第（五）项; a scan may lose either bracket)."""
+
+
+def _article_items(texts: list[str]) -> set[str]:
+    """The article items (一, 五, ...) the texts name: only texts that name an article (条) count."""
+    return {m.group(1) for t in texts if "条" in t for m in ARTICLE_ITEM.finditer(t)}
+
+
+def _rows_by_header(kind: _Kind, ids: list[str | None], col_ids: list[str | None], header: list[str],
+                    placed: set[str]) -> list[str | None]:
+    """Rows of a segment still unnamed (labels read as blobs at 100 dpi, or lost) named by what its own
+    header says stands under it: the template's rows of the article the header names (第二十条第（五）项),
+    or, its item unread, the rows that print every column the header names (when some rows do not: columns
+    every row prints tell nothing), less the rows already placed or named here. Named in printed order,
+    and only when exactly as many as the unnamed rows, every template that fits agreeing and the
+    segment's named rows keeping their printed order."""
+    unnamed = [k for k, r in enumerate(ids) if r is None]
+    cols = {c for c in col_ids if c is not None}
+    if not unnamed or not cols:
+        return ids
+    items = _article_items(header)
+    found: set[tuple[str, ...]] = set()
+    for spec in kind.specs.values():
+        if not cols <= set(spec.columns):
+            continue
+        printing = [r for r in spec.rows.values() if all(spec.columns[c].applies_to(r.id) for c in cols)]
+        if not items and len(printing) == len(spec.rows):
+            continue  # columns every row prints tell no row
+        fits = [r.id for r in printing if r.id not in placed and r.id not in ids
+                and (not items or _article_items([r.article or ""]) == items)]
+        if len(fits) != len(unnamed):
+            continue
+        out = list(ids)
+        for k, rid in zip(unnamed, fits, strict=True):
+            out[k] = rid
+        if not all(r in spec.rows for r in out if r is not None):
+            continue  # a row named here that this template does not print
+        order = list(spec.rows)
+        at = [order.index(r) for r in out if r is not None]
+        if at == sorted(at):
+            found.add(tuple(fits))
+    if len(found) != 1:
+        return ids
+    out = list(ids)
+    for k, rid in zip(unnamed, found.pop(), strict=True):
+        out[k] = rid
+    return out
+
+
 def _columns_by_count(kind: _Kind, n_cols: int, rows: list[tuple[list[Cell], int, str | None]]) -> list[str | None]:
     """Value columns named by their count and printed order, when the header names none (a light
     header band on a thin-toner copy, a header left on the previous page unread).
 
     The labels end where most rows that name their row end them; the columns right of that are the
-    template's value columns when every template of the kind prints exactly that many, the same
-    ones in the same order, on every row (the applications table's seven). A grid with a column
-    more or less (a line through text, a lost line) names nothing: the count must fit exactly.
+    columns the rows named there print, the same ones in the same order on each of them (the
+    applications table's seven; 上一年项目数量, 本年增/减, 处理决定数量 under 行政许可 and 其他对外管理服务事项),
+    in every template that prints those rows and as many columns. A grid with a column more or less (a
+    line through text, a lost line) names nothing: the count must fit exactly.
     """
     ends = Counter(last for labels, last, rid in rows if labels and rid is not None)
     if not ends:
@@ -713,38 +769,82 @@ def _columns_by_count(kind: _Kind, n_cols: int, rows: list[tuple[list[Cell], int
     end, votes = ends.most_common(1)[0]
     if votes < 2:
         return []
+    named = {rid for _, _, rid in rows if rid is not None}
     orders = set()
     for spec in kind.specs.values():
-        cols = tuple(spec.columns)
-        if spec.one_line or any(tuple(c.id for c in spec.columns_for(r)) != cols for r in spec.rows):
+        if spec.one_line:
             return []
-        orders.add(cols)
+        if not named <= set(spec.rows):
+            continue
+        printed = {tuple(c.id for c in spec.columns_for(r)) for r in named}
+        if len(printed) != 1:
+            return []
+        order = printed.pop()
+        if len(order) == n_cols - end - 1:
+            orders.add(order)
     if len(orders) != 1:
         return []
-    order = orders.pop()
-    if n_cols - end - 1 != len(order):
-        return []
-    return [None] * (end + 1) + list(order)
+    return [None] * (end + 1) + list(orders.pop())
 
 
-def _leading_columns(kind: _Kind, ids: list[str | None], rows: list[tuple[list[Cell], int, str | None]]
-                     ) -> list[str | None]:
+def _split_repeated(kind: _Kind, ids: list[str | None], data: list[list[Cell | None]]) -> list[str | None]:
+    """Neighbouring columns named alike, as one header cell over both names them (the ruling between
+    本年增/减 and 处理决定数量 faded on a thin-toner copy): all but the last are the columns the template
+    prints before it, when the column named before the run says exactly which (``_fill_column_gaps``)
+    and no data row has one cell over them (its one value could be either column's: toner gen_001's
+    "8" over 本年增/减 and 处理决定数量, its 0 lost); otherwise they stay as they are."""
+    out = list(ids)
+    k = 0
+    while k < len(out):
+        j = k
+        while j + 1 < len(out) and out[k] is not None and out[j + 1] == out[k]:
+            j += 1
+        spanned = any(c is not None and c is row[i + 1] for row in data for i, c in enumerate(row[k:j], start=k)
+                      if i + 1 < len(row))
+        if j > k and not spanned:
+            trial = _fill_column_gaps(kind, [*out[:k], *([None] * (j - k)), *out[j:]])
+            if all(trial[i] is not None for i in range(k, j)):
+                out = trial
+        k = j + 1
+    return out
+
+
+def _value_start(filled: list[list[Cell | None]], data_rows: list[int]) -> int | None:
+    """The leftmost column where most data rows print a number: where the values begin, whatever the
+    cells left of it read (a 0 read "a" or "口" on a coarse scan passes for a label)."""
+    if len(data_rows) < 2:
+        return None
+    width = max(len(filled[r]) for r in data_rows)
+    for c in range(width):
+        numbers = sum(1 for r in data_rows if c < len(filled[r]) and filled[r][c] is not None
+                      and parse_cell(filled[r][c].text).kind == "number"  # type: ignore[union-attr]
+                      and (c == 0 or filled[r][c - 1] is not filled[r][c]))
+        if 2 * numbers > len(data_rows):
+            return c
+    return None
+
+
+def _leading_columns(kind: _Kind, ids: list[str | None], rows: list[tuple[list[Cell], int, str | None]],
+                     value_start: int | None = None) -> list[str | None]:
     """Unnamed columns between the row labels and the first column the header names (自然人 read as
     nothing on a bitonal scan), named by the columns every template prints before that one, when
-    there are exactly as many. The labels end where most rows that name their row end them."""
+    there are exactly as many. The labels end where most rows that name their row end them, or, where
+    that gives no such count (misread digits taken for labels), before ``value_start``."""
     first = next((c for c, cid in enumerate(ids) if cid is not None), None)
-    ends = Counter(last for labels, last, rid in rows if labels and rid is not None)
-    if first is None or not ends:
-        return ids
-    end, votes = ends.most_common(1)[0]
-    if votes < 2 or end + 1 >= first:
+    if first is None:
         return ids
     before = {tuple(spec.columns)[: list(spec.columns).index(ids[first])]
               for spec in kind.specs.values() if ids[first] in spec.columns}
     if len(before) != 1:
         return ids
     lead = before.pop()
-    if len(lead) != first - end - 1:
+    ends = Counter(last for labels, last, rid in rows if labels and rid is not None)
+    end, votes = ends.most_common(1)[0] if ends else (-1, 0)
+    if votes < 2 or first - end - 1 != len(lead):
+        if value_start is None or first - value_start != len(lead) or value_start < 1:
+            return ids
+        end = value_start - 1
+    if end + 1 >= first:
         return ids
     return [*ids[: end + 1], *lead, *ids[first:]]
 

@@ -22,6 +22,9 @@ class RowSpec:
     label: str
     aliases: tuple[str, ...] = ()
     group: str | None = None
+    article: str | None = None
+    """The article of the regulations the row reports on (第二十条第（一）项), which the active-disclosure
+    table prints over the rows of each article: a header that names it names the rows under it."""
 
 
 @dataclass(frozen=True)
@@ -192,7 +195,7 @@ class Schema:
 
 
 def _row(rid: str, d: dict) -> RowSpec:
-    return RowSpec(rid, d["label"], tuple(d.get("aliases", ())), d.get("group"))
+    return RowSpec(rid, d["label"], tuple(d.get("aliases", ())), d.get("group"), d.get("article"))
 
 
 def _col(cid: str, d: dict) -> ColumnSpec:

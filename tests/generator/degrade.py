@@ -59,6 +59,9 @@ Issue 13's families, each its own level (``EXTRA_LEVELS``; every number stays re
 - ``rebitonal`` (branch bitonal7): an archive's black-and-white page (100-150 dpi, light grey rulings
   sometimes lost to its threshold) printed on a laser printer and scanned black-and-white again at
   150-200 dpi; a few scan lines repeated where the fax coding lost them.
+- ``webcms`` (branch bitonal8): a 100-120 dpi black-and-white scan kept by a website's CMS as a 1-bit PNG
+  and resized by nearest neighbour to a display width of 720-1000 px (1 px rulings and strokes dropped or
+  doubled unevenly), now and then saved from the browser at 110-150 % zoom (smoothed); a PNG per page.
 
 Every level is a ``Family`` (``choose_dpi`` once per document, ``degrade_page`` per page
 with a ``PageContext``); ``make`` also takes the name of a held-out family
@@ -2143,6 +2146,38 @@ class Rebitonal:
                      "repeated_lines": repeated, "salt": salt, "seals": seals, "bitonal": True}
 
 
+@dataclass(frozen=True)
+class WebCMS:
+    """A report published on a government website as page pictures, as many bodies publish their scanned
+    annual reports: the archive's black-and-white scan (100 or 120 dpi at the page's threshold, up to 1.5°
+    askew, specks) kept by the site's CMS as a 1-bit PNG and resized there for display by nearest neighbour
+    to the width of its column (720-1000 px, smaller or larger than the scan): rows and columns of pixels
+    dropped or doubled at an uneven beat, so a 1 px ruling vanishes wherever its row or column is dropped
+    and a stroke is one or two pixels by where it falls; in three pages of ten what the archive holds is a
+    reader's save of the displayed picture at the browser's zoom (110-150 %, smoothed: grey edges). Each
+    page uploaded on its own, so its display width is drawn per page. A PNG per page, no resolution in it."""
+
+    kind: str = "png"
+
+    def choose_dpi(self, rng: random.Random) -> int:
+        return rng.choice([100, 120])
+
+    def degrade_page(self, page: np.ndarray, rng: random.Random, ctx: PageContext) -> tuple[np.ndarray, dict]:
+        img = page.copy()
+        seals: list[str] = []
+        _signature(img, rng, ctx, seals)
+        bits, scan = _binarise(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), rng, (0.3, 0.5), (5, 12), 1.5)
+        salt = _salt_pepper(bits, (0.0, 0.0003), rng, pepper=True)
+        h, w = bits.shape
+        width = rng.choice([720, 800, 880, 960, 1000])
+        shown = cv2.resize(bits, (width, round(h * width / w)), interpolation=cv2.INTER_NEAREST)
+        zoom = round(rng.uniform(1.1, 1.5), 2) if rng.random() < 0.3 else 0.0
+        if zoom:
+            shown = cv2.resize(shown, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_LINEAR)
+        return shown, {"dpi": ctx.dpi, **scan, "salt": salt, "display_width": width, "saved_at_zoom": zoom,
+                       "seals": seals, "bitonal": not zoom}
+
+
 LEVEL_FAMILIES: dict[str, Family] = {
     "clean": Level("clean", "pdf"),
     "hard": Level("hard", "pdf"),
@@ -2167,6 +2202,7 @@ OWN_FAMILIES: dict[str, Family] = {
     **{name: Phone(name) for name in PHONE_ARCHIVED},
     **{name: Phone(name) for name in PHONE_AMONG},
     "rebitonal": Rebitonal(),
+    "webcms": WebCMS(),
 }
 """The families of issue 13 (each its own level, each from its own random stream)."""
 SUPERSEDED_FAMILIES: dict[str, Family] = {
