@@ -170,14 +170,16 @@ def rotate(image: np.ndarray, degrees: float, interpolation: int = cv2.INTER_LIN
 NEGATIVE_GROUND = 100
 """Grey level (0-255) below which a page's ground is dark: a viewer's night mode, a negative microfilm
 print. Paper, even in a dim photo of a monitor or under a phone's shadow, is above ~120."""
-NEGATIVE_UNSURE = (0.08, 0.95)
+NEGATIVE_UNSURE = (0.15, 0.95)
 """Shares of a dark-ground page's light pixels that are thin strokes between which its polarity is not
 told by the measure: the page is read both ways and the reading that fits best is kept
 (``PageReader``). A white sheet photographed on a dark desk has thin light too (the paper between its
-dark lines of text): 0.10-0.18 on the landscape photos of gen_043 and hongze_2024, 0.39 on a dim clutter
-photo (gen_000 p0, seed 1), 0.84 on a sheet on a checked cloth (clutter, hongze_2023 p2, seed 1: the
-light squares are thin at half size); night-mode screens measure 0.21-0.30 (in7_screen): no threshold
-parts them. Below the band the page is read as printed; above it (light print and nothing broad), inverted."""
+dark lines of text): 0.10-0.18 on the landscape photos of gen_043 and hongze_2024, 0.08-0.14 on 12 of
+32 curl and fold photos (seed 1, 3 reports), 0.39 on a dim clutter photo (gen_000 p0), 0.84 on a sheet
+on a checked cloth (clutter, hongze_2023 p2: the light squares are thin at half size); night-mode
+screens measure 0.20-0.30 (in7_screen): no threshold parts them. Below the band (under any night screen
+seen, above most photos of a sheet on a desk: each page in the band costs a second reading) the page
+is read as printed; above it (light print and nothing broad), inverted."""
 
 Polarity = Literal["print", "negative", "unsure"]
 
