@@ -40,9 +40,9 @@ from .preprocess import (
     descreen,
     is_bitonal,
     lift_grey_seals,
+    maybe_negative,
     normalise_crop,
     outside_paper,
-    polarity,
     seal_ink,
 )
 from .streaks import remove_streaks
@@ -293,12 +293,11 @@ class PageReader:
     """Chooses among candidate readings of a page where a measure cannot decide (``read``)."""
 
     def read(self, image: np.ndarray) -> PageResult:
-        """The page read; where its polarity cannot be told by measure (``preprocess.polarity``: a photo
-        of a white sheet on a dark desk measures like a screen's night mode), read both ways and the
-        reading the judge scores higher kept (``PageResult.choice``)."""
-        side = polarity(image)
-        if side != "unsure":  # a screen's night mode: light print on a dark ground, read as print
-            return self._read(cv2.bitwise_not(image) if side == "negative" else image)
+        """The page read; where it may be light print on a dark ground (``preprocess.maybe_negative``: a
+        screen's night mode, or a photo of a white sheet on a dark desk, which measures alike), read both
+        ways and the reading the judge scores higher kept (``PageResult.choice``)."""
+        if not maybe_negative(image):
+            return self._read(image)
         candidates = [("as given", self._read(image)), ("inverted", self._read(cv2.bitwise_not(image)))]
         return _choose(candidates, self.judge)
 

@@ -7,7 +7,7 @@ the analysis needs a tenth of that), so the whole chain costs ~0.1 s per page.
 from __future__ import annotations
 
 import math
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -170,18 +170,16 @@ def rotate(image: np.ndarray, degrees: float, interpolation: int = cv2.INTER_LIN
 NEGATIVE_GROUND = 100
 """Grey level (0-255) below which a page's ground is dark: a viewer's night mode, a negative microfilm
 print. Paper, even in a dim photo of a monitor or under a phone's shadow, is above ~120."""
-NEGATIVE_UNSURE = (0.15, 0.95)
-"""Shares of a dark-ground page's light pixels that are thin strokes between which its polarity is not
-told by the measure: the page is read both ways and the reading that fits best is kept
-(``PageReader``). A white sheet photographed on a dark desk has thin light too (the paper between its
-dark lines of text): 0.10-0.18 on the landscape photos of gen_043 and hongze_2024, 0.08-0.14 on 12 of
-32 curl and fold photos (seed 1, 3 reports), 0.39 on a dim clutter photo (gen_000 p0), 0.84 on a sheet
-on a checked cloth (clutter, hongze_2023 p2: the light squares are thin at half size); night-mode
-screens measure 0.20-0.30 (in7_screen): no threshold parts them. Below the band (under any night screen
-seen, above most photos of a sheet on a desk: each page in the band costs a second reading) the page
-is read as printed; above it (light print and nothing broad), inverted."""
-
-Polarity = Literal["print", "negative", "unsure"]
+NEGATIVE_UNSURE = 0.15
+"""Share of a dark-ground page's light pixels that are thin strokes from which the page may be light
+print on a dark ground, and is read both ways, the reading that fits best kept (``PageReader``). No
+share tells the polarity alone: a white sheet photographed on a dark desk has thin light too (the paper
+between its dark lines of text, a checked cloth's squares): 0.10-0.18 on the landscape photos of gen_043
+and hongze_2024, 0.08-0.14 on 12 of 32 curl and fold photos (seed 1, 3 reports), 0.39 and 0.84 on
+clutter photos (gen_000 p1, hongze_2023 p2, seed 1), 0.95 and 0.998 on clutter at seed 2 (huaian_2024
+p3, hongze_2024 p1); night-mode screens measure 0.20-0.79 (in7_screen, seeds 1 and 2). Below it (under
+any night screen seen, above most photos of a sheet on a desk: each page above it costs a second
+reading) the page is read as printed."""
 
 
 def thin_light(image: np.ndarray) -> float:
@@ -207,15 +205,10 @@ def thin_light(image: np.ndarray) -> float:
     return thin / max(int(light.sum()), 1)
 
 
-def polarity(image: np.ndarray) -> Polarity:
-    """Whether the page is dark print on light ("print"), light print on a dark ground ("negative": a
-    screen's night mode shows the page inverted), or cannot be told by measure ("unsure":
-    ``NEGATIVE_UNSURE``)."""
-    share = thin_light(image)
-    low, high = NEGATIVE_UNSURE
-    if share < low:
-        return "print"
-    return "negative" if share >= high else "unsure"
+def maybe_negative(image: np.ndarray) -> bool:
+    """Whether the page may be light print on a dark ground (a screen's night mode shows the page
+    inverted): enough of its light is thin strokes (``NEGATIVE_UNSURE``); which it is, only reading tells."""
+    return thin_light(image) >= NEGATIVE_UNSURE
 
 
 def is_bitonal(image: np.ndarray) -> bool:
