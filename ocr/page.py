@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import cv2
 import numpy as np
@@ -38,8 +39,8 @@ from .preprocess import (
     clean,
     descreen,
     is_bitonal,
-    is_negative,
     lift_grey_seals,
+    maybe_negative,
     normalise_crop,
     outside_paper,
     seal_ink,
@@ -97,10 +98,13 @@ class PageResult:
     sheet_unsure: bool = False
     """A photo whose page outline was not found whole: other print in view may be read as the page's and
     its rows may not lie level (``geometry.Sheet.unsure``)."""
+    choice: Choice | None = None
+    """Which of several candidate readings of the page was kept (``PageReader.read``), None where the
+    page was read one way only."""
 
     @property
     def note(self) -> str:
-        parts = []
+        parts = [] if self.choice is None else [self.choice.note]
         if self.perspective:
             parts.append("photo flattened")
         if self.sheet_unsure:
@@ -112,6 +116,47 @@ class PageResult:
         if abs(self.angle) >= 0.05:
             parts.append(f"deskewed {self.angle:+.1f}°")
         return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The candidate reading kept for a page, and the best of the others: what decided, and by how much."""
+
+    chosen: str
+    score: float
+    runner_up: str
+    runner_up_score: float
+
+    @property
+    def note(self) -> str:
+        return f"read {self.chosen} ({self.score:.1f} against {self.runner_up_score:.1f} {self.runner_up})"
+
+
+class PageJudge(Protocol):
+    """How well one reading of a page fits what the caller knows of the document (a template's labels,
+    its numbers, its rules): the higher, the likelier the reading is of the page as printed. Candidate
+    readings of one page (inverted or not) are told apart by it; this library knows nothing of
+    documents, so the caller brings the knowledge (``ReadingJudge`` where it has none)."""
+
+    def score(self, result: PageResult) -> float: ...
+
+
+SURE_READ = 0.8
+"""Confidence from which a line's or a cell's characters count as read surely (``ReadingJudge``)."""
+
+
+class ReadingJudge:
+    """Judges a reading by itself: the Chinese characters and digits read surely. A page read the wrong
+    way round (inverted, another sheet's outline) reads as few unsure characters."""
+
+    def score(self, result: PageResult) -> float:
+        texts = [(ln.text, ln.confidence) for ln in result.lines]
+        texts += [(cr.reading.text, cr.reading.confidence) for t in result.tables for cr in t.cells]
+        return float(sum(_sure_chars(text) for text, conf in texts if conf >= SURE_READ))
+
+
+def _sure_chars(text: str) -> int:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or ch.isdigit())
 
 
 @dataclass
@@ -244,10 +289,19 @@ class PageReader:
     """Look for tables without rulings in the text outside the ruled ones (``align``)."""
     dewarp: bool = True
     """Lay a curled page's lines straight (``dewarp``) when its print shows a bend."""
+    judge: PageJudge = field(default_factory=ReadingJudge)
+    """Chooses among candidate readings of a page where a measure cannot decide (``read``)."""
 
     def read(self, image: np.ndarray) -> PageResult:
-        if is_negative(image):  # a screen's night mode: light print on a dark ground, read as print
-            image = cv2.bitwise_not(image)
+        """The page read; where it may be light print on a dark ground (``preprocess.maybe_negative``: a
+        screen's night mode, or a photo of a white sheet on a dark desk, which measures alike), read both
+        ways and the reading the judge scores higher kept (``PageResult.choice``)."""
+        if not maybe_negative(image):
+            return self._read(image)
+        candidates = [("as given", self._read(image)), ("inverted", self._read(cv2.bitwise_not(image)))]
+        return _choose(candidates, self.judge)
+
+    def _read(self, image: np.ndarray) -> PageResult:
         bitonal = is_bitonal(image)
         if bitonal:  # a halftoned or dithered grey (shading, light print) read as grey, not as specks
             grey = descreen(image)
@@ -682,6 +736,14 @@ STROKE_SHARE = 0.12
 """A printed digit's stroke width as a share of the character height (what is given back of a ruling)."""
 """Highest confidence of a number read only once the ruling strokes it touched were given back: two
 engines agree on it, but part of its ink is the ruling's, so the arithmetic must confirm it."""
+
+
+def _choose(candidates: list[tuple[str, PageResult]], judge: PageJudge) -> PageResult:
+    """The candidate reading the judge scores highest (the first on a tie), with the choice recorded."""
+    scored = sorted(((judge.score(r), -i, name, r) for i, (name, r) in enumerate(candidates)), reverse=True)
+    (best, _, name, result), (second, _, other, _) = scored[0], scored[1]
+    result.choice = Choice(name, best, other, second)
+    return result
 
 
 def _rejoined(part: Box, source: np.ndarray, rulings: np.ndarray, blanked: np.ndarray,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from gongkai.extract.domain.labels import best_match, normalize, similarity
@@ -904,3 +904,19 @@ def _columns_differ(src: Table, dst: Table, tolerance: float = 0.02) -> bool:
     if wa <= 0 or wb <= 0:
         return False
     return any(abs((x - a[0]) / wa - (y - b[0]) / wb) > tolerance for x, y in zip(a, b, strict=True))
+
+
+def template_labels(texts: Iterable[str], schema: Schema) -> set[tuple[str, str, str]]:
+    """The template's row and column labels that ``texts`` read as, as (table, "row"/"column", id):
+    how much of the template a reading of a page shows (``page_judge.TemplateJudge``)."""
+    found: set[tuple[str, str, str]] = set()
+    kinds = _kinds(schema).values()
+    for text in texts:
+        if len(normalize(text)) < 2:
+            continue
+        for kind in kinds:
+            for side, labels in (("row", kind.rows), ("column", kind.columns)):
+                hit = best_match(text, labels, 80)
+                if hit:
+                    found.add((kind.id, side, hit[0]))
+    return found

@@ -16,6 +16,8 @@ from io import BytesIO
 import numpy as np
 from PIL import Image, ImageOps
 
+from gongkai.extract.domain.page_judge import TemplateJudge
+from gongkai.extract.domain.schema import schema
 from gongkai.extract.errors import CorruptInput, NoTextLayer, TooLarge
 from gongkai.extract.layout import BBox, Block, Cell, Document, PageError, PageInfo, Piece, Table, TextLine
 from gongkai.extract.options import OcrOptions, Options
@@ -47,10 +49,12 @@ def _rapid(models: RapidModelSet) -> RapidEngine:
 
 
 def page_reader(o: OcrOptions) -> PageReader:
+    """The page reader, its candidate readings of a page judged by the report's template."""
     return PageReader(
         prose=_engine(o.prose_engine, o),
         cells=_engine(o.cell_engine, o),
         second=_engine(o.second_engine, o) if o.second_engine else None,
+        judge=TemplateJudge(schema()),
     )
 
 
