@@ -211,6 +211,12 @@ class RapidEngine:
     hard's CER (1.35 -> 1.94 %) on seed 1 (README, OCR). So "float" by default; the others are there
     to be measured (bench_ocr.py's gongkai-float beside gongkai, profile_ocr.py --models)."""
 
+    arena: bool = True
+    """onnxruntime's memory arena (``RapidModels``). Without it every run took its activations in fresh
+    pages (freed and trimmed after it: ``release_memory``), ~65,000 page faults a page mostly in the
+    detector: measured interleaved in one process (clean, hard and fax of hongze_2024, load 11-12), the
+    same reports at 2.94 -> 2.67 s CPU a page, 93,000 -> 28,000 faults a page."""
+
     def __post_init__(self) -> None:
         self._models = None
 
@@ -220,7 +226,7 @@ class RapidEngine:
 
             det, rec = self._model_files()
             try:
-                self._models = RapidModels(self.threads, det, rec)
+                self._models = RapidModels(self.threads, det, rec, self.arena)
             except ImportError as exc:
                 raise EngineError("E_OCR_MISSING", f"rapidocr is not installed ({exc})") from exc
         return self._models
