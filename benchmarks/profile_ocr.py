@@ -3,6 +3,7 @@
     python benchmarks/profile_ocr.py --cache /tmp/gongkai-bench-ocr --levels lid,fax --seed 1
     python benchmarks/profile_ocr.py --cache DIR --levels hard --docs hongze_2023 --repeat 2
     python benchmarks/profile_ocr.py --cache DIR --levels clean,hard,fax --models int8-det,float --repeat 2
+    python benchmarks/profile_ocr.py --cache DIR --levels clean,hard --docs hongze_2024 --arena none,det,both --repeat 2
 
 Reads the degraded pages bench_ocr.py left in ``--cache`` (run it first with the same
 levels and seed) with the whole pipeline (``analyse_bytes``), and charges every CPU second
@@ -14,8 +15,9 @@ to the total. Why not cProfile: its per-call overhead inflates the Python-heavy 
 The first document also pays the models' loading (``load``); with ``--repeat`` > 1 the
 later rounds show the steady state a ``gongkai run`` worker sees. ``--models int8-det,float`` reads
 the set with each of RapidOCR's model sets in turn, round after round in this one process: an
-interleaved A/B that the machine's load (±20 % between runs) moves alike. Printed per page: each
-stage's CPU, its share and its minor page faults (freshly mapped memory is paid for there, in
+interleaved A/B that the machine's load (±20 % between runs) moves alike; ``--arena none,det,both`` does
+the same with onnxruntime's memory arena kept by no network, the detector, or both (``RapidEngine.arena``).
+Printed per page: each stage's CPU, its share and its minor page faults (freshly mapped memory is paid for there, in
 system time), the process's system time, and the peak RSS.
 """
 
@@ -116,11 +118,15 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1, help="rounds over the set; the first pays the loading")
     ap.add_argument("--models", help="RapidOCR's model sets (OcrOptions.rapid_models), comma-separated: read in turn "
                     "each round (default: the default set)")
+    ap.add_argument("--arena", help="networks keeping onnxruntime's memory arena (RapidEngine.arena: none, det, "
+                    "both), comma-separated: read in turn each round (default: the engine's default)")
     ap.add_argument("--json", type=Path, help="also write the per-stage seconds here")
     args = ap.parse_args()
 
     from gongkai import OcrOptions, Options
+    from gongkai.extract.input.readers import scan
     from gongkai.extract.pipeline import analyse_bytes, analyse_pages
+    from gongkai.ocr.engines import RapidEngine
 
     instrument()
     todo = truths(args.cache, args.levels.split(","), args.seed, [d for d in args.docs.split(",") if d])
@@ -128,8 +134,13 @@ def main() -> None:
         raise SystemExit(f"no cached pages for {args.levels} seed {args.seed} in {args.cache}: run bench_ocr.py first")
     rounds = []
     sets = args.models.split(",") if args.models else [OcrOptions().rapid_models]
-    for r, models in ((r, m) for r in range(args.repeat) for m in sets):
+    arenas = args.arena.split(",") if args.arena else [RapidEngine().arena]
+    engines: dict[tuple[str, str], RapidEngine] = {}
+    for r, models, arena in ((r, m, a) for r in range(args.repeat) for m in sets for a in arenas):
         options = Options(ocr=OcrOptions(rapid_models=models))
+        if args.arena:  # the reader's one engine per model set, here one per model set and arena
+            engine = engines.setdefault((models, arena), RapidEngine(models=models, arena=arena))
+            scan._rapid = lambda _models, e=engine: e
         _spent.clear()
         _faults.clear()
         u0 = resource.getrusage(resource.RUSAGE_SELF)
@@ -145,10 +156,11 @@ def main() -> None:
         staged["report (rest)"] = total - sum(staged.values())
         faults = dict(_faults)
         faults["report (rest)"] = u1.ru_minflt - u0.ru_minflt - sum(faults.values())
-        rounds.append({"round": r, "models": models, "pages": pages, "cpu": total, "stages": staged,
+        rounds.append({"round": r, "models": models, "arena": arena, "pages": pages, "cpu": total, "stages": staged,
                        "faults": faults,
                        "sys": u1.ru_stime - u0.ru_stime, "minflt": u1.ru_minflt - u0.ru_minflt})
-        print(f"round {r} ({models}): {len(todo)} documents, {pages} pages, {total / pages:.3f} s CPU/page "
+        print(f"round {r} ({models}, arena {arena}): {len(todo)} documents, {pages} pages, "
+              f"{total / pages:.3f} s CPU/page "
               f"(system {(u1.ru_stime - u0.ru_stime) / pages:.3f} s, {(u1.ru_minflt - u0.ru_minflt) / pages:,.0f} "
               f"minor faults a page)")
         for stage, s in sorted(staged.items(), key=lambda kv: -kv[1]):

@@ -13,11 +13,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
 PINNED = "3.10.0"
 """The RapidOCR release this adapter was written and measured against (pyproject pins it)."""
+
+ArenaUse = Literal["none", "det", "both"]
+"""The networks that keep onnxruntime's memory arena between runs (``RapidModels``)."""
 
 QUANTISED = ("PP-OCRv6_det_small_int8.onnx", "PP-OCRv6_rec_small_int8.onnx")
 """The wheel's detector and recogniser quantised by scripts/quantise_ocr_models.py, in models/ocr."""
@@ -34,10 +38,14 @@ class RapidModels:
     """RapidOCR's detector (public call) and recogniser (private session and charset), loaded once.
 
     ``det`` and ``rec`` name model files to use instead of the ones in RapidOCR's wheel (the same
-    networks quantised: models/ocr); None keeps RapidOCR's own.
+    networks quantised: models/ocr); None keeps RapidOCR's own. ``arena``: the networks whose
+    memory onnxruntime keeps from one run for the next (its CPU arena, grown by what is asked:
+    RapidOCR's ``kSameAsRequested``) instead of taking fresh pages from the system at every run;
+    the others hand theirs back after each run (the arena shrunk).
     """
 
-    def __init__(self, threads: int, det: Path | None = None, rec: Path | None = None) -> None:
+    def __init__(self, threads: int, det: Path | None = None, rec: Path | None = None,
+                 arena: ArenaUse = "none") -> None:
         from rapidocr import RapidOCR
 
         logging.getLogger("RapidOCR").setLevel(logging.WARNING)
@@ -45,6 +53,7 @@ class RapidModels:
             "Global.log_level": "warning",
             "EngineConfig.onnxruntime.intra_op_num_threads": threads,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            "EngineConfig.onnxruntime.enable_cpu_mem_arena": arena != "none",
         }
         if det is not None:
             params["Det.model_path"] = str(det)
@@ -52,6 +61,7 @@ class RapidModels:
             params["Rec.model_path"] = str(rec)
         self._ocr = RapidOCR(params=params)
         self._rec = None
+        self._arena = arena
 
     def detect(self, image: np.ndarray) -> list[Sequence[Sequence[float]]]:
         """Text line quadrilaterals (four (x, y) points each) in ``image`` pixels (public API)."""
@@ -62,6 +72,8 @@ class RapidModels:
     def _recogniser(self):
         if self._rec is None:
             self._rec = self._ocr._load_rec_model()  # private: the recogniser object, built lazily
+            if self._arena == "det":
+                self._rec.session = _Shrunk(self._rec.session)  # private: the ONNX session wrapper
         return self._rec
 
     @property
@@ -79,6 +91,22 @@ class RapidModels:
         page reader really feeds the models."""
         for name, model in (("det", self._ocr._load_det_model()), ("rec", self._recogniser())):  # private
             model.session = _Recorded(name, model.session, sink)
+
+
+class _Shrunk:
+    """A model session that hands its arena's memory back after each run."""
+
+    def __init__(self, wrapped) -> None:
+        import onnxruntime
+
+        self._session = wrapped.session  # private: RapidOCR's wrapper holds the InferenceSession
+        self._names = [o.name for o in self._session.get_outputs()]
+        self._input = self._session.get_inputs()[0].name
+        self._options = onnxruntime.RunOptions()
+        self._options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+
+    def __call__(self, batch: np.ndarray) -> np.ndarray:
+        return self._session.run(self._names, {self._input: batch}, self._options)[0]
 
 
 class _Recorded:

@@ -107,15 +107,13 @@ def _running_median(values: np.ndarray, width: int = 5) -> np.ndarray:
     return np.array([np.median(pad[i : i + width]) for i in range(len(values))])
 
 
-def _row_shifts(small: np.ndarray, creased: bool = False) -> np.ndarray:
-    """The vertical displacement of the rows of ``small`` (BANDS x STRIPS, its pixels; 0 where unmeasured).
+def _strip_steps(small: np.ndarray) -> np.ndarray:
+    """The shift of the rows between each pair of neighbouring vertical strips of ``small``, per band
+    (BANDS x STRIPS - 1, its pixels; NaN where unmeasured).
 
-    Shifts between neighbouring strips are kept only where their correlation has one clear
-    peak; each band's shifts are smoothed by a cubic across the page (a sheet bends smoothly)
-    and summed into its bend. A ``creased`` sheet (folded and opened: flat panels meeting at
-    sharp creases) has shifts constant on each panel, jumping at a crease, which no cubic
-    follows: they are smoothed by a running median instead, which keeps the jumps.
-    """
+    A shift is kept only where the correlation of the two strips' profiles has one clear peak (text
+    lines repeat: aliases tie). The correlations of every band and strip are taken at once, one
+    shift at a time (the same sums a dot product per band, strip and shift took, ~20x faster)."""
     sh, sw = small.shape
     edges = np.linspace(0, sw, STRIPS + 1).astype(int)
     profiles = np.stack([small[:, a:b].sum(axis=1, dtype=np.float64) for a, b in itertools.pairwise(edges)])
@@ -123,23 +121,36 @@ def _row_shifts(small: np.ndarray, creased: bool = False) -> np.ndarray:
     reach = max(2, int(0.012 * sh))  # neighbouring strips of a 4 % bend differ by ~1 % of the height
     centres = (np.arange(BANDS) + 0.5) * sh / BANDS
     ys = np.arange(sh, dtype=np.float64)
+    windows = np.exp(-0.5 * ((ys[None, :] - centres[:, None]) / (0.6 * sh / BANDS)) ** 2)
+    upper = profiles[:-1][None, :, :] * windows[:, None, :]  # (bands, strip pairs, rows)
+    lower = profiles[1:][None, :, :] * windows[:, None, :]
+    printed = (upper.sum(axis=2) >= 1e-3 * sh * 255) & (lower.sum(axis=2) >= 1e-3 * sh * 255)
+    shifts = range(-reach, reach + 1)
+    scores = np.stack([np.einsum("zky,zky->zk", upper[:, :, max(0, -s) : sh - max(0, s)],
+                                 lower[:, :, max(0, s) : sh - max(0, -s)]) for s in shifts], axis=2)
     steps = np.full((BANDS, STRIPS - 1), np.nan)
-    for z, c in enumerate(centres):
-        window = np.exp(-0.5 * ((ys - c) / (0.6 * sh / BANDS)) ** 2)
-        for k in range(STRIPS - 1):
-            a, b = profiles[k] * window, profiles[k + 1] * window
-            if a.sum() < 1e-3 * sh * 255 or b.sum() < 1e-3 * sh * 255:
-                continue  # a margin, or a strip without print in this band
-            scores = np.array([float(np.dot(a[max(0, -s) : sh - max(0, s)], b[max(0, s) : sh - max(0, -s)]))
-                               for s in range(-reach, reach + 1)])
-            best = int(np.argmax(scores))
-            # one clear peak: the runner-up away from it well below (text lines repeat: aliases tie)
-            away = np.concatenate([scores[: max(0, best - 2)], scores[best + 3 :]])
-            if best in (0, len(scores) - 1) or (away.size and away.max() > 0.9 * scores[best]):
-                continue
-            y0, y1, y2 = scores[best - 1 : best + 2]
-            den = y0 - 2 * y1 + y2
-            steps[z, k] = best - reach + (0.5 * (y0 - y2) / den if den < 0 else 0.0)
+    for z, k in zip(*np.nonzero(printed), strict=True):  # a margin, or a strip without print in a band: none
+        row = scores[z, k]
+        best = int(np.argmax(row))
+        # one clear peak: the runner-up away from it well below (text lines repeat: aliases tie)
+        away = np.concatenate([row[: max(0, best - 2)], row[best + 3 :]])
+        if best in (0, len(row) - 1) or (away.size and away.max() > 0.9 * row[best]):
+            continue
+        y0, y1, y2 = row[best - 1 : best + 2]
+        den = y0 - 2 * y1 + y2
+        steps[z, k] = best - reach + (0.5 * (y0 - y2) / den if den < 0 else 0.0)
+    return steps
+
+
+def _row_shifts(steps: np.ndarray, creased: bool = False) -> np.ndarray:
+    """The vertical displacement of the rows (BANDS x STRIPS, in the pixels ``steps`` were measured in;
+    0 where unmeasured) from the shifts between neighbouring strips (``_strip_steps``).
+
+    Each band's shifts are smoothed by a cubic across the page (a sheet bends smoothly) and summed
+    into its bend. A ``creased`` sheet (folded and opened: flat panels meeting at sharp creases) has
+    shifts constant on each panel, jumping at a crease, which no cubic follows: they are smoothed by
+    a running median instead, which keeps the jumps.
+    """
     dy = np.zeros((BANDS, STRIPS))
     measured = np.zeros(BANDS, bool)
     seen = np.zeros((BANDS, STRIPS), bool)
@@ -202,8 +213,9 @@ def _straightest(small: np.ndarray, least: float) -> tuple[np.ndarray | None, np
     Two readings of the shifts compete: a smooth curl (a cubic) and a creased sheet (flat panels); the
     creased one wins only when it makes the rows 3 % sharper still, so a curl keeps its smooth field."""
     best, chosen, laid = 1.1 * _sharpness(small), None, small
+    steps = _strip_steps(small)  # the same measurements serve both readings
     for creased in (False, True):
-        dy = _row_shifts(small, creased)
+        dy = _row_shifts(steps, creased)
         if float(np.abs(dy).max()) < least:
             continue
         flat = Bend(dy.astype(np.float32), small.shape[1], small.shape[0]).apply(small, border=0)

@@ -25,6 +25,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from ._rapidocr import ArenaUse
 from .types import Box, Line, RapidModelSet, Reading, Word
 
 
@@ -211,6 +212,15 @@ class RapidEngine:
     hard's CER (1.35 -> 1.94 %) on seed 1 (README, OCR). So "float" by default; the others are there
     to be measured (bench_ocr.py's gongkai-float beside gongkai, profile_ocr.py --models)."""
 
+    arena: ArenaUse = "none"
+    """Which networks keep onnxruntime's memory arena between runs (``RapidModels``). Without it every
+    run takes its activations in fresh pages (freed and trimmed after it: ``release_memory``), ~65,000
+    page faults a page. Interleaved in one process (clean and hard of hongze_2024, load 14), the same
+    reports each way: none 2.91 s CPU a page, 91,000 faults; both 2.85 s, 25,000 faults; the detector's
+    alone 2.80 s, 54,000 faults (at load 11, clean, hard and fax: none 2.94, both 2.67 s). Not the
+    default: the memory kept raised a bench run's peak past 1 GB (clean 985 -> 1155 MB with both,
+    1098 MB with the detector's alone)."""
+
     def __post_init__(self) -> None:
         self._models = None
 
@@ -220,7 +230,7 @@ class RapidEngine:
 
             det, rec = self._model_files()
             try:
-                self._models = RapidModels(self.threads, det, rec)
+                self._models = RapidModels(self.threads, det, rec, self.arena)
             except ImportError as exc:
                 raise EngineError("E_OCR_MISSING", f"rapidocr is not installed ({exc})") from exc
         return self._models
