@@ -153,3 +153,17 @@ def test_review_header_split_mid_rowspan_continues_on_next_page():
     assert m.cells["review_litigation.review.total"].value == 4
     assert m.cells["review_litigation.litigation_direct.upheld"].value == 5
     assert m.cells["review_litigation.litigation_after_review.total"].value == 14
+
+
+def test_article_item_survives_a_lost_bracket():
+    """A scan loses either bracket of 第二十条第（五）项 (found in review: only the opening one was optional, and
+    （十一） read as 一): the item is read with either or both brackets lost, a two-numeral item is none."""
+    from gongkai.extract.domain.mapping import _article_items
+
+    assert _article_items(["第二十条第（五）项"]) == {"五"}
+    assert _article_items(["第二十条第（五项"]) == {"五"}
+    assert _article_items(["第二十条第五）项"]) == {"五"}
+    assert _article_items(["第二十条第五项"]) == {"五"}
+    assert _article_items(["第二十条第（六）项、第（八）项"]) == {"六", "八"}
+    assert _article_items(["第二十条第（十一）项"]) == set()
+    assert _article_items(["（五）行政许可"]) == set()  # no 条: not an article

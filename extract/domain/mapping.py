@@ -703,13 +703,17 @@ def _rows_in_order(kind: _Kind, ids: list[str | None], texts: list[list[str]]) -
     return out
 
 
-ARTICLE_ITEM = re.compile(r"[（(]?\s*([一二三四五六七八九十])\s*[)）]")
-"""The item of an article as printed in a header (第二十条第（五）项; a scan may lose either bracket)."""
+_NUMERAL = "一二三四五六七八九十"
+ARTICLE_ITEM = re.compile(
+    rf"(?<![{_NUMERAL}])(?:[（(]\s*([{_NUMERAL}])(?![{_NUMERAL}])|([{_NUMERAL}])(?![{_NUMERAL}])\s*(?:[)）]|项))"
+)
+"""The item of an article as printed in a header (第二十条第（五）项; a scan may lose either bracket, or both
+when 项 follows); a numeral beside another (二十条, （十一）) is no item of the templates' (一)-(九)."""
 
 
 def _article_items(texts: list[str]) -> set[str]:
     """The article items (一, 五, ...) the texts name: only texts that name an article (条) count."""
-    return {m.group(1) for t in texts if "条" in t for m in ARTICLE_ITEM.finditer(t)}
+    return {m.group(1) or m.group(2) for t in texts if "条" in t for m in ARTICLE_ITEM.finditer(t)}
 
 
 def _rows_by_header(kind: _Kind, ids: list[str | None], col_ids: list[str | None], header: list[str],
