@@ -76,13 +76,25 @@ _KINDS: dict[int, tuple[Schema, dict[str, _Kind]]] = {}
 _LABEL_OF: dict[tuple[str, int], tuple[_Kind, bool]] = {}
 
 
+LABEL_MATCH = 80
+"""The fuzzy score (0-100) at which a text, not a whole cell's worth of context, reads as a template label."""
+
+
+def _label_hits(text: str, kind: _Kind) -> list[tuple[str, str]]:
+    """The labels of ``kind`` that ``text`` reads as, as ("row" | "column", id); under two characters, none."""
+    if len(normalize(text)) < 2:
+        return []
+    sides = (("row", kind.rows), ("column", kind.columns))
+    return [(side, hit[0]) for side, labels in sides if (hit := best_match(text, labels, LABEL_MATCH))]
+
+
 def _is_label_of(text: str, kind: _Kind) -> bool:
     """Whether ``text`` reads as one of ``kind``'s row or column labels (remembered like ``best_match``)."""
     key = (text, id(kind))
     hit = _LABEL_OF.get(key)
     if hit is not None and hit[0] is kind:
         return hit[1]
-    found = len(normalize(text)) >= 2 and bool(best_match(text, kind.rows, 80) or best_match(text, kind.columns, 80))
+    found = bool(_label_hits(text, kind))
     if len(_LABEL_OF) >= 65_536:
         _LABEL_OF.clear()
     _LABEL_OF[key] = (kind, found)
@@ -913,14 +925,5 @@ def _columns_differ(src: Table, dst: Table, tolerance: float = 0.02) -> bool:
 def template_labels(texts: Iterable[str], schema: Schema) -> set[tuple[str, str, str]]:
     """The template's row and column labels that ``texts`` read as, as (table, "row"/"column", id):
     how much of the template a reading of a page shows (``page_judge.TemplateJudge``)."""
-    found: set[tuple[str, str, str]] = set()
     kinds = _kinds(schema).values()
-    for text in texts:
-        if len(normalize(text)) < 2:
-            continue
-        for kind in kinds:
-            for side, labels in (("row", kind.rows), ("column", kind.columns)):
-                hit = best_match(text, labels, 80)
-                if hit:
-                    found.add((kind.id, side, hit[0]))
-    return found
+    return {(kind.id, side, label) for text in texts for kind in kinds for side, label in _label_hits(text, kind)}
