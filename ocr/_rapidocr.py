@@ -13,15 +13,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
 import numpy as np
 
+from .types import ArenaUse
+
 PINNED = "3.10.0"
 """The RapidOCR release this adapter was written and measured against (pyproject pins it)."""
-
-ArenaUse = Literal["none", "det", "both"]
-"""The networks that keep onnxruntime's memory arena between runs (``RapidModels``)."""
 
 QUANTISED = ("PP-OCRv6_det_small_int8.onnx", "PP-OCRv6_rec_small_int8.onnx")
 """The wheel's detector and recogniser quantised by scripts/quantise_ocr_models.py, in models/ocr."""
@@ -96,7 +95,7 @@ class RapidModels:
 class _Shrunk:
     """A model session that hands its arena's memory back after each run."""
 
-    def __init__(self, wrapped) -> None:
+    def __init__(self, wrapped: Any) -> None:  # RapidOCR's private session wrapper: no public type
         import onnxruntime
 
         self._session = wrapped.session  # private: RapidOCR's wrapper holds the InferenceSession

@@ -25,8 +25,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from ._rapidocr import ArenaUse
-from .types import Box, Line, RapidModelSet, Reading, Word
+from .types import ArenaUse, Box, Line, RapidModelSet, Reading, Word
 
 
 class EngineError(RuntimeError):

@@ -14,6 +14,9 @@ RapidModelSet = Literal["int8-det", "int8", "float"]
 """Which weights RapidOCR runs: "int8-det", its detector quantised (models/ocr) and its own recogniser;
 "int8", both quantised; "float", its own."""
 
+ArenaUse = Literal["none", "det", "both"]
+"""The networks that keep onnxruntime's memory arena between runs (``RapidEngine.arena``)."""
+
 
 @dataclass
 class Word:
