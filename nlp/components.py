@@ -222,14 +222,12 @@ the tagger where one holds several and which side each is on."""
 
 
 @Language.factory("gongkai_items", default_config={"textcat": "textcat", "min_chars": 4, "decision": "rules_polarity",
-                                                   "side_floor": 0.0, "open_floor": 1.0})
+                                                   "side_floor": 0.0, "open_floor": ClauseCRF.open_floor})
 def make_items(nlp: Language, name: str, textcat: str, min_chars: int, decision: str,
-               side_floor: float, open_floor: float = 1.0) -> ItemFinder:
+               side_floor: float, open_floor: float) -> ItemFinder:
     if decision not in DECISIONS:
         raise ValueError(f"gongkai_items: decision {decision!r} is none of {', '.join(DECISIONS)}: fix config.cfg")
-    finder = ItemFinder(nlp, textcat, min_chars, decision, side_floor)
-    finder.clauses.open_floor = open_floor
-    return finder
+    return ItemFinder(nlp, textcat, min_chars, decision, side_floor, open_floor)
 
 
 class ItemFinder(_UsesTextcat, _StoresCRF):
@@ -244,7 +242,7 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
     FILE = "items.crfsuite"
 
     def __init__(self, nlp: Language, textcat: str, min_chars: int, decision: str = "rules_polarity",
-                 side_floor: float = 0.0) -> None:
+                 side_floor: float = 0.0, open_floor: float = ClauseCRF.open_floor) -> None:
         super().__init__(nlp, textcat)
         self.min_chars = min_chars
         self.decision = decision
@@ -253,6 +251,7 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
         else the classifier, decides (the CRF unsure: 0.61 on a title "3.公开质量进一步提升方面。")."""
         self.crf = ItemCRF()
         self.clauses = ClauseCRF()
+        self.clauses.open_floor = open_floor
 
     CLAUSES_FILE = "clauses.crfsuite"
 
