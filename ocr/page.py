@@ -282,7 +282,7 @@ class PageReader:
     prose: Engine
     cells: Engine
     second: Engine | None = None
-    unsure_below: float = 0.80
+    unsure_below: float = SURE_READ
     short_side: int = STANDARD_SHORT_SIDE
     correct_perspective: bool = True
     align: bool = True
