@@ -16,7 +16,7 @@ from pathlib import Path
 from gongkai._version import __version__
 from gongkai.extract.archive.inputs import display_path, read_file
 from gongkai.extract.domain.across.orgs import identify_report
-from gongkai.extract.domain.mapping import Mapping, map_tables
+from gongkai.extract.domain.mapping import Mapping, confirm_inferred, map_tables
 from gongkai.extract.domain.metadata import find_metadata
 from gongkai.extract.domain.model import (
     ErrorRecord,
@@ -144,6 +144,7 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
     repair_cells(mapping.cells, checker)  # OCR cells only: unsure readings chosen by the rules
     doubt_contradicted(mapping.cells, checker)  # and none is sure where the arithmetic still fails
     doubt_lone_blanks(mapping.cells)  # nor an empty cell among numbers (a faint 0 lost)
+    confirm_inferred(mapping, checker.confirmed({k: c.value for k, c in mapping.cells.items()}))  # rules vouch
 
     cells = mapping.cells
     findings: list[Finding] = []
