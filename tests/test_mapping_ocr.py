@@ -505,3 +505,28 @@ def test_a_row_named_by_its_neighbours_is_not_sure_until_the_rules_vouch_for_it(
     m2.cells["applications.rejected_confirmation.total"].value = 3  # a row that does not add up stays unsure
     confirm_inferred(m2, RuleChecker(S).confirmed({k: c.value for k, c in m2.cells.items()}))
     assert m2.cells["applications.rejected_confirmation.natural_person"].confidence == PLACED_BY_ORDER
+
+
+def test_a_continuation_lying_elsewhere_on_its_page_is_named_by_its_own_count_of_values():
+    """in8_bound gen_001 p2: a book's next page lies further left and is drawn wider than the first page's
+    table, its ten columns split otherwise; aligned by position, the first page's header named 4 of its 7
+    value columns, wrongly (rejected_excessive's 1 lost). Counted from where its labels end, all 7."""
+    first_cols = [165.6, 199.9, 266.3, 298.1, 328.6, 343.3, 358.7, 384.3, 409.3, 432.3, 453.7]
+    header = [
+        [("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 2), None, ("申请人情况", 1, 8)] + [None] * 7,
+        [None, None, ("自然人", 2, 1), ("法人或其他组织", 1, 7), None, None, None, None, None, None],
+        [None, None, None, "商业企业", "科研机构", "科研机构", "社会公益组织", "法律服务机构", "其他", ""],
+    ]
+    first = grid([*header, [("一、本年新收政府信息公开申请数量", 1, 2), None, "1", "0", "0", "0", "0", "0", "0", "1"]],
+                 columns=first_cols)
+    cont_cols = [112.8, 148.1, 183.1, 217.6, 251.9, 285.4, 318.6, 350.7, 381.8, 411.9, 440.5]
+    cont = grid([
+        [("三、本年度办理结果", 3, 1), ("（五）不予处理", 3, 1), "3.要求提供公开出版物", "0", "0", "0", "0", "0", "0", "0"],
+        [None, None, "4.无正当理由大量反复申请", "1", "0", "0", "0", "0", "0", "1"],
+        [None, None, "5.要求行政机关确认或重新出具已获取信息", "0", "0", "0", "0", "0", "2", "2"],
+    ], page=2, columns=cont_cols)
+    m = map_tables(Document("test", [first, TextLine("- 3 -"), cont]), S)
+    assert m.cells["applications.rejected_excessive.natural_person"].value == 1
+    assert m.cells["applications.rejected_excessive.total"].value == 1
+    assert m.cells["applications.rejected_confirmation.other_org"].value == 2
+    assert len([k for k in m.cells if ".rejected_" in k]) == 21

@@ -389,6 +389,17 @@ class TableMapper:
             col_ids = lead  # the labels now end where the first value column begins
             first_value = min(by_header[:1] + [c for c, cid in enumerate(col_ids) if cid is not None][:1])
             rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
+        if not seg.header_rows and any(col_ids):
+            # a continuation named by another page's header aligned by position (a book's facing page lies
+            # elsewhere and wider, its grid split otherwise): its own layout, values counted from where its
+            # labels end, names them when that places more of its numbers (in8_bound gen_001 p2: 4 of 7)
+            own = [self._row_labels(kind, filled[r], None) for r in seg.data_rows]
+            counted = _columns_by_count(kind, table.n_cols, own)
+            data = [filled[r] for r in seg.data_rows]
+            if counted and _numbers_named(counted, data) > _numbers_named(col_ids, data):
+                col_ids = counted
+                first_value = next(c for c, cid in enumerate(col_ids) if cid is not None)
+                rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
         _split_merged_labels(kind, rows)
         before, pending = self._continues(kind, seg)
         ids = [None] * len(pending) + [rid if labels else None for labels, _, rid in rows]
@@ -844,6 +855,13 @@ def _columns_by_count(kind: _Kind, n_cols: int, rows: list[tuple[list[Cell], int
     if len(orders) != 1:
         return []
     return [None] * (end + 1) + list(orders.pop())
+
+
+def _numbers_named(col_ids: list[str | None], data: list[list[Cell | None]]) -> int:
+    """How many of the rows' printed numbers stand in a column ``col_ids`` names."""
+    return sum(1 for line in data for c, cell in enumerate(line)
+               if c < len(col_ids) and col_ids[c] is not None and cell is not None
+               and (c == 0 or line[c - 1] is not cell) and parse_cell(cell.text).kind == "number")
 
 
 def _one_line_by_order(kind: _Kind, data: list[list[Cell | None]], rows_read: list[str | None],
