@@ -389,17 +389,10 @@ class TableMapper:
             col_ids = lead  # the labels now end where the first value column begins
             first_value = min(by_header[:1] + [c for c, cid in enumerate(col_ids) if cid is not None][:1])
             rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
-        if not seg.header_rows and any(col_ids):
-            # a continuation named by another page's header aligned by position (a book's facing page lies
-            # elsewhere and wider, its grid split otherwise): its own layout, values counted from where its
-            # labels end, names them when that places more of its numbers (in8_bound gen_001 p2: 4 of 7)
-            own = [self._row_labels(kind, filled[r], None) for r in seg.data_rows]
-            counted = _columns_by_count(kind, table.n_cols, own)
-            data = [filled[r] for r in seg.data_rows]
-            if counted and _numbers_named(counted, data) > _numbers_named(col_ids, data):
-                col_ids = counted
-                first_value = next(c for c, cid in enumerate(col_ids) if cid is not None)
-                rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
+        if not seg.header_rows and any(col_ids) and (counted := self._counted(kind, seg, filled, col_ids)):
+            col_ids = counted
+            first_value = next(c for c, cid in enumerate(col_ids) if cid is not None)
+            rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
         _split_merged_labels(kind, rows)
         before, pending = self._continues(kind, seg)
         ids = [None] * len(pending) + [rid if labels else None for labels, _, rid in rows]
@@ -427,6 +420,16 @@ class TableMapper:
                 continue
             placed.append((row, self._place_row(kind, row_id or named[k], row)))
         self._remember_end(kind, table.page, [row_id or named[k] for k, (_, _, row_id) in enumerate(rows)], placed)
+
+    def _counted(self, kind: _Kind, seg: _Segment, filled: list[list[Cell | None]],
+                 col_ids: list[str | None]) -> list[str | None] | None:
+        """A continuation named by another page's header aligned by position (a book's facing page lies
+        elsewhere and wider, its grid split otherwise), named instead by its own layout: values counted from
+        where its labels end, when that names more of its numbers (in8_bound gen_001 p2: 4 of 7, wrongly)."""
+        own = [self._row_labels(kind, filled[r], None) for r in seg.data_rows]
+        counted = _columns_by_count(kind, seg.table.n_cols, own)
+        data = [filled[r] for r in seg.data_rows]
+        return counted if counted and _numbers_named(counted, data) > _numbers_named(col_ids, data) else None
 
     def _place_row(self, kind: _Kind, row_id: str | None, row: _Row) -> list[MapIssue]:
         """A data row's values put in their cells; returns the issues raised for values it could not place."""
