@@ -16,7 +16,7 @@ from pathlib import Path
 from gongkai._version import __version__
 from gongkai.extract.archive.inputs import display_path, read_file
 from gongkai.extract.domain.across.orgs import identify_report
-from gongkai.extract.domain.mapping import Mapping, map_tables
+from gongkai.extract.domain.mapping import Mapping, confirm_inferred, map_tables
 from gongkai.extract.domain.metadata import find_metadata
 from gongkai.extract.domain.model import (
     ErrorRecord,
@@ -27,7 +27,7 @@ from gongkai.extract.domain.model import (
     Source,
 )
 from gongkai.extract.domain.readings import choose_readings
-from gongkai.extract.domain.repair import doubt_contradicted, doubt_lone_blanks, repair_cells
+from gongkai.extract.domain.repair import doubt_blanks, doubt_contradicted, doubt_lone_blanks, repair_cells
 from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import Schema, schema
 from gongkai.extract.domain.sections import find_sections
@@ -144,6 +144,8 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
     repair_cells(mapping.cells, checker)  # OCR cells only: unsure readings chosen by the rules
     doubt_contradicted(mapping.cells, checker)  # and none is sure where the arithmetic still fails
     doubt_lone_blanks(mapping.cells)  # nor an empty cell among numbers (a faint 0 lost)
+    confirm_inferred(mapping, checker.confirmed({k: c.value for k, c in mapping.cells.items()}))  # rules vouch
+    doubt_blanks(mapping.cells)  # and no cell read empty is sure
 
     cells = mapping.cells
     findings: list[Finding] = []

@@ -6,7 +6,8 @@ bench_ocr): the mapping still places every value it can tell, and guesses nothin
 
 from __future__ import annotations
 
-from gongkai.extract.domain.mapping import map_tables
+from gongkai.extract.domain.mapping import PLACED_BY_ORDER, confirm_inferred, map_tables
+from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import schema
 from gongkai.extract.layout import Document, TextLine
 from tests.test_mapping import APPS_HEADER, REVIEW_HEADER, _apps_row, grid
@@ -440,3 +441,92 @@ def test_an_unread_header_is_named_by_the_columns_its_named_rows_print():
     rows[2] = ["行政处罚", "11", "2", "6"]  # both templates print these rows, with 3 and 1 columns: the 2019's fit
     cells = map_tables(Document("test", [grid(rows)]), S).cells
     assert cells["active_disclosure.penalty.previous_year"].value == 11
+
+
+def _scanned(rows: list[list[object]], confidence: float = 0.95) -> Document:
+    """A grid as the scan reader gives it: every cell read by OCR, surely."""
+    t = grid(rows)
+    for row in t.rows:
+        for c in row:
+            if c is not None:
+                c.method, c.confidence = "ocr:test", confidence
+    return Document("test", [t])
+
+
+GARBLED_REVIEW = [  # in8b_forward gen_001 p3: a 95 dpi screenshot's header, read as fragments and numbers
+    ["3", "", "政复议", "", "2", "行政诉论", *[""] * 9],
+    ["结果 维持", "结甲 纠正", "其他 情果", "簡牙 服結", "e计", "156", "根量复仅看接起诉", "", "", "", "复议后起诉",
+     "", "", "", ""],
+    ["", "", "", "", "", "结果 维持", "结果期正", "其迪结果", "尚未 审請", "Si", "结果 维持", "结果 纠正", "其他 结果",
+     "尚未 审结", "01"],
+]
+
+
+def test_a_garbled_review_header_names_its_fifteen_values_by_printed_order_and_not_surely():
+    """in8b_forward gen_001 p3: 13 of 15 digits right, none mapped, as the header named no column."""
+    values = ["0", "0", "9", "", "0", "0", "1", "0", "0", "1", "0", "1", "1", "0", "2"]
+    m = map_tables(_scanned([*GARBLED_REVIEW, values]), S)
+    assert m.cells["review_litigation.review.other"].value == 9
+    assert m.cells["review_litigation.litigation_direct.total"].value == 1
+    assert m.cells["review_litigation.litigation_after_review.total"].value == 2
+    assert m.cells["review_litigation.review.pending"].value is None
+    assert len(m.cells) == 15
+    assert all(c.confidence == PLACED_BY_ORDER for c in m.cells.values())
+    assert set(m.inferred) == set(m.cells)
+
+
+def test_a_garbled_review_header_over_a_column_more_than_printed_names_nothing_by_order():
+    header = [[*r, ""] for r in GARBLED_REVIEW]
+    m = map_tables(_scanned([*header, [str(i) for i in range(16)]]), S)
+    assert not m.cells
+
+
+def test_a_review_header_that_names_a_column_against_the_printed_order_names_nothing_by_order():
+    header = [["" if c in ("3", "2", "156", "01") else c for c in r] for r in GARBLED_REVIEW]  # read as a header
+    header[2][5] = "总计"  # the order says litigation_direct.upheld stands there
+    m = map_tables(_scanned([*header, [str(i) for i in range(15)]]), S)
+    assert set(m.cells) == {"review_litigation.review.other", "review_litigation.litigation_after_review.upheld"}
+    assert all(c.confidence == 0.95 for c in m.cells.values())  # what the header names, read: sure
+
+
+def test_a_row_named_by_its_neighbours_is_not_sure_until_the_rules_vouch_for_it():
+    rows = [
+        _apps_row([("（五）不予处理", 3, 1), None, "4.无正当理由大量反复申请"], [1, 0, 0, 0, 0, 0, 1]),
+        _apps_row([None, None, "設約是以或重斯出其"], [2, 0, 0, 0, 0, 0, 2]),
+        _apps_row([None, ("（六）其他处理", 1, 2), None], [3, 0, 0, 0, 0, 0, 3]),
+    ]
+    m = map_tables(_scanned([*APPS_HEADER, *rows]), S)
+    named = m.cells["applications.rejected_confirmation.natural_person"]
+    assert named.value == 2 and named.confidence == PLACED_BY_ORDER
+    assert m.cells["applications.rejected_excessive.natural_person"].confidence == 0.95  # its label was read
+    confirm_inferred(m, RuleChecker(S).confirmed({k: c.value for k, c in m.cells.items()}))
+    assert m.cells["applications.rejected_confirmation.total"].confidence == 0.95  # 2 + 0 + ... = 2: vouched for
+    m2 = map_tables(_scanned([*APPS_HEADER, *rows]), S)
+    m2.cells["applications.rejected_confirmation.total"].value = 3  # a row that does not add up stays unsure
+    confirm_inferred(m2, RuleChecker(S).confirmed({k: c.value for k, c in m2.cells.items()}))
+    assert m2.cells["applications.rejected_confirmation.natural_person"].confidence == PLACED_BY_ORDER
+
+
+def test_a_continuation_lying_elsewhere_on_its_page_is_named_by_its_own_count_of_values():
+    """in8_bound gen_001 p2: a book's next page lies further left and is drawn wider than the first page's
+    table, its ten columns split otherwise; aligned by position, the first page's header named 4 of its 7
+    value columns, wrongly (rejected_excessive's 1 lost). Counted from where its labels end, all 7."""
+    first_cols = [165.6, 199.9, 266.3, 298.1, 328.6, 343.3, 358.7, 384.3, 409.3, 432.3, 453.7]
+    header = [
+        [("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 2), None, ("申请人情况", 1, 8)] + [None] * 7,
+        [None, None, ("自然人", 2, 1), ("法人或其他组织", 1, 7), None, None, None, None, None, None],
+        [None, None, None, "商业企业", "科研机构", "科研机构", "社会公益组织", "法律服务机构", "其他", ""],
+    ]
+    first = grid([*header, [("一、本年新收政府信息公开申请数量", 1, 2), None, "1", "0", "0", "0", "0", "0", "0", "1"]],
+                 columns=first_cols)
+    cont_cols = [112.8, 148.1, 183.1, 217.6, 251.9, 285.4, 318.6, 350.7, 381.8, 411.9, 440.5]
+    cont = grid([
+        [("三、本年度办理结果", 3, 1), ("（五）不予处理", 3, 1), "3.要求提供公开出版物", "0", "0", "0", "0", "0", "0", "0"],
+        [None, None, "4.无正当理由大量反复申请", "1", "0", "0", "0", "0", "0", "1"],
+        [None, None, "5.要求行政机关确认或重新出具已获取信息", "0", "0", "0", "0", "0", "2", "2"],
+    ], page=2, columns=cont_cols)
+    m = map_tables(Document("test", [first, TextLine("- 3 -"), cont]), S)
+    assert m.cells["applications.rejected_excessive.natural_person"].value == 1
+    assert m.cells["applications.rejected_excessive.total"].value == 1
+    assert m.cells["applications.rejected_confirmation.other_org"].value == 2
+    assert len([k for k in m.cells if ".rejected_" in k]) == 21

@@ -6,7 +6,14 @@ import json
 
 from gongkai.extract.domain.mapping import map_tables
 from gongkai.extract.domain.model import CellValue
-from gongkai.extract.domain.repair import LONE_BLANK, doubt_contradicted, doubt_lone_blanks, repair_cells
+from gongkai.extract.domain.repair import (
+    EMPTY_READ,
+    LONE_BLANK,
+    doubt_blanks,
+    doubt_contradicted,
+    doubt_lone_blanks,
+    repair_cells,
+)
 from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import schema
 from gongkai.extract.input.readers import read_document
@@ -204,3 +211,19 @@ def test_a_table_that_leaves_nothing_empty_keeps_its_empty_cells_sure():
             c.value, c.text = None, ""
     doubt_lone_blanks(cells)
     assert all(c.confidence == 1.0 for c in cells.values())
+
+
+def test_a_cell_read_empty_is_never_sure():
+    """in8b_forward huaian_2024: a warm-lit photo's print lifted as seal ink, its 0 read blank at 0.9 (sure and
+    wrong). Empty readings are capped wherever they came from; values and text-layer blanks are untouched."""
+    cells = _ocr_cells(_truth("huaian_2024")["cells"], confidence=0.9)
+    zero = next(k for k, c in cells.items() if c.table == "applications" and c.value == 0)
+    cells[zero].value, cells[zero].text = None, ""
+    printed = _ocr_cells(_truth("huaian_2024")["cells"], method="text", confidence=1.0)
+    blank = next(k for k in printed)
+    printed[blank].value = None
+    doubt_blanks(cells)
+    doubt_blanks(printed)
+    assert cells[zero].confidence == EMPTY_READ
+    assert all(c.confidence == 0.9 for k, c in cells.items() if k != zero)
+    assert printed[blank].confidence == 1.0

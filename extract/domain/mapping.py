@@ -43,6 +43,13 @@ class MapIssue:
     """The table kind being read when it happened."""
 
 
+PLACED_BY_ORDER = 0.75
+"""The most a scanned cell may claim whose place (its row or its column) was inferred from count, printed
+order or alignment, not read from a label or a header: a grid with a line more or less, or a label lost,
+moves every such place (bitonal8's mapping named rows and columns so: +9 cells right on a held-out family,
+and +4 wrong-and-sure). The report's rules may vouch for the value later (``confirm_inferred``)."""
+
+
 @dataclass
 class Mapping:
     cells: dict[str, CellValue] = field(default_factory=dict)
@@ -50,6 +57,16 @@ class Mapping:
     tables: list[TableRecord] = field(default_factory=list)
     active_template: str | None = None
     """"2021" or "2019" by the active-disclosure rows/columns found."""
+    inferred: dict[str, tuple[CellValue, float]] = field(default_factory=dict)
+    """Cells placed by inference (``PLACED_BY_ORDER``), with the confidence their reading claimed."""
+
+
+def confirm_inferred(mapping: Mapping, confirmed: set[str]) -> None:
+    """Give a cell placed by inference back the confidence its reading claimed where the report's rules
+    vouch for its value (``RuleChecker.confirmed``) and nothing since doubted it further or replaced it."""
+    for cid, (cell, claimed) in mapping.inferred.items():
+        if cid in confirmed and mapping.cells.get(cid) is cell and cell.confidence == PLACED_BY_ORDER:
+            cell.confidence = claimed
 
 
 @dataclass
@@ -217,6 +234,12 @@ class _Row:
     header: list[list[str]]
     col_ids: list[str | None]
     n_cols: int
+    column_rows: list[str | None]
+    """The row each column's header names (a one-line table's: the review table's row groups)."""
+    inferred: list[bool]
+    """Per column, whether its place (its column, or the row its header names) was inferred, not read."""
+    row_inferred: bool = False
+    """Whether the row was named by inference (its neighbours, the printed order), not by its label."""
 
 
 @dataclass
@@ -351,7 +374,8 @@ class TableMapper:
     def _gridded_segment(self, kind: _Kind, seg: _Segment, filled: list[list[Cell | None]]) -> None:
         header = self._header_paths(kind, seg, filled)
         table = seg.table
-        col_ids = [self._match_column(kind, p) for p in header] if header else []
+        read_cols = [self._match_column(kind, p) for p in header] if header else []
+        col_ids = list(read_cols)
         col_ids = _split_repeated(kind, _fill_column_gaps(kind, col_ids), [filled[r] for r in seg.data_rows])
         # the first column the header names (a value column, or one whose header names the row: the
         # review table's) holds values: text there is never a row label, a number left of it never a value
@@ -365,6 +389,10 @@ class TableMapper:
             col_ids = lead  # the labels now end where the first value column begins
             first_value = min(by_header[:1] + [c for c, cid in enumerate(col_ids) if cid is not None][:1])
             rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
+        if not seg.header_rows and any(col_ids) and (counted := self._counted(kind, seg, filled, col_ids)):
+            col_ids = counted
+            first_value = next(c for c, cid in enumerate(col_ids) if cid is not None)
+            rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
         _split_merged_labels(kind, rows)
         before, pending = self._continues(kind, seg)
         ids = [None] * len(pending) + [rid if labels else None for labels, _, rid in rows]
@@ -374,12 +402,34 @@ class TableMapper:
         own_header = [c.text for r in seg.header_rows for c in filled[r] if c is not None]
         placed_rows = {v.row for v in self.result.cells.values() if v.table == kind.id}
         named = _rows_by_header(kind, named, col_ids, own_header, placed_rows)
+        read_rows = [self._match_row(kind, p) for p in header or []]
+        column_rows, value_line, first_value_col = list(read_rows), None, 0
+        if (by_order := _one_line_by_order(kind, [filled[r] for r in seg.data_rows], read_rows, col_ids)) is not None:
+            value_line, first_value_col, column_rows, col_ids = by_order
+        inferred = [c >= len(read_cols) or cid != read_cols[c]
+                    or (c < len(read_rows) and column_rows[c] != read_rows[c]) for c, cid in enumerate(col_ids)]
         placed = []
         for k, r in enumerate(seg.data_rows):
             labels, last_label_col, row_id = rows[k]
-            row = _Row(labels, last_label_col, table.rows[r], header or [], col_ids, table.n_cols)
+            if value_line is not None:  # a one-line table's values have no labels of their own
+                labels, last_label_col = [], first_value_col - 1
+            row = _Row(labels, last_label_col, table.rows[r], header or [], col_ids, table.n_cols, column_rows,
+                       inferred, row_inferred=row_id is None)
+            if value_line not in (None, k):
+                placed.append((row, []))  # a line of the header its misread characters passed off as numbers
+                continue
             placed.append((row, self._place_row(kind, row_id or named[k], row)))
         self._remember_end(kind, table.page, [row_id or named[k] for k, (_, _, row_id) in enumerate(rows)], placed)
+
+    def _counted(self, kind: _Kind, seg: _Segment, filled: list[list[Cell | None]],
+                 col_ids: list[str | None]) -> list[str | None] | None:
+        """A continuation named by another page's header aligned by position (a book's facing page lies
+        elsewhere and wider, its grid split otherwise), named instead by its own layout: values counted from
+        where its labels end, when that names more of its numbers (in8_bound gen_001 p2: 4 of 7, wrongly)."""
+        own = [self._row_labels(kind, filled[r], None) for r in seg.data_rows]
+        counted = _columns_by_count(kind, seg.table.n_cols, own)
+        data = [filled[r] for r in seg.data_rows]
+        return counted if counted and _numbers_named(counted, data) > _numbers_named(col_ids, data) else None
 
     def _place_row(self, kind: _Kind, row_id: str | None, row: _Row) -> list[MapIssue]:
         """A data row's values put in their cells; returns the issues raised for values it could not place."""
@@ -388,9 +438,8 @@ class TableMapper:
             cell = row.origins[c] if c < len(row.origins) else None
             if cell is None:
                 continue
-            col_path = row.header[c] if c < len(row.header) else []
             # a row named only by the header (the review table) has no label cells of its own
-            rid = row_id if row.labels else self._match_row(kind, col_path)
+            rid = row_id if row.labels else (row.column_rows[c] if c < len(row.column_rows) else None)
             cid = row.col_ids[c] if c < len(row.col_ids) else None
             if rid is None or cid is None:
                 if parse_cell(cell.text).kind == "number":
@@ -404,7 +453,8 @@ class TableMapper:
                 if cell.text.strip():
                     self._issue("E_UNPLACED_VALUE", f"{kind.id}: column {cid} is not printed for row {rid}", cell)
                 continue
-            self._put(kind.id, rid, cid, cell)
+            inferred = (row.row_inferred and bool(row.labels)) or (c < len(row.inferred) and row.inferred[c])
+            self._put(kind.id, rid, cid, cell, inferred)
         return self.result.issues[at:]
 
     def _remember_end(self, kind: _Kind, page: int | None, ids: list[str | None],
@@ -438,6 +488,7 @@ class TableMapper:
             if rid is None:
                 continue
             self.result.issues = [i for i in self.result.issues if not any(i is j for j in issues)]
+            row.row_inferred = True
             self._place_row(kind, rid, row)
 
     def _row_labels(
@@ -559,7 +610,9 @@ class TableMapper:
                 return m[0]
         return None
 
-    def _put(self, table: str, row: str, col: str, cell: Cell) -> None:
+    def _put(self, table: str, row: str, col: str, cell: Cell, inferred: bool = False) -> None:
+        """``inferred``: the cell's place comes from count or order, not from a label or header read; a
+        scanned cell's claim is then held below sure (``PLACED_BY_ORDER``) until the rules vouch for it."""
         cid = f"{table}.{row}.{col}"
         parsed = parse_cell(cell.text)
         if parsed.kind == "text":
@@ -575,7 +628,11 @@ class TableMapper:
                     [cid],
                 )
             return
-        self.result.cells[cid] = CellValue.printed(cell, parsed.value, table, row, col)
+        value = CellValue.printed(cell, parsed.value, table, row, col)
+        if inferred and value.method.startswith("ocr") and value.confidence > PLACED_BY_ORDER:
+            self.result.inferred[cid] = (value, value.confidence)
+            value.confidence = PLACED_BY_ORDER
+        self.result.cells[cid] = value
 
     def _issue(self, code: str, message: str, cell: Cell | None, cells: list[str] | None = None) -> None:
         self.result.issues.append(MapIssue(code, message, cell.page if cell else None, cells or [], self._last_kind))
@@ -801,6 +858,46 @@ def _columns_by_count(kind: _Kind, n_cols: int, rows: list[tuple[list[Cell], int
     if len(orders) != 1:
         return []
     return [None] * (end + 1) + list(orders.pop())
+
+
+def _numbers_named(col_ids: list[str | None], data: list[list[Cell | None]]) -> int:
+    """How many of the rows' printed numbers stand in a column ``col_ids`` names."""
+    return sum(1 for line in data for c, cell in enumerate(line)
+               if c < len(col_ids) and col_ids[c] is not None and cell is not None
+               and (c == 0 or line[c - 1] is not cell) and parse_cell(cell.text).kind == "number")
+
+
+def _one_line_by_order(kind: _Kind, data: list[list[Cell | None]], rows_read: list[str | None],
+                       cols_read: list[str | None]) -> tuple[int, int, list[str | None], list[str | None]] | None:
+    """A one-line table's values (the review table's fifteen under its row groups) named by the template's
+    printed order when the header names too few of them (a garbled header on a 95 dpi screenshot, its
+    misread characters taken for numbers): the one line of the segment that is mostly numbers must end in
+    exactly as many cells as the template prints, with no number left of them, and every place the header
+    does name must be the one the order gives. Returns that line's index in ``data``, its first value
+    column, and the row and column per grid column; None where any of that fails (the header stands)."""
+    if not kind.specs["2021"].one_line:
+        return None
+    order = kind.printed_order(None)
+    origins = [[c for c, cell in enumerate(line) if cell is not None and (c == 0 or line[c - 1] is not cell)]
+               for line in data]
+    numbers = [sum(1 for c in starts if parse_cell(line[c].text).kind == "number")  # type: ignore[union-attr]
+               for line, starts in zip(data, origins, strict=True)]
+    lines = [k for k, n in enumerate(numbers) if 2 * n > len(order)]
+    if len(lines) != 1 or len(origins[lines[0]]) < len(order):
+        return None
+    line, starts = data[lines[0]], origins[lines[0]]
+    values = starts[len(starts) - len(order) :]
+    if any(parse_cell(line[c].text).kind == "number" for c in starts[: len(starts) - len(order)]):  # type: ignore[union-attr]
+        return None
+    rows = [*rows_read, *[None] * (len(line) - len(rows_read))]
+    cols = [*cols_read, *[None] * (len(line) - len(cols_read))]
+    if all(rows[c] == rid and cols[c] == cid for c, (rid, cid) in zip(values, order, strict=True)):
+        return None  # the header names every value: nothing to infer
+    for c, (rid, cid) in zip(values, order, strict=True):
+        if rows[c] not in (None, rid) or cols[c] not in (None, cid):
+            return None
+        rows[c], cols[c] = rid, cid
+    return lines[0], values[0], rows, cols
 
 
 def _split_repeated(kind: _Kind, ids: list[str | None], data: list[list[Cell | None]]) -> list[str | None]:

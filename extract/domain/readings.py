@@ -19,7 +19,7 @@ import itertools
 from dataclasses import dataclass
 
 from gongkai.extract.domain.anchored import NOT_READ, AnchoredTable, read_table
-from gongkai.extract.domain.mapping import MapIssue, Mapping
+from gongkai.extract.domain.mapping import PLACED_BY_ORDER, MapIssue, Mapping
 from gongkai.extract.domain.model import CellValue, TableRecord
 from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import TABLES, Schema
@@ -35,9 +35,6 @@ DISAGREE_MIN = 0.5
 DISAGREED = 0.6
 """The most a cell may claim where the two readings of its table disagree."""
 ANCHORED = "ocr:anchored"
-UNRULED = 0.75
-"""The most a cell of the labels' reading may claim where no ruled grid of its table was found: its
-place comes from the alignment of the text alone."""
 FILLED = 0.5
 """An empty cell fills its slot when read blank at least this surely (not unread, not unseen)."""
 SHIFTED = 0.3
@@ -234,7 +231,7 @@ def choose_readings(mapping: Mapping, doc: Document, sch: Schema, checker: RuleC
             continue
         if not any(t.kind == table and t.method != ANCHORED and t.quality >= 1.0 for t in mapping.tables):
             for c in other.values():  # no ruled grid of this table: placed by alignment alone, never sure
-                c.confidence = min(c.confidence, UNRULED)
+                c.confidence = min(c.confidence, PLACED_BY_ORDER)
         won = _score(other, sch, table, checker).value > _score(grid, sch, table, checker).value
         winner, loser = (other, grid) if won else (grid, other)
         shifted = _shifted(winner, loser, sch, table)

@@ -110,7 +110,7 @@ value: the rules treat an empty cell as 0 either way."""
 def doubt_lone_blanks(cells: dict[str, CellValue]) -> None:
     """Cap the confidence of OCR cells read empty (no ink, no printed dash) in a table whose own
     convention for nothing is 0: more of its cells read 0 than read empty. A report that leaves
-    its nothing empty (no or few zeros) keeps its empty cells sure."""
+    its nothing empty (no or few zeros) keeps its empty cells (``doubt_blanks`` holds them below sure)."""
     tables: dict[str, list[CellValue]] = {}
     for c in cells.values():
         if c.method.startswith(("ocr", "repaired")):
@@ -121,6 +121,21 @@ def doubt_lone_blanks(cells: dict[str, CellValue]) -> None:
         if empty and zeros > len(empty):
             for c in empty:
                 c.confidence = min(c.confidence, LONE_BLANK)
+
+
+EMPTY_READ = 0.75
+"""The most an OCR cell read empty may claim, whatever the table's convention: no ink where a value
+stands is what a print lifted with a seal's colour, a faint 0 or a blank all look like (in8b_forward
+huaian_2024: a warm-lit photo's print taken for seal ink, its 0 read as a blank at 0.9). Above the
+pipeline's UNSURE_BLANK: a blank read so is still a value, only not a sure one."""
+
+
+def doubt_blanks(cells: dict[str, CellValue]) -> None:
+    """Cap the confidence of OCR cells read empty at ``EMPTY_READ``: an empty reading is never sure. Run
+    last, after the readings were chosen and repaired (their choices weigh a blank's conviction)."""
+    for c in cells.values():
+        if c.value is None and c.method.startswith(("ocr", "repaired")):
+            c.confidence = min(c.confidence, EMPTY_READ)
 
 
 def _key(v) -> tuple[str, str]:

@@ -28,6 +28,21 @@ class RuleViolation:
     message: str
 
 
+@dataclass
+class _Line:
+    """One line (a row or a column) a rule was checked on, held or broken."""
+
+    rule: RuleSpec
+    where: str
+    cells: list[str]
+    lhs: float
+    rhs: float
+
+    @property
+    def holds(self) -> bool:
+        return abs(self.lhs - self.rhs) <= 1e-6
+
+
 def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
@@ -39,17 +54,38 @@ class RuleChecker:
         self._definitions = {r.lhs[0].name: r for r in schema.rules if len(r.lhs) == 1 and not r.lhs[0].is_glob}
 
     def check(self, values: dict[str, float | int | None]) -> list[RuleViolation]:
+        out = []
+        for line in self._lines(values):
+            if not line.holds:
+                rule = line.rule
+                lhs_text = " + ".join(t.name for t in rule.lhs)
+                rhs_text = " + ".join(t.name for t in rule.rhs)
+                out.append(RuleViolation(rule.id, line.where, line.cells, float(line.rhs), float(line.lhs),
+                                         f"{lhs_text} = {_fmt(line.lhs)} but {rhs_text} = {_fmt(line.rhs)} "
+                                         f"({line.where})"))
+        return out
+
+    def confirmed(self, values: dict[str, float | int | None]) -> set[str]:
+        """The cells some rule checks and finds to hold, less those any rule finds broken: the values the
+        report's own arithmetic vouches for (a value placed by order, not by a label read, is sure only so)."""
+        held: set[str] = set()
+        broken: set[str] = set()
+        for line in self._lines(values):
+            (held if line.holds else broken).update(line.cells)
+        return held - broken
+
+    def _lines(self, values: dict[str, float | int | None]) -> list[_Line]:
         by_table: dict[str, dict[tuple[str, str], float | int | None]] = {}
         for key, v in values.items():
             table, row, col = key.split(".")
             by_table.setdefault(table, {})[(row, col)] = v
-        out: list[RuleViolation] = []
+        out: list[_Line] = []
         for rule in self.schema.rules:
             out.extend(self._check_rule(rule, by_table.get(rule.table, {})))
         return out
 
-    def _check_rule(self, rule: RuleSpec, found: dict[tuple[str, str], float | int | None]) -> list[RuleViolation]:
-        """``rule`` on its table's printed values, by (row, column)."""
+    def _check_rule(self, rule: RuleSpec, found: dict[tuple[str, str], float | int | None]) -> list[_Line]:
+        """``rule`` on every line of its table's printed values (by (row, column)) where it can be checked."""
         if not found:
             return []
         spec = self.schema.templates["2021"].tables[rule.table]
@@ -69,21 +105,8 @@ class RuleChecker:
             if lhs is None or rhs is None:
                 continue
             (lv, lcells), (rv, rcells) = lhs, rhs
-            if abs(lv - rv) > 1e-6:
-                where = f"{rule.table}.*.{line}" if column else f"{rule.table}.{line}.*"
-                cells = [self._cell_id(rule, n, line) for n in lcells + rcells]
-                lhs_text = " + ".join(t.name for t in rule.lhs)
-                rhs_text = " + ".join(t.name for t in rule.rhs)
-                out.append(
-                    RuleViolation(
-                        rule.id,
-                        where,
-                        cells,
-                        float(rv),
-                        float(lv),
-                        f"{lhs_text} = {_fmt(lv)} but {rhs_text} = {_fmt(rv)} ({where})",
-                    )
-                )
+            where = f"{rule.table}.*.{line}" if column else f"{rule.table}.{line}.*"
+            out.append(_Line(rule, where, [self._cell_id(rule, n, line) for n in lcells + rcells], lv, rv))
         return out
 
     def _cell_id(self, rule: RuleSpec, name: str, line: str) -> str:
