@@ -369,19 +369,18 @@ def clause_sequences(recs: list[dict], nlp: Any = None, settled: bool = True) ->
                     run.append(k)
                     continue
                 if run:
-                    out.append(([feats[k] for k in run], [tags[k] for k in run]))
+                    out.append(([feats[k].names for k in run], [tags[k] for k in run]))
                 run = []
     return out
 
 
 def _joined_shortfalls(item: str) -> bool:
-    """Two or more comma clauses of a gold problem item each say a shortfall ("A有待提升，B有待规范")."""
+    """Two or more comma clauses of a gold problem item each say a lack (``segment.LACK``: "A有待提升，B仍需规范")."""
     import re
 
-    from .lexicon import alt
+    from .segment import LACK
 
-    lack = re.compile(alt("shortfall"))
-    return sum(bool(lack.search(part)) for part in re.split("[，,]", item)) >= 2
+    return sum(bool(LACK.search(part)) for part in re.split("[，,]", item)) >= 2
 
 
 def _sentence_sections(nlp: Any, text: str, sents: list, allowed: list[str] | None) -> list[str | None]:

@@ -8,7 +8,7 @@ import yaml
 
 from gongkai.nlp import learned
 from gongkai.nlp.analyse import DEFAULT_MODEL, analyse, load
-from gongkai.nlp.clauses import clause_tags, decode_clauses, split_clauses
+from gongkai.nlp.clauses import clause_features, clause_tags, decode_clauses, split_clauses
 from gongkai.nlp.segment import find_items, split_sentences
 from gongkai.nlp.training import clause_sequences, train_crf
 
@@ -222,3 +222,18 @@ def test_open_floor_lets_a_second_shortfall_open_its_own_statement():
         assert ("improvement", "加强学习，增强公开意识") in got
     finally:
         clauses.open_floor = kept
+
+
+def test_comma_rule_facts_are_typed_and_bare_ru_does_not_narrow():
+    """The tagger's decision reads the comma rule's facts from typed fields (not by searching feature strings);
+    a clause opening with 如实 / 涉及 is not narrowing (the lexicon's bare 如 and 涉及 matched them), 部分… is."""
+    for second, narrows in (("如实公开的内容有待丰富", False), ("涉及民生的信息不够全面", False),
+                            ("部分栏目内容有待更新", True)):
+        text = f"存在问题：一是信息更新不够及时，{second}；二是答复文书不规范。"
+        sents = split_sentences(text)
+        found = find_items(text, sents)
+        clauses = split_clauses(text, sents, found)
+        feats = clause_features(text, sents, clauses, found, None)
+        k = next(i for i, c in enumerate(clauses) if text[c.start : c.end].startswith(second))
+        assert (feats[k].lack_after_lack, feats[k].narrows) == (True, narrows)
+        assert ("lack_after_lack|narrows=" + ("yes" if narrows else "no")) in feats[k].names
