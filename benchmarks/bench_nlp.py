@@ -63,6 +63,8 @@ SETS: dict[str, list[Path]] = {
     "train6": [ROOT / "tests" / "nlp_train" / "train6_real_style.yaml"],
     # issue 14 round 7: passages for the settled comma rule written by the round-7 session (trained on)
     "train7": [ROOT / "tests" / "nlp_train" / "train7_comma_rule.yaml"],
+    # issue 14 round 9: passages in real writers' style by session writer9, to the settled rule (trained on)
+    "train9": [ROOT / "tests" / "nlp_train" / "train9_real_style.yaml"],
     # issue 14 round 3, HELD OUT: another writer who never read nlp/, labelled before any run, first run on
     # the round-2 model before round 3 was merged (README); never trained on, never looked at while fixing
     "indep3_s": [TEST / "indep3_simplified.yaml"],

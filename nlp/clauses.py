@@ -18,10 +18,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from .learned import LABEL_OF, TAG_OF, CrfTagger, Span, _mode
 from .lexicon import alt, words
-from .segment import Item, Sentence
+from .segment import LACK, Item, Sentence
 
 CLAUSE_TAGS = ("O", "B-P", "I-P", "B-I", "I-I")
 _TRIM = "。；;，,：: \t\n\u3000、"
@@ -41,12 +42,6 @@ def _frame() -> re.Pattern[str]:
 
 
 @cache
-def _lack() -> re.Pattern[str]:
-    """A predicate of lack: a shortfall ("不够及时", "有待提高") or a need ("仍需进一步完善")."""
-    return re.compile(alt("shortfall", "need_words"))
-
-
-@cache
 def _narrowing() -> re.Pattern[str]:
     return re.compile("^(?:" + alt("narrowing") + ")")
 
@@ -55,11 +50,20 @@ def _subject_size(body: str) -> str:
     """How much a clause says before its first predicate of lack ("" when it has none): nothing ("不够通俗": it goes
     on about the clause before), a word or two, or a subject of its own ("答复文书有待规范", "栏目设置单一").
     The round-7 comma rule's line between a second shortfall and an explanation runs mostly here."""
-    m = _lack().search(body)
+    m = LACK.search(body)
     if m is None:
         return ""
     k = m.start()
     return "0" if k == 0 else "1-2" if k <= 2 else "3-5" if k <= 5 else "6+"
+
+
+def own_subject_pair(item: str) -> bool:
+    """A comma clause of ``item`` says a lack of a subject of its own after a clause that says one ("A有待提升，
+    公开内容有待规范"), and does not narrow it: the settled comma rule's two statements, as real labellers split
+    them (README, round 8: four in five); writers of the settled sets kept about half of them whole."""
+    parts = [p.strip() for p in re.split("[，,]", item) if p.strip()]
+    return any(_subject_size(a) and _subject_size(b) in ("3-5", "6+") and not _narrowing().match(b)
+               for a, b in pairwise(parts))
 
 
 @dataclass
@@ -130,9 +134,22 @@ def _lex(body: str) -> list[str]:
     return [name for name, ws in _vocab() if any(w in body for w in ws)]
 
 
+@dataclass
+class ClauseFeatures:
+    """A clause's CRF features (``names``) and the two facts of the comma rule the tagger's decision reads again
+    (``ClauseCRF.open_floor``), kept typed so that nothing searches the feature strings for them."""
+
+    names: list[str]
+    lack_after_lack: bool = False
+    """A second predicate of lack after a comma, both clauses with one (``_subject_size``)."""
+    narrows: bool = False
+    """A comma clause that opens by narrowing the one before ("部分…", "个别单位…": lexicon ``narrowing``)."""
+
+
 def clause_features(text: str, sents: list[Sentence], clauses: list[Clause], rule_items: Sequence[Item],
-                    allowed: Sequence[str] | None, sections: Sequence[str | None] | None = None) -> list[list[str]]:
-    """One feature list per clause. ``sections``: each sentence's section as the section tagger read it before
+                    allowed: Sequence[str] | None, sections: Sequence[str | None] | None = None
+                    ) -> list[ClauseFeatures]:
+    """One feature record per clause. ``sections``: each sentence's section as the section tagger read it before
     the statements are found (under 五's heading the classifier's problems / improvements): the side evidence
     of a clause whose own words and context name none."""
     starts = {it.start: TAG_OF.get(it.cue or "", "X") for it in rule_items}
@@ -145,7 +162,7 @@ def clause_features(text: str, sents: list[Sentence], clauses: list[Clause], rul
     mode = "h=" + _mode(allowed)
     lexes = [_lex(text[slice(*_core(text, c))]) for c in clauses]
     subjects = [_subject_size(text[slice(*_core(text, c))]) for c in clauses]
-    out: list[list[str]] = []
+    out: list[ClauseFeatures] = []
     for i, c in enumerate(clauses):
         s = sents[c.sentence]
         a, b = _core(text, c)
@@ -168,14 +185,17 @@ def clause_features(text: str, sents: list[Sentence], clauses: list[Clause], rul
             f += ["sec=" + sec, mode + "|sec=" + sec, "sec|in=" + sec + "|" + inside[i]]
         f += ["lex=" + x for x in lexes[i]]
         f += [mode + "|lex=" + x for x in lexes[i]]
-        if i and c.before in "，," and clauses[i - 1].sentence == c.sentence and subjects[i] and subjects[i - 1]:
+        narrows = c.before in "，," and bool(_narrowing().match(body))
+        lack_after_lack = bool(i and c.before in "，," and clauses[i - 1].sentence == c.sentence
+                               and subjects[i] and subjects[i - 1])
+        if lack_after_lack:
             # a second predicate of lack after a comma: its own item when it has its own subject (the guide's
             # round-7 comma rule), part of the first when it explains it; the opening bigram and what comes before
             # the lack say which
-            narrows = "yes" if _narrowing().match(body) else "no"
+            nr = "yes" if narrows else "no"
             f += ["lack_after_lack", "lack_after_lack|p2=" + body[:2], "lack_after_lack|subj=" + subjects[i],
-                  "lack_after_lack|subj=" + subjects[i] + "|" + inside[i], "lack_after_lack|narrows=" + narrows,
-                  "lack_after_lack|narrows=" + narrows + "|subj=" + subjects[i]]
+                  "lack_after_lack|subj=" + subjects[i] + "|" + inside[i], "lack_after_lack|narrows=" + nr,
+                  "lack_after_lack|narrows=" + nr + "|subj=" + subjects[i]]
         f += ["cb=" + body[k : k + 2] for k in range(min(len(body) - 1, CB))]
         if c.marker:
             f.append("marker=" + (s.marker.family if s.marker else "?"))
@@ -201,7 +221,7 @@ def clause_features(text: str, sents: list[Sentence], clauses: list[Clause], rul
                 f.append(tag + "_p2=" + text[pa : pa + 2])
             else:
                 f.append(tag + "=none")
-        out.append(f)
+        out.append(ClauseFeatures(f, lack_after_lack, narrows))
     return out
 
 
@@ -257,8 +277,9 @@ class ClauseCRF(CrfTagger):
     when the tagger gives that at least this probability (1.0: the best tag sequence decides, and nothing below
     applies); a comma clause that opens by narrowing the one before ("部分…", "个别单位…") stays with it, as the guide
     says. The round-7 comma rule splits problem clauses that
-    each name a shortfall; the writers' sets and real labellers draw that line differently (README, round 8), so
-    where it falls is a setting measured on both, not the tagger's argmax."""
+    each name a shortfall; the writers' sets and real labellers draw that line differently (README, rounds 8-9), so
+    where it falls is a setting measured on both, not the tagger's argmax: a low floor (round 8, 0.15) where the tagger
+    was taught to keep such pairs, a high one (round 9, 0.97) since it is taught only the splits."""
 
     def __call__(self, text: str, sents: list[Sentence], rule_items: list[Item], allowed: Sequence[str] | None,
                  sections: Sequence[str | None] | None = None) -> list[Span]:
@@ -268,15 +289,15 @@ class ClauseCRF(CrfTagger):
         if not clauses:
             return []
         feats = clause_features(text, sents, clauses, rule_items, allowed, sections)
-        self.tagger.set(feats)
+        self.tagger.set([f.names for f in feats])
         tags = self.tagger.tag()
         if self.open_floor < 1.0:
             for i, t in enumerate(tags):
                 if not (i and t in ("B-P", "I-P") and tags[i - 1] in ("B-P", "I-P")):
                     continue
-                if clauses[i].before in "，," and _narrowing().match(text[slice(*_core(text, clauses[i]))]):
+                if feats[i].narrows:
                     tags[i] = "I-P"  # "…仍需提升，个别单位…": narrows the clause before, stays with it (the guide)
-                elif "lack_after_lack|narrows=no" in feats[i]:
+                elif feats[i].lack_after_lack:
                     tags[i] = "B-P" if self.tagger.marginal("B-P", i) >= self.open_floor else "I-P"
         probs = [self.tagger.marginal(t, i) if t != "O" else 0.0 for i, t in enumerate(tags)]
         return decode_clauses(text, clauses, tags, probs)

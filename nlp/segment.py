@@ -18,6 +18,10 @@ from dataclasses import dataclass, field, replace
 from .lexicon import alt
 
 NEXT = alt("next_step")  # 下一步 | 下步 | 今后 | 明年 …: the one "what comes next" vocabulary
+YAO = "(?!" + alt("yao_nouns") + ")要"
+"""The modal 要 of a plan ("一要…", "我局要…"), not the first character of a noun (要求, 要素)."""
+LACK = re.compile(alt("shortfall", "need_words"))
+"""A predicate of lack: a shortfall ("不够及时", "有待提高") or a need ("仍需进一步完善")."""
 
 CN_DIGITS = "一二三四五六七八九十"
 _CN_VALUE = {c: i + 1 for i, c in enumerate(CN_DIGITS)}
@@ -33,7 +37,7 @@ _MARKERS = [
     ("num", re.compile(r"(?P<n>\d{1,2})(?:[.．、]|[)）](?![\d]))(?![\d.．])")),
     ("di", re.compile(rf"第(?P<n>[{CN_DIGITS}]{{1,2}})(?:[，,、：:]|是)")),
     ("qi", re.compile(rf"其(?P<n>[{CN_DIGITS}])[，,、：:是]")),
-    ("yao", re.compile(rf"(?P<n>[{CN_DIGITS}])要(?![求素点])")),
+    ("yao", re.compile(rf"(?P<n>[{CN_DIGITS}]){YAO}")),
     ("order", re.compile(r"(?P<n>首先|其次|再次|最后)[，,、]")),
     ("circled", re.compile(rf"(?P<n>[{_CIRCLED}])")),
     # "问题一：…措施：…问题二：…": a numbered problem label
@@ -257,7 +261,7 @@ _SUBJECT_ONLY = re.compile(
 )
 _SUBJECT_WILL = re.compile(
     rf"^(?:我们|我[\u4e00-\u9fff]|本(?:单位|机关|部门|局|委|镇|街道)|[\u4e00-\u9fff]{{0,8}}?{_BODY})?"
-    r"(?:还|仍)?(?:打算)?(?:将|要(?![求素点件])|会|拟|计划)(?:于?(?:20\d\d年|明年|新的一年)(?:内|里|中)?)?(?:继续)?[：:]?"
+    r"(?:还|仍)?(?:打算)?(?:将|" + YAO + r"|会|拟|计划)(?:于?(?:20\d\d年|明年|新的一年)(?:内|里|中)?)?(?:继续)?[：:]?"
 )
 _PREPS = ("针对", "对照", "结合", "围绕", "按照")
 # what a context clause refers to ("针对存在问题，", "对照上级要求，")
@@ -444,7 +448,7 @@ def _clean_span(text: str, start: int, end: int, list_item: bool = False) -> tup
 
 _AND_ALSO = ("以及", "还有", "另外")
 _COUNT_LEAD = re.compile(r"(?:以下)?[一二两三四五六七八九十\d]{1,2}(?:点|个方面|方面|项|条)[：:]")
-_MODAL_YAO = re.compile(r"要(?![求素点件])")
+_MODAL_YAO = re.compile(YAO)
 
 
 def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -554,9 +558,6 @@ def inline_list(text: str, sent: Sentence) -> list[tuple[int, int]]:
     return []
 
 
-_LACK = re.compile(alt("shortfall", "need_words"))
-
-
 def _lacks_before(text: str, sent: Sentence, at: int) -> list[tuple[int, int]]:
     """The comma clauses before a "（还）存在X等问题" frame at ``at`` when each of them says a shortfall of its own
     ("A有待扩大，B不够完善，还存在C等问题": A and B are statements as C is), as one span: where it holds several
@@ -566,9 +567,12 @@ def _lacks_before(text: str, sent: Sentence, at: int) -> list[tuple[int, int]]:
     cut = max(head.rfind("，"), head.rfind(","))
     if cut < 0 or head[cut + 1 :].strip("还仍也尚依然 ") != "":
         return []
-    a0 = strip_lead(head)
+    body = sent.body_start - sent.start  # after the marker ("一是A有待扩大，…": the span is A…, not 一是A…)
+    if cut <= body:
+        return []
+    a0 = body + strip_lead(head[body:])
     clauses = [c for c in re.split("[，,]", head[a0:cut]) if c.strip()]
-    if not clauses or not all(_LACK.search(c) and not _GAP_ONLY.search(c) for c in clauses):
+    if not clauses or not all(LACK.search(c) and not _GAP_ONLY.search(c) for c in clauses):
         return []
     return [_clean_span(text, sent.start + a0, sent.start + cut)]
 
@@ -618,7 +622,7 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
                 # "2025年，我局一是要…；二是要…", "今后，我委一方面要…": the subject's plans follow
                 nxt = sents[i + 1]
                 if cue is None and (re.search(r"(?:要|将|拟)$", text[nxt.start : nxt.body_start].rstrip("，,"))
-                                    or re.match(r"(?:要|将|拟)", text[nxt.body_start :])):
+                                    or re.match(r"(?:将|拟|" + YAO + ")", text[nxt.body_start :])):
                     cue = "improvement"
                 s.plan = cue == "improvement"
                 if s.plan and blocks[-1][0] is None:

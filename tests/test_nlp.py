@@ -15,7 +15,8 @@ from gongkai.nlp.analyse import DEFAULT_MODEL, ModelMissing, analyse, load
 from gongkai.nlp.evaluate import Score, same_statement, score
 from gongkai.nlp.facts import cn_number, find_facts
 from gongkai.nlp.labels import SECTION_LABELS as LABELS
-from gongkai.nlp.segment import cue_of, find_items, find_markers, split_sentences, strip_lead
+from gongkai.nlp.lexicon import words
+from gongkai.nlp.segment import cue_of, find_items, find_markers, inline_list, split_sentences, strip_lead
 from gongkai.nlp.topics import topic_of
 from tests.conftest import ROOT, shared_docs
 
@@ -673,3 +674,22 @@ def test_shortfall_clauses_before_a_cun_zai_deng_frame_are_statements_too():
     assert [it.text for it in find_items("我局取得了一定成效，但仍存在公开内容不全面等问题。")] == ["公开内容不全面"]
     assert [it.text for it in find_items("依申请公开答复有待规范，存在答复超期、告知不清的问题。")] == [
         "依申请公开答复有待规范", "答复超期", "告知不清"]
+
+
+# round 9 (issue 14): the round-8 review's findings (made-up sentences)
+
+
+def test_shortfalls_before_a_cun_zai_frame_start_after_the_marker():
+    """"（一）A有待优化，B不够丰富，还存在C等问题": the span of A and B starts after （一）, as every statement does
+    (it started at the marker)."""
+    for one, two in (("（一）", "（二）"), ("1.", "2."), ("一是", "二是")):
+        text = f"{one}网站栏目有待优化，解读材料不够丰富，还存在信息发布不及时等问题；{two}答复文书不规范。"
+        sent = split_sentences(text)[0]
+        assert [text[a:b] for a, b in inline_list(text, sent)] == ["网站栏目有待优化，解读材料不够丰富", "信息发布不及时"]
+
+
+def test_the_nouns_that_open_with_yao_are_one_vocabulary_for_every_modal_yao():
+    """要求 / 要素 / 要点 / 要件 are not the modal 要 of a plan, wherever the rules look for that modal."""
+    for noun in words("yao_nouns"):
+        assert strip_lead(f"与区政府{noun}相比还存在差距") == 0
+        assert not [m for m in find_markers(f"一{noun}齐全；二{noun}完备。") if m.family == "yao"]

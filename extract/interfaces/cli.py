@@ -637,6 +637,12 @@ def train_learned_cmd(
                                        "(separate problem clauses); the others' comma-joined problems are not "
                                        "taught to the clause tagger; repeatable."),
     ] = None,
+    sections_read: Annotated[
+        list[Path] | None,
+        typer.Option("--sections-read", help="A hand-labelled set whose sentence sections train the section CRF, "
+                                             "read with the classifier, and whose items were not labelled "
+                                             "(sections6_heldout); repeatable."),
+    ] = None,
 ) -> None:
     """Train the item CRF and the sentence-section CRF into a trained pipeline (deterministic)."""
     from gongkai.nlp.training import train_learned
@@ -644,7 +650,7 @@ def train_learned_cmd(
     if not (model / "config.cfg").is_file():
         typer.echo(f"no pipeline at {model}; run `gongkai train` first", err=True)
         raise typer.Exit(1)
-    report = train_learned(model, labelled, sections_only or [], settled or [])
+    report = train_learned(model, labelled, sections_only or [], settled or [], sections_read or [])
     typer.echo(json.dumps({"model": str(model), **report}, ensure_ascii=False, indent=2))
 
 
