@@ -13,10 +13,12 @@ so the caller can keep alternatives.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import shutil
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -220,6 +222,17 @@ class RapidEngine:
     default: the memory kept raised a bench run's peak past 1 GB (clean 985 -> 1155 MB with both,
     1098 MB with the detector's alone)."""
 
+    kept_free_mb: int = 512
+    """How much freed memory the C heap may keep between model runs (``release_memory``); 0 hands it all
+    back after every run, as before. Kept, the networks' activations, which are freed after each run and
+    asked for again at the next, come from pages already mapped: malloc is told once, when the models
+    load, to serve large blocks from its heap instead of a fresh mapping each (``keep_freed_memory``).
+    Clean and hard of hongze_2024 (10 pages, second round, load 20-25), nothing trimmed: 91,000 -> 900
+    minor faults a page, system time 0.44 -> 0.01 s a page. Unlike onnxruntime's arena, whose memory
+    only the networks can use, the heap's free memory serves every later allocation (page images,
+    masks), so the peak rises less (753 -> 835 MB there). The heap held up to ~560 MB free between runs
+    there: at 256 MB three runs in four were trimmed and two faults in three stayed."""
+
     def __post_init__(self) -> None:
         self._models = None
 
@@ -232,6 +245,8 @@ class RapidEngine:
                 self._models = RapidModels(self.threads, det, rec, self.arena)
             except ImportError as exc:
                 raise EngineError("E_OCR_MISSING", f"rapidocr is not installed ({exc})") from exc
+            if self.kept_free_mb > 0:
+                keep_freed_memory()
         return self._models
 
     def _model_files(self) -> tuple[Path | None, Path | None]:
@@ -264,7 +279,7 @@ class RapidEngine:
         except Exception as exc:  # onnxruntime raises its own types
             raise EngineError("E_OCR_FAILED", f"rapidocr detection failed: {exc}") from exc
         finally:
-            release_memory()
+            release_memory(self.kept_free_mb)
         out = []
         for quad in boxes:
             xs = [p[0] / s for p in quad]
@@ -309,7 +324,7 @@ class RapidEngine:
                 raise EngineError("E_OCR_FAILED", f"rapidocr recognition failed: {exc}") from exc
             for j, i in enumerate(idx):
                 out[i] = self._decode(preds[j], charset)
-        release_memory()
+        release_memory(self.kept_free_mb)
         return [r if r is not None else Reading("", 0.0, [], self.name) for r in out]
 
     def _recognizer(self):
@@ -365,29 +380,80 @@ class RapidEngine:
         return out
 
 
-def release_memory() -> None:
-    """Hand the C heap's free pages back to the system after a model run (glibc; elsewhere nothing).
+def release_memory(kept_mb: int = 0) -> None:
+    """Hand the C heap's free pages back to the system after a model run when it holds more than
+    ``kept_mb`` MB of them (glibc; elsewhere nothing).
 
     onnxruntime (RapidOCR runs it without its memory arena) frees a page's detection maps and
     a batch's activations through malloc, which keeps the pages: resident memory crept up by
     ~40 MB a document and a 10-document benchmark run peaked at 1.0-1.17 GB; trimmed after
-    each run, 0.95-1.02 GB (benchmarks/bench_ocr.py). A trim costs well under 1 ms.
+    each run, 0.95-1.02 GB (benchmarks/bench_ocr.py). But trimmed after every run, every run
+    maps its activations afresh (~90,000 page faults, ~0.4 s of system time a page): so up to
+    ``kept_mb`` is kept for the next run. Counting the free memory (``mallinfo2``) walks malloc's
+    free lists: microseconds; a trim costs well under 1 ms.
     """
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
+    heap = _malloc()
+    if heap is None:
+        return
+    if kept_mb > 0 and heap.free_bytes() <= kept_mb << 20:
+        return
+    heap.trim(0)
+
+
+def keep_freed_memory() -> None:
+    """Tell malloc (glibc; elsewhere nothing) to serve every block from its heap and to keep what is
+    freed there, for ``release_memory`` to give back past its cap.
+
+    By default glibc maps each block above its threshold (128 kB, raised up to 32 MB as such blocks
+    are freed) on its own and unmaps it when freed, and gives back the top of the heap past 128 kB:
+    the detector's activations (~60 MB maps at half the page) were fresh zeroed pages at every run.
+    For the whole process, once: a `gongkai run` worker trims its heap after every document anyway
+    (extract/archive/workers.py)."""
+    heap = _malloc()
+    if heap is not None:
+        heap.keep_freed()
+
+
+class _Malloc:
+    """glibc's malloc controls, through ctypes. Without ``mallinfo2`` (glibc before 2.33) the free
+    memory cannot be counted, so nothing is kept: every run trimmed, as before."""
+
+    _M_TRIM_THRESHOLD = -1
+    _M_MMAP_MAX = -4
+
+    def __init__(self, libc: ctypes.CDLL) -> None:
+        self._libc = libc
+        self.counts = hasattr(libc, "mallinfo2") and hasattr(libc, "mallopt")
+        if self.counts:
+            self._libc.mallinfo2.restype = _MallInfo2
+
+    def trim(self, pad: int) -> None:
+        self._libc.malloc_trim(pad)
+
+    def free_bytes(self) -> int:
+        return int(self._libc.mallinfo2().fordblks) if self.counts else 1 << 62
+
+    def keep_freed(self) -> None:
+        if self.counts:
+            self._libc.mallopt(self._M_MMAP_MAX, 0)  # no block mapped on its own: all from the heap
+            self._libc.mallopt(self._M_TRIM_THRESHOLD, (1 << 31) - 1)  # the top: only by release_memory
+
+
+class _MallInfo2(ctypes.Structure):
+    """glibc's ``struct mallinfo2`` (2.33 and later)."""
+
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
 
 
 @cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    import ctypes
-    import ctypes.util
-
+def _malloc() -> _Malloc | None:
     name = ctypes.util.find_library("c")
     try:
-        return getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+        libc = ctypes.CDLL(name) if name else None
     except OSError:
         return None
+    return _Malloc(libc) if libc is not None and hasattr(libc, "malloc_trim") else None
 
 
 def _gray(image: np.ndarray) -> np.ndarray:
