@@ -232,3 +232,34 @@ def test_engine_failure_on_a_page_degrades_to_partial(tmp_path, monkeypatch):
     r = read_report(path, replace(Options(), ocr=OcrOptions(second_engine=None)))
     assert r.status in ("partial", "failed")
     assert any(e.code == "E_OCR_FAILED" and e.page == 1 for e in r.errors)
+
+
+_HEAP_PROBE = """
+import resource
+import numpy as np
+from gongkai.ocr.engines import keep_freed_memory, release_memory
+
+def run(kept_mb):
+    f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    a = np.ones(16 << 20)  # 128 MB, every page touched, freed: a network's activations
+    del a
+    release_memory(kept_mb)
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0
+
+keep_freed_memory()
+print(run(512), run(512), run(0), run(0), run(64))
+"""
+
+
+def test_freed_model_memory_is_kept_for_the_next_run_up_to_the_cap():
+    """What a model run freed serves the next run from pages already mapped (no page faults) while the
+    heap keeps no more than ``RapidEngine.kept_free_mb``; past it, or with 0, it is handed back and the
+    next run faults again. In a process of its own: malloc's settings are the whole process's."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _HEAP_PROBE], capture_output=True, text=True, check=True).stdout
+    first, kept, handed_back, again, capped = (int(v) for v in out.split())
+    assert kept < first / 10, out
+    assert handed_back < first / 10, out  # read from the kept pages, then handed back
+    assert again > first / 2 and capped > first / 2, out
