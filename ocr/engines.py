@@ -238,10 +238,10 @@ class RapidEngine:
 
     def _engine(self):
         if self._models is None:
-            from ._rapidocr import RapidModels
-
-            det, rec = self._model_files()
             try:
+                from ._rapidocr import RapidModels
+
+                det, rec = self._model_files()
                 self._models = RapidModels(self.threads, det, rec, self.arena)
             except ImportError as exc:
                 raise EngineError("E_OCR_MISSING", f"rapidocr is not installed ({exc})") from exc

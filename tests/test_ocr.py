@@ -263,3 +263,27 @@ def test_freed_model_memory_is_kept_for_the_next_run_up_to_the_cap():
     assert kept < first / 10, out
     assert handed_back < first / 10, out  # read from the kept pages, then handed back
     assert again > first / 2 and capped > first / 2, out
+
+
+def test_detection_gives_rapidocrs_own_boxes_to_the_bit():
+    """RapidModels.detect skips the public call's crops and float64 normalisation (a look-up table
+    instead): the boxes must stay exactly what RapidOCR's public call finds."""
+    from gongkai.ocr._rapidocr import RapidModels
+
+    lines = [_chinese_line(t) for t in ("政府信息公开工作年度报告", "2024年12月31日", "申请人 0 3 17")]
+    width = max(ln.shape[1] for ln in lines) + 80
+    page = np.full((60 + 90 * len(lines), width), 255, np.uint8)
+    for i, ln in enumerate(lines):
+        page[40 + 90 * i : 40 + 90 * i + ln.shape[0], 30 + 7 * i : 30 + 7 * i + ln.shape[1]] = ln
+    page = cv2.cvtColor(cv2.GaussianBlur(page, (3, 3), 0), cv2.COLOR_GRAY2BGR)
+    models = RapidModels(threads=1)
+    public = models._ocr(page, use_det=True, use_cls=False, use_rec=False).boxes
+    ours = models.detect(page)
+    assert len(ours) == len(public) == 3
+    assert all(np.array_equal(a, b) for a, b in zip(ours, public, strict=True))
+    from rapidocr.ch_ppocr_det.utils import DetPreProcess
+
+    det = models._detector()
+    noisy = np.random.default_rng(7).integers(0, 256, (200, 300, 3), dtype=np.uint8)
+    theirs = DetPreProcess(det.limit_side_len, det.limit_type, det.mean, det.std)(noisy)
+    assert np.array_equal(det.get_preprocess()(noisy), theirs) and theirs.dtype == np.float32
