@@ -222,7 +222,7 @@ class RapidEngine:
     default: the memory kept raised a bench run's peak past 1 GB (clean 985 -> 1155 MB with both,
     1098 MB with the detector's alone)."""
 
-    kept_free_mb: int = 512
+    kept_free_mb: int = 128
     """How much freed memory the C heap may keep between model runs of a page (``release_memory``); 0
     hands it all back after every run, as before. Kept, the recogniser's activations, freed after each
     batch and asked for again at the next, and the page's own arrays come from pages already mapped:
@@ -246,7 +246,7 @@ class RapidEngine:
             except ImportError as exc:
                 raise EngineError("E_OCR_MISSING", f"rapidocr is not installed ({exc})") from exc
             if self.kept_free_mb > 0:
-                keep_freed_memory()
+                keep_freed_memory(self.kept_free_mb)
         return self._models
 
     def _model_files(self) -> tuple[Path | None, Path | None]:
@@ -401,18 +401,20 @@ def release_memory(kept_mb: int = 0) -> None:
     heap.trim(0)
 
 
-def keep_freed_memory() -> None:
-    """Tell malloc (glibc; elsewhere nothing) to serve every block from its heap and to keep what is
-    freed there, for ``release_memory`` to give back past its cap.
+def keep_freed_memory(kept_mb: int) -> None:
+    """Tell malloc (glibc; elsewhere nothing) to serve blocks up to 32 MB from its heap and to keep
+    what is freed there up to ``kept_mb`` MB at its top, for ``release_memory`` to give back past it.
 
-    By default glibc maps each block above its threshold (128 kB, raised up to 32 MB as such blocks
-    are freed) on its own and unmaps it when freed, and gives back the top of the heap past 128 kB:
-    the detector's activations (~60 MB maps at half the page) were fresh zeroed pages at every run.
+    By default glibc maps each block above its threshold (128 kB, raised towards 32 MB only as such
+    blocks are freed) on its own and unmaps it when freed, and gives back the heap's top past 128 kB:
+    the recogniser's activations were fresh zeroed pages at every batch. Larger blocks (a 300 dpi
+    page's arrays, the detector's one block of activations) are still mapped on their own: kept in
+    the heap with the rest (``M_MMAP_MAX`` 0), a clean bench run's peak rose 968 -> 1081 MB.
     For the whole process, once: a `gongkai run` worker trims its heap after every document anyway
     (extract/archive/workers.py)."""
     heap = _malloc()
     if heap is not None:
-        heap.keep_freed()
+        heap.keep_freed(kept_mb << 20)
 
 
 class _Malloc:
@@ -420,7 +422,8 @@ class _Malloc:
     memory cannot be counted, so nothing is kept: every run trimmed, as before."""
 
     _M_TRIM_THRESHOLD = -1
-    _M_MMAP_MAX = -4
+    _M_MMAP_THRESHOLD = -3
+    _LARGEST_KEPT_BLOCK = 32 << 20  # glibc's own ceiling for the threshold (64-bit)
 
     def __init__(self, libc: ctypes.CDLL) -> None:
         self._libc = libc
@@ -434,10 +437,10 @@ class _Malloc:
     def free_bytes(self) -> int:
         return int(self._libc.mallinfo2().fordblks) if self.counts else 1 << 62
 
-    def keep_freed(self) -> None:
+    def keep_freed(self, kept: int) -> None:
         if self.counts:
-            self._libc.mallopt(self._M_MMAP_MAX, 0)  # no block mapped on its own: all from the heap
-            self._libc.mallopt(self._M_TRIM_THRESHOLD, (1 << 31) - 1)  # the top: only by release_memory
+            self._libc.mallopt(self._M_MMAP_THRESHOLD, self._LARGEST_KEPT_BLOCK)
+            self._libc.mallopt(self._M_TRIM_THRESHOLD, min(kept, (1 << 31) - 1))
 
 
 class _MallInfo2(ctypes.Structure):

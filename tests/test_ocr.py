@@ -241,13 +241,13 @@ from gongkai.ocr.engines import keep_freed_memory, release_memory
 
 def run(kept_mb):
     f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-    a = np.ones(16 << 20)  # 128 MB, every page touched, freed: a network's activations
+    a = [np.ones(2 << 20) for _ in range(6)]  # 6 x 16 MB, every page touched, freed: a batch's activations
     del a
     release_memory(kept_mb)
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0
 
-keep_freed_memory()
-print(run(512), run(512), run(0), run(0), run(64))
+keep_freed_memory(128)
+print(run(128), run(128), run(0), run(0), run(64))
 """
 
 
