@@ -225,13 +225,13 @@ class RapidEngine:
     kept_free_mb: int = 128
     """How much freed memory the C heap may keep between model runs of a page (``release_memory``); 0
     hands it all back after every run, as before. Kept, the recogniser's activations, freed after each
-    batch and asked for again at the next, and the page's own arrays come from pages already mapped:
-    malloc is told once, when the models load, to serve large blocks from its heap instead of a fresh
-    mapping each (``keep_freed_memory``). Each page's detection first hands back all that the last page
-    left (the detector's one large block is then mapped afresh, as before): kept across pages, the
-    heap's free memory grew until a bench run's peak passed 1 GB (clean 968 -> 1155 MB with the cap
-    alone). Interleaved in one process (clean, hard, fax of hongze_2024, 30 pages a way, load 24-27),
-    the same reports: 3.00 -> 2.81 s CPU a page, system 0.43 -> 0.21 s, 98,000 -> 57,500 minor faults."""
+    batch and asked for again at the next, and the page's own arrays up to 32 MB come from pages
+    already mapped (``keep_freed_memory``, told malloc once, when the models load). Each page's
+    detection first hands back all that the last page left. Every block kept (no cap, none mapped on its
+    own) took faults from 91,000 to 900 a page but a clean bench run's peak to 1081-1155 MB; as now,
+    clean 968 -> 907 MB, 2.96 -> 2.60 s CPU a page (bench, load 24-29), the same cells. Interleaved in
+    one process with main's handling (clean, hard, fax of hongze_2024, 30 pages a way, load 24-27, the
+    heap uncapped then), the same reports: 3.00 -> 2.81 s CPU a page, system 0.43 -> 0.21 s."""
 
     def __post_init__(self) -> None:
         self._models = None
