@@ -232,3 +232,58 @@ def test_engine_failure_on_a_page_degrades_to_partial(tmp_path, monkeypatch):
     r = read_report(path, replace(Options(), ocr=OcrOptions(second_engine=None)))
     assert r.status in ("partial", "failed")
     assert any(e.code == "E_OCR_FAILED" and e.page == 1 for e in r.errors)
+
+
+_HEAP_PROBE = """
+import resource
+import numpy as np
+from gongkai.ocr.engines import keep_freed_memory, release_memory
+
+def run(kept_mb):
+    f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    a = [np.ones(2 << 20) for _ in range(6)]  # 6 x 16 MB, every page touched, freed: a batch's activations
+    del a
+    release_memory(kept_mb)
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0
+
+keep_freed_memory(128)
+print(run(128), run(128), run(0), run(0), run(64))
+"""
+
+
+def test_freed_model_memory_is_kept_for_the_next_run_up_to_the_cap():
+    """What a model run freed serves the next run from pages already mapped (no page faults) while the
+    heap keeps no more than ``RapidEngine.kept_free_mb``; past it, or with 0, it is handed back and the
+    next run faults again. In a process of its own: malloc's settings are the whole process's."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _HEAP_PROBE], capture_output=True, text=True, check=True).stdout
+    first, kept, handed_back, again, capped = (int(v) for v in out.split())
+    assert kept < first / 10, out
+    assert handed_back < first / 10, out  # read from the kept pages, then handed back
+    assert again > first / 2 and capped > first / 2, out
+
+
+def test_detection_gives_rapidocrs_own_boxes_to_the_bit():
+    """RapidModels.detect skips the public call's crops and float64 normalisation (a look-up table
+    instead): the boxes must stay exactly what RapidOCR's public call finds."""
+    from gongkai.ocr._rapidocr import RapidModels
+
+    lines = [_chinese_line(t) for t in ("政府信息公开工作年度报告", "2024年12月31日", "申请人 0 3 17")]
+    width = max(ln.shape[1] for ln in lines) + 80
+    page = np.full((60 + 90 * len(lines), width), 255, np.uint8)
+    for i, ln in enumerate(lines):
+        page[40 + 90 * i : 40 + 90 * i + ln.shape[0], 30 + 7 * i : 30 + 7 * i + ln.shape[1]] = ln
+    page = cv2.cvtColor(cv2.GaussianBlur(page, (3, 3), 0), cv2.COLOR_GRAY2BGR)
+    models = RapidModels(threads=1)
+    public = models._ocr(page, use_det=True, use_cls=False, use_rec=False).boxes
+    ours = models.detect(page)
+    assert len(ours) == len(public) == 3
+    assert all(np.array_equal(a, b) for a, b in zip(ours, public, strict=True))
+    from rapidocr.ch_ppocr_det.utils import DetPreProcess
+
+    det = models._detector()
+    noisy = np.random.default_rng(7).integers(0, 256, (200, 300, 3), dtype=np.uint8)
+    theirs = DetPreProcess(det.limit_side_len, det.limit_type, det.mean, det.std)(noisy)
+    assert np.array_equal(det.get_preprocess()(noisy), theirs) and theirs.dtype == np.float32
