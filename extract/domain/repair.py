@@ -105,17 +105,27 @@ LONE_BLANK = 0.45
 pipeline's UNSURE_BLANK, so it is reported as unreadable): there an empty cell was more often a
 faint 0 the scan lost (thin toner, a light copy) than a cell the writer left empty. It costs no
 value: the rules treat an empty cell as 0 either way."""
+NULL_MOST = 0.75
+"""The most any OCR cell without a value may claim (above UNSURE_BLANK: still a printed blank, or a
+printed dash; below the 0.8 the report calls sure). The reader is sure it saw no ink, or a dash, at a
+cell's place, and rightly so; but that the report printed nothing there it cannot be: print the
+capture lost (lifted with a seal, faded, beyond the picture) looks the same (in8b_forward huaian_2024:
+denied_inquiry_matters.social_welfare_org, print lifted as a seal's, reported null at 0.9)."""
 
 
 def doubt_lone_blanks(cells: dict[str, CellValue]) -> None:
-    """Cap the confidence of OCR cells read empty (no ink, no printed dash) in a table whose own
-    convention for nothing is 0: more of its cells read 0 than read empty. A report that leaves
-    its nothing empty (no or few zeros) keeps its empty cells sure."""
+    """Cap the confidence of OCR cells without a value (``NULL_MOST``), and further (``LONE_BLANK``)
+    those read empty (no ink, no printed dash) in a table whose own convention for nothing is 0:
+    more of its cells read 0 than read empty. A report that leaves its nothing empty has its empty
+    cells read as printed blanks, not as unreadable."""
     tables: dict[str, list[CellValue]] = {}
     for c in cells.values():
         if c.method.startswith(("ocr", "repaired")):
             tables.setdefault(c.table, []).append(c)
     for group in tables.values():
+        for c in group:
+            if c.value is None:
+                c.confidence = min(c.confidence, NULL_MOST)
         empty = [c for c in group if c.value is None and not (c.text or "").strip()]
         zeros = sum(1 for c in group if c.value == 0)
         if empty and zeros > len(empty):
