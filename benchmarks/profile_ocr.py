@@ -48,7 +48,6 @@ STAGES: list[tuple[str, str, str]] = [
     ("gongkai.ocr.page", "upright", "levelling"),
     ("gongkai.ocr.page", "outside_paper", "cleaning"),
     ("gongkai.ocr.page", "clean", "cleaning"),
-    ("gongkai.ocr.page", "seal_ink", "seals"),
     ("gongkai.ocr.page", "lift_grey_seals", "seals"),
     ("gongkai.ocr.page", "find_bend", "dewarp"),
     ("gongkai.ocr.page", "ruling_ink", "grid/rulings"),

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import cv2
@@ -43,7 +43,6 @@ from .preprocess import (
     maybe_negative,
     normalise_crop,
     outside_paper,
-    seal_ink,
 )
 from .streaks import remove_streaks
 from .types import Box, Grid, GridCell, Line, Reading
@@ -53,6 +52,10 @@ _CONFUSABLE = str.maketrans({"O": "0", "o": "0", "〇": "0", "I": "1", "l": "1",
 
 SURE_ORIENTATION = 12
 """Confidently read Chinese characters in the sample lines above which a page is taken to be upright."""
+RED_UNSURE = 0.4
+"""Share of a page's ink that is red from which the red may be the print's own (a tint the paper's
+white balance did not take out) rather than a seal's or a pen's: the page is read with the red kept
+as print too (``PageReader.read``)."""
 
 
 @dataclass
@@ -101,6 +104,8 @@ class PageResult:
     choice: Choice | None = None
     """Which of several candidate readings of the page was kept (``PageReader.read``), None where the
     page was read one way only."""
+    red_share: float = 0.0
+    """The share of the page's ink that was red (``preprocess.Cleaned.red_share``)."""
 
     @property
     def note(self) -> str:
@@ -175,6 +180,8 @@ class _Page:
     unseen: np.ndarray | None = None
     """Where the upright page does not show its print: beyond the picture's edge, a lid or desk, a
     seal's ink or lifted grey ring (255 there)."""
+    red_share: float = 0.0
+    """The share of the page's ink that was red (``preprocess.Cleaned.red_share``)."""
 
 
 @dataclass
@@ -291,15 +298,30 @@ class PageReader:
     """Lay a curled page's lines straight (``dewarp``) when its print shows a bend."""
     judge: PageJudge = field(default_factory=ReadingJudge)
     """Chooses among candidate readings of a page where a measure cannot decide (``read``)."""
+    lift_red: bool = True
+    """Lift red ink (seals, a red pen) off the page before reading; the reader that doubts it is a
+    seal's reads it as print (``read``)."""
 
     def read(self, image: np.ndarray) -> PageResult:
         """The page read; where it may be light print on a dark ground (``preprocess.maybe_negative``: a
         screen's night mode, or a photo of a white sheet on a dark desk, which measures alike), read both
-        ways and the reading the judge scores higher kept (``PageResult.choice``)."""
-        if not maybe_negative(image):
-            return self._read(image)
-        candidates = [("as given", self._read(image)), ("inverted", self._read(cv2.bitwise_not(image)))]
+        ways; where much of its ink is red (``RED_UNSURE``: a seal's, or print that a tinted light or
+        paper made red), read with red lifted and kept. The reading the judge scores higher is kept
+        (``PageResult.choice``)."""
+        candidates = self._red_either_way(image, "as given")
+        if maybe_negative(image):
+            candidates += self._red_either_way(cv2.bitwise_not(image), "inverted")
+        if len(candidates) == 1:
+            return candidates[0][1]
         return _choose(candidates, self.judge)
+
+    def _red_either_way(self, image: np.ndarray, name: str) -> list[tuple[str, PageResult]]:
+        """The page read with its red ink lifted, and, where red is much of its ink, kept as print too."""
+        lifted = self._read(image)
+        if not self.lift_red or lifted.red_share < RED_UNSURE:
+            return [(name, lifted)]
+        kept = replace(self, lift_red=False)._read(image)
+        return [(name, lifted), (f"{name}, red kept as print", kept)]
 
     def _read(self, image: np.ndarray) -> PageResult:
         bitonal = is_bitonal(image)
@@ -341,7 +363,7 @@ class PageReader:
         src_h, src_w = image.shape[:2]
         result = PageResult(src_w, src_h, up.skew, quarter_turns=up.quarter_turns, perspective=up.perspective,
                             bent=up.bend is not None, upright_size=(gray.shape[1], gray.shape[0]),
-                            upright_scale=up.scale, sheet_unsure=up.sheet_unsure)
+                            upright_scale=up.scale, sheet_unsure=up.sheet_unsure, red_share=page.red_share)
         # reading order is the upright page's: a page scanned on its side runs across the source image
         tops = [(ln.box[1], "line", i) for i, ln in enumerate(lines)] + [
             (t.grid.box[1], "table", j) for j, t in enumerate(tables)
@@ -369,8 +391,9 @@ class PageReader:
         up = upright(image, turns, self.short_side, self.correct_perspective)
         up.image = remove_streaks(up.image)  # before anything takes a feeder's dust line for a ruling
         outside = outside_paper(up.image)
-        gray, ink = clean(up.image, outside)
-        unseen = _beyond_picture(up, image.shape[:2]) | ((outside | seal_ink(up.image)).astype(np.uint8) * 255)
+        cleaned = clean(up.image, outside, self.lift_red)
+        gray, ink = cleaned.gray, cleaned.ink
+        unseen = _beyond_picture(up, image.shape[:2]) | ((outside | cleaned.seal).astype(np.uint8) * 255)
         if up.perspective:  # whatever is left of the desk at the sheet's edge is not ink
             m = max(2, round(0.006 * min(gray.shape)))
             gray[:m], gray[-m:], gray[:, :m], gray[:, -m:] = 255, 255, 255, 255
@@ -392,7 +415,7 @@ class PageReader:
             unseen |= cv2.dilate(lifted, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (LIFT_GROW, LIFT_GROW)))
         boxes = self.prose.detect(gray)
         grids = find_grids(lines, char_h=_char_height(boxes))
-        return _Page(up, gray, ink, lines, boxes, grids, seals=seals, unseen=unseen)
+        return _Page(up, gray, ink, lines, boxes, grids, seals=seals, unseen=unseen, red_share=cleaned.red_share)
 
     def _oriented(self, image: np.ndarray) -> _Page:
         """The page the right way up: the orientation whose sample lines read most confidently.
@@ -442,7 +465,8 @@ class PageReader:
         seals = [s._replace(x=bw - s.x, y=bh - s.y) for s in base.seals]
         unseen = None if base.unseen is None else np.ascontiguousarray(base.unseen[::-1, ::-1])
         grids = find_grids(lines, char_h=_char_height(boxes))
-        return _Page(base.up.turned(2), gray, ink, lines, boxes, grids, seals=seals, unseen=unseen)
+        return _Page(base.up.turned(2), gray, ink, lines, boxes, grids, seals=seals, unseen=unseen,
+                     red_share=base.red_share)
 
     def _sample_score(self, gray: np.ndarray, boxes: list[Box]) -> tuple[float, dict[Box, Reading]]:
         """Chinese characters read confidently: upright text has them, text on its side or upside

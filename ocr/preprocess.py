@@ -18,20 +18,27 @@ def _red(r: np.ndarray, excess: np.ndarray) -> np.ndarray:
     return (excess > 28) & (r > 90)
 
 
-def seal_ink(image: np.ndarray) -> np.ndarray:
-    """Where a red seal's ink lies (grown by a stroke): print under it may have been lifted with it."""
+def red_ink(image: np.ndarray) -> np.ndarray:
+    """Where a red seal's (or a red pen's) ink lies on a page whose light is flattened
+    (``flatten_illumination``: its paper is white, so red is red relative to the page's own paper)."""
     if image.ndim == 2:
         return np.zeros(image.shape, bool)
     b, g, r = cv2.split(image[:, :, :3])
-    red = _red(r, cv2.subtract(r, cv2.max(g, b))).astype(np.uint8)
+    return _red(r, cv2.subtract(r, cv2.max(g, b)))
+
+
+def seal_ink(red: np.ndarray) -> np.ndarray:
+    """Where a red seal's ink lies, grown by a stroke (``red``: ``red_ink``): print under it may have
+    been lifted with it."""
     if not red.any():
-        return red.astype(bool)
+        return red
     k = max(3, (min(red.shape) // 300) | 1)
-    return cv2.dilate(red, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+    return cv2.dilate(red.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
 
 
-def to_gray_without_red(image: np.ndarray) -> np.ndarray:
-    """Grey image with red ink (official seals) removed.
+def to_gray_without_red(image: np.ndarray, red: np.ndarray | None = None) -> np.ndarray:
+    """Grey image with red ink (official seals) removed (``red``: where it lies, ``red_ink`` of
+    ``image`` when not given).
 
     Black text under a red seal stays dark in every channel, while the seal's red
     is bright in the red channel: taking the red channel where a pixel is
@@ -42,11 +49,11 @@ def to_gray_without_red(image: np.ndarray) -> np.ndarray:
         return image
     bgr = image[:, :, :3]
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    b, g, r = cv2.split(bgr)
-    excess = cv2.subtract(r, cv2.max(g, b))
-    red = _red(r, excess)
+    red = red_ink(image) if red is None else red
     if not red.any():
         return gray
+    b, g, r = cv2.split(bgr)
+    excess = cv2.subtract(r, cv2.max(g, b))
     out = gray.copy()
     # around the seal the red channel is the grey: JPEG keeps colour at half resolution, so a
     # seal's edges and thin strokes are only faintly red, yet bright in red (black print is not)
@@ -74,13 +81,22 @@ def paper_level(gray: np.ndarray) -> np.ndarray:
     Estimated on a 1/8 copy, which is as good as full resolution for a slowly varying
     light and 50x cheaper.
     """
-    h, w = gray.shape
+    return _full_size(_small_level(gray), gray.shape)
+
+
+def _small_level(channel: np.ndarray) -> np.ndarray:
+    """``paper_level`` on its 1/8 copy."""
+    h, w = channel.shape
     f = 8 if min(h, w) >= 400 else 1
-    small = cv2.resize(gray, (max(1, w // f), max(1, h // f)), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(channel, (max(1, w // f), max(1, h // f)), interpolation=cv2.INTER_AREA)
     k = max(5, (min(small.shape) // 25) | 1)
     background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    background = cv2.GaussianBlur(background, (0, 0), k / 2)
-    return np.maximum(cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR), 1)
+    return cv2.GaussianBlur(background, (0, 0), k / 2)
+
+
+def _full_size(level: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    h, w = shape[:2]
+    return np.maximum(cv2.resize(level, (w, h), interpolation=cv2.INTER_LINEAR), 1)
 
 
 def outside_paper(image: np.ndarray) -> np.ndarray:
@@ -110,13 +126,41 @@ def outside_paper(image: np.ndarray) -> np.ndarray:
 
 
 def flatten_illumination(image: np.ndarray) -> np.ndarray:
-    """Divide by the paper's brightness so shadows and uneven light become white paper
-    (every channel of a colour image by the same level, so colours keep their hue)."""
+    """Divide by the paper's brightness so shadows and uneven light become white paper.
+
+    A colour image whose paper is white has every channel divided by the same level, so colours keep
+    their hue. Where its paper is tinted (``paper_tinted``: a warm lamp, yellowed paper, a phone's
+    white balance) each channel is divided by its own paper's level instead: the print is grey again
+    and a seal red beside it (divided by the grey level, print under a warm lamp comes out as red as a
+    faded seal, and is lifted with it).
+    """
     gray = image if image.ndim == 2 else cv2.cvtColor(image[:, :, :3], cv2.COLOR_BGR2GRAY)
-    level = paper_level(gray)
+    small = _small_level(gray)
+    level = _full_size(small, gray.shape)
     if image.ndim == 2:
         return cv2.divide(image, level, scale=255)
-    return cv2.divide(image[:, :, :3], cv2.merge([level, level, level]), scale=255)
+    channels = cv2.split(image[:, :, :3])
+    levels = [_small_level(c) for c in channels]
+    if not paper_tinted(levels, small):
+        return cv2.divide(image[:, :, :3], cv2.merge([level, level, level]), scale=255)
+    return cv2.merge([cv2.divide(c, _full_size(lv, c.shape), scale=255) for c, lv in zip(channels, levels,
+                                                                                      strict=True)])
+
+
+TINT_MIN = 0.03
+"""Least departure of a channel's paper level from the grey's that is a tint of the light or the paper
+(a scanner's white is within a percent or two; a warm lamp's blue is 10-30 % down)."""
+TINT_AREA = 0.1
+"""Share of the picture whose paper must be tinted for the page to be flattened channel by channel
+(a sheet under a warm lamp in a screenshot's white frame is tinted on half of it)."""
+
+
+def paper_tinted(levels: list[np.ndarray], gray_level: np.ndarray) -> bool:
+    """Whether enough of the paper (``TINT_AREA``) has a channel whose level (``_small_level``, B, G, R)
+    departs from the grey's by ``TINT_MIN`` or more: the light's or the paper's colour."""
+    grey = np.maximum(gray_level, 1.0)
+    off = np.max([np.abs(lv / grey - 1.0) for lv in levels], axis=0)
+    return float((off >= TINT_MIN).mean()) >= TINT_AREA
 
 
 def binarize_inv(gray: np.ndarray) -> np.ndarray:
@@ -492,9 +536,21 @@ def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, list[Seal]]:
     return out, lifted
 
 
-def clean(image: np.ndarray, outside: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(grey, binary ink mask) of an upright, level page: seals dropped, light flattened, speckle removed.
-    ``outside``: the page's ``outside_paper`` mask when the caller has it already."""
+class Cleaned(NamedTuple):
+    gray: np.ndarray
+    ink: np.ndarray
+    """Binary ink mask (255)."""
+    seal: np.ndarray
+    """Where red ink was lifted, grown by a stroke (``seal_ink``): print under it may have gone with it."""
+    red_share: float
+    """The share of the page's ink that was red (``red_ink``): a seal's is a few per cent of a page
+    of print; the print's own, where the page's colour fooled the measure."""
+
+
+def clean(image: np.ndarray, outside: np.ndarray | None = None, lift_red: bool = True) -> Cleaned:
+    """An upright, level page with seals dropped, light flattened, speckle removed.
+    ``outside``: the page's ``outside_paper`` mask when the caller has it already; ``lift_red``: False
+    keeps red ink as grey print (a reading that doubts the page's red is a seal's)."""
     # no paper, no print: a dark lid or desk beside the sheet becomes white before anything else
     outside = outside_paper(image) if outside is None else outside
     if outside.any():
@@ -502,9 +558,18 @@ def clean(image: np.ndarray, outside: np.ndarray | None = None) -> tuple[np.ndar
         image[outside] = 255
     # light first, then seals: a seal lifted to white before the light is flattened would
     # be taken for the paper's level and darken the paper around it
-    gray = to_gray_without_red(flatten_illumination(image))
+    flat = flatten_illumination(image)
+    red = red_ink(flat)
+    gray = cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY) if flat.ndim == 3 else flat
+    share = 0.0
+    if red.any():
+        share = float(red.sum()) / max(1, int((red | (binarize_inv(gray) > 0)).sum()))
+        if lift_red:
+            gray = to_gray_without_red(flat, red)
+        else:
+            red = np.zeros(red.shape, bool)
     ink = binarize_inv(gray)
     if speckled(ink):
         gray = cv2.medianBlur(gray, 3)
         ink = binarize_inv(gray)
-    return gray, ink
+    return Cleaned(gray, ink, seal_ink(red), share)

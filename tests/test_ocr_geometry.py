@@ -21,6 +21,7 @@ from gongkai.ocr.preprocess import (
     grey_seals,
     lift_grey_seals,
     normalise_crop,
+    red_ink,
     rotate,
     seal_ink,
     skew_angle,
@@ -182,8 +183,8 @@ def test_a_shifted_sheet_cut_by_the_frame_with_the_lid_beside_it_is_levelled_not
     up = upright(scan)
     assert not up.perspective
     assert abs(up.skew + degrees) <= 0.2
-    gray, _ink = clean(up.image)
-    printed, _ = clean(upright(_page()).image)
+    gray = clean(up.image).gray
+    printed = clean(upright(_page()).image).gray
     assert abs((gray < 128).mean() - (printed < 128).mean()) < 0.01  # the lid is no longer dark: only the print is
     (g,) = find_grids(ruling_ink(gray))
     assert (g.rows, g.cols) == (6, 4)  # the sheet's edge was not taken for a ruling
@@ -414,9 +415,10 @@ def test_a_red_seals_ink_is_where_print_may_be_hidden():
     page = np.full((400, 400, 3), 255, np.uint8)
     cv2.circle(page, (200, 200), 80, (40, 40, 220), 6)  # BGR red ring
     cv2.putText(page, "0", (60, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
-    ink = seal_ink(page)
+    ink = seal_ink(red_ink(page))
     assert ink[200, 120] and ink[120, 200] and not ink[200, 200] and not ink[50, 70]
-    assert not seal_ink(cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)).any()
+    assert not seal_ink(red_ink(cv2.cvtColor(page, cv2.COLOR_BGR2GRAY))).any()
+    assert (clean(page).seal == ink).all()
 
 
 def _tall_table(w: int = 1240, h: int = 1754) -> np.ndarray:
