@@ -888,16 +888,16 @@ def _align(src: Table, paths: list[list[str]], dst: Table) -> list[list[str]]:
     """
     if src.n_cols == dst.n_cols and not _columns_differ(src, dst):
         return paths
-    if src.columns and dst.columns:
-        a, b = src.columns, dst.columns
-        wa, wb = a[-1] - a[0], b[-1] - b[0]
-        # the same table on the next page: relative to its own edges (a scan shifts pages a little)
-        same = wa > 0 and wb > 0 and abs(wa - wb) <= 0.05 * max(wa, wb)
+    a, b = src.columns or [], dst.columns or []
+    wa, wb = (a[-1] - a[0], b[-1] - b[0]) if a and b else (0.0, 0.0)
+    # the same table on the next page: relative to its own edges (a scan shifts pages a little); fragments
+    # as wide as each other only (two photos of a bound volume, curled differently, have no common origin
+    # nor scale: their column lines say nothing of which column is which)
+    if wa > 0 and wb > 0 and abs(wa - wb) <= 0.05 * max(wa, wb):
         out: list[list[str]] = []
         for i in range(dst.n_cols):
             x = (b[i] + b[i + 1]) / 2 if i + 1 < len(b) else b[i]
-            if same:
-                x = a[0] + (x - b[0]) * wa / wb
+            x = a[0] + (x - b[0]) * wa / wb
             j = next((k for k in range(len(a) - 1) if a[k] <= x < a[k + 1]), None)
             out.append(paths[j] if j is not None else [])
         return out
