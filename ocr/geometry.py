@@ -532,16 +532,20 @@ def page_of_spread(boxes: Sequence[Box], tables: Sequence[Box], width: int) -> t
     No sheet outline or spine shade is needed (a black-and-white capture keeps neither): the two pages'
     text stands apart with a wide text-free band down the whole picture between them, which no page of
     print has inside it (its prose lines and ruled tables run across its width). The band must be
-    ``GUTTER_WIDTH`` character heights wide, cross no ruled table, have lines of print on both sides whose
-    rows do not run across it, and leave one side ``GUTTER_SIDE`` times as wide as the other. Returns the
+    ``GUTTER_WIDTH`` character heights wide, cross no ruled table with print in it, have lines of print on
+    both sides whose rows do not run across it, and leave one side ``GUTTER_SIDE`` times as wide as the
+    other. Returns the
     larger side's span, cut at most two character heights beyond its print."""
     lines = [b for b in boxes if b[2] - b[0] > b[3] - b[1]]
     tall = sum(1 for b in boxes if b[3] - b[1] >= 2 * (b[2] - b[0]))
     if len(lines) < 2 * GUTTER_LINES or tall * 3 > len(lines):
         return None  # too little print, or a page on its side (its lines are tall boxes)
     char_h = 0.6 * float(np.median([b[3] - b[1] for b in lines]))
+    # a table holds print: ruled "tables" with none in them are the spine's edges and shade, not a page's table
+    printed = [t for t in tables if any(t[0] <= (b[0] + b[2]) / 2 <= t[2] and t[1] <= (b[1] + b[3]) / 2 <= t[3]
+                                        for b in lines)]
     cover = np.zeros(width + 1, np.int32)
-    for x0, _, x1, _ in (*lines, *tables):
+    for x0, _, x1, _ in (*lines, *printed):
         cover[max(0, x0):max(0, min(width, x1))] += 1
     free = np.concatenate([[0], (cover[:width] == 0).astype(np.int8), [0]])
     edges = np.flatnonzero(np.diff(free))

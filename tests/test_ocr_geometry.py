@@ -572,7 +572,8 @@ def test_a_page_of_print_or_a_table_whose_rows_run_across_a_gap_is_not_cut():
     assert page_of_spread(labels + _lines(1300, 1400, 130, 61, 34), [], 1500) == (0, 636)  # not level: pages
     sides = _lines(150, 600, 100, 70, 8) + _lines(1000, 1300, 130, 61, 8)
     assert page_of_spread(sides, [], 1400) == (0, 636)
-    assert page_of_spread(sides, [(150, 900, 1300, 1500)], 1400) is None  # a ruled table across the gap
+    assert page_of_spread(sides, [(150, 100, 1300, 400)], 1400) is None  # a ruled table across the gap
+    assert page_of_spread(sides, [(700, 0, 760, 1400)], 1400) == (0, 636)  # the spine's edges: no print in them
 
 
 def test_two_pages_alike_or_a_page_on_its_side_are_not_cut():
