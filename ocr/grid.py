@@ -410,6 +410,11 @@ ABUT = 0.35
 """Share of the text height within which text beside a line belongs to its stroke: the gap between two
 strokes of one character (the 口 of 可 and its right stroke, ~0.3) is narrower; a cell's text is centred
 or keeps its padding."""
+TIGHT = 1.5
+"""Rows at most this many text heights tall are as tight as their text: only there do a character's
+strokes run from ruling to ruling and stack into a line (a chat screenshot's compact table). In taller
+rows a line with an empty cell on one side and text near it on the other is a ruling beside a tall
+merged label (its text in another row) and a left-aligned sub-label."""
 EDGE_ROWS = 3
 """Rows a stack of text edges runs down at most (信息内容 over 行政处罚 over 行政强制, centred labels of one
 length in a sub-table's rows); a ruling beside an empty cell that runs further is a ruling."""
@@ -480,9 +485,10 @@ def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int, ink: np.ndarray
         return b - a + 1
 
     def edge(c: int, r: int) -> bool:
-        """Is the line at xs[c] in row r a few rows' stack of text edges (``_text_edge``)? A ruling
-        running further is one whatever stands beside it (sub-labels beside a tall merged label)."""
-        return (ink is not None and run(xs[c], r) <= EDGE_ROWS
+        """Is the line at xs[c] in row r, a tight one, a few rows' stack of text edges (``_text_edge``)?
+        A ruling running further is one whatever stands beside it (sub-labels beside a tall merged label)."""
+        return (ink is not None and char_h is not None and ys[r + 1] - ys[r] <= TIGHT * char_h
+                and run(xs[c], r) <= EDGE_ROWS
                 and _text_edge(ink[ys[r] + 3 : ys[r + 1] - 2], xs[c], xs[c - 1], xs[c + 1], _abut(char_h)))
 
     def v_inked(c: int, r: int) -> bool:
