@@ -262,7 +262,8 @@ def find_grids(binary_inv: np.ndarray, min_w: int = 150, min_h: int = 40, char_h
         x, y, w, h = (int(v) for v in stats[i][:4])
         if w < min_w or h < min_h:
             continue
-        g = _grid(horiz[y : y + h, x : x + w], vert[y : y + h, x : x + w], x, y, binary_inv[y : y + h, x : x + w])
+        g = _grid(horiz[y : y + h, x : x + w], vert[y : y + h, x : x + w], x, y, binary_inv[y : y + h, x : x + w],
+                  char_h)
         if g is not None:
             grids.append(g)
     grids.sort(key=lambda g: g.box[1])
@@ -370,7 +371,82 @@ def _margins(band: np.ndarray, x: int, near: int = 5, far: int = 10) -> bool:
     return float((left.any(axis=1) | right.any(axis=1)).mean()) < 0.3
 
 
-def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int, ink: np.ndarray | None = None) -> Grid | None:
+def _text_edge(band: np.ndarray, x: int, lo: int, hi: int, reach: int) -> bool:
+    """Is the vertical ink at ``x`` in this row band the edge of a line of text rather than a ruling?
+
+    Beside a ruling each cell keeps its padding of paper; a character's outer stroke (the left
+    stroke of 行, the right one of 可) has the rest of its text within ``reach`` px on one side and,
+    where labels of one length stand centred over each other, nothing on the other, so its "cells"
+    are an empty one and one whose text touches the line. ``lo`` and ``hi``: the lines either side.
+    """
+    on = band > 0
+    if on.shape[0] < 6:
+        return False
+    cols = on.mean(axis=0)
+    # the piece's own ink: the most inked column near x (a line's position is its mask's middle) and the
+    # columns inked in most rows beside it, a ruling's width at most
+    near = max(lo + 1, x - _THICK // 2)
+    k = near + int(np.argmax(cols[near : min(hi, x + _THICK // 2 + 1)]))
+    a, b = k, k
+    while a - 1 > max(lo, k - _THICK // 2) and cols[a - 1] >= 0.5:
+        a -= 1
+    while b + 1 < min(hi, on.shape[1] - 1, k + _THICK // 2) and cols[b + 1] >= 0.5:
+        b += 1
+    left, right = on[:, lo + 4 : max(lo + 4, a - 1)], on[:, b + 2 : max(b + 2, hi - 3)]
+    near_left, near_right = on[:, max(lo + 4, a - 1 - reach) : max(lo + 4, a - 1)], on[:, b + 2 : b + 2 + reach]
+
+    def empty(side: np.ndarray) -> bool:
+        # no column holds a stroke of a glyph (``reach`` px of ink: a digit's side; a speck, or a smear along
+        # a ruling, is less)
+        return int((side.sum(axis=0) >= max(3, reach)).sum()) < 2
+
+    def touching(side: np.ndarray) -> bool:
+        return side.size > 0 and float(side.any(axis=1).mean()) >= 0.3
+
+    return (empty(left) and touching(near_right)) or (empty(right) and touching(near_left))
+
+
+ABUT = 0.35
+"""Share of the text height within which text beside a line belongs to its stroke: the gap between two
+strokes of one character (the 口 of 可 and its right stroke, ~0.3) is narrower; a cell's text is centred
+or keeps its padding."""
+TIGHT = 1.5
+"""Rows at most this many text heights tall are as tight as their text: only there do a character's
+strokes run from ruling to ruling and stack into a line (a chat screenshot's compact table). In taller
+rows a line with an empty cell on one side and text near it on the other is a ruling beside a tall
+merged label (its text in another row) and a left-aligned sub-label."""
+EDGE_ROWS = 3
+"""Rows a stack of text edges runs down at most (信息内容 over 行政处罚 over 行政强制, centred labels of one
+length in a sub-table's rows); a ruling beside an empty cell that runs further is a ruling."""
+
+
+def _abut(char_h: float | None) -> int:
+    """Pixels within which text touches a line, for text ``char_h`` px high (4 when unknown)."""
+    return max(4, round(ABUT * char_h)) if char_h else 4
+
+
+def _true_lines(lines: list[int], xs: list[int], drawn_in: dict[int, list[bool]], char_h: float | None) -> list[int]:
+    """``lines`` (indexes into ``xs``, the borders first and last) without the inner line of every column
+    narrower than a character that is never a cell of its own: no text fits it, so one of its lines is
+    a stroke lined up with a line (起 over 尚未 in a header), and the one drawn in fewer rows goes."""
+    if not char_h:
+        return lines
+    out = list(lines)
+    k = 0
+    while k < len(out) - 1:
+        a, b = out[k], out[k + 1]
+        inner = [c for c in (a, b) if 0 < c < len(xs) - 1]
+        own = any(all(row) for row in zip(*(drawn_in[c] for c in inner), strict=True))
+        if xs[b] - xs[a] < char_h and inner and not own:
+            out.remove(min(inner, key=lambda c: sum(drawn_in[c])))
+            k = max(0, k - 1)
+            continue
+        k += 1
+    return out
+
+
+def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int, ink: np.ndarray | None = None,
+          char_h: float | None = None) -> Grid | None:
     h, w = horiz.shape
     ys = _positions((horiz > 0).sum(axis=1), 0.12 * w)
     col_profile = (vert > 0).sum(axis=0)
@@ -398,6 +474,23 @@ def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int, ink: np.ndarray
         seg = vert[ys[r] + 3 : ys[r + 1] - 2, max(0, x - 3) : x + 4]
         return seg.size > 0 and (seg.max(axis=1) > 0).mean() > 0.5
 
+    def run(x: int, r: int) -> int:
+        """How many rows the piece of line at ``x`` through row ``r`` runs down."""
+        on = [k in short[x] if x in short else drawn(x, k) for k in range(nr)]
+        a, b = r, r
+        while a > 0 and on[a - 1]:
+            a -= 1
+        while b < nr - 1 and on[b + 1]:
+            b += 1
+        return b - a + 1
+
+    def edge(c: int, r: int) -> bool:
+        """Is the line at xs[c] in row r, a tight one, a few rows' stack of text edges (``_text_edge``)?
+        A ruling running further is one whatever stands beside it (sub-labels beside a tall merged label)."""
+        return (ink is not None and char_h is not None and ys[r + 1] - ys[r] <= TIGHT * char_h
+                and run(xs[c], r) <= EDGE_ROWS
+                and _text_edge(ink[ys[r] + 3 : ys[r + 1] - 2], xs[c], xs[c - 1], xs[c + 1], _abut(char_h)))
+
     def v_inked(c: int, r: int) -> bool:
         """Is the vertical boundary at xs[c] between ys[r] and ys[r+1] drawn?
 
@@ -406,7 +499,7 @@ def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int, ink: np.ndarray
         """
         x = xs[c]
         if x in short:
-            return r in short[x]
+            return r in short[x] and not edge(c, r)
         if not drawn(x, r):
             return False
         if ink is None:
@@ -417,7 +510,7 @@ def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int, ink: np.ndarray
         if left.size == 0 or right.size == 0:
             return True
         beside = (left.max(axis=1) > 0) & (right.max(axis=1) > 0)
-        if beside.mean() >= 0.3:
+        if beside.mean() >= 0.3 or edge(c, r):
             return False
         # a line running on above and below is a ruling whatever crosses it (a grey seal's ink);
         # one that ends in this row may be a character's stroke standing on it
@@ -443,6 +536,18 @@ def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int, ink: np.ndarray
             return False
         raw = ink[max(0, y - 3) : y + 4, xs[c] + 3 : xs[c + 1] - 2]
         return float((raw.max(axis=0) > 0).mean()) >= 0.97
+    # a line drawn in no row is no column line; a column narrower than a character that is never a cell
+    # of its own has one line too many (a stroke lined up with strokes of the rows above or below)
+    # (each line judged between the lines kept: an edge of text is one beside an empty cell)
+    drawn_in = {c: [v_inked(c, r) for r in range(nr)] for c in range(1, nc)}
+    while not all(any(d) for d in drawn_in.values()):
+        xs = [xs[0], *(xs[c] for c in range(1, nc) if any(drawn_in[c])), xs[-1]]
+        nc = len(xs) - 1
+        drawn_in = {c: [v_inked(c, r) for r in range(nr)] for c in range(1, nc)}
+    lines = _true_lines(list(range(nc + 1)), xs, drawn_in, char_h)
+    on = {k: drawn_in[c] for k, c in enumerate(lines) if 0 < c < nc}
+    xs = [xs[c] for c in lines]
+    nc = len(xs) - 1
     # union-find over base cells; merge across undrawn boundaries
     parent = list(range(nr * nc))
 
@@ -454,7 +559,7 @@ def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int, ink: np.ndarray
 
     for r in range(nr):
         for c in range(nc):
-            if c + 1 < nc and not v_inked(c + 1, r):
+            if c + 1 < nc and not on[c + 1][r]:
                 parent[find(r * nc + c)] = find(r * nc + c + 1)
             if r + 1 < nr and not h_inked(r + 1, c):
                 parent[find(r * nc + c)] = find((r + 1) * nc + c)

@@ -194,3 +194,59 @@ def test_a_column_line_no_grid_took_is_left_out_of_the_text_but_characters_stay(
     assert not (strokes[185:215, 108:160] > 0)[digits].any()
     assert not strokes[95:145, 275:325].any()
     assert not long_strokes(ink, None).any()  # no text height known: nothing is taken
+
+
+def _label(img: np.ndarray, x: int, top: int, bottom: int, n: int = 4, pitch: int = 28) -> None:
+    """A label of ``n`` characters from ``x`` in a row as tight as its text (a chat screenshot's
+    compact table, blown up): the first character's left stroke (彳 of 行) runs from ruling to ruling,
+    the rest of it and the next characters a few pixels to its right."""
+    cv2.line(img, (x, top), (x, bottom), (0, 0, 0), 3)
+    for k in range(n):
+        x0 = x + 6 + k * pitch
+        for y in np.linspace(top + 5, bottom - 5, 3).astype(int):
+            cv2.line(img, (x0, int(y)), (x0 + 18, int(y)), (0, 0, 0), 2)
+        cv2.line(img, (x0 + 14, top + 5), (x0 + 14, bottom - 6), (0, 0, 0), 2)
+
+
+def _grid_cells(img: np.ndarray, char_h: float) -> list[tuple[int, int, int, int]]:
+    grids = find_grids(ruling_ink(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)), char_h=char_h)
+    assert len(grids) == 1
+    return sorted((c.row, c.col, c.rowspan, c.colspan) for c in grids[0].cells)
+
+
+def test_the_left_edges_of_centred_labels_stacked_in_tight_rows_are_not_a_column():
+    """Labels of one length centred over each other in rows one text line tall (信息内容 / 行政处罚 /
+    行政强制 in a sub-table of a chat screenshot, in8b_forward gen_001): their first strokes line up
+    into a line from the top ruling to the bottom one, with nothing left of it and their text right
+    beside it. That is the edge of the text, not a column line (it split the label cell in two)."""
+    xs, ys = [200, 600, 1000], [300, 331, 362, 393]
+    img = _table(xs, ys)
+    for r in range(3):
+        _label(img, 330, ys[r] + 1, ys[r + 1] - 1)
+    assert _grid_cells(img, 28.0) == [(r, c, 1, 1) for r in range(3) for c in range(2)]
+
+
+def test_a_line_beside_an_empty_cell_with_text_at_its_padding_stays():
+    """The same labels a cell's padding (15 px) right of a real column line with an empty cell left of
+    it: the line is kept (its text is not within reach of it), the labels' first strokes are still no
+    line of their own (main took them for one: four columns)."""
+    xs, ys = [200, 330, 600, 1000], [300, 331, 362, 393]
+    img = _table(xs, ys)
+    for r in range(3):
+        _label(img, 345, ys[r] + 8, ys[r + 1] - 8)
+    cells = _grid_cells(img, 28.0)
+    assert [(r, c, 1, 1) for r in range(3) for c in range(3)] == cells
+
+
+def test_a_stroke_piece_beside_a_column_line_in_a_header_adds_no_column():
+    """A header cell's stroke lining up 18 px beside the column line under it (起 of 未经复议直接起诉
+    over 尚未审结, in8_bound gen_001): a column narrower than a character that is a cell of its own in
+    no row is one line too many; the line drawn in fewer rows goes and the review table keeps its
+    columns."""
+    xs, ys = [200, 400, 600, 800], [300, 360, 390, 420]
+    img = _table(xs, ys)
+    cv2.rectangle(img, (599, ys[0] + 2), (601, ys[1] - 2), (255, 255, 255), -1)  # the header spans it
+    cv2.line(img, (582, ys[0]), (582, ys[1]), (0, 0, 0), 2)  # the stroke's piece, top to bottom of the header
+    cells = _grid_cells(img, 21.0)
+    assert (0, 1, 1, 2) in cells and len({c for _, c, _, _ in cells}) == 3
+    assert [(r, c, 1, 1) for r in (1, 2) for c in range(3)] == [x for x in cells if x[0] > 0]
