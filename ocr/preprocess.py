@@ -322,6 +322,23 @@ def speckled(binary_inv: np.ndarray) -> bool:
     return tiny > 0.4 * (n - 1)
 
 
+GLYPH_SIZE = (0.4, 2.5)
+"""A glyph-sized ink component's larger side, in characters (``char_unit``): a stroke's piece to a
+character and a half with its neighbour; below it, specks."""
+
+
+def char_unit(gray: np.ndarray) -> float:
+    """A character's size at ~10 pt, in pixels, from the page's short side."""
+    return 0.012 * min(gray.shape)
+
+
+def glyph_sized(stats: np.ndarray, unit: float) -> np.ndarray:
+    """Which components (``connectedComponentsWithStats`` rows) are the size of print's glyphs."""
+    size = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    lo, hi = GLYPH_SIZE
+    return (size >= lo * unit) & (size <= hi * unit) & (stats[:, cv2.CC_STAT_AREA] >= 12)
+
+
 SPECK_DARKER = 1.2
 """How much deeper under the paper (255 - grey) a speck's darkest pixel must go than the print's
 typical core for it to be dust and not print: a fragment of a stroke is as dark as its stroke. Thin
@@ -367,13 +384,13 @@ def print_core(gray: np.ndarray, ink: np.ndarray) -> PrintCore | None:
     darkest = np.full(n, 255, np.uint8)
     np.minimum.at(darkest, labels.ravel(), gray.ravel())
     size = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
-    unit = 0.012 * min(gray.shape)  # a character at ~10 pt on the page's short side, as ``print_ink``
-    glyph = (size >= 0.4 * unit) & (size <= 2.5 * unit) & (stats[:, cv2.CC_STAT_AREA] >= 12)
+    unit = char_unit(gray)
+    glyph = glyph_sized(stats, unit)
     glyph[0] = False
     if glyph.sum() < 20:
         return None
     depth = max(1.0, 255.0 - float(np.median(darkest[glyph])))
-    speck = (size < 0.4 * unit) & (255.0 - darkest.astype(np.float32) >= SPECK_DARKER * depth)
+    speck = (size < GLYPH_SIZE[0] * unit) & (255.0 - darkest.astype(np.float32) >= SPECK_DARKER * depth)
     speck[0] = False
     if speck.sum() <= SPECKS_OVER_PRINT * glyph.sum():
         return PrintCore(depth, None)
@@ -551,11 +568,7 @@ def print_ink(gray: np.ndarray, outside: np.ndarray | None = None) -> PrintInk |
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if n < 20:
         return None
-    h = stats[1:, cv2.CC_STAT_HEIGHT]
-    w = stats[1:, cv2.CC_STAT_WIDTH]
-    size = np.maximum(h, w)
-    unit = 0.012 * min(gray.shape)  # a character at ~10 pt on the page's short side
-    text = np.flatnonzero((size >= 0.4 * unit) & (size <= 2.5 * unit) & (stats[1:, cv2.CC_STAT_AREA] >= 12)) + 1
+    text = np.flatnonzero(glyph_sized(stats[1:], char_unit(gray))) + 1
     if len(text) < 10:
         return None
     keep = np.zeros(n, bool)
