@@ -25,6 +25,10 @@ from .m8b_appscan import AppScan
 from .m8b_forward import Forward
 from .m8b_gaopai import Gaopai
 from .m8b_volume import Volume
+from .m10_aged import Aged
+from .m10_microfilm import Microfilm
+from .m10_mrc import Mrc
+from .m10_screenshot import Screenshot
 from .marked import Marked
 from .phone import Phone
 from .photocopy import Photocopy
@@ -34,6 +38,7 @@ FAMILIES.update({f.name: f for f in (Fax(), Filed())})  # round 7, maker7a: offi
 FAMILIES.update({f.name: f for f in (Binder(), Glass())})  # round 7, maker7b: cameras and apps
 FAMILIES.update({f.name: f for f in (FaxChain(), Sleeve())})  # round 8, maker8: office and archive chains
 FAMILIES.update({f.name: f for f in (Gaopai(), AppScan())})  # round 8, maker8b: cameras and apps
+FAMILIES.update({f.name: f for f in (Aged(), Microfilm(), Mrc(), Screenshot())})  # round 10, maker10
 RELEASED: dict[str, Family] = {f.name: f for f in (AdfCopier(), Reprint(), ScanApp(), Screen())}
 RELEASED.update({f.name: f for f in (Bound(), WorkCopy())})  # round 8, maker8
 RELEASED.update({f.name: f for f in (Forward(), Volume())})  # round 8, maker8b
