@@ -11,6 +11,9 @@ mis-set colour profile. What the scan holds:
 - show-through of the BACK page: its print mirrored and blurred by the paper, 10-30 % as strong as
   the front, offset so its rulings and digits fall between the front's (mirrored ghost tables);
 - the front print faded unevenly (dye-based ink goes brownish where the light reached it);
+- what the archive added: the red filing stamp (归档章: a small ruled box of fonds / year /
+  retention / item numbers, filled in by hand) in the top margin, a pencilled folio number in
+  the corner, a rusted staple with its halo at the top left;
 - the scanner's wrong profile: either crushed shadows (dark paper tone pushed towards the ink) or
   blown highlights (light print thinned), plus a colour cast; colour JPEG with 4:2:0 chroma.
 
@@ -26,7 +29,7 @@ import cv2
 import numpy as np
 
 from .base import Family, PageFacts, mm, np_rng
-from .m10_tools import jpeg, low_freq, rotate, tables_union
+from .m10_tools import draw_text, jpeg, low_freq, rotate, tables_union
 
 
 class Aged(Family):
@@ -114,6 +117,7 @@ class Aged(Family):
         ink_colour = np.array([rng.uniform(15, 35), rng.uniform(20, 40), rng.uniform(25, 55)], np.float32)
         base = paper * (1.0 - show * back[..., None])
         img = base * (1.0 - ink[..., None]) + ink_colour * ink[..., None]
+        img, archive_marks = _archive_marks(img, rng, ctx, dpi)
 
         # 6. the scanner with a wrong profile, and its colour cast.
         profile = rng.choice(("crushed", "blown", "cast"))
@@ -143,6 +147,7 @@ class Aged(Family):
             "foxing_spots": spots,
             "tide_line": tide,
             "fold": fold,
+            "archive_marks": archive_marks,
             "profile": profile,
             "gamma": gamma,
             "cast": cast.tolist(),
@@ -150,3 +155,85 @@ class Aged(Family):
             "jpeg_quality": quality,
         }
         return img, params
+
+
+def _archive_marks(img: np.ndarray, rng: random.Random, ctx: PageFacts, dpi: int) -> tuple[np.ndarray, list[Any]]:
+    """The archive's own marks, kept clear of the tables: filing stamp, folio number, staple."""
+    h, w = img.shape[:2]
+    tables = tables_union(ctx.tables_px, (h, w))
+    marks: list[Any] = []
+    hand = cv2.FONT_HERSHEY_SCRIPT_SIMPLEX
+
+    def free(x0: int, y0: int, x1: int, y1: int) -> bool:
+        return x0 >= 0 and y0 >= 0 and x1 <= w and y1 <= h and not tables[y0:y1, x0:x1].any()
+
+    if rng.random() < 0.7:  # 归档章: 2 rows x 3 cells, red, printed labels as strokes, digits by hand
+        cw, ch = mm(dpi, rng.uniform(11, 14)), mm(dpi, rng.uniform(5.5, 7))
+        sw, sh = 3 * cw, 2 * ch
+        x0 = w - sw - mm(dpi, rng.uniform(12, 30))
+        y0 = mm(dpi, rng.uniform(5, 14))
+        if free(x0, y0, x0 + sw, y0 + sh):
+            red = np.array([rng.uniform(40, 80), rng.uniform(40, 70), rng.uniform(170, 215)], np.float32)
+            layer = np.zeros((h, w), np.float32)
+            t = max(1, mm(dpi, 0.35))
+            for r in range(3):
+                cv2.line(layer, (x0, y0 + r * ch), (x0 + sw, y0 + r * ch), 1.0, t)
+            for c in range(4):
+                cv2.line(layer, (x0 + c * cw, y0), (x0 + c * cw, y0 + sh), 1.0, t)
+            labels = np.full((sh, sw, 3), 255, np.uint8)  # the printed field names
+            for c, label in enumerate(rng.choice((("全宗号", "年度", "件号"), ("档号", "年度", "保管期限")))):
+                labels = draw_text(
+                    labels, (c * cw + mm(dpi, 1.0), mm(dpi, 0.8)), label, max(8, mm(dpi, 2.6)), (0, 0, 0)
+                )
+            layer[y0 : y0 + sh, x0 : x0 + sw] = np.maximum(
+                layer[y0 : y0 + sh, x0 : x0 + sw], 1.0 - labels[..., 1].astype(np.float32) / 255.0
+            )
+            img = img * (1 - 0.8 * layer[..., None]) + red * 0.8 * layer[..., None]
+            pen = np.array([rng.uniform(90, 140), rng.uniform(40, 70), rng.uniform(20, 50)], np.float32)  # blue-black
+            fields = [
+                str(rng.randint(1, 399)),
+                str(rng.randint(2015, 2025)),
+                rng.choice(("10", "30", "Y")),
+                str(rng.randint(1, 80)),
+            ]
+            hw = np.zeros((h, w), np.uint8)
+            for c, text in enumerate(fields[:3]):
+                cv2.putText(
+                    hw,
+                    text,
+                    (x0 + c * cw + mm(dpi, 1.2), y0 + 2 * ch - mm(dpi, 1.2)),
+                    hand,
+                    dpi / 220,
+                    255,
+                    max(1, dpi // 100),
+                    cv2.LINE_AA,
+                )
+            hwf = hw.astype(np.float32)[..., None] / 255.0
+            img = img * (1 - 0.85 * hwf) + pen * 0.85 * hwf
+            marks.append(["filing_stamp", x0, y0, sw, sh])
+    if rng.random() < 0.6:  # the folio number in pencil, top right corner
+        fx, fy = w - mm(dpi, rng.uniform(10, 18)), mm(dpi, rng.uniform(6, 12))
+        if free(fx - mm(dpi, 2), fy - mm(dpi, 5), min(w, fx + mm(dpi, 9)), fy + mm(dpi, 2)):
+            layer = np.zeros((h, w), np.uint8)
+            cv2.putText(
+                layer, str(rng.randint(1, 240)), (fx, fy), hand, dpi / 180, 255, max(1, dpi // 120), cv2.LINE_AA
+            )
+            lf = layer.astype(np.float32)[..., None] / 255.0
+            img = img * (1 - 0.55 * lf) + 90 * 0.55 * lf
+            marks.append(["folio", fx, fy])
+    if rng.random() < 0.5:  # a rusted staple at the top left, its halo spreading into the paper
+        sx, sy = mm(dpi, rng.uniform(8, 15)), mm(dpi, rng.uniform(8, 15))
+        length = mm(dpi, 12)
+        ang = np.deg2rad(rng.uniform(30, 60))
+        ex, ey = int(sx + length * np.cos(ang)), int(sy + length * np.sin(ang))
+        if free(min(sx, ex) - mm(dpi, 4), min(sy, ey) - mm(dpi, 4), max(sx, ex) + mm(dpi, 4), max(sy, ey) + mm(dpi, 4)):
+            halo = np.zeros((h, w), np.float32)
+            cv2.line(halo, (sx, sy), (ex, ey), 1.0, mm(dpi, 2.5))
+            halo = cv2.GaussianBlur(halo, (0, 0), mm(dpi, 1.2)) * 0.45
+            rust = np.array([30, 70, 140], np.float32)
+            img = img * (1 - halo[..., None]) + rust * halo[..., None]
+            wire = np.zeros((h, w), np.float32)
+            cv2.line(wire, (sx, sy), (ex, ey), 1.0, max(2, mm(dpi, 0.7)))
+            img = img * (1 - 0.8 * wire[..., None]) + np.array([60, 60, 70], np.float32) * 0.8 * wire[..., None]
+            marks.append(["staple", sx, sy, ex, ey])
+    return img, marks
