@@ -14,7 +14,11 @@ that does to a page, none of it optical (no camera is involved):
 - UI chrome around the page: status bar (time, battery), the app's title bar with the file name,
   a bottom toolbar, a scroll thumb, the page-number bubble floating over the page's margin, and
   the ends of the previous and next pages above and below this one (their footer and header);
-- the screenshot forwarded through the app: JPEG at quality 55-85, sometimes downscaled first.
+- marked up before sending: a red freehand ring round a figure, a wobbly stroke under a row (the
+  phone's screenshot editor), the file name pixelated;
+- the screenshot forwarded through the app: JPEG at quality 55-85, sometimes downscaled first; a
+  quarter of the time opened on an older, shorter phone and screenshotted again, letterboxed on
+  black and coded twice (effective resolution down to ~100 dpi).
 
 Every number stays readable at full size; tables keep their geometry apart from the scale.
 """
@@ -177,13 +181,67 @@ class Screenshot(Family):
                 (245, 245, 245),
             )
 
-        # 6. forwarded: sometimes downscaled, then JPEG.
+        # 6. marked up in the phone's screenshot editor: a red freehand ring and a stroke under a row.
+        markup = []
+        if table_boxes and rng.random() < 0.6:
+            red = rng.choice(((40, 40, 240), (0, 0, 255), (60, 30, 230)))
+            thick = max(3, round(sw * rng.uniform(0.004, 0.007)))
+            ink = np.zeros(screen.shape[:2], np.uint8)
+            for _ in range(rng.randint(1, 2)):
+                x0, y0, x1, y1 = rng.choice(table_boxes)
+                cx, cy = rng.uniform(x0, x1), rng.uniform(y0, y1)
+                rx, ry = sw * rng.uniform(0.06, 0.14), sw * rng.uniform(0.025, 0.05)
+                t = np.linspace(0, 2 * np.pi * rng.uniform(1.05, 1.2), 80)
+                wob = 1 + 0.08 * np.sin(t * rng.uniform(1.5, 3) + rng.uniform(0, 6))
+                pts = np.stack([cx + rx * wob * np.cos(t), cy + ry * wob * np.sin(t) + t * ry * 0.08], 1)
+                cv2.polylines(ink, [pts.astype(np.int32)], False, 255, thick, cv2.LINE_AA)
+                markup.append(["ring", round(cx), round(cy)])
+            if rng.random() < 0.5:
+                x0, y0, x1, y1 = rng.choice(table_boxes)
+                uy = rng.uniform(y0, y1)
+                ux0, ux1 = rng.uniform(x0, (x0 + x1) / 2), rng.uniform((x0 + x1) / 2, x1)
+                xs = np.linspace(ux0, ux1, 40)
+                ys = uy + np.cumsum(np.array([rng.uniform(-1.5, 1.5) for _ in xs]))
+                cv2.polylines(ink, [np.stack([xs, ys], 1).astype(np.int32)], False, 255, thick, cv2.LINE_AA)
+                markup.append(["stroke", round(ux0), round(uy)])
+            # the editor's pen is a little translucent: print under it shows through darker
+            a = ink.astype(np.float32)[..., None] / 255.0 * 0.75
+            screen = (screen * (1 - a) + np.array(red, np.float32) * a).astype(np.uint8)
+        if rng.random() < 0.3:  # the file name pixelated before sending
+            ty0, ty1, tx0, tx1 = status_h, content_top - 2, round(sw * 0.14), round(sw * 0.9)
+            block = max(8, round(sw * 0.02))
+            roi = screen[ty0:ty1, tx0:tx1]
+            small = cv2.resize(
+                roi, (max(1, roi.shape[1] // block), max(1, roi.shape[0] // block)), interpolation=cv2.INTER_AREA
+            )
+            screen[ty0:ty1, tx0:tx1] = cv2.resize(small, (roi.shape[1], roi.shape[0]), interpolation=cv2.INTER_NEAREST)
+            markup.append(["mosaic"])
+
+        # 7. forwarded: sometimes downscaled, then JPEG; now and then opened on another phone and
+        # screenshotted again (letterboxed in its image viewer on black, coded twice).
+        out_scale, out_x, out_y = scale, float(gutter), float(top)
         down = 1.0
         if rng.random() < 0.3 and sw > 1080:
             down = 1080 / sw
             screen = cv2.resize(screen, (1080, round(sh * down)), interpolation=cv2.INTER_AREA)
+            out_scale, out_x, out_y = out_scale * down, out_x * down, out_y * down
         quality = rng.randint(55, 85)
         screen = jpeg(screen, quality)
+        rescreen = rng.random() < 0.25
+        if rescreen:
+            h2, w2 = screen.shape[:2]
+            sw2 = rng.choice((1080, 1170, 1242))
+            sh2 = round(sw2 * rng.choice((1.778, 2.0)))  # an older, shorter phone
+            f = min(sw2 / w2, sh2 / h2)
+            nw, nh = round(w2 * f), round(h2 * f)
+            second = np.zeros((sh2, sw2, 3), np.uint8)
+            ox2, oy2 = (sw2 - nw) // 2, (sh2 - nh) // 2
+            second[oy2 : oy2 + nh, ox2 : ox2 + nw] = cv2.resize(screen, (nw, nh), interpolation=cv2.INTER_AREA)
+            if oy2 >= round(sw2 * 0.05):  # the second phone's own status bar over the black letterbox
+                second = draw_text(second, (round(sw2 * 0.06), round(sw2 * 0.01)), clock, fs, (235, 235, 235))
+            screen = jpeg(second, rng.randint(60, 85))
+            out_scale, out_x, out_y = out_scale * f, ox2 + out_x * f, oy2 + out_y * f
+            down *= f
         params = {
             "scan_skew": skew,
             "screen": [sw, sh],
@@ -197,6 +255,9 @@ class Screenshot(Family):
             "dark_ui": dark_ui,
             "page_bubble": bubble,
             "downscaled": down,
+            "markup": markup,
+            "rescreenshot": rescreen,
+            "page_to_output": [out_scale, out_x, out_y],
             "jpeg_quality": quality,
         }
         return screen, params
