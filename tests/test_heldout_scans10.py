@@ -16,7 +16,7 @@ from tests.heldout_scans.m10_mrc import Mrc
 from tests.heldout_scans.m10_screenshot import Screenshot
 
 FAMILIES = (Microfilm(), Mrc(), Aged(), Screenshot())
-DPI = 150
+DPI = 100
 
 
 def _page(dpi: int = DPI) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
