@@ -49,7 +49,9 @@ class Microfilm(Family):
 
         # 1. filming: page in the camera a little askew, optics and film resolution.
         film_skew = rng.uniform(-1.5, 1.5)
-        eff_dpi = rng.uniform(100, 150)
+        # the film never resolves less than a legible digit: small print keeps more resolution
+        glyph = _glyph_height(page, ctx)
+        eff_dpi = max(rng.uniform(100, 150), min(float(dpi), dpi * 13.0 / glyph))
         lens_sigma = rng.uniform(0.35, 0.7) * dpi / eff_dpi
         m = cv2.getRotationMatrix2D((w / 2, h / 2), film_skew, 1.0)
         g = cv2.warpAffine(g, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=1.0)
@@ -68,7 +70,7 @@ class Microfilm(Family):
 
         # 2. the film's characteristic curve: steep, its threshold drawn per document.
         ink = 1.0 - small  # density of the print
-        mid = rng.uniform(0.30, 0.42)
+        mid = rng.uniform(0.36, 0.48)
         gamma_k = rng.uniform(7.0, 11.0)
         dens = 1.0 / (1.0 + np.exp(-gamma_k * (ink - mid)))
         lo, hi = 1.0 / (1.0 + np.exp(gamma_k * mid)), 1.0 / (1.0 + np.exp(-gamma_k * (1 - mid)))
@@ -77,11 +79,15 @@ class Microfilm(Family):
         small = np.clip(1.0 - dens, 0, 1)
 
         # 3. defects on the film (at film scale): scratches along the roll, dust, hairs.
-        vertical_roll = rng.random() < 0.6
+        # the archive's scanner setting for the print (decided here: it changes what a scratch does)
+        bitonal = rng.random() < 0.35
+        # a scratch along the text lines, turned black by a bitonal scan, would strike digits through
+        # (an 8 then reads as a 0): such prints come from rolls filmed across the lines only
+        vertical_roll = bitonal or rng.random() < 0.6
         scratches = []
         for _ in range(rng.randint(1, 5)):
             pos = rng.uniform(0.05, 0.95)
-            strength = rng.uniform(0.25, 0.7)
+            strength = rng.uniform(0.2, 0.5) if vertical_roll else rng.uniform(0.12, 0.3)
             width = rng.choice((1, 1, 1, 2))
             wobble = rng.uniform(0, 3)
             scratches.append([round(pos, 3), round(strength, 2), width])
@@ -169,19 +175,22 @@ class Microfilm(Family):
         scan_skew = rng.uniform(-0.8, 0.8)
         m = cv2.getRotationMatrix2D((out_w / 2, out_h / 2), scan_skew, 1.0)
         out = cv2.warpAffine(out, m, (out_w, out_h), flags=cv2.INTER_LINEAR, borderValue=235 if not negative else 30)
-        bitonal = rng.random() < 0.35
         if bitonal:  # the archive's scanner set to black-and-white: a local threshold
             quality = 0
             block = (mm(dpi, rng.uniform(3, 6)) // 2) * 2 + 1
-            out = cv2.adaptiveThreshold(
-                out, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block, rng.uniform(12, 20)
-            )
+            c = rng.uniform(12, 20)
+            if negative:  # a local threshold would outline the white print; the operator used a fixed one
+                level, _ = cv2.threshold(out, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+                _, out = cv2.threshold(out, level * rng.uniform(0.9, 1.1), 255, cv2.THRESH_BINARY)
+            else:
+                out = cv2.adaptiveThreshold(out, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block, c)
         else:
             quality = rng.randint(35, 65)
             out = jpeg(out, quality)
         params = {
             "film_skew": film_skew,
             "effective_dpi": eff_dpi,
+            "glyph_px": glyph,
             "film_threshold": mid,
             "film_contrast": gamma_k,
             "roll_vertical": vertical_roll,
@@ -200,3 +209,18 @@ class Microfilm(Family):
             "jpeg_quality": quality,
         }
         return out, params
+
+
+def _glyph_height(page: np.ndarray, ctx: PageFacts) -> float:
+    """Typical height (px) of the printed marks inside the tables (whole page when none is given)."""
+    g = grey(page)
+    mask = np.zeros(g.shape, np.uint8)
+    boxes = ctx.tables_px or [(0, 0, g.shape[1], g.shape[0])]
+    for x0, y0, x1, y1 in boxes:
+        sub = g[int(y0) : int(y1), int(x0) : int(x1)]
+        mask[int(y0) : int(y1), int(x0) : int(x1)] = sub < 128
+    _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    hs = stats[1:, cv2.CC_STAT_HEIGHT]
+    ws = stats[1:, cv2.CC_STAT_WIDTH]
+    hs = hs[(hs >= 4) & (hs <= 80) & (ws <= 80)]
+    return float(np.percentile(hs, 75)) if len(hs) else 20.0
