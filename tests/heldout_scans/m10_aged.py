@@ -130,7 +130,7 @@ class Aged(Family):
             x = np.clip(x**gamma * rng.uniform(1.0, 1.06), 0, 1)
         else:
             gamma = 1.0
-        cast = np.array([rng.uniform(0.9, 1.05), rng.uniform(0.95, 1.05), rng.uniform(0.95, 1.1)], np.float32)
+        cast = np.array([rng.uniform(0.9, 1.02), rng.uniform(0.97, 1.02), rng.uniform(1.0, 1.08)], np.float32)
         x = np.clip(x * cast, 0, 1)
         img = (x * 255 + nrng.normal(0, 3, x.shape)).clip(0, 255).astype(np.uint8)
         skew = rng.uniform(-1.0, 1.0)

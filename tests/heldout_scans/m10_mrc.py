@@ -11,7 +11,8 @@ splits the page into layers, and the published file is what a viewer composes fr
 - what fell below the mask's threshold (light print, thin greyed rulings, highlighter, the
   seal) goes to a background layer downsampled to 50-100 dpi and coded with JPEG 2000 or JPEG at
   a punishing rate: it comes back blurred into blocks and rings;
-- the mask painted in one foreground colour (dark grey, sometimes a blue-black).
+- the mask painted from a foreground colour layer of ~25 dpi (each block's mean ink colour,
+  darkened): print near the seal turns reddish, the seal stays red, the rest near-black.
 
 The input of the compressor was itself a poor office scan: uneven thin print (toner running out
 across the page, light bands), a little skew, a red seal and a highlighter stroke someone made
@@ -103,7 +104,14 @@ class Mrc(Family):
             r = mm(dpi, 20)
             seal = np.zeros((h, w), np.uint8)
             cv2.circle(seal, (cx, cy), r, 255, max(2, mm(dpi, 1.0)))
-            cv2.circle(seal, (cx, cy), r // 3, 255, -1)
+            star = [
+                (
+                    cx + (r * 0.32 if k % 2 == 0 else r * 0.13) * np.sin(k * np.pi / 5),
+                    cy - (r * 0.32 if k % 2 == 0 else r * 0.13) * np.cos(k * np.pi / 5),
+                )
+                for k in range(10)
+            ]
+            cv2.fillPoly(seal, [np.array(star, np.int32)], 255)
             cv2.ellipse(seal, (cx, cy), (int(r * 0.75), int(r * 0.75)), 0, 200, 340, 255, max(2, mm(dpi, 1.6)))
             a = (seal.astype(np.float32) / 255.0 * rng.uniform(0.5, 0.8))[..., None]
             img = img * (1 - a) + a * np.array((60, 50, 215), np.float32) * (img / 255.0)
@@ -123,8 +131,10 @@ class Mrc(Family):
             g = cv2.resize(g, (round(w * mask_dpi / dpi), round(h * mask_dpi / dpi)), interpolation=cv2.INTER_AREA)
         # the compressor sets its threshold from the page's darkest print (as an auto level would),
         # so a pale font keeps its core; what the fading took below it lives on only as background.
-        core = 1.0 - float(np.percentile(grey(page), 0.5)) / 255.0
-        threshold = int(paper * (1.0 - rng.uniform(0.2, 0.32) * core * (1.0 - fade)))
+        page_g = grey(page)
+        inked = page_g[page_g < 200]
+        core = 1.0 - float(np.percentile(inked, 5)) / 255.0 if inked.size > 50 else 0.8
+        threshold = min(int(paper) - 25, int(paper * (1.0 - rng.uniform(0.2, 0.32) * core * (1.0 - fade))))
         # its segmenter measures darkness against the local paper (a highlighter band is paper to it)
         k = max(3, mm(mask_dpi, 2.5))
         local_paper = cv2.dilate(g, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
@@ -157,9 +167,19 @@ class Mrc(Family):
         bg = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
 
         # 6. the viewer composes: foreground colour through the mask over the background.
+        # the foreground colour is a layer of its own at ~25 dpi: the mean colour of the marks in
+        # each block, darkened (a red seal stays red, black print takes a tint from its neighbours)
         fg = rng.choice(((20, 20, 20), (45, 40, 40), (70, 40, 30)))
+        block = max(4, round(dpi / 25))
+        fw, fh = max(1, w // block), max(1, h // block)
+        m32 = mask.astype(np.float32)
+        summed = cv2.resize(scan.astype(np.float32) * m32[..., None], (fw, fh), interpolation=cv2.INTER_AREA)
+        weight = cv2.resize(m32, (fw, fh), interpolation=cv2.INTER_AREA)[..., None]
+        colour = np.where(weight > 1e-3, summed / np.maximum(weight, 1e-3), np.array(fg, np.float32))
+        colour = np.clip(colour * rng.uniform(0.55, 0.8), 0, 255)
+        colour = cv2.resize(colour, (w, h), interpolation=cv2.INTER_NEAREST)
         out = bg.copy()
-        out[mask] = fg
+        out[mask] = colour[mask].astype(np.uint8)
         params = {
             "print_fade": fade,
             "fade_band_y": band_y / h,
