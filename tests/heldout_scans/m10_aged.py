@@ -33,7 +33,7 @@ from .m10_tools import draw_text, jpeg, low_freq, rotate, tables_union
 
 
 class Aged(Family):
-    name = "m10_aged"
+    name = "ho10_aged"
     kind = "jpg"
     dpis = (150, 150, 200, 200, 300)
     summary = (

@@ -34,7 +34,7 @@ from .m10_tools import jpeg, low_freq
 
 
 class Microfilm(Family):
-    name = "m10_microfilm"
+    name = "in10_microfilm"
     kind = "pdf"
     dpis = (200, 200, 240, 300)
     summary = (

@@ -63,7 +63,7 @@ def _symbol_substitute(mask: np.ndarray, max_diff: float, rng: random.Random) ->
 
 
 class Mrc(Family):
-    name = "m10_mrc"
+    name = "in10_mrc"
     kind = "pdf"
     dpis = (200, 240, 300)
     summary = (

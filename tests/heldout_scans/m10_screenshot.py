@@ -39,7 +39,7 @@ BUTTONS = ("转发", "收藏", "用其他应用打开", "更多")
 
 
 class Screenshot(Family):
-    name = "m10_screenshot"
+    name = "ho10_screenshot"
     kind = "jpg"
     dpis = (150, 200, 200)
     summary = "phone screenshot of a scanned PDF in a chat app's viewer: fit-width resampling, soft tiles, reading modes, UI chrome, forwarded JPEG"
