@@ -58,7 +58,7 @@ def run(name: str, seed: int, last: bool = True, dpi: int | None = None) -> tupl
 def test_registry_interface() -> None:
     assert len(FAMILIES) >= 4
     for name, fam in FAMILIES.items():
-        assert name.startswith(("ho_", "ho7_", "in7_", "ho8_", "in8_", "ho8b_", "in8b_")) and fam.name == name
+        assert name.startswith(("ho_", "ho7_", "in7_", "ho8_", "in8_", "ho8b_", "in8b_", "ho10_", "in10_")) and fam.name == name
         assert fam.kind in KINDS
         dpis = {fam.choose_dpi(random.Random(s)) for s in range(40)}
         assert dpis <= set(fam.dpis) and all(isinstance(d, int) and 72 <= d <= 600 for d in dpis)
