@@ -687,9 +687,10 @@ def _bands_beside(label: list[Piece], bands: list[_Band], unit: float) -> list[t
 def _beside_labels(
     rows: list[str], assigned: dict[str, list[Piece]], bands: list[_Band], unit: float
 ) -> tuple[dict[str, _Band], set[str]]:
-    """Each labelled row's band: the nearest one beside its label, no band twice; and the rows beside
-    whose label another band stands about as near as the one taken (``ROW_MARGIN``), or nearer (taken
-    by another row): which of them is the row's the page does not say."""
+    """Each labelled row's band: the nearest one beside its label, no band twice; and the rows whose band
+    is not surely theirs: another band stands about as near their label (``ROW_MARGIN``), or nearer (taken
+    by another row), or the band lies within another row's label too (a curled page's wrapped labels
+    overlapping: "规章" over a two-line "行政规范性文件", the one band between them)."""
     near = {r: _bands_beside(assigned[r], bands, unit) for r in rows}
     pairs = [(d, r, k) for r in rows for d, k in near[r]]
     out: dict[str, _Band] = {}
@@ -700,6 +701,12 @@ def _beside_labels(
             out[r], dist[r] = bands[k], d
             used.add(k)
     unsure = {r for r in out if any(bands[k] is not out[r] and d < dist[r] + ROW_MARGIN * unit for d, k in near[r])}
+    for r, band in out.items():
+        right = max(p.box[2] for p in assigned[r])
+        y = band.y_at(right)
+        if any(o != r and min(p.box[1] for p in assigned[o]) <= y <= max(p.box[3] for p in assigned[o])
+               and band.pieces[-1].box[2] > max(p.box[2] for p in assigned[o]) for o in rows):
+            unsure.add(r)
     return out, unsure
 
 
