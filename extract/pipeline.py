@@ -144,7 +144,7 @@ def build_report(doc: Document, sch: Schema, src: Source) -> Report:
     repair_cells(mapping.cells, checker)  # OCR cells only: unsure readings chosen by the rules
     doubt_contradicted(mapping.cells, checker)  # and none is sure where the arithmetic still fails
     doubt_lone_blanks(mapping.cells)  # nor an empty cell among numbers (a faint 0 lost)
-    confirm_inferred(mapping, checker.confirmed({k: c.value for k, c in mapping.cells.items()}))  # rules vouch
+    confirm_inferred(mapping.cells, checker.confirmed({k: c.value for k, c in mapping.cells.items()}))  # rules vouch
     doubt_blanks(mapping.cells)  # and no cell read empty is sure
 
     cells = mapping.cells

@@ -10,7 +10,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from gongkai.extract.domain.anchored import label_score, read_table
+from gongkai.extract.domain.anchored import PLACED_AMBIGUOUS, label_score, read_table
+from gongkai.extract.domain.model import Doubt
 from gongkai.extract.domain.schema import TABLES, schema
 from gongkai.extract.layout import Cell, Piece
 from tests.conftest import GENERATED, SHARED
@@ -305,3 +306,39 @@ def test_rows_continued_on_the_next_page_with_their_labels_cut_take_the_bands_ab
     for row in ("penalty", "coercion", "fees"):
         for k in (k for k in truth if k.startswith(f"active_disclosure.{row}.")):
             assert k in got and got[k].value == truth[k], k
+
+
+def test_a_review_header_whose_first_group_is_hidden_places_no_value_surely():
+    """clutter s2 huaian_2024 p5: the first row group's header and values hidden (another sheet over them);
+    the labels read fit the later groups as well as the earlier ones, and each group sums by itself, so no
+    rule objects to a shift by a whole group: the values are placed, none surely, and where the other fit
+    puts another value in a slot, that value stays as the cell's alternative."""
+    pdf = SHARED / "pdf" / "hongze_2024.pdf"
+    pages = _pieces(pdf)
+    hidden = [p for p in pages[3] if not (p.box[0] < 230 and 370 < p.box[1] < 460)]
+    table = read_table([_Words(p) for p in [*pages[:3], hidden, *pages[4:]]], schema(), "review_litigation", 1.0)
+    placed = [c for c in table.cells.values() if c.value is not None]
+    assert len(placed) == 10
+    assert all(c.confidence <= PLACED_AMBIGUOUS and Doubt.AMBIGUOUS in c.doubts for c in placed)
+    other = table.cells["review_litigation.litigation_direct.total"].cell.alternatives
+    assert ("3", PLACED_AMBIGUOUS) in other  # the value the other fit puts there
+    whole = read_table([_Words(p) for p in pages], schema(), "review_litigation", 1.0)
+    assert all(c.confidence >= 0.9 and not c.doubts for c in whole.cells.values())  # the header read whole: sure
+
+
+def _ocr_piece(text: str, box: tuple[float, float, float, float]) -> Piece:
+    return Piece(Cell(text, 2, box, method="ocr:test", confidence=0.99), box)
+
+
+def test_a_band_within_two_rows_labels_is_no_sure_row_of_either():
+    """clutter s1 hongze_2024 p2 (a curled page): 规章's values unread, its label and the two-line 行政规范性文件
+    below it overlapping, the one band "3 0 8" between them; taken for 规章 (nearer), its 8 for 0 was sure.
+    Beside two labels, the band is neither row's surely; a band beside one label alone stays sure."""
+    page = [_ocr_piece("规章", (434, 1394, 497, 1441)), _ocr_piece("行政规范性文件", (430, 1436, 613, 1513)),
+            *(_ocr_piece(v, (x, 1420, x + 20, 1456)) for v, x in (("3", 800), ("0", 980), ("8", 1160))),
+            _ocr_piece("行政许可", (436, 1690, 561, 1761)), _ocr_piece("9487", (940, 1656, 1020, 1692))]
+    cells = read_table([_Words(page)], schema(), "active_disclosure", 0.9).cells
+    row = [c for k, c in cells.items() if ".regulations." in k]
+    assert [c.value for c in row] == [3, 0, 8]
+    assert all(c.confidence <= PLACED_AMBIGUOUS and Doubt.AMBIGUOUS in c.doubts for c in row)
+    assert cells["active_disclosure.licensing.decisions"].confidence == 0.99

@@ -7,9 +7,10 @@ bench_ocr): the mapping still places every value it can tell, and guesses nothin
 from __future__ import annotations
 
 from gongkai.extract.domain.mapping import PLACED_BY_ORDER, confirm_inferred, map_tables
+from gongkai.extract.domain.model import Doubt
 from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import schema
-from gongkai.extract.layout import Document, TextLine
+from gongkai.extract.layout import Document, Table, TextLine
 from tests.test_mapping import APPS_HEADER, REVIEW_HEADER, _apps_row, grid
 
 S = schema()
@@ -472,7 +473,7 @@ def test_a_garbled_review_header_names_its_fifteen_values_by_printed_order_and_n
     assert m.cells["review_litigation.review.pending"].value is None
     assert len(m.cells) == 15
     assert all(c.confidence == PLACED_BY_ORDER for c in m.cells.values())
-    assert set(m.inferred) == set(m.cells)
+    assert all(Doubt.INFERRED in c.doubts for c in m.cells.values())  # the reason carried, for the rules to lift
 
 
 def test_a_garbled_review_header_over_a_column_more_than_printed_names_nothing_by_order():
@@ -499,11 +500,11 @@ def test_a_row_named_by_its_neighbours_is_not_sure_until_the_rules_vouch_for_it(
     named = m.cells["applications.rejected_confirmation.natural_person"]
     assert named.value == 2 and named.confidence == PLACED_BY_ORDER
     assert m.cells["applications.rejected_excessive.natural_person"].confidence == 0.95  # its label was read
-    confirm_inferred(m, RuleChecker(S).confirmed({k: c.value for k, c in m.cells.items()}))
+    confirm_inferred(m.cells, RuleChecker(S).confirmed({k: c.value for k, c in m.cells.items()}))
     assert m.cells["applications.rejected_confirmation.total"].confidence == 0.95  # 2 + 0 + ... = 2: vouched for
     m2 = map_tables(_scanned([*APPS_HEADER, *rows]), S)
     m2.cells["applications.rejected_confirmation.total"].value = 3  # a row that does not add up stays unsure
-    confirm_inferred(m2, RuleChecker(S).confirmed({k: c.value for k, c in m2.cells.items()}))
+    confirm_inferred(m2.cells, RuleChecker(S).confirmed({k: c.value for k, c in m2.cells.items()}))
     assert m2.cells["applications.rejected_confirmation.natural_person"].confidence == PLACED_BY_ORDER
 
 
@@ -530,3 +531,35 @@ def test_a_continuation_lying_elsewhere_on_its_page_is_named_by_its_own_count_of
     assert m.cells["applications.rejected_excessive.total"].value == 1
     assert m.cells["applications.rejected_confirmation.other_org"].value == 2
     assert len([k for k in m.cells if ".rejected_" in k]) == 21
+
+
+def test_columns_named_by_another_pages_header_by_position_are_inferred_not_read():
+    """review9: a continuation without a header of its own takes the first page's by aligning the grids. Where
+    it draws the same column lines, its columns are the header's, read; where its lines stand elsewhere (a
+    book's next page, another scale), the header is aligned by position: its columns are inferred, held at
+    PLACED_BY_ORDER until the rules vouch (in8b_forward s2 huaian_2024: a label-less fragment's 1 at 0.997)."""
+    cols = [165.6, 199.9, 266.3, 298.1, 328.6, 343.3, 358.7, 384.3, 409.3, 432.3, 453.7]
+    header = [
+        [("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 2), None, ("申请人情况", 1, 8)] + [None] * 7,
+        [None, None, ("自然人", 2, 1), ("法人或其他组织", 1, 7), None, None, None, None, None, None],
+        [None, None, None, "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "", "总计"],
+    ]
+    def scanned(t: Table) -> Table:
+        for row in t.rows:
+            for c in row:
+                if c is not None:
+                    c.method = "ocr:test"
+        return t
+
+    first = scanned(grid([*header, [("一、本年新收政府信息公开申请数量", 1, 2), None, "1", "0", "0", "0", "0", "0", "1", "2"]],
+                 columns=cols))
+    rows = [[("二、上年结转政府信息公开申请数量", 1, 2), None, "3", "0", "0", "0", "0", "0", "0", "3"]]
+    same = map_tables(Document("test", [first, TextLine("- 3 -"), scanned(grid(rows, page=2, columns=cols))]), S)
+    carried = [c for k, c in same.cells.items() if ".carried_over." in k]
+    assert carried and all(Doubt.INFERRED not in c.doubts for c in carried)
+    moved = [x - 40 + (12 if k == 4 else 0) for k, x in enumerate(cols)]  # elsewhere, one line split otherwise
+    other = map_tables(Document("test", [first, TextLine("- 3 -"), scanned(grid(rows, page=2, columns=moved))]), S)
+    carried = [c for k, c in other.cells.items() if ".carried_over." in k]
+    assert carried and all(Doubt.INFERRED in c.doubts and c.confidence <= PLACED_BY_ORDER for c in carried)
+    assert {c.column: c.value for c in carried} == {c.column: c.value for c in same.cells.values()
+                                                    if c.row == "carried_over"}

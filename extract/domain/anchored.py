@@ -22,6 +22,7 @@ knows nothing of OCR or of file formats.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass, field
 from statistics import median
@@ -29,17 +30,32 @@ from statistics import median
 from rapidfuzz import fuzz
 
 from gongkai.extract.domain.labels import normalize, split_label
+from gongkai.extract.domain.mapping import PLACED_BY_ORDER
+from gongkai.extract.domain.model import Doubt
 from gongkai.extract.domain.numbers import is_value, parse_cell
 from gongkai.extract.domain.schema import Schema, TableSpec
 from gongkai.extract.layout import Cell, PageText, Piece
 
 LABEL_THRESHOLD = 0.62
 """Similarity below which a piece is not taken for a row's label (it pays to skip it)."""
-BY_ORDER = 1.0
 BY_CENTRE = 0.9
 BY_SPACING = 0.75
-"""How sure a value's column is: placed by count and printed order, by the nearest column centre,
-or by the gaps between the values themselves (no column centres known)."""
+"""How sure a value's column is: by the nearest column centre, or by the gaps between the values
+themselves (no column centres known). Placed by count and printed order alone, a value's column is
+inferred as the grid's mapping infers one (``mapping.PLACED_BY_ORDER``, until the rules vouch)."""
+PLACED_AMBIGUOUS = 0.6
+"""The most a value may claim whose place another placement explains about as well: the header's other
+fit of a one-line table, the next column centre, the next band beside its row's label. The rules cannot
+settle it (a row group shifted whole still sums), so they never lift it."""
+CENTRE_MARGIN = 0.4
+"""A value is as near the next column centre as its own when the two distances differ by less than
+this share of the columns' spacing (it stands more than ~0.3 of a column off its own centre)."""
+WAY_MARGIN = 0.25
+"""A one-line header's other fit explains the values as well when its mean distance from them is
+within this share of the columns' spacing of the best fit's."""
+ROW_MARGIN = 0.5
+"""A second band beside a row's label is as near as the one taken when their distances from the
+label's middle differ by less than this many value heights."""
 UNREAD = 0.3
 """Ink at a column position that reads as no number: not a blank, and no value to stand on."""
 AT_EDGE = 0.5
@@ -67,10 +83,15 @@ class Placed:
     """The text read there (with its page, box and method), or an empty cell where nothing was."""
     value: int | float | None
     confidence: float
+    """What the reading claims: ``read`` held at its ``doubts``."""
     how: str
     """"order" (count and printed order), "centre" (nearest column centre), "spacing" (the values'
     own gaps counted in steps), "blank" (no ink at a column's centre on a band that has values),
     "unread" (ink there that reads as no number) or "unseen" (the slot beyond the picture)."""
+    doubts: dict[Doubt, float] = field(default_factory=dict)
+    """Why its place is less sure than its reading (``Doubt.INFERRED``, ``Doubt.AMBIGUOUS``)."""
+    read: float = 0.0
+    """What the text read there and the way it was placed claim, before the doubts."""
 
 
 @dataclass
@@ -370,7 +391,8 @@ class _Reader:
         if not rows:
             return
         _whole_cells(assigned, labels, spec)
-        row_band = _beside_labels(rows, assigned, bands, unit)
+        row_band, unsure = _beside_labels(rows, assigned, bands, unit)
+        labelled = set(row_band)
         used = {id(b) for b in row_band.values()}
         free = [b for b in bands if id(b) not in used]
         _fill_unlabelled(spec, row_band, free)
@@ -380,22 +402,25 @@ class _Reader:
         self.out.rows_found += len(row_band)
         slots_of = {r: [(r, c.id) for c in spec.columns_for(r)] for r in row_band}
         # column centres: from the bands holding one value per column, else the header's labels
-        complete: dict[str, list[float]] = {}
+        complete: dict[str, list[tuple[str, float]]] = {}
         for r, b in row_band.items():
             if len(b.pieces) == len(slots_of[r]):
                 for (_, c), p in zip(slots_of[r], b.pieces, strict=True):
-                    complete.setdefault(c, []).append(p.cx)
-        centres = {c: median(xs) for c, xs in complete.items()}
+                    complete.setdefault(c, []).append((r, p.cx))
         first_top = min(min(p.box[1] for p in assigned[r]) for r in rows)
-        for c, x in _header_centres(pieces, spec, first_top).items():
-            centres.setdefault(c, x)
+        header = _header_centres(pieces, spec, first_top)
+        centres = _centres(complete, header)
         last = max(max(p.box[3] for p in assigned[r]) for r in rows)
         span = [p for p in labels if first_top - 3 * unit <= p.cy <= last]
         self.out.columns_seen.update(_best_column(text_of(b), spec) for b in _column_blocks(span, spec))
         for r, b in row_band.items():
             slots = slots_of[r]
-            xs = [centres.get(c) for _, c in slots]
-            self._place(b, slots, xs)
+            doubts = {Doubt.INFERRED: PLACED_BY_ORDER} if r not in labelled else {}
+            if r in unsure:
+                doubts[Doubt.AMBIGUOUS] = PLACED_AMBIGUOUS
+            # what else says where the row's columns stand: the header's labels, the other rows' values
+            witness = _centres({c: [v for v in xs if v[0] != r] for c, xs in complete.items()}, header)
+            self._place(b, slots, [centres.get(c) for _, c in slots], [witness.get(c) for _, c in slots], doubts)
 
     # -- a table printed as one line under its header ---------------------------
     def _one_line(self, pieces: list[Piece], bands: list[_Band]) -> None:
@@ -420,18 +445,32 @@ class _Reader:
         if not below:
             return  # the values are on the next page
         band = min(below, key=lambda b: b.pieces[0].cy)
-        ways = self.header_slots
-        xs: list[float | None] = list(min(ways, key=lambda w: _fit(w, band))) if ways else [None] * len(slots)
+        ways = sorted(self.header_slots or [], key=lambda w: _fit(w, band))
         self.header_slots = None
         self.out.rows_found += len(self.spec.rows)
-        self._place(band, slots, xs)
+        if not ways:
+            self._place(band, slots, [None] * len(slots), [None] * len(slots), {})
+            return
+        xs: list[float | None] = list(ways[0])
+        self._place(band, slots, xs, xs, {}, _rival_way(band, slots, ways))
 
     # -- values to cells ---------------------------------------------------------
-    def _place(self, band: _Band, slots: list[tuple[str, str]], xs: list[float | None]) -> None:
-        """Count and printed order when they agree; else the nearest column centre; blanks between."""
+    def _place(self, band: _Band, slots: list[tuple[str, str]], xs: list[float | None],
+               read_xs: list[float | None], doubts: dict[Doubt, float],
+               rival: dict[tuple[str, str], Piece | None] | None = None) -> None:
+        """Count and printed order when they agree; else the nearest column centre; blanks between.
+
+        ``xs``: each slot's column centre where known; ``read_xs`` those known otherwise than from this band
+        (column labels read, other rows' values): an order they bear out is not inferred from count alone.
+        ``doubts``: the row's (its band inferred or ambiguous). ``rival``: where another placement explains
+        the band about as well, what it puts in each slot it fills otherwise (those slots are ambiguous)."""
         if len(band.pieces) == len(slots):
-            for (row, col), p in zip(slots, band.pieces, strict=True):
-                self._put(row, col, p.cell, BY_ORDER * self._whole(p), "order")
+            order = dict(doubts)
+            kinds = [self.spec.columns[c].decimal for _, c in slots]
+            if not _borne_out([p.cx for p in band.pieces], read_xs) and not _kinds_fit(band.pieces, kinds):
+                order[Doubt.INFERRED] = PLACED_BY_ORDER
+            for slot, p in zip(slots, band.pieces, strict=True):
+                self._put(*slot, p.cell, self._whole(p), "order", order)
             return
         known = sorted((x, slot) for x, slot in zip(xs, slots, strict=True) if x is not None)
         by = BY_CENTRE
@@ -441,14 +480,8 @@ class _Reader:
                 self.out.unplaced.extend(band.pieces)
                 return
             known, by = list(zip(stepped, slots, strict=True)), BY_SPACING
-        spacing = min(b[0] - a[0] for a, b in itertools.pairwise(known))
-        taken: dict[tuple[str, str], Piece] = {}
-        for p in band.pieces:
-            x, slot = min(known, key=lambda k: abs(k[0] - p.cx))
-            if abs(x - p.cx) <= 0.5 * spacing and slot not in taken:
-                taken[slot] = p
-            else:
-                self.out.unplaced.append(p)
+        taken, unsure, spacing = _by_centre(band, known)
+        self.out.unplaced.extend(p for p in band.pieces if p not in taken.values())
         unit = median(p.height for p in band.pieces)
         for x, (row, col) in known:
             p = taken.get((row, col))
@@ -463,7 +496,12 @@ class _Reader:
                     self._put(row, col, p.cell, UNREAD, "unread")
                     continue
             if p is not None:
-                self._put(row, col, p.cell, by * self._whole(p), "centre" if by == BY_CENTRE else "spacing")
+                mine = dict(doubts)
+                cell = p.cell
+                if p in unsure or (rival is not None and (row, col) in rival):
+                    mine[Doubt.AMBIGUOUS] = PLACED_AMBIGUOUS
+                    cell = _with_rival(cell, rival.get((row, col)) if rival else None)
+                self._put(row, col, cell, by * self._whole(p), "centre" if by == BY_CENTRE else "spacing", mine)
             else:
                 self._put(row, col, _blank_at(band, x), self.blank_confidence, "blank")
 
@@ -475,13 +513,85 @@ class _Reader:
         x0, y0, x1, y1 = p.box
         return 1.0 if self.text.seen((x0 - p.height, y0, x1 + p.height, y1)) >= 0.999 else AT_EDGE
 
-    def _put(self, row: str, col: str, cell: Cell, sure: float, how: str) -> None:
+    def _put(self, row: str, col: str, cell: Cell, sure: float, how: str,
+             doubts: dict[Doubt, float] | None = None) -> None:
         cid = f"{self.spec.id}.{row}.{col}"
         if cid in self.out.cells:
             return  # the first page that printed the row keeps it
         value = parse_cell(cell.text).value if cell.text and how not in NOT_READ else None
-        conf = sure if how == "blank" or how in NOT_READ else cell.confidence * sure
-        self.out.cells[cid] = Placed(row, col, cell, value, conf, how)
+        read = sure if how == "blank" or how in NOT_READ else cell.confidence * sure
+        doubts = dict(doubts or {})
+        self.out.cells[cid] = Placed(row, col, cell, value, min([read, *doubts.values()]), how, doubts, read)
+
+
+def _by_centre(band: _Band, known: list[tuple[float, tuple[str, str]]]
+               ) -> tuple[dict[tuple[str, str], Piece], list[Piece], float]:
+    """Each value of the band in the slot whose centre is nearest (within half a column, one value a
+    slot); the values about as near another centre (``CENTRE_MARGIN``); and the columns' spacing."""
+    spacing = min(b[0] - a[0] for a, b in itertools.pairwise(known))
+    taken: dict[tuple[str, str], Piece] = {}
+    unsure: list[Piece] = []
+    for p in band.pieces:
+        near = sorted(known, key=lambda k: abs(k[0] - p.cx))
+        x, slot = near[0]
+        if abs(x - p.cx) <= 0.5 * spacing and slot not in taken:
+            taken[slot] = p
+            if len(near) > 1 and abs(near[1][0] - p.cx) - abs(x - p.cx) < CENTRE_MARGIN * spacing:
+                unsure.append(p)
+    return taken, unsure, spacing
+
+
+def _centres(complete: dict[str, list[tuple[str, float]]], header: dict[str, float]) -> dict[str, float]:
+    """Column centres: the median x of the values complete bands put in each column (by row), else the
+    column's label in the header."""
+    out = {c: median(x for _, x in xs) for c, xs in complete.items() if xs}
+    for c, x in header.items():
+        out.setdefault(c, x)
+    return out
+
+
+def _borne_out(xs: list[float], read_xs: list[float | None]) -> bool:
+    """Whether values placed by count and order stand where something else puts their columns (the column
+    labels read, the other rows' values): a row of one column, or at least two slots' centres known so,
+    every value nearest its own slot's of those."""
+    if len(read_xs) == 1:
+        return True
+    known = [(x, k) for k, x in enumerate(read_xs) if x is not None]
+    if len(known) < 2:
+        return False
+    return all(min(known, key=lambda c: abs(c[0] - xs[k]))[1] == k for _, k in known)
+
+
+def _kinds_fit(pieces: list[Piece], decimal: list[bool]) -> bool:
+    """Whether values placed by count and order bear their columns out by kind: the row prints one decimal
+    column among others (the procurement amount beside its count) and the one value with a decimal
+    point stands in it."""
+    points = [k for k, p in enumerate(pieces) if "." in p.text]
+    return len(decimal) > 1 and decimal.count(True) == 1 and points == [decimal.index(True)]
+
+
+def _rival_way(band: _Band, slots: list[tuple[str, str]], ways: list[list[float]]
+               ) -> dict[tuple[str, str], Piece | None] | None:
+    """Where the header's next best fit (``ways`` best first) explains the band about as well as the best
+    (``WAY_MARGIN``) and puts its values elsewhere: what it puts in each slot the two fill otherwise."""
+    if len(ways) < 2 or len(band.pieces) == len(slots):
+        return None
+    best, other = ways[0], ways[1]
+    spacing = min(b - a for a, b in itertools.pairwise(sorted(best)))
+    if _fit(other, band) - _fit(best, band) >= WAY_MARGIN * spacing:
+        return None
+    mine, theirs = (_by_centre(band, sorted(zip(w, slots, strict=True)))[0] for w in (best, other))
+    differ = {s for s in slots if mine.get(s) is not theirs.get(s)}
+    return {s: theirs.get(s) for s in differ} or None
+
+
+def _with_rival(cell: Cell, rival: Piece | None) -> Cell:
+    """The cell with the rival placement's value in the slot kept as an alternative reading."""
+    if rival is None or rival.text == cell.text:
+        return cell
+    alts = dict(cell.alternatives)
+    alts[rival.text] = max(alts.get(rival.text, 0.0), min(rival.cell.confidence, PLACED_AMBIGUOUS))
+    return dataclasses.replace(cell, alternatives=tuple(sorted(alts.items(), key=lambda a: -a[1])))
 
 
 def _xs_by_spacing(xs: list[float], slots: int) -> list[float] | None:
@@ -576,16 +686,28 @@ def _bands_beside(label: list[Piece], bands: list[_Band], unit: float) -> list[t
 
 def _beside_labels(
     rows: list[str], assigned: dict[str, list[Piece]], bands: list[_Band], unit: float
-) -> dict[str, _Band]:
-    """Each labelled row's band: the nearest one beside its label, no band twice."""
-    pairs = [(d, r, k) for r in rows for d, k in _bands_beside(assigned[r], bands, unit)]
+) -> tuple[dict[str, _Band], set[str]]:
+    """Each labelled row's band: the nearest one beside its label, no band twice; and the rows whose band
+    is not surely theirs: another band stands about as near their label (``ROW_MARGIN``), or nearer (taken
+    by another row), or the band lies within another row's label too (a curled page's wrapped labels
+    overlapping: "规章" over a two-line "行政规范性文件", the one band between them)."""
+    near = {r: _bands_beside(assigned[r], bands, unit) for r in rows}
+    pairs = [(d, r, k) for r in rows for d, k in near[r]]
     out: dict[str, _Band] = {}
+    dist: dict[str, float] = {}
     used: set[int] = set()
-    for _, r, k in sorted(pairs):
+    for d, r, k in sorted(pairs):
         if r not in out and k not in used:
-            out[r] = bands[k]
+            out[r], dist[r] = bands[k], d
             used.add(k)
-    return out
+    unsure = {r for r in out if any(bands[k] is not out[r] and d < dist[r] + ROW_MARGIN * unit for d, k in near[r])}
+    for r, band in out.items():
+        right = max(p.box[2] for p in assigned[r])
+        y = band.y_at(right)
+        if any(o != r and min(p.box[1] for p in assigned[o]) <= y <= max(p.box[3] for p in assigned[o])
+               and band.pieces[-1].box[2] > max(p.box[2] for p in assigned[o]) for o in rows):
+            unsure.add(r)
+    return out, unsure
 
 
 def _slot_xs(blocks: list[list[Piece]], columns: list[str], spec: TableSpec) -> list[list[float]]:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from gongkai.extract.domain.labels import best_match, normalize, similarity
-from gongkai.extract.domain.model import CellValue, TableRecord
+from gongkai.extract.domain.model import CellValue, Doubt, TableRecord
 from gongkai.extract.domain.numbers import parse_cell
 from gongkai.extract.domain.schema import TABLES, Schema, TableSpec
 from gongkai.extract.domain.sections import TOP
@@ -57,16 +57,16 @@ class Mapping:
     tables: list[TableRecord] = field(default_factory=list)
     active_template: str | None = None
     """"2021" or "2019" by the active-disclosure rows/columns found."""
-    inferred: dict[str, tuple[CellValue, float]] = field(default_factory=dict)
-    """Cells placed by inference (``PLACED_BY_ORDER``), with the confidence their reading claimed."""
 
 
-def confirm_inferred(mapping: Mapping, confirmed: set[str]) -> None:
-    """Give a cell placed by inference back the confidence its reading claimed where the report's rules
-    vouch for its value (``RuleChecker.confirmed``) and nothing since doubted it further or replaced it."""
-    for cid, (cell, claimed) in mapping.inferred.items():
-        if cid in confirmed and mapping.cells.get(cid) is cell and cell.confidence == PLACED_BY_ORDER:
-            cell.confidence = claimed
+def confirm_inferred(cells: dict[str, CellValue], confirmed: set[str]) -> None:
+    """Give a cell placed by inference (``Doubt.INFERRED``) back what its reading claims, as far as its other
+    doubts allow, where the report's rules vouch for its value (``RuleChecker.confirmed``). Whichever
+    reading placed it (the grid's mapping, the labels' reading), the doubt and its lifting are the same."""
+    for cid in confirmed:
+        cell = cells.get(cid)
+        if cell is not None:
+            cell.vouch(Doubt.INFERRED)
 
 
 @dataclass
@@ -342,8 +342,10 @@ class TableMapper:
 
     def _header_paths(
         self, kind: _Kind, seg: _Segment, filled: list[list[Cell | None]], header_only: bool = False
-    ) -> list[list[str]] | None:
-        """Column header paths for a segment; a header-only segment is remembered whatever it names."""
+    ) -> tuple[list[list[str]], list[bool]] | None:
+        """Column header paths for a segment, and per column whether its path is another fragment's header
+        aligned by position (not the same grid's lines: ``_same_grid``), a column named by inference; a
+        header-only segment is remembered whatever it names."""
         table = seg.table
         paths: list[list[str]] = []
         for c in range(table.n_cols):
@@ -357,8 +359,11 @@ class TableMapper:
             paths.append(path)
         named = [any(best_match(t, kind.columns) for t in p) for p in paths]
         inherited = self._headers.get(kind.id)
+        borrowed = [False] * len(paths)
+        if inherited and not _same_grid(inherited[0], table):
+            borrowed = [not n for n in named]
         if not any(named) and not header_only:
-            return _align(inherited[0], inherited[1], table) if inherited else None
+            return (_align(inherited[0], inherited[1], table), borrowed) if inherited else None
         if inherited and self._open_header == kind.id:
             # the rest of a header begun on the previous page: every column continues its first part's path
             # (a header repeated in full adds nothing new)
@@ -369,13 +374,16 @@ class TableMapper:
             before = _align(inherited[0], inherited[1], table)
             paths = [p if named[c] else before[c] + p for c, p in enumerate(paths)]
         self._headers[kind.id] = (table, paths)
-        return paths
+        return paths, borrowed
 
     def _gridded_segment(self, kind: _Kind, seg: _Segment, filled: list[list[Cell | None]]) -> None:
-        header = self._header_paths(kind, seg, filled)
+        header_read = self._header_paths(kind, seg, filled)
+        header, borrowed = header_read if header_read else (None, [])
         table = seg.table
-        read_cols = [self._match_column(kind, p) for p in header] if header else []
-        col_ids = list(read_cols)
+        named_cols = [self._match_column(kind, p) for p in header] if header else []
+        # a column named by another page's header aligned by position is named by inference, not read
+        read_cols = [None if lent else cid for cid, lent in zip(named_cols, borrowed, strict=True)]
+        col_ids = list(named_cols)
         col_ids = _split_repeated(kind, _fill_column_gaps(kind, col_ids), [filled[r] for r in seg.data_rows])
         # the first column the header names (a value column, or one whose header names the row: the
         # review table's) holds values: text there is never a row label, a number left of it never a value
@@ -407,7 +415,8 @@ class TableMapper:
         if (by_order := _one_line_by_order(kind, [filled[r] for r in seg.data_rows], read_rows, col_ids)) is not None:
             value_line, first_value_col, column_rows, col_ids = by_order
         inferred = [c >= len(read_cols) or cid != read_cols[c]
-                    or (c < len(read_rows) and column_rows[c] != read_rows[c]) for c, cid in enumerate(col_ids)]
+                    or (c < len(read_rows) and (column_rows[c] != read_rows[c] or borrowed[c]))
+                    for c, cid in enumerate(col_ids)]
         placed = []
         for k, r in enumerate(seg.data_rows):
             labels, last_label_col, row_id = rows[k]
@@ -629,9 +638,8 @@ class TableMapper:
                 )
             return
         value = CellValue.printed(cell, parsed.value, table, row, col)
-        if inferred and value.method.startswith("ocr") and value.confidence > PLACED_BY_ORDER:
-            self.result.inferred[cid] = (value, value.confidence)
-            value.confidence = PLACED_BY_ORDER
+        if inferred and value.method.startswith("ocr"):
+            value.doubt(Doubt.INFERRED, PLACED_BY_ORDER)
         self.result.cells[cid] = value
 
     def _issue(self, code: str, message: str, cell: Cell | None, cells: list[str] | None = None) -> None:
@@ -1005,6 +1013,13 @@ def _align(src: Table, paths: list[list[str]], dst: Table) -> list[list[str]]:
 
 def map_tables(doc: Document, schema: Schema) -> Mapping:
     return TableMapper(schema).run(doc)
+
+
+def _same_grid(src: Table, dst: Table) -> bool:
+    """Whether a continuation draws the column lines of the fragment whose header it takes (as many, each
+    in its place relative to the table's width): its columns are then the header's, read, not inferred."""
+    a, b = src.columns or [], dst.columns or []
+    return len(a) >= 3 and len(a) == len(b) and not _columns_differ(src, dst)
 
 
 def _columns_differ(src: Table, dst: Table, tolerance: float = 0.02) -> bool:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -30,6 +31,25 @@ Status = Literal["ok", "partial", "failed"]
 Severity = Literal["error", "warning", "info"]
 
 
+class Doubt(Enum):
+    """Why a scanned cell claims less than its reading does (``CellValue.doubt``). A doubt about the
+    value's place (its row or column) outlives a repair, which only chooses among the cell's readings;
+    a doubt about the reading does not."""
+
+    INFERRED = ("its row or column inferred from count or printed order, not read; the rules may vouch", True)
+    AMBIGUOUS = ("another placement (the header's other fit, the neighbouring column or row) explains it as well",
+                 True)
+    ALIGNED = ("no ruled grid: placed by the text's alignment alone", True)
+    SHIFTED = ("taken from a line of the other reading that matches its neighbour", True)
+    DISAGREED = ("the table's other reading says otherwise with some conviction", False)
+    CONTRADICTED = ("a rule the report still breaks runs through it", False)
+    EMPTY = ("read empty: no ink is what a lost faint print looks like too", False)
+
+    def __init__(self, why: str, place: bool) -> None:
+        self.why = why
+        self.place = place
+
+
 # The one type of a table value from the mapping on: the mapping makes it from the printed
 # ``layout.Cell`` (``CellValue.printed``), the repair changes it in place, and the report, the
 # JSON and the database's ``cells`` table carry it. (Model docstrings are schema descriptions.)
@@ -50,13 +70,36 @@ class CellValue(BaseModel):
     column: str
     alternatives: SkipJsonSchema[tuple[tuple[str, float], ...]] = Field((), exclude=True, repr=False)
     """Other readings OCR gave (text, confidence), for the repair to choose among; not in the JSON."""
+    read: SkipJsonSchema[float] = Field(1.0, exclude=True, repr=False)
+    """What the cell's reading claims before any doubt (``confidence`` is this less its doubts); not in the JSON."""
+    doubts: SkipJsonSchema[dict[Doubt, float]] = Field(default_factory=dict, exclude=True, repr=False)
+    """Why the cell claims less than its reading: each doubt and the most it lets the cell claim (the reason is
+    carried, so that lifting one doubt leaves the others); not in the JSON."""
+
+    def doubt(self, why: Doubt, most: float) -> None:
+        """Hold the cell at ``most`` for ``why`` (several doubts: the lowest holds)."""
+        self.doubts[why] = min(self.doubts.get(why, 1.0), most)
+        self.confidence = min(self.confidence, most)
+
+    def vouch(self, why: Doubt) -> None:
+        """Lift one doubt (the rules vouch for a value placed by inference): the reading's claim comes
+        back as far as the other doubts allow."""
+        if self.doubts.pop(why, None) is not None:
+            self.confidence = min([self.read, *self.doubts.values()])
+
+    def reread(self, text: str, value: int | float | None, confidence: float) -> None:
+        """Another of the cell's readings taken (the repair): doubts about the old reading go, doubts about
+        the value's place stay."""
+        self.text, self.value, self.read = text, value, confidence
+        self.doubts = {d: v for d, v in self.doubts.items() if d.place}
+        self.confidence = min([confidence, *self.doubts.values()])
 
     @classmethod
     def printed(cls, cell: Cell, value: int | float | None, table: str, row: str, column: str) -> CellValue:
         """The report's cell for a printed one: its provenance is carried over here, and only here."""
         return cls(value=value, text=cell.text.strip(), page=cell.page, bbox=cell.bbox, source=cell.source,
                    method=cell.method, confidence=cell.confidence, table=table, row=row, column=column,
-                   alternatives=cell.alternatives)
+                   alternatives=cell.alternatives, read=cell.confidence)
 
 
 class Finding(BaseModel):

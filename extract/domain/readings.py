@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from gongkai.extract.domain.anchored import NOT_READ, AnchoredTable, read_table
 from gongkai.extract.domain.mapping import PLACED_BY_ORDER, MapIssue, Mapping
-from gongkai.extract.domain.model import CellValue, TableRecord
+from gongkai.extract.domain.model import CellValue, Doubt, TableRecord
 from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import TABLES, Schema
 from gongkai.extract.layout import Document
@@ -84,8 +84,11 @@ def _falls_short(mapping: Mapping, cells: dict[str, CellValue], sch: Schema, tab
 def _as_mapped(table: AnchoredTable) -> dict[str, CellValue]:
     out = {}
     for cid, p in table.cells.items():
-        out[cid] = CellValue.printed(p.cell, p.value, table.table, p.row, p.column)
-        out[cid].confidence = round(p.confidence, 3)  # the anchored reading's own, not the crop's
+        c = CellValue.printed(p.cell, p.value, table.table, p.row, p.column)
+        c.read = c.confidence = round(p.read, 3)  # the anchored reading's own, not the crop's
+        for why, most in p.doubts.items():
+            c.doubt(why, most)
+        out[cid] = c
     return out
 
 
@@ -141,7 +144,7 @@ def _merge(winner: dict[str, CellValue], loser: dict[str, CellValue], shifted: s
         mine = out.get(cid)
         if mine is None:
             if _in_shifted(other, shifted):
-                other.confidence = min(other.confidence, SHIFTED)
+                other.doubt(Doubt.SHIFTED, SHIFTED)
             out[cid] = other
             continue
         if other.value == mine.value:
@@ -149,7 +152,9 @@ def _merge(winner: dict[str, CellValue], loser: dict[str, CellValue], shifted: s
         if _unread(mine) and other.value is not None and other.confidence >= DISAGREE_MIN:
             # the winner could not read the cell (unread, unseen), the other reading read a number there: an
             # honest gap the other reading fills, never surely (one reading saw it, the other saw no number)
-            other.confidence = min(other.confidence, SHIFTED if _in_shifted(other, shifted) else DISAGREED)
+            if _in_shifted(other, shifted):
+                other.doubt(Doubt.SHIFTED, SHIFTED)
+            other.doubt(Doubt.DISAGREED, DISAGREED)
             out[cid] = other
             unread[cid] = mine
             continue
@@ -231,7 +236,7 @@ def choose_readings(mapping: Mapping, doc: Document, sch: Schema, checker: RuleC
             continue
         if not any(t.kind == table and t.method != ANCHORED and t.quality >= 1.0 for t in mapping.tables):
             for c in other.values():  # no ruled grid of this table: placed by alignment alone, never sure
-                c.confidence = min(c.confidence, PLACED_BY_ORDER)
+                c.doubt(Doubt.ALIGNED, PLACED_BY_ORDER)
         won = _score(other, sch, table, checker).value > _score(grid, sch, table, checker).value
         winner, loser = (other, grid) if won else (grid, other)
         shifted = _shifted(winner, loser, sch, table)
@@ -270,4 +275,4 @@ def _outvoted(winner: CellValue, loser: CellValue) -> None:
         alts[loser.text] = max(alts.get(loser.text, 0.0), loser.confidence)
         winner.alternatives = tuple(sorted(alts.items(), key=lambda a: -a[1]))
     if loser.confidence >= DISAGREE_MIN:
-        winner.confidence = min(winner.confidence, DISAGREED)
+        winner.doubt(Doubt.DISAGREED, DISAGREED)

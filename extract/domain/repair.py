@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from gongkai.extract.domain.model import CellValue
+from gongkai.extract.domain.model import CellValue, Doubt
 from gongkai.extract.domain.numbers import parse_cell
 from gongkai.extract.domain.rules import RuleChecker
 
@@ -97,7 +97,7 @@ def doubt_contradicted(cells: dict[str, CellValue], checker: RuleChecker) -> Non
         c = cells.get(cid)
         if c is None or not c.method.startswith(("ocr", "repaired")):
             continue
-        c.confidence = min(c.confidence, CONTRADICTED if n == 1 else CONTRADICTED_TWICE)
+        c.doubt(Doubt.CONTRADICTED, CONTRADICTED if n == 1 else CONTRADICTED_TWICE)
 
 
 LONE_BLANK = 0.45
@@ -120,7 +120,7 @@ def doubt_lone_blanks(cells: dict[str, CellValue]) -> None:
         zeros = sum(1 for c in group if c.value == 0)
         if empty and zeros > len(empty):
             for c in empty:
-                c.confidence = min(c.confidence, LONE_BLANK)
+                c.doubt(Doubt.EMPTY, LONE_BLANK)
 
 
 EMPTY_READ = 0.75
@@ -135,7 +135,7 @@ def doubt_blanks(cells: dict[str, CellValue]) -> None:
     last, after the readings were chosen and repaired (their choices weigh a blank's conviction)."""
     for c in cells.values():
         if c.value is None and c.method.startswith(("ocr", "repaired")):
-            c.confidence = min(c.confidence, EMPTY_READ)
+            c.doubt(Doubt.EMPTY, EMPTY_READ)
 
 
 def _key(v) -> tuple[str, str]:
@@ -186,7 +186,7 @@ def _repair_table(cells: dict[str, CellValue], checker: RuleChecker) -> list[Rep
         c = cells[cid]
         out.append(Repair(cid, c.value, o.value, rules))
         c.alternatives = ((c.text, c.confidence), *((t, p) for t, p in c.alternatives if t != o.text))
-        c.value, c.text, c.confidence = o.value, o.text, round(o.confidence, 3)
+        c.reread(o.text, o.value, round(o.confidence, 3))
         c.method = f"repaired:{','.join(rules)}"
     return out
 
