@@ -251,10 +251,12 @@ def _through_text(band: np.ndarray, x: int, reach: int = 14) -> bool:
     return med >= 8 or float((width >= max(8.0, 2 * med)).mean()) >= 0.1
 
 
-def find_grids(binary_inv: np.ndarray, min_w: int = 150, min_h: int = 40, char_h: float | None = None) -> list[Grid]:
+def find_grids(binary_inv: np.ndarray, min_w: int = 150, min_h: int = 40, char_h: float | None = None,
+               masks: tuple[np.ndarray, np.ndarray] | None = None) -> list[Grid]:
     """Every ruled table in the image, top to bottom. ``char_h``: the text's height in px, which
-    sets the longest gap in a ruling that is closed (a share of the page when not given)."""
-    horiz, vert = line_masks(binary_inv, char_h)
+    sets the longest gap in a ruling that is closed (a share of the page when not given); ``masks``:
+    ``line_masks(binary_inv, char_h)`` when the caller has them already (the page reader keeps them)."""
+    horiz, vert = line_masks(binary_inv, char_h) if masks is None else masks
     both = cv2.bitwise_or(horiz, vert)
     n, _, stats, _ = cv2.connectedComponentsWithStats(both, connectivity=8)
     grids = []

@@ -171,6 +171,9 @@ class _Page:
     ink: np.ndarray
     lines: np.ndarray
     """The sensitive binary the rulings are found in."""
+    masks: tuple[np.ndarray, np.ndarray]
+    """Its horizontal and vertical ruling masks (``line_masks``): the grids are found in them, and the
+    rulings left out of the text are taken from them."""
     boxes: list[Box]
     grids: list[Grid]
     read: dict[Box, Reading] = field(default_factory=dict)
@@ -330,7 +333,7 @@ class PageReader:
             image = image if grey is None else grey
         page = self._oriented(image)
         up, gray, grids = page.up, page.gray, list(page.grids)
-        rulings = _grid_rulings(page.lines, grids, _char_height(page.boxes))
+        rulings = _grid_rulings(page.masks, grids)
         strokes = long_strokes(page.lines, _char_height(page.boxes))
         for sl in page.seals:  # the rulings' ink was taken before the grey seals were lifted: a ring's
             cv2.circle(strokes, (sl.x, sl.y), round(SEAL_REACH * sl.r), 0, -1)  # straight arcs are no ruling
@@ -414,8 +417,10 @@ class PageReader:
             lifted = ((before != gray).astype(np.uint8)) * 255
             unseen |= cv2.dilate(lifted, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (LIFT_GROW, LIFT_GROW)))
         boxes = self.prose.detect(gray)
-        grids = find_grids(lines, char_h=_char_height(boxes))
-        return _Page(up, gray, ink, lines, boxes, grids, seals=seals, unseen=unseen, red_share=cleaned.red_share)
+        masks = line_masks(lines, _char_height(boxes))
+        grids = find_grids(lines, char_h=_char_height(boxes), masks=masks)
+        return _Page(up, gray, ink, lines, masks, boxes, grids, seals=seals, unseen=unseen,
+                     red_share=cleaned.red_share)
 
     def _oriented(self, image: np.ndarray) -> _Page:
         """The page the right way up: the orientation whose sample lines read most confidently.
@@ -464,8 +469,9 @@ class PageReader:
         boxes = sorted((_flip_box(b, bw, bh) for b in base.boxes), key=lambda b: (b[1], b[0]))
         seals = [s._replace(x=bw - s.x, y=bh - s.y) for s in base.seals]
         unseen = None if base.unseen is None else np.ascontiguousarray(base.unseen[::-1, ::-1])
-        grids = find_grids(lines, char_h=_char_height(boxes))
-        return _Page(base.up.turned(2), gray, ink, lines, boxes, grids, seals=seals, unseen=unseen,
+        masks = line_masks(lines, _char_height(boxes))  # not the unflipped masks turned: the morphology
+        grids = find_grids(lines, char_h=_char_height(boxes), masks=masks)  # is not symmetric to the pixel
+        return _Page(base.up.turned(2), gray, ink, lines, masks, boxes, grids, seals=seals, unseen=unseen,
                      red_share=base.red_share)
 
     def _sample_score(self, gray: np.ndarray, boxes: list[Box]) -> tuple[float, dict[Box, Reading]]:
@@ -1165,17 +1171,18 @@ def _flip_box(b: Box, w: int, h: int) -> Box:
     return (w - b[2], h - b[3], w - b[0], h - b[1])
 
 
-def _grid_rulings(ink: np.ndarray, grids: list[Grid], char_h: float | None = None, reach: int = 6) -> np.ndarray:
-    """The ruling pixels of the tables: line-shaped ink near the grid's own line positions.
+def _grid_rulings(masks: tuple[np.ndarray, np.ndarray], grids: list[Grid], reach: int = 6) -> np.ndarray:
+    """The ruling pixels of the tables: line-shaped ink (``masks``, horizontal and vertical: the
+    page's ``line_masks``) near the grid's own line positions.
 
     Morphology alone also takes the long strokes of big bold characters (the vertical
     of 十 in a header is a "line" 30 px tall); keeping only what lies on a grid line
     leaves the characters whole.
     """
-    out = np.zeros_like(ink)
+    horiz, vert = masks
+    out = np.zeros_like(horiz)
     if not grids:
         return out
-    horiz, vert = line_masks(ink, char_h)
     for g in grids:
         for c in g.cells:  # a cell's own borders: no line runs through a merged cell
             x0, y0, x1, y1 = c.box
