@@ -91,7 +91,8 @@ def release() -> None:
 
 def keep_freed(kept_mb: int = KEPT_FOR_MODEL_RUNS_MB) -> None:
     """For the whole process: serve blocks up to 32 MB from the heap, and let ``release`` (and malloc
-    itself) keep up to ``kept_mb`` MB freed there for the next model run; 0 restores trimming every run.
+    itself) keep up to ``kept_mb`` MB freed there for the next model run (0: ``release`` trims after
+    every run again; the blocks up to 32 MB stay in the heap).
 
     By default glibc maps each block above its threshold (128 kB, raised towards 32 MB only as such
     blocks are freed) on its own and unmaps it when freed, and gives back the heap's top past 128 kB:
