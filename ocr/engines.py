@@ -232,6 +232,7 @@ class RapidEngine:
                 self._models = RapidModels(self.threads, det, rec, self.arena)
             except ImportError as exc:
                 raise EngineError("E_OCR_MISSING", f"rapidocr is not installed ({exc})") from exc
+            heap.settle()  # the memory a process's owner asked to keep between runs (heap.keep_freed)
         return self._models
 
     def _model_files(self) -> tuple[Path | None, Path | None]:

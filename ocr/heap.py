@@ -41,6 +41,8 @@ class _Malloc:
             libc.mallinfo2.restype = _MallInfo2
         self.kept = 0
         """Bytes of free memory ``release`` leaves in the heap: 0 until ``keep_freed``."""
+        self.settled = False
+        """Whether the models have loaded (``settle``): malloc's settings for ``kept`` are made from then."""
 
     def info(self) -> _MallInfo2 | None:
         return self._libc.mallinfo2() if self.counts else None
@@ -98,11 +100,31 @@ def keep_freed(kept_mb: int = KEPT_FOR_MODEL_RUNS_MB) -> None:
     blocks are freed) on its own and unmaps it when freed, and gives back the heap's top past 128 kB:
     the recogniser's activations were fresh zeroed pages at every batch. Larger blocks (a 300 dpi page's
     arrays, the detector's one block of activations) are still mapped on their own: kept in the heap with
-    the rest (``M_MMAP_MAX`` 0), a clean bench run's peak rose 968 -> 1081 MB."""
+    the rest (``M_MMAP_MAX`` 0), a clean bench run's peak rose 968 -> 1081 MB.
+
+    The settings are made once the OCR models have loaded (``settle``), as cpu9 made them: made at the
+    process's start instead, before the first page and the models were read, the same clean reports
+    peaked at 994 instead of 787 MB (clean, 3 reports read in one process; why not measured: likely
+    long-lived blocks placed in the heap above what the page runs free)."""
     heap = _glibc()
     if heap is None or not heap.counts:
         return
     heap.kept = kept_mb << 20
+    if heap.settled:
+        _apply(heap)
+
+
+def settle() -> None:
+    """The models have loaded: from now on the heap keeps what ``keep_freed`` asked (nothing if not asked)."""
+    heap = _glibc()
+    if heap is None or heap.settled or not heap.counts:
+        return
+    heap.settled = True
+    if heap.kept > 0:
+        _apply(heap)
+
+
+def _apply(heap: _Malloc) -> None:
     heap.option(_M_MMAP_THRESHOLD, _LARGEST_KEPT_BLOCK)
     heap.option(_M_TRIM_THRESHOLD, min(heap.kept, (1 << 31) - 1))
 
