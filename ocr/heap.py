@@ -102,10 +102,8 @@ def keep_freed(kept_mb: int = KEPT_FOR_MODEL_RUNS_MB) -> None:
     arrays, the detector's one block of activations) are still mapped on their own: kept in the heap with
     the rest (``M_MMAP_MAX`` 0), a clean bench run's peak rose 968 -> 1081 MB.
 
-    The settings are made once the OCR models have loaded (``settle``), as cpu9 made them: made at the
-    process's start instead, before the first page and the models were read, the same clean reports
-    peaked at 994 instead of 787 MB (clean, 3 reports read in one process; why not measured: likely
-    long-lived blocks placed in the heap above what the page runs free)."""
+    The settings are made once the OCR models have loaded (``settle``), where cpu9 made them: what a
+    process allocates before its first model run is placed as it was."""
     heap = _glibc()
     if heap is None or not heap.counts:
         return
