@@ -390,7 +390,9 @@ def run_worker(system: str, truths: list[dict], cache: Path, details: bool) -> l
     from gongkai.extract.domain.mapping import map_tables
     from gongkai.extract.domain.schema import schema
     from gongkai.extract.pipeline import analyse_bytes, analyse_pages
+    from gongkai.ocr import heap
 
+    heap.keep_freed()  # as a `gongkai run` worker does (extract/archive/workers.py), for every system alike
     options = Options(ocr=OcrOptions(rapid_models=MODEL_SETS[system])) if system in MODEL_SETS else Options()
     reader = Img2Table(cache) if system == "img2table" else None
     out = []

@@ -125,8 +125,10 @@ def main() -> None:
     from gongkai import OcrOptions, Options
     from gongkai.extract.input.readers import scan
     from gongkai.extract.pipeline import analyse_bytes, analyse_pages
+    from gongkai.ocr import heap
     from gongkai.ocr.engines import RapidEngine
 
+    heap.keep_freed()  # as a `gongkai run` worker does (extract/archive/workers.py)
     instrument()
     todo = truths(args.cache, args.levels.split(","), args.seed, [d for d in args.docs.split(",") if d])
     if not todo:

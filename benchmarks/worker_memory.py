@@ -18,7 +18,6 @@ as the pool's workers do (``--no-trim``: as they did before).
 from __future__ import annotations
 
 import argparse
-import ctypes
 import gc
 import json
 import sys
@@ -26,23 +25,6 @@ import time
 from pathlib import Path
 
 import psutil
-
-
-class _Mallinfo2(ctypes.Structure):
-    _fields_ = [(name, ctypes.c_size_t) for name in
-                ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
-                 "keepcost")]
-
-
-def heap() -> tuple[int, int]:
-    """(bytes malloc has handed out, bytes it holds free) in this process, glibc >= 2.33; (0, 0) else."""
-    try:
-        f = ctypes.CDLL(None).mallinfo2
-    except AttributeError:
-        return 0, 0
-    f.restype = _Mallinfo2
-    m = f()
-    return m.uordblks + m.hblkhd, m.fordblks
 
 
 def kind(key: str) -> str:
@@ -73,9 +55,10 @@ def main() -> None:
     from gongkai.extract.archive.inputs import iter_inputs
     from gongkai.extract.domain import labels, numbers, organisations, rules
     from gongkai.extract.options import Options
+    from gongkai.ocr import heap
 
-    ctypes.CDLL(None).mallopt(-8, 2)  # M_ARENA_MAX as the workers set it
-    trim = ctypes.CDLL(None).malloc_trim
+    heap.limit_arenas(2)  # as the workers set them (extract/archive/workers.py)
+    heap.keep_freed()
     caches = [f for m in (labels, numbers, rules, organisations) for f in vars(m).values() if hasattr(f, "cache_info")]
     options, me = Options(), psutil.Process()
     items = list(iter_inputs([a.corpus / "inputs"]))[a.start :: a.every]
@@ -90,9 +73,9 @@ def main() -> None:
             before, t = me.memory_info().rss, time.time()
             process_job((item, options))
             if not a.no_trim:
-                trim(0)  # as a pool's worker does after each document
+                heap.trim()  # as a pool's worker does after each document
             after = me.memory_info().rss
-            used, free = heap()
+            used, free = heap.usage()
             new = sorted(set(sys.modules) - mods)
             row = {"pass": rnd, "i": i, "kind": kind(item.key), "key": item.key, "s": round(time.time() - t, 2),
                    "rss0": before >> 20, "rss": after >> 20, "heap_used": used >> 20, "heap_free": free >> 20,

@@ -11,7 +11,6 @@ the allocators' high-water marks.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import pickle
 import sys
 import tempfile
@@ -21,8 +20,7 @@ from pathlib import Path
 
 import psutil
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from worker_memory import heap
+from gongkai.ocr import heap
 
 
 def _extracted(item: object) -> bytes:
@@ -73,7 +71,7 @@ def main() -> None:
             doc = r.doc.model_copy(update={"key": f"{r.doc.key}#{n}", "sha256": f"{n:064x}"})
             writer.add(doc, r.rows)
             if (n + 1) % a.every == 0:
-                used, free = heap()
+                used, free = heap.usage()
                 traced = tracemalloc.get_traced_memory()[0] >> 20 if a.trace else 0
                 rss = me.memory_info().rss >> 20
                 print(f"{n + 1:6d} {time.time() - t0:5.0f} s  RSS {rss:5d} MB  heap used {used >> 20} free "
@@ -86,8 +84,7 @@ def main() -> None:
                         for stat in snap.compare_to(first, "lineno")[:5]:
                             print(f"    {stat}")
         writer.commit()
-    trim = ctypes.CDLL(None).malloc_trim
-    trim(0)
+    heap.trim()
     print(f"after malloc_trim(0): RSS {me.memory_info().rss >> 20} MB", flush=True)
 
 

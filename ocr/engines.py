@@ -13,20 +13,18 @@ so the caller can keep alternatives.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import shutil
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Protocol
 
 import cv2
 import numpy as np
 
+from . import heap
 from .types import ArenaUse, Box, Line, RapidModelSet, Reading, Word
 
 
@@ -215,23 +213,12 @@ class RapidEngine:
 
     arena: ArenaUse = "none"
     """Which networks keep onnxruntime's memory arena between runs (``RapidModels``). Without it every
-    run takes its activations in fresh pages (freed and trimmed after it: ``release_memory``), ~65,000
+    run takes its activations in fresh pages (freed and trimmed after it: ``heap.release``), ~65,000
     page faults a page. Interleaved in one process (clean and hard of hongze_2024, load 14), the same
     reports each way: none 2.91 s CPU a page, 91,000 faults; both 2.85 s, 25,000 faults; the detector's
     alone 2.80 s, 54,000 faults (at load 11, clean, hard and fax: none 2.94, both 2.67 s). Not the
     default: the memory kept raised a bench run's peak past 1 GB (clean 985 -> 1155 MB with both,
     1098 MB with the detector's alone)."""
-
-    kept_free_mb: int = 128
-    """How much freed memory the C heap may keep between model runs of a page (``release_memory``); 0
-    hands it all back after every run, as before. Kept, the recogniser's activations, freed after each
-    batch and asked for again at the next, and the page's own arrays up to 32 MB come from pages
-    already mapped (``keep_freed_memory``, told malloc once, when the models load). Each page's
-    detection first hands back all that the last page left. Every block kept (no cap, none mapped on its
-    own) took faults from 91,000 to 900 a page but a clean bench run's peak to 1081-1155 MB; as now,
-    clean 968 -> 907 MB, 2.96 -> 2.60 s CPU a page (bench, load 24-29), the same cells. Interleaved in
-    one process with main's handling (clean, hard, fax of hongze_2024, 30 pages a way, load 24-27, the
-    heap uncapped then), the same reports: 3.00 -> 2.81 s CPU a page, system 0.43 -> 0.21 s."""
 
     def __post_init__(self) -> None:
         self._models = None
@@ -245,8 +232,7 @@ class RapidEngine:
                 self._models = RapidModels(self.threads, det, rec, self.arena)
             except ImportError as exc:
                 raise EngineError("E_OCR_MISSING", f"rapidocr is not installed ({exc})") from exc
-            if self.kept_free_mb > 0:
-                keep_freed_memory(self.kept_free_mb)
+            heap.settle()  # the memory a process's owner asked to keep between runs (heap.keep_freed)
         return self._models
 
     def _model_files(self) -> tuple[Path | None, Path | None]:
@@ -274,13 +260,13 @@ class RapidEngine:
         small = image
         if s != 1:
             small = cv2.resize(image, (max(1, int(w * s)), max(1, int(h * s))), interpolation=cv2.INTER_AREA)
-        release_memory()  # a new page: what the last one's runs left free is handed back, not kept on
+        heap.trim()  # a new page: what the last one's runs left free is handed back, not kept on
         try:
             boxes = eng.detect(_bgr(small))
         except Exception as exc:  # onnxruntime raises its own types
             raise EngineError("E_OCR_FAILED", f"rapidocr detection failed: {exc}") from exc
         finally:
-            release_memory(self.kept_free_mb)
+            heap.release()
         out = []
         for quad in boxes:
             xs = [p[0] / s for p in quad]
@@ -325,7 +311,7 @@ class RapidEngine:
                 raise EngineError("E_OCR_FAILED", f"rapidocr recognition failed: {exc}") from exc
             for j, i in enumerate(idx):
                 out[i] = self._decode(preds[j], charset)
-        release_memory(self.kept_free_mb)
+        heap.release()
         return [r if r is not None else Reading("", 0.0, [], self.name) for r in out]
 
     def _recognizer(self):
@@ -379,85 +365,6 @@ class RapidEngine:
                 r.text = _digits(r.text)
                 r.alternatives = [(_digits(a), c) for a, c in r.alternatives if _digits(a) != r.text]
         return out
-
-
-def release_memory(kept_mb: int = 0) -> None:
-    """Hand the C heap's free pages back to the system after a model run when it holds more than
-    ``kept_mb`` MB of them (glibc; elsewhere nothing).
-
-    onnxruntime (RapidOCR runs it without its memory arena) frees a page's detection maps and
-    a batch's activations through malloc, which keeps the pages: resident memory crept up by
-    ~40 MB a document and a 10-document benchmark run peaked at 1.0-1.17 GB; trimmed after
-    each run, 0.95-1.02 GB (benchmarks/bench_ocr.py). But trimmed after every run, every run
-    maps its activations afresh (~90,000 page faults, ~0.4 s of system time a page): so up to
-    ``kept_mb`` is kept for the next run. Counting the free memory (``mallinfo2``) walks malloc's
-    free lists: microseconds; a trim costs well under 1 ms.
-    """
-    heap = _malloc()
-    if heap is None:
-        return
-    if kept_mb > 0 and heap.free_bytes() <= kept_mb << 20:
-        return
-    heap.trim(0)
-
-
-def keep_freed_memory(kept_mb: int) -> None:
-    """Tell malloc (glibc; elsewhere nothing) to serve blocks up to 32 MB from its heap and to keep
-    what is freed there up to ``kept_mb`` MB at its top, for ``release_memory`` to give back past it.
-
-    By default glibc maps each block above its threshold (128 kB, raised towards 32 MB only as such
-    blocks are freed) on its own and unmaps it when freed, and gives back the heap's top past 128 kB:
-    the recogniser's activations were fresh zeroed pages at every batch. Larger blocks (a 300 dpi
-    page's arrays, the detector's one block of activations) are still mapped on their own: kept in
-    the heap with the rest (``M_MMAP_MAX`` 0), a clean bench run's peak rose 968 -> 1081 MB.
-    For the whole process, once: a `gongkai run` worker trims its heap after every document anyway
-    (extract/archive/workers.py)."""
-    heap = _malloc()
-    if heap is not None:
-        heap.keep_freed(kept_mb << 20)
-
-
-class _Malloc:
-    """glibc's malloc controls, through ctypes. Without ``mallinfo2`` (glibc before 2.33) the free
-    memory cannot be counted, so nothing is kept: every run trimmed, as before."""
-
-    _M_TRIM_THRESHOLD = -1
-    _M_MMAP_THRESHOLD = -3
-    _LARGEST_KEPT_BLOCK = 32 << 20  # glibc's own ceiling for the threshold (64-bit)
-
-    def __init__(self, libc: ctypes.CDLL) -> None:
-        self._libc = libc
-        self.counts = hasattr(libc, "mallinfo2") and hasattr(libc, "mallopt")
-        if self.counts:
-            self._libc.mallinfo2.restype = _MallInfo2
-
-    def trim(self, pad: int) -> None:
-        self._libc.malloc_trim(pad)
-
-    def free_bytes(self) -> int:
-        return int(self._libc.mallinfo2().fordblks) if self.counts else 1 << 62
-
-    def keep_freed(self, kept: int) -> None:
-        if self.counts:
-            self._libc.mallopt(self._M_MMAP_THRESHOLD, self._LARGEST_KEPT_BLOCK)
-            self._libc.mallopt(self._M_TRIM_THRESHOLD, min(kept, (1 << 31) - 1))
-
-
-class _MallInfo2(ctypes.Structure):
-    """glibc's ``struct mallinfo2`` (2.33 and later)."""
-
-    _fields_ = [(name, ctypes.c_size_t) for name in (
-        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
-
-
-@cache
-def _malloc() -> _Malloc | None:
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name) if name else None
-    except OSError:
-        return None
-    return _Malloc(libc) if libc is not None and hasattr(libc, "malloc_trim") else None
 
 
 def _gray(image: np.ndarray) -> np.ndarray:

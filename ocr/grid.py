@@ -474,9 +474,13 @@ def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int, ink: np.ndarray
         seg = vert[ys[r] + 3 : ys[r + 1] - 2, max(0, x - 3) : x + 4]
         return seg.size > 0 and (seg.max(axis=1) > 0).mean() > 0.5
 
+    column_runs: dict[int, list[bool]] = {}  # the rows each line's pieces are drawn in, by x: asked per (c, r)
+
     def run(x: int, r: int) -> int:
         """How many rows the piece of line at ``x`` through row ``r`` runs down."""
-        on = [k in short[x] if x in short else drawn(x, k) for k in range(nr)]
+        on = column_runs.get(x)
+        if on is None:
+            on = column_runs[x] = [k in short[x] if x in short else drawn(x, k) for k in range(nr)]
         a, b = r, r
         while a > 0 and on[a - 1]:
             a -= 1

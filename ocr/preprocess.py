@@ -669,14 +669,15 @@ def clean(image: np.ndarray, outside: np.ndarray | None = None, lift_red: bool =
     flat = flatten_illumination(image)
     red = red_ink(flat)
     gray = cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY) if flat.ndim == 3 else flat
+    ink = binarize_inv(gray)
     share = 0.0
     if red.any():
-        share = float(red.sum()) / max(1, int((red | (binarize_inv(gray) > 0)).sum()))
+        share = float(red.sum()) / max(1, int((red | (ink > 0)).sum()))
         if lift_red:
             gray = to_gray_without_red(flat, red)
+            ink = binarize_inv(gray)
         else:
             red = np.zeros(red.shape, bool)
-    ink = binarize_inv(gray)
     if speckled(ink):
         gray = cv2.medianBlur(gray, 3)
         ink = binarize_inv(gray)

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from gongkai.ocr import heap
+
 log = logging.getLogger(__name__)
 
 Task = Callable[[Any], Any]
@@ -77,41 +79,15 @@ def _let_the_fork_server_go() -> None:
     with contextlib.suppress(OSError):
         os.close(fd)
     server._forkserver_alive_fd = None
-_M_ARENA_MAX = -8
-
-
-def _few_malloc_arenas() -> None:
-    """glibc gives each thread that allocates (onnxruntime's, OpenCV's) its own 64 MB arena of address
-    space; under RLIMIT_AS those reservations, not the memory used, reach the cap after many documents
-    (the soak saw 3 GB of address space beside 800 MB resident). Two arenas are enough for one document
-    at a time."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).mallopt(_M_ARENA_MAX, 2)
-
-
-def _heap_trimmer() -> Callable[[], object]:
-    """``malloc_trim(0)`` (glibc; elsewhere nothing): hands the C heap's free pages back to the system.
-
-    A worker frees what a document used, but glibc keeps it: once a large block has been freed (a
-    scan's page images, OCR's activations) it raises its threshold for serving big requests with
-    their own mappings, so later documents' large buffers come from the heap, and one small block
-    still in use above them keeps the heap from shrinking. The soak's workers stepped up ~90 MB at a
-    time and stayed there (benchmarks/worker_memory.py: after a scan, a born-digital PDF took a worker
-    from 500 to 678 MB resident with 250 MB free in malloc's hands; trimmed, 500 MB again, on every
-    repeat). Trimmed after every document, the level between documents is what the worker holds.
-    About a millisecond when there is much to give back, microseconds otherwise."""
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
-        return lambda: None
-    return lambda: trim(0)
 
 
 def _worker_main(conn: Connection, task: Task, memory_mb: int | None) -> None:
     _die_with_parent()
     _let_the_fork_server_go()
-    _few_malloc_arenas()
-    trim = _heap_trimmer()
+    # two malloc arenas are enough for one document at a time (heap.limit_arenas: address space under
+    # RLIMIT_AS); freed model memory is kept for the next run (RapidOCR's activations)
+    heap.limit_arenas(2)
+    heap.keep_freed()
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -137,7 +113,13 @@ def _worker_main(conn: Connection, task: Task, memory_mb: int | None) -> None:
         del outcome  # not held while the next document is read
         if not sent:
             return
-        trim()  # what the document freed goes back to the system, not into the heap's high-water mark
+        # what the document freed goes back to the system, not into the heap's high-water mark: glibc
+        # keeps freed large blocks (a scan's page images, OCR's activations) once its threshold for
+        # mapping big requests on their own has risen, and one small block in use above them keeps the
+        # heap from shrinking; the soak's workers stepped up ~90 MB at a time and stayed there
+        # (benchmarks/worker_memory.py: a born-digital PDF after a scan, 500 -> 678 MB resident with
+        # 250 MB free in malloc's hands; trimmed, 500 MB again, on every repeat)
+        heap.trim()
 
 
 _READY = ("ready", None)
