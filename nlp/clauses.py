@@ -22,7 +22,7 @@ from itertools import pairwise
 
 from .learned import LABEL_OF, TAG_OF, CrfTagger, Span, _mode
 from .lexicon import alt, words
-from .segment import LACK, Item, Sentence
+from .segment import _BOTH_CUE, LACK, Item, Sentence, _is_lead_in, _label_cue, cue_of
 
 CLAUSE_TAGS = ("O", "B-P", "I-P", "B-I", "I-I")
 _TRIM = "。；;，,：: \t\n\u3000、"
@@ -134,6 +134,37 @@ def _lex(body: str) -> list[str]:
     return [name for name, ws in _vocab() if any(w in body for w in ws)]
 
 
+def block_context(sents: list[Sentence]) -> list[str]:
+    """Each sentence's place in the block it is in: the side the heading or lead-in above it names ("（二）改进措施",
+    "存在问题：", "下一步工作：": problem / improvement / both / none) and where under it the sentence sits (``head``:
+    the heading itself; ``first``: the first sentence after it; ``entry``: a numbered entry; ``in_entry``: an
+    unmarked sentence after one, an entry's explanation or a second statement; ``prose``). Measures under "（二）
+    改进措施" with no "will" ("加大…力度。完善…机制。") and a title entry's explanation differ here, not in their
+    words (round 10)."""
+    out: list[str] = []
+    side, last, para = "none", "prose", -1
+    for s in sents:
+        label = _label_cue(s)
+        if label is None and _is_lead_in(s):
+            body = s.text[s.body_start - s.start :]
+            side, pos = "both" if _BOTH_CUE.search(body) else cue_of(body) or "none", "head"
+        elif label is not None:  # "改进措施：加强…": the label heads its own sentence
+            side, pos = label, "first"
+        elif s.marker is not None:
+            pos = "entry"
+        elif last == "head":
+            pos = "first"
+        elif last in ("first", "next") and s.paragraph == para:
+            pos = "next"
+        elif last in ("entry", "in_entry") and s.paragraph == para:
+            pos = "in_entry"
+        else:
+            pos = "prose"
+        out.append(side + "|" + pos)
+        last, para = pos, s.paragraph
+    return out
+
+
 @dataclass
 class ClauseFeatures:
     """A clause's CRF features (``names``) and the two facts of the comma rule the tagger's decision reads again
@@ -162,6 +193,7 @@ def clause_features(text: str, sents: list[Sentence], clauses: list[Clause], rul
     mode = "h=" + _mode(allowed)
     lexes = [_lex(text[slice(*_core(text, c))]) for c in clauses]
     subjects = [_subject_size(text[slice(*_core(text, c))]) for c in clauses]
+    blocks = block_context(sents)
     out: list[ClauseFeatures] = []
     for i, c in enumerate(clauses):
         s = sents[c.sentence]
@@ -180,6 +212,9 @@ def clause_features(text: str, sents: list[Sentence], clauses: list[Clause], rul
             "rule_start=" + (rs or "no"), "rule_end=" + ("yes" if b in ends or c.end in ends else "no"),
             "cue|in=" + (s.cue or "none") + "|" + inside[i],
         ]
+        blk = blocks[c.sentence]
+        f += ["blk=" + blk, "blk|in=" + blk + "|" + inside[i], "blk_pos|in=" + blk.split("|")[1] + "|" + inside[i],
+              mode + "|blk=" + blk]
         if sections is not None:
             sec = sections[c.sentence] or "none"
             f += ["sec=" + sec, mode + "|sec=" + sec, "sec|in=" + sec + "|" + inside[i]]

@@ -222,12 +222,13 @@ the tagger where one holds several and which side each is on."""
 
 
 @Language.factory("gongkai_items", default_config={"textcat": "textcat", "min_chars": 4, "decision": "rules_polarity",
-                                                   "side_floor": 0.0, "open_floor": ClauseCRF.open_floor})
+                                                   "side_floor": 0.0, "open_floor": ClauseCRF.open_floor,
+                                                   "fill_floor": 1.0})
 def make_items(nlp: Language, name: str, textcat: str, min_chars: int, decision: str,
-               side_floor: float, open_floor: float) -> ItemFinder:
+               side_floor: float, open_floor: float, fill_floor: float) -> ItemFinder:
     if decision not in DECISIONS:
         raise ValueError(f"gongkai_items: decision {decision!r} is none of {', '.join(DECISIONS)}: fix config.cfg")
-    return ItemFinder(nlp, textcat, min_chars, decision, side_floor, open_floor)
+    return ItemFinder(nlp, textcat, min_chars, decision, side_floor, open_floor, fill_floor)
 
 
 class ItemFinder(_UsesTextcat, _StoresCRF):
@@ -242,13 +243,17 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
     FILE = "items.crfsuite"
 
     def __init__(self, nlp: Language, textcat: str, min_chars: int, decision: str = "rules_polarity",
-                 side_floor: float = 0.0, open_floor: float = ClauseCRF.open_floor) -> None:
+                 side_floor: float = 0.0, open_floor: float = ClauseCRF.open_floor, fill_floor: float = 1.0) -> None:
         super().__init__(nlp, textcat)
         self.min_chars = min_chars
         self.decision = decision
         self.side_floor = side_floor
         """``*_polarity``: the CRF's side counts where its mean marginal reaches this; below it the rules' cue,
         else the classifier, decides (the CRF unsure: 0.61 on a title "3.公开质量进一步提升方面。")."""
+        self.fill_floor = fill_floor
+        """``clauses_split``: a statement the clause tagger opens where the rules found none (measures under "（二）改进
+        措施" with no "will", a second shortfall after an entry's first sentence) stands when the tagger's mean
+        marginal over its clauses reaches this (1.0: never; round 10)."""
         self.crf = ItemCRF()
         self.clauses = ClauseCRF()
         self.clauses.open_floor = open_floor
@@ -294,6 +299,7 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
                 found = [it for it in found if _side(it, tagged) is not None]
             if self.decision == "clauses_split":
                 found = [part for it in found for part in _split_by(it, raw, doc.text)]
+                found = sorted([*found, *self._unfound(doc.text, sents, found, tagged)], key=lambda it: it.start)
             doc.spans["items"] = self._rules(doc, sents, found, allowed, tagged)
             return doc
         tagged = self._crf_spans(doc, sents, found, allowed)
@@ -318,6 +324,18 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
             spans.sort(key=lambda sp: sp._.char_start)
         doc.spans["items"] = spans
         return doc
+
+    def _unfound(self, text: str, sents: list[Sentence], found: list[Item],
+                 tagged: list[tuple[LearnedSpan, list[int], Item | None]]) -> list[Item]:
+        """The tagger's statements that overlap none of the rules' (``fill_floor``), as statements of their own with
+        no cue: their side is the tagger's."""
+        out = []
+        for sp, idx, _ in tagged:
+            if sp.confidence < self.fill_floor or any(it.start < sp.end and sp.start < it.end for it in found):
+                continue
+            out.append(Item(sp.start, sp.end, _flat(text[sp.start : sp.end]), None,
+                            "".join(sents[i].text for i in idx), "learned", idx))
+        return out
 
     def _rules(self, doc: Doc, sents: list[Sentence], found: list[Item], allowed: list[str] | None,
                polarity: list[tuple[LearnedSpan, list[int], Item | None]] | None = None) -> list[Span]:

@@ -5,7 +5,9 @@ Kangxi radicals where a PDF font maps 一 to ⼀ (U+2F00), with full-width digit
 half-width punctuation where a web page or converter folded it. Everything downstream is trained on
 simplified text with Chinese punctuation, so ``normalise`` folds:
 
-- traditional → simplified with OpenCC (``t2s``, its dictionaries ship inside the wheel, no download);
+- traditional → simplified with OpenCC (``t2s``, its dictionaries ship inside the wheel, no download), then the
+  words t2s leaves in Taiwan / Hong Kong usage or a variant form (資訊 → 资讯 → 信息, 著力 → 着力, 衞 → 卫) by the
+  fold table ``script_folds`` of ``nlp/lexicon.yaml`` (each fold keeps its length);
 - Kangxi radicals and CJK compatibility ideographs → the unified ideograph (NFKC of that one character);
 - full-width ASCII letters and digits → ASCII (numbers parse as numbers);
 - half-width ``, ; : ( ) ! ?`` between Chinese text → the full-width forms the reports print (never
@@ -48,6 +50,24 @@ def _converter():
     import opencc
 
     return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _folds() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The fold table after OpenCC (``script_folds``); a fold that changed a length would break the offset map."""
+    from .lexicon import lexicon
+
+    table: dict[str, str] = lexicon()["script_folds"]
+    bad = [k for k, v in table.items() if len(k) != len(v)]
+    if bad:
+        raise ValueError(f"nlp/lexicon.yaml script_folds: not the same length: {', '.join(bad)}")
+    return re.compile("|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))), table
+
+
+def _t2s(text: str) -> str:
+    """OpenCC's t2s, then the fold table."""
+    rx, table = _folds()
+    return rx.sub(lambda m: table[m.group(0)], _converter().convert(text))
 
 
 def simplified(text: str) -> str:
@@ -107,7 +127,7 @@ def normalise(text: str) -> Normalised:
             keep[m.start() : m.end()] = [False] * (m.end() - m.start())
         base = [i for i, k in enumerate(keep) if k]
         folded = "".join(folded[i] for i in base)
-    conv = _converter().convert(folded)
+    conv = _t2s(folded)
     if len(conv) == len(folded):
         return Normalised(conv, text, base)
     # a phrase changed length: convert line by line and clause by clause, mapping each piece linearly
@@ -115,7 +135,7 @@ def normalise(text: str) -> Normalised:
     out: list[str] = []
     pos = 0
     for piece in _pieces(folded):
-        c = _converter().convert(piece)
+        c = _t2s(piece)
         n, m = len(piece), len(c)
         starts += [pos + (k * n) // max(m, 1) for k in range(m)]
         out.append(c)

@@ -8,7 +8,14 @@ import yaml
 
 from gongkai.nlp import learned
 from gongkai.nlp.analyse import DEFAULT_MODEL, analyse, load
-from gongkai.nlp.clauses import clause_features, clause_tags, decode_clauses, own_subject_pair, split_clauses
+from gongkai.nlp.clauses import (
+    block_context,
+    clause_features,
+    clause_tags,
+    decode_clauses,
+    own_subject_pair,
+    split_clauses,
+)
 from gongkai.nlp.segment import find_items, split_sentences
 from gongkai.nlp.training import clause_sequences, train_crf
 
@@ -251,3 +258,39 @@ def test_comma_rule_facts_are_typed_and_bare_ru_does_not_narrow():
         k = next(i for i, c in enumerate(clauses) if text[c.start : c.end].startswith(second))
         assert (feats[k].lack_after_lack, feats[k].narrows) == (True, narrows)
         assert ("lack_after_lack|narrows=" + ("yes" if narrows else "no")) in feats[k].names
+
+
+def test_block_context_tells_measures_under_a_heading_from_an_entrys_explanation():
+    """Round 10: the clause tagger reads where a sentence sits under the heading or lead-in above it: the measures
+    after "（二）改进措施" with no "will" are first / next under an improvement heading, an unmarked sentence after a
+    numbered entry is inside the entry."""
+    text = "（一）存在的主要问题\n信息覆盖面有待扩大。\n（二）改进措施\n加强宣传教育，提高思想认识；加强组织领导。\n" \
+           "（三）下一步工作：一是加大公开力度。做好依申请公开工作。二是完善审核制度。"
+    sents = split_sentences(text)
+    find_items(text, sents)
+    ctx = dict(zip([s.text.strip() for s in sents], block_context(sents), strict=True))
+    assert ctx["（一）存在的主要问题"] == "problem|head"
+    assert ctx["信息覆盖面有待扩大。"] == "problem|first"
+    assert ctx["加强宣传教育，提高思想认识；"] == "improvement|first"
+    assert ctx["加强组织领导。"] == "improvement|next"
+    assert ctx["一是加大公开力度。"] == "improvement|entry"
+    assert ctx["做好依申请公开工作。"] == "improvement|in_entry"
+
+
+def test_fill_floor_adds_the_taggers_statements_where_the_rules_found_none():
+    """``fill_floor`` (round 10): a statement the clause tagger opens where no rules' statement lies stands from that
+    confidence up; at 1.0 (never) the rules' statements are all there is."""
+    nlp = load()
+    items = nlp.get_pipe("gongkai_items")
+    text = "（一）存在问题：一是能够被上级部门采用的信息量偏少。信息公开内容深度和广度不够；二是载体有待完善。"
+    kept = items.fill_floor
+    try:
+        items.fill_floor = 1.0
+        never = [(it.label, it.text) for it in analyse(text, ["problems", "improvements"], nlp).items]
+        items.fill_floor = 0.0
+        always = [(it.label, it.text) for it in analyse(text, ["problems", "improvements"], nlp).items]
+    finally:
+        items.fill_floor = kept
+    assert ("problem", "信息公开内容深度和广度不够") not in never
+    assert ("problem", "信息公开内容深度和广度不够") in always
+    assert set(never) < set(always)

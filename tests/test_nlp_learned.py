@@ -129,7 +129,7 @@ def test_an_unknown_decision_says_what_to_fix():
     from gongkai.nlp.components import make_items
 
     with pytest.raises(ValueError, match=r"config\.cfg"):
-        make_items(load(), "gongkai_items", "textcat", 4, "majority", 0.0, 1.0)
+        make_items(load(), "gongkai_items", "textcat", 4, "majority", 0.0, 1.0, 1.0)
 
 
 def test_decode_trims_and_splits_spans():

@@ -53,3 +53,12 @@ def test_glossed_heading_is_not_an_item():
     res = analyse(text, ["problems", "improvements"])
     assert [(it.label, it.text) for it in res.items] == [("problem", "有時發(fā)布不夠及時"),
                                                         ("improvement", "抽調(diào)專人進(jìn)行管理")]
+
+
+def test_words_t2s_leaves_in_taiwan_usage_fold_to_mainland_ones_same_length():
+    """Round 10: OpenCC's t2s leaves 資訊 as 资讯, 著力 as 著力 and 衞 as it is; the fold table (``script_folds`` of
+    ``nlp/lexicon.yaml``) brings them to the words the rules and models learnt, each keeping its length."""
+    text = "我局政府資訊公開工作將著力做好，區衞生健康局"
+    n = normalise(text)
+    assert n.text == "我局政府信息公开工作将着力做好，区卫生健康局"
+    assert len(n.text) == len(text) and n.span(4, 6) == (4, 6)
