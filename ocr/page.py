@@ -29,7 +29,7 @@ import numpy as np
 from .align import find_tables
 from .dewarp import find_bend
 from .engines import Engine
-from .geometry import STANDARD_SHORT_SIDE, Upright, upright
+from .geometry import STANDARD_SHORT_SIDE, Upright, page_of_spread, upright
 from .grid import find_grids, line_masks, long_strokes, ruling_ink
 from .marks import DASH_READINGS, SLASHES
 from .preprocess import (
@@ -101,6 +101,8 @@ class PageResult:
     sheet_unsure: bool = False
     """A photo whose page outline was not found whole: other print in view may be read as the page's and
     its rows may not lie level (``geometry.Sheet.unsure``)."""
+    facing_cut: bool = False
+    """The picture showed a facing page beside this one, left unread (``geometry.page_of_spread``)."""
     choice: Choice | None = None
     """Which of several candidate readings of the page was kept (``PageReader.read``), None where the
     page was read one way only."""
@@ -114,6 +116,8 @@ class PageResult:
             parts.append("photo flattened")
         if self.sheet_unsure:
             parts.append("sheet outline not found")
+        if self.facing_cut:
+            parts.append("facing page cut off")
         if self.bent:
             parts.append("bent lines laid straight")
         if self.quarter_turns:
@@ -363,7 +367,8 @@ class PageReader:
         src_h, src_w = image.shape[:2]
         result = PageResult(src_w, src_h, up.skew, quarter_turns=up.quarter_turns, perspective=up.perspective,
                             bent=up.bend is not None, upright_size=(gray.shape[1], gray.shape[0]),
-                            upright_scale=up.scale, sheet_unsure=up.sheet_unsure, red_share=page.red_share)
+                            upright_scale=up.scale, sheet_unsure=up.sheet_unsure, red_share=page.red_share,
+                            facing_cut=up.facing_cut)
         # reading order is the upright page's: a page scanned on its side runs across the source image
         tops = [(ln.box[1], "line", i) for i, ln in enumerate(lines)] + [
             (t.grid.box[1], "table", j) for j, t in enumerate(tables)
@@ -387,8 +392,11 @@ class PageReader:
         return result
 
     # -- orientation ----------------------------------------------------------
-    def _prepared(self, image: np.ndarray, turns: int) -> _Page:
-        up = upright(image, turns, self.short_side, self.correct_perspective)
+    def _prepared(self, image: np.ndarray, turns: int, region: np.ndarray | None = None) -> _Page:
+        """The page upright, cleaned, its lines detected and its rulings found; where the picture shows a
+        facing page beside it (``page_of_spread``), prepared again from the page's part of the picture alone
+        (``region``): the facing page's print is never read, and the page fills the standard width."""
+        up = upright(image, turns, self.short_side, self.correct_perspective, region=region)
         up.image = remove_streaks(up.image)  # before anything takes a feeder's dust line for a ruling
         outside = outside_paper(up.image)
         cleaned = clean(up.image, outside, self.lift_red)
@@ -415,6 +423,11 @@ class PageReader:
             unseen |= cv2.dilate(lifted, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (LIFT_GROW, LIFT_GROW)))
         boxes = self.prose.detect(gray)
         grids = find_grids(lines, char_h=_char_height(boxes))
+        span = None if region is not None else page_of_spread(boxes, [g.box for g in grids], gray.shape[1])
+        if span is not None:
+            h = gray.shape[0]
+            corners = np.array([(span[0], 0), (span[1], 0), (span[1], h - 1), (span[0], h - 1)], np.float64)
+            return self._prepared(image, turns, up.source_map().points(corners))
         return _Page(up, gray, ink, lines, boxes, grids, seals=seals, unseen=unseen, red_share=cleaned.red_share)
 
     def _oriented(self, image: np.ndarray) -> _Page:
