@@ -41,8 +41,13 @@ class Upright:
     """A curled page's bend, undone after the transform (``dewarp``)."""
     sheet_unsure: bool = False
     """A photo whose page outline was not found whole (``Sheet.unsure``)."""
-    facing_cut: bool = False
-    """The picture showed a facing page beside this one, cut off by the gutter in the print (``page_of_spread``)."""
+    region: np.ndarray | None = None
+    """The page's corners in the source picture where it showed a facing page beside this one, cut off by
+    the gutter in the print (``page_of_spread``); None where the page is the picture or its outline."""
+
+    @property
+    def facing_cut(self) -> bool:
+        return self.region is not None
 
     def box_to_source(self, box: Box) -> Box:
         """A box of this image in the source image's pixels (the bend, then the transform, undone)."""
@@ -65,7 +70,7 @@ class Upright:
             raise ValueError("a bent page is turned half round only (its bend was measured upright or upside down)")
         bend = self.bend.turned_half() if self.bend is not None else None
         return Upright(image, to_source, (self.quarter_turns + k) % 4, self.skew, self.perspective, self.scale, bend,
-                       self.sheet_unsure, self.facing_cut)
+                       self.sheet_unsure, self.region)
 
 
 @dataclass(frozen=True)
@@ -508,7 +513,7 @@ def upright(
             m_src = m @ np.diag([w / src.shape[1], h / src.shape[0], 1.0])
         out = cv2.warpPerspective(src, m_src, (w3, h3), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     return Upright(out, np.linalg.inv(m), turns, angle, quad is not None and region is None, scale,
-                   sheet_unsure=sheet.unsure, facing_cut=region is not None)
+                   sheet_unsure=sheet.unsure, region=region)
 
 
 GUTTER_WIDTH = 3.0
@@ -525,7 +530,8 @@ ROWS_ACROSS = 0.6
 a table's column gap (its rows run across it), not two pages' gutter."""
 
 
-def page_of_spread(boxes: Sequence[Box], tables: Sequence[Box], width: int) -> tuple[int, int] | None:
+def page_of_spread(boxes: Sequence[Box], tables: Sequence[Box], width: int,
+                   char_h: float | None) -> tuple[int, int] | None:
     """The photographed page's span across an upright picture that shows a facing page beside it (a bound
     volume or a spread on a document camera, the capture's crop taking both), or None.
 
@@ -534,13 +540,12 @@ def page_of_spread(boxes: Sequence[Box], tables: Sequence[Box], width: int) -> t
     print has inside it (its prose lines and ruled tables run across its width). The band must be
     ``GUTTER_WIDTH`` character heights wide, cross no ruled table with print in it, have lines of print on
     both sides whose rows do not run across it, and leave one side ``GUTTER_SIDE`` times as wide as the
-    other. Returns the
-    larger side's span, cut at most two character heights beyond its print."""
+    other. ``char_h``: the print's character height, as the caller measured it on the same lines. Returns
+    the larger side's span, cut at most two character heights beyond its print."""
     lines = [b for b in boxes if b[2] - b[0] > b[3] - b[1]]
     tall = sum(1 for b in boxes if b[3] - b[1] >= 2 * (b[2] - b[0]))
-    if len(lines) < 2 * GUTTER_LINES or tall * 3 > len(lines):
+    if char_h is None or len(lines) < 2 * GUTTER_LINES or tall * 3 > len(lines):
         return None  # too little print, or a page on its side (its lines are tall boxes)
-    char_h = 0.6 * float(np.median([b[3] - b[1] for b in lines]))
     # a table holds print: ruled "tables" with none in them are the spine's edges and shade, not a page's table
     printed = [t for t in tables if any(t[0] <= (b[0] + b[2]) / 2 <= t[2] and t[1] <= (b[1] + b[3]) / 2 <= t[3]
                                         for b in lines)]
