@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from gongkai.extract.domain.mapping import map_tables
 from gongkai.extract.domain.schema import schema
 from gongkai.extract.layout import Cell, Document, Table, TextLine
@@ -93,9 +91,6 @@ def test_continuation_on_next_page_uses_the_first_header_aligned_by_x():
     assert m.cells["applications.unavailable_unclear.total"].page == 2
 
 
-@pytest.mark.xfail(strict=True, reason="bound9 aligned such a continuation by its right edge, map9 names a "
-                   "continuation by its own count of values; the two fixes of in8_bound gen_001 p2 did not combine at "
-                   "the merge (map9's kept): a continuation with no labels of its own is still named by x")
 def test_a_continuation_photographed_wider_and_shifted_is_named_by_its_own_values_not_its_x():
     # a bound volume's two pages curl differently: the first fragment squeezed by the gutter, the next one
     # read from its own part of the picture (another origin); their column lines have no common frame
