@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from .dewarp import Bend
-from .preprocess import flatten_illumination, skew_angle, to_gray_without_red
+from .preprocess import flat_gray_without_red, skew_angle
 from .types import Box
 
 STANDARD_SHORT_SIDE = 1654
@@ -458,7 +458,7 @@ def _ink_small(image: np.ndarray, m: np.ndarray, size: tuple[int, int]) -> np.nd
         image = cv2.resize(image, (max(1, int(w * shrink)), max(1, int(h * shrink))), interpolation=cv2.INTER_AREA)
         m = m @ np.diag([w / image.shape[1], h / image.shape[0], 1.0])
     small = cv2.warpPerspective(image, m, size, flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
-    gray = to_gray_without_red(flatten_illumination(small))
+    gray = flat_gray_without_red(small)
     blur = cv2.GaussianBlur(gray, (3, 3), 0)
     block = max(11, (min(size) // 40) | 1)
     return cv2.adaptiveThreshold(blur, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
