@@ -11,13 +11,14 @@ boxes are in the caller's image.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from .dewarp import Bend
-from .preprocess import flatten_illumination, skew_angle, to_gray_without_red
+from .preprocess import flat_gray_without_red, skew_angle
 from .types import Box
 
 STANDARD_SHORT_SIDE = 1654
@@ -40,6 +41,13 @@ class Upright:
     """A curled page's bend, undone after the transform (``dewarp``)."""
     sheet_unsure: bool = False
     """A photo whose page outline was not found whole (``Sheet.unsure``)."""
+    region: np.ndarray | None = None
+    """The page's corners in the source picture where it showed a facing page beside this one, cut off by
+    the gutter in the print (``page_of_spread``); None where the page is the picture or its outline."""
+
+    @property
+    def facing_cut(self) -> bool:
+        return self.region is not None
 
     def box_to_source(self, box: Box) -> Box:
         """A box of this image in the source image's pixels (the bend, then the transform, undone)."""
@@ -62,7 +70,7 @@ class Upright:
             raise ValueError("a bent page is turned half round only (its bend was measured upright or upside down)")
         bend = self.bend.turned_half() if self.bend is not None else None
         return Upright(image, to_source, (self.quarter_turns + k) % 4, self.skew, self.perspective, self.scale, bend,
-                       self.sheet_unsure)
+                       self.sheet_unsure, self.region)
 
 
 @dataclass(frozen=True)
@@ -77,11 +85,16 @@ class SourceMap:
         if self.bend is None:
             return map_box(self.to_source, box)
         x0, y0, x1, y1 = box
-        shifts = [(x, y, *self.bend.at(x, y)) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
-        pts = np.array([[x + dx, y + dy, 1.0] for x, y, dx, dy in shifts]) @ self.to_source.T
-        pts = pts[:, :2] / pts[:, 2:3]
+        pts = self.points(np.array([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], np.float64))
         return (round(float(pts[:, 0].min())), round(float(pts[:, 1].min())), round(float(pts[:, 0].max())),
                 round(float(pts[:, 1].max())))
+
+    def points(self, pts: np.ndarray) -> np.ndarray:
+        """Points (n x 2) of the upright page in the source image's pixels."""
+        if self.bend is not None:
+            pts = np.array([(x + dx, y + dy) for x, y in pts for dx, dy in [self.bend.at(x, y)]], np.float64)
+        out = np.hstack([pts, np.ones((len(pts), 1))]) @ self.to_source.T
+        return out[:, :2] / out[:, 2:3]
 
 
 def map_box(m: np.ndarray, box: Box) -> Box:
@@ -445,7 +458,7 @@ def _ink_small(image: np.ndarray, m: np.ndarray, size: tuple[int, int]) -> np.nd
         image = cv2.resize(image, (max(1, int(w * shrink)), max(1, int(h * shrink))), interpolation=cv2.INTER_AREA)
         m = m @ np.diag([w / image.shape[1], h / image.shape[0], 1.0])
     small = cv2.warpPerspective(image, m, size, flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
-    gray = to_gray_without_red(flatten_illumination(small))
+    gray = flat_gray_without_red(small)
     blur = cv2.GaussianBlur(gray, (3, 3), 0)
     block = max(11, (min(size) // 40) | 1)
     return cv2.adaptiveThreshold(blur, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
@@ -457,19 +470,24 @@ def upright(
     short_side: int = STANDARD_SHORT_SIDE,
     correct_perspective: bool = True,
     max_skew: float = 8.0,
+    region: np.ndarray | None = None,
 ) -> Upright:
     """The page flat, turned clockwise by ``turns`` quarter turns, levelled and at the standard resolution.
 
     Which way up a page is cannot be told reliably from its shapes (a column of
     lone digits looks like a line of text on its side); ``PageReader`` decides it
-    by reading, and asks for the turn here.
+    by reading, and asks for the turn here. ``region``: the page's corners in the picture where the
+    reader found them by its print (a facing page cut off: ``page_of_spread``), instead of its outline.
     """
     h, w = image.shape[:2]
-    sheet = find_sheet(image) if correct_perspective else Sheet(None)
+    if region is not None:
+        sheet = Sheet(_order(region.astype(np.float32)))
+    else:
+        sheet = find_sheet(image) if correct_perspective else Sheet(None)
     quad = sheet.quad
     if quad is not None:
-        # 1 % inside the found edge: a sliver of desk along the border would look like a ruling
-        quad = quad + (quad.mean(axis=0) - quad) * 0.01
+        if region is None:  # 1 % inside the found edge: a sliver of desk along the border would look like a ruling
+            quad = quad + (quad.mean(axis=0) - quad) * 0.01
         p, w1, h1 = _rectify(quad)
     else:
         p, w1, h1 = np.eye(3), w, h
@@ -494,4 +512,70 @@ def upright(
             src = cv2.resize(image, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
             m_src = m @ np.diag([w / src.shape[1], h / src.shape[0], 1.0])
         out = cv2.warpPerspective(src, m_src, (w3, h3), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return Upright(out, np.linalg.inv(m), turns, angle, quad is not None, scale, sheet_unsure=sheet.unsure)
+    return Upright(out, np.linalg.inv(m), turns, angle, quad is not None and region is None, scale,
+                   sheet_unsure=sheet.unsure, region=region)
+
+
+GUTTER_WIDTH = 3.0
+"""A gutter between two pages is at least this many character heights wide with no text in it (the two
+pages' margins, squeezed by the curl towards the spine; a column gap of a table without rulings, or
+between two columns of print, is narrower or has its rows aligned across it)."""
+GUTTER_SIDE = 1.25
+"""The page photographed is at least this many times as wide in the picture as the facing one beyond
+the gutter (as for a spine: two pages alike are not split, which was meant cannot be told)."""
+GUTTER_LINES = 6
+"""Text lines there must be on each side of a gutter: a page of print, not a page number or a note."""
+ROWS_ACROSS = 0.6
+"""Share of the lines beyond a gap that stand level with a line on the near side from which the gap is
+a table's column gap (its rows run across it), not two pages' gutter."""
+
+
+def page_of_spread(boxes: Sequence[Box], tables: Sequence[Box], width: int,
+                   char_h: float | None) -> tuple[int, int] | None:
+    """The photographed page's span across an upright picture that shows a facing page beside it (a bound
+    volume or a spread on a document camera, the capture's crop taking both), or None.
+
+    No sheet outline or spine shade is needed (a black-and-white capture keeps neither): the two pages'
+    text stands apart with a wide text-free band down the whole picture between them, which no page of
+    print has inside it (its prose lines and ruled tables run across its width). The band must be
+    ``GUTTER_WIDTH`` character heights wide, cross no ruled table with print in it, have lines of print on
+    both sides whose rows do not run across it, and leave one side ``GUTTER_SIDE`` times as wide as the
+    other. ``char_h``: the print's character height, as the caller measured it on the same lines. Returns
+    the larger side's span, cut at most two character heights beyond its print."""
+    lines = [b for b in boxes if b[2] - b[0] > b[3] - b[1]]
+    tall = sum(1 for b in boxes if b[3] - b[1] >= 2 * (b[2] - b[0]))
+    if char_h is None or len(lines) < 2 * GUTTER_LINES or tall * 3 > len(lines):
+        return None  # too little print, or a page on its side (its lines are tall boxes)
+    # a table holds print: ruled "tables" with none in them are the spine's edges and shade, not a page's table
+    printed = [t for t in tables if any(t[0] <= (b[0] + b[2]) / 2 <= t[2] and t[1] <= (b[1] + b[3]) / 2 <= t[3]
+                                        for b in lines)]
+    cover = np.zeros(width + 1, np.int32)
+    for x0, _, x1, _ in (*lines, *printed):
+        cover[max(0, x0):max(0, min(width, x1))] += 1
+    free = np.concatenate([[0], (cover[:width] == 0).astype(np.int8), [0]])
+    edges = np.flatnonzero(np.diff(free))
+    runs = [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True) if a > 0 and b < width]
+    runs = [r for r in runs if r[1] - r[0] >= GUTTER_WIDTH * char_h]
+    if not runs:
+        return None
+    a, b = max(runs, key=lambda r: r[1] - r[0])
+    left = [ln for ln in lines if ln[2] <= a]
+    right = [ln for ln in lines if ln[0] >= b]
+    if min(len(left), len(right)) < GUTTER_LINES:
+        return None
+    mid = (a + b) / 2
+    page_left = mid >= GUTTER_SIDE * (width - mid)
+    if not page_left and width - mid < GUTTER_SIDE * mid:
+        return None  # two pages alike
+    near, far = (left, right) if page_left else (right, left)
+    near_y = np.array(sorted((ln[1] + ln[3]) / 2 for ln in near))
+    level = 0
+    for ln in far:
+        y = (ln[1] + ln[3]) / 2
+        k = int(np.searchsorted(near_y, y))
+        d = min(abs(near_y[j] - y) for j in (k - 1, k) if 0 <= j < len(near_y))
+        level += d <= 0.3 * char_h
+    if level >= ROWS_ACROSS * len(far):
+        return None  # a table's rows running across a column gap
+    reach = round(min((b - a) / 2, 2 * char_h))
+    return (0, a + reach) if page_left else (b - reach, width)

@@ -19,8 +19,8 @@ def _red(r: np.ndarray, excess: np.ndarray) -> np.ndarray:
 
 
 def red_ink(image: np.ndarray) -> np.ndarray:
-    """Where a red seal's (or a red pen's) ink lies on a page whose light is flattened
-    (``flatten_illumination``: its paper is white, so red is red relative to the page's own paper)."""
+    """Where a red seal's (or a red pen's) ink lies on a page white-balanced on its own paper
+    (``flattened``'s second picture: its paper is white, so red is red relative to the page's own paper)."""
     if image.ndim == 2:
         return np.zeros(image.shape, bool)
     b, g, r = cv2.split(image[:, :, :3])
@@ -36,9 +36,11 @@ def seal_ink(red: np.ndarray) -> np.ndarray:
     return cv2.dilate(red.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
 
 
-def to_gray_without_red(image: np.ndarray, red: np.ndarray | None = None) -> np.ndarray:
+def to_gray_without_red(image: np.ndarray, red: np.ndarray | None = None, gray: np.ndarray | None = None) -> np.ndarray:
     """Grey image with red ink (official seals) removed (``red``: where it lies, ``red_ink`` of
-    ``image`` when not given).
+    ``image`` when not given). ``gray``: the grey the seal is lifted out of, where it is not ``image``'s
+    own (``clean``: the page read flattened, its colours judged white-balanced; read from the red channel
+    of the flattened picture, print beside a seal under a warm lamp went as pale as its red).
 
     Black text under a red seal stays dark in every channel, while the seal's red
     is bright in the red channel: taking the red channel where a pixel is
@@ -48,7 +50,7 @@ def to_gray_without_red(image: np.ndarray, red: np.ndarray | None = None) -> np.
     if image.ndim == 2:
         return image
     bgr = image[:, :, :3]
-    gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if gray is None else gray
     red = red_ink(image) if red is None else red
     if not red.any():
         return gray
@@ -126,25 +128,39 @@ def outside_paper(image: np.ndarray) -> np.ndarray:
 
 
 def flatten_illumination(image: np.ndarray) -> np.ndarray:
-    """Divide by the paper's brightness so shadows and uneven light become white paper.
+    """Divide by the paper's brightness so shadows and uneven light become white paper; a colour image
+    has every channel divided by the same level, so colours keep their hue (the picture that is read)."""
+    return flattened(image)[0]
 
-    A colour image whose paper is white has every channel divided by the same level, so colours keep
-    their hue. Where its paper is tinted (``paper_tinted``: a warm lamp, yellowed paper, a phone's
-    white balance) each channel is divided by its own paper's level instead: the print is grey again
-    and a seal red beside it (divided by the grey level, print under a warm lamp comes out as red as a
-    faded seal, and is lifted with it).
-    """
+
+def flattened(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The page with its light flattened (``flatten_illumination``), and the same page white-balanced on
+    its own paper for judging colour: where the paper is tinted (``paper_tinted``: a warm lamp, yellowed
+    paper, a phone's white balance) each channel divided by its own paper's level, so print is grey again
+    and only a seal stays red (divided by the grey level, print under a warm lamp comes out as red as a
+    faded seal). The balanced picture only decides what is seal ink: read, it moved columns of pinkish
+    sheets on brown desks and of bound volumes (in8b_volume, in8_bound gen_001: 198 -> 58 cells)."""
     gray = image if image.ndim == 2 else cv2.cvtColor(image[:, :, :3], cv2.COLOR_BGR2GRAY)
     small = _small_level(gray)
     level = _full_size(small, gray.shape)
     if image.ndim == 2:
-        return cv2.divide(image, level, scale=255)
+        flat = cv2.divide(image, level, scale=255)
+        return flat, flat
+    flat = cv2.divide(image[:, :, :3], cv2.merge([level, level, level]), scale=255)
     channels = cv2.split(image[:, :, :3])
     levels = [_small_level(c) for c in channels]
     if not paper_tinted(levels, small):
-        return cv2.divide(image[:, :, :3], cv2.merge([level, level, level]), scale=255)
-    return cv2.merge([cv2.divide(c, _full_size(lv, c.shape), scale=255) for c, lv in zip(channels, levels,
-                                                                                      strict=True)])
+        return flat, flat
+    return flat, cv2.merge([cv2.divide(c, _full_size(lv, c.shape), scale=255) for c, lv in zip(channels, levels,
+                                                                                           strict=True)])
+
+
+def flat_gray_without_red(image: np.ndarray) -> np.ndarray:
+    """The page's light flattened, in grey, its red seals lifted (judged on the white-balanced picture,
+    ``flattened``): what looking for its skew sees, as ``clean`` does for reading."""
+    flat, balanced = flattened(image)
+    gray = flat if flat.ndim == 2 else cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)
+    return to_gray_without_red(balanced, red_ink(balanced), gray)
 
 
 TINT_MIN = 0.03
@@ -666,15 +682,15 @@ def clean(image: np.ndarray, outside: np.ndarray | None = None, lift_red: bool =
         image[outside] = 255
     # light first, then seals: a seal lifted to white before the light is flattened would
     # be taken for the paper's level and darken the paper around it
-    flat = flatten_illumination(image)
-    red = red_ink(flat)
+    flat, balanced = flattened(image)
+    red = red_ink(balanced)
     gray = cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY) if flat.ndim == 3 else flat
     ink = binarize_inv(gray)
     share = 0.0
     if red.any():
         share = float(red.sum()) / max(1, int((red | (ink > 0)).sum()))
         if lift_red:
-            gray = to_gray_without_red(flat, red)
+            gray = to_gray_without_red(balanced, red, gray)
             ink = binarize_inv(gray)
         else:
             red = np.zeros(red.shape, bool)

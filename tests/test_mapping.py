@@ -91,6 +91,19 @@ def test_continuation_on_next_page_uses_the_first_header_aligned_by_x():
     assert m.cells["applications.unavailable_unclear.total"].page == 2
 
 
+def test_a_continuation_photographed_wider_and_shifted_is_named_by_its_own_values_not_its_x():
+    # a bound volume's two pages curl differently: the first fragment squeezed by the gutter, the next one
+    # read from its own part of the picture (another origin); their column lines have no common frame
+    cols = [0.0, 40.0, 80.0, 120.0, 150.0, 180.0, 210.0, 240.0, 270.0, 300.0, 330.0]
+    first = grid([*APPS_HEADER, _apps_row([("二、上年结转政府信息公开申请数量", 1, 3), None, None], [1, 2, 3, 4, 5, 6, 21])], columns=cols)
+    cont_cols = [-100.0, -60.0, -10.0, 40.0, 80.0, 116.0, 152.0, 188.0, 224.0, 260.0, 296.0, 332.0]  # a column more
+    cont = grid([_apps_row(["三、", "本年度办理结果", "（四）无法提供", "3.补正后申请内容仍不明确"],
+                           [7, 0, 0, 0, 0, 1, 8])], page=2, columns=cont_cols)
+    m = map_tables(Document("test", [first, TextLine("- 3 -"), cont]), S)
+    assert m.cells["applications.unavailable_unclear.natural_person"].value == 7
+    assert m.cells["applications.unavailable_unclear.total"].value == 8
+
+
 def test_active_disclosure_subtables_and_2019_template():
     rows = [
         [("第二十条第（一）项", 1, 4), None, None, None],

@@ -563,3 +563,29 @@ def test_columns_named_by_another_pages_header_by_position_are_inferred_not_read
     assert carried and all(Doubt.INFERRED in c.doubts and c.confidence <= PLACED_BY_ORDER for c in carried)
     assert {c.column: c.value for c in carried} == {c.column: c.value for c in same.cells.values()
                                                     if c.row == "carried_over"}
+
+
+def test_a_continuation_aligned_by_its_right_edge_under_a_header_with_a_split_column_is_named_by_its_count():
+    """bound9's right-edge alignment (a continuation drawn wider than its header's page) and map9's naming by
+    the continuation's own count of values, combined: the header's page splits a column in two (科研机构
+    twice), so the right edge names as many numbers as the count, one column off (natural_person on the
+    labels' last column); the tie went to the right edge and lost natural_person's value."""
+    first_cols = [0.0, 60.0, 120.0, 150.0, 180.0, 195.0, 210.0, 240.0, 270.0, 300.0, 330.0]
+    header = [
+        [("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 2), None, ("申请人情况", 1, 8)] + [None] * 7,
+        [None, None, ("自然人", 2, 1), ("法人或其他组织", 1, 7), None, None, None, None, None, None],
+        [None, None, None, "商业企业", "科研机构", "科研机构", "社会公益组织", "法律服务机构", "其他", ""],
+    ]
+    first = grid([*header, [("一、本年新收政府信息公开申请数量", 1, 2), None, "3", "0", "0", "0", "0", "0", "0", "3"]],
+                 columns=first_cols)
+    cont_cols = [-80.0, -40.0, 0.0, 80.0, 120.0, 160.0, 200.0, 240.0, 280.0, 320.0, 360.0]  # wider, elsewhere
+    cont = grid([
+        [("三、本年度办理结果", 2, 1), ("（四）无法提供", 2, 1), "1.本机关不掌握相关政府信息", "5", "1", "0", "0", "0", "2", "8"],
+        [None, None, "2.没有现成信息需要另行制作", "4", "0", "0", "0", "0", "0", "4"],
+    ], page=2, columns=cont_cols)
+    m = map_tables(Document("test", [first, TextLine("- 4 -"), cont]), S)
+    assert m.cells["applications.unavailable_not_held.natural_person"].value == 5
+    assert m.cells["applications.unavailable_not_held.commercial_enterprise"].value == 1
+    assert m.cells["applications.unavailable_not_held.other_org"].value == 2
+    assert m.cells["applications.unavailable_not_held.total"].value == 8
+    assert m.cells["applications.unavailable_needs_creation.natural_person"].value == 4

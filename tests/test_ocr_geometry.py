@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
-from gongkai.ocr.geometry import Upright, find_page_quad, find_sheet, map_box, upright
+from gongkai.ocr.geometry import Upright, find_page_quad, find_sheet, map_box, page_of_spread, upright
 from gongkai.ocr.grid import find_grids, ruling_ink
 from gongkai.ocr.page import PageText, _beyond_picture, _cell_lines, _content
 from gongkai.ocr.preprocess import (
@@ -552,3 +552,46 @@ def test_a_sheet_folded_in_three_is_laid_flat_panel_by_panel():
     assert kink(flat) <= 5
     (g,) = find_grids(ruling_ink(flat))
     assert (g.rows, g.cols) == (6, 4)
+
+
+CHAR_H = 18.0
+"""The character height of ``_lines``' print (0.6 of its 30-pixel line boxes, as the reader measures it)."""
+
+
+def _lines(x0: int, x1: int, y0: int, pitch: int, n: int, h: int = 30) -> list[tuple[int, int, int, int]]:
+    """Detected boxes of ``n`` lines of print between ``x0`` and ``x1``, one every ``pitch`` pixels."""
+    return [(x0, y0 + i * pitch, x1, y0 + i * pitch + h) for i in range(n)]
+
+
+def test_a_facing_page_beyond_a_wide_gutter_is_cut_off_on_either_side():
+    page = _lines(150, 1100, 100, 70, 30)
+    facing = _lines(1500, 1900, 130, 61, 34)  # its own lines, at its own pitch
+    assert page_of_spread(page + facing, [], 2000, CHAR_H) == (0, 1100 + 36)  # two character heights past the print
+    mirrored = [(2000 - x1, y0, 2000 - x0, y1) for x0, y0, x1, y1 in page + facing]
+    assert page_of_spread(mirrored, [], 2000, CHAR_H) == (900 - 36, 2000)
+
+
+def test_a_page_of_print_or_a_table_whose_rows_run_across_a_gap_is_not_cut():
+    assert page_of_spread(_lines(150, 1500, 100, 70, 30), [], 1654, CHAR_H) is None  # one page of prose
+    labels, values = _lines(150, 600, 100, 70, 30), _lines(1300, 1400, 100, 70, 30)  # a table without rulings
+    assert page_of_spread(labels + values, [], 1500, CHAR_H) is None
+    assert page_of_spread(labels + _lines(1300, 1400, 130, 61, 34), [], 1500, CHAR_H) == (0, 636)  # not level: pages
+    sides = _lines(150, 600, 100, 70, 8) + _lines(1000, 1300, 130, 61, 8)
+    assert page_of_spread(sides, [], 1400, CHAR_H) == (0, 636)
+    assert page_of_spread(sides, [(150, 100, 1300, 400)], 1400, CHAR_H) is None  # a ruled table across the gap
+    assert page_of_spread(sides, [(700, 0, 760, 1400)], 1400, CHAR_H) == (0, 636)  # the spine's edges: no print in them
+
+
+def test_two_pages_alike_or_a_page_on_its_side_are_not_cut():
+    assert page_of_spread(_lines(100, 800, 100, 70, 30) + _lines(1100, 1800, 130, 61, 30), [], 1900, CHAR_H) is None
+    on_side = [(x, 100, x + 30, 1500) for x in range(100, 1000, 60)] + _lines(1500, 1900, 130, 61, 4)
+    assert page_of_spread(on_side, [], 2000, CHAR_H) is None
+
+
+def test_a_region_of_the_picture_is_read_as_the_page_at_the_standard_width():
+    spread = np.full((1200, 1400, 3), 255, np.uint8)
+    region = np.array([[0, 0], [850, 0], [850, 1199], [0, 1199]], np.float64)
+    up = upright(spread, region=region)
+    assert up.facing_cut and not up.perspective
+    assert up.image.shape[1] == 1654  # the page's own width, not the spread's height, is the standard side
+    assert np.allclose(up.source_map().points(np.array([[1653.0, 0.0]])), [[850, 0]], atol=1.5)

@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from gongkai.ocr.page import RED_UNSURE
-from gongkai.ocr.preprocess import clean, flatten_illumination, red_ink
+from gongkai.ocr.preprocess import clean, flattened, red_ink
 from tests.conftest import SHARED
 
 WARM = np.array([0.72, 0.9, 1.0], np.float32)
@@ -62,7 +62,7 @@ def test_print_under_a_warm_lamp_is_not_red_and_the_seal_is():
     old_red = (excess > 28) & (r > 90)
     assert old_red[print_mask & ~seal_mask].mean() > 0.5
     # the paper white-balanced channel by channel: the print is grey, the seal red
-    red = red_ink(flatten_illumination(shot))
+    red = red_ink(flattened(shot)[1])
     assert red[print_mask & ~seal_mask].mean() < 0.02
     assert red[seal_mask & ~print_mask].mean() > 0.8
     cleaned = clean(shot)

@@ -434,11 +434,13 @@ class TableMapper:
                  col_ids: list[str | None]) -> list[str | None] | None:
         """A continuation named by another page's header aligned by position (a book's facing page lies
         elsewhere and wider, its grid split otherwise), named instead by its own layout: values counted from
-        where its labels end, when that names more of its numbers (in8_bound gen_001 p2: 4 of 7, wrongly)."""
+        where its labels end, when that names at least as many of its numbers (in8_bound gen_001 p2: 4 of 7,
+        wrongly; aligned by its right edge (``_align``) all 7, one column off, as the header's page split a
+        column in two: on a tie its own count, which starts where its labels end, is kept)."""
         own = [self._row_labels(kind, filled[r], None) for r in seg.data_rows]
         counted = _columns_by_count(kind, seg.table.n_cols, own)
         data = [filled[r] for r in seg.data_rows]
-        return counted if counted and _numbers_named(counted, data) > _numbers_named(col_ids, data) else None
+        return counted if counted and _numbers_named(counted, data) >= _numbers_named(col_ids, data) else None
 
     def _place_row(self, kind: _Kind, row_id: str | None, row: _Row) -> list[MapIssue]:
         """A data row's values put in their cells; returns the issues raised for values it could not place."""
@@ -988,21 +990,22 @@ def _fill_column_gaps(kind: _Kind, ids: list[str | None]) -> list[str | None]:
 def _align(src: Table, paths: list[list[str]], dst: Table) -> list[list[str]]:
     """Header paths of ``src``'s columns, re-indexed for ``dst`` (a continuation fragment).
 
-    By the column lines where both have them (two fragments with as many columns may
-    still split them differently: a line through a header's text is one more column).
+    By the column lines where both have them and span as wide (two fragments with as many columns may
+    still split them differently: a line through a header's text is one more column); otherwise by the
+    right edge, where the value columns are.
     """
     if src.n_cols == dst.n_cols and not _columns_differ(src, dst):
         return paths
-    if src.columns and dst.columns:
-        a, b = src.columns, dst.columns
-        wa, wb = a[-1] - a[0], b[-1] - b[0]
-        # the same table on the next page: relative to its own edges (a scan shifts pages a little)
-        same = wa > 0 and wb > 0 and abs(wa - wb) <= 0.05 * max(wa, wb)
+    a, b = src.columns or [], dst.columns or []
+    wa, wb = (a[-1] - a[0], b[-1] - b[0]) if a and b else (0.0, 0.0)
+    # the same table on the next page: relative to its own edges (a scan shifts pages a little); fragments
+    # as wide as each other only (two photos of a bound volume, curled differently, have no common origin
+    # nor scale: their column lines say nothing of which column is which)
+    if wa > 0 and wb > 0 and abs(wa - wb) <= 0.05 * max(wa, wb):
         out: list[list[str]] = []
         for i in range(dst.n_cols):
             x = (b[i] + b[i + 1]) / 2 if i + 1 < len(b) else b[i]
-            if same:
-                x = a[0] + (x - b[0]) * wa / wb
+            x = a[0] + (x - b[0]) * wa / wb
             j = next((k for k in range(len(a) - 1) if a[k] <= x < a[k + 1]), None)
             out.append(paths[j] if j is not None else [])
         return out
