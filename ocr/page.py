@@ -883,14 +883,15 @@ def _smoothed_look(r: Reading, smooth: Reading) -> Reading:
     alternative for the arithmetic repair to choose from. Where the smoothed look reads what the
     losing engine read (the engines disagreed), that reading has two looks of three and is taken,
     still unsure: on a swollen bitonal 0 (counter a slit) the digits engine reads a sure 9 or 6 that
-    the prose engine and the smoothed crop both read 0 (rebitonal gen_001, docs/diag10_bitonal.md)."""
+    the prose engine and the smoothed crop both read 0 (rebitonal gen_001, docs/diag10_bitonal.md). A lone
+    stroke (1 or a printed "/") is left to its slant (``_settle_stroke``): smoothed, a slash reads 1."""
     squeezed = smooth.text.strip().replace(" ", "")
     other = _as_number(smooth, squeezed).text if _NUMERICISH.match(squeezed) else ""
     if other == r.text:
         return r
     alts = dict(r.alternatives)
     doubt = min(r.confidence, BITONAL_DOUBT)
-    if other and other in alts:
+    if other and other in alts and not {other, r.text} & _STROKES:  # a stroke's slant decides it, not votes
         taken = min(max(alts.pop(other), smooth.confidence), BITONAL_DOUBT)
         alts[r.text] = max(alts.get(r.text, 0.0), doubt)
         return Reading(other, taken, sorted(alts.items(), key=lambda a: -a[1]), smooth.engine)

@@ -164,6 +164,10 @@ def test_two_looks_of_three_that_agree_on_a_bitonal_number_win_unsure():
     assert got.text == "0" and got.confidence <= BITONAL_DOUBT and 0 < dict(got.alternatives)["9"] <= BITONAL_DOUBT
     alone = _smoothed_look(Reading("9", 0.96, [], "tesseract"), Reading("0", 0.9, [], "rapidocr"))
     assert alone.text == "9" and alone.confidence <= BITONAL_DOUBT  # one look against one: kept, in doubt
+    # a printed "/" (a blank) the digits engine and the smoothed look both read 1 (rebitonal gen_000): the
+    # stroke's slant decided it, not a vote
+    slash = _smoothed_look(Reading("/", 0.6, [("1", 0.75)], "rapidocr"), Reading("1", 0.9, [], "rapidocr"))
+    assert slash.text == "/"
 
 
 @pytest.mark.parametrize(("name", "zero"), [
