@@ -570,8 +570,8 @@ class PageReader:
                 # a lone "0" read as "()" by one engine is still a number to check with the other
                 odd = len(squeezed) <= 3 and not any("\u4e00" <= ch <= "\u9fff" for ch in squeezed)
                 # on a bitonal page a 0 resampled by nearest neighbour reads as a CJK box ("口"): its shape says
-                ring = bitonal and len(squeezed) == 1 and (t, k) in singles and ring_zero(singles[(t, k)])
-                if (t, k) in singles and (not squeezed or odd or ring or _NUMERICISH.match(squeezed)):
+                if (t, k) in singles and (not squeezed or odd or _NUMERICISH.match(squeezed) or (
+                        bitonal and len(squeezed) == 1 and ring_zero(singles[(t, k)]))):
                     numeric.append((t, k))
                     readings[(t, k)] = _as_number(r, squeezed)
                 else:
