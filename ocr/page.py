@@ -604,7 +604,9 @@ class PageReader:
                     continue
                 # a lone "0" read as "()" by one engine is still a number to check with the other
                 odd = len(squeezed) <= 3 and not any("\u4e00" <= ch <= "\u9fff" for ch in squeezed)
-                if (t, k) in singles and (not squeezed or odd or _NUMERICISH.match(squeezed)):
+                # on a bitonal page a 0 resampled by nearest neighbour reads as a CJK box ("口"): its shape says
+                if (t, k) in singles and (not squeezed or odd or _NUMERICISH.match(squeezed) or (
+                        bitonal and len(squeezed) == 1 and ring_zero(singles[(t, k)]))):
                     numeric.append((t, k))
                     readings[(t, k)] = _as_number(r, squeezed)
                 else:
@@ -717,11 +719,17 @@ class PageReader:
         by a pixel (``_thinned``). Where the first read no number, a number read thinned is a candidate
         (``_candidate_numbers``, never sure); beside a doubted number, another number read thinned is an
         alternative for the arithmetic repair (``BITONAL_DOUBT``, ``REJOINED_DISPUTED`` where the digits
-        engine reads otherwise), the first reading kept."""
+        engine reads otherwise), the first reading kept. A glyph that reads as no number even thinned but is
+        shaped as a 0 (``ring_zero``: a 0 resampled by nearest neighbour, read "D", "U", "口") is a 0 at
+        ``REJOINED_ALONE``."""
         glyphs = [k for k in numeric if k in singles and readings[k].text and not _NUMERICISH.match(readings[k].text)]
         doubted = [k for k in numeric if k in singles and any(ch.isdigit() for ch in readings[k].text)
                    and readings[k].confidence <= BITONAL_DOUBT]
         self._candidate_numbers(glyphs, [_thinned(singles[k]) for k in glyphs], readings)
+        for k in glyphs:  # what no look read as a number may still be shaped as a 0: a candidate, never sure
+            r = readings[k]
+            if not _NUMERICISH.match(r.text) and ring_zero(singles[k]):
+                readings[k] = Reading("0", REJOINED_ALONE, r.alternatives, "shape")
         if not doubted:
             return
         for k, (a, b) in zip(doubted, self._both_engines([_thinned(singles[k]) for k in doubted]), strict=True):
@@ -844,6 +852,49 @@ def _own_threshold(single: np.ndarray) -> np.ndarray:
     return out
 
 
+RING_CENTRE = 0.1
+"""Farthest a 0's counter's centre lies from its glyph's centre, as a share of the glyph's height: a 6's
+or a 9's counter sits in its lower or upper half (~0.15-0.3 off), a 0's in the middle."""
+RING_COUNTER = 0.4
+"""Least height of a 0's counter as a share of the glyph's: a 4's or a swollen 6's is smaller."""
+RING_ASPECT = (1.1, 2.8)
+"""A 0's height over its width on the benchmark's faces (a lone round glyph wider than high is no digit)."""
+
+
+def ring_zero(single: np.ndarray) -> bool:
+    """Whether a number's crop is, by its shape alone, a 0: one glyph whose ink, a pixel-wide break
+    closed, encloses one counter centred in it and more than a third of its height. What a 0 at
+    90-120 dpi resampled by nearest neighbour looks like ("D", "口", "U", "n": a column or row of its
+    pixels dropped or doubled) when no engine reads it as a 0; a 6, 8, 9 or 4 has its counters off
+    centre, two of them, or small."""
+    _, ink = cv2.threshold(single, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if _ringed(ink):
+        return True
+    return _ringed(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))))
+
+
+def _ringed(ink: np.ndarray) -> bool:
+    """Whether the largest glyph of a binary crop (ink 255) is a 0 by its counter (``ring_zero``)."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n < 2:
+        return False
+    k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    x, y, w, h, area = stats[k].tolist()
+    if area < 0.8 * int(stats[1:, cv2.CC_STAT_AREA].sum()) or not RING_ASPECT[0] <= h / max(w, 1) <= RING_ASPECT[1]:
+        return False  # more than one glyph, or specks as much as the glyph
+    glyph = (labels[y : y + h, x : x + w] == k).astype(np.uint8)
+    holes = cv2.connectedComponentsWithStats(1 - glyph, connectivity=8)
+    # a counter is a paper region not touching the glyph's box
+    inner = [s for s in holes[2][1:].tolist()
+             if s[0] > 0 and s[1] > 0 and s[0] + s[2] < w and s[1] + s[3] < h]
+    if len(inner) != 1:
+        return False
+    cx, cy, cw, ch, _ = inner[0]
+    off = abs((cy + ch / 2) - h / 2) / h
+    across = abs((cx + cw / 2) - w / 2) / w  # a 4's counter stands left of its stem
+    return off <= RING_CENTRE and across <= RING_CENTRE and ch >= RING_COUNTER * h
+
+
 def _thinned(single: np.ndarray) -> np.ndarray:
     """A number's crop with its strokes thinned by a pixel (the paper grown over the ink's edge): a counter
     the threshold closed opens again, a stroke of print keeps its shape."""
@@ -864,16 +915,24 @@ def _smoothed(single: np.ndarray) -> np.ndarray:
 def _smoothed_look(r: Reading, smooth: Reading) -> Reading:
     """A number read on a bitonal page against the same crop read smoothed: the same number
     leaves it as it is; another (or nothing) makes it unsure, the smoothed reading kept as an
-    alternative for the arithmetic repair to choose from."""
+    alternative for the arithmetic repair to choose from. Where the smoothed look reads what the
+    losing engine read (the engines disagreed), that reading has two looks of three and is taken,
+    still unsure: on a swollen bitonal 0 (counter a slit) the digits engine reads a sure 9 or 6 that
+    the prose engine and the smoothed crop both read 0 (rebitonal gen_001, docs/diag10_bitonal.md). A lone
+    stroke (1 or a printed "/") is left to its slant (``_settle_stroke``): smoothed, a slash reads 1."""
     squeezed = smooth.text.strip().replace(" ", "")
     other = _as_number(smooth, squeezed).text if _NUMERICISH.match(squeezed) else ""
     if other == r.text:
         return r
     alts = dict(r.alternatives)
+    doubt = min(r.confidence, BITONAL_DOUBT)
+    if other and other in alts and not {other, r.text} & _STROKES:  # a stroke's slant decides it, not votes
+        taken = min(max(alts.pop(other), smooth.confidence), BITONAL_DOUBT)
+        alts[r.text] = max(alts.get(r.text, 0.0), doubt)
+        return Reading(other, taken, sorted(alts.items(), key=lambda a: -a[1]), smooth.engine)
     if other:
         alts[other] = max(alts.get(other, 0.0), min(smooth.confidence, BITONAL_DOUBT))
-    return Reading(r.text, min(r.confidence, BITONAL_DOUBT), sorted(alts.items(), key=lambda a: -a[1]), r.engine,
-                   r.char_confidences)
+    return Reading(r.text, doubt, sorted(alts.items(), key=lambda a: -a[1]), r.engine, r.char_confidences)
 
 
 

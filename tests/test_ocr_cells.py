@@ -8,7 +8,15 @@ import cv2
 import numpy as np
 import pytest
 
-from gongkai.ocr.page import BITONAL_DOUBT, _combine, _pad, _settle_stroke, _smoothed_look, stroke_slant
+from gongkai.ocr.page import (
+    BITONAL_DOUBT,
+    _combine,
+    _pad,
+    _settle_stroke,
+    _smoothed_look,
+    ring_zero,
+    stroke_slant,
+)
 from gongkai.ocr.preprocess import is_bitonal
 from gongkai.ocr.types import Grid, GridCell, Reading
 
@@ -145,6 +153,34 @@ def test_a_number_a_bitonal_page_reads_otherwise_smoothed_is_not_sure():
     assert _smoothed_look(both, Reading("11", 0.9, [], "rapidocr")) is both  # the same number: as sure as it was
     junk = _smoothed_look(both, Reading("H", 0.9, [], "rapidocr"))
     assert junk.confidence <= BITONAL_DOUBT and "H" not in dict(junk.alternatives)
+
+
+def test_two_looks_of_three_that_agree_on_a_bitonal_number_win_unsure():
+    """Swollen bitonal 0s (rebitonal gen_001, seed 1, page 2): the prose engine read 0, the digits engine a
+    more confident 9, and the 9 was kept (13 cells wrong). The smoothed look reads 0 too: two looks of
+    three, the 0 is taken, still unsure, the 9 an alternative for the repair."""
+    disputed = Reading("9", 0.96, [("0", 0.92)], "tesseract")
+    got = _smoothed_look(disputed, Reading("0", 0.9, [], "rapidocr"))
+    assert got.text == "0" and got.confidence <= BITONAL_DOUBT and 0 < dict(got.alternatives)["9"] <= BITONAL_DOUBT
+    alone = _smoothed_look(Reading("9", 0.96, [], "tesseract"), Reading("0", 0.9, [], "rapidocr"))
+    assert alone.text == "9" and alone.confidence <= BITONAL_DOUBT  # one look against one: kept, in doubt
+    # a printed "/" (a blank) the digits engine and the smoothed look both read 1 (rebitonal gen_000): the
+    # stroke's slant decided it, not a vote
+    slash = _smoothed_look(Reading("/", 0.6, [("1", 0.75)], "rapidocr"), Reading("1", 0.9, [], "rapidocr"))
+    assert slash.text == "/"
+
+
+@pytest.mark.parametrize(("name", "zero"), [
+    ("zero_webcms_nearest_read_D", True), ("zero_webcms_nearest_read_a", True),
+    ("zero_rebitonal_swollen_read_a", True), ("three_rebitonal_not_a_ring", False),
+    ("four_rebitonal_not_a_ring", False), ("six_rebitonal_not_a_ring", False), ("slash_read_as_1", False),
+])
+def test_a_zero_no_engine_reads_is_told_by_its_centred_counter(name: str, zero: bool):
+    """0s of a 120 dpi bitonal scan resized by nearest neighbour (webcms gen_001, seed 1, page 2) read "D" and
+    "a" by both engines, thinned too, and the cells were lost: one glyph whose counter is centred and
+    high is a 0 by its shape; a 3, a 4's small counter, a 6's low one and a slash are not."""
+    crop = cv2.imread(str(REGRESSION / f"{name}.png"), cv2.IMREAD_GRAYSCALE)
+    assert ring_zero(crop) is zero
 
 
 class _Crisp:
