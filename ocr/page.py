@@ -31,7 +31,7 @@ from .dewarp import find_bend
 from .engines import Engine
 from .geometry import STANDARD_SHORT_SIDE, Upright, upright
 from .grid import find_grids, line_masks, long_strokes, ruling_ink
-from .marks import BLANK_MARKS, DASH_READINGS, SLASHES
+from .marks import DASH_READINGS, SLASHES
 from .pen import pen_strokes, unmarked
 from .preprocess import (
     SEAL_REACH,
@@ -661,7 +661,7 @@ class PageReader:
             return
         single = [i for i in range(len(keys)) if len(crops[i]) == 1]
         several = [i for i in range(len(keys)) if len(crops[i]) > 1]
-        got: dict[int, Reading] = {i: Reading("", PEN_BLANK, [], "blank") for i in range(len(keys))}
+        got: dict[int, Reading] = {i: Reading("", 0.0, [], "") for i in range(len(keys))}  # no ink left
         for i, (a, b) in zip(single, self._both_engines([crops[i][0] for i in single]), strict=True):
             number = _settle_stroke(_combine(_number_read(a), b), _pad(crops[i][0], share=False))
             text = Reading(a.text.strip(), _line_confidence(a), [], a.engine)
@@ -815,8 +815,6 @@ PEN_FREE = 0.75
 """Highest confidence of a value read only once ink shaped like a pen's was taken off its cell
 (``PageReader._pen_free``): the ink taken may have been print, so the reading as first made stays
 beside it and the arithmetic has the last word."""
-PEN_BLANK = 0.5
-"""Confidence of a value cell whose only ink was shaped like a pen's: a blank, not surely."""
 
 
 @dataclass
@@ -870,10 +868,11 @@ def _pen_choice(first: Reading, others: list[Reading], c: GridCell, judge: PageJ
 
     Two numbers: the surer (the first on a tie). A number where the first read another glyph ("①",
     "0✓"): the number, unless the judge makes more of the first (a label). No number: the reading the
-    judge makes most of (a ringed label read "10" is its label again), and where the pen was all the
-    ink of a cell that read as no label, a blank, unsurely (``PEN_BLANK``). A value other than the first
-    is a candidate, never sure (``PEN_FREE``), the first kept as its alternative (the readings of the other
-    ways of taking the pen off are not: each leaves another fragment of it, read as some number)."""
+    judge makes most of (a ringed label read "10" is its label again). Nothing left is never chosen: the
+    rim of a ring's arc fused with a figure it does not enclose takes the figure too (gen_000 in8_workcopy
+    p1: a 0 under the ring round the 6 above). A value other than the first is a candidate, never sure
+    (``PEN_FREE``), the first kept as its alternative (the readings of the other ways of taking the pen
+    off are not: each leaves another fragment of it, read as some number)."""
     numbers = [r for r in others if _is_number(r.text)]
     best = max(numbers, key=lambda r: r.confidence) if numbers else None
     if best is not None and _is_number(first.text):
@@ -886,14 +885,10 @@ def _pen_choice(first: Reading, others: list[Reading], c: GridCell, judge: PageJ
         if _judged(first, c, judge) > _judged(best, c, judge):
             return first
     else:
-        mine = _judged(first, c, judge)
         best = max(others, key=lambda r: _judged(r, c, judge))
-        if _judged(best, c, judge) > mine and best.text:
+        if best.text and _judged(best, c, judge) > _judged(first, c, judge):
             return best  # a label's reading: no value to doubt
-        blank = next((r for r in others if r.engine == "blank"), None)
-        if blank is None or first.text in BLANK_MARKS or first.sure_cjk() > 1:
-            return first
-        best = blank
+        return first
     alts = dict(first.alternatives)
     if first.text:
         alts[first.text] = max(alts.get(first.text, 0.0), first.confidence)

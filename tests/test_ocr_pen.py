@@ -6,7 +6,9 @@ import cv2
 import numpy as np
 
 from gongkai.ocr.grid import find_grids, ruling_ink
+from gongkai.ocr.page import PEN_FREE, PageResult, ReadingJudge, _pen_choice
 from gongkai.ocr.pen import off_rim, pen_pieces, pen_strokes, unmarked
+from gongkai.ocr.types import GridCell, Reading
 
 FIGURE = 20  # px: a figure's height at 200 dpi
 
@@ -99,3 +101,30 @@ def test_faint_rulings_of_a_thin_toner_copy_stay_rulings():
     img = cv2.GaussianBlur(img, (3, 3), 0)
     (g,) = find_grids(ruling_ink(img), gray=img)
     assert (g.rows, g.cols) == (4, 3)
+
+
+class _Labels:
+    """A judge that knows one label (as the report's template judge knows its row labels)."""
+
+    def score(self, result: PageResult) -> float:
+        texts = [cr.reading.text for t in result.tables for cr in t.cells]
+        return 10.0 * texts.count("规章") + ReadingJudge().score(result)
+
+
+_CELL = GridCell(0, 0, 1, 1, (0, 0, 60, 30))
+
+
+def test_a_value_read_without_the_pen_is_a_candidate_the_first_reading_beside_it():
+    got = _pen_choice(Reading("94870", 0.57), [Reading("9487", 0.95)], _CELL, ReadingJudge())
+    assert got.text == "9487" and got.confidence == PEN_FREE and ("94870", 0.57) in got.alternatives
+    got = _pen_choice(Reading("①", 0.87), [Reading("0", 0.62)], _CELL, ReadingJudge())
+    assert got.text == "0" and got.confidence == 0.62
+    sure = Reading("0", 0.95)
+    assert _pen_choice(sure, [Reading("8", 0.7)], _CELL, ReadingJudge()) is sure
+
+
+def test_a_ringed_label_is_its_label_again_and_nothing_left_is_never_a_blank():
+    got = _pen_choice(Reading("10", 0.9), [Reading("规章", 0.9)], _CELL, _Labels())
+    assert got.text == "规章"
+    first = Reading("d", 0.85)
+    assert _pen_choice(first, [Reading("", 0.0), Reading("d", 0.86)], _CELL, _Labels()) is first
