@@ -251,9 +251,12 @@ def _through_text(band: np.ndarray, x: int, reach: int = 14) -> bool:
     return med >= 8 or float((width >= max(8.0, 2 * med)).mean()) >= 0.1
 
 
-def find_grids(binary_inv: np.ndarray, min_w: int = 150, min_h: int = 40, char_h: float | None = None) -> list[Grid]:
+def find_grids(binary_inv: np.ndarray, min_w: int = 150, min_h: int = 40, char_h: float | None = None,
+               gray: np.ndarray | None = None) -> list[Grid]:
     """Every ruled table in the image, top to bottom. ``char_h``: the text's height in px, which
-    sets the longest gap in a ruling that is closed (a share of the page when not given)."""
+    sets the longest gap in a ruling that is closed (a share of the page when not given). ``gray``:
+    the page the ink was taken from, where given a line much lighter than its table's rulings is
+    none (``LIGHT_LINE``)."""
     horiz, vert = line_masks(binary_inv, char_h)
     both = cv2.bitwise_or(horiz, vert)
     n, _, stats, _ = cv2.connectedComponentsWithStats(both, connectivity=8)
@@ -263,7 +266,7 @@ def find_grids(binary_inv: np.ndarray, min_w: int = 150, min_h: int = 40, char_h
         if w < min_w or h < min_h:
             continue
         g = _grid(horiz[y : y + h, x : x + w], vert[y : y + h, x : x + w], x, y, binary_inv[y : y + h, x : x + w],
-                  char_h)
+                  char_h, None if gray is None else gray[y : y + h, x : x + w])
         if g is not None:
             grids.append(g)
     grids.sort(key=lambda g: g.box[1])
@@ -445,12 +448,33 @@ def _true_lines(lines: list[int], xs: list[int], drawn_in: dict[int, list[bool]]
     return out
 
 
+LIGHT_LINE = 0.5
+"""A line whose ink is lighter than this share of the way from its table's rulings to the paper is no
+ruling: the edge of a highlighter's band (its grey tint, or the fringe that lifting a pink one as red
+leaves) runs straight along a row like a ruling, 30-50 steps under the paper where rulings lie ~170."""
+
+
+def _dark_lines(pos: list[int], mask: np.ndarray, gray: np.ndarray | None, reach: int = 3) -> list[int]:
+    """Line positions (rows of ``mask``, the lines' ink) without those much lighter than the table's
+    darker rulings (``LIGHT_LINE``); all of them where the grey is not given or too few to compare."""
+    if gray is None or len(pos) < 3:
+        return pos
+    dark = []
+    for p in pos:
+        rows = slice(max(0, p - reach), p + reach + 1)
+        on = (mask[rows] > 0).any(axis=0)
+        dark.append(float(np.median(gray[rows].min(axis=0)[on])) if on.any() else 255.0)
+    rulings = float(np.percentile(dark, 25))
+    paper = float(np.percentile(gray, 90))
+    return [p for p, d in zip(pos, dark, strict=True) if d <= rulings + LIGHT_LINE * (paper - rulings)]
+
+
 def _grid(horiz: np.ndarray, vert: np.ndarray, ox: int, oy: int, ink: np.ndarray | None = None,
-          char_h: float | None = None) -> Grid | None:
+          char_h: float | None = None, gray: np.ndarray | None = None) -> Grid | None:
     h, w = horiz.shape
-    ys = _positions((horiz > 0).sum(axis=1), 0.12 * w)
+    ys = _dark_lines(_positions((horiz > 0).sum(axis=1), 0.12 * w), horiz, gray)
     col_profile = (vert > 0).sum(axis=0)
-    xs = _apart(_positions(col_profile, 0.12 * h), col_profile)
+    xs = _dark_lines(_apart(_positions(col_profile, 0.12 * h), col_profile), vert.T, None if gray is None else gray.T)
     if not ys or len(xs) < 2:
         return None
     # a table broken by a page has no ruling under its last row (or over its first): the

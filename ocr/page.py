@@ -32,6 +32,7 @@ from .engines import Engine
 from .geometry import STANDARD_SHORT_SIDE, Upright, page_of_spread, upright
 from .grid import find_grids, line_masks, long_strokes, ruling_ink
 from .marks import DASH_READINGS, SLASHES
+from .pen import pen_strokes, unmarked
 from .preprocess import (
     SEAL_REACH,
     Seal,
@@ -443,7 +444,7 @@ class PageReader:
             unseen |= cv2.dilate(lifted, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (LIFT_GROW, LIFT_GROW)))
         boxes = self.prose.detect(gray)
         char_h = _char_height(boxes)
-        grids = find_grids(lines, char_h=char_h)
+        grids = find_grids(lines, char_h=char_h, gray=gray)
         span = None if region is not None else page_of_spread(boxes, [g.box for g in grids], gray.shape[1], char_h)
         if span is not None:
             h = gray.shape[0]
@@ -499,7 +500,7 @@ class PageReader:
         boxes = sorted((_flip_box(b, bw, bh) for b in base.boxes), key=lambda b: (b[1], b[0]))
         seals = [s._replace(x=bw - s.x, y=bh - s.y) for s in base.seals]
         unseen = None if base.unseen is None else np.ascontiguousarray(base.unseen[::-1, ::-1])
-        grids = find_grids(lines, char_h=_char_height(boxes))
+        grids = find_grids(lines, char_h=_char_height(boxes), gray=gray)
         return _Page(base.up.turned(2), gray, ink, lines, boxes, grids, seals=seals, unseen=unseen,
                      red_share=base.red_share)
 
@@ -547,6 +548,7 @@ class PageReader:
         singles: dict[tuple[int, int], np.ndarray] = {}
         faint: set[tuple[int, int]] = set()
         single_parts: dict[tuple[int, int], Box] = {}
+        cell_parts: dict[tuple[int, int], list[Box]] = {}
         cores: list[list[int]] = [[] for _ in grids]
         cell_core: dict[tuple[int, int], int] = {}  # the darkest grey of a cell's print
         for t, g in enumerate(grids):
@@ -568,6 +570,8 @@ class PageReader:
                     parts = _faint_parts(c, gray, char_h)
                     if parts:
                         faint.add((t, k))
+                if parts:
+                    cell_parts[(t, k)] = parts
                 darks = [_darkest(gray[y0:y1, x0:x1]) for x0, y0, x1, y1 in parts if x1 > x0 and y1 > y0]
                 cores[t].extend(darks)
                 if darks:
@@ -613,6 +617,7 @@ class PageReader:
                     readings[(t, k)] = Reading(r.text.strip(), _line_confidence(r), [], r.engine)
         if numeric:
             self._check_numbers(numeric, readings, singles, bitonal)
+            self._pen_free(grids, gray, ink, boxes, readings, numeric, cell_parts)
             if ruled is not None:
                 self._rejoin_numbers(numeric, readings, single_parts, ruled, gray, grids, boxes)
             if bitonal:
@@ -662,6 +667,50 @@ class PageReader:
             TableResult(g, [CellReading(c, readings[(t, k)]) for k, c in enumerate(g.cells)])
             for t, g in enumerate(grids)
         ]
+
+    def _pen_free(
+        self, grids: list[Grid], gray: np.ndarray, ink: np.ndarray, boxes: list[list[Box]], readings: dict,
+        numeric: Sequence[tuple[int, int]], cell_parts: dict[tuple[int, int], list[Box]],
+    ) -> None:
+        """Cells holding ink shaped like a pen's (``pen``: a ring round a figure or a label, a tick beside
+        it, the arc of a ring round the row above) read again without it, each way of taking it off
+        (``pen.pen_strokes``); the reading that fits the cell is kept (``_pen_choice``)."""
+        values = set(numeric)
+        keys: list[tuple[int, int]] = []
+        crops: list[list[np.ndarray]] = []
+        for t, g in enumerate(grids):
+            char_h = _char_height(boxes[t]) or 0.012 * self.short_side
+            sizes = _print_sizes(g, t, cell_parts, readings, values)
+            for k, c in enumerate(g.cells):
+                glyph_h = sizes.figure if (t, k) in values else sizes.character
+                if (t, k) not in cell_parts or glyph_h is None:
+                    continue
+                x0, y0, x1, y1 = max(0, c.box[0]), max(0, c.box[1]), c.box[2], c.box[3]
+                band = sizes.bands.get(c.row)
+                local = None if band is None else (band[0] - y0, band[1] - y0)
+                cell_ink = ink[y0:y1, x0:x1]
+                for strokes in pen_strokes(cell_ink, glyph_h, local):
+                    g2, ink2 = unmarked(gray[y0:y1, x0:x1], cell_ink, strokes)
+                    parts = _cell_lines(GridCell(0, 0, 1, 1, (0, 0, x1 - x0, y1 - y0)), ink2, char_h)
+                    keys.append((t, k))
+                    crops.append([g2[b:d, a:cc] for a, b, cc, d in parts])
+        if not keys:
+            return
+        single = [i for i in range(len(keys)) if len(crops[i]) == 1]
+        several = [i for i in range(len(keys)) if len(crops[i]) > 1]
+        got: dict[int, Reading] = {i: Reading("", 0.0, [], "") for i in range(len(keys))}  # no ink left
+        for i, (a, b) in zip(single, self._both_engines([crops[i][0] for i in single]), strict=True):
+            number = _settle_stroke(_combine(_number_read(a), b), _pad(crops[i][0], share=False))
+            text = Reading(a.text.strip(), _line_confidence(a), [], a.engine)
+            got[i] = number if number.text and not text.sure_cjk(0.0) else text
+        strips = [_stitch([_pad(c) for c in crops[i]]) for i in several]
+        for i, r in zip(several, self.prose.recognize(strips) if strips else [], strict=True):
+            got[i] = Reading(r.text.strip(), _line_confidence(r), [], r.engine)
+        others: dict[tuple[int, int], list[Reading]] = {}
+        for i, key in enumerate(keys):
+            others.setdefault(key, []).append(got[i])
+        for key, rs in others.items():
+            readings[key] = _pen_choice(readings[key], rs, grids[key[0]].cells[key[1]], self.judge)
 
     def _look_again(self, crops: dict[tuple[int, int], np.ndarray], readings: dict) -> None:
         """Numbers read a second time, from crops cut otherwise than the first (``_grey_crop`` for
@@ -803,6 +852,91 @@ STROKE_SHARE = 0.12
 """A printed digit's stroke width as a share of the character height (what is given back of a ruling)."""
 """Highest confidence of a number read only once the ruling strokes it touched were given back: two
 engines agree on it, but part of its ink is the ruling's, so the arithmetic must confirm it."""
+
+
+PEN_FREE = 0.75
+"""Highest confidence of a value read only once ink shaped like a pen's was taken off its cell
+(``PageReader._pen_free``): the ink taken may have been print, so the reading as first made stays
+beside it and the arithmetic has the last word."""
+
+
+@dataclass
+class _PrintSizes:
+    """What a table's print measures (page pixels): its figures' and its characters' height (None
+    where too few were read surely to tell), and each grid row's band of printed figures (top, bottom)."""
+
+    figure: float | None
+    character: float | None
+    bands: dict[int, tuple[int, int]]
+
+
+def _is_number(text: str) -> bool:
+    return bool(_NUMERICISH.match(text)) and any(ch.isdigit() for ch in text)
+
+
+def _print_sizes(g: Grid, t: int, parts: dict[tuple[int, int], list[Box]], readings: dict,
+                 values: set[tuple[int, int]], least: int = 3) -> _PrintSizes:
+    """The print of table ``t`` measured on its cells read surely: numbers for its figures (one line),
+    lines holding Chinese for its characters."""
+    figures: list[Box] = []
+    characters: list[int] = []
+    rows: dict[int, list[Box]] = {}
+    for k, c in enumerate(g.cells):
+        key, r = (t, k), readings[(t, k)]
+        if key not in parts or r.confidence < SURE_READ:
+            continue
+        if key in values and len(parts[key]) == 1 and _is_number(r.text):
+            figures.append(parts[key][0])
+            if c.rowspan == 1:
+                rows.setdefault(c.row, []).append(parts[key][0])
+        elif key not in values and r.sure_cjk():
+            characters.extend(b[3] - b[1] for b in parts[key])
+    figure = float(np.median([b[3] - b[1] for b in figures])) if len(figures) >= least else None
+    character = float(np.median(characters)) if len(characters) >= least else None
+    bands = {row: (int(np.median([b[1] for b in bs])), int(np.median([b[3] for b in bs])))
+             for row, bs in rows.items() if len(bs) >= 2}
+    return _PrintSizes(figure, character, bands)
+
+
+def _judged(r: Reading, c: GridCell, judge: PageJudge) -> float:
+    """What the caller makes of a cell reading ``r`` (a template's label, a number): the judge's score of
+    it alone, read surely, so that what the text is counts and not how sure its engine was."""
+    grid = Grid(c.box, 1, 1, [c], [c.box[0], c.box[2]], [c.box[1], c.box[3]])
+    sure = Reading(r.text, 1.0, [], r.engine)
+    return judge.score(PageResult(0, 0, 0.0, tables=[TableResult(grid, [CellReading(c, sure)])]))
+
+
+def _pen_choice(first: Reading, others: list[Reading], c: GridCell, judge: PageJudge) -> Reading:
+    """A cell's first reading against its readings without the pen's ink (``PageReader._pen_free``).
+
+    Two numbers: the surer (the first on a tie). A number where the first read another glyph ("①",
+    "0✓"): the number, unless the judge makes more of the first (a label). No number: the reading the
+    judge makes most of (a ringed label read "10" is its label again). Nothing left is never chosen: the
+    rim of a ring's arc fused with a figure it does not enclose takes the figure too (gen_000 in8_workcopy
+    p1: a 0 under the ring round the 6 above). A value other than the first is a candidate, never sure
+    (``PEN_FREE``), the first kept as its alternative (the readings of the other ways of taking the pen
+    off are not: each leaves another fragment of it, read as some number)."""
+    numbers = [r for r in others if _is_number(r.text)]
+    best = max(numbers, key=lambda r: r.confidence) if numbers else None
+    if best is not None and _is_number(first.text):
+        if best.text == first.text:  # the same number, read better without the pen
+            conf = max(first.confidence, min(best.confidence, PEN_FREE))
+            return Reading(first.text, conf, first.alternatives, first.engine, first.char_confidences)
+        if first.confidence >= best.confidence:
+            return first
+    elif best is not None:
+        if _judged(first, c, judge) > _judged(best, c, judge):
+            return first
+    else:
+        best = max(others, key=lambda r: _judged(r, c, judge))
+        if best.text and _judged(best, c, judge) > _judged(first, c, judge):
+            return best  # a label's reading: no value to doubt
+        return first
+    alts = dict(first.alternatives)
+    if first.text:
+        alts[first.text] = max(alts.get(first.text, 0.0), first.confidence)
+    alts.pop(best.text, None)
+    return Reading(best.text, min(best.confidence, PEN_FREE), sorted(alts.items(), key=lambda a: -a[1]), best.engine)
 
 
 def _choose(candidates: list[tuple[str, PageResult]], judge: PageJudge) -> PageResult:

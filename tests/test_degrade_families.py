@@ -63,7 +63,7 @@ def _ctx(dpi: int, table, last: bool = False) -> PageContext:
 def test_the_families_are_levels_of_their_own():
     assert set(OWN_FAMILIES) == {"lid", "rot6", "fax", "toner", "copyseal", "curl", "jpeg", "colour150", "archive",
                                  *degrade.PHONE_VARIANTS, *degrade.PHONE_ARCHIVED, *degrade.PHONE_AMONG, "copy2",
-                                 "sealbw", "halftone", "finebw", "rebitonal", "webcms"}
+                                 "sealbw", "halftone", "finebw", "rebitonal", "webcms", "reviewed"}
     assert set(OWN_FAMILIES) <= set(EXTRA_LEVELS) and not set(OWN_FAMILIES) & set(degrade.LEVELS)
     assert {degrade.DEFAULT_KIND[k] for k in OWN_FAMILIES} <= {"pdf", "tiff", "jpg", "png"}
     assert degrade.DEFAULT_KIND["fax"] == "tiff" and degrade.DEFAULT_KIND["curl"] == "jpg"
@@ -696,3 +696,17 @@ def test_webcms_is_a_nearest_neighbour_display_copy_of_a_coarse_bitonal_scan():
         rows = np.flatnonzero(long_h.any(axis=1))
         seen["dropped"] |= len(np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)) < len(ROWS) + 2
     assert seen == {"zoom": True, "bits": True, "dropped": True}
+
+
+def test_reviewed_marks_figures_in_a_pen_that_is_never_red():
+    fam = family("reviewed")
+    page, table = _page(200, scale=2)  # figures 2.6 mm tall, as a report's
+    marked = 0
+    for seed in range(8):
+        out, p = fam.degrade_page(page, random.Random(seed), _ctx(200, table))
+        assert p["pen"] in ("blue", "black") and 55 <= p["jpeg"] <= 80
+        marked += sum(m in ("tick", "check", "cross", "underline") for m in p["marks"])
+        if out.ndim == 3:  # no ink red enough to be lifted with the seals
+            b, g, r = (out[:, :, i].astype(int) for i in range(3))
+            assert not ((r - np.maximum(g, b) > 28) & (r > 120)).sum() > 50
+    assert marked >= 8

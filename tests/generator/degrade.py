@@ -62,6 +62,9 @@ Issue 13's families, each its own level (``EXTRA_LEVELS``; every number stays re
 - ``webcms`` (branch bitonal8): a 100-120 dpi black-and-white scan kept by a website's CMS as a 1-bit PNG
   and resized by nearest neighbour to a display width of 720-1000 px (1 px rulings and strokes dropped or
   doubled unevenly), now and then saved from the browser at 110-150 % zoom (smoothed); a PNG per page.
+- ``reviewed`` (branch mark10): a reviewer's copy scanned on an office scanner: blue or black ballpoint
+  ticks, check marks and crosses beside figures inside their cells, strokes under figures, a highlighter
+  down a table's label column, a sticky note and its shadow; colour or grey, JPEG.
 
 Every level is a ``Family`` (``choose_dpi`` once per document, ``degrade_page`` per page
 with a ``PageContext``); ``make`` also takes the name of a held-out family
@@ -2184,6 +2187,108 @@ LEVEL_FAMILIES: dict[str, Family] = {
     "photo": Level("photo", "jpg"),
     "unruled": Level("clean", "pdf"),  # a clean scan of the page with its rulings erased first
 }
+def _figures(gray: np.ndarray, box: tuple[int, int, int, int], dpi: int) -> list[tuple[int, int, int, int]]:
+    """Boxes of the figure-shaped pieces of print in a table's value columns (right of its first quarter,
+    1.5-4 mm tall, narrower than tall: its digits, now and then a narrow part of a header's character)."""
+    x0, y0, x1, y1 = box
+    ink = (gray[y0:y1, x0:x1] < 128).astype(np.uint8)
+    stats = cv2.connectedComponentsWithStats(ink, connectivity=8)[2]
+    small, big = dpi * 0.06, dpi * 0.16
+    return [(x0 + x, y0 + y, x0 + x + w, y0 + y + h) for x, y, w, h, _ in stats[1:].tolist()
+            if small <= h <= big and w <= 0.85 * h and x >= 0.25 * (x1 - x0)]
+
+
+def _ballpoint(img: np.ndarray, pts: list[tuple[float, float]], colour: tuple[int, int, int], width: int,
+               rng: random.Random) -> None:
+    """A ballpoint stroke through ``pts``: a little wobble, pressure thinning it here and there."""
+    g = _np(rng)
+    path = np.asarray(pts, np.float32)
+    dense = np.concatenate([np.linspace(a, b, max(2, int(np.hypot(*(b - a)) / 2)), endpoint=False)
+                            for a, b in itertools.pairwise(path)] + [path[-1:]])
+    dense += np.cumsum(g.normal(0, 0.25, dense.shape), axis=0) * 0.5
+    mask = np.zeros(img.shape[:2], np.float32)
+    cv2.polylines(mask, [dense.astype(np.int32)], False, 1.0, width, cv2.LINE_AA)
+    mask *= 0.7 + 0.3 * _smooth(mask.shape, rng, 30)
+    for c in range(3):
+        img[:, :, c] = (img[:, :, c] * (1 - mask) + colour[c] * mask).astype(np.uint8)
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """A copy a reviewer went through with a ballpoint and a highlighter before it was filed, scanned on
+    an office scanner (round 10, branch mark10; declared before its first run): ticks, check marks and
+    small crosses written just right of figures inside their cells (a stroke 1.2-2 figures tall, blue or
+    black ballpoint, often touching the figure), now and then a short stroke under a figure; a highlighter
+    run down the label column of a table (yellow or green, over the row labels, its edges ragged and its
+    ink uneven); a sticky note in a margin with its shadow. Scanned at 200-300 dpi, colour or grey (four
+    in ten), up to 1° askew, JPEG 55-80. Unlike ``in8_workcopy`` (red pen rings, highlighter along rows,
+    an MRC PDF) the pen is never red (no lifting with the seals) and the highlighter crosses the rows."""
+
+    kind: str = "pdf"
+
+    def choose_dpi(self, rng: random.Random) -> int:
+        return rng.choice([200, 250, 300])
+
+    def degrade_page(self, page: np.ndarray, rng: random.Random, ctx: PageContext) -> tuple[np.ndarray, dict]:
+        img = page.copy()
+        seals: list[str] = []
+        _signature(img, rng, ctx, seals)
+        gray = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+        dpi = ctx.dpi
+        pen = (150, 60, 30) if rng.random() < 0.6 else (40, 40, 40)  # BGR blue or black ballpoint
+        width = max(1, round(dpi / 130))
+        marks: list[str] = []
+        for box in ctx.tables_px:
+            if rng.random() < 0.6:  # the highlighter down the label column, over the row labels
+                x0, y0, x1, y1 = box
+                xa = x0 + round(rng.uniform(0.02, 0.08) * (x1 - x0))
+                xb = xa + round(rng.uniform(0.1, 0.22) * (x1 - x0))
+                ya, yb = y0 + round(rng.uniform(0.0, 0.3) * (y1 - y0)), y1 - round(rng.uniform(0.0, 0.2) * (y1 - y0))
+                tint = np.array([120, 245, 250] if rng.random() < 0.6 else [150, 250, 160], np.float32)
+                band = np.zeros(img.shape[:2], np.float32)
+                band[ya:yb, xa:xb] = 1.0
+                band = cv2.GaussianBlur(band, (0, 0), dpi * 0.01) * (0.75 + 0.25 * _smooth(band.shape, rng, 20))
+                img[:] = (img * (1 - band[..., None] * (1 - tint / 255.0))).astype(np.uint8)
+                marks.append("highlight column")
+            figures = _figures(gray, box, dpi)
+            for fx0, fy0, fx1, fy1 in rng.sample(figures, min(len(figures), rng.randint(0, 4))):
+                h = fy1 - fy0
+                kind = rng.choice(["tick", "tick", "check", "cross", "underline"])
+                s = h * rng.uniform(1.2, 2.0)
+                x = fx1 + rng.uniform(0.0, 0.5) * h  # beside the figure, often touching it
+                y = fy1 - 0.2 * h
+                if kind == "tick":
+                    pts = [(x, y - 0.45 * s), (x + 0.3 * s, y), (x + 0.8 * s, y - s)]
+                elif kind == "check":  # a long-armed check mark rising past the figure's top
+                    pts = [(x, y - 0.3 * s), (x + 0.2 * s, y), (x + 0.4 * s, y - 1.2 * s)]
+                elif kind == "cross":
+                    pts = [(x, y - 0.6 * s), (x + 0.5 * s, y), (x + 0.25 * s, y - 0.3 * s), (x, y), (x + 0.5 * s,
+                                                                                                  y - 0.6 * s)]
+                else:
+                    pts = [(fx0 - 0.3 * h, fy1 + 0.25 * h), (fx1 + 0.3 * h, fy1 + 0.3 * h)]
+                _ballpoint(img, pts, pen, width, rng)
+                marks.append(kind)
+        h, w = img.shape[:2]
+        side = round(dpi * 1.5)
+        x, y = w - round(side * rng.uniform(0.5, 0.8)), round(rng.uniform(0.05, 0.7) * h)
+        clear = not any(y < b[3] and y + side + 8 > b[1] for b in ctx.tables_px)  # never over a table's figures
+        if rng.random() < 0.35 and clear:  # a sticky note in the right margin, its shadow on the page
+            shadow = np.zeros((h, w), np.float32)
+            shadow[y + 6 : y + side + 6, x + 6 : w] = 1.0
+            shadow = cv2.GaussianBlur(shadow, (0, 0), dpi * 0.02)
+            img[:] = (img * (1 - 0.35 * shadow[..., None])).astype(np.uint8)
+            img[y : y + side, x:w] = (img[y : y + side, x:w] * 0 + np.array([130, 235, 250])).astype(np.uint8)
+            marks.append("sticky note")
+        angle = round(rng.uniform(-1.0, 1.0), 2)
+        img = _rotate(img, angle)
+        img = _noise(cv2.GaussianBlur(img, (0, 0), 0.5 * dpi / 200), 3.0, rng)
+        quality = rng.randint(55, 80)  # the page's JPEG quality in its PDF (``write_images``)
+        grey = rng.random() < 0.4
+        out = _as_grey(img) if grey else img
+        return out, {"dpi": dpi, "marks": marks, "pen": "blue" if pen[0] > 100 else "black", "rotation": angle,
+                     "grey": grey, "jpeg": quality, "seals": seals}
+
+
 OWN_FAMILIES: dict[str, Family] = {
     "lid": LidScan(),
     "rot6": Rot6(),
@@ -2203,6 +2308,7 @@ OWN_FAMILIES: dict[str, Family] = {
     **{name: Phone(name) for name in PHONE_AMONG},
     "rebitonal": Rebitonal(),
     "webcms": WebCMS(),
+    "reviewed": Reviewed(),
 }
 """The families of issue 13 (each its own level, each from its own random stream)."""
 SUPERSEDED_FAMILIES: dict[str, Family] = {
