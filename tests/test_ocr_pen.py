@@ -103,6 +103,21 @@ def test_faint_rulings_of_a_thin_toner_copy_stay_rulings():
     assert (g.rows, g.cols) == (4, 3)
 
 
+def test_thin_inner_rulings_inside_a_bold_frame_stay_rulings():
+    """review10: the rulings' darkness was the darkest quarter of the lines, which a 3 px frame fills on a
+    small table, so blurred 1 px inner rulings counted as light lines and the table read 1 x 3."""
+    for blur, inner in ((5, 0), (3, 40)):
+        img = np.full((500, 900), 250, np.uint8)
+        xs, ys = [50, 300, 550, 850], [50, 150, 250, 350, 450]
+        for y in ys:
+            cv2.line(img, (xs[0], y), (xs[-1], y), 0 if y in (ys[0], ys[-1]) else inner, 3 if y in (ys[0], ys[-1]) else 1)
+        for x in xs:
+            cv2.line(img, (x, ys[0]), (x, ys[-1]), 0 if x in (xs[0], xs[-1]) else inner, 3 if x in (xs[0], xs[-1]) else 1)
+        img = cv2.GaussianBlur(img, (blur, blur), 0)
+        (g,) = find_grids(ruling_ink(img), gray=img)
+        assert (g.rows, g.cols) == (4, 3), (blur, inner)
+
+
 class _Labels:
     """A judge that knows one label (as the report's template judge knows its row labels)."""
 
