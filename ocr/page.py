@@ -1024,6 +1024,9 @@ def _ringed(ink: np.ndarray) -> bool:
     if len(inner) != 1:
         return False
     cx, cy, cw, ch, _ = inner[0]
+    counter = labels[y + cy : y + cy + ch, x + cx : x + cx + cw]
+    if ((counter != 0) & (counter != k)).any():
+        return False  # ink inside the counter: a pen ring round a figure, not a 0 (review10)
     off = abs((cy + ch / 2) - h / 2) / h
     across = abs((cx + cw / 2) - w / 2) / w  # a 4's counter stands left of its stem
     return off <= RING_CENTRE and across <= RING_CENTRE and ch >= RING_COUNTER * h

@@ -366,3 +366,13 @@ def test_a_swollen_bitonal_zero_read_as_another_glyph_or_number_is_read_thinned(
     reader._thinned_numbers(list(crops), readings, crops)
     assert readings[(0, 0)].text == "0" and readings[(0, 0)].confidence <= REJOINED
     assert readings[(0, 1)].text == "9" and 0 < dict(readings[(0, 1)].alternatives)["0"] <= BITONAL_DOUBT
+
+
+@pytest.mark.parametrize("figure", ["5", "7", "1"])
+def test_a_pen_ring_round_a_figure_is_no_zero(figure: str):
+    """review10: ``ring_zero`` looked only at the largest glyph's counter, so a ring drawn round a 5, 7 or 1 (one
+    piece, four fifths of the ink) passed for a 0 on a bitonal page."""
+    crop = np.full((60, 60), 255, np.uint8)
+    cv2.ellipse(crop, (30, 30), (20, 26), 0, 0, 360, 0, 3)
+    cv2.putText(crop, figure, (24, 38), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 1)
+    assert ring_zero(crop) is False
