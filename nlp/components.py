@@ -329,6 +329,8 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
                  tagged: list[tuple[LearnedSpan, list[int], Item | None]]) -> list[Item]:
         """The tagger's statements that overlap none of the rules' (``fill_floor``), as statements of their own with
         no cue: their side is the tagger's."""
+        if self.fill_floor >= 1.0:  # off: a span's confidence is rounded, so many are exactly 1.0
+            return []
         out = []
         for sp, idx, _ in tagged:
             if sp.confidence < self.fill_floor or any(it.start < sp.end and sp.start < it.end for it in found):

@@ -294,3 +294,16 @@ def test_fill_floor_adds_the_taggers_statements_where_the_rules_found_none():
     assert ("problem", "信息公开内容深度和广度不够") not in never
     assert ("problem", "信息公开内容深度和广度不够") in always
     assert set(never) < set(always)
+
+
+def test_fill_floor_one_adds_nothing_even_where_the_taggers_confidence_rounds_to_one():
+    """review10: span confidences are rounded to 4 places, so many are exactly 1.0 and ``confidence < 1.0`` let
+    them through: the shipped "off" (1.0) filled statements anyway."""
+    items = load().get_pipe("gongkai_items")
+    text = "信息公开内容深度和广度不够。"
+    kept = items.fill_floor
+    try:
+        items.fill_floor = 1.0
+        assert items._unfound(text, [], [], [(learned.Span(0, len(text) - 1, "problem", 1.0), [0], None)]) == []
+    finally:
+        items.fill_floor = kept
