@@ -62,3 +62,9 @@ def test_words_t2s_leaves_in_taiwan_usage_fold_to_mainland_ones_same_length():
     n = normalise(text)
     assert n.text == "我局政府信息公开工作将着力做好，区卫生健康局"
     assert len(n.text) == len(text) and n.span(4, 6) == (4, 6)
+
+
+def test_a_simplified_text_keeps_its_own_words_the_fold_table_is_for_converted_text():
+    """review10: the folds ran on every text, so a mainland report's 新闻资讯 became 新闻信息 and 显著力度 显着力度."""
+    text = "新闻资讯栏目取得显著力度"
+    assert normalise(text).text == text
