@@ -56,7 +56,11 @@ STAGES: list[tuple[str, str, str]] = [
     ("gongkai.ocr.page", "line_masks", "grid/rulings"),
     ("gongkai.ocr.page", "_grid_rulings", "grid/rulings"),
     ("gongkai.ocr.page", "find_tables", "align"),
+    ("gongkai.ocr.page", "PageReader._pen_free", "cells: pen (own python)"),
+    ("gongkai.ocr.page", "PageReader._check_numbers", "cells: numbers checked (own python)"),
     ("gongkai.ocr.page", "PageReader._read_grids", "cells (own python)"),
+    ("gongkai.ocr.page", "PageReader._sample_score", "orientation (own python)"),
+    ("gongkai.extract.domain.page_judge", "TemplateJudge.score", "judge"),
     ("gongkai.ocr.page", "PageReader.read", "page (own python)"),
 ]
 

@@ -32,7 +32,7 @@ from .engines import Engine
 from .geometry import STANDARD_SHORT_SIDE, Upright, page_of_spread, upright
 from .grid import find_grids, line_masks, long_strokes, ruling_ink
 from .marks import DASH_READINGS, SLASHES
-from .pen import pen_strokes, unmarked
+from .pen import TallInk, pen_strokes, unmarked
 from .preprocess import (
     SEAL_REACH,
     Seal,
@@ -194,6 +194,31 @@ class _Page:
     """The share of the page's ink that was red (``preprocess.Cleaned.red_share``)."""
 
 
+class _Frames:
+    """The framings of one picture (``PageReader._framed``) made so far, by turn and region: the reading
+    with the red lifted and the one with it kept frame the picture alike (a photo's flattening and
+    levelling, ~0.3-0.4 s of CPU, made once, not twice)."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[int, bytes | None], tuple[Upright, np.ndarray]] = {}
+
+    def framed(self, image: np.ndarray, turns: int, region: np.ndarray | None,
+               make: Callable[[np.ndarray, int, np.ndarray | None], tuple[Upright, np.ndarray]],
+               ) -> tuple[Upright, np.ndarray]:
+        """``make``'s framing of ``image``, made on first asking; each caller gets its own ``Upright``
+        (the reading sets its bend), the pictures shared and never written to."""
+        key = (turns, None if region is None else region.tobytes())
+        if key not in self._made:
+            self._made[key] = make(image, turns, region)
+        up, outside = self._made[key]
+        return replace(up), outside
+
+
+def _cut_at(result: PageResult, region: np.ndarray | None) -> bool:
+    """Whether ``result`` was read from ``region`` of its picture (a facing page cut off there)."""
+    return region is not None and result.page_region is not None and np.array_equal(result.page_region, region)
+
+
 @dataclass
 class PageText:
     """Every detected text line of an upright page with its reading, read when first asked for.
@@ -324,36 +349,42 @@ class PageReader:
         its least width may pass in one and fail in the other) is cut off in all of them; a cut reading
         reads the page larger and without the other page's print, and outscored the whole picture read
         the right way round (clutter gen_000 seed 1 p0: inverted and cut 344, as given whole 240, as
-        given cut 650)."""
-        ways = [(image, "as given")]
+        given cut 650). A candidate already read with the facing page cut where the others are to cut it
+        is not read again, and the readings of one picture share its framing (``_Frames``)."""
+        ways = [(image, "as given", _Frames())]
         if maybe_negative(image):
-            ways.append((cv2.bitwise_not(image), "inverted"))
-        read = [self._red_either_way(picture, name) for picture, name in ways]
+            ways.append((cv2.bitwise_not(image), "inverted", _Frames()))
+        read = [self._red_either_way(picture, name, frames) for picture, name, frames in ways]
         cut = next((r.page_region for way in read for _, r in way if r.page_region is not None), None)
         if cut is not None:
-            read = [way if all(r.facing_cut for _, r in way) else self._red_either_way(picture, name, cut)
-                    for way, (picture, name) in zip(read, ways, strict=True)]
+            read = [way if all(r.facing_cut for _, r in way) else self._red_either_way(picture, name, frames, cut, way)
+                    for way, (picture, name, frames) in zip(read, ways, strict=True)]
         candidates = [c for way in read for c in way]
         if len(candidates) == 1:
             return candidates[0][1]
         return _choose(candidates, self.judge)
 
-    def _red_either_way(self, image: np.ndarray, name: str,
-                        region: np.ndarray | None = None) -> list[tuple[str, PageResult]]:
+    def _red_either_way(self, image: np.ndarray, name: str, frames: _Frames, region: np.ndarray | None = None,
+                        before: Sequence[tuple[str, PageResult]] = ()) -> list[tuple[str, PageResult]]:
         """The page read with its red ink lifted, and, where red is much of its ink, kept as print too;
-        from ``region`` of the picture alone where given (a facing page cut off)."""
-        lifted = self._read(image, region)
+        from ``region`` of the picture alone where given (a facing page cut off). Of the readings made
+        ``before`` (lifted first, then red kept), one already cut at ``region`` is kept, not read again."""
+        done = [r for _, r in before]
+        lifted = done[0] if done and _cut_at(done[0], region) else self._read(image, frames, region)
         if not self.lift_red or lifted.red_share < RED_UNSURE:
             return [(name, lifted)]
-        kept = replace(self, lift_red=False)._read(image, region)
+        if len(done) > 1 and _cut_at(done[1], region):
+            kept = done[1]
+        else:
+            kept = replace(self, lift_red=False)._read(image, frames, region)
         return [(name, lifted), (f"{name}, red kept as print", kept)]
 
-    def _read(self, image: np.ndarray, region: np.ndarray | None = None) -> PageResult:
+    def _read(self, image: np.ndarray, frames: _Frames, region: np.ndarray | None = None) -> PageResult:
         bitonal = is_bitonal(image)
         if bitonal:  # a halftoned or dithered grey (shading, light print) read as grey, not as specks
             grey = descreen(image)
             image = image if grey is None else grey
-        page = self._oriented(image, region)
+        page = self._oriented(image, frames, region)
         up, gray, grids = page.up, page.gray, list(page.grids)
         rulings = _grid_rulings(page.lines, grids, _char_height(page.boxes))
         strokes = long_strokes(page.lines, _char_height(page.boxes))
@@ -413,13 +444,11 @@ class PageReader:
         return result
 
     # -- orientation ----------------------------------------------------------
-    def _prepared(self, image: np.ndarray, turns: int, region: np.ndarray | None = None) -> _Page:
+    def _prepared(self, image: np.ndarray, frames: _Frames, turns: int, region: np.ndarray | None = None) -> _Page:
         """The page upright, cleaned, its lines detected and its rulings found; where the picture shows a
         facing page beside it (``page_of_spread``), prepared again from the page's part of the picture alone
         (``region``): the facing page's print is never read, and the page fills the standard width."""
-        up = upright(image, turns, self.short_side, self.correct_perspective, region=region)
-        up.image = remove_streaks(up.image)  # before anything takes a feeder's dust line for a ruling
-        outside = outside_paper(up.image)
+        up, outside = frames.framed(image, turns, region, self._framed)
         cleaned = clean(up.image, outside, self.lift_red)
         gray, ink = cleaned.gray, cleaned.ink
         unseen = _beyond_picture(up, image.shape[:2]) | ((outside | cleaned.seal).astype(np.uint8) * 255)
@@ -449,16 +478,16 @@ class PageReader:
         if span is not None:
             h = gray.shape[0]
             corners = np.array([(span[0], 0), (span[1], 0), (span[1], h - 1), (span[0], h - 1)], np.float64)
-            return self._prepared(image, turns, up.source_map().points(corners))
+            return self._prepared(image, frames, turns, up.source_map().points(corners))
         return _Page(up, gray, ink, lines, boxes, grids, seals=seals, unseen=unseen, red_share=cleaned.red_share)
 
-    def _oriented(self, image: np.ndarray, region: np.ndarray | None = None) -> _Page:
+    def _oriented(self, image: np.ndarray, frames: _Frames, region: np.ndarray | None = None) -> _Page:
         """The page the right way up: the orientation whose sample lines read most confidently.
 
         An upright page costs nothing extra: its sample lines are prose read anyway. ``region``: the
         page's part of the picture, where a facing page is known to be beside it.
         """
-        page = self._prepared(image, 0, region)
+        page = self._prepared(image, frames, 0, region)
         if not page.boxes:
             return page  # nothing to read either way
         sample = _sample(page.boxes, page.grids)
@@ -477,7 +506,7 @@ class PageReader:
             # lines run across the page: it is upright or upside down, never on its side (a page on
             # its side has its lines, and a table's short labels, detected as tall boxes)
             return self._flipped(page) if flip_better else page
-        side = self._prepared(image, 1, region)
+        side = self._prepared(image, frames, 1, region)
         side_sample = _sample(side.boxes, side.grids)
         score90, read90 = self._sample_score(side.gray, side_sample)
         side.read.update(read90)
@@ -489,6 +518,13 @@ class PageReader:
         if turns == 1:
             return side
         return self._flipped(page if turns == 2 else side)
+
+    def _framed(self, image: np.ndarray, turns: int, region: np.ndarray | None) -> tuple[Upright, np.ndarray]:
+        """The picture upright, levelled, at the standard size, its feeder streaks painted over, and where it
+        shows no paper (``outside_paper``): what ``_prepared`` does before the red is lifted or kept."""
+        up = upright(image, turns, self.short_side, self.correct_perspective, region=region)
+        up.image = remove_streaks(up.image)  # before anything takes a feeder's dust line for a ruling
+        return up, outside_paper(up.image)
 
     @staticmethod
     def _flipped(base: _Page) -> _Page:
@@ -681,11 +717,17 @@ class PageReader:
         for t, g in enumerate(grids):
             char_h = _char_height(boxes[t]) or 0.012 * self.short_side
             sizes = _print_sizes(g, t, cell_parts, readings, values)
+            glyphs = [h for h in (sizes.figure, sizes.character) if h is not None]
+            if not glyphs or not g.cells:
+                continue
+            tall = TallInk(ink, _cells_box(g, ink.shape), min(glyphs))
             for k, c in enumerate(g.cells):
                 glyph_h = sizes.figure if (t, k) in values else sizes.character
                 if (t, k) not in cell_parts or glyph_h is None:
                     continue
                 x0, y0, x1, y1 = max(0, c.box[0]), max(0, c.box[1]), c.box[2], c.box[3]
+                if not tall.may_hold_pen((x0, y0, x1, y1), glyph_h):
+                    continue
                 band = sizes.bands.get(c.row)
                 local = None if band is None else (band[0] - y0, band[1] - y0)
                 cell_ink = ink[y0:y1, x0:x1]
@@ -872,6 +914,14 @@ class _PrintSizes:
 
 def _is_number(text: str) -> bool:
     return bool(_NUMERICISH.match(text)) and any(ch.isdigit() for ch in text)
+
+
+def _cells_box(g: Grid, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """The part of a page of ``shape`` that holds all of ``g``'s cells (a cell may reach past the grid's box)."""
+    h, w = shape[:2]
+    x0 = max(0, min(c.box[0] for c in g.cells))
+    y0 = max(0, min(c.box[1] for c in g.cells))
+    return x0, y0, min(w, max(c.box[2] for c in g.cells)), min(h, max(c.box[3] for c in g.cells))
 
 
 def _print_sizes(g: Grid, t: int, parts: dict[tuple[int, int], list[Box]], readings: dict,

@@ -7,7 +7,7 @@ import numpy as np
 
 from gongkai.ocr.grid import find_grids, ruling_ink
 from gongkai.ocr.page import PEN_FREE, PageResult, ReadingJudge, _pen_choice
-from gongkai.ocr.pen import off_rim, pen_pieces, pen_strokes, unmarked
+from gongkai.ocr.pen import TallInk, off_rim, pen_pieces, pen_strokes, unmarked
 from gongkai.ocr.types import GridCell, Reading
 
 FIGURE = 20  # px: a figure's height at 200 dpi
@@ -143,3 +143,33 @@ def test_a_ringed_label_is_its_label_again_and_nothing_left_is_never_a_blank():
     assert got.text == "规章"
     first = Reading("d", 0.85)
     assert _pen_choice(first, [Reading("", 0.0), Reading("d", 0.86)], _CELL, _Labels()) is first
+
+
+def _table_ink() -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """A row of three value cells' ink (a printed 0 in each), a pen ring round the middle one's 0 and a
+    tick beside the last one's; and the cells' boxes."""
+    g = np.full((80, 480), 250, np.uint8)
+    for x in (70, 230, 390):
+        cv2.putText(g, "0", (x, 50), cv2.FONT_HERSHEY_SIMPLEX, 0.75, 30, 2)
+    cv2.ellipse(g, (240, 41), (19, 23), 0, 0, 360, 40, 2)
+    cv2.polylines(g, [np.array([(420, 38), (428, 50), (446, 18)], np.int32)], False, 40, 2)
+    return _ink(g), [(0, 0, 160, 80), (160, 0, 320, 80), (320, 0, 480, 80)]
+
+
+def test_cells_passed_over_by_the_tables_labelling_hold_no_pen_piece():
+    ink, cells = _table_ink()
+    tall = TallInk(ink, (0, 0, ink.shape[1], ink.shape[0]), FIGURE)
+    held = [tall.may_hold_pen(box, FIGURE) for box in cells]
+    found = [bool(pen_pieces(ink[y0:y1, x0:x1], FIGURE)) for x0, y0, x1, y1 in cells]
+    assert found == [False, True, True]
+    assert held == [False, True, True]  # passes over the print alone, never a cell with a pen piece
+
+
+def test_a_tall_piece_cut_short_by_a_cells_box_is_no_pen_piece_there():
+    """A ring's arc reaching a cell from the row above: cut at the cell's top, it is a short piece there."""
+    ink, _ = _table_ink()
+    tall = TallInk(ink, (0, 0, ink.shape[1], ink.shape[0]), FIGURE)
+    band = (160, 45, 320, 80)  # the ringed cell's lower part: the ring's bottom arc alone, < HAND_TALL glyphs
+    x0, y0, x1, y1 = band
+    assert not pen_pieces(ink[y0:y1, x0:x1], FIGURE)
+    assert not tall.may_hold_pen(band, FIGURE)
