@@ -611,3 +611,24 @@ def test_a_continuation_drawing_its_headers_grid_named_by_its_count_has_every_co
         ("unavailable_not_held", "other_org"): 2, ("unavailable_not_held", "total"): 8,
         ("unavailable_needs_creation", "natural_person"): 4, ("unavailable_needs_creation", "total"): 4}
     assert len(held) == 14 and all(Doubt.INFERRED in c.doubts and c.confidence == Doubt.INFERRED.most for c in held)
+
+
+def test_a_continuation_drawing_its_headers_grid_whose_count_names_its_columns_alike_keeps_them_read():
+    """The count of a continuation's values that names its columns as the header does changes nothing: they stay
+    read, sure (gen_042's active-disclosure continuation went to 0.75 when every count was taken for a renaming)."""
+    cols = [0.0, 60.0, 100.0, 140.0, 170.0, 200.0, 230.0, 260.0, 290.0, 320.0, 350.0]
+    header = [
+        [("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3), None, None, ("申请人情况", 1, 7)] + [None] * 6,
+        [None, None, None, ("自然人", 2, 1), ("法人或其他组织", 1, 5), None, None, None, None, ("总计", 2, 1)],
+        [None, None, None, None, "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", None],
+    ]
+    first = _scanned_table(grid([*header, [("一、本年新收政府信息公开申请数量", 1, 3), None, None, "3", "0", "0", "0", "0",
+                                           "0", "3"]], columns=cols))
+    cont = _scanned_table(grid([
+        [("三、本年度办理结果", 2, 1), ("（四）无法提供", 2, 1), "1.本机关不掌握相关政府信息", "5", "1", "0", "0", "0", "2", "8"],
+        [None, None, "2.没有现成信息需要另行制作", "4", "0", "0", "0", "0", "0", "4"],
+    ], page=2, columns=cols))
+    m = map_tables(Document("test", [first, TextLine("- 4 -"), cont]), S)
+    held = [c for k, c in m.cells.items() if ".unavailable_" in k]
+    assert len(held) == 14 and m.cells["applications.unavailable_not_held.other_org"].value == 2
+    assert all(not c.doubts and c.confidence == 0.95 for c in held)

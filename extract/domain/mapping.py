@@ -431,11 +431,14 @@ class TableMapper:
         own layout: values counted from where its labels end, when that names at least as many of its numbers
         (in8_bound gen_001 p2: 4 of 7, wrongly; aligned by its right edge (``_align``) all 7, one column off,
         as the header's page split a column in two: on a tie its own count, which starts where its labels end,
-        is kept). Every column it names is inferred, whichever way the header came (the caller's)."""
+        is kept). None where the count names the columns as the header does. Every column it names otherwise
+        is inferred, whichever way the header came (the caller's)."""
         own = [self._row_labels(kind, filled[r], None) for r in seg.data_rows]
         counted = _columns_by_count(kind, seg.table.n_cols, own)
         data = [filled[r] for r in seg.data_rows]
-        return counted if counted and _numbers_named(counted, data) >= _numbers_named(col_ids, data) else None
+        if not counted or counted == col_ids:
+            return None  # the header's naming stands, read where it was read
+        return counted if _numbers_named(counted, data) >= _numbers_named(col_ids, data) else None
 
     def _place_row(self, kind: _Kind, row_id: str | None, row: _Row) -> list[MapIssue]:
         """A data row's values put in their cells; returns the issues raised for values it could not place."""
