@@ -24,7 +24,8 @@ For every family and system, in a process of its own (so its peak memory is its 
 - cells: every truth cell counts; right only when exactly equal; ``wrong`` counts cells
   read with a value that differs from the truth (worse than missing), and how many of
   those were reported with a confidence of 0.8 or more (``sure``: the repair step and a
-  reviewer trust those), also per 2,000 truth cells;
+  reviewer trust those), also per 2,000 truth cells; ``unsure`` counts the right cells
+  reported below 0.8 (what a reviewer checks for nothing: the price of the caps);
 - CER: character error rate of the running text (page by page, NFKC, white space
   dropped) against the text the born-digital reader gets from the source PDF's text
   layer (lines outside the tables, page numbers excluded); n/a for img2table, which
@@ -439,6 +440,7 @@ def run_worker(system: str, truths: list[dict], cache: Path, details: bool) -> l
             "cells_right": len(right),
             "cells_wrong": len(wrong),
             "cells_wrong_sure": sum(1 for k in wrong if confidence.get(k, 1.0) >= SURE),
+            "cells_right_unsure": sum(1 for k in right if confidence.get(k, 1.0) < SURE),
             "n_missing": sum(1 for k in cells if k not in values),
             "cer_dist": dist,
             "cer_total": total,
@@ -477,6 +479,7 @@ def _summary(system: str, level: str, recs: list[dict], peak_mb: float, target: 
     right = sum(r["cells_right"] for r in recs)
     wrong = sum(r["cells_wrong"] for r in recs)
     sure = sum(r.get("cells_wrong_sure", 0) for r in recs)
+    unsure = sum(r.get("cells_right_unsure", 0) for r in recs)
     exact = sum(1 for r in recs if r["cells_right"] == r["cells_total"])
     with_text = [r for r in recs if r["cer_dist"] is not None]
     dist = sum(r["cer_dist"] for r in with_text)
@@ -495,7 +498,8 @@ def _summary(system: str, level: str, recs: list[dict], peak_mb: float, target: 
     cer_text = f"{100 * dist / max(chars, 1):.2f}%" if with_text else "n/a"
     return (
         f"{system:14s} {level:9s} docs={len(recs):3d} pages={pages:4d}  cells={right}/{total} ({pct:.2f}%) "
-        f"wrong={wrong} sure={sure} ({per2000:.2f}/2000) docs_exact={exact}/{len(recs)}  CER={cer_text}  "
+        f"wrong={wrong} sure={sure} ({per2000:.2f}/2000) unsure={unsure} docs_exact={exact}/{len(recs)}  "
+        f"CER={cer_text}  "
         f"cpu/page={cpu_page:.2f}s  peakRSS={peak_mb:.0f}MB" + (f"  [{', '.join(marks)}]" if marks else "")
     )
 

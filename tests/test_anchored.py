@@ -10,7 +10,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from gongkai.extract.domain.anchored import PLACED_AMBIGUOUS, label_score, read_table
+from gongkai.extract.domain.anchored import label_score, read_table
 from gongkai.extract.domain.model import Doubt
 from gongkai.extract.domain.schema import TABLES, schema
 from gongkai.extract.layout import Cell, Piece
@@ -319,9 +319,9 @@ def test_a_review_header_whose_first_group_is_hidden_places_no_value_surely():
     table = read_table([_Words(p) for p in [*pages[:3], hidden, *pages[4:]]], schema(), "review_litigation", 1.0)
     placed = [c for c in table.cells.values() if c.value is not None]
     assert len(placed) == 10
-    assert all(c.confidence <= PLACED_AMBIGUOUS and Doubt.AMBIGUOUS in c.doubts for c in placed)
+    assert all(c.confidence <= Doubt.AMBIGUOUS.most and Doubt.AMBIGUOUS in c.doubts for c in placed)
     other = table.cells["review_litigation.litigation_direct.total"].cell.alternatives
-    assert ("3", PLACED_AMBIGUOUS) in other  # the value the other fit puts there
+    assert ("3", Doubt.AMBIGUOUS.most) in other  # the value the other fit puts there
     whole = read_table([_Words(p) for p in pages], schema(), "review_litigation", 1.0)
     assert all(c.confidence >= 0.9 and not c.doubts for c in whole.cells.values())  # the header read whole: sure
 
@@ -340,5 +340,5 @@ def test_a_band_within_two_rows_labels_is_no_sure_row_of_either():
     cells = read_table([_Words(page)], schema(), "active_disclosure", 0.9).cells
     row = [c for k, c in cells.items() if ".regulations." in k]
     assert [c.value for c in row] == [3, 0, 8]
-    assert all(c.confidence <= PLACED_AMBIGUOUS and Doubt.AMBIGUOUS in c.doubts for c in row)
+    assert all(c.confidence <= Doubt.AMBIGUOUS.most and Doubt.AMBIGUOUS in c.doubts for c in row)
     assert cells["active_disclosure.licensing.decisions"].confidence == 0.99

@@ -28,6 +28,7 @@ from gongkai.extract.domain.corrections import (
     apply_corrections,
     item_id,
 )
+from gongkai.extract.domain.model import Doubt
 from gongkai.extract.interfaces.cli import app
 from gongkai.extract.options import Options
 from tests.conftest import SHARED
@@ -65,6 +66,21 @@ def test_a_cell_correction_changes_the_value_and_rechecks_the_rules(hongze):
         k: c for k, c in hongze.cells.items() if k != REVIEW_TOTAL
     }
     assert report.sections == hongze.sections and report.items == hongze.items
+
+
+def test_a_corrected_value_carries_none_of_the_extracted_values_doubts(hongze):
+    """review10: a correction changed the value and its confidence but left the extracted reading's doubts (and
+    its read claim, its other readings): lifting one (the rules vouching) gave the old reading's 0.62 back to a
+    value a person gave, and a scanned cell held for a blank kept that doubt on a number."""
+    report = hongze.model_copy(deep=True)
+    cell = report.cells[REVIEW_TOTAL]
+    cell.read, cell.alternatives = 0.62, (("8", 0.5),)
+    cell.doubt(Doubt.INFERRED)
+    cell.doubt(Doubt.EMPTY)
+    apply_corrections(report, [CellCorrection(id=REVIEW_TOTAL, value=11)])
+    assert not cell.doubts and not cell.alternatives
+    cell.vouch(Doubt.INFERRED)
+    assert (cell.value, cell.confidence) == (11, 1.0)
 
 
 def test_a_wrong_correction_breaks_a_rule_that_held(hongze):

@@ -6,7 +6,7 @@ bench_ocr): the mapping still places every value it can tell, and guesses nothin
 
 from __future__ import annotations
 
-from gongkai.extract.domain.mapping import PLACED_BY_ORDER, confirm_inferred, map_tables
+from gongkai.extract.domain.mapping import confirm_inferred, map_tables
 from gongkai.extract.domain.model import Doubt
 from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import schema
@@ -444,14 +444,17 @@ def test_an_unread_header_is_named_by_the_columns_its_named_rows_print():
     assert cells["active_disclosure.penalty.previous_year"].value == 11
 
 
-def _scanned(rows: list[list[object]], confidence: float = 0.95) -> Document:
+def _scanned_table(t: Table, confidence: float = 0.95) -> Table:
     """A grid as the scan reader gives it: every cell read by OCR, surely."""
-    t = grid(rows)
     for row in t.rows:
         for c in row:
             if c is not None:
                 c.method, c.confidence = "ocr:test", confidence
-    return Document("test", [t])
+    return t
+
+
+def _scanned(rows: list[list[object]], confidence: float = 0.95) -> Document:
+    return Document("test", [_scanned_table(grid(rows), confidence)])
 
 
 GARBLED_REVIEW = [  # in8b_forward gen_001 p3: a 95 dpi screenshot's header, read as fragments and numbers
@@ -472,7 +475,7 @@ def test_a_garbled_review_header_names_its_fifteen_values_by_printed_order_and_n
     assert m.cells["review_litigation.litigation_after_review.total"].value == 2
     assert m.cells["review_litigation.review.pending"].value is None
     assert len(m.cells) == 15
-    assert all(c.confidence == PLACED_BY_ORDER for c in m.cells.values())
+    assert all(c.confidence == Doubt.INFERRED.most for c in m.cells.values())
     assert all(Doubt.INFERRED in c.doubts for c in m.cells.values())  # the reason carried, for the rules to lift
 
 
@@ -498,14 +501,14 @@ def test_a_row_named_by_its_neighbours_is_not_sure_until_the_rules_vouch_for_it(
     ]
     m = map_tables(_scanned([*APPS_HEADER, *rows]), S)
     named = m.cells["applications.rejected_confirmation.natural_person"]
-    assert named.value == 2 and named.confidence == PLACED_BY_ORDER
+    assert named.value == 2 and named.confidence == Doubt.INFERRED.most
     assert m.cells["applications.rejected_excessive.natural_person"].confidence == 0.95  # its label was read
     confirm_inferred(m.cells, RuleChecker(S).confirmed({k: c.value for k, c in m.cells.items()}))
     assert m.cells["applications.rejected_confirmation.total"].confidence == 0.95  # 2 + 0 + ... = 2: vouched for
     m2 = map_tables(_scanned([*APPS_HEADER, *rows]), S)
     m2.cells["applications.rejected_confirmation.total"].value = 3  # a row that does not add up stays unsure
     confirm_inferred(m2.cells, RuleChecker(S).confirmed({k: c.value for k, c in m2.cells.items()}))
-    assert m2.cells["applications.rejected_confirmation.natural_person"].confidence == PLACED_BY_ORDER
+    assert m2.cells["applications.rejected_confirmation.natural_person"].confidence == Doubt.INFERRED.most
 
 
 def test_a_continuation_lying_elsewhere_on_its_page_is_named_by_its_own_count_of_values():
@@ -537,30 +540,23 @@ def test_columns_named_by_another_pages_header_by_position_are_inferred_not_read
     """review9: a continuation without a header of its own takes the first page's by aligning the grids. Where
     it draws the same column lines, its columns are the header's, read; where its lines stand elsewhere (a
     book's next page, another scale), the header is aligned by position: its columns are inferred, held at
-    PLACED_BY_ORDER until the rules vouch (in8b_forward s2 huaian_2024: a label-less fragment's 1 at 0.997)."""
+    Doubt.INFERRED until the rules vouch (in8b_forward s2 huaian_2024: a label-less fragment's 1 at 0.997)."""
     cols = [165.6, 199.9, 266.3, 298.1, 328.6, 343.3, 358.7, 384.3, 409.3, 432.3, 453.7]
     header = [
         [("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 2), None, ("申请人情况", 1, 8)] + [None] * 7,
         [None, None, ("自然人", 2, 1), ("法人或其他组织", 1, 7), None, None, None, None, None, None],
         [None, None, None, "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "", "总计"],
     ]
-    def scanned(t: Table) -> Table:
-        for row in t.rows:
-            for c in row:
-                if c is not None:
-                    c.method = "ocr:test"
-        return t
-
-    first = scanned(grid([*header, [("一、本年新收政府信息公开申请数量", 1, 2), None, "1", "0", "0", "0", "0", "0", "1", "2"]],
+    first = _scanned_table(grid([*header, [("一、本年新收政府信息公开申请数量", 1, 2), None, "1", "0", "0", "0", "0", "0", "1", "2"]],
                  columns=cols))
     rows = [[("二、上年结转政府信息公开申请数量", 1, 2), None, "3", "0", "0", "0", "0", "0", "0", "3"]]
-    same = map_tables(Document("test", [first, TextLine("- 3 -"), scanned(grid(rows, page=2, columns=cols))]), S)
+    same = map_tables(Document("test", [first, TextLine("- 3 -"), _scanned_table(grid(rows, page=2, columns=cols))]), S)
     carried = [c for k, c in same.cells.items() if ".carried_over." in k]
     assert carried and all(Doubt.INFERRED not in c.doubts for c in carried)
     moved = [x - 40 + (12 if k == 4 else 0) for k, x in enumerate(cols)]  # elsewhere, one line split otherwise
-    other = map_tables(Document("test", [first, TextLine("- 3 -"), scanned(grid(rows, page=2, columns=moved))]), S)
+    other = map_tables(Document("test", [first, TextLine("- 3 -"), _scanned_table(grid(rows, page=2, columns=moved))]), S)
     carried = [c for k, c in other.cells.items() if ".carried_over." in k]
-    assert carried and all(Doubt.INFERRED in c.doubts and c.confidence <= PLACED_BY_ORDER for c in carried)
+    assert carried and all(Doubt.INFERRED in c.doubts and c.confidence <= Doubt.INFERRED.most for c in carried)
     assert {c.column: c.value for c in carried} == {c.column: c.value for c in same.cells.values()
                                                     if c.row == "carried_over"}
 
@@ -589,3 +585,50 @@ def test_a_continuation_aligned_by_its_right_edge_under_a_header_with_a_split_co
     assert m.cells["applications.unavailable_not_held.other_org"].value == 2
     assert m.cells["applications.unavailable_not_held.total"].value == 8
     assert m.cells["applications.unavailable_needs_creation.natural_person"].value == 4
+
+
+def test_a_continuation_drawing_its_headers_grid_named_by_its_count_has_every_column_inferred():
+    """review10: a continuation drawing the same column lines as its header's page, the header split a column
+    in two (科研机构 twice), names its values by its own count (its labels end a column later than the header
+    says). Its columns named so are inferred, as on a continuation whose header is aligned by position; the
+    four that the shifted header happened to name alike counted as read and were sure (1.0)."""
+    cols = [0.0, 60.0, 120.0, 150.0, 180.0, 195.0, 210.0, 240.0, 270.0, 300.0, 330.0]
+    header = [
+        [("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 2), None, ("申请人情况", 1, 8)] + [None] * 7,
+        [None, None, ("自然人", 2, 1), ("法人或其他组织", 1, 7), None, None, None, None, None, None],
+        [None, None, None, "商业企业", "科研机构", "科研机构", "社会公益组织", "法律服务机构", "其他", ""],
+    ]
+    first = _scanned_table(grid([*header, [("一、本年新收政府信息公开申请数量", 1, 2), None, "3", "0", "0", "0", "0", "0",
+                                           "0", "3"]], columns=cols))
+    cont = _scanned_table(grid([
+        [("三、本年度办理结果", 2, 1), ("（四）无法提供", 2, 1), "1.本机关不掌握相关政府信息", "5", "1", "0", "0", "0", "2", "8"],
+        [None, None, "2.没有现成信息需要另行制作", "4", "0", "0", "0", "0", "0", "4"],
+    ], page=2, columns=cols))
+    m = map_tables(Document("test", [first, TextLine("- 4 -"), cont]), S)
+    held = [c for k, c in m.cells.items() if ".unavailable_" in k]
+    assert {(c.row, c.column): c.value for c in held if c.value} == {
+        ("unavailable_not_held", "natural_person"): 5, ("unavailable_not_held", "commercial_enterprise"): 1,
+        ("unavailable_not_held", "other_org"): 2, ("unavailable_not_held", "total"): 8,
+        ("unavailable_needs_creation", "natural_person"): 4, ("unavailable_needs_creation", "total"): 4}
+    assert len(held) == 14 and all(Doubt.INFERRED in c.doubts and c.confidence == Doubt.INFERRED.most for c in held)
+
+
+def test_a_continuation_drawing_its_headers_grid_whose_count_names_its_columns_alike_keeps_them_read():
+    """The count of a continuation's values that names its columns as the header does changes nothing: they stay
+    read, sure (gen_042's active-disclosure continuation went to 0.75 when every count was taken for a renaming)."""
+    cols = [0.0, 60.0, 100.0, 140.0, 170.0, 200.0, 230.0, 260.0, 290.0, 320.0, 350.0]
+    header = [
+        [("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3), None, None, ("申请人情况", 1, 7)] + [None] * 6,
+        [None, None, None, ("自然人", 2, 1), ("法人或其他组织", 1, 5), None, None, None, None, ("总计", 2, 1)],
+        [None, None, None, None, "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", None],
+    ]
+    first = _scanned_table(grid([*header, [("一、本年新收政府信息公开申请数量", 1, 3), None, None, "3", "0", "0", "0", "0",
+                                           "0", "3"]], columns=cols))
+    cont = _scanned_table(grid([
+        [("三、本年度办理结果", 2, 1), ("（四）无法提供", 2, 1), "1.本机关不掌握相关政府信息", "5", "1", "0", "0", "0", "2", "8"],
+        [None, None, "2.没有现成信息需要另行制作", "4", "0", "0", "0", "0", "0", "4"],
+    ], page=2, columns=cols))
+    m = map_tables(Document("test", [first, TextLine("- 4 -"), cont]), S)
+    held = [c for k, c in m.cells.items() if ".unavailable_" in k]
+    assert len(held) == 14 and m.cells["applications.unavailable_not_held.other_org"].value == 2
+    assert all(not c.doubts and c.confidence == 0.95 for c in held)

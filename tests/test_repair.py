@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 
 from gongkai.extract.domain.mapping import map_tables
-from gongkai.extract.domain.model import CellValue
+from gongkai.extract.domain.model import CellValue, Doubt
 from gongkai.extract.domain.repair import (
-    EMPTY_READ,
-    LONE_BLANK,
     doubt_blanks,
     doubt_contradicted,
     doubt_lone_blanks,
@@ -185,6 +183,35 @@ def test_cells_the_arithmetic_still_contradicts_are_not_sure():
     assert all(c.confidence == 0.95 for k, c in cells.items() if k not in involved)
 
 
+def test_a_doubt_holds_a_cell_at_its_kinds_one_cap_wherever_it_is_raised():
+    """review10: caps were chosen per call site, so one kind of doubt held cells at different values (a
+    contradiction at 0.7 or 0.4, an empty reading at 0.75 or 0.45) and a cell's doubts did not say what they
+    cost. Each kind has one cap (``Doubt.most``); the crossing of two broken rules and a blank among zeros are
+    kinds of their own."""
+    truth = _truth("huaian_2024")["cells"]
+    cells = _ocr_cells(truth)
+    cid = "applications.new_received.commercial_enterprise"
+    _misread(cells, cid, 58, 0.97, [])
+    checker = _checker()
+    doubt_contradicted(cells, checker)
+    involved = {k for v in checker.check({k: c.value for k, c in cells.items()}) for k in v.cells}
+    assert cells[cid].doubts == {Doubt.CROSSED} and cells[cid].confidence == Doubt.CROSSED.most
+    once = [cells[k] for k in involved - {cid}]
+    assert once and all(c.doubts == {Doubt.CONTRADICTED} and c.confidence == Doubt.CONTRADICTED.most for c in once)
+    blanks = _ocr_cells(truth, confidence=1.0)
+    zero = next(k for k, c in blanks.items() if c.table == "applications" and c.value == 0)
+    blanks[zero].value, blanks[zero].text = None, ""
+    doubt_lone_blanks(blanks)
+    doubt_blanks(blanks)
+    assert blanks[zero].doubts == {Doubt.LONE_BLANK, Doubt.EMPTY}
+    assert blanks[zero].confidence == min(Doubt.LONE_BLANK.most, Doubt.EMPTY.most)
+    for kind in Doubt:  # a fresh cell doubted once or twice for one reason claims its kind's cap, no other
+        c = CellValue(value=1, method="ocr:test", confidence=0.99, read=0.99, table="t", row="r", column="c")
+        c.doubt(kind)
+        c.doubt(kind)
+        assert c.confidence == min(0.99, kind.most) and c.doubts == {kind}
+
+
 def test_a_text_layer_that_does_not_add_up_keeps_its_confidence():
     truth = _truth("hongze_2023")["cells"]  # prints a total that its row does not sum to
     cells = _ocr_cells(truth, method="text", confidence=1.0)
@@ -199,7 +226,7 @@ def test_an_empty_cell_in_a_table_that_writes_0_for_nothing_is_not_sure():
     zero = next(k for k, c in cells.items() if c.table == "applications" and c.value == 0)
     cells[zero].value, cells[zero].text = None, ""
     doubt_lone_blanks(cells)
-    assert cells[zero].confidence == LONE_BLANK
+    assert cells[zero].confidence == Doubt.LONE_BLANK.most
     assert all(c.confidence == 1.0 for k, c in cells.items() if k != zero)
 
 
@@ -224,6 +251,6 @@ def test_a_cell_read_empty_is_never_sure():
     printed[blank].value = None
     doubt_blanks(cells)
     doubt_blanks(printed)
-    assert cells[zero].confidence == EMPTY_READ
+    assert cells[zero].confidence == Doubt.EMPTY.most
     assert all(c.confidence == 0.9 for k, c in cells.items() if k != zero)
     assert printed[blank].confidence == 1.0

@@ -30,8 +30,7 @@ from statistics import median
 from rapidfuzz import fuzz
 
 from gongkai.extract.domain.labels import normalize, split_label
-from gongkai.extract.domain.mapping import PLACED_BY_ORDER
-from gongkai.extract.domain.model import Doubt
+from gongkai.extract.domain.model import Doubt, held
 from gongkai.extract.domain.numbers import is_value, parse_cell
 from gongkai.extract.domain.schema import Schema, TableSpec
 from gongkai.extract.layout import Cell, PageText, Piece
@@ -42,11 +41,9 @@ BY_CENTRE = 0.9
 BY_SPACING = 0.75
 """How sure a value's column is: by the nearest column centre, or by the gaps between the values
 themselves (no column centres known). Placed by count and printed order alone, a value's column is
-inferred as the grid's mapping infers one (``mapping.PLACED_BY_ORDER``, until the rules vouch)."""
-PLACED_AMBIGUOUS = 0.6
-"""The most a value may claim whose place another placement explains about as well: the header's other
-fit of a one-line table, the next column centre, the next band beside its row's label. The rules cannot
-settle it (a row group shifted whole still sums), so they never lift it."""
+inferred as the grid's mapping infers one (``Doubt.INFERRED``, until the rules vouch). A value whose place
+another placement explains about as well (the header's other fit of a one-line table, the next column centre,
+the next band beside its row's label) is ``Doubt.AMBIGUOUS``, which the rules never lift."""
 CENTRE_MARGIN = 0.4
 """A value is as near the next column centre as its own when the two distances differ by less than
 this share of the columns' spacing (it stands more than ~0.3 of a column off its own centre)."""
@@ -88,7 +85,7 @@ class Placed:
     """"order" (count and printed order), "centre" (nearest column centre), "spacing" (the values'
     own gaps counted in steps), "blank" (no ink at a column's centre on a band that has values),
     "unread" (ink there that reads as no number) or "unseen" (the slot beyond the picture)."""
-    doubts: dict[Doubt, float] = field(default_factory=dict)
+    doubts: set[Doubt] = field(default_factory=set)
     """Why its place is less sure than its reading (``Doubt.INFERRED``, ``Doubt.AMBIGUOUS``)."""
     read: float = 0.0
     """What the text read there and the way it was placed claim, before the doubts."""
@@ -415,9 +412,9 @@ class _Reader:
         self.out.columns_seen.update(_best_column(text_of(b), spec) for b in _column_blocks(span, spec))
         for r, b in row_band.items():
             slots = slots_of[r]
-            doubts = {Doubt.INFERRED: PLACED_BY_ORDER} if r not in labelled else {}
+            doubts = {Doubt.INFERRED} if r not in labelled else set()
             if r in unsure:
-                doubts[Doubt.AMBIGUOUS] = PLACED_AMBIGUOUS
+                doubts.add(Doubt.AMBIGUOUS)
             # what else says where the row's columns stand: the header's labels, the other rows' values
             witness = _centres({c: [v for v in xs if v[0] != r] for c, xs in complete.items()}, header)
             self._place(b, slots, [centres.get(c) for _, c in slots], [witness.get(c) for _, c in slots], doubts)
@@ -456,7 +453,7 @@ class _Reader:
 
     # -- values to cells ---------------------------------------------------------
     def _place(self, band: _Band, slots: list[tuple[str, str]], xs: list[float | None],
-               read_xs: list[float | None], doubts: dict[Doubt, float],
+               read_xs: list[float | None], doubts: set[Doubt],
                rival: dict[tuple[str, str], Piece | None] | None = None) -> None:
         """Count and printed order when they agree; else the nearest column centre; blanks between.
 
@@ -465,10 +462,10 @@ class _Reader:
         ``doubts``: the row's (its band inferred or ambiguous). ``rival``: where another placement explains
         the band about as well, what it puts in each slot it fills otherwise (those slots are ambiguous)."""
         if len(band.pieces) == len(slots):
-            order = dict(doubts)
+            order = set(doubts)
             kinds = [self.spec.columns[c].decimal for _, c in slots]
             if not _borne_out([p.cx for p in band.pieces], read_xs) and not _kinds_fit(band.pieces, kinds):
-                order[Doubt.INFERRED] = PLACED_BY_ORDER
+                order.add(Doubt.INFERRED)
             for slot, p in zip(slots, band.pieces, strict=True):
                 self._put(*slot, p.cell, self._whole(p), "order", order)
             return
@@ -496,10 +493,10 @@ class _Reader:
                     self._put(row, col, p.cell, UNREAD, "unread")
                     continue
             if p is not None:
-                mine = dict(doubts)
+                mine = set(doubts)
                 cell = p.cell
                 if p in unsure or (rival is not None and (row, col) in rival):
-                    mine[Doubt.AMBIGUOUS] = PLACED_AMBIGUOUS
+                    mine.add(Doubt.AMBIGUOUS)
                     cell = _with_rival(cell, rival.get((row, col)) if rival else None)
                 self._put(row, col, cell, by * self._whole(p), "centre" if by == BY_CENTRE else "spacing", mine)
             else:
@@ -514,14 +511,14 @@ class _Reader:
         return 1.0 if self.text.seen((x0 - p.height, y0, x1 + p.height, y1)) >= 0.999 else AT_EDGE
 
     def _put(self, row: str, col: str, cell: Cell, sure: float, how: str,
-             doubts: dict[Doubt, float] | None = None) -> None:
+             doubts: set[Doubt] | None = None) -> None:
         cid = f"{self.spec.id}.{row}.{col}"
         if cid in self.out.cells:
             return  # the first page that printed the row keeps it
         value = parse_cell(cell.text).value if cell.text and how not in NOT_READ else None
         read = sure if how == "blank" or how in NOT_READ else cell.confidence * sure
-        doubts = dict(doubts or {})
-        self.out.cells[cid] = Placed(row, col, cell, value, min([read, *doubts.values()]), how, doubts, read)
+        doubts = set(doubts or ())
+        self.out.cells[cid] = Placed(row, col, cell, value, held(read, doubts), how, doubts, read)
 
 
 def _by_centre(band: _Band, known: list[tuple[float, tuple[str, str]]]
@@ -590,7 +587,7 @@ def _with_rival(cell: Cell, rival: Piece | None) -> Cell:
     if rival is None or rival.text == cell.text:
         return cell
     alts = dict(cell.alternatives)
-    alts[rival.text] = max(alts.get(rival.text, 0.0), min(rival.cell.confidence, PLACED_AMBIGUOUS))
+    alts[rival.text] = max(alts.get(rival.text, 0.0), min(rival.cell.confidence, Doubt.AMBIGUOUS.most))
     return dataclasses.replace(cell, alternatives=tuple(sorted(alts.items(), key=lambda a: -a[1])))
 
 

@@ -112,9 +112,7 @@ def _apply_cell(report: Report, c: CellCorrection, valid_ids: set[str]) -> Outco
                                        table=table, row=row, column=column)
         return Outcome(target="cell", id=c.id, applied=True, previous=None, reason="not extracted; added")
     previous = cell.value
-    cell.value = c.value
-    cell.method = CORRECTED
-    cell.confidence = 1.0
+    cell.given(c.value, CORRECTED)
     return Outcome(target="cell", id=c.id, applied=True, previous=previous)
 
 

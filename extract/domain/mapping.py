@@ -43,13 +43,6 @@ class MapIssue:
     """The table kind being read when it happened."""
 
 
-PLACED_BY_ORDER = 0.75
-"""The most a scanned cell may claim whose place (its row or its column) was inferred from count, printed
-order or alignment, not read from a label or a header: a grid with a line more or less, or a label lost,
-moves every such place (bitonal8's mapping named rows and columns so: +9 cells right on a held-out family,
-and +4 wrong-and-sure). The report's rules may vouch for the value later (``confirm_inferred``)."""
-
-
 @dataclass
 class Mapping:
     cells: dict[str, CellValue] = field(default_factory=dict)
@@ -399,6 +392,7 @@ class TableMapper:
             rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
         if not seg.header_rows and any(col_ids) and (counted := self._counted(kind, seg, filled, col_ids)):
             col_ids = counted
+            read_cols = [None] * len(counted)  # named by count, not read: where it agrees with the header, by chance
             first_value = next(c for c, cid in enumerate(col_ids) if cid is not None)
             rows = [self._row_labels(kind, filled[r], first_value) for r in seg.data_rows]
         _split_merged_labels(kind, rows)
@@ -432,15 +426,19 @@ class TableMapper:
 
     def _counted(self, kind: _Kind, seg: _Segment, filled: list[list[Cell | None]],
                  col_ids: list[str | None]) -> list[str | None] | None:
-        """A continuation named by another page's header aligned by position (a book's facing page lies
-        elsewhere and wider, its grid split otherwise), named instead by its own layout: values counted from
-        where its labels end, when that names at least as many of its numbers (in8_bound gen_001 p2: 4 of 7,
-        wrongly; aligned by its right edge (``_align``) all 7, one column off, as the header's page split a
-        column in two: on a tie its own count, which starts where its labels end, is kept)."""
+        """A continuation named by another page's header (aligned by position: a book's facing page lies
+        elsewhere and wider, its grid split otherwise; or its own lines, the same grid), named instead by its
+        own layout: values counted from where its labels end, when that names at least as many of its numbers
+        (in8_bound gen_001 p2: 4 of 7, wrongly; aligned by its right edge (``_align``) all 7, one column off,
+        as the header's page split a column in two: on a tie its own count, which starts where its labels end,
+        is kept). None where the count names the columns as the header does. Every column it names otherwise
+        is inferred, whichever way the header came (the caller's)."""
         own = [self._row_labels(kind, filled[r], None) for r in seg.data_rows]
         counted = _columns_by_count(kind, seg.table.n_cols, own)
         data = [filled[r] for r in seg.data_rows]
-        return counted if counted and _numbers_named(counted, data) >= _numbers_named(col_ids, data) else None
+        if not counted or counted == col_ids:
+            return None  # the header's naming stands, read where it was read
+        return counted if _numbers_named(counted, data) >= _numbers_named(col_ids, data) else None
 
     def _place_row(self, kind: _Kind, row_id: str | None, row: _Row) -> list[MapIssue]:
         """A data row's values put in their cells; returns the issues raised for values it could not place."""
@@ -623,7 +621,8 @@ class TableMapper:
 
     def _put(self, table: str, row: str, col: str, cell: Cell, inferred: bool = False) -> None:
         """``inferred``: the cell's place comes from count or order, not from a label or header read; a
-        scanned cell's claim is then held below sure (``PLACED_BY_ORDER``) until the rules vouch for it."""
+        scanned cell's claim is then held below sure (``Doubt.INFERRED``: bitonal8's mapping named rows and columns
+        so, +9 cells right on a held-out family and +4 wrong-and-sure) until the rules vouch for it."""
         cid = f"{table}.{row}.{col}"
         parsed = parse_cell(cell.text)
         if parsed.kind == "text":
@@ -641,7 +640,7 @@ class TableMapper:
             return
         value = CellValue.printed(cell, parsed.value, table, row, col)
         if inferred and value.method.startswith("ocr"):
-            value.doubt(Doubt.INFERRED, PLACED_BY_ORDER)
+            value.doubt(Doubt.INFERRED)
         self.result.cells[cid] = value
 
     def _issue(self, code: str, message: str, cell: Cell | None, cells: list[str] | None = None) -> None:

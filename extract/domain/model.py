@@ -16,6 +16,8 @@ from pydantic.json_schema import SkipJsonSchema
 from gongkai.extract.layout import PageDecision, PageReason
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import pandas as pd
 
     from gongkai.extract.layout import Cell
@@ -32,22 +34,35 @@ Severity = Literal["error", "warning", "info"]
 
 
 class Doubt(Enum):
-    """Why a scanned cell claims less than its reading does (``CellValue.doubt``). A doubt about the
+    """Why a scanned cell claims less than its reading does (``CellValue.doubt``), and the most it lets the cell
+    claim: each kind's cap is here and only here, the same wherever the doubt is raised. A doubt about the
     value's place (its row or column) outlives a repair, which only chooses among the cell's readings;
     a doubt about the reading does not."""
 
-    INFERRED = ("its row or column inferred from count or printed order, not read; the rules may vouch", True)
-    AMBIGUOUS = ("another placement (the header's other fit, the neighbouring column or row) explains it as well",
-                 True)
-    ALIGNED = ("no ruled grid: placed by the text's alignment alone", True)
-    SHIFTED = ("taken from a line of the other reading that matches its neighbour", True)
-    DISAGREED = ("the table's other reading says otherwise with some conviction", False)
-    CONTRADICTED = ("a rule the report still breaks runs through it", False)
-    EMPTY = ("read empty: no ink is what a lost faint print looks like too", False)
+    INFERRED = ("its row or column inferred from count, printed order or alignment, not read from a label or a "
+                "header (a line more or less, or a label lost, moves every such place); the rules may vouch",
+                True, 0.75)
+    AMBIGUOUS = ("another placement (the header's other fit, the neighbouring column or row) explains it as well; "
+                 "the rules cannot settle it (a row group shifted whole still sums)", True, 0.6)
+    ALIGNED = ("no ruled grid: placed by the text's alignment alone", True, 0.75)
+    SHIFTED = ("taken from a line of the other reading that matches its neighbour", True, 0.3)
+    DISAGREED = ("the table's other reading says otherwise with some conviction", False, 0.6)
+    CONTRADICTED = ("a rule the report still breaks runs through it: one of the rule's cells is wrong", False, 0.7)
+    CROSSED = ("two or more broken rules meet in it (a row's and a column's sum): the likeliest culprit", False, 0.4)
+    EMPTY = ("read empty: no ink is what a print lifted with a seal's colour, a faint 0 or a blank all look like; "
+             "still a value, only not a sure one", False, 0.75)
+    LONE_BLANK = ("read empty in a table whose convention for nothing is 0: more often a faint 0 the scan lost "
+                  "than a cell left empty (below the pipeline's UNSURE_BLANK: reported unreadable)", False, 0.45)
 
-    def __init__(self, why: str, place: bool) -> None:
+    def __init__(self, why: str, place: bool, most: float) -> None:
         self.why = why
         self.place = place
+        self.most = most
+
+
+def held(read: float, doubts: Iterable[Doubt]) -> float:
+    """What a reading claiming ``read`` may claim under ``doubts`` (several: the lowest cap holds)."""
+    return min([read, *(d.most for d in doubts)])
 
 
 # The one type of a table value from the mapping on: the mapping makes it from the printed
@@ -72,27 +87,35 @@ class CellValue(BaseModel):
     """Other readings OCR gave (text, confidence), for the repair to choose among; not in the JSON."""
     read: SkipJsonSchema[float] = Field(1.0, exclude=True, repr=False)
     """What the cell's reading claims before any doubt (``confidence`` is this less its doubts); not in the JSON."""
-    doubts: SkipJsonSchema[dict[Doubt, float]] = Field(default_factory=dict, exclude=True, repr=False)
-    """Why the cell claims less than its reading: each doubt and the most it lets the cell claim (the reason is
-    carried, so that lifting one doubt leaves the others); not in the JSON."""
+    doubts: SkipJsonSchema[set[Doubt]] = Field(default_factory=set, exclude=True, repr=False)
+    """Why the cell claims less than its reading (the reason is carried, so that lifting one doubt leaves the
+    others; each kind's cap is ``Doubt.most``); not in the JSON."""
 
-    def doubt(self, why: Doubt, most: float) -> None:
-        """Hold the cell at ``most`` for ``why`` (several doubts: the lowest holds)."""
-        self.doubts[why] = min(self.doubts.get(why, 1.0), most)
-        self.confidence = min(self.confidence, most)
+    def doubt(self, why: Doubt) -> None:
+        """Hold the cell at ``why``'s cap (several doubts: the lowest holds)."""
+        self.doubts.add(why)
+        self.confidence = min(self.confidence, why.most)
 
     def vouch(self, why: Doubt) -> None:
         """Lift one doubt (the rules vouch for a value placed by inference): the reading's claim comes
         back as far as the other doubts allow."""
-        if self.doubts.pop(why, None) is not None:
-            self.confidence = min([self.read, *self.doubts.values()])
+        if why in self.doubts:
+            self.doubts.discard(why)
+            self.confidence = held(self.read, self.doubts)
 
     def reread(self, text: str, value: int | float | None, confidence: float) -> None:
         """Another of the cell's readings taken (the repair): doubts about the old reading go, doubts about
         the value's place stay."""
         self.text, self.value, self.read = text, value, confidence
-        self.doubts = {d: v for d, v in self.doubts.items() if d.place}
-        self.confidence = min([confidence, *self.doubts.values()])
+        self.doubts = {d for d in self.doubts if d.place}
+        self.confidence = held(confidence, self.doubts)
+
+    def given(self, value: int | float | None, method: str) -> None:
+        """A value a person gave (a correction): sure, and none of the extracted reading's doubts or other
+        readings are its own."""
+        self.value, self.method, self.read, self.confidence = value, method, 1.0, 1.0
+        self.doubts = set()
+        self.alternatives = ()
 
     @classmethod
     def printed(cls, cell: Cell, value: int | float | None, table: str, row: str, column: str) -> CellValue:

@@ -19,7 +19,7 @@ import itertools
 from dataclasses import dataclass
 
 from gongkai.extract.domain.anchored import NOT_READ, AnchoredTable, read_table
-from gongkai.extract.domain.mapping import PLACED_BY_ORDER, MapIssue, Mapping
+from gongkai.extract.domain.mapping import MapIssue, Mapping
 from gongkai.extract.domain.model import CellValue, Doubt, TableRecord
 from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import TABLES, Schema
@@ -32,14 +32,9 @@ BLANK_CONFIDENCE = 0.9
 faint as the paper."""
 DISAGREE_MIN = 0.5
 """A reading at least this sure of another value (or of a blank) puts the chosen reading in doubt."""
-DISAGREED = 0.6
-"""The most a cell may claim where the two readings of its table disagree."""
 ANCHORED = "ocr:anchored"
 FILLED = 0.5
 """An empty cell fills its slot when read blank at least this surely (not unread, not unseen)."""
-SHIFTED = 0.3
-"""The most a cell may claim that fills the chosen reading's gap from a line of the other reading that
-stands one line over (its numbers match the chosen reading's in the neighbouring line)."""
 RULE_WEIGHT = 3
 """A broken rule costs as much as three cells not read."""
 MAX_ROW_CHOICES = 10
@@ -86,8 +81,8 @@ def _as_mapped(table: AnchoredTable) -> dict[str, CellValue]:
     for cid, p in table.cells.items():
         c = CellValue.printed(p.cell, p.value, table.table, p.row, p.column)
         c.read = c.confidence = round(p.read, 3)  # the anchored reading's own, not the crop's
-        for why, most in p.doubts.items():
-            c.doubt(why, most)
+        for why in p.doubts:
+            c.doubt(why)
         out[cid] = c
     return out
 
@@ -133,7 +128,7 @@ def _unread(c: CellValue) -> bool:
 def _merge(winner: dict[str, CellValue], loser: dict[str, CellValue], shifted: set[str]
            ) -> tuple[dict[str, CellValue], dict[str, CellValue]]:
     """The winner's cells; the loser's different values as their alternatives; the loser's cells where
-    the winner has none or could not read one (at most ``DISAGREED``), unsure where the loser's line is
+    the winner has none or could not read one (``Doubt.DISAGREED``), unsure where the loser's line is
     ``shifted``. Where the other reading says
     something else with some conviction (a value, or a blank), the winner's cell is not sure: two
     independent readings disagree there. Returns the cells and, of those filled where the winner
@@ -144,7 +139,7 @@ def _merge(winner: dict[str, CellValue], loser: dict[str, CellValue], shifted: s
         mine = out.get(cid)
         if mine is None:
             if _in_shifted(other, shifted):
-                other.doubt(Doubt.SHIFTED, SHIFTED)
+                other.doubt(Doubt.SHIFTED)
             out[cid] = other
             continue
         if other.value == mine.value:
@@ -153,8 +148,8 @@ def _merge(winner: dict[str, CellValue], loser: dict[str, CellValue], shifted: s
             # the winner could not read the cell (unread, unseen), the other reading read a number there: an
             # honest gap the other reading fills, never surely (one reading saw it, the other saw no number)
             if _in_shifted(other, shifted):
-                other.doubt(Doubt.SHIFTED, SHIFTED)
-            other.doubt(Doubt.DISAGREED, DISAGREED)
+                other.doubt(Doubt.SHIFTED)
+            other.doubt(Doubt.DISAGREED)
             out[cid] = other
             unread[cid] = mine
             continue
@@ -236,7 +231,7 @@ def choose_readings(mapping: Mapping, doc: Document, sch: Schema, checker: RuleC
             continue
         if not any(t.kind == table and t.method != ANCHORED and t.quality >= 1.0 for t in mapping.tables):
             for c in other.values():  # no ruled grid of this table: placed by alignment alone, never sure
-                c.doubt(Doubt.ALIGNED, PLACED_BY_ORDER)
+                c.doubt(Doubt.ALIGNED)
         won = _score(other, sch, table, checker).value > _score(grid, sch, table, checker).value
         winner, loser = (other, grid) if won else (grid, other)
         shifted = _shifted(winner, loser, sch, table)
@@ -275,4 +270,4 @@ def _outvoted(winner: CellValue, loser: CellValue) -> None:
         alts[loser.text] = max(alts.get(loser.text, 0.0), loser.confidence)
         winner.alternatives = tuple(sorted(alts.items(), key=lambda a: -a[1]))
     if loser.confidence >= DISAGREE_MIN:
-        winner.doubt(Doubt.DISAGREED, DISAGREED)
+        winner.doubt(Doubt.DISAGREED)

@@ -77,17 +77,11 @@ def repair_cells(cells: dict[str, CellValue], checker: RuleChecker) -> list[Repa
     return repairs
 
 
-CONTRADICTED = 0.7
-"""The most an OCR cell in a rule the report still breaks may claim: one of the rule's cells is wrong."""
-CONTRADICTED_TWICE = 0.4
-"""The most an OCR cell in two or more broken rules may claim (a row's and a column's sum meet there)."""
-
-
 def doubt_contradicted(cells: dict[str, CellValue], checker: RuleChecker) -> None:
     """Cap the confidence of OCR cells the report's arithmetic still contradicts after repair.
 
     A broken rule says one of its cells is wrong without saying which: none of them is sure. A
-    cell where two broken rules cross is the likeliest culprit. Text-layer values keep theirs (a
+    cell where two broken rules cross is the likeliest culprit (``Doubt.CROSSED``). Text-layer values keep theirs (a
     born-digital report that does not add up printed what it printed)."""
     count: dict[str, int] = {}
     for v in checker.check({k: c.value for k, c in cells.items()}):
@@ -97,20 +91,15 @@ def doubt_contradicted(cells: dict[str, CellValue], checker: RuleChecker) -> Non
         c = cells.get(cid)
         if c is None or not c.method.startswith(("ocr", "repaired")):
             continue
-        c.doubt(Doubt.CONTRADICTED, CONTRADICTED if n == 1 else CONTRADICTED_TWICE)
-
-
-LONE_BLANK = 0.45
-"""The most an OCR cell read empty may claim in a table that writes 0 for nothing (below the
-pipeline's UNSURE_BLANK, so it is reported as unreadable): there an empty cell was more often a
-faint 0 the scan lost (thin toner, a light copy) than a cell the writer left empty. It costs no
-value: the rules treat an empty cell as 0 either way."""
+        c.doubt(Doubt.CONTRADICTED if n == 1 else Doubt.CROSSED)
 
 
 def doubt_lone_blanks(cells: dict[str, CellValue]) -> None:
     """Cap the confidence of OCR cells read empty (no ink, no printed dash) in a table whose own
-    convention for nothing is 0: more of its cells read 0 than read empty. A report that leaves
-    its nothing empty (no or few zeros) keeps its empty cells (``doubt_blanks`` holds them below sure)."""
+    convention for nothing is 0: more of its cells read 0 than read empty (``Doubt.LONE_BLANK``: there an
+    empty cell was more often a faint 0 the scan lost, thin toner or a light copy, than a cell the writer left
+    empty; it costs no value, the rules treat an empty cell as 0 either way). A report that leaves its nothing
+    empty (no or few zeros) keeps its empty cells (``doubt_blanks`` holds them below sure)."""
     tables: dict[str, list[CellValue]] = {}
     for c in cells.values():
         if c.method.startswith(("ocr", "repaired")):
@@ -120,22 +109,17 @@ def doubt_lone_blanks(cells: dict[str, CellValue]) -> None:
         zeros = sum(1 for c in group if c.value == 0)
         if empty and zeros > len(empty):
             for c in empty:
-                c.doubt(Doubt.EMPTY, LONE_BLANK)
-
-
-EMPTY_READ = 0.75
-"""The most an OCR cell read empty may claim, whatever the table's convention: no ink where a value
-stands is what a print lifted with a seal's colour, a faint 0 or a blank all look like (in8b_forward
-huaian_2024: a warm-lit photo's print taken for seal ink, its 0 read as a blank at 0.9). Above the
-pipeline's UNSURE_BLANK: a blank read so is still a value, only not a sure one."""
+                c.doubt(Doubt.LONE_BLANK)
 
 
 def doubt_blanks(cells: dict[str, CellValue]) -> None:
-    """Cap the confidence of OCR cells read empty at ``EMPTY_READ``: an empty reading is never sure. Run
+    """Cap the confidence of OCR cells read empty (``Doubt.EMPTY``), whatever the table's convention: an
+    empty reading is never sure (in8b_forward huaian_2024: a warm-lit photo's print taken for seal ink, its 0
+    read as a blank at 0.9). Run
     last, after the readings were chosen and repaired (their choices weigh a blank's conviction)."""
     for c in cells.values():
         if c.value is None and c.method.startswith(("ocr", "repaired")):
-            c.doubt(Doubt.EMPTY, EMPTY_READ)
+            c.doubt(Doubt.EMPTY)
 
 
 def _key(v) -> tuple[str, str]:
