@@ -112,6 +112,9 @@ def test_microfilm_negative_prints_exist():
 
 
 def test_mrc_substitutes_symbols_but_keeps_the_mask():
-    _, _, _, params = _run(Mrc(), 7)
-    assert params["marks_in_mask"] > 50
-    assert params["symbols_substituted"] >= 0
+    """JBIG2-like coding swaps some marks for an earlier look-alike on every page (36-85 of 147-211 marks
+    over seeds 0-7 of the test page), never all of them (review10: ``>= 0`` could not fail)."""
+    for seed in (5, 6, 7):
+        params = _run(Mrc(), seed)[3]
+        assert params["marks_in_mask"] > 50
+        assert 0 < params["symbols_substituted"] < params["marks_in_mask"]

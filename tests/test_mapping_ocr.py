@@ -453,8 +453,8 @@ def _scanned_table(t: Table, confidence: float = 0.95) -> Table:
     return t
 
 
-def _scanned(rows: list[list[object]], confidence: float = 0.95) -> Document:
-    return Document("test", [_scanned_table(grid(rows), confidence)])
+def _scanned(rows: list[list[object]], confidence: float = 0.95, page: int = 1) -> Document:
+    return Document("test", [_scanned_table(grid(rows, page=page), confidence)])
 
 
 GARBLED_REVIEW = [  # in8b_forward gen_001 p3: a 95 dpi screenshot's header, read as fragments and numbers
@@ -632,3 +632,27 @@ def test_a_continuation_drawing_its_headers_grid_whose_count_names_its_columns_a
     held = [c for k, c in m.cells.items() if ".unavailable_" in k]
     assert len(held) == 14 and m.cells["applications.unavailable_not_held.other_org"].value == 2
     assert all(not c.doubts and c.confidence == 0.95 for c in held)
+
+
+def test_rows_whose_labels_were_lost_at_a_page_end_are_the_rows_the_template_prints_before_the_next_pages():
+    """in10_microfilm hongze_2023 (seed 1): a negative microfilm print thresholded for a bitonal scan lost its light
+    label face, so after 上年结转 the page ends with twelve rows of values whose label cells hold nothing (the first)
+    or glyph dust; the next page opens with 3.补正后申请内容仍不明确. The template prints exactly twelve rows between
+    those two: the rows are those twelve, a row with no label text at all among them, their place inferred."""
+    spec = S.templates["2021"].tables["applications"]
+    order = list(spec.rows)
+    start, stop = order.index("carried_over"), order.index("unavailable_unclear")
+
+    def row(k: int, label: str) -> list[object]:
+        return _apps_row([(label, 1, 3), None, None], [k, 0, 0, 0, 0, 0, k])
+
+    lost = ["", *(f"話{k}口" for k in range(stop - start - 2))]
+    first = [*APPS_HEADER, *(row(k + 1, spec.rows[r].label) for k, r in enumerate(order[: start + 1])),
+             *(row(start + 2 + k, label) for k, label in enumerate(lost))]
+    second = [row(stop + 1, spec.rows["unavailable_unclear"].label)]
+    m = map_tables(Document("test", [*_scanned(first).blocks, *_scanned(second, page=2).blocks]), S)
+    for k, r in enumerate(order[start + 1 : stop], start=start + 2):
+        assert m.cells[f"applications.{r}.natural_person"].value == k, r
+    assert Doubt.INFERRED in m.cells["applications.granted.total"].doubts
+    assert not [i for i in m.issues if i.code == "E_UNPLACED_VALUE"]
+

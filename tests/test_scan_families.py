@@ -26,7 +26,7 @@ DOCUMENT = {
     "landscape": "gen_043", "copy2": "gen_019", "sealbw": "gen_045", "halftone": "gen_046", "finebw": "gen_048",
     "forwarded": "gen_045", "scanapp": "gen_046", "glare": "gen_048", "clutter": "gen_049",
     "binder": "gen_012", "rebitonal": "gen_018", "in7_screen": "gen_018", "in7_adf": "gen_040", "in7_reprint": "gen_042",
-    "webcms": "gen_015", "reviewed": "gen_027",
+    "webcms": "gen_015", "reviewed": "gen_027", "in10_microfilm": "gen_016",
 }
 """One generated report per family, none the benchmark reads, chosen before the family was first read on
 it; a family keeps its document (its floor was set there). Written out since 2026-12-07: branches that
@@ -36,7 +36,8 @@ RIGHT = {"colour150": 0.99, "copyseal": 0.8, "curl": 0.5, "fax": 0.95, "jpeg": 0
          "toner": 0.6, "archive": 0.8, "lowangle": 0.97, "fill": 0.97, "cutoff": 0.97, "pale": 0.97, "shake": 0.97,
          "fold": 0.97, "landscape": 0.97, "copy2": 0.97, "sealbw": 0.93, "halftone": 0.8, "finebw": 0.97,
          "forwarded": 0.97, "scanapp": 0.97, "glare": 0.97, "clutter": 0.72, "binder": 0.95, "rebitonal": 0.4,
-         "in7_screen": 0.97, "in7_adf": 0.97, "in7_reprint": 0.97, "webcms": 0.9, "reviewed": 0.97}
+         "in7_screen": 0.97, "in7_adf": 0.97, "in7_reprint": 0.97, "webcms": 0.9, "reviewed": 0.97,
+         "in10_microfilm": 0.05}
 """Share of the document's cells read right. First run (seed 11): colour150 200/200, copyseal 175/200,
 curl 115/200, fax 0/200, jpeg 198/198, lid 192/200, rot6 198/198, toner 87/186. The fax page of gen_025
 was illegible by eye at the first fax's fixed threshold (it thinned a light font away; that family is now
@@ -62,7 +63,11 @@ starting code 96d8ff3 (its night-mode page unread), 198/198 with the negative pa
 feeder-streak fix): 199/200 (1 wrong, not sure) and 198/198. webcms (branch bitonal8, gen_015, a free report no
 benchmark reads; first read on that branch's code 21af4f5, after its mapping fixes made on the benchmark's
 documents): 193/200. reviewed (branch mark10, gen_027, shared with jpeg; first read on that branch's code 7fd8a85,
-whose pen and highlighter fixes were made on in8_workcopy's pages): 197/198, 1 wrong."""
+whose pen and highlighter fixes were made on in8_workcopy's pages): 197/198, 1 wrong. in10_microfilm (round 10's
+released family, branch micro11, gen_016, free; first read on that branch's code b5d3eff after its polarity and
+lost-label fixes made on the benchmark's documents): 14/198, 2 wrong, none sure: p1 is a negative print scanned
+bitonal at a fixed threshold that kept only dots of its applications table (illegible by eye), p0 a 124 dpi bitonal
+positive whose small tables' light face is dotted (docs/diag11_microfilm.md, causes 3 and 5)."""
 NOT_YET_HONEST: dict[str, str] = {
     "clutter": "issue 13, open: a curled, dim photo of gen_049 among other sheets (seed 11) reads the changes "
                "active_disclosure.penalty.change -2 and .coercion.change -19 as 2 and 19 at 1.0: the minus sign is lost "

@@ -235,6 +235,14 @@ class _Row:
     """Whether the row was named by inference (its neighbours, the printed order), not by its label."""
 
 
+def _holds_data(row: _Row) -> bool:
+    """Whether an unnamed row is a row of the table still to be named: it has labels, or numbers where
+    values stand (its labels lost: a negative microfilm print's light face, hongze_2023 in10_microfilm p3)."""
+    return bool(row.labels) or any(
+        cell is not None and parse_cell(cell.text).kind == "number" for cell in row.origins[row.last_label_col + 1 :]
+    )
+
+
 @dataclass
 class _End:
     """How a kind's gridded fragment ended: on ``page``, the last row it named (``row``) and the rows after
@@ -447,8 +455,10 @@ class TableMapper:
             cell = row.origins[c] if c < len(row.origins) else None
             if cell is None:
                 continue
-            # a row named only by the header (the review table) has no label cells of its own
-            rid = row_id if row.labels else (row.column_rows[c] if c < len(row.column_rows) else None)
+            # a row named only by the header (the review table) has no label cells of its own; a row whose
+            # labels were lost (a negative microfilm print's light face) is named by its neighbours, if at all
+            by_header = None if row.labels or row_id else (row.column_rows[c] if c < len(row.column_rows) else None)
+            rid = by_header or row_id
             cid = row.col_ids[c] if c < len(row.col_ids) else None
             if rid is None or cid is None:
                 if parse_cell(cell.text).kind == "number":
@@ -462,7 +472,7 @@ class TableMapper:
                 if cell.text.strip():
                     self._issue("E_UNPLACED_VALUE", f"{kind.id}: column {cid} is not printed for row {rid}", cell)
                 continue
-            inferred = (row.row_inferred and bool(row.labels)) or (c < len(row.inferred) and row.inferred[c])
+            inferred = (row.row_inferred and by_header is None) or (c < len(row.inferred) and row.inferred[c])
             self._put(kind.id, rid, cid, cell, inferred)
         return self.result.issues[at:]
 
@@ -471,7 +481,7 @@ class TableMapper:
         """How a fragment ended, for the next page's fragment of its table: the last row it named and the
         rows after it that no label named (kept with their values, still unplaced)."""
         end = len(ids)
-        while end > 0 and ids[end - 1] is None and placed[end - 1][0].labels:
+        while end > 0 and ids[end - 1] is None and _holds_data(placed[end - 1][0]):
             end -= 1
         if end == 0 or ids[end - 1] is None or not placed[end - 1][0].labels:
             self._ends.pop(kind.id, None)
