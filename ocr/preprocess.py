@@ -129,38 +129,28 @@ def outside_paper(image: np.ndarray) -> np.ndarray:
 
 def flatten_illumination(image: np.ndarray) -> np.ndarray:
     """Divide by the paper's brightness so shadows and uneven light become white paper; a colour image
-    has every channel divided by the same level, so colours keep their hue."""
-    gray = image if image.ndim == 2 else cv2.cvtColor(image[:, :, :3], cv2.COLOR_BGR2GRAY)
-    level = _full_size(_small_level(gray), gray.shape)
-    if image.ndim == 2:
-        return cv2.divide(image, level, scale=255)
-    return cv2.divide(image[:, :, :3], cv2.merge([level, level, level]), scale=255)
+    has every channel divided by the same level, so colours keep their hue (the picture that is read)."""
+    return flattened(image)[0]
 
 
 def flattened(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The page's grey with its light flattened (the picture that is read), and the page white-balanced
-    on its own paper for judging colour.
-
-    The grey is the picture's grey divided by its paper's level: the grey of the colour picture divided by
-    that level (``flatten_illumination``) is the same where no channel is brighter than the grey paper, but
-    under a warm lamp red and green are, and clip at white before the grey is taken: the paper reads ~251
-    and light print and rulings lose an eighth of their contrast to it (pale gen_037 seed 11 p2: R at 255
-    on 88 % of the picture, G on 58 %; a label's line unread, its row lost, the sum repaired wrong and sure).
-    The balanced picture (where the paper is tinted, ``paper_tinted``: a warm lamp, yellowed paper, a
-    phone's white balance, each channel divided by its own paper's level, so print is grey again and only
-    a seal stays red; divided by the grey level, print under a warm lamp comes out as red as a faded seal)
-    only decides what is seal ink: read, it moved columns of pinkish sheets on brown desks and of bound
-    volumes (in8b_volume, in8_bound gen_001: 198 -> 58 cells)."""
+    """The page with its light flattened (``flatten_illumination``), and the same page white-balanced on
+    its own paper for judging colour: where the paper is tinted (``paper_tinted``: a warm lamp, yellowed
+    paper, a phone's white balance) each channel divided by its own paper's level, so print is grey again
+    and only a seal stays red (divided by the grey level, print under a warm lamp comes out as red as a
+    faded seal). The balanced picture only decides what is seal ink: read, it moved columns of pinkish
+    sheets on brown desks and of bound volumes (in8b_volume, in8_bound gen_001: 198 -> 58 cells)."""
     gray = image if image.ndim == 2 else cv2.cvtColor(image[:, :, :3], cv2.COLOR_BGR2GRAY)
     small = _small_level(gray)
     level = _full_size(small, gray.shape)
-    flat = cv2.divide(gray, level, scale=255)
     if image.ndim == 2:
+        flat = cv2.divide(image, level, scale=255)
         return flat, flat
+    flat = cv2.divide(image[:, :, :3], cv2.merge([level, level, level]), scale=255)
     channels = cv2.split(image[:, :, :3])
     levels = [_small_level(c) for c in channels]
     if not paper_tinted(levels, small):
-        return flat, cv2.divide(image[:, :, :3], cv2.merge([level, level, level]), scale=255)
+        return flat, flat
     return flat, cv2.merge([cv2.divide(c, _full_size(lv, c.shape), scale=255) for c, lv in zip(channels, levels,
                                                                                            strict=True)])
 
@@ -168,7 +158,8 @@ def flattened(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def flat_gray_without_red(image: np.ndarray) -> np.ndarray:
     """The page's light flattened, in grey, its red seals lifted (judged on the white-balanced picture,
     ``flattened``): what looking for its skew sees, as ``clean`` does for reading."""
-    gray, balanced = flattened(image)
+    flat, balanced = flattened(image)
+    gray = flat if flat.ndim == 2 else cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)
     return to_gray_without_red(balanced, red_ink(balanced), gray)
 
 
@@ -691,8 +682,9 @@ def clean(image: np.ndarray, outside: np.ndarray | None = None, lift_red: bool =
         image[outside] = 255
     # light first, then seals: a seal lifted to white before the light is flattened would
     # be taken for the paper's level and darken the paper around it
-    gray, balanced = flattened(image)
+    flat, balanced = flattened(image)
     red = red_ink(balanced)
+    gray = cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY) if flat.ndim == 3 else flat
     ink = binarize_inv(gray)
     share = 0.0
     if red.any():
