@@ -96,4 +96,3 @@ def test_a_page_printed_red_is_read_with_its_red_kept_as_print():
     assert "red kept as print" in result.note
     digits = sum(c.isdigit() for t in result.tables for cr in t.cells for c in cr.reading.text)
     assert digits > 50
-
