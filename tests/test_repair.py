@@ -254,3 +254,19 @@ def test_a_cell_read_empty_is_never_sure():
     assert cells[zero].confidence == Doubt.EMPTY.most
     assert all(c.confidence == 0.9 for k, c in cells.items() if k != zero)
     assert printed[blank].confidence == 1.0
+
+
+def test_a_sum_over_a_row_not_found_repairs_nothing():
+    """pale gen_037 seed 11 (a warm-lit photo): the row 2、重复申请 (3 in two columns) was not found, the
+    results sum short by its 3, and the row above's unsure 0s had the other reading's 3 (that row's band)
+    as an alternative: the repair took it, 3 for 0 at 0.9. A line that adds up a cell not placed may be
+    short by that cell: it vouches for no change."""
+    truth = _truth("huaian_2024")["cells"]
+    lost = {k for k in truth if k.startswith("applications.rejected_confirmation.")}  # 1 in natural_person, total
+    cells = _ocr_cells({k: v for k, v in truth.items() if k not in lost})
+    for col in ("natural_person", "total"):
+        _misread(cells, f"applications.rejected_duplicate.{col}", 25, 0.6, [("26", 0.9)])  # 25 printed
+    checker = _checker()
+    assert checker.check({k: c.value for k, c in cells.items()})  # short by the lost row's 1
+    assert repair_cells(cells, checker) == []
+    assert cells["applications.rejected_duplicate.natural_person"].value == 25

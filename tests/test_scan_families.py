@@ -139,10 +139,6 @@ def test_no_wrong_value_is_sure(family, tmp_path_factory):
     assert len(sure) <= 1, sure
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13, open: a pale-desk photo of gen_037 (seed 11) reads "
-                   "applications.rejected_petition.commercial_enterprise and .total as 3 where 0 is printed, at 0.9, "
-                   "again since round 10's bound10 merge (572e434; passes on 8500652 before it, fails on 572e434); "
-                   "round 9's caps had made it pass")
 def test_pale_photo_of_gen_037_reads_no_sure_wrong_value(tmp_path_factory):
     sure = {k: w for k, w in _wrong(_read("pale", tmp_path_factory, "gen_037")).items() if w[2] >= 0.8}
     assert len(sure) <= 1, sure

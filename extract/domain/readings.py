@@ -52,14 +52,8 @@ class _Score:
         return self.filled - RULE_WEIGHT * self.broken
 
 
-def _expected(sch: Schema, table: str, got: set[str]) -> set[str]:
-    """The table's cell ids in the template its reading fits best."""
-    options = [set(t.tables[table].cell_ids()) for t in sch.templates.values() if table in t.tables]
-    return max(options, key=lambda ids: (len(ids & got), -len(ids)))
-
-
 def _score(cells: dict[str, CellValue], sch: Schema, table: str, checker: RuleChecker) -> _Score:
-    ids = _expected(sch, table, set(cells))
+    ids = sch.expected_cells(table, set(cells))
     broken = [v for v in checker.check({k: c.value for k, c in cells.items()}) if v.rule.startswith(f"{table}.")]
     filled = {k for k, c in cells.items() if not _unread(c)}
     return _Score(len(ids & filled), len(broken))
@@ -67,7 +61,7 @@ def _score(cells: dict[str, CellValue], sch: Schema, table: str, checker: RuleCh
 
 def _falls_short(mapping: Mapping, cells: dict[str, CellValue], sch: Schema, table: str,
                  checker: RuleChecker) -> bool:
-    ids = _expected(sch, table, set(cells))
+    ids = sch.expected_cells(table, set(cells))
     return (
         not ids <= set(cells)
         or any(i.table == table for i in mapping.issues)
@@ -242,7 +236,7 @@ def choose_readings(mapping: Mapping, doc: Document, sch: Schema, checker: RuleC
             if mapping.cells[k].table == table:
                 del mapping.cells[k]
         mapping.cells.update(cells)
-        if won or _expected(sch, table, set(cells)) <= set(cells):  # what the grid left unplaced is placed now
+        if won or sch.expected_cells(table, set(cells)) <= set(cells):  # what the grid left unplaced is placed now
             mapping.issues = [i for i in mapping.issues if i.table != table]
         for cid, p in anchored.cells.items():
             if p.how in NOT_READ and cells.get(cid) is not None and cells[cid].value is None:

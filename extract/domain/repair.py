@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from gongkai.extract.domain.model import CellValue, Doubt
 from gongkai.extract.domain.numbers import parse_cell
-from gongkai.extract.domain.rules import RuleChecker
+from gongkai.extract.domain.rules import RuleChecker, RuleViolation
 
 UNSURE_BELOW = 0.80
 """OCR confidence under which a reading is doubtful (the OCR library's own threshold)."""
@@ -73,7 +73,8 @@ def repair_cells(cells: dict[str, CellValue], checker: RuleChecker) -> list[Repa
     repairs: list[Repair] = []
     for table in sorted({c.table for c in cells.values()}):
         sub = {k: c for k, c in cells.items() if c.table == table}
-        repairs.extend(_repair_table(sub, checker))
+        missing = checker.schema.expected_cells(table, set(sub)) - set(sub)
+        repairs.extend(_repair_table(sub, checker, missing))
     return repairs
 
 
@@ -126,9 +127,16 @@ def _key(v) -> tuple[str, str]:
     return (v.rule, v.where)
 
 
-def _repair_table(cells: dict[str, CellValue], checker: RuleChecker) -> list[Repair]:
+def _repair_table(cells: dict[str, CellValue], checker: RuleChecker, missing: set[str]) -> list[Repair]:
+    """The table's unsure cells changed to the readings that mend its broken lines. A line that adds up a
+    cell not placed (``missing``: a row not found) is no evidence: its difference may be that cell's value
+    (pale gen_037 seed 11: 2、重复申请's row lost, its 3 taken into the row above at 0.9)."""
+
+    def broken_lines(values: dict[str, Value | None]) -> list[RuleViolation]:
+        return [v for v in checker.check(values) if not checker.gapped(v, missing)]
+
     values: dict[str, Value | None] = {k: c.value for k, c in cells.items()}
-    before = checker.check(values)
+    before = broken_lines(values)
     if not before:
         return []
     broken = {_key(v): v for v in before}
@@ -150,7 +158,7 @@ def _repair_table(cells: dict[str, CellValue], checker: RuleChecker) -> list[Rep
                 trial = dict(values)
                 for k, o in zip(subset, picks, strict=True):
                     trial[k] = o.value
-                after = {_key(v): v for v in checker.check(trial)}
+                after = {_key(v): v for v in broken_lines(trial)}
                 if not set(after) <= set(broken):
                     continue  # the change breaks a rule that held
                 if any(k in v.cells for v in after.values() for k in subset):
@@ -163,7 +171,7 @@ def _repair_table(cells: dict[str, CellValue], checker: RuleChecker) -> list[Rep
                     tied = True
     if best_choice is None or tied:
         return []
-    after_keys = {_key(v) for v in checker.check({**values, **{k: o.value for k, o in best_choice.items()}})}
+    after_keys = {_key(v) for v in broken_lines({**values, **{k: o.value for k, o in best_choice.items()}})}
     out = []
     for cid, o in best_choice.items():
         rules = sorted({v.rule for k, v in broken.items() if k not in after_keys and cid in v.cells})

@@ -74,6 +74,19 @@ class RuleChecker:
             (held if line.holds else broken).update(line.cells)
         return held - broken
 
+    def gapped(self, v: RuleViolation, missing: set[str]) -> bool:
+        """Whether a cell the broken line adds up is among ``missing`` (cells its table prints that were not
+        placed: a row not found): the line's difference may be that cell's value, and says nothing of the
+        cells placed. A term another rule defines as a sum is no gap (the line derives it)."""
+        rule = next(r for r in self.schema.rules if r.id == v.rule)
+        table, row, col = v.where.split(".")
+        spec = self.schema.templates["2021"].tables[table]
+        column = rule.along == "column"
+        names = tuple(spec.rows) if column else tuple(spec.columns)
+        terms = {n for t in (*rule.lhs, *rule.rhs) for n in _expand(t, names)} - set(self._definitions)
+        line = col if column else row
+        return any(self._cell_id(rule, n, line) in missing for n in terms)
+
     def _lines(self, values: dict[str, float | int | None]) -> list[_Line]:
         by_table: dict[str, dict[tuple[str, str], float | int | None]] = {}
         for key, v in values.items():

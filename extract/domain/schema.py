@@ -180,6 +180,11 @@ class Schema:
     def table(self, template: str, table: str) -> TableSpec:
         return self.templates[template].tables[table]
 
+    def expected_cells(self, table: str, got: set[str]) -> set[str]:
+        """``table``'s cell ids in the template a reading holding the cells ``got`` fits best."""
+        options = [set(t.tables[table].cell_ids()) for t in self.templates.values() if table in t.tables]
+        return max(options, key=lambda ids: (len(ids & got), -len(ids)))
+
     def row_ids(self, table: str) -> list[str]:
         """Every row id of ``table`` over both templates, in printed order."""
         return list(dict.fromkeys(r for t in self.templates.values() for r in t.tables[table].rows))
