@@ -656,3 +656,57 @@ def test_rows_whose_labels_were_lost_at_a_page_end_are_the_rows_the_template_pri
     assert Doubt.INFERRED in m.cells["applications.granted.total"].doubts
     assert not [i for i in m.issues if i.code == "E_UNPLACED_VALUE"]
 
+
+# webcms huaian_2024 (seed 1): the applications table's labels and header as a 720 px wide web copy of a bitonal
+# print reads them (13 rows on page 4, 12 on page 5); not one reads as its row or column
+_WEBCMS_HEADER = [
+    [("「本列睡蛋的幻帕是品为：看一用加筆項之和。導千納一項加津料項之和）", 3, 3), None, None, ("中國人情說", 1, 7)] + [None] * 6,
+    [None, None, None, ("白第人", 2, 1), ("注人或其他吧吸", 1, 5), None, None, None, None, ("单计", 2, 1)],
+    [None, None, None, None, "高生是量", "川威電 動", "社公公益 範氣", "註陳獻秀 訓拘", "美物", None],
+]
+_WEBCMS_LABELS = [
+    "“、本年新收敗軒临事公斤中消睡量", "二.上年必钟政育的身公月申可障量", "(一) ÷u分开",
+    "《二）被舟公平（區分故理的，只可述一帽 副，不计其地論划）", "1. 点中国家社雪", "主基他止非指政消試物止公件",
+    "1电是“三字套一條式”", "4.佩护區三方語種組藏", "1馬于正國內部事音由島", "在義手聯員達任性信息", "-7.&子計激林d自息",
+    "匯義于門通查論寧用", "1. 字帆段軍最显相益些或体息",
+    "2. 以有风风性高方真厅行制节", "3.朴正前中请内書停不明明", "1.性博准期投诉是申清", "2.重乳中请", "3. 美喜具制公开止组构",
+    "4元正当理內大量反更中滑", "5.要表行控讽关确认我要析出 具已获取性息",
+    "1.申涵天毛子当理由適期不證 正、行致帆关不再睡球其は府目 息公有申滑",
+    "2、中请人確期承旗收雪通加費 成識的黃用，非明概式不再疑坦 其教所性包公开中指", "3、其纯", "【七）热计", "四、仿转F年度植实小界",
+]
+
+
+def _unlabelled(labels: list[str], on_first: int = 13):
+    rows = [_apps_row([(label, 1, 3), None, None], [k + 1, 0, 0, 0, 0, 0, k + 1]) for k, label in enumerate(labels)]
+    first = grid([*_WEBCMS_HEADER, *rows[:on_first]], page=4)
+    second = grid(rows[on_first:], page=5)
+    for cell in (c for t in (first, second) for row in t.rows for c in row if c is not None):
+        cell.method = "ocr:test"
+    return map_tables(Document("test", [TextLine("三、收到和处理政府信息公开申请情况"), first, TextLine("- 4 -"), second]), S)
+
+
+def test_a_table_whose_rows_no_label_names_is_placed_in_the_templates_order_when_its_rows_fit():
+    """webcms huaian_2024: 13 + 12 data rows under a header read as nothing, labels read as 州/点中国家社雪:
+    exactly the 25 rows the 2021 template prints with （六） as three rows, and the labels read more like
+    those rows than like the rows one or two up or down. Placed in that order, every value inferred."""
+    m = _unlabelled(_WEBCMS_LABELS)
+    order = [r for r in S.templates["2021"].tables["applications"].rows if r != "other_total"]
+    for k, rid in enumerate(order):
+        cell = m.cells[f"applications.{rid}.natural_person"]
+        assert cell.value == k + 1, rid
+        assert Doubt.INFERRED in cell.doubts and cell.confidence <= Doubt.INFERRED.most
+        assert m.cells[f"applications.{rid}.total"].value == k + 1
+    assert len([c for c in m.cells if c.startswith("applications.")]) == 25 * 7
+    assert not [i for i in m.issues if i.code == "E_UNPLACED_VALUE"]
+    assert sum(t.cells_mapped for t in m.tables) == 25 * 7
+
+
+def test_unlabelled_rows_are_not_placed_by_order_when_a_row_is_lost_or_their_labels_say_nothing():
+    """A row less or more than any printed form (a row lost or a header line taken for data would shift them
+    all), or labels that read no more like their rows than like their neighbours': nothing is placed, the
+    values stay unplaced."""
+    for m in (_unlabelled(_WEBCMS_LABELS[:-1]), _unlabelled([*_WEBCMS_LABELS[:5], "話口", *_WEBCMS_LABELS[5:]]),
+              _unlabelled(["話口"] * 25)):
+        assert not [c for c in m.cells if c.startswith("applications.")]
+        assert [i for i in m.issues if i.code == "E_UNPLACED_VALUE"]
+

@@ -18,11 +18,12 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gongkai.extract.domain.labels import best_match, normalize, similarity
 from gongkai.extract.domain.model import CellValue, Doubt, TableRecord
 from gongkai.extract.domain.numbers import parse_cell
+from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import TABLES, Schema, TableSpec
 from gongkai.extract.domain.sections import TOP
 from gongkai.extract.layout import Cell, Document, Table, TextLine
@@ -41,6 +42,11 @@ class MapIssue:
     cells: list[str] = field(default_factory=list)
     table: str | None = None
     """The table kind being read when it happened."""
+
+
+ORDER_LABEL_MARGIN = 5.0
+"""How much more like their own rows (mean fuzzy score, 0-100) the labels of rows placed by the template's
+order alone must read than like the rows one or two up or down (webcms huaian_2024: 19 against at most 1)."""
 
 
 @dataclass
@@ -71,6 +77,9 @@ class _Kind:
     columns: dict[str, tuple[str, ...]]
     groups: tuple[str, ...]
     specs: dict[str, TableSpec]
+    row_orders: tuple[tuple[str, ...], ...] = ()
+    """The rows a report of this kind may print, in order: each template's, with each form of the table's
+    variants (（六）其他处理 as three rows or as one) that the template prints."""
 
     def column_applies(self, col: str, row: str) -> bool:
         return any(col in s.columns and row in s.rows and s.columns[col].applies_to(row) for s in self.specs.values())
@@ -144,8 +153,26 @@ def _make_kinds(schema: Schema) -> dict[str, _Kind]:
             {k: tuple(dict.fromkeys(v)) for k, v in cols.items()},
             tuple(sorted(groups)),
             specs,
+            _row_orders(schema, tid, specs),
         )
     return out
+
+
+def _row_orders(schema: Schema, tid: str, specs: dict[str, TableSpec]) -> tuple[tuple[str, ...], ...]:
+    """Each template's rows of table ``tid`` as a report prints them: for each of the table's variants one
+    form (its rows kept, the other forms' left out), each form whose rows the template has."""
+    out: list[tuple[str, ...]] = []
+    variants = [v for v in schema.variants.values() if v.table == tid]
+    for spec in specs.values():
+        drops: list[set[str]] = [set()]
+        for v in variants:
+            drops = [d | (v.rows - set(form)) for d in drops for form in v.forms.values()
+                     if set(form) <= set(spec.rows)] or drops
+        for d in drops:
+            order = tuple(r for r in spec.rows if r not in d)
+            if order not in out:
+                out.append(order)
+    return tuple(out)
 
 
 def _filled(table: Table) -> list[list[Cell | None]]:
@@ -253,6 +280,32 @@ class _End:
     pending: list[tuple[_Row, list[MapIssue]]]
 
 
+@dataclass
+class _Fragment:
+    """A gridded fragment whose rows no label named: its table's record, its data rows' cells, and each
+    row as placed (nothing) with the issues its values raised."""
+
+    record: TableRecord
+    table: Table
+    data: list[list[Cell | None]]
+    rows: list[tuple[_Row, list[MapIssue]]]
+
+
+@dataclass
+class _Unnamed:
+    """A kind's fragments whose rows no label named, on consecutive pages up to ``page``."""
+
+    page: int | None
+    fragments: list[_Fragment]
+
+
+def _continues_page(page: int | None, seg: _Segment) -> bool:
+    """Whether ``seg`` continues a fragment that ended on ``page``: it is on the next page and opens its
+    table there (its header, repeated or not, then its data rows)."""
+    opens = seg.header_rows == list(range(len(seg.header_rows))) and seg.data_rows[:1] == [len(seg.header_rows)]
+    return page is not None and seg.table.page == page + 1 and opens
+
+
 class TableMapper:
     """Consumes a document's blocks in order and collects mapped cells."""
 
@@ -270,6 +323,9 @@ class TableMapper:
         self._open_header: str | None = None
         # per kind, how its last gridded fragment ended (for a fragment continuing it on the next page)
         self._ends: dict[str, _End] = {}
+        # per kind, its fragments on consecutive pages whose rows no label named (placed by the template's order)
+        self._unnamed: dict[str, _Unnamed] = {}
+        self._rules = RuleChecker(schema)
 
     # -- public -------------------------------------------------------------
     def run(self, doc: Document) -> Mapping:
@@ -278,6 +334,8 @@ class TableMapper:
                 self._see_text(block.text)
             else:
                 self._table(block)
+        for kind_id in list(self._unnamed):
+            self._place_unnamed(kind_id)
         self.result.active_template = self._active_template()
         return self.result
 
@@ -417,7 +475,7 @@ class TableMapper:
         if (by_order := _one_line_by_order(kind, [filled[r] for r in seg.data_rows], read_rows, col_ids)) is not None:
             value_line, first_value_col, column_rows, col_ids = by_order
         inferred = [c >= len(read_cols) or cid != read_cols[c]
-                    or (c < len(read_rows) and (column_rows[c] != read_rows[c] or borrowed[c]))
+                    or (c < len(read_rows) and column_rows[c] != read_rows[c])
                     for c, cid in enumerate(col_ids)]
         placed = []
         for k, r in enumerate(seg.data_rows):
@@ -430,7 +488,12 @@ class TableMapper:
                 placed.append((row, []))  # a line of the header its misread characters passed off as numbers
                 continue
             placed.append((row, self._place_row(kind, row_id or named[k], row)))
-        self._remember_end(kind, table.page, [row_id or named[k] for k, (_, _, row_id) in enumerate(rows)], placed)
+        final = [row_id or named[k] for k, (_, _, row_id) in enumerate(rows)]
+        self._remember_end(kind, table.page, final, placed)
+        if value_line is None and not any(final) and not any(column_rows):
+            self._keep_unnamed(kind, seg, filled, placed)
+        else:
+            self._place_unnamed(kind.id)
 
     def _counted(self, kind: _Kind, seg: _Segment, filled: list[list[Cell | None]],
                  col_ids: list[str | None]) -> list[str | None] | None:
@@ -494,11 +557,68 @@ class TableMapper:
         header repeated or not). Its first unnamed rows (blobs on a 120 dpi bitonal copy) and those follow
         that row, in the template's order."""
         end = self._ends.get(kind.id)
-        table = seg.table
-        opens = seg.header_rows == list(range(len(seg.header_rows))) and seg.data_rows[:1] == [len(seg.header_rows)]
-        if end is None or end.page is None or table.page != end.page + 1 or not opens:
+        if end is None or not _continues_page(end.page, seg):
             return None, []
         return end.row, end.pending
+
+    def _keep_unnamed(self, kind: _Kind, seg: _Segment, filled: list[list[Cell | None]],
+                      placed: list[tuple[_Row, list[MapIssue]]]) -> None:
+        """A fragment whose rows no label named (a 90 dpi web copy's labels read as 州, 立, 坤): kept with its
+        unplaced values until the table ends, continued by the next page's fragment that opens its page."""
+        found = self._unnamed.get(kind.id)
+        if found is None or not _continues_page(found.page, seg):
+            self._place_unnamed(kind.id)
+            found = self._unnamed[kind.id] = _Unnamed(seg.table.page, [])
+        found.page = seg.table.page
+        found.fragments.append(_Fragment(self.result.tables[-1], seg.table, [filled[r] for r in seg.data_rows], placed))
+
+    def _place_unnamed(self, kind_id: str) -> None:
+        """A table's fragments whose rows no label named, placed by the template's order where their data rows
+        number exactly the rows a report of the kind prints (over the pages: 13 + 12 = the applications
+        table's 25) and their value columns are named (by the header, or by count: ``_columns_by_template``).
+        Of the templates' orders that fit, the one the report's rules hold on best, alone; and its labels,
+        too garbled to name a row alone, must read more like its rows than like the rows one or two up or
+        down (``_label_fit``). Every value so placed is inferred (``Doubt.INFERRED``): sure only where the
+        rules vouch for it later (``confirm_inferred``)."""
+        found = self._unnamed.pop(kind_id, None)
+        if found is None:
+            return
+        kind = self.kinds[kind_id]
+        lines: list[tuple[_Row, list[MapIssue], list[str | None], _Fragment]] = []
+        for frag in found.fragments:
+            own = frag.rows[0][0].col_ids
+            ids = own if any(own) else _columns_by_template(kind, frag.table.n_cols, frag.data)
+            if not any(ids):
+                return
+            lines.extend((row, issues, ids, frag) for row, issues in frag.rows)
+        fits = sorted(((self._rule_fit(kind, o, [(row, ids) for row, _, ids, _ in lines]), o)
+                       for o in kind.row_orders if len(o) == len(lines)), key=lambda f: -f[0])
+        if not fits or (len(fits) > 1 and fits[1][0] == fits[0][0]):
+            return
+        order = fits[0][1]
+        texts = [row.labels[-1].text if row.labels else None for row, _, _, _ in lines]
+        best = _label_fit(kind, texts, order, 0)
+        if any(_label_fit(kind, texts, o, shift) > best - ORDER_LABEL_MARGIN
+               for o in kind.row_orders for shift in (-2, -1, 1, 2)):
+            return
+        for rid, (row, issues, ids, frag) in zip(order, lines, strict=True):
+            self.result.issues = [i for i in self.result.issues if not any(i is j for j in issues)]
+            first = next(c for c, cid in enumerate(ids) if cid is not None)
+            before = len(self.result.cells)
+            self._place_row(kind, rid, replace(row, col_ids=ids, last_label_col=first - 1, row_inferred=True,
+                                               column_rows=[rid] * row.n_cols, inferred=[True] * row.n_cols))
+            frag.record.cells_mapped += len(self.result.cells) - before
+
+    def _rule_fit(self, kind: _Kind, order: tuple[str, ...], lines: list[tuple[_Row, list[str | None]]]) -> int:
+        """Lines of the report's rules that hold less those that break, each line's numbers placed in
+        ``order``'s row (a blob or a glyph is no number: the rules skip it)."""
+        values = {f"{kind.id}.{rid}.{cid}": parse_cell(cell.text).value
+                  for rid, (row, ids) in zip(order, lines, strict=True)
+                  for cid, cell in zip(ids, row.origins, strict=False)
+                  if cid is not None and cell is not None and parse_cell(cell.text).kind == "number"
+                  and kind.column_applies(cid, rid)}
+        held, broken = self._rules.tally(values)
+        return held - broken
 
     def _settle(self, kind: _Kind, pending: list[tuple[_Row, list[MapIssue]]], ids: list[str | None]) -> None:
         """The previous page's unnamed last rows, named now that the next page's rows tell which they are:
@@ -877,6 +997,37 @@ def _columns_by_count(kind: _Kind, n_cols: int, rows: list[tuple[list[Cell], int
     if len(orders) != 1:
         return []
     return [None] * (end + 1) + list(orders.pop())
+
+
+def _columns_by_template(kind: _Kind, n_cols: int, data: list[list[Cell | None]]) -> list[str | None]:
+    """Value columns of rows no label names, by the template alone: the grid's last columns, where every row
+    of every template prints the same ones (the applications table's seven), most of their cells read as
+    numbers and the column left of them (the labels') in few rows; a grid with a column more or less, or
+    whose value cells read as text, names nothing."""
+    printed = {tuple(c.id for c in spec.columns_for(r)) for spec in kind.specs.values() for r in spec.rows}
+    if len(printed) != 1 or not data:
+        return []
+    order = printed.pop()
+    start = n_cols - len(order)
+    if start < 1:
+        return []
+
+    def numbers(c: int) -> int:
+        return sum(1 for line in data if c < len(line) and line[c] is not None
+                   and (c == 0 or line[c - 1] is not line[c]) and parse_cell(line[c].text).kind == "number")  # type: ignore[union-attr]
+
+    values = sum(numbers(c) for c in range(start, n_cols))
+    if 4 * numbers(start - 1) > len(data) or 2 * values <= len(order) * len(data):
+        return []
+    return [None] * start + list(order)
+
+
+def _label_fit(kind: _Kind, texts: list[str | None], order: tuple[str, ...], shift: int) -> float:
+    """How like its row's labels each line's own label reads (mean fuzzy score), line k read as ``order``'s
+    row k + ``shift``; lines without a label, or beyond the order, are not counted."""
+    scores = [max(similarity(text, lab) for lab in kind.rows[order[k + shift]])
+              for k, text in enumerate(texts) if text and 0 <= k + shift < len(order)]
+    return sum(scores) / len(scores) if scores else 0.0
 
 
 def _numbers_named(col_ids: list[str | None], data: list[list[Cell | None]]) -> int:

@@ -87,6 +87,13 @@ class RuleChecker:
         line = col if column else row
         return any(self._cell_id(rule, n, line) in missing for n in terms)
 
+    def tally(self, values: dict[str, float | int | None]) -> tuple[int, int]:
+        """How many lines of the rules hold on ``values`` and how many break: how well a candidate reading
+        (rows placed by the template's order, no label read) fits the report's arithmetic."""
+        lines = self._lines(values)
+        held = sum(1 for line in lines if line.holds)
+        return held, len(lines) - held
+
     def _lines(self, values: dict[str, float | int | None]) -> list[_Line]:
         by_table: dict[str, dict[tuple[str, str], float | int | None]] = {}
         for key, v in values.items():
