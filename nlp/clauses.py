@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
-from .learned import LABEL_OF, TAG_OF, CrfTagger, Span, _mode
+from .learned import LABEL_OF, TAG_OF, CrfTagger, Span, heading_mode
 from .lexicon import alt, words
-from .segment import _BOTH_CUE, LACK, Item, Sentence, _is_lead_in, _label_cue, cue_of
+from .segment import BOTH_CUE, LACK, Item, Sentence, cue_of, is_lead_in, label_cue
 
 CLAUSE_TAGS = ("O", "B-P", "I-P", "B-I", "I-I")
 _TRIM = "。；;，,：: \t\n\u3000、"
@@ -144,10 +144,10 @@ def block_context(sents: list[Sentence]) -> list[str]:
     out: list[str] = []
     side, last, para = "none", "prose", -1
     for s in sents:
-        label = _label_cue(s)
-        if label is None and _is_lead_in(s):
+        label = label_cue(s)
+        if label is None and is_lead_in(s):
             body = s.text[s.body_start - s.start :]
-            side, pos = "both" if _BOTH_CUE.search(body) else cue_of(body) or "none", "head"
+            side, pos = "both" if BOTH_CUE.search(body) else cue_of(body) or "none", "head"
         elif label is not None:  # "改进措施：加强…": the label heads its own sentence
             side, pos = label, "first"
         elif s.marker is not None:
@@ -190,7 +190,7 @@ def clause_features(text: str, sents: list[Sentence], clauses: list[Clause], rul
         a, b = _core(text, c)
         it = next((it for it in rule_items if it.start <= a and b <= it.end and b > a), None)
         inside.append("none" if it is None else TAG_OF.get(it.cue or "", "X"))
-    mode = "h=" + _mode(allowed)
+    mode = "h=" + heading_mode(allowed)
     lexes = [_lex(text[slice(*_core(text, c))]) for c in clauses]
     subjects = [_subject_size(text[slice(*_core(text, c))]) for c in clauses]
     blocks = block_context(sents)

@@ -331,10 +331,15 @@ class ItemFinder(_UsesTextcat, _StoresCRF):
         no cue: their side is the tagger's."""
         if self.fill_floor >= 1.0:  # off: a span's confidence is rounded, so many are exactly 1.0
             return []
+        explained = {i for it in found if _title_line(it, text, sents) for i in it.sentences[1:]}
         out = []
         for sp, idx, _ in tagged:
             if sp.confidence < self.fill_floor or any(it.start < sp.end and sp.start < it.end for it in found):
                 continue
+            if set(idx) & explained:
+                continue  # a title line's explanation: the guide's item is the title
+            if idx and text[sents[idx[0]].body_start : sp.start].strip():
+                continue  # opened after clauses of its sentence the tagger left out: an explanation's tail
             out.append(Item(sp.start, sp.end, _flat(text[sp.start : sp.end]), None,
                             "".join(sents[i].text for i in idx), "learned", idx))
         return out
@@ -516,6 +521,16 @@ def _titled(it: Item, sents: list[Sentence]) -> bool:
     goes on to explain it. Its side is the whole entry's, which a tagger reading the title's clauses does not
     see ("进一步完善方面" reads as a shortfall alone): the classifier reads title and explanation together."""
     return len(it.sentences) > 1 and it.end <= sents[it.sentences[0]].end and it.cue is None
+
+
+def _title_line(it: Item, text: str, sents: list[Sentence]) -> bool:
+    """A title on a line of its own ("（一）完善信息公开配套工作" and the explanation from the next line): the statement
+    is the title, what follows in its entry explains it (the guide). A first sentence closed by 。 or ； is no title
+    line: what follows it may be a second statement ("一是…偏少。信息公开内容深度和广度不够；")."""
+    if len(it.sentences) < 2:
+        return False
+    first = sents[it.sentences[0]]
+    return it.end <= first.end and text[first.start : first.end].rstrip()[-1:] not in "。；;！!？?"
 
 
 @Language.factory("gongkai_facts")

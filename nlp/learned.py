@@ -36,7 +36,8 @@ class Span:
     confidence: float
 
 
-def _mode(allowed: Sequence[str] | None) -> str:
+def heading_mode(allowed: Sequence[str] | None) -> str:
+    """How the passage is read, a feature of both taggers: under 五's heading, another heading, or none."""
     if allowed is None:
         return "none"
     return "five" if set(allowed) <= {"problems", "improvements"} else "other"
@@ -58,7 +59,7 @@ def item_features(text: str, sents: list[Sentence], rule_items: list[Item], allo
     starts = {s.start: s for s in sents}
     bodies = {s.body_start for s in sents if s.marker is not None}
     marks = {s.start for s in sents if s.marker is not None}
-    mode = "h=" + _mode(allowed)
+    mode = "h=" + heading_mode(allowed)
     pad = "\x02\x02" + text.replace("\n", "¶") + "\x03\x03"
     out: list[list[str]] = []
     for i in range(n):

@@ -73,9 +73,29 @@ def _t2s(text: str) -> str:
 
 
 def simplified(text: str) -> str:
-    """``text`` with traditional characters folded to simplified (OpenCC ``t2s``), nothing else
-    changed: for comparing a label an OCR engine read in a traditional form (規章) with its own."""
-    return text if text.isascii() else _converter().convert(text)
+    """``text`` in simplified script (``_script``: OpenCC ``t2s`` and the fold table), nothing else changed: for
+    comparing a label an OCR engine read in a traditional form (規章, 資訊) with its own. The same step as
+    ``normalise``'s, so a table label and the narrative never read one word two ways (review10)."""
+    return text if text.isascii() else _script(text)[0]
+
+
+def _script(text: str) -> tuple[str, list[int] | None]:
+    """``text`` in simplified script, with the offset in ``text`` of each character of the result when a phrase
+    changed length (None: the same offsets). A changed length is rare: then line by line and clause by clause,
+    each piece mapped linearly."""
+    conv = _t2s(text)
+    if len(conv) == len(text):
+        return conv, None
+    starts: list[int] = []
+    out: list[str] = []
+    pos = 0
+    for piece in _pieces(text):
+        c = _t2s(piece)
+        n, m = len(piece), len(c)
+        starts += [pos + (k * n) // max(m, 1) for k in range(m)]
+        out.append(c)
+        pos += n
+    return "".join(out), starts
 
 
 def _is_han(c: str) -> bool:
@@ -129,20 +149,10 @@ def normalise(text: str) -> Normalised:
             keep[m.start() : m.end()] = [False] * (m.end() - m.start())
         base = [i for i, k in enumerate(keep) if k]
         folded = "".join(folded[i] for i in base)
-    conv = _t2s(folded)
-    if len(conv) == len(folded):
+    conv, starts = _script(folded)
+    if starts is None:
         return Normalised(conv, text, base)
-    # a phrase changed length: convert line by line and clause by clause, mapping each piece linearly
-    starts: list[int] = []
-    out: list[str] = []
-    pos = 0
-    for piece in _pieces(folded):
-        c = _t2s(piece)
-        n, m = len(piece), len(c)
-        starts += [pos + (k * n) // max(m, 1) for k in range(m)]
-        out.append(c)
-        pos += n
-    return Normalised("".join(out), text, starts if base is None else [base[k] for k in starts])
+    return Normalised(conv, text, starts if base is None else [base[k] for k in starts])
 
 
 def _pieces(text: str) -> list[str]:

@@ -246,8 +246,9 @@ _IMPROVE_CUE = re.compile(
     alt("next_step", "measures", "refers_back") + r"|将(?:从|重点|着力|切实|继续|进一步|采取|持续|抓好|做好|以)"
 )
 _PROBLEM_CUE = re.compile(alt("problem_words"))
-# a lead-in naming both halves ("存在问题及改进措施：") sets neither: the statements' own wording decides
-_BOTH_CUE = re.compile(r"(?:问题|不足)(?:及|和|与|以及)(?:其)?(?:改进|整改)")
+BOTH_CUE = re.compile(r"(?:问题|不足)(?:及|和|与|以及)(?:其)?(?:改进|整改)")
+"""A lead-in naming both halves ("存在问题及改进措施："): it sets neither side, the statements' own wording decides
+(public: the clause tagger's block context reads it too)."""
 # a lead-in clause that opens an improvement statement: "针对存在问题，下一步，我市将…"
 _LEAD_CLAUSE = re.compile(
     r"^(?:(?:针对|对照|结合|围绕|按照)[^，,。；]{0,20}[，,]"
@@ -376,7 +377,7 @@ _TURN_BUT = re.compile(r"[，,](?:但是|但|然而|不过)")
 def cue_of(text: str) -> str | None:
     """The label a lead-in sentence sets for what follows, if it says one; after a turn (但, 然而), the label the
     words after the last turn say, as what was done before it is conceded, not introduced."""
-    if _BOTH_CUE.search(text):
+    if BOTH_CUE.search(text):
         return None
     turns = list(_TURN_BUT.finditer(text))
     if turns and (after := cue_of(text[turns[-1].end() :])) is not None:
@@ -577,7 +578,9 @@ def _lacks_before(text: str, sent: Sentence, at: int) -> list[tuple[int, int]]:
     return [_clean_span(text, sent.start + a0, sent.start + cut)]
 
 
-def _is_lead_in(s: Sentence) -> bool:
+def is_lead_in(s: Sentence) -> bool:
+    """``s`` heads what follows (a heading line, a lead-in ending in a colon, a marked heading cue): the rules'
+    blocks and the clause tagger's block context open here."""
     body = s.text[s.body_start - s.start :].strip()
     if s.marker is not None:
         return bool(_HEADING_CUE_ONLY.match(body))
@@ -597,7 +600,7 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
             # a block a statement opened ("下一步将…") ends with its paragraph
             blocks.append((None, []))
             by_sentence = False
-        label = _label_cue(s)
+        label = label_cue(s)
         # "措施：按照…": the label says which side the rest of the sentence is on
         if label and not (marked_since_lead and (_sequence_goes_on(sents, i) or _under_topic(text, sents, i))):
             blocks.append((label, [i]))
@@ -612,7 +615,7 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
             marked_since_lead = False
             by_sentence = False
             continue
-        if _is_lead_in(s):
+        if is_lead_in(s):
             by_sentence = False
             cue = cue_of(s.text)
             if cue == "improvement" and blocks[-1][0] is None and blocks[-1][1] \
@@ -627,7 +630,7 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
                 s.plan = cue == "improvement"
                 if s.plan and blocks[-1][0] is None:
                     _claim_problems(blocks, sents)
-            both = bool(_BOTH_CUE.search(s.text))  # "（二）存在的问题及改进措施": the statements decide
+            both = bool(BOTH_CUE.search(s.text))  # "（二）存在的问题及改进措施": the statements decide
             blocks.append((cue if cue or both else blocks[-1][0], [i]))
             marked_since_lead = False
             continue
@@ -665,7 +668,7 @@ def find_items(text: str, sentences: list[Sentence] | None = None) -> list[Item]
         idx = [i for i in idx if i not in intros]
         if not idx or (cue is None and structured and not any(sents[i].marker for i in idx)):
             continue  # prose before the first lead-in or list of a structured passage states nothing
-        marked = [i for i in idx if sents[i].marker is not None and not _is_lead_in(sents[i])]
+        marked = [i for i in idx if sents[i].marker is not None and not is_lead_in(sents[i])]
         if marked:
             items += _marked_items(text, sents, idx, marked, cue)
         else:
@@ -707,7 +710,7 @@ def _is_intro(text: str, sents: list[Sentence], i: int) -> bool:
     if i + 1 >= len(sents) or inline_list(text, sents[i]) or _states_shortfall(sents[i].text):
         return False  # a sentence naming a shortfall states it, whatever follows
     nxt = sents[i + 1]
-    return nxt.marker is not None or _is_lead_in(nxt)
+    return nxt.marker is not None or is_lead_in(nxt)
 
 
 def _states_shortfall(sentence: str) -> bool:
@@ -728,7 +731,7 @@ def _rectification(sentence: str) -> re.Match[str] | None:
     return m if not re.match(r"(?:以上|上述|这些|存在|前述)", m.group("p")) else None
 
 
-def _label_cue(s: Sentence) -> str | None:
+def label_cue(s: Sentence) -> str | None:
     """'problem' / 'improvement' when ``s`` opens with a short label and colon ("措施：…") that says which."""
     body = s.text[s.body_start - s.start :]  # "（二）改进措施：…": the label after the marker
     m = _LABEL_COLON.match(body)
@@ -752,7 +755,7 @@ def _follow_up_will(rest: str) -> int:
 
 def _follow_up(s: Sentence) -> int:
     """Length of the lead clause when ``s`` turns to what will be done ("下一步，将…", "措施：…"), else 0."""
-    if _label_cue(s) == "improvement":
+    if label_cue(s) == "improvement":
         at = s.body_start - s.start
         m = _LABEL_COLON.match(s.text[at:])
         if not m:
@@ -792,7 +795,7 @@ def _marked_items(text: str, sents: list[Sentence], idx: list[int], marked: list
     for i in idx:
         s = sents[i]
         if i < marked[0]:
-            if not _is_lead_in(s):
+            if not is_lead_in(s):
                 parts = inline_list(text, s)
                 out += _list_items(text, parts, cue, i) if parts else _plan_before_list(text, s, cue, i)
             continue
@@ -818,14 +821,14 @@ def _marked_items(text: str, sents: list[Sentence], idx: list[int], marked: list
                     if y - x >= 2:
                         out.append(Item(x, y, _flat(text[x:y]), c, s.text, style or family, [i]))
             continue
-        if i - 1 in topic_only or (topic_only and _label_cue(s)):
-            own = _label_cue(s)  # "存在问题：X" / "改进措施：Y" under a topic line
+        if i - 1 in topic_only or (topic_only and label_cue(s)):
+            own = label_cue(s)  # "存在问题：X" / "改进措施：Y" under a topic line
             lm = _LABEL_COLON.match(s.text) if own else None
             a, b = _clean_span(text, s.start + (lm.end() if lm else 0), s.end)
             for x, y, c, style in _split_turn(text, a, b, own or cue):
                 out.append(Item(x, y, _flat(text[x:y]), c, s.text, style or "topic", [i]))
             continue
-        if _is_lead_in(s):
+        if is_lead_in(s):
             continue
         # elaboration of the previous item, unless it turns to what will be done about it
         lead = _follow_up(s)
@@ -864,7 +867,7 @@ def _plain_items(text: str, sents: list[Sentence], idx: list[int], cue: str | No
     out: list[Item] = []
     for i in idx:
         s = sents[i]
-        if _is_lead_in(s):
+        if is_lead_in(s):
             continue
         m = _rectification(s.text) or (_RECTIFY_DONE.match(s.text) if cue == "improvement" else None)
         if m and cue != "problem":

@@ -1,7 +1,7 @@
 """Script normalisation before the narrative analysis: traditional, Kangxi radicals, widths, offsets."""
 
 from gongkai.nlp.analyse import analyse
-from gongkai.nlp.normalise import normalise
+from gongkai.nlp.normalise import normalise, simplified
 
 
 def test_traditional_to_simplified_keeps_offsets():
@@ -68,3 +68,11 @@ def test_a_simplified_text_keeps_its_own_words_the_fold_table_is_for_converted_t
     """review10: the folds ran on every text, so a mainland report's 新闻资讯 became 新闻信息 and 显著力度 显着力度."""
     text = "新闻资讯栏目取得显著力度"
     assert normalise(text).text == text
+
+
+def test_simplified_folds_the_script_as_normalise_does():
+    """review10: ``simplified`` (table labels) ran OpenCC alone, so a label printed 政府資訊公開 read 政府资讯公开 while the
+    narrative's normaliser read 政府信息公开: one script step now serves both."""
+    text = "政府資訊公開工作將著力做好"
+    assert simplified(text) == normalise(text).text == "政府信息公开工作将着力做好"
+    assert simplified("新闻资讯栏目") == "新闻资讯栏目"
