@@ -710,3 +710,16 @@ def test_unlabelled_rows_are_not_placed_by_order_when_a_row_is_lost_or_their_lab
         assert not [c for c in m.cells if c.startswith("applications.")]
         assert [i for i in m.issues if i.code == "E_UNPLACED_VALUE"]
 
+
+
+def test_rows_placed_by_the_templates_order_stay_unsure_where_the_rules_vouch():
+    """review11: a value placed by the printed order alone was lifted back to its reading's claim (0.95) by
+    ``confirm_inferred`` wherever the rules held, but a row swapped with its neighbour inside a group still
+    sums: the rules cannot vouch for the row. Vouched for, every such value stays at ``Doubt.ORDERED``'s cap."""
+    m = _unlabelled(_WEBCMS_LABELS)
+    placed = {k: c for k, c in m.cells.items() if k.startswith("applications.")}
+    for c in placed.values():
+        c.confidence = c.read = 0.95
+        c.confidence = min(c.read, *(d.most for d in c.doubts))
+    confirm_inferred(m.cells, set(placed))
+    assert all(Doubt.ORDERED in c.doubts and c.confidence <= Doubt.ORDERED.most < 0.8 for c in placed.values())

@@ -578,8 +578,9 @@ class TableMapper:
         table's 25) and their value columns are named (by the header, or by count: ``_columns_by_template``).
         Of the templates' orders that fit, the one the report's rules hold on best, alone; and its labels,
         too garbled to name a row alone, must read more like its rows than like the rows one or two up or
-        down (``_label_fit``). Every value so placed is inferred (``Doubt.INFERRED``): sure only where the
-        rules vouch for it later (``confirm_inferred``)."""
+        down (``_label_fit``). Every value so placed is inferred (``Doubt.INFERRED``), lifted where the
+        rules vouch for it later (``confirm_inferred``), but never above ``Doubt.ORDERED``'s cap: a row swapped with
+        its neighbour inside a group still sums, so the rules cannot vouch for the row (review11)."""
         found = self._unnamed.pop(kind_id, None)
         if found is None:
             return
@@ -604,10 +605,14 @@ class TableMapper:
         for rid, (row, issues, ids, frag) in zip(order, lines, strict=True):
             self.result.issues = [i for i in self.result.issues if not any(i is j for j in issues)]
             first = next(c for c, cid in enumerate(ids) if cid is not None)
-            before = len(self.result.cells)
+            before = set(self.result.cells)
             self._place_row(kind, rid, replace(row, col_ids=ids, last_label_col=first - 1, row_inferred=True,
                                                column_rows=[rid] * row.n_cols, inferred=[True] * row.n_cols))
-            frag.record.cells_mapped += len(self.result.cells) - before
+            placed = [v for k, v in self.result.cells.items() if k not in before]
+            for value in placed:
+                if value.method.startswith("ocr"):
+                    value.doubt(Doubt.ORDERED)
+            frag.record.cells_mapped += len(placed)
 
     def _rule_fit(self, kind: _Kind, order: tuple[str, ...], lines: list[tuple[_Row, list[str | None]]]) -> int:
         """Lines of the report's rules that hold less those that break, each line's numbers placed in

@@ -44,6 +44,8 @@ class Doubt(Enum):
                 True, 0.75)
     AMBIGUOUS = ("another placement (the header's other fit, the neighbouring column or row) explains it as well; "
                  "the rules cannot settle it (a row group shifted whole still sums)", True, 0.6)
+    ORDERED = ("its row taken from the template's printed order alone, no label read: the rules cannot tell a "
+               "row from its neighbour in a group that still sums, so they never vouch", True, 0.75)
     ALIGNED = ("no ruled grid: placed by the text's alignment alone", True, 0.75)
     SHIFTED = ("taken from a line of the other reading that matches its neighbour", True, 0.3)
     DISAGREED = ("the table's other reading says otherwise with some conviction", False, 0.6)
