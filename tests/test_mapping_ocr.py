@@ -587,6 +587,16 @@ def test_a_continuation_aligned_by_its_right_edge_under_a_header_with_a_split_co
     assert m.cells["applications.unavailable_needs_creation.natural_person"].value == 4
 
 
+def _unavailable_after(first: Table, cols: list[float]) -> list:
+    """The 无法提供 cells of a page-2 continuation drawn on ``cols``, mapped after ``first``."""
+    cont = _scanned_table(grid([
+        [("三、本年度办理结果", 2, 1), ("（四）无法提供", 2, 1), "1.本机关不掌握相关政府信息", "5", "1", "0", "0", "0", "2", "8"],
+        [None, None, "2.没有现成信息需要另行制作", "4", "0", "0", "0", "0", "0", "4"],
+    ], page=2, columns=cols))
+    m = map_tables(Document("test", [first, TextLine("- 4 -"), cont]), S)
+    return [c for k, c in m.cells.items() if ".unavailable_" in k]
+
+
 def test_a_continuation_drawing_its_headers_grid_named_by_its_count_has_every_column_inferred():
     """review10: a continuation drawing the same column lines as its header's page, the header split a column
     in two (科研机构 twice), names its values by its own count (its labels end a column later than the header
@@ -600,12 +610,7 @@ def test_a_continuation_drawing_its_headers_grid_named_by_its_count_has_every_co
     ]
     first = _scanned_table(grid([*header, [("一、本年新收政府信息公开申请数量", 1, 2), None, "3", "0", "0", "0", "0", "0",
                                            "0", "3"]], columns=cols))
-    cont = _scanned_table(grid([
-        [("三、本年度办理结果", 2, 1), ("（四）无法提供", 2, 1), "1.本机关不掌握相关政府信息", "5", "1", "0", "0", "0", "2", "8"],
-        [None, None, "2.没有现成信息需要另行制作", "4", "0", "0", "0", "0", "0", "4"],
-    ], page=2, columns=cols))
-    m = map_tables(Document("test", [first, TextLine("- 4 -"), cont]), S)
-    held = [c for k, c in m.cells.items() if ".unavailable_" in k]
+    held = _unavailable_after(first, cols)
     assert {(c.row, c.column): c.value for c in held if c.value} == {
         ("unavailable_not_held", "natural_person"): 5, ("unavailable_not_held", "commercial_enterprise"): 1,
         ("unavailable_not_held", "other_org"): 2, ("unavailable_not_held", "total"): 8,
@@ -624,13 +629,8 @@ def test_a_continuation_drawing_its_headers_grid_whose_count_names_its_columns_a
     ]
     first = _scanned_table(grid([*header, [("一、本年新收政府信息公开申请数量", 1, 3), None, None, "3", "0", "0", "0", "0",
                                            "0", "3"]], columns=cols))
-    cont = _scanned_table(grid([
-        [("三、本年度办理结果", 2, 1), ("（四）无法提供", 2, 1), "1.本机关不掌握相关政府信息", "5", "1", "0", "0", "0", "2", "8"],
-        [None, None, "2.没有现成信息需要另行制作", "4", "0", "0", "0", "0", "0", "4"],
-    ], page=2, columns=cols))
-    m = map_tables(Document("test", [first, TextLine("- 4 -"), cont]), S)
-    held = [c for k, c in m.cells.items() if ".unavailable_" in k]
-    assert len(held) == 14 and m.cells["applications.unavailable_not_held.other_org"].value == 2
+    held = _unavailable_after(first, cols)
+    assert len(held) == 14 and {(c.row, c.column): c.value for c in held}[("unavailable_not_held", "other_org")] == 2
     assert all(not c.doubts and c.confidence == 0.95 for c in held)
 
 
