@@ -7,7 +7,7 @@ bench_ocr): the mapping still places every value it can tell, and guesses nothin
 from __future__ import annotations
 
 from gongkai.extract.domain.mapping import confirm_inferred, map_tables
-from gongkai.extract.domain.model import Doubt
+from gongkai.extract.domain.model import Doubt, held
 from gongkai.extract.domain.rules import RuleChecker
 from gongkai.extract.domain.schema import schema
 from gongkai.extract.layout import Document, Table, TextLine
@@ -719,7 +719,7 @@ def test_rows_placed_by_the_templates_order_stay_unsure_where_the_rules_vouch():
     m = _unlabelled(_WEBCMS_LABELS)
     placed = {k: c for k, c in m.cells.items() if k.startswith("applications.")}
     for c in placed.values():
-        c.confidence = c.read = 0.95
-        c.confidence = min(c.read, *(d.most for d in c.doubts))
+        c.read = 0.95
+        c.confidence = held(c.read, c.doubts)
     confirm_inferred(m.cells, set(placed))
     assert all(Doubt.ORDERED in c.doubts and c.confidence <= Doubt.ORDERED.most < 0.8 for c in placed.values())
